@@ -1,0 +1,280 @@
+// Argument parsing and the one-shot admin commands; `serve` hands over to ServeApplication.
+#include "app/cli.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/Util/ServerApplication.h>
+#include <signal.h>
+#include <soci/soci.h>
+
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "app/config.h"
+#include "app/logging.h"
+#include "app/server_runtime.h"
+#include "http/request.h"
+#include "model/error.h"
+#include "store/migrations.h"
+#include "store/team_store.h"
+
+namespace sb {
+namespace {
+
+constexpr int kExitUsage = 64;
+constexpr int kExitUnavailable = 69;
+constexpr int kExitConfig = 78;
+
+const char* kUsage =
+    "Switchboard: CRM and workflow automation for AI chat assistants.\n"
+    "\n"
+    "Usage:\n"
+    "  switchboard serve [--config FILE]            run the server\n"
+    "  switchboard migrate [--config FILE]          bring the database schema up to date\n"
+    "  switchboard team create NAME [--config FILE] create a team and print its owner key\n"
+    "  switchboard apikey create --team ID --role owner|admin|agent|viewer [--name NAME]\n"
+    "                            [--config FILE]    issue an API key and print it (once)\n"
+    "  switchboard --help | --version\n"
+    "\n"
+    "Configuration: defaults < --config FILE (or SB_CONFIG), lines 'key = value' with the\n"
+    "lower-case names below without SB_ < environment variables:\n";
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Args {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> options;  // --name value
+};
+
+Args parse_args(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.rfind("--", 0) == 0 && arg != "--help" && arg != "--version") {
+      std::string name = arg.substr(2);
+      std::string value;
+      auto eq = name.find('=');
+      if (eq != std::string::npos) {
+        value = name.substr(eq + 1);
+        name = name.substr(0, eq);
+      } else {
+        if (i + 1 >= argc) throw UsageError("option --" + name + " needs a value");
+        value = argv[++i];
+      }
+      a.options[name] = value;
+    } else {
+      a.positional.push_back(arg);
+    }
+  }
+  return a;
+}
+
+void allow_only(const Args& a, std::initializer_list<const char*> names) {
+  for (const auto& [name, value] : a.options) {
+    bool ok = false;
+    for (const char* n : names) ok = ok || name == n;
+    if (!ok) throw UsageError("unknown option --" + name);
+  }
+}
+
+Config config_from(const Args& a) {
+  std::optional<std::string> file;
+  if (auto it = a.options.find("config"); it != a.options.end()) file = it->second;
+  return load_config(process_environment(), file);
+}
+
+void print_json(const Poco::JSON::Object& o) {
+  std::cout << to_json(o) << std::endl;
+}
+
+Poco::JSON::Object issued_key_json(const IssuedKey& k) {
+  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("id", k.key.id);
+  o.set("name", k.key.name);
+  o.set("role", std::string(role_name(k.key.role)));
+  o.set("key", k.secret);
+  return o;
+}
+
+int cmd_migrate(const Config& config) {
+  Database db(config.database);
+  MigrationReport report = migrate(db);
+  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  Poco::JSON::Array applied;
+  for (const auto& name : report.applied) applied.add(name);
+  o.set("applied", applied);
+  o.set("schema_version", report.current_version);
+  print_json(o);
+  return 0;
+}
+
+int cmd_team_create(const Config& config, const std::string& name) {
+  Database db(config.database);
+  migrate(db);
+  auto provisioned = provision_team(db, name, std::nullopt, /*only_if_empty=*/false);
+  Poco::JSON::Object team(Poco::JSON_PRESERVE_KEY_ORDER);
+  team.set("id", provisioned->team.id);
+  team.set("name", provisioned->team.name);
+  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("team", team);
+  o.set("api_key", issued_key_json(provisioned->owner_key));
+  print_json(o);
+  return 0;
+}
+
+int cmd_apikey_create(const Config& config, const Args& a) {
+  auto team_it = a.options.find("team");
+  auto role_it = a.options.find("role");
+  if (team_it == a.options.end() || role_it == a.options.end()) {
+    throw UsageError("apikey create needs --team ID and --role ROLE");
+  }
+  std::int64_t team_id = 0;
+  try {
+    std::size_t used = 0;
+    team_id = std::stoll(team_it->second, &used);
+    if (used != team_it->second.size() || team_id <= 0) throw std::invalid_argument("id");
+  } catch (const std::exception&) {
+    throw UsageError("--team must be a positive team id, got '" + team_it->second + "'");
+  }
+  auto role = parse_role(role_it->second);
+  if (!role) throw UsageError("--role must be owner, admin, agent or viewer");
+  std::string name = a.options.count("name") ? a.options.at("name") : std::string(role_it->second);
+  if (name.empty() || name.size() > 100) throw UsageError("--name must be 1 to 100 characters");
+  Database db(config.database);
+  migrate(db);
+  TeamStore teams(db.dialect());
+  ApiKeyStore keys(db.dialect());
+  IssuedKey issued = db.write([&](soci::session& s) {
+    if (!teams.get(s, team_id)) throw UsageError("no team with id " + std::to_string(team_id));
+    return keys.issue(s, team_id, name, *role);
+  });
+  Poco::JSON::Object o = issued_key_json(issued);
+  o.set("team_id", team_id);
+  print_json(o);
+  return 0;
+}
+
+// `switchboard serve`: Poco's ServerApplication gives SIGTERM/SIGINT handling.
+class ServeApplication : public Poco::Util::ServerApplication {
+ public:
+  explicit ServeApplication(Config config) : config_(std::move(config)) {}
+  int exit_code = 0;
+
+ protected:
+  int main(const std::vector<std::string>&) override {
+    // Here, not earlier: Poco's Application set-up installs its own console channel.
+    setup_logging(config_.log_level);
+    ServerRuntime runtime(config_);
+    try {
+      runtime.start();
+    } catch (const Error& e) {
+      std::cerr << "switchboard: cannot start: " << e.what() << std::endl;
+      if (!e.internal().empty()) std::cerr << "  cause: " << e.internal() << std::endl;
+      exit_code = e.code() == ErrorCode::kUnavailable ? kExitUnavailable : kExitConfig;
+      return exit_code;
+    }
+    std::string url = "http://" + config_.http.host + ":" + std::to_string(runtime.port());
+    std::cout << "Switchboard listening on " << url << " (database "
+              << runtime.database().display_url() << ")" << std::endl;
+    if (const auto& first = runtime.first_team(); first && !config_.bootstrap_api_key) {
+      std::cout << "First start: created team " << first->team.id << " \"" << first->team.name
+                << "\" and its owner API key. It is shown only now; store it:\n  "
+                << first->owner_key.secret << "\nTry: curl -H 'Authorization: Bearer "
+                << first->owner_key.secret << "' " << url << "/v1/me" << std::endl;
+    }
+    waitForTerminationRequest();
+    Poco::Logger::get("app").information("shutting down: finishing requests in flight");
+    runtime.stop();
+    Poco::Logger::get("app").information("stopped");
+    return 0;
+  }
+
+ private:
+  Config config_;
+};
+
+int cmd_serve(const Config& config) {
+  // Block the termination signals before any thread exists, so every thread inherits the
+  // mask and only waitForTerminationRequest()'s sigwait receives them.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGQUIT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  ServeApplication app(config);
+  // Only argv[0]: our own parser handled the options; Poco's must not see them.
+  char name[] = "switchboard";
+  char* args[] = {name, nullptr};
+  int rc = app.run(1, args);
+  return rc != 0 ? rc : app.exit_code;
+}
+
+int dispatch(int argc, char** argv) {
+  Args a = parse_args(argc, argv);
+  const auto& p = a.positional;
+  bool help = false, version = false;
+  for (int i = 1; i < argc; ++i) {
+    help = help || std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h";
+    version = version || std::string(argv[i]) == "--version";
+  }
+  if (help || (p.size() == 1 && p[0] == "help")) {
+    std::cout << kUsage << settings_help();
+    return 0;
+  }
+  if (version) {
+    std::cout << "switchboard " << SB_VERSION << std::endl;
+    return 0;
+  }
+  if (p.empty()) throw UsageError("no command given");
+  if (p[0] == "serve" && p.size() == 1) {
+    allow_only(a, {"config"});
+    return cmd_serve(config_from(a));
+  }
+  if (p[0] == "migrate" && p.size() == 1) {
+    allow_only(a, {"config"});
+    return cmd_migrate(config_from(a));
+  }
+  if (p[0] == "team" && p.size() == 3 && p[1] == "create") {
+    allow_only(a, {"config"});
+    return cmd_team_create(config_from(a), p[2]);
+  }
+  if (p[0] == "apikey" && p.size() == 2 && p[1] == "create") {
+    allow_only(a, {"config", "team", "role", "name"});
+    return cmd_apikey_create(config_from(a), a);
+  }
+  throw UsageError("unknown command: " + p[0] + (p.size() > 1 ? " " + p[1] : ""));
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  try {
+    return dispatch(argc, argv);
+  } catch (const UsageError& e) {
+    std::cerr << "switchboard: " << e.what() << "\nRun 'switchboard --help' for usage."
+              << std::endl;
+    return kExitUsage;
+  } catch (const Error& e) {
+    std::cerr << "switchboard: " << e.what() << std::endl;
+    if (!e.internal().empty()) std::cerr << "  cause: " << e.internal() << std::endl;
+    switch (e.code()) {
+      case ErrorCode::kConfigInvalid:
+      case ErrorCode::kMigrationFailed:
+        return kExitConfig;
+      case ErrorCode::kUnavailable:
+        return kExitUnavailable;
+      default:
+        return 1;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "switchboard: " << e.what() << std::endl;
+    return 1;
+  }
+}
+
+}  // namespace sb

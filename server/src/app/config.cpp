@@ -1,0 +1,239 @@
+// The settings table and its parsers.
+#include "app/config.h"
+
+#include <charconv>
+#include <fstream>
+#include <functional>
+#include <vector>
+
+#include "model/error.h"
+#include "store/api_key_store.h"
+#include "store/database_url.h"
+
+extern char** environ;
+
+namespace sb {
+namespace {
+
+struct Setting {
+  const char* key;  // in the properties file
+  const char* env;  // SB_ variable
+  const char* default_text;
+  const char* help;
+  std::function<void(Config&, const std::string&)> apply;  // throws std::invalid_argument
+};
+
+long long parse_int(const std::string& v, long long min, long long max) {
+  long long n = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || end != v.data() + v.size() || n < min || n > max) {
+    throw std::invalid_argument("expected an integer from " + std::to_string(min) + " to " +
+                                std::to_string(max) + ", got '" + v + "'");
+  }
+  return n;
+}
+
+double parse_number(const std::string& v, double min, double max) {
+  double d = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
+  if (ec != std::errc() || end != v.data() + v.size() || d < min || d > max) {
+    throw std::invalid_argument("expected a number from " + std::to_string(min) + " to " +
+                                std::to_string(max) + ", got '" + v + "'");
+  }
+  return d;
+}
+
+bool parse_bool(const std::string& v) {
+  if (v == "true" || v == "1" || v == "on" || v == "yes") return true;
+  if (v == "false" || v == "0" || v == "off" || v == "no") return false;
+  throw std::invalid_argument("expected true or false, got '" + v + "'");
+}
+
+std::string non_empty(const std::string& v) {
+  if (v.empty()) throw std::invalid_argument("must not be empty");
+  return v;
+}
+
+const std::vector<Setting>& settings() {
+  static const std::vector<Setting> table = {
+      {"http_host", "SB_HTTP_HOST", "127.0.0.1", "address to listen on (0.0.0.0 for all)",
+       [](Config& c, const std::string& v) { c.http.host = non_empty(v); }},
+      {"http_port", "SB_HTTP_PORT", "8080", "TCP port; 0 picks a free one",
+       [](Config& c, const std::string& v) {
+         c.http.port = static_cast<int>(parse_int(v, 0, 65535));
+       }},
+      {"http_threads", "SB_HTTP_THREADS", "64", "request threads (one per open connection)",
+       [](Config& c, const std::string& v) {
+         c.http.threads = static_cast<int>(parse_int(v, 2, 1024));
+       }},
+      {"http_max_queued", "SB_HTTP_MAX_QUEUED", "256", "accepted connections waiting for a thread",
+       [](Config& c, const std::string& v) {
+         c.http.max_queued = static_cast<int>(parse_int(v, 1, 65535));
+       }},
+      {"http_keepalive_timeout_s", "SB_HTTP_KEEPALIVE_TIMEOUT_S", "5", "idle keep-alive seconds",
+       [](Config& c, const std::string& v) {
+         c.http.keepalive_timeout_s = static_cast<int>(parse_int(v, 1, 300));
+       }},
+      {"http_max_body_bytes", "SB_HTTP_MAX_BODY_BYTES", "1048576",
+       "largest request body (413 above)",
+       [](Config& c, const std::string& v) {
+         c.http.max_body_bytes = static_cast<std::size_t>(parse_int(v, 1024, 1LL << 30));
+       }},
+      {"access_log", "SB_ACCESS_LOG", "true", "one log line per request",
+       [](Config& c, const std::string& v) { c.http.access_log = parse_bool(v); }},
+      {"rate_limit_rps", "SB_RATE_LIMIT_RPS", "200", "requests per second per API key; 0 = off",
+       [](Config& c, const std::string& v) { c.http.rate_limit_rps = parse_number(v, 0, 1e9); }},
+      {"rate_limit_burst", "SB_RATE_LIMIT_BURST", "400", "burst allowance per API key",
+       [](Config& c, const std::string& v) { c.http.rate_limit_burst = parse_number(v, 1, 1e9); }},
+      {"shutdown_grace_s", "SB_SHUTDOWN_GRACE_S", "10",
+       "how long SIGTERM waits for requests in flight",
+       [](Config& c, const std::string& v) {
+         c.http.shutdown_grace_s = static_cast<int>(parse_int(v, 0, 600));
+       }},
+      {"database_url", "SB_DATABASE_URL", "sqlite:./data/switchboard.db",
+       "sqlite:PATH or postgresql://user:pass@host:port/db",
+       [](Config& c, const std::string& v) {
+         try {
+           parse_database_url(v);
+         } catch (const Error& e) {
+           throw std::invalid_argument(e.what());
+         }
+         c.database.url = v;
+       }},
+      {"db_pool_size", "SB_DB_POOL_SIZE", "8", "database sessions per process",
+       [](Config& c, const std::string& v) {
+         c.database.pool_size = static_cast<std::size_t>(parse_int(v, 1, 512));
+       }},
+      {"db_acquire_timeout_ms", "SB_DB_ACQUIRE_TIMEOUT_MS", "2000",
+       "wait for a free session before 503",
+       [](Config& c, const std::string& v) {
+         c.database.acquire_timeout = std::chrono::milliseconds(parse_int(v, 1, 600000));
+       }},
+      {"bootstrap_api_key", "SB_BOOTSTRAP_API_KEY", "(unset)",
+       "on an empty database, create the first team with this owner key",
+       [](Config& c, const std::string& v) {
+         if (!ApiKeyStore::well_formed(v)) {
+           throw std::invalid_argument("must be sb_ followed by 20 to 200 letters, digits, _ or -");
+         }
+         c.bootstrap_api_key = v;
+       }},
+      {"workflows_dir", "SB_WORKFLOWS_DIR", "./workflows", "Lua workflows to load",
+       [](Config& c, const std::string& v) { c.workflows_dir = non_empty(v); }},
+      {"plugins_dir", "SB_PLUGINS_DIR", "./plugins", "native plugins (.so) to load",
+       [](Config& c, const std::string& v) { c.plugins_dir = non_empty(v); }},
+      {"log_level", "SB_LOG_LEVEL", "information",
+       "trace, debug, information, notice, warning, error, fatal or none",
+       [](Config& c, const std::string& v) {
+         static const char* kLevels[] = {"trace",   "debug", "information", "notice",
+                                         "warning", "error", "fatal",       "none"};
+         for (const char* l : kLevels) {
+           if (v == l) {
+             c.log_level = v;
+             return;
+           }
+         }
+         if (v == "info") {
+           c.log_level = "information";
+           return;
+         }
+         throw std::invalid_argument(
+             "expected one of trace, debug, information, notice, "
+             "warning, error, fatal, none; got '" +
+             v + "'");
+       }},
+  };
+  return table;
+}
+
+[[noreturn]] void fail(const std::string& where, const std::string& why) {
+  throw Error(ErrorCode::kConfigInvalid, where + ": " + why, {{"setting", where}});
+}
+
+std::string trim(const std::string& s) {
+  auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return {};
+  auto e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
+const Setting* find_by_key(const std::string& key) {
+  for (const Setting& s : settings()) {
+    if (key == s.key) return &s;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Environment process_environment() {
+  Environment env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string entry(*e);
+    auto eq = entry.find('=');
+    if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  return env;
+}
+
+Config load_config(const Environment& env, const std::optional<std::string>& file) {
+  Config config;
+  std::optional<std::string> path = file;
+  if (!path) {
+    auto it = env.find("SB_CONFIG");
+    if (it != env.end() && !it->second.empty()) path = it->second;
+  }
+  if (path) {
+    std::ifstream in(*path);
+    if (!in) fail(*path, "cannot read the configuration file");
+    std::string line;
+    int line_no = 0;
+    while (std::getline(in, line)) {
+      ++line_no;
+      std::string t = trim(line);
+      if (t.empty() || t[0] == '#') continue;
+      std::string where = *path + ":" + std::to_string(line_no);
+      auto eq = t.find('=');
+      if (eq == std::string::npos) fail(where, "expected 'key = value'");
+      std::string key = trim(t.substr(0, eq));
+      const Setting* s = find_by_key(key);
+      if (!s) fail(where, "unknown setting '" + key + "'");
+      try {
+        s->apply(config, trim(t.substr(eq + 1)));
+      } catch (const std::invalid_argument& e) {
+        fail(where + " (" + key + ")", e.what());
+      }
+    }
+  }
+  for (const auto& [name, value] : env) {
+    if (name.rfind("SB_", 0) != 0 || name == "SB_CONFIG") continue;
+    const Setting* match = nullptr;
+    for (const Setting& s : settings()) {
+      if (name == s.env) match = &s;
+    }
+    // A typo (SB_HTTP_PROT) silently ignored is worse than a refusal to start.
+    if (!match) fail(name, "unknown setting (see switchboard --help for the list)");
+    try {
+      match->apply(config, value);
+    } catch (const std::invalid_argument& e) {
+      fail(name, e.what());
+    }
+  }
+  return config;
+}
+
+std::string settings_help() {
+  std::string out;
+  for (const Setting& s : settings()) {
+    std::string line = "  ";
+    line += s.env;
+    line.resize(std::max<std::size_t>(line.size() + 1, 30), ' ');
+    line += s.help;
+    line += " [";
+    line += s.default_text;
+    line += "]\n";
+    out += line;
+  }
+  return out;
+}
+
+}  // namespace sb

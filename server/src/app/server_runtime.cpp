@@ -1,0 +1,41 @@
+// Start-up order: database -> migrations -> first team -> HTTP.
+#include "app/server_runtime.h"
+
+#include <Poco/Logger.h>
+
+#include "store/migrations.h"
+
+namespace sb {
+
+ServerRuntime::ServerRuntime(Config config) : config_(std::move(config)) {}
+
+ServerRuntime::~ServerRuntime() {
+  stop();
+}
+
+void ServerRuntime::start() {
+  Poco::Logger& log = Poco::Logger::get("app");
+  db_ = std::make_unique<Database>(config_.database);
+  MigrationReport report = migrate(*db_);
+  for (const std::string& name : report.applied) log.information("applied migration %s", name);
+  // SB_BOOTSTRAP_API_KEY lets containers and tests start without a prompt; otherwise the
+  // first start generates a key and the caller prints it once.
+  first_team_ = provision_team(*db_, config_.bootstrap_api_key ? "Default team" : "My team",
+                               config_.bootstrap_api_key, /*only_if_empty=*/true);
+  http_ = std::make_unique<HttpServer>(config_.http, *db_);
+  http_->start();
+  log.information("listening on %s:%d, database %s", config_.http.host, http_->port(),
+                  db_->display_url());
+}
+
+void ServerRuntime::stop() {
+  if (http_) http_->stop();
+  http_.reset();
+  db_.reset();
+}
+
+int ServerRuntime::port() const {
+  return http_ ? http_->port() : config_.http.port;
+}
+
+}  // namespace sb

@@ -1,0 +1,36 @@
+// A running Switchboard: database opened and migrated, first team provisioned when the
+// database is empty, HTTP server listening. `switchboard serve` and the API tests both use
+// it, so tests exercise the exact start-up path.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "app/config.h"
+#include "store/team_store.h"
+
+namespace sb {
+
+class ServerRuntime {
+ public:
+  explicit ServerRuntime(Config config);
+  ~ServerRuntime();
+
+  // Opens, migrates, provisions, listens. Throws Error on any failure.
+  void start();
+  void stop();
+
+  int port() const;
+  Database& database() { return *db_; }
+  // Set when start() created the first team (empty database).
+  const std::optional<ProvisionedTeam>& first_team() const { return first_team_; }
+
+ private:
+  Config config_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<HttpServer> http_;
+  std::optional<ProvisionedTeam> first_team_;
+};
+
+}  // namespace sb

@@ -1,0 +1,97 @@
+// /v1/api-keys: list, issue, show and revoke the team's API keys (admin and above).
+#include <soci/soci.h>
+
+#include "http/json_body.h"
+#include "http/pagination.h"
+#include "http/routes.h"
+#include "model/error.h"
+
+namespace sb {
+namespace {
+
+Poco::JSON::Object key_json(const ApiKey& key) {
+  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("id", key.id);
+  o.set("name", key.name);
+  o.set("role", std::string(role_name(key.role)));
+  o.set("prefix", key.prefix);
+  o.set("created_at", format_iso8601(key.created_at));
+  o.set("revoked_at", key.revoked_at ? Poco::Dynamic::Var(format_iso8601(*key.revoked_at))
+                                     : Poco::Dynamic::Var());
+  return o;
+}
+
+void require_not_above_caller(const Principal& caller, Role role, std::string_view action) {
+  if (!role_at_least(caller.role, role)) {
+    throw Error(ErrorCode::kForbidden,
+                "a " + std::string(role_name(caller.role)) + " key cannot " + std::string(action) +
+                    " a key with the " + std::string(role_name(role)) + " role",
+                {{"role", std::string(role_name(role))}});
+  }
+}
+
+Response list_keys(ApiServices& services, Request& request) {
+  PageRequest page = read_page_request(request);
+  auto keys = services.db.read([&](soci::session& s) {
+    return services.keys.list(s, request.auth().team_id, page.after_id, page.limit + 1);
+  });
+  std::optional<std::int64_t> next;
+  if (static_cast<int>(keys.size()) > page.limit) {
+    keys.pop_back();
+    next = keys.back().id;
+  }
+  Poco::JSON::Array::Ptr data = new Poco::JSON::Array;
+  for (const ApiKey& k : keys) data->add(key_json(k));
+  return page_response(data, next);
+}
+
+Response create_key(ApiServices& services, Request& request) {
+  JsonFields fields(request.json());
+  std::string name = fields.required_string("name", 100);
+  std::string role_str = fields.required_enum("role", {"owner", "admin", "agent", "viewer"});
+  fields.reject_unknown();
+  Role role = *parse_role(role_str);
+  require_not_above_caller(request.auth(), role, "create");
+  IssuedKey issued = services.db.write(
+      [&](soci::session& s) { return services.keys.issue(s, request.auth().team_id, name, role); });
+  Poco::JSON::Object body = key_json(issued.key);
+  body.set("key", issued.secret);  // shown once; only the hash is stored
+  Response r = Response::json(201, body);
+  r.headers.emplace_back("Location", "/v1/api-keys/" + std::to_string(issued.key.id));
+  return r;
+}
+
+Response get_key(ApiServices& services, Request& request) {
+  std::int64_t id = request.path_id("id");
+  auto key = services.db.read(
+      [&](soci::session& s) { return services.keys.get(s, request.auth().team_id, id); });
+  if (!key) throw Error::not_found("API key", id);
+  return Response::json(200, key_json(*key));
+}
+
+Response revoke_key(ApiServices& services, Request& request) {
+  std::int64_t id = request.path_id("id");
+  const Principal& caller = request.auth();
+  services.db.write([&](soci::session& s) {
+    auto key = services.keys.get(s, caller.team_id, id);
+    if (!key) throw Error::not_found("API key", id);
+    require_not_above_caller(caller, key->role, "revoke");
+    services.keys.revoke(s, caller.team_id, id);  // false when already revoked: still 204
+  });
+  return Response::no_content();
+}
+
+}  // namespace
+
+void add_api_key_routes(Router& router, ApiServices& services) {
+  router.add({"GET", "/v1/api-keys", Role::kAdmin,
+              [&services](Request& r) { return list_keys(services, r); }});
+  router.add({"POST", "/v1/api-keys", Role::kAdmin,
+              [&services](Request& r) { return create_key(services, r); }, true});
+  router.add({"GET", "/v1/api-keys/{id}", Role::kAdmin,
+              [&services](Request& r) { return get_key(services, r); }});
+  router.add({"DELETE", "/v1/api-keys/{id}", Role::kAdmin,
+              [&services](Request& r) { return revoke_key(services, r); }});
+}
+
+}  // namespace sb

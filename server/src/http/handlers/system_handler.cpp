@@ -1,0 +1,83 @@
+// Public operational routes: GET /health, GET /metrics, GET /v1/openapi.json.
+#include <unistd.h>
+#include <fstream>
+#include <sstream>
+
+#include "http/metrics.h"
+#include "http/routes.h"
+#include "model/embedded_file.h"
+#include "model/error.h"
+
+namespace sb {
+
+std::span<const EmbeddedFile> embedded_docs();
+
+namespace {
+
+long resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  long pages_total = 0, pages_resident = 0;
+  statm >> pages_total >> pages_resident;
+  return pages_resident * sysconf(_SC_PAGESIZE);
+}
+
+Response health(ApiServices& services) {
+  Poco::JSON::Object db(Poco::JSON_PRESERVE_KEY_ORDER);
+  db.set("backend", std::string(backend_name(services.db.backend())));
+  auto started = std::chrono::steady_clock::now();
+  bool up = true;
+  try {
+    services.db.ping();
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
+    db.set("status", "up");
+    db.set("latency_ms", std::round(ms * 1000) / 1000);
+  } catch (const Error& e) {
+    up = false;
+    db.set("status", "down");
+    db.set("error", std::string(e.what()));
+  }
+  Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+  body.set("status", up ? "ok" : "unavailable");
+  body.set("database", db);
+  return Response::json(up ? 200 : 503, body);
+}
+
+Response metrics(ApiServices& services) {
+  Response r;
+  r.content_type = "text/plain; version=0.0.4";
+  services.metrics->render(r.body);
+  r.body += "# HELP sb_db_pool_size Database sessions in the pool.\n# TYPE sb_db_pool_size gauge\n";
+  r.body += "sb_db_pool_size " + std::to_string(services.db.pool_size()) + "\n";
+  r.body +=
+      "# HELP sb_db_pool_in_use Database sessions leased now.\n# TYPE sb_db_pool_in_use gauge\n";
+  r.body += "sb_db_pool_in_use " + std::to_string(services.db.sessions_in_use()) + "\n";
+  r.body +=
+      "# HELP process_resident_memory_bytes Resident set size.\n# TYPE "
+      "process_resident_memory_bytes gauge\n";
+  r.body += "process_resident_memory_bytes " + std::to_string(resident_bytes()) + "\n";
+  return r;
+}
+
+Response openapi() {
+  for (const EmbeddedFile& f : embedded_docs()) {
+    if (f.path == "api/openapi.json") {
+      Response r;
+      r.body = std::string(f.content);
+      return r;
+    }
+  }
+  throw Error(ErrorCode::kInternal, "OpenAPI document missing from the build");
+}
+
+}  // namespace
+
+void add_system_routes(Router& router, ApiServices& services) {
+  router.add({"GET", "/health", std::nullopt, [&services](Request&) { return health(services); }});
+  router.add(
+      {"GET", "/metrics", std::nullopt, [&services](Request&) { return metrics(services); }});
+  router.add({"GET", "/v1/openapi.json", std::nullopt, [](Request&) { return openapi(); }});
+}
+
+}  // namespace sb

@@ -1,0 +1,363 @@
+// Poco server setup and the per-request pipeline.
+#include "http/http_server.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/ThreadPool.h>
+#include <Poco/URI.h>
+#include <sys/random.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "http/api_services.h"
+#include "http/metrics.h"
+#include "http/rate_limiter.h"
+#include "http/routes.h"
+#include "model/error.h"
+#include "store/database.h"
+
+namespace sb {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+Poco::JSON::Object error_body(const Error& e, const std::string& request_id) {
+  Poco::JSON::Object details(Poco::JSON_PRESERVE_KEY_ORDER);
+  for (const ErrorDetail& d : e.details()) {
+    if (const auto* s = std::get_if<std::string>(&d.value)) {
+      details.set(d.key, *s);
+    } else {
+      details.set(d.key, std::get<std::int64_t>(d.value));
+    }
+  }
+  Poco::JSON::Object inner(Poco::JSON_PRESERVE_KEY_ORDER);
+  inner.set("code", std::string(error_code_name(e.code())));
+  inner.set("message", std::string(e.what()));
+  inner.set("details", details);
+  inner.set("request_id", request_id);
+  Poco::JSON::Object outer(Poco::JSON_PRESERVE_KEY_ORDER);
+  outer.set("error", inner);
+  return outer;
+}
+
+// Client-supplied ids are kept when they are short and plain, so a caller's trace id
+// follows the request into our logs.
+bool acceptable_request_id(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string new_request_id() {
+  static const std::uint32_t process_tag = [] {
+    std::uint32_t v = 0;
+    if (getrandom(&v, sizeof v, 0) != sizeof v) v = static_cast<std::uint32_t>(::getpid());
+    return v;
+  }();
+  static std::atomic<std::uint64_t> counter{0};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%08x%08llx", process_tag,
+                static_cast<unsigned long long>(counter.fetch_add(1) + 1));
+  return buf;
+}
+
+bool is_json_content_type(const std::string& ct) {
+  std::string base = ct.substr(0, ct.find(';'));
+  while (!base.empty() && base.back() == ' ') base.pop_back();
+  for (char& c : base) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return base == "application/json";
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  HttpOptions options;
+  ApiServices services;
+  Router router;
+  Metrics metrics;
+  RateLimiter limiter;
+  Poco::ThreadPool pool;
+  std::unique_ptr<Poco::Net::HTTPServer> server;
+  Poco::Logger& access_log = Poco::Logger::get("http.access");
+  Poco::Logger& error_log = Poco::Logger::get("http");
+
+  Impl(const HttpOptions& o, Database& db)
+      : options(o),
+        services(db),
+        router(build_routes(services)),
+        metrics(route_labels(router)),
+        limiter(o.rate_limit_rps, o.rate_limit_burst),
+        pool(2, o.threads, 60) {
+    services.metrics = &metrics;
+    services.router = &router;
+  }
+
+  static std::vector<Metrics::RouteLabel> route_labels(const Router& r) {
+    std::vector<Metrics::RouteLabel> out;
+    for (const Route& route : r.routes()) out.push_back({route.method, route.pattern});
+    return out;
+  }
+
+  void handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp);
+  Response dispatch(Poco::Net::HTTPServerRequest& req, Request& request, std::size_t& slot,
+                    bool& close_connection);
+  void read_body(Poco::Net::HTTPServerRequest& req, Request& request, bool& close_connection);
+};
+
+void HttpServer::Impl::read_body(Poco::Net::HTTPServerRequest& req, Request& request,
+                                 bool& close_connection) {
+  const std::size_t limit = options.max_body_bytes;
+  auto too_large = [&] {
+    close_connection = true;  // the rest of the body is never read: do not reuse the socket
+    return Error(ErrorCode::kPayloadTooLarge,
+                 "request body exceeds " + std::to_string(limit) + " bytes",
+                 {{"limit_bytes", static_cast<std::int64_t>(limit)}});
+  };
+  if (req.hasContentLength() && req.getContentLength64() > static_cast<Poco::Int64>(limit)) {
+    throw too_large();
+  }
+  std::istream& in = req.stream();
+  char buf[16384];
+  // Read until the stream ends; never read again after EOF (Poco #3147 with chunked bodies).
+  while (in) {
+    in.read(buf, sizeof buf);
+    std::streamsize n = in.gcount();
+    if (n <= 0) break;
+    if (request.body.size() + static_cast<std::size_t>(n) > limit) throw too_large();
+    request.body.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& request,
+                                    std::size_t& slot, bool& close_connection) {
+  Poco::URI uri(req.getURI());
+  request.path = uri.getPath();
+  for (auto& [k, v] : uri.getQueryParameters()) request.query.emplace_back(k, v);
+
+  Router::Match m = router.match(request.method, request.path);
+  if (!m.route) {
+    if (!m.allowed.empty()) {
+      std::string allow;
+      for (const auto& a : m.allowed) allow += (allow.empty() ? "" : ", ") + a;
+      Error e(ErrorCode::kMethodNotAllowed,
+              request.method + " is not allowed on " + request.path + " (allowed: " + allow + ")",
+              {{"allowed", allow}});
+      throw e;
+    }
+    throw Error(ErrorCode::kNotFound, "no route for " + request.path, {{"path", request.path}});
+  }
+  slot = m.index;
+  const Route& route = *m.route;
+  request.path_params = std::move(m.params);
+
+  if (route.min_role) {
+    std::string header = req.get("Authorization", "");
+    if (header.empty()) {
+      throw Error(ErrorCode::kUnauthorized,
+                  "missing Authorization header: send 'Authorization: Bearer <api key>'");
+    }
+    if (header.size() < 8 || Poco::icompare(header.substr(0, 7), "Bearer ") != 0) {
+      throw Error(ErrorCode::kUnauthorized,
+                  "malformed Authorization header: expected 'Bearer <api key>'");
+    }
+    std::string secret = header.substr(7);
+    auto principal =
+        services.db.read([&](soci::session& s) { return services.keys.authenticate(s, secret); });
+    if (!principal) throw Error(ErrorCode::kUnauthorized, "invalid or revoked API key");
+    request.principal = principal;
+    if (!role_at_least(principal->role, *route.min_role)) {
+      throw Error(ErrorCode::kForbidden,
+                  "this route needs the " + std::string(role_name(*route.min_role)) +
+                      " role or higher; the key has " + std::string(role_name(principal->role)),
+                  {{"required_role", std::string(role_name(*route.min_role))},
+                   {"role", std::string(role_name(principal->role))}});
+    }
+    int retry_after = 1;
+    if (!limiter.allow(principal->key_id, retry_after)) {
+      Error e(ErrorCode::kRateLimited, "too many requests for this API key",
+              {{"retry_after_s", static_cast<std::int64_t>(retry_after)}});
+      throw e;
+    }
+  }
+
+  bool has_body =
+      (req.hasContentLength() && req.getContentLength64() > 0) || req.getChunkedTransferEncoding();
+  if (route.takes_body || has_body) {
+    if (!route.takes_body) {
+      throw Error(ErrorCode::kBadRequest, request.method + " " + route.pattern + " takes no body");
+    }
+    if (!is_json_content_type(req.getContentType())) {
+      close_connection = has_body;  // unread body
+      throw Error(ErrorCode::kUnsupportedMediaType,
+                  "Content-Type must be application/json, got '" + req.getContentType() + "'",
+                  {{"content_type", req.getContentType()}});
+    }
+    read_body(req, request, close_connection);
+  }
+  return route.handler(request);
+}
+
+void HttpServer::Impl::handle(Poco::Net::HTTPServerRequest& req,
+                              Poco::Net::HTTPServerResponse& resp) {
+  auto started = Clock::now();
+  metrics.in_flight().fetch_add(1, std::memory_order_relaxed);
+  Request request;
+  request.http = &req;
+  request.method = req.getMethod();
+  std::string incoming_id = req.get("X-Request-Id", "");
+  request.request_id = acceptable_request_id(incoming_id) ? incoming_id : new_request_id();
+  std::size_t slot = metrics.unmatched_slot();
+  bool close_connection = false;
+  Response response;
+  try {
+    response = dispatch(req, request, slot, close_connection);
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::kInternal || e.code() == ErrorCode::kUnavailable) {
+      error_log.error("request_id=%s %s %s: %s (%s)", request.request_id, request.method,
+                      request.path, std::string(e.what()), e.internal());
+    }
+    response = Response::json(http_status(e.code()), error_body(e, request.request_id));
+    if (e.code() == ErrorCode::kUnauthorized) {
+      response.headers.emplace_back("WWW-Authenticate", "Bearer");
+    }
+    for (const ErrorDetail& d : e.details()) {
+      if (d.key == "retry_after_s") {
+        response.headers.emplace_back("Retry-After",
+                                      std::to_string(std::get<std::int64_t>(d.value)));
+      }
+      if (d.key == "allowed")
+        response.headers.emplace_back("Allow", std::get<std::string>(d.value));
+    }
+  } catch (const std::exception& e) {
+    // A bug: the client gets an id to quote, the log gets the detail.
+    error_log.error("request_id=%s %s %s: unhandled exception: %s", request.request_id,
+                    request.method, request.path, std::string(e.what()));
+    Error internal(ErrorCode::kInternal, "internal error");
+    response = Response::json(500, error_body(internal, request.request_id));
+  }
+
+  resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
+  resp.set("X-Request-Id", request.request_id);
+  for (const auto& [k, v] : response.headers) resp.set(k, v);
+  if (close_connection) resp.setKeepAlive(false);
+  resp.setContentLength(static_cast<std::streamsize>(response.body.size()));
+  if (!response.body.empty()) resp.setContentType(response.content_type);
+  try {
+    resp.send().write(response.body.data(), static_cast<std::streamsize>(response.body.size()));
+  } catch (const Poco::Exception&) {
+    // The client went away; nothing to tell it.
+  }
+
+  double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  metrics.observe(slot, response.status, seconds);
+  metrics.in_flight().fetch_sub(1, std::memory_order_relaxed);
+  if (options.access_log && access_log.information()) {
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.3f", seconds * 1000);
+    std::string line = "method=" + request.method + " path=" + request.path +
+                       " status=" + std::to_string(response.status) + " duration_ms=" + ms +
+                       " bytes=" + std::to_string(response.body.size()) +
+                       " request_id=" + request.request_id;
+    if (request.principal) {
+      line += " team=" + std::to_string(request.principal->team_id) +
+              " key=" + std::to_string(request.principal->key_id);
+    }
+    line += " remote=" + req.clientAddress().toString();
+    access_log.information(line);
+  }
+}
+
+namespace {
+
+class PipelineHandler : public Poco::Net::HTTPRequestHandler {
+ public:
+  explicit PipelineHandler(HttpServer::Impl& impl) : impl_(impl) {}
+  void handleRequest(Poco::Net::HTTPServerRequest& req,
+                     Poco::Net::HTTPServerResponse& resp) override {
+    impl_.handle(req, resp);
+  }
+
+ private:
+  HttpServer::Impl& impl_;
+};
+
+class PipelineFactory : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  explicit PipelineFactory(HttpServer::Impl& impl) : impl_(impl) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(
+      const Poco::Net::HTTPServerRequest&) override {
+    return new PipelineHandler(impl_);  // Poco takes ownership
+  }
+
+ private:
+  HttpServer::Impl& impl_;
+};
+
+}  // namespace
+
+HttpServer::HttpServer(const HttpOptions& options, Database& db)
+    : impl_(std::make_unique<Impl>(options, db)) {}
+
+HttpServer::~HttpServer() {
+  if (impl_->server) stop();
+}
+
+void HttpServer::start() {
+  Poco::Net::SocketAddress address(impl_->options.host,
+                                   static_cast<Poco::UInt16>(impl_->options.port));
+  Poco::Net::ServerSocket socket;
+  try {
+    socket.bind(address, true);
+    socket.listen(std::max(64, impl_->options.max_queued));
+  } catch (const Poco::Exception& e) {
+    throw Error(ErrorCode::kConfigInvalid,
+                "cannot listen on " + address.toString() + ": " + e.displayText());
+  }
+  auto* params = new Poco::Net::HTTPServerParams;  // Poco takes ownership (AutoPtr)
+  params->setMaxThreads(impl_->options.threads);
+  params->setMaxQueued(impl_->options.max_queued);
+  params->setKeepAlive(true);
+  params->setKeepAliveTimeout(Poco::Timespan(impl_->options.keepalive_timeout_s, 0));
+  params->setMaxKeepAliveRequests(0);  // unlimited
+  params->setServerName("switchboard");
+  impl_->server = std::make_unique<Poco::Net::HTTPServer>(new PipelineFactory(*impl_), impl_->pool,
+                                                          socket, params);
+  impl_->server->start();
+}
+
+int HttpServer::port() const {
+  return impl_->server ? impl_->server->port() : impl_->options.port;
+}
+
+void HttpServer::stop() {
+  if (!impl_->server) return;
+  // Stop accepting and let requests being handled finish; idle keep-alive connections are
+  // closed right after, instead of waiting out their timeout.
+  impl_->server->stopAll(false);
+  auto deadline = Clock::now() + std::chrono::seconds(impl_->options.shutdown_grace_s);
+  while (impl_->metrics.in_flight().load() > 0 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (impl_->metrics.in_flight().load() > 0) {
+    impl_->error_log.warning("shutdown grace period over with %d requests in flight",
+                             static_cast<int>(impl_->metrics.in_flight().load()));
+  }
+  impl_->server->stopAll(true);
+  impl_->pool.joinAll();
+  impl_->server.reset();
+}
+
+}  // namespace sb

@@ -1,0 +1,44 @@
+// The HTTP edge: Poco's HTTPServer on our own thread pool, the request pipeline (route,
+// authenticate, rate-limit, read and check the body, handle, map errors), metrics and the
+// access log. stop() finishes requests in flight before returning.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+namespace sb {
+
+class Database;
+
+struct HttpOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0: any free port, see HttpServer::port()
+  int threads = 64;
+  int max_queued = 256;
+  int keepalive_timeout_s = 5;
+  std::size_t max_body_bytes = 1 << 20;
+  bool access_log = true;
+  double rate_limit_rps = 200;  // per API key; 0 disables
+  double rate_limit_burst = 400;
+  int shutdown_grace_s = 10;
+};
+
+class HttpServer {
+ public:
+  HttpServer(const HttpOptions& options, Database& db);
+  ~HttpServer();
+
+  void start();
+  int port() const;
+  // Stops accepting, lets requests in flight complete (up to shutdown_grace_s), then
+  // closes the remaining connections.
+  void stop();
+
+  struct Impl;  // defined in http_server.cpp; public so the request handlers there can see it
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sb

@@ -1,0 +1,51 @@
+// Request bodies: strict JSON syntax check with a precise error position, then typed,
+// allow-listed field access so unknown or mistyped fields fail with 422 naming the field.
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+namespace sb {
+
+struct JsonSyntaxError {
+  std::size_t offset = 0;  // byte offset of the offending character
+  std::size_t line = 1;
+  std::size_t column = 1;  // in bytes, 1-based
+  std::string message;
+};
+
+// RFC 8259 with limits: nesting depth, valid UTF-8, no duplicate keys in an object.
+std::optional<JsonSyntaxError> check_json_syntax(std::string_view text, int max_depth = 64);
+
+// Throws Error(kInvalidJson) with line/column details, or Error(kValidationFailed) when the
+// top level is not an object.
+Poco::JSON::Object::Ptr parse_json_object(std::string_view body);
+
+class JsonFields {
+ public:
+  explicit JsonFields(Poco::JSON::Object::Ptr object) : object_(std::move(object)) {}
+
+  std::string required_string(const std::string& key, std::size_t max_len);
+  std::optional<std::string> optional_string(const std::string& key, std::size_t max_len);
+  std::string required_enum(const std::string& key,
+                            std::initializer_list<std::string_view> allowed);
+  std::optional<std::int64_t> optional_int(const std::string& key, std::int64_t min,
+                                           std::int64_t max);
+  std::optional<bool> optional_bool(const std::string& key);
+
+  // Fails with 422 on the first field no accessor asked for.
+  void reject_unknown() const;
+
+ private:
+  bool present(const std::string& key);
+  Poco::JSON::Object::Ptr object_;
+  std::set<std::string> known_;
+};
+
+}  // namespace sb

@@ -1,0 +1,69 @@
+// Cursor encoding and the list envelope.
+#include "http/pagination.h"
+
+#include <Poco/Base64Decoder.h>
+#include <Poco/Base64Encoder.h>
+
+#include <charconv>
+#include <sstream>
+
+#include "model/error.h"
+
+namespace sb {
+
+std::string encode_cursor(std::int64_t last_id) {
+  std::ostringstream out;
+  Poco::Base64Encoder enc(out, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
+  enc << "id:" << last_id;
+  enc.close();
+  return out.str();
+}
+
+namespace {
+std::int64_t decode_cursor(const std::string& cursor) {
+  auto invalid = [] {
+    return Error::validation("cursor", "is not a cursor returned by this list");
+  };
+  if (cursor.empty() || cursor.size() > 64) throw invalid();
+  std::string text;
+  try {
+    std::istringstream in(cursor);
+    Poco::Base64Decoder dec(in, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
+    std::getline(dec, text);
+  } catch (const std::exception&) {
+    throw invalid();
+  }
+  if (text.rfind("id:", 0) != 0) throw invalid();
+  std::int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data() + 3, text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id < 0) throw invalid();
+  return id;
+}
+}  // namespace
+
+PageRequest read_page_request(const Request& request) {
+  PageRequest page;
+  if (auto limit = request.query_param("limit")) {
+    int n = 0;
+    auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), n);
+    if (ec != std::errc() || end != limit->data() + limit->size() || n < 1 || n > 200) {
+      throw Error::validation("limit", "must be an integer from 1 to 200");
+    }
+    page.limit = n;
+  }
+  if (auto cursor = request.query_param("cursor")) page.after_id = decode_cursor(*cursor);
+  return page;
+}
+
+Response page_response(Poco::JSON::Array::Ptr items, std::optional<std::int64_t> next_after) {
+  Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+  body.set("data", items);
+  if (next_after) {
+    body.set("next_cursor", encode_cursor(*next_after));
+  } else {
+    body.set("next_cursor", Poco::Dynamic::Var());
+  }
+  return Response::json(200, body);
+}
+
+}  // namespace sb

@@ -1,0 +1,28 @@
+// Cursor pagination shared by every list route: ?limit=&cursor= in, {"data","next_cursor"}
+// out. Cursors are opaque to clients (base64url of the last id seen).
+#pragma once
+
+#include <Poco/JSON/Array.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "http/request.h"
+
+namespace sb {
+
+struct PageRequest {
+  int limit = 50;
+  std::int64_t after_id = 0;
+};
+
+// Reads ?limit (1..200, default 50) and ?cursor; 422 naming the parameter when invalid.
+PageRequest read_page_request(const Request& request);
+
+std::string encode_cursor(std::int64_t last_id);
+
+// {"data": items, "next_cursor": cursor-or-null}; `has_more` when the page was full.
+Response page_response(Poco::JSON::Array::Ptr items, std::optional<std::int64_t> next_after);
+
+}  // namespace sb

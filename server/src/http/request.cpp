@@ -1,0 +1,54 @@
+// Request accessors and response construction.
+#include "http/request.h"
+
+#include <Poco/Net/HTTPServerRequest.h>
+
+#include <charconv>
+#include <sstream>
+
+#include "http/json_body.h"
+#include "model/error.h"
+
+namespace sb {
+
+std::optional<std::string> Request::query_param(std::string_view name) const {
+  for (const auto& [k, v] : query) {
+    if (k == name) return v;
+  }
+  return std::nullopt;
+}
+
+std::string Request::header(const std::string& name) const {
+  return http ? http->get(name, "") : std::string();
+}
+
+std::int64_t Request::path_id(const std::string& name) const {
+  auto it = path_params.find(name);
+  std::int64_t id = 0;
+  if (it != path_params.end()) {
+    const std::string& s = it->second;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
+    if (ec == std::errc() && end == s.data() + s.size() && id > 0) return id;
+  }
+  throw Error(ErrorCode::kNotFound, "no resource with this id",
+              {{"id", it == path_params.end() ? std::string() : it->second}});
+}
+
+Poco::JSON::Object::Ptr Request::json() const {
+  return parse_json_object(body);
+}
+
+std::string to_json(const Poco::JSON::Object& object) {
+  std::ostringstream out;
+  object.stringify(out);
+  return out.str();
+}
+
+Response Response::json(int status, const Poco::JSON::Object& object) {
+  Response r;
+  r.status = status;
+  r.body = to_json(object);
+  return r;
+}
+
+}  // namespace sb

@@ -1,0 +1,55 @@
+// What a route handler receives and returns. Handlers parse, call the store or domain
+// layer, and serialise; they never touch Poco's request/response objects.
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "model/team.h"
+
+namespace Poco::Net {
+class HTTPServerRequest;
+}
+
+namespace sb {
+
+struct Request {
+  std::string method;
+  std::string path;
+  std::string request_id;
+  std::map<std::string, std::string> path_params;          // {id} -> "42"
+  std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+  std::optional<Principal> principal;                      // set on authenticated routes
+  std::string body;                                        // raw, size-checked
+  Poco::Net::HTTPServerRequest* http = nullptr;            // headers, for the rare need
+
+  const Principal& auth() const { return *principal; }
+  std::optional<std::string> query_param(std::string_view name) const;
+  std::string header(const std::string& name) const;
+  // Path parameter as a positive id; 404 when it is not one (no such resource).
+  std::int64_t path_id(const std::string& name) const;
+  // The body as a JSON object (400/422 on failure).
+  Poco::JSON::Object::Ptr json() const;
+};
+
+struct Response {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  static Response json(int status, const Poco::JSON::Object& object);
+  static Response no_content() { return Response{204, {}, {}, {}}; }
+};
+
+// Compact JSON text of an object (Poco's Stringifier without indentation).
+std::string to_json(const Poco::JSON::Object& object);
+
+}  // namespace sb

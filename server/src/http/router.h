@@ -1,0 +1,49 @@
+// The route table: method + path pattern ("/v1/api-keys/{id}") -> handler and minimum role.
+// Built once in one function (routes.cpp) and read-only while serving.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/request.h"
+#include "model/role.h"
+
+namespace sb {
+
+using Handler = std::function<Response(Request&)>;
+
+struct Route {
+  std::string method;
+  std::string pattern;
+  std::optional<Role> min_role;  // nullopt: public (no key needed)
+  Handler handler;
+  bool takes_body = false;  // POST/PATCH/PUT with a JSON body
+};
+
+class Router {
+ public:
+  void add(Route route);
+
+  struct Match {
+    const Route* route = nullptr;
+    std::size_t index = 0;  // position in routes(), for per-route metrics
+    std::map<std::string, std::string> params;
+    std::vector<std::string> allowed;  // set when the path matched but the method did not
+  };
+  // route == nullptr and allowed empty: 404; allowed non-empty: 405.
+  Match match(std::string_view method, std::string_view path) const;
+
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+  std::vector<std::vector<std::string>> segments_;  // split pattern per route
+};
+
+std::vector<std::string_view> split_path(std::string_view path);
+
+}  // namespace sb

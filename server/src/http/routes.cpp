@@ -1,0 +1,14 @@
+// Route table assembly.
+#include "http/routes.h"
+
+namespace sb {
+
+Router build_routes(ApiServices& services) {
+  Router router;
+  add_system_routes(router, services);
+  add_me_routes(router, services);
+  add_api_key_routes(router, services);
+  return router;
+}
+
+}  // namespace sb

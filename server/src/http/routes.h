@@ -1,0 +1,17 @@
+// The whole route table, built in one function so every route of the API is listed in one
+// place. Each handlers/*.cpp file contributes its resource's routes.
+#pragma once
+
+#include "http/api_services.h"
+#include "http/router.h"
+
+namespace sb {
+
+Router build_routes(ApiServices& services);
+
+// One per resource, defined in handlers/<resource>_handler.cpp.
+void add_system_routes(Router& router, ApiServices& services);  // /health, /metrics, openapi
+void add_me_routes(Router& router, ApiServices& services);
+void add_api_key_routes(Router& router, ApiServices& services);
+
+}  // namespace sb

@@ -1,0 +1,15 @@
+// Timestamps: every time in Switchboard is milliseconds since the Unix epoch, UTC.
+// Identical in SQLite and PostgreSQL, sortable, and free of SOCI's std::tm truncation;
+// the API renders them as ISO-8601.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace sb {
+
+using EpochMs = std::int64_t;
+EpochMs now_ms();
+std::string format_iso8601(EpochMs ms);  // 2026-11-21T14:01:23.456Z
+
+}  // namespace sb

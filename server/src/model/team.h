@@ -1,0 +1,36 @@
+// Tenants and their API keys as plain values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "model/clock.h"
+#include "model/role.h"
+
+namespace sb {
+
+struct Team {
+  std::int64_t id = 0;
+  std::string name;
+  EpochMs created_at = 0;
+};
+
+struct ApiKey {
+  std::int64_t team_id = 0;
+  std::int64_t id = 0;
+  std::string name;
+  Role role = Role::kViewer;
+  std::string prefix;  // first characters of the secret, enough to recognise it in a list
+  EpochMs created_at = 0;
+  std::optional<EpochMs> revoked_at;
+};
+
+// Who is calling: resolved from the bearer key on every authenticated request.
+struct Principal {
+  std::int64_t team_id = 0;
+  std::int64_t key_id = 0;
+  Role role = Role::kViewer;
+};
+
+}  // namespace sb

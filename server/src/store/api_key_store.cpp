@@ -1,0 +1,198 @@
+// API key issue, lookup and revocation.
+#include "store/api_key_store.h"
+
+#include <Poco/JSON/Object.h>
+#include <soci/soci.h>
+#include <sys/random.h>
+
+#include <sstream>
+
+#include "model/error.h"
+#include "store/migrations.h"
+#include "store/sql_errors.h"
+
+namespace sb {
+namespace {
+
+constexpr std::size_t kSecretChars = 40;  // 40 * log2(62) ~= 238 bits
+constexpr std::size_t kPrefixChars = 10;  // "sb_" + 7: recognisable, useless to an attacker
+
+std::string key_event_payload(const ApiKey& key) {
+  Poco::JSON::Object o;
+  o.set("id", key.id);
+  o.set("name", key.name);
+  o.set("role", std::string(role_name(key.role)));
+  o.set("prefix", key.prefix);
+  std::ostringstream out;
+  o.stringify(out);
+  return out.str();
+}
+
+std::string select_keys(std::string_view where) {
+  std::string sql = "SELECT team_id, id, name, role, prefix, created_at, revoked_at FROM api_keys ";
+  sql.append(where);
+  return sql;
+}
+
+// One row of kSelectKey, bound once per statement.
+struct KeyRow {
+  long long team_id = 0, id = 0, created_at = 0, revoked_at = 0;
+  std::string name, role, prefix;
+  soci::indicator revoked_ind = soci::i_null;
+
+  void bind(soci::statement& st) {
+    st.exchange(soci::into(team_id));
+    st.exchange(soci::into(id));
+    st.exchange(soci::into(name));
+    st.exchange(soci::into(role));
+    st.exchange(soci::into(prefix));
+    st.exchange(soci::into(created_at));
+    st.exchange(soci::into(revoked_at, revoked_ind));
+  }
+  ApiKey value() const {
+    ApiKey k;
+    k.team_id = team_id;
+    k.id = id;
+    k.name = name;
+    k.role = parse_role(role).value_or(Role::kViewer);
+    k.prefix = prefix;
+    k.created_at = created_at;
+    if (revoked_ind == soci::i_ok) k.revoked_at = revoked_at;
+    return k;
+  }
+};
+
+}  // namespace
+
+std::string ApiKeyStore::generate_secret() {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  std::string out = "sb_";
+  unsigned char buf[64];
+  while (out.size() < 3 + kSecretChars) {
+    if (getrandom(buf, sizeof buf, 0) != static_cast<ssize_t>(sizeof buf)) {
+      throw Error(ErrorCode::kInternal, "cannot read random bytes");
+    }
+    for (unsigned char b : buf) {
+      if (b >= 248) continue;  // rejection keeps the 62 symbols equally likely
+      out.push_back(kAlphabet[b % 62]);
+      if (out.size() == 3 + kSecretChars) break;
+    }
+  }
+  return out;
+}
+
+std::string ApiKeyStore::hash_secret(std::string_view secret) {
+  return sha256_hex(secret);
+}
+
+bool ApiKeyStore::well_formed(std::string_view secret) {
+  if (secret.size() < 23 || secret.size() > 203 || secret.substr(0, 3) != "sb_") return false;
+  for (char c : secret.substr(3)) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+IssuedKey ApiKeyStore::issue(soci::session& s, std::int64_t team_id, std::string_view name,
+                             Role role, std::optional<std::string> secret) const {
+  IssuedKey out;
+  out.secret = secret ? *secret : generate_secret();
+  if (!well_formed(out.secret)) {
+    throw Error::validation("key", "must be sb_ followed by 20 to 200 letters, digits, _ or -");
+  }
+  ApiKey& k = out.key;
+  k.team_id = team_id;
+  k.name = std::string(name);
+  k.role = role;
+  k.prefix = out.secret.substr(0, kPrefixChars);
+  k.created_at = now_ms();
+  std::string hash = hash_secret(out.secret);
+  std::string role_str(role_name(role));
+  long long team = team_id, id = 0;
+  try {
+    s << "INSERT INTO api_keys (team_id, name, role, key_hash, prefix, created_at) "
+         "VALUES (:t, :n, :r, :h, :p, :c) RETURNING id",
+        soci::use(team), soci::use(k.name), soci::use(role_str), soci::use(hash),
+        soci::use(k.prefix), soci::use(k.created_at), soci::into(id);
+  } catch (const soci::soci_error& e) {
+    if (is_unique_violation(e)) throw Error(ErrorCode::kConflict, "this API key already exists");
+    throw;
+  }
+  k.id = id;
+  events_.append(s, {.team_id = team_id,
+                     .type = "api_key.created",
+                     .subject_type = "api_key",
+                     .subject_id = k.id,
+                     .payload_json = key_event_payload(k)});
+  return out;
+}
+
+std::optional<Principal> ApiKeyStore::authenticate(soci::session& s,
+                                                   std::string_view secret) const {
+  if (!well_formed(secret)) return std::nullopt;
+  std::string hash = hash_secret(secret);
+  long long team_id = 0, id = 0;
+  std::string role;
+  s << "SELECT team_id, id, role FROM api_keys WHERE key_hash = :h AND revoked_at IS NULL",
+      soci::use(hash), soci::into(team_id), soci::into(id), soci::into(role);
+  if (!s.got_data()) return std::nullopt;
+  return Principal{team_id, id, parse_role(role).value_or(Role::kViewer)};
+}
+
+std::optional<ApiKey> ApiKeyStore::get(soci::session& s, std::int64_t team_id,
+                                       std::int64_t id) const {
+  KeyRow row;
+  long long team = team_id, key_id = id;
+  soci::statement st(s);
+  row.bind(st);
+  st.exchange(soci::use(team, "t"));
+  st.exchange(soci::use(key_id, "id"));
+  st.alloc();
+  st.prepare(select_keys("WHERE team_id = :t AND id = :id"));
+  st.define_and_bind();
+  if (!st.execute(true)) return std::nullopt;
+  return row.value();
+}
+
+std::vector<ApiKey> ApiKeyStore::list(soci::session& s, std::int64_t team_id, std::int64_t after_id,
+                                      int limit) const {
+  KeyRow row;
+  long long team = team_id, after = after_id;
+  soci::statement st(s);
+  row.bind(st);
+  st.exchange(soci::use(team, "t"));
+  st.exchange(soci::use(after, "after"));
+  st.exchange(soci::use(limit, "lim"));
+  st.alloc();
+  st.prepare(select_keys("WHERE team_id = :t AND id > :after ORDER BY id LIMIT :lim"));
+  st.define_and_bind();
+  std::vector<ApiKey> out;
+  if (st.execute(true)) {
+    do {
+      out.push_back(row.value());
+    } while (st.fetch());
+  }
+  return out;
+}
+
+bool ApiKeyStore::revoke(soci::session& s, std::int64_t team_id, std::int64_t id) const {
+  auto key = get(s, team_id, id);
+  if (!key || key->revoked_at) return false;
+  long long team = team_id, key_id = id;
+  EpochMs now = now_ms();
+  s << "UPDATE api_keys SET revoked_at = :now WHERE team_id = :t AND id = :id AND revoked_at IS "
+       "NULL",
+      soci::use(now), soci::use(team), soci::use(key_id);
+  key->revoked_at = now;
+  events_.append(s, {.team_id = team_id,
+                     .type = "api_key.revoked",
+                     .subject_type = "api_key",
+                     .subject_id = id,
+                     .payload_json = key_event_payload(*key)});
+  return true;
+}
+
+}  // namespace sb

@@ -1,0 +1,221 @@
+// Session pool, transactions and reconnection for both backends.
+#include "store/database.h"
+
+#include <libpq-fe.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <filesystem>
+
+#include "model/error.h"
+#include "store/database_url.h"
+
+namespace sb {
+
+struct Database::Slot {
+  std::unique_ptr<soci::session> session;
+  bool needs_reconnect = false;
+};
+
+class Database::Lease {
+ public:
+  Lease(Database* db, std::size_t index) : db_(db), index_(index) {}
+  Lease(Lease&& other) noexcept : db_(std::exchange(other.db_, nullptr)), index_(other.index_) {}
+  Lease(const Lease&) = delete;
+  ~Lease() {
+    if (db_) db_->release(index_);
+  }
+  Slot& slot() { return *db_->sessions_[index_]; }
+  soci::session& session() { return *slot().session; }
+
+ private:
+  Database* db_;
+  std::size_t index_;
+};
+
+namespace {
+
+Error unavailable(std::string_view what, const std::exception& cause) {
+  return Error(ErrorCode::kUnavailable, "database unavailable", {},
+               std::string(what) + ": " + cause.what());
+}
+
+Error internal_db_error(const std::exception& cause) {
+  return Error(ErrorCode::kInternal, "internal database error", {}, cause.what());
+}
+
+}  // namespace
+
+Database::Database(const DatabaseOptions& options)
+    : dialect_(Backend::kSqlite), acquire_timeout_(options.acquire_timeout) {
+  DatabaseUrl url = parse_database_url(options.url, options.sqlite_busy_timeout_s);
+  dialect_ = Dialect(url.backend);
+  connect_string_ = url.connect_string;
+  display_url_ = url.display;
+  if (url.backend == Backend::kSqlite) {
+    auto parent = std::filesystem::path(url.sqlite_path).parent_path();
+    std::error_code ec;
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    if (ec) {
+      throw Error(ErrorCode::kConfigInvalid,
+                  "cannot create the folder of the SQLite database: " + ec.message(), {},
+                  parent.string());
+    }
+  }
+  std::size_t size = std::max<std::size_t>(1, options.pool_size);
+  for (std::size_t i = 0; i < size; ++i) {
+    auto slot = std::make_unique<Slot>();
+    open_session(*slot);  // fail start-up early when the database is unreachable
+    sessions_.push_back(std::move(slot));
+    free_.push_back(i);
+  }
+}
+
+Database::~Database() = default;
+
+void Database::open_session(Slot& slot) {
+  try {
+    if (!slot.session) {
+      if (backend() == Backend::kSqlite) {
+        slot.session = std::make_unique<soci::session>(*soci::factory_sqlite3(), connect_string_);
+      } else {
+        slot.session =
+            std::make_unique<soci::session>(*soci::factory_postgresql(), connect_string_);
+      }
+    } else {
+      slot.session->reconnect();
+    }
+    soci::session& s = *slot.session;
+    if (backend() == Backend::kSqlite) {
+      // WAL lets readers run beside the writer. synchronous=NORMAL keeps every commit
+      // across a process crash (kill -9); only an OS crash can lose the last commits.
+      s << "PRAGMA journal_mode=WAL";
+      s << "PRAGMA synchronous=NORMAL";
+      s << "PRAGMA foreign_keys=ON";
+    } else {
+      s << "SET TimeZone='UTC'";
+      s << "SET statement_timeout='30s'";
+    }
+    slot.needs_reconnect = false;
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    slot.needs_reconnect = true;
+    throw unavailable("connect to " + display_url_, e);
+  }
+}
+
+bool Database::connection_broken(soci::session& s) const {
+  if (backend() != Backend::kPostgresql) return false;
+  auto* backend = static_cast<soci::postgresql_session_backend*>(s.get_backend());
+  return backend == nullptr || backend->conn_ == nullptr ||
+         PQstatus(backend->conn_) == CONNECTION_BAD;
+}
+
+Database::Lease Database::acquire() {
+  std::size_t index;
+  {
+    std::unique_lock lock(mutex_);
+    if (!available_.wait_for(lock, acquire_timeout_, [&] { return !free_.empty(); })) {
+      throw Error(ErrorCode::kUnavailable, "database busy: no connection free in time", {},
+                  "pool of " + std::to_string(sessions_.size()) + " exhausted after " +
+                      std::to_string(acquire_timeout_.count()) + " ms");
+    }
+    index = free_.back();
+    free_.pop_back();
+  }
+  Lease lease(this, index);
+  if (lease.slot().needs_reconnect) open_session(lease.slot());
+  return lease;
+}
+
+void Database::release(std::size_t index) {
+  {
+    std::lock_guard lock(mutex_);
+    free_.push_back(index);
+  }
+  available_.notify_one();
+}
+
+std::size_t Database::sessions_in_use() const {
+  std::lock_guard lock(mutex_);
+  return sessions_.size() - free_.size();
+}
+
+void Database::run_read(const std::function<void(soci::session&)>& fn) {
+  Lease lease = acquire();
+  for (int attempt = 0;; ++attempt) {
+    try {
+      fn(lease.session());
+      return;
+    } catch (const soci::soci_error& e) {
+      if (!connection_broken(lease.session())) throw internal_db_error(e);
+      lease.slot().needs_reconnect = true;
+      if (attempt > 0) throw unavailable("read", e);
+      open_session(lease.slot());  // throws kUnavailable when the server is still down
+    }
+  }
+}
+
+void Database::run_write(const std::function<void(soci::session&)>& fn) {
+  std::unique_lock<std::mutex> writer;
+  if (backend() == Backend::kSqlite) writer = std::unique_lock(sqlite_writer_);
+  Lease lease = acquire();
+  const char* begin = backend() == Backend::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN";
+  // Only BEGIN is retried after a reconnect: nothing of the caller's has run yet.
+  try {
+    lease.session() << begin;
+  } catch (const soci::soci_error& e) {
+    if (!connection_broken(lease.session())) throw internal_db_error(e);
+    lease.slot().needs_reconnect = true;
+    open_session(lease.slot());
+    try {
+      lease.session() << begin;
+    } catch (const soci::soci_error& again) {
+      lease.slot().needs_reconnect = connection_broken(lease.session());
+      throw unavailable("begin", again);
+    }
+  }
+  auto rollback = [&] {
+    try {
+      lease.session() << "ROLLBACK";
+    } catch (const std::exception&) {
+      lease.slot().needs_reconnect = true;  // a broken session must not go back as healthy
+    }
+  };
+  try {
+    fn(lease.session());
+  } catch (const soci::soci_error& e) {
+    bool broken = connection_broken(lease.session());
+    rollback();
+    if (broken) {
+      lease.slot().needs_reconnect = true;
+      throw unavailable("write", e);
+    }
+    throw internal_db_error(e);
+  } catch (...) {
+    rollback();
+    throw;
+  }
+  try {
+    lease.session() << "COMMIT";
+  } catch (const soci::soci_error& e) {
+    bool broken = connection_broken(lease.session());
+    rollback();
+    if (broken) {
+      lease.slot().needs_reconnect = true;
+      throw unavailable("commit", e);
+    }
+    throw internal_db_error(e);
+  }
+}
+
+void Database::ping() {
+  run_read([](soci::session& s) {
+    int one = 0;
+    s << "SELECT 1", soci::into(one);
+  });
+}
+
+}  // namespace sb

@@ -1,0 +1,99 @@
+// The database: a pool of SOCI sessions on SQLite or PostgreSQL, the one place that
+// knows how to lease a session, run a transaction, and survive a lost connection.
+// Repositories receive a soci::session& from read()/write() and never open their own.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "store/dialect.h"
+
+namespace soci {
+class session;
+}
+
+namespace sb {
+
+struct DatabaseOptions {
+  std::string url;  // "sqlite:PATH" or "postgresql://user:pass@host:port/db"
+  std::size_t pool_size = 8;
+  std::chrono::milliseconds acquire_timeout{2000};
+  int sqlite_busy_timeout_s = 5;
+};
+
+class Database {
+ public:
+  // Parses the URL and opens the pool. Throws Error(kConfigInvalid) for a malformed URL and
+  // Error(kUnavailable) when the server cannot be reached.
+  explicit Database(const DatabaseOptions& options);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  Backend backend() const { return dialect_.backend(); }
+  const Dialect& dialect() const { return dialect_; }
+  // The URL with any password masked: safe for logs and /health.
+  const std::string& display_url() const { return display_url_; }
+
+  // Runs `fn` on a leased session outside any transaction. A connection found dead is
+  // re-opened and `fn` retried once: reads are idempotent.
+  template <class F>
+  auto read(F&& fn) {
+    using R = decltype(fn(std::declval<soci::session&>()));
+    if constexpr (std::is_void_v<R>) {
+      run_read([&](soci::session& s) { fn(s); });
+    } else {
+      R result{};
+      run_read([&](soci::session& s) { result = fn(s); });
+      return result;
+    }
+  }
+
+  // Runs `fn` in one transaction (SQLite: BEGIN IMMEDIATE behind the in-process writer
+  // lock) and commits; any exception rolls back and propagates.
+  template <class F>
+  auto write(F&& fn) {
+    using R = decltype(fn(std::declval<soci::session&>()));
+    if constexpr (std::is_void_v<R>) {
+      run_write([&](soci::session& s) { fn(s); });
+    } else {
+      R result{};
+      run_write([&](soci::session& s) { result = fn(s); });
+      return result;
+    }
+  }
+
+  // SELECT 1 through the pool; throws Error(kUnavailable) when the database is down.
+  void ping();
+
+  std::size_t pool_size() const { return sessions_.size(); }
+  std::size_t sessions_in_use() const;
+
+ private:
+  struct Slot;
+  class Lease;
+
+  Lease acquire();
+  void release(std::size_t index);
+  void run_read(const std::function<void(soci::session&)>& fn);
+  void run_write(const std::function<void(soci::session&)>& fn);
+  void open_session(Slot& slot);
+  bool connection_broken(soci::session& s) const;
+
+  Dialect dialect_;
+  std::string connect_string_;
+  std::string display_url_;
+  std::chrono::milliseconds acquire_timeout_;
+  std::vector<std::unique_ptr<Slot>> sessions_;
+  std::vector<std::size_t> free_;
+  mutable std::mutex mutex_;
+  std::condition_variable available_;
+  std::mutex sqlite_writer_;  // SQLite allows one writer; queue them here, not on SQLITE_BUSY
+};
+
+}  // namespace sb

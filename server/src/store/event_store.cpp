@@ -1,0 +1,56 @@
+// Outbox writes and reads.
+#include "store/event_store.h"
+
+#include <soci/soci.h>
+
+namespace sb {
+
+std::int64_t EventStore::append(soci::session& s, const NewEvent& event) const {
+  EpochMs now = now_ms();
+  EpochMs available = event.available_at.value_or(now);
+  long long subject_id = event.subject_id.value_or(0);
+  soci::indicator subject_ind = event.subject_id ? soci::i_ok : soci::i_null;
+  std::string subject_type = event.subject_type;
+  soci::indicator type_ind = subject_type.empty() ? soci::i_null : soci::i_ok;
+  long long team_id = event.team_id;
+  long long id = 0;
+  s << "INSERT INTO events (team_id, type, subject_type, subject_id, payload, created_at, "
+       "available_at) VALUES (:team, :type, :stype, :sid, " +
+           dialect_.json_param("payload") + ", :created, :available) RETURNING id",
+      soci::use(team_id, "team"), soci::use(event.type, "type"),
+      soci::use(subject_type, type_ind, "stype"), soci::use(subject_id, subject_ind, "sid"),
+      soci::use(event.payload_json, "payload"), soci::use(now, "created"),
+      soci::use(available, "available"), soci::into(id);
+  return id;
+}
+
+std::vector<StoredEvent> EventStore::list_recent(soci::session& s, std::int64_t team_id,
+                                                 int limit) const {
+  std::vector<StoredEvent> out;
+  StoredEvent row;
+  long long id = 0, created = 0, available = 0, subject_id = 0;
+  long long team = team_id;
+  std::string subject_type;
+  soci::indicator stype_ind, sid_ind;
+  soci::statement st =
+      (s.prepare << "SELECT id, type, subject_type, subject_id, payload, created_at, status, "
+                    "attempts, available_at FROM events WHERE team_id = :team "
+                    "ORDER BY id DESC LIMIT :lim",
+       soci::into(id), soci::into(row.type), soci::into(subject_type, stype_ind),
+       soci::into(subject_id, sid_ind), soci::into(row.payload_json), soci::into(created),
+       soci::into(row.status), soci::into(row.attempts), soci::into(available),
+       soci::use(team, "team"), soci::use(limit, "lim"));
+  st.execute();
+  while (st.fetch()) {
+    row.team_id = team_id;
+    row.id = id;
+    row.subject_type = stype_ind == soci::i_ok ? subject_type : std::string();
+    row.subject_id = sid_ind == soci::i_ok ? std::optional<std::int64_t>(subject_id) : std::nullopt;
+    row.created_at = created;
+    row.available_at = available;
+    out.push_back(row);
+  }
+  return out;
+}
+
+}  // namespace sb

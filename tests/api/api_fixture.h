@@ -1,0 +1,53 @@
+// Base fixture of API tests: the real server (ServerRuntime, the same start-up path as
+// `switchboard serve`) on a free loopback port over a fresh database of the parameter's
+// backend, with a bootstrap owner key.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "app/server_runtime.h"
+#include "support/http_client.h"
+#include "support/test_backend.h"
+
+namespace sb::test {
+
+inline const std::string kOwnerKey = "sb_test_owner_key_000000000000000000000";
+
+class ApiTest : public ::testing::TestWithParam<TestBackend> {
+ protected:
+  void SetUp() override {
+    config_.database =
+        fresh_database(GetParam(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    config_.http.port = 0;
+    config_.http.threads = 8;
+    config_.http.access_log = false;
+    config_.bootstrap_api_key = kOwnerKey;
+    adjust(config_);
+    server_ = std::make_unique<ServerRuntime>(config_);
+    server_->start();
+  }
+  void TearDown() override { server_.reset(); }
+  virtual void adjust(Config&) {}
+
+  HttpClient client(const std::string& key = kOwnerKey) const {
+    HttpClient c(server_->port());
+    c.set_key(key);
+    return c;
+  }
+  HttpClient anonymous() const { return HttpClient(server_->port()); }
+
+  // Issues a key of `role` through the API and returns its secret.
+  std::string key_with_role(const std::string& role, const std::string& as = kOwnerKey) {
+    auto r =
+        client(as).post("/v1/api-keys", "{\"name\":\"" + role + "\",\"role\":\"" + role + "\"}");
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json()->getValue<std::string>("key");
+  }
+
+  Config config_;
+  std::unique_ptr<ServerRuntime> server_;
+};
+
+}  // namespace sb::test

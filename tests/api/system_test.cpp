@@ -1,0 +1,102 @@
+// /health, /metrics, /v1/openapi.json and the database outage seen over HTTP.
+#include <Poco/JSON/Parser.h>
+
+#include <set>
+
+#include "api_fixture.h"
+#include "http/router.h"
+#include "http/routes.h"
+#include "support/pg_cluster.h"
+
+namespace sb::test {
+namespace {
+
+class SystemTest : public ApiTest {};
+
+TEST_P(SystemTest, HealthReportsTheDatabase) {
+  auto r = anonymous().get("/health");
+  ASSERT_EQ(r.status, 200);
+  auto db = r.json()->getObject("database");
+  EXPECT_EQ(db->getValue<std::string>("status"), "up");
+  EXPECT_EQ(db->getValue<std::string>("backend"),
+            GetParam() == TestBackend::kPg ? "postgresql" : "sqlite");
+}
+
+TEST_P(SystemTest, MetricsCountRequestsByRouteAndStatus) {
+  client().get("/v1/me");
+  client().get("/v1/me");
+  anonymous().get("/v1/me");
+  anonymous().get("/nowhere");
+  auto r = anonymous().get("/metrics");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.headers["content-type"].rfind("text/plain", 0), 0u);
+  EXPECT_NE(r.body.find("sb_http_requests_total{method=\"GET\",route=\"/v1/me\",status=\"200\"} 2"),
+            std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("sb_http_requests_total{method=\"GET\",route=\"/v1/me\",status=\"401\"} 1"),
+            std::string::npos);
+  EXPECT_NE(r.body.find("route=\"(unmatched)\",status=\"404\"} 1"), std::string::npos);
+  EXPECT_NE(
+      r.body.find("sb_http_request_duration_seconds_count{method=\"GET\",route=\"/v1/me\"} 3"),
+      std::string::npos);
+  EXPECT_NE(r.body.find("le=\"+Inf\""), std::string::npos);
+  EXPECT_NE(r.body.find("sb_db_pool_size 4"), std::string::npos);
+}
+
+// Every route the server has is in the OpenAPI document, and the document lists no route
+// the server lacks.
+TEST_P(SystemTest, OpenApiDocumentsExactlyTheRoutes) {
+  auto r = anonymous().get("/v1/openapi.json");
+  ASSERT_EQ(r.status, 200);
+  auto doc = r.json();
+  EXPECT_EQ(doc->getValue<std::string>("openapi").substr(0, 2), "3.");
+  std::set<std::string> documented;
+  auto paths = doc->getObject("paths");
+  for (const auto& [path, item] : *paths) {
+    auto ops = paths->getObject(path);
+    for (const auto& [method, op] : *ops) {
+      if (method == "parameters") continue;
+      std::string upper = method;
+      for (char& c : upper) c = static_cast<char>(std::toupper(c));
+      documented.insert(upper + " " + path);
+    }
+  }
+  ApiServices services(server_->database());
+  Router router = build_routes(services);
+  std::set<std::string> served;
+  for (const Route& route : router.routes()) served.insert(route.method + " " + route.pattern);
+  EXPECT_EQ(documented, served);
+}
+
+SB_INSTANTIATE_BACKENDS(SystemTest);
+
+TEST(HealthOutage, Is503WhilePostgresIsDownAndRecovers) {
+  PgCluster cluster;
+  cluster.start();
+  pg_exec(cluster.url("postgres"), "CREATE DATABASE health");
+  Config config;
+  config.database.url = cluster.url("health");
+  config.database.pool_size = 2;
+  config.http.port = 0;
+  config.http.access_log = false;
+  config.bootstrap_api_key = kOwnerKey;
+  ServerRuntime server(config);
+  server.start();
+  HttpClient c(server.port());
+  c.set_key(kOwnerKey);
+  ASSERT_EQ(c.get("/health").status, 200);
+  cluster.stop_server();
+  auto down = c.get("/health");
+  EXPECT_EQ(down.status, 503);
+  EXPECT_EQ(down.json()->getObject("database")->getValue<std::string>("status"), "down");
+  auto me = c.get("/v1/me");
+  EXPECT_EQ(me.status, 503);
+  EXPECT_EQ(me.error_code(), "unavailable");
+  EXPECT_EQ(me.body.find("127.0.0.1"), std::string::npos) << "no connection details to clients";
+  cluster.start_server();
+  EXPECT_EQ(c.get("/health").status, 200);
+  EXPECT_EQ(c.get("/v1/me").status, 200);
+}
+
+}  // namespace
+}  // namespace sb::test

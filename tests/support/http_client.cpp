@@ -1,0 +1,59 @@
+// Test HTTP client.
+#include "support/http_client.h"
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+
+#include <algorithm>
+#include <sstream>
+
+namespace sb::test {
+
+Poco::JSON::Object::Ptr HttpResult::json() const {
+  try {
+    Poco::JSON::Parser parser;
+    auto v = parser.parse(body);
+    if (v.type() == typeid(Poco::JSON::Object::Ptr)) return v.extract<Poco::JSON::Object::Ptr>();
+  } catch (...) {
+  }
+  return new Poco::JSON::Object;
+}
+
+std::string HttpResult::error_code() const {
+  auto o = json();
+  if (!o->has("error")) return "";
+  return o->getObject("error")->getValue<std::string>("code");
+}
+
+HttpResult HttpClient::send(const std::string& method, const std::string& path,
+                            const std::string& body,
+                            const std::map<std::string, std::string>& headers) const {
+  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port_));
+  session.setTimeout(Poco::Timespan(30, 0));
+  Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+  if (!key_.empty()) req.set("Authorization", "Bearer " + key_);
+  for (const auto& [k, v] : headers) req.set(k, v);
+  if (!body.empty() || method == "POST" || method == "PATCH" || method == "PUT") {
+    req.setContentLength(static_cast<std::streamsize>(body.size()));
+  }
+  std::ostream& out = session.sendRequest(req);
+  out << body;
+  Poco::Net::HTTPResponse resp;
+  std::istream& in = session.receiveResponse(resp);
+  HttpResult r;
+  r.status = resp.getStatus();
+  std::ostringstream text;
+  Poco::StreamCopier::copyStream(in, text);
+  r.body = text.str();
+  for (const auto& [k, v] : resp) {
+    std::string lower = k;
+    std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+    r.headers[lower] = v;
+  }
+  return r;
+}
+
+}  // namespace sb::test
