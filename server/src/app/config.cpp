@@ -85,6 +85,11 @@ const std::vector<Setting>& settings() {
        [](Config& c, const std::string& v) { c.http.rate_limit_rps = parse_number(v, 0, 1e9); }},
       {"rate_limit_burst", "SB_RATE_LIMIT_BURST", "400", "burst allowance per API key",
        [](Config& c, const std::string& v) { c.http.rate_limit_burst = parse_number(v, 1, 1e9); }},
+      {"auth_cache_ttl_ms", "SB_AUTH_CACHE_TTL_MS", "2000",
+       "ms a verified key is trusted without a lookup; 0 = look up every request",
+       [](Config& c, const std::string& v) {
+         c.http.auth_cache_ttl_ms = static_cast<int>(parse_int(v, 0, 600000));
+       }},
       {"shutdown_grace_s", "SB_SHUTDOWN_GRACE_S", "10",
        "how long SIGTERM waits for requests in flight",
        [](Config& c, const std::string& v) {
@@ -117,9 +122,9 @@ const std::vector<Setting>& settings() {
          }
          c.bootstrap_api_key = v;
        }},
-      {"workflows_dir", "SB_WORKFLOWS_DIR", "./workflows", "Lua workflows to load",
+      {"workflows_dir", "SB_WORKFLOWS_DIR", "./workflows", "Lua workflows to load (not loaded yet: issue 7)",
        [](Config& c, const std::string& v) { c.workflows_dir = non_empty(v); }},
-      {"plugins_dir", "SB_PLUGINS_DIR", "./plugins", "native plugins (.so) to load",
+      {"plugins_dir", "SB_PLUGINS_DIR", "./plugins", "native plugins to load (not loaded yet: issue 8)",
        [](Config& c, const std::string& v) { c.plugins_dir = non_empty(v); }},
       {"log_level", "SB_LOG_LEVEL", "information",
        "trace, debug, information, notice, warning, error, fatal or none",

@@ -2,6 +2,9 @@
 // the HttpServer; one instance shared by all request threads (every member is thread-safe).
 #pragma once
 
+#include <chrono>
+
+#include "http/auth_cache.h"
 #include "store/api_key_store.h"
 #include "store/database.h"
 #include "store/event_store.h"
@@ -13,16 +16,19 @@ class Metrics;
 class Router;
 
 struct ApiServices {
-  explicit ApiServices(Database& database)
+  explicit ApiServices(Database& database,
+                       std::chrono::milliseconds auth_cache_ttl = std::chrono::milliseconds(0))
       : db(database),
         keys(database.dialect()),
         teams(database.dialect()),
-        events(database.dialect()) {}
+        events(database.dialect()),
+        auth_cache(auth_cache_ttl) {}
 
   Database& db;
   ApiKeyStore keys;
   TeamStore teams;
   EventStore events;
+  AuthCache auth_cache;
   const Metrics* metrics = nullptr;  // for GET /metrics
   const Router* router = nullptr;    // for the OpenAPI consistency check
 };

@@ -96,7 +96,7 @@ struct HttpServer::Impl {
 
   Impl(const HttpOptions& o, Database& db)
       : options(o),
-        services(db),
+        services(db, std::chrono::milliseconds(o.auth_cache_ttl_ms)),
         router(build_routes(services)),
         metrics(route_labels(router)),
         limiter(o.rate_limit_rps, o.rate_limit_burst),
@@ -174,9 +174,17 @@ Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& 
                   "malformed Authorization header: expected 'Bearer <api key>'");
     }
     std::string secret = header.substr(7);
-    auto principal =
-        services.db.read([&](soci::session& s) { return services.keys.authenticate(s, secret); });
-    if (!principal) throw Error(ErrorCode::kUnauthorized, "invalid or revoked API key");
+    if (!ApiKeyStore::well_formed(secret)) {
+      throw Error(ErrorCode::kUnauthorized, "invalid or revoked API key");
+    }
+    std::string hash = ApiKeyStore::hash_secret(secret);
+    auto principal = services.auth_cache.find(hash);
+    if (!principal) {
+      principal = services.db.read(
+          [&](soci::session& s) { return services.keys.authenticate_hash(s, hash); });
+      if (!principal) throw Error(ErrorCode::kUnauthorized, "invalid or revoked API key");
+      services.auth_cache.put(hash, *principal);
+    }
     request.principal = principal;
     if (!role_at_least(principal->role, *route.min_role)) {
       throw Error(ErrorCode::kForbidden,

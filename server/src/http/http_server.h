@@ -21,6 +21,7 @@ struct HttpOptions {
   bool access_log = true;
   double rate_limit_rps = 200;  // per API key; 0 disables
   double rate_limit_burst = 400;
+  int auth_cache_ttl_ms = 2000;  // 0: look every key up in the database
   int shutdown_grace_s = 10;
 };
 

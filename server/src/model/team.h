@@ -26,11 +26,15 @@ struct ApiKey {
   std::optional<EpochMs> revoked_at;
 };
 
-// Who is calling: resolved from the bearer key on every authenticated request.
+// Who is calling: resolved from the bearer key on every authenticated request (and
+// cached briefly, see http/auth_cache.h), with what /v1/me shows.
 struct Principal {
   std::int64_t team_id = 0;
   std::int64_t key_id = 0;
   Role role = Role::kViewer;
+  std::string team_name;
+  std::string key_name;
+  std::string key_prefix;
 };
 
 }  // namespace sb

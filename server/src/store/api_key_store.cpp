@@ -133,13 +133,23 @@ IssuedKey ApiKeyStore::issue(soci::session& s, std::int64_t team_id, std::string
 std::optional<Principal> ApiKeyStore::authenticate(soci::session& s,
                                                    std::string_view secret) const {
   if (!well_formed(secret)) return std::nullopt;
-  std::string hash = hash_secret(secret);
+  return authenticate_hash(s, hash_secret(secret));
+}
+
+std::optional<Principal> ApiKeyStore::authenticate_hash(soci::session& s,
+                                                        const std::string& hash) const {
   long long team_id = 0, id = 0;
   std::string role;
-  s << "SELECT team_id, id, role FROM api_keys WHERE key_hash = :h AND revoked_at IS NULL",
-      soci::use(hash), soci::into(team_id), soci::into(id), soci::into(role);
+  Principal p;
+  s << "SELECT k.team_id, k.id, k.role, k.name, k.prefix, t.name FROM api_keys k "
+       "JOIN teams t ON t.id = k.team_id WHERE k.key_hash = :h AND k.revoked_at IS NULL",
+      soci::use(hash), soci::into(team_id), soci::into(id), soci::into(role),
+      soci::into(p.key_name), soci::into(p.key_prefix), soci::into(p.team_name);
   if (!s.got_data()) return std::nullopt;
-  return Principal{team_id, id, parse_role(role).value_or(Role::kViewer)};
+  p.team_id = team_id;
+  p.key_id = id;
+  p.role = parse_role(role).value_or(Role::kViewer);
+  return p;
 }
 
 std::optional<ApiKey> ApiKeyStore::get(soci::session& s, std::int64_t team_id,

@@ -38,8 +38,10 @@ class ApiKeyStore {
   IssuedKey issue(soci::session& s, std::int64_t team_id, std::string_view name, Role role,
                   std::optional<std::string> secret = std::nullopt) const;
 
-  // The active (not revoked) key with this secret, across all teams.
+  // The active (not revoked) key with this secret, across all teams; one indexed query.
   std::optional<Principal> authenticate(soci::session& s, std::string_view secret) const;
+  // Same, for a secret already hashed with hash_secret().
+  std::optional<Principal> authenticate_hash(soci::session& s, const std::string& hash) const;
 
   std::optional<ApiKey> get(soci::session& s, std::int64_t team_id, std::int64_t id) const;
   // Keys of one team with id > after_id, oldest first.

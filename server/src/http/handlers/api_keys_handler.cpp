@@ -78,6 +78,7 @@ Response revoke_key(ApiServices& services, Request& request) {
     require_not_above_caller(caller, key->role, "revoke");
     services.keys.revoke(s, caller.team_id, id);  // false when already revoked: still 204
   });
+  services.auth_cache.evict(caller.team_id, id);
   return Response::no_content();
 }
 

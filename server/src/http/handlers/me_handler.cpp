@@ -1,25 +1,18 @@
-// GET /v1/me: who the caller is (team, key, role).
-#include <soci/soci.h>
-
+// GET /v1/me: who the caller is (team, key, role), straight from the authenticated key.
 #include "http/routes.h"
-#include "model/error.h"
 
 namespace sb {
 namespace {
 
-Response me(ApiServices& services, Request& request) {
+Response me(Request& request) {
   const Principal& p = request.auth();
-  auto team = services.db.read([&](soci::session& s) { return services.teams.get(s, p.team_id); });
-  auto key =
-      services.db.read([&](soci::session& s) { return services.keys.get(s, p.team_id, p.key_id); });
-  if (!team || !key) throw Error(ErrorCode::kUnauthorized, "invalid or revoked API key");
   Poco::JSON::Object t(Poco::JSON_PRESERVE_KEY_ORDER);
-  t.set("id", team->id);
-  t.set("name", team->name);
+  t.set("id", p.team_id);
+  t.set("name", p.team_name);
   Poco::JSON::Object k(Poco::JSON_PRESERVE_KEY_ORDER);
-  k.set("id", key->id);
-  k.set("name", key->name);
-  k.set("prefix", key->prefix);
+  k.set("id", p.key_id);
+  k.set("name", p.key_name);
+  k.set("prefix", p.key_prefix);
   Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
   body.set("team", t);
   body.set("api_key", k);
@@ -29,8 +22,8 @@ Response me(ApiServices& services, Request& request) {
 
 }  // namespace
 
-void add_me_routes(Router& router, ApiServices& services) {
-  router.add({"GET", "/v1/me", Role::kViewer, [&services](Request& r) { return me(services, r); }});
+void add_me_routes(Router& router, ApiServices&) {
+  router.add({"GET", "/v1/me", Role::kViewer, [](Request& r) { return me(r); }});
 }
 
 }  // namespace sb

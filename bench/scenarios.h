@@ -1,0 +1,31 @@
+// Bench scenarios: each starts what it measures, runs the load, and returns table rows.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "load_generator.h"
+
+namespace sb::bench {
+
+struct Row {
+  std::string scenario;
+  std::string backend;
+  int clients = 0;
+  LoadResult load;
+  double peak_rss_mb = 0;
+  double ratio = 0;         // throughput / reference throughput; 0 = none
+  std::string reference;    // what `ratio` divides by
+};
+
+struct BenchOptions {
+  std::string server;    // switchboard binary
+  std::string baseline;  // sb_bench_baseline binary
+  int clients = 8;
+  std::chrono::milliseconds duration{5000};
+  bool with_pg = true;
+};
+
+std::vector<Row> run_http_scenarios(const BenchOptions& options);
+
+}  // namespace sb::bench
