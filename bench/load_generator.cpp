@@ -46,7 +46,8 @@ int read_response(int fd, std::string& buf) {
       if (header_end != std::string::npos) {
         std::size_t content_length = 0;
         auto cl = buf.find("Content-Length: ");
-        if (cl != std::string::npos && cl < header_end) content_length = std::stoul(buf.substr(cl + 16));
+        if (cl != std::string::npos && cl < header_end)
+          content_length = std::stoul(buf.substr(cl + 16));
         need = header_end + 4 + content_length;
       }
     }
@@ -85,7 +86,8 @@ LoadResult run_load(const LoadSpec& spec) {
           continue;
         }
         auto t0 = Clock::now();
-        if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
+        if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
+            static_cast<ssize_t>(request.size())) {
           ::close(fd);
           fd = -1;
           continue;
@@ -109,7 +111,8 @@ LoadResult run_load(const LoadSpec& spec) {
   measuring = true;
   auto started = Clock::now();
   auto deadline = started + spec.duration;
-  while (!stop && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  while (!stop && Clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   stop = true;
   double seconds = std::chrono::duration<double>(Clock::now() - started).count();
   for (auto& t : threads) t.join();

@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
     } else if (a == "--no-pg") {
       o.with_pg = false;
     } else {
-      std::cerr << "usage: sb_bench --server BIN --baseline BIN [--clients N] [--seconds S] [--no-pg]\n";
+      std::cerr
+          << "usage: sb_bench --server BIN --baseline BIN [--clients N] [--seconds S] [--no-pg]\n";
       return 64;
     }
   }
@@ -55,7 +56,9 @@ int main(int argc, char** argv) {
                 r.peak_rss_mb, static_cast<unsigned long long>(r.load.errors), ratio,
                 r.reference.c_str());
   }
-  std::printf("\nRSS MB: peak (VmHWM) of the server process after the scenario; idle row: VmRSS.\n"
-              "Targets (issue 2): GET /v1/me >= 0.5x the trivial handler at 8 clients; idle RSS < 30 MB.\n");
+  std::printf(
+      "\nRSS MB: peak (VmHWM) of the server process after the scenario; idle row: VmRSS.\n"
+      "Targets (issue 2): GET /v1/me >= 0.5x the trivial handler at 8 clients; idle RSS < 30 "
+      "MB.\n");
   return 0;
 }

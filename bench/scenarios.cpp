@@ -87,9 +87,12 @@ std::vector<std::pair<std::string, std::string>> server_env(const std::string& d
                                                             bool auth_cache = true) {
   // Access log off: the bench measures request handling, not terminal output. Rate limit
   // off: one key drives all the load.
-  return {{"SB_HTTP_PORT", "0"},         {"SB_DATABASE_URL", db_url},
-          {"SB_BOOTSTRAP_API_KEY", kKey}, {"SB_ACCESS_LOG", "false"},
-          {"SB_RATE_LIMIT_RPS", "0"},     {"SB_LOG_LEVEL", "warning"},
+  return {{"SB_HTTP_PORT", "0"},
+          {"SB_DATABASE_URL", db_url},
+          {"SB_BOOTSTRAP_API_KEY", kKey},
+          {"SB_ACCESS_LOG", "false"},
+          {"SB_RATE_LIMIT_RPS", "0"},
+          {"SB_LOG_LEVEL", "warning"},
           {"SB_AUTH_CACHE_TTL_MS", auth_cache ? "2000" : "0"}};
 }
 
@@ -126,9 +129,10 @@ Row raw_pg_row(const std::string& url, const BenchOptions& o) {
   for (int i = 0; i < o.clients; ++i) {
     threads.emplace_back([&, i] {
       std::unique_ptr<PGconn, decltype(&PQfinish)> c(PQconnectdb(url.c_str()), &PQfinish);
-      PQclear(PQprepare(c.get(), "auth",
-                        "SELECT team_id, id, role FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
-                        1, nullptr));
+      PQclear(PQprepare(
+          c.get(), "auth",
+          "SELECT team_id, id, role FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL", 1,
+          nullptr));
       const char* params[] = {hash.c_str()};
       auto& l = lat[static_cast<std::size_t>(i)];
       l.reserve(200000);
@@ -162,7 +166,8 @@ Row raw_pg_row(const std::string& url, const BenchOptions& o) {
     row.load.p50_ms = all[all.size() / 2];
     row.load.p99_ms = all[std::min(all.size() - 1, all.size() * 99 / 100)];
   }
-  std::cerr << "  raw PostgreSQL: " << static_cast<long>(row.load.throughput()) << " q/s" << std::endl;
+  std::cerr << "  raw PostgreSQL: " << static_cast<long>(row.load.throughput()) << " q/s"
+            << std::endl;
   return row;
 }
 
@@ -195,7 +200,8 @@ std::vector<Row> run_http_scenarios(const BenchOptions& o) {
   }
   {
     Child sb(o.server, {"serve"}, server_env("sqlite:" + dir.path() + "/bench.db", false));
-    rows.push_back(relative(http_row("GET /v1/me, no auth cache", "sqlite", sb, o, "/v1/me", kKey)));
+    rows.push_back(
+        relative(http_row("GET /v1/me, no auth cache", "sqlite", sb, o, "/v1/me", kKey)));
   }
 
   if (o.with_pg) {

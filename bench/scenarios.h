@@ -14,8 +14,8 @@ struct Row {
   int clients = 0;
   LoadResult load;
   double peak_rss_mb = 0;
-  double ratio = 0;         // throughput / reference throughput; 0 = none
-  std::string reference;    // what `ratio` divides by
+  double ratio = 0;       // throughput / reference throughput; 0 = none
+  std::string reference;  // what `ratio` divides by
 };
 
 struct BenchOptions {

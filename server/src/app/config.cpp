@@ -122,9 +122,11 @@ const std::vector<Setting>& settings() {
          }
          c.bootstrap_api_key = v;
        }},
-      {"workflows_dir", "SB_WORKFLOWS_DIR", "./workflows", "Lua workflows to load (not loaded yet: issue 7)",
+      {"workflows_dir", "SB_WORKFLOWS_DIR", "./workflows",
+       "Lua workflows to load (not loaded yet: issue 7)",
        [](Config& c, const std::string& v) { c.workflows_dir = non_empty(v); }},
-      {"plugins_dir", "SB_PLUGINS_DIR", "./plugins", "native plugins to load (not loaded yet: issue 8)",
+      {"plugins_dir", "SB_PLUGINS_DIR", "./plugins",
+       "native plugins to load (not loaded yet: issue 8)",
        [](Config& c, const std::string& v) { c.plugins_dir = non_empty(v); }},
       {"log_level", "SB_LOG_LEVEL", "information",
        "trace, debug, information, notice, warning, error, fatal or none",

@@ -184,16 +184,20 @@ void Database::run_write(const std::function<void(soci::session&)>& fn) {
       lease.slot().needs_reconnect = true;  // a broken session must not go back as healthy
     }
   };
-  try {
-    fn(lease.session());
-  } catch (const soci::soci_error& e) {
+  // A driver failure rolls back; a dead connection is reported as unavailable.
+  auto fail = [&](const soci::soci_error& e, const char* stage) {
     bool broken = connection_broken(lease.session());
     rollback();
     if (broken) {
       lease.slot().needs_reconnect = true;
-      throw unavailable("write", e);
+      throw unavailable(stage, e);
     }
     throw internal_db_error(e);
+  };
+  try {
+    fn(lease.session());
+  } catch (const soci::soci_error& e) {
+    fail(e, "write");
   } catch (...) {
     rollback();
     throw;
@@ -201,13 +205,7 @@ void Database::run_write(const std::function<void(soci::session&)>& fn) {
   try {
     lease.session() << "COMMIT";
   } catch (const soci::soci_error& e) {
-    bool broken = connection_broken(lease.session());
-    rollback();
-    if (broken) {
-      lease.slot().needs_reconnect = true;
-      throw unavailable("commit", e);
-    }
-    throw internal_db_error(e);
+    fail(e, "commit");
   }
 }
 
