@@ -6,8 +6,13 @@
 
 #include "http/auth_cache.h"
 #include "store/api_key_store.h"
+#include "store/contact_merge.h"
+#include "store/contact_store.h"
+#include "store/custom_field_store.h"
 #include "store/database.h"
 #include "store/event_store.h"
+#include "store/note_store.h"
+#include "store/team_settings_store.h"
 #include "store/team_store.h"
 
 namespace sb {
@@ -22,13 +27,23 @@ struct ApiServices {
         keys(database.dialect()),
         teams(database.dialect()),
         events(database.dialect()),
-        auth_cache(auth_cache_ttl) {}
+        auth_cache(auth_cache_ttl),
+        contacts(database.dialect()),
+        custom_fields(database.dialect()),
+        notes(database.dialect()),
+        settings(database.dialect()),
+        merger(contacts) {}
 
   Database& db;
   ApiKeyStore keys;
   TeamStore teams;
   EventStore events;
   AuthCache auth_cache;
+  ContactStore contacts;
+  CustomFieldStore custom_fields;
+  NoteStore notes;
+  TeamSettingsStore settings;
+  ContactMerger merger;
   const Metrics* metrics = nullptr;  // for GET /metrics
   const Router* router = nullptr;    // for the OpenAPI consistency check
 };

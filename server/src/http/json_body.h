@@ -6,10 +6,14 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "model/patch.h"
 
 namespace sb {
 
@@ -39,8 +43,27 @@ class JsonFields {
                                            std::int64_t max);
   std::optional<bool> optional_bool(const std::string& key);
 
+  // Partial-update readers: leave `out` absent when the key is missing, set it to null for
+  // JSON null, else to the checked value.
+  void read(const std::string& key, Patch<std::string>& out, std::size_t max_len);
+  void read(const std::string& key, Patch<std::vector<std::string>>& out, std::size_t max_items);
+  void read(const std::string& key, Patch<double>& out);
+  void read(const std::string& key, Patch<std::int64_t>& out);
+  void read(const std::string& key, Patch<std::map<std::string, std::string>>& out);
+  // An ISO-8601 time (or null).
+  void read_time(const std::string& key, Patch<std::int64_t>& out);
+  // Any JSON object, kept as its JSON text.
+  void read_object(const std::string& key, Patch<std::string>& out);
+  std::vector<std::string> string_array(const std::string& key, std::size_t max_items);
+  std::optional<Poco::JSON::Object::Ptr> optional_object(const std::string& key);
+  // An array of 1..max_items positive integer ids.
+  std::optional<std::vector<std::int64_t>> optional_id_array(const std::string& key,
+                                                             std::size_t max_items);
+
   // Fails with 422 on the first field no accessor asked for.
   void reject_unknown() const;
+  // Same, naming the field as "<prefix>.<key>" with `reason` (nested objects).
+  void reject_unknown_as(const std::string& prefix, const std::string& reason) const;
 
  private:
   bool present(const std::string& key);

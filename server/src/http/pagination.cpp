@@ -11,20 +11,19 @@
 
 namespace sb {
 
-std::string encode_cursor(std::int64_t last_id) {
+std::string encode_opaque_cursor(const std::string& text) {
   std::ostringstream out;
   Poco::Base64Encoder enc(out, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
-  enc << "id:" << last_id;
+  enc << text;
   enc.close();
   return out.str();
 }
 
-namespace {
-std::int64_t decode_cursor(const std::string& cursor) {
+std::string decode_opaque_cursor(const std::string& cursor) {
   auto invalid = [] {
     return Error::validation("cursor", "is not a cursor returned by this list");
   };
-  if (cursor.empty() || cursor.size() > 64) throw invalid();
+  if (cursor.empty() || cursor.size() > 512) throw invalid();
   std::string text;
   try {
     std::istringstream in(cursor);
@@ -33,24 +32,42 @@ std::int64_t decode_cursor(const std::string& cursor) {
   } catch (const std::exception&) {
     throw invalid();
   }
-  if (text.rfind("id:", 0) != 0) throw invalid();
+  if (text.empty()) throw invalid();
+  return text;
+}
+
+std::string encode_cursor(std::int64_t last_id) {
+  return encode_opaque_cursor("id:" + std::to_string(last_id));
+}
+
+namespace {
+std::int64_t decode_cursor(const std::string& cursor) {
+  std::string text = decode_opaque_cursor(cursor);
   std::int64_t id = 0;
-  auto [end, ec] = std::from_chars(text.data() + 3, text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id < 0) throw invalid();
+  auto [end, ec] = std::from_chars(text.data() + std::min<std::size_t>(3, text.size()),
+                                   text.data() + text.size(), id);
+  if (text.rfind("id:", 0) != 0 || ec != std::errc() || end != text.data() + text.size() ||
+      id < 0) {
+    throw Error::validation("cursor", "is not a cursor returned by this list");
+  }
   return id;
 }
 }  // namespace
 
-PageRequest read_page_request(const Request& request) {
-  PageRequest page;
+int read_limit(const Request& request) {
+  int n = 50;
   if (auto limit = request.query_param("limit")) {
-    int n = 0;
     auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), n);
     if (ec != std::errc() || end != limit->data() + limit->size() || n < 1 || n > 200) {
       throw Error::validation("limit", "must be an integer from 1 to 200");
     }
-    page.limit = n;
   }
+  return n;
+}
+
+PageRequest read_page_request(const Request& request) {
+  PageRequest page;
+  page.limit = read_limit(request);
   if (auto cursor = request.query_param("cursor")) page.after_id = decode_cursor(*cursor);
   return page;
 }

@@ -21,6 +21,11 @@ struct PageRequest {
 PageRequest read_page_request(const Request& request);
 
 std::string encode_cursor(std::int64_t last_id);
+// Opaque wrapping of any cursor text (base64url); decode throws 422 naming `cursor`.
+std::string encode_opaque_cursor(const std::string& text);
+std::string decode_opaque_cursor(const std::string& cursor);
+// Reads ?limit only (1..200, default 50).
+int read_limit(const Request& request);
 
 // {"data": items, "next_cursor": cursor-or-null}; `has_more` when the page was full.
 Response page_response(Poco::JSON::Array::Ptr items, std::optional<std::int64_t> next_after);

@@ -13,5 +13,9 @@ Router build_routes(ApiServices& services);
 void add_system_routes(Router& router, ApiServices& services);  // /health, /metrics, openapi
 void add_me_routes(Router& router, ApiServices& services);
 void add_api_key_routes(Router& router, ApiServices& services);
+void add_contact_routes(Router& router, ApiServices& services);
+void add_note_routes(Router& router, ApiServices& services);
+void add_custom_field_routes(Router& router, ApiServices& services);
+void add_settings_routes(Router& router, ApiServices& services);
 
 }  // namespace sb

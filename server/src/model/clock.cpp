@@ -5,6 +5,9 @@
 
 #include "model/clock.h"
 
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeParser.h>
+
 namespace sb {
 
 EpochMs now_ms() {
@@ -25,6 +28,22 @@ std::string format_iso8601(EpochMs ms) {
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
   return buf;
+}
+
+std::optional<EpochMs> parse_iso8601(const std::string& text) {
+  if (text.size() < 10 || text.size() > 40) return std::nullopt;
+  Poco::DateTime dt;
+  int tzd = 0;
+  bool ok = false;
+  if (text.size() == 10) {
+    ok = Poco::DateTimeParser::tryParse("%Y-%m-%d", text, dt, tzd);
+  } else {
+    ok = Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, text, dt, tzd) ||
+         Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FORMAT, text, dt, tzd);
+  }
+  if (!ok || text[4] != '-') return std::nullopt;
+  dt.makeUTC(tzd);
+  return dt.timestamp().epochMicroseconds() / 1000;
 }
 
 }  // namespace sb

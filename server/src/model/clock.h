@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace sb {
@@ -11,5 +12,7 @@ namespace sb {
 using EpochMs = std::int64_t;
 EpochMs now_ms();
 std::string format_iso8601(EpochMs ms);  // 2026-11-21T14:01:23.456Z
+// Accepts "2026-11-21T14:01:23Z", fractions, "+07:00" offsets, and "2026-11-21" (midnight UTC).
+std::optional<EpochMs> parse_iso8601(const std::string& text);
 
 }  // namespace sb

@@ -18,6 +18,10 @@ int http_status(ErrorCode code) {
       return 405;
     case ErrorCode::kConflict:
       return 409;
+    case ErrorCode::kPreconditionFailed:
+      return 412;
+    case ErrorCode::kInvalidFilter:
+      return 400;
     case ErrorCode::kPayloadTooLarge:
       return 413;
     case ErrorCode::kUnsupportedMediaType:
@@ -68,6 +72,10 @@ std::string_view error_code_name(ErrorCode code) {
       return "config_invalid";
     case ErrorCode::kMigrationFailed:
       return "migration_failed";
+    case ErrorCode::kPreconditionFailed:
+      return "precondition_failed";
+    case ErrorCode::kInvalidFilter:
+      return "invalid_filter";
   }
   return "internal";
 }

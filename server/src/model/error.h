@@ -29,6 +29,8 @@ enum class ErrorCode {
   kUnavailable,           // 503 database unreachable or pool exhausted
   kConfigInvalid,         // start-up: a configuration value is wrong
   kMigrationFailed,       // start-up: schema cannot be brought up to date
+  kPreconditionFailed,    // 412 If-Match names a version that is no longer current
+  kInvalidFilter,         // 400 unknown filter field or operator, or a malformed value
 };
 
 int http_status(ErrorCode code);

@@ -17,7 +17,7 @@ TEST(ErrorCatalogue, StatusesAndUniqueNames) {
   EXPECT_EQ(http_status(ErrorCode::kValidationFailed), 422);
   EXPECT_EQ(http_status(ErrorCode::kUnavailable), 503);
   std::set<std::string_view> names;
-  for (int c = 0; c <= static_cast<int>(ErrorCode::kMigrationFailed); ++c) {
+  for (int c = 0; c <= static_cast<int>(ErrorCode::kInvalidFilter); ++c) {
     EXPECT_TRUE(names.insert(error_code_name(static_cast<ErrorCode>(c))).second);
   }
 }

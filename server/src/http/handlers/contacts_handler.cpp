@@ -1,0 +1,247 @@
+// /v1/contacts: CRUD, list and search, stats, duplicates, bulk, merge/unmerge, timeline.
+#include <Poco/JSON/Parser.h>
+#include <soci/soci.h>
+
+#include <ctime>
+
+#include "http/contact_input.h"
+#include "http/json_body.h"
+#include "http/pagination.h"
+#include "http/routes.h"
+#include "model/contact_json.h"
+#include "model/error.h"
+#include "store/contact_bulk.h"
+
+namespace sb {
+namespace {
+
+Response contact_response(int status, const Contact& c) {
+  Response r = Response::json(status, contact_to_json(c));
+  r.headers.emplace_back("ETag", "\"" + std::to_string(c.version) + "\"");
+  return r;
+}
+
+Contact load(ApiServices& sv, const Request& req, std::int64_t id) {
+  auto c = sv.db.read([&](soci::session& s) { return sv.contacts.get(s, req.auth().team_id, id); });
+  if (!c) throw Error::not_found("contact", id);
+  return *c;
+}
+
+Response list_page(ApiServices& sv, const Request& req, const ContactListParams& params) {
+  ContactPage page = sv.db.read([&](soci::session& s) {
+    return sv.contacts.list(s, req.auth().team_id, params.filter, params.sort, params.after, params.limit);
+  });
+  Poco::JSON::Array::Ptr data = new Poco::JSON::Array;
+  for (const Contact& c : page.contacts) data->add(contact_to_json(c));
+  Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+  body.set("data", data);
+  body.set("next_cursor", page.next ? Poco::Dynamic::Var(encode_contact_cursor(*page.next, params.sort))
+                                    : Poco::Dynamic::Var());
+  return Response::json(200, body);
+}
+
+Response create(ApiServices& sv, Request& req) {
+  JsonFields f(req.json());
+  ContactPatch patch = read_contact_patch(f);
+  f.reject_unknown();
+  Contact c = sv.db.write([&](soci::session& s) {
+    return sv.contacts.create(s, req.auth().team_id, patch, req.auth().key_id);
+  });
+  Response r = contact_response(201, c);
+  r.headers.emplace_back("Location", "/v1/contacts/" + std::to_string(c.id));
+  return r;
+}
+
+Response update(ApiServices& sv, Request& req) {
+  std::int64_t id = req.path_id("id");
+  std::optional<int> version = read_if_match(req);
+  JsonFields f(req.json());
+  ContactPatch patch = read_contact_patch(f);
+  f.reject_unknown();
+  Contact c = sv.db.write([&](soci::session& s) {
+    return sv.contacts.update(s, req.auth().team_id, id, patch, version, req.auth().key_id);
+  });
+  return contact_response(200, c);
+}
+
+Response remove(ApiServices& sv, Request& req) {
+  std::int64_t id = req.path_id("id");
+  bool removed = sv.db.write([&](soci::session& s) {
+    return sv.contacts.remove(s, req.auth().team_id, id, req.auth().key_id);
+  });
+  if (!removed) throw Error::not_found("contact", id);
+  return Response::no_content();
+}
+
+EpochMs start_of_month_utc(EpochMs now) {
+  std::time_t secs = static_cast<std::time_t>(now / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  tm.tm_mday = 1;
+  tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+  return static_cast<EpochMs>(timegm(&tm)) * 1000;
+}
+
+Response stats(ApiServices& sv, Request& req) {
+  ContactStats st = sv.db.read([&](soci::session& s) {
+    return sv.contacts.stats(s, req.auth().team_id, start_of_month_utc(now_ms()));
+  });
+  auto counts = [](const std::map<std::string, std::int64_t>& m) {
+    Poco::JSON::Object o;
+    for (const auto& [k, v] : m) o.set(k, v);
+    return o;
+  };
+  Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+  body.set("total", st.total);
+  body.set("new_this_month", st.new_this_month);
+  body.set("by_platform", counts(st.by_platform));
+  body.set("by_intent", counts(st.by_intent));
+  body.set("by_status", counts(st.by_status));
+  return Response::json(200, body);
+}
+
+Response duplicates(ApiServices& sv, Request& req) {
+  int limit = read_limit(req);
+  auto pairs = sv.db.read([&](soci::session& s) { return sv.contacts.duplicates(s, req.auth().team_id, limit); });
+  Poco::JSON::Array::Ptr data = new Poco::JSON::Array;
+  for (const auto& p : pairs) {
+    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+    o.set("contact_ids", Poco::JSON::Array::Ptr([&] {
+            Poco::JSON::Array::Ptr a = new Poco::JSON::Array;
+            a->add(p.a);
+            a->add(p.b);
+            return a;
+          }()));
+    o.set("reason", p.reason);
+    o.set("value", p.value);
+    data->add(o);
+  }
+  Poco::JSON::Object body;
+  body.set("data", data);
+  return Response::json(200, body);
+}
+
+Response bulk(ApiServices& sv, Request& req) {
+  JsonFields f(req.json());
+  BulkAction action;
+  std::optional<std::vector<std::int64_t>> ids = f.optional_id_array("ids", kBulkMaxIds);
+  std::optional<FilterNode> filter;
+  if (auto o = f.optional_object("filter")) filter = parse_filter_json(*o);
+  if (ids.has_value() == filter.has_value()) throw Error::validation("ids", "give exactly one of ids or filter");
+  if (auto set = f.optional_object("set")) {
+    JsonFields s(*set);
+    s.read("status", action.set.status, 64);
+    s.read("purchase_intent", action.set.purchase_intent, 32);
+    s.read("owner_id", action.set.owner_id);
+    s.read("stage", action.set.stage, contact_limits::kMaxTextBytes);
+    s.reject_unknown_as("set", "bulk can set status, purchase_intent, owner_id and stage");
+  }
+  action.add_tags = f.string_array("add_tags", contact_limits::kMaxListItems);
+  action.remove_tags = f.string_array("remove_tags", contact_limits::kMaxListItems);
+  f.reject_unknown();
+  if (!action.set.status.present && !action.set.purchase_intent.present && !action.set.owner_id.present &&
+      !action.set.stage.present && action.add_tags.empty() && action.remove_tags.empty()) {
+    throw Error::validation("set", "nothing to do: give set, add_tags or remove_tags");
+  }
+  BulkResult result = run_bulk(sv.db, sv.contacts, req.auth().team_id, action, ids ? &*ids : nullptr,
+                               filter ? &*filter : nullptr, req.auth().key_id);
+  Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+  body.set("matched", result.matched);
+  body.set("updated", result.updated);
+  body.set("unchanged", result.unchanged);
+  Poco::JSON::Array::Ptr failed = new Poco::JSON::Array;
+  for (const auto& fl : result.failed) {
+    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+    o.set("id", fl.id);
+    o.set("code", fl.code);
+    o.set("message", fl.message);
+    failed->add(o);
+  }
+  body.set("failed", failed);
+  return Response::json(200, body);
+}
+
+Response merge(ApiServices& sv, Request& req) {
+  std::int64_t id = req.path_id("id");
+  JsonFields f(req.json());
+  auto dup = f.optional_int("duplicate_id", 1, std::numeric_limits<std::int64_t>::max());
+  if (!dup) throw Error::validation("duplicate_id", "is required");
+  bool force = f.optional_bool("force").value_or(false);
+  f.reject_unknown();
+  MergeResult m = sv.db.write([&](soci::session& s) {
+    return sv.merger.merge(s, req.auth().team_id, id, *dup, force, req.auth().key_id);
+  });
+  Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+  body.set("merge_id", m.merge_id);
+  body.set("duplicate_id", m.duplicate_id);
+  body.set("filled", string_array(m.filled));
+  body.set("contact", contact_to_json(m.survivor));
+  return Response::json(200, body);
+}
+
+Response unmerge(ApiServices& sv, Request& req) {
+  std::int64_t id = req.path_id("id");
+  std::int64_t merge_id = 0;
+  if (!req.body.empty()) {
+    JsonFields f(req.json());
+    merge_id = f.optional_int("merge_id", 1, std::numeric_limits<std::int64_t>::max()).value_or(0);
+    f.reject_unknown();
+  }
+  UnmergeResult u = sv.db.write([&](soci::session& s) {
+    return sv.merger.unmerge(s, req.auth().team_id, id, merge_id, req.auth().key_id);
+  });
+  Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+  body.set("contact", contact_to_json(u.survivor));
+  body.set("restored", contact_to_json(u.restored));
+  return Response::json(200, body);
+}
+
+Response timeline(ApiServices& sv, Request& req) {
+  std::int64_t id = req.path_id("id");
+  PageRequest page = read_page_request(req);
+  auto entries = sv.db.read([&](soci::session& s) {
+    if (!sv.contacts.get(s, req.auth().team_id, id)) throw Error::not_found("contact", id);
+    return sv.contacts.timeline().list(s, req.auth().team_id, id, page.after_id, page.limit + 1);
+  });
+  std::optional<std::int64_t> next;
+  if (static_cast<int>(entries.size()) > page.limit) {
+    entries.pop_back();
+    next = entries.back().id;
+  }
+  Poco::JSON::Array::Ptr data = new Poco::JSON::Array;
+  for (const auto& e : entries) {
+    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+    o.set("id", e.id);
+    o.set("kind", e.kind);
+    Poco::JSON::Parser parser;
+    o.set("data", parser.parse(e.data_json));
+    o.set("actor_key_id", or_null(e.actor_key_id));
+    o.set("created_at", format_iso8601(e.created_at));
+    data->add(o);
+  }
+  return page_response(data, next);
+}
+
+}  // namespace
+
+void add_contact_routes(Router& router, ApiServices& sv) {
+  auto h = [&sv](Response (*fn)(ApiServices&, Request&)) {
+    return [&sv, fn](Request& r) { return fn(sv, r); };
+  };
+  router.add({"GET", "/v1/contacts", Role::kViewer, [&sv](Request& r) { return list_page(sv, r, read_list_query(r)); }});
+  router.add({"POST", "/v1/contacts", Role::kAgent, h(create), true});
+  router.add({"POST", "/v1/contacts/search", Role::kViewer,
+              [&sv](Request& r) { return list_page(sv, r, read_list_body(r)); }, true});
+  router.add({"GET", "/v1/contacts/stats", Role::kViewer, h(stats)});
+  router.add({"GET", "/v1/contacts/duplicates", Role::kViewer, h(duplicates)});
+  router.add({"POST", "/v1/contacts/bulk", Role::kAdmin, h(bulk), true});
+  router.add({"GET", "/v1/contacts/{id}", Role::kViewer,
+              [&sv](Request& r) { return contact_response(200, load(sv, r, r.path_id("id"))); }});
+  router.add({"PATCH", "/v1/contacts/{id}", Role::kAgent, h(update), true});
+  router.add({"DELETE", "/v1/contacts/{id}", Role::kAdmin, h(remove)});
+  router.add({"POST", "/v1/contacts/{id}/merge", Role::kAgent, h(merge), true});
+  router.add({"POST", "/v1/contacts/{id}/unmerge", Role::kAgent, h(unmerge), true});
+  router.add({"GET", "/v1/contacts/{id}/timeline", Role::kViewer, h(timeline)});
+}
+
+}  // namespace sb

@@ -1,0 +1,98 @@
+// /v1/contacts/{id}/notes: Markdown notes on a contact.
+#include <soci/soci.h>
+
+#include "http/json_body.h"
+#include "http/routes.h"
+#include "model/contact_json.h"
+#include "model/error.h"
+
+namespace sb {
+namespace {
+
+Poco::JSON::Object note_json(const Note& n) {
+  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("id", n.id);
+  o.set("contact_id", n.contact_id);
+  o.set("body", n.body);
+  o.set("format", "markdown");
+  o.set("pinned", n.pinned);
+  o.set("author_key_id", or_null(n.author_key_id));
+  o.set("created_at", format_iso8601(n.created_at));
+  o.set("updated_at", format_iso8601(n.updated_at));
+  return o;
+}
+
+void require_contact(ApiServices& sv, soci::session& s, std::int64_t team, std::int64_t id) {
+  if (!sv.contacts.get(s, team, id)) throw Error::not_found("contact", id);
+}
+
+Response list(ApiServices& sv, Request& req) {
+  std::int64_t cid = req.path_id("id");
+  auto notes = sv.db.read([&](soci::session& s) {
+    require_contact(sv, s, req.auth().team_id, cid);
+    return sv.notes.list(s, req.auth().team_id, cid);
+  });
+  Poco::JSON::Array::Ptr data = new Poco::JSON::Array;
+  for (const auto& n : notes) data->add(note_json(n));
+  Poco::JSON::Object body;
+  body.set("data", data);
+  return Response::json(200, body);
+}
+
+Response add(ApiServices& sv, Request& req) {
+  std::int64_t cid = req.path_id("id");
+  JsonFields f(req.json());
+  std::string body = f.required_string("body", NoteStore::kMaxBodyBytes);
+  bool pinned = f.optional_bool("pinned").value_or(false);
+  f.reject_unknown();
+  Note n = sv.db.write([&](soci::session& s) {
+    require_contact(sv, s, req.auth().team_id, cid);
+    return sv.notes.add(s, req.auth().team_id, cid, body, pinned, req.auth().key_id);
+  });
+  Response r = Response::json(201, note_json(n));
+  r.headers.emplace_back("Location", "/v1/contacts/" + std::to_string(cid) + "/notes/" + std::to_string(n.id));
+  return r;
+}
+
+Response get(ApiServices& sv, Request& req) {
+  std::int64_t cid = req.path_id("id"), nid = req.path_id("note_id");
+  auto n = sv.db.read([&](soci::session& s) { return sv.notes.get(s, req.auth().team_id, cid, nid); });
+  if (!n) throw Error::not_found("note", nid);
+  return Response::json(200, note_json(*n));
+}
+
+Response edit(ApiServices& sv, Request& req) {
+  std::int64_t cid = req.path_id("id"), nid = req.path_id("note_id");
+  JsonFields f(req.json());
+  auto body = f.optional_string("body", NoteStore::kMaxBodyBytes);
+  auto pinned = f.optional_bool("pinned");
+  f.reject_unknown();
+  Note n = sv.db.write([&](soci::session& s) {
+    auto current = sv.notes.get(s, req.auth().team_id, cid, nid);
+    if (!current) throw Error::not_found("note", nid);
+    if (body) current->body = *body;
+    if (pinned) current->pinned = *pinned;
+    return sv.notes.update(s, *current);
+  });
+  return Response::json(200, note_json(n));
+}
+
+Response remove(ApiServices& sv, Request& req) {
+  std::int64_t cid = req.path_id("id"), nid = req.path_id("note_id");
+  bool removed = sv.db.write([&](soci::session& s) { return sv.notes.remove(s, req.auth().team_id, cid, nid); });
+  if (!removed) throw Error::not_found("note", nid);
+  return Response::no_content();
+}
+
+}  // namespace
+
+void add_note_routes(Router& router, ApiServices& sv) {
+  auto h = [&sv](Response (*fn)(ApiServices&, Request&)) { return [&sv, fn](Request& r) { return fn(sv, r); }; };
+  router.add({"GET", "/v1/contacts/{id}/notes", Role::kViewer, h(list)});
+  router.add({"POST", "/v1/contacts/{id}/notes", Role::kAgent, h(add), true});
+  router.add({"GET", "/v1/contacts/{id}/notes/{note_id}", Role::kViewer, h(get)});
+  router.add({"PATCH", "/v1/contacts/{id}/notes/{note_id}", Role::kAgent, h(edit), true});
+  router.add({"DELETE", "/v1/contacts/{id}/notes/{note_id}", Role::kAgent, h(remove)});
+}
+
+}  // namespace sb

@@ -1,0 +1,43 @@
+// The contact filter language shared by the list, bulk actions and segments. A filter is a
+// tree of all/any/not nodes over conditions {field, op, value}; it has a JSON form and a
+// query-string form (docs/filters.md). Parsing checks the shape and the field/operator
+// pairs; the store compiles a checked tree to SQL with bound parameters only.
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace sb {
+
+using FilterValue = std::variant<std::string, double, bool>;
+
+struct FilterNode {
+  enum class Kind { kAll, kAny, kNot, kCondition };
+  Kind kind = Kind::kAll;
+  std::vector<FilterNode> children;  // all/any: any number; not: exactly one
+  std::string field;                 // "status", "tags", "custom.plan", "metadata.utm", "q"
+  std::string op;                    // eq, ne, in, nin, contains, starts_with, exists, gt, ...
+  std::vector<FilterValue> values;   // one value, or the list of in/nin/any/all/none
+};
+
+// What a field accepts; custom.<key> fields get their kind from the field's type.
+enum class FilterFieldKind { kEnum, kText, kId, kNumber, kTime, kList, kMetadata, kSearch };
+
+// Throws Error(kInvalidFilter) naming the field or operator.
+FilterNode parse_filter_json(const Poco::JSON::Object::Ptr& object);
+FilterNode parse_filter_json_text(const std::string& text);
+// name=value pairs other than the reserved list parameters (limit, cursor, sort, filter):
+// "status=new", "tags.any=a,b", "created_at.gte=2026-01-01T00:00:00Z", "custom.plan=pro",
+// "q=ann". All pairs are joined with "all".
+FilterNode parse_filter_query(const std::vector<std::pair<std::string, std::string>>& params);
+
+// Operators allowed for a kind (custom fields: by their type).
+const std::vector<std::string>& filter_ops(FilterFieldKind kind);
+// Kind of a built-in field; false when there is no such field.
+bool builtin_filter_field(const std::string& field, FilterFieldKind& kind);
+
+}  // namespace sb

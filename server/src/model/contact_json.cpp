@@ -1,0 +1,151 @@
+// Contact <-> JSON.
+#include "model/contact_json.h"
+
+#include <Poco/JSON/Parser.h>
+
+#include <sstream>
+
+namespace sb {
+
+Poco::JSON::Array::Ptr string_array(const std::vector<std::string>& items) {
+  Poco::JSON::Array::Ptr a = new Poco::JSON::Array;
+  for (const auto& s : items) a->add(s);
+  return a;
+}
+
+Poco::Dynamic::Var or_null(const std::optional<std::string>& v) {
+  return v ? Poco::Dynamic::Var(*v) : Poco::Dynamic::Var();
+}
+
+Poco::Dynamic::Var or_null(const std::optional<std::int64_t>& v) {
+  return v ? Poco::Dynamic::Var(*v) : Poco::Dynamic::Var();
+}
+
+std::string json_text(const Poco::JSON::Object& o) {
+  std::ostringstream out;
+  o.stringify(out);
+  return out.str();
+}
+
+std::string json_text(const Poco::JSON::Array& a) {
+  std::ostringstream out;
+  a.stringify(out);
+  return out.str();
+}
+
+Poco::JSON::Object contact_to_json(const Contact& c) {
+  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("id", c.id);
+  o.set("source", c.source);
+  o.set("platform", c.platform);
+  o.set("external_id", or_null(c.external_id));
+  o.set("name", or_null(c.name));
+  o.set("email", or_null(c.email));
+  o.set("phone", or_null(c.phone));
+  o.set("status", c.status);
+  o.set("purchase_intent", or_null(c.purchase_intent));
+  o.set("interests", string_array(c.interests));
+  o.set("traits", string_array(c.traits));
+  o.set("needs", or_null(c.needs));
+  o.set("tags", string_array(c.tags));
+  o.set("owner_id", or_null(c.owner_id));
+  o.set("stage", or_null(c.stage));
+  o.set("sentiment", or_null(c.sentiment));
+  o.set("score", c.score);
+  Poco::JSON::Object::Ptr metadata = new Poco::JSON::Object;
+  for (const auto& [k, v] : c.metadata) metadata->set(k, v);
+  o.set("metadata", metadata);
+  Poco::JSON::Parser parser;
+  o.set("custom_fields", parser.parse(c.custom_json));
+  o.set("first_seen", format_iso8601(c.first_seen));
+  o.set("last_active", format_iso8601(c.last_active));
+  o.set("created_at", format_iso8601(c.created_at));
+  o.set("updated_at", format_iso8601(c.updated_at));
+  o.set("version", c.version);
+  return o;
+}
+
+Contact contact_from_json(const Poco::JSON::Object::Ptr& o, std::int64_t team_id) {
+  auto opt_text = [&](const char* k) -> std::optional<std::string> {
+    if (!o->has(k) || o->isNull(k)) return std::nullopt;
+    return o->getValue<std::string>(k);
+  };
+  auto list = [&](const char* k) {
+    std::vector<std::string> out;
+    auto a = o->getArray(k);
+    for (std::size_t i = 0; a && i < a->size(); ++i) out.push_back(a->getElement<std::string>(static_cast<unsigned>(i)));
+    return out;
+  };
+  auto time = [&](const char* k) { return parse_iso8601(o->getValue<std::string>(k)).value_or(0); };
+  Contact c;
+  c.team_id = team_id;
+  c.id = o->getValue<std::int64_t>("id");
+  c.source = o->getValue<std::string>("source");
+  c.platform = o->getValue<std::string>("platform");
+  c.external_id = opt_text("external_id");
+  c.name = opt_text("name");
+  c.email = opt_text("email");
+  c.phone = opt_text("phone");
+  c.status = o->getValue<std::string>("status");
+  c.purchase_intent = opt_text("purchase_intent");
+  c.interests = list("interests");
+  c.traits = list("traits");
+  c.needs = opt_text("needs");
+  c.tags = list("tags");
+  if (o->has("owner_id") && !o->isNull("owner_id")) c.owner_id = o->getValue<std::int64_t>("owner_id");
+  c.stage = opt_text("stage");
+  c.sentiment = opt_text("sentiment");
+  c.score = o->getValue<double>("score");
+  if (auto m = o->getObject("metadata")) {
+    for (const auto& [k, v] : *m) c.metadata[k] = v.toString();
+  }
+  if (auto custom = o->getObject("custom_fields")) {
+    Poco::JSON::Object sorted;  // canonical key order, as stored
+    for (const auto& [k, v] : *custom) sorted.set(k, v);
+    c.custom_json = json_text(sorted);
+  }
+  c.first_seen = time("first_seen");
+  c.last_active = time("last_active");
+  c.created_at = time("created_at");
+  c.updated_at = time("updated_at");
+  c.version = o->getValue<int>("version");
+  return c;
+}
+
+Poco::JSON::Object custom_field_to_json(const CustomField& f) {
+  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("id", f.id);
+  o.set("key", f.key);
+  o.set("label", f.label);
+  o.set("type", f.type);
+  o.set("options", string_array(f.options));
+  o.set("required", f.required);
+  o.set("allow_for_ai", f.allow_for_ai);
+  o.set("created_at", format_iso8601(f.created_at));
+  o.set("updated_at", format_iso8601(f.updated_at));
+  return o;
+}
+
+std::vector<std::string> parse_string_array(const std::string& json) {
+  std::vector<std::string> out;
+  Poco::JSON::Parser parser;
+  auto arr = parser.parse(json).extract<Poco::JSON::Array::Ptr>();
+  for (std::size_t i = 0; i < arr->size(); ++i) out.push_back(arr->get(i).toString());
+  return out;
+}
+
+std::map<std::string, std::string> parse_string_map(const std::string& json) {
+  std::map<std::string, std::string> out;
+  Poco::JSON::Parser parser;
+  auto obj = parser.parse(json).extract<Poco::JSON::Object::Ptr>();
+  for (const auto& [k, v] : *obj) out[k] = v.toString();
+  return out;
+}
+
+std::string string_map_json(const std::map<std::string, std::string>& m) {
+  Poco::JSON::Object o;
+  for (const auto& [k, v] : m) o.set(k, v);
+  return json_text(o);
+}
+
+}  // namespace sb

@@ -1,0 +1,32 @@
+// JSON form of contacts, custom fields and other contact-side values: the shape of API
+// responses and of event payloads, in one place.
+#pragma once
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <string>
+#include <vector>
+
+#include "model/contact.h"
+#include "model/custom_field.h"
+
+namespace sb {
+
+Poco::JSON::Object contact_to_json(const Contact& c);
+// The inverse of contact_to_json (merge journals restore contacts from it).
+Contact contact_from_json(const Poco::JSON::Object::Ptr& o, std::int64_t team_id);
+Poco::JSON::Object custom_field_to_json(const CustomField& f);
+Poco::JSON::Array::Ptr string_array(const std::vector<std::string>& items);
+// Optional values as JSON null when empty.
+Poco::Dynamic::Var or_null(const std::optional<std::string>& v);
+Poco::Dynamic::Var or_null(const std::optional<std::int64_t>& v);
+std::string json_text(const Poco::JSON::Object& o);
+std::string json_text(const Poco::JSON::Array& a);
+
+// Parsing helpers for values stored as JSON text.
+std::vector<std::string> parse_string_array(const std::string& json);
+std::map<std::string, std::string> parse_string_map(const std::string& json);
+std::string string_map_json(const std::map<std::string, std::string>& m);
+
+}  // namespace sb

@@ -1,0 +1,263 @@
+// Filter tree -> SQL condition with bound parameters.
+#include "store/contact_filter_sql.h"
+
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "model/contact_rules.h"
+#include "model/error.h"
+
+namespace sb {
+
+std::string SqlParams::add(SqlParam value) {
+  names_.push_back("p" + std::to_string(values_.size()));
+  values_.push_back(std::move(value));
+  return ":" + names_.back();
+}
+
+void SqlParams::bind(soci::statement& st) {
+  for (std::size_t i = 0; i < values_.size(); ++i) {
+    std::visit([&](auto& v) { st.exchange(soci::use(v, names_[i])); }, values_[i]);
+  }
+}
+
+namespace {
+
+[[noreturn]] void bad(const std::string& message, const std::string& field) {
+  throw Error(ErrorCode::kInvalidFilter, message, {{"field", field}});
+}
+
+std::string text_of(const FilterValue& v, const std::string& field) {
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  bad("'" + field + "' compares with text values", field);
+}
+
+double number_of(const FilterValue& v, const std::string& field) {
+  if (const auto* d = std::get_if<double>(&v)) return *d;
+  if (const auto* s = std::get_if<std::string>(&v)) {
+    try {
+      std::size_t used = 0;
+      double d = std::stod(*s, &used);
+      if (used == s->size() && std::isfinite(d)) return d;
+    } catch (const std::exception&) {
+    }
+  }
+  bad("'" + field + "' compares with numbers", field);
+}
+
+bool bool_of(const FilterValue& v, const std::string& field) {
+  if (const auto* b = std::get_if<bool>(&v)) return *b;
+  if (const auto* s = std::get_if<std::string>(&v)) {
+    if (*s == "true") return true;
+    if (*s == "false") return false;
+  }
+  bad("'" + field + "' takes true or false", field);
+}
+
+long long time_of(const FilterValue& v, const std::string& field) {
+  if (const auto* d = std::get_if<double>(&v)) return static_cast<long long>(*d);
+  if (const auto* s = std::get_if<std::string>(&v)) {
+    if (auto ms = parse_iso8601(*s)) return *ms;
+  }
+  bad("'" + field + "' compares with ISO-8601 times (2026-01-31T00:00:00Z) or epoch milliseconds", field);
+}
+
+std::string like_pattern(std::string s, bool prefix_only) {
+  std::string out = prefix_only ? "" : "%";
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (char c : s) {
+    if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('%');
+  return out;
+}
+
+class Compiler {
+ public:
+  Compiler(const Dialect& d, const std::map<std::string, CustomField>& defs, SqlParams& p)
+      : d_(d), defs_(defs), p_(p) {}
+
+  std::string node(const FilterNode& n) {
+    switch (n.kind) {
+      case FilterNode::Kind::kAll:
+      case FilterNode::Kind::kAny: {
+        if (n.children.empty()) return n.kind == FilterNode::Kind::kAll ? "1=1" : "1=0";
+        std::string out = "(";
+        for (std::size_t i = 0; i < n.children.size(); ++i) {
+          if (i) out += n.kind == FilterNode::Kind::kAll ? " AND " : " OR ";
+          out += node(n.children[i]);
+        }
+        return out + ")";
+      }
+      case FilterNode::Kind::kNot:
+        return "NOT " + node(n.children.at(0));
+      case FilterNode::Kind::kCondition:
+        return condition(n);
+    }
+    return "1=0";
+  }
+
+ private:
+  // Normalises values the way writes do, so email=Ann@X.com finds ann@x.com.
+  std::string normalised_text(const std::string& field, const FilterValue& v) {
+    std::string s = text_of(v, field);
+    try {
+      if (field == "email") return normalize_email(field, s);
+      if (field == "phone") return normalize_phone(field, s);
+    } catch (const Error&) {
+      return s;  // cannot match a stored value; still a valid question
+    }
+    return s;
+  }
+
+  std::string in_list(const std::vector<FilterValue>& values,
+                      const std::function<SqlParam(const FilterValue&)>& conv) {
+    std::string out = "(";
+    for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + p_.add(conv(values[i]));
+    return out + ")";
+  }
+
+  // Comparison of a scalar SQL expression.
+  std::string scalar(const std::string& expr, const FilterNode& n,
+                     const std::function<SqlParam(const FilterValue&)>& conv) {
+    const std::string& op = n.op;
+    if (op == "exists") {
+      return expr + (bool_of(n.values.at(0), n.field) ? " IS NOT NULL" : " IS NULL");
+    }
+    if (op == "in") return expr + " IN " + in_list(n.values, conv);
+    if (op == "nin") return "(" + expr + " IS NULL OR " + expr + " NOT IN " + in_list(n.values, conv) + ")";
+    if (op == "contains" || op == "starts_with") {
+      return "LOWER(" + expr + ") LIKE " + p_.add(like_pattern(text_of(n.values.at(0), n.field), op == "starts_with")) +
+             " ESCAPE '\\'";
+    }
+    std::string param = p_.add(conv(n.values.at(0)));
+    if (op == "eq") return expr + " = " + param;
+    if (op == "ne") return "(" + expr + " IS NULL OR " + expr + " <> " + param + ")";
+    static const std::map<std::string, std::string> kCmp = {{"gt", ">"}, {"gte", ">="}, {"lt", "<"}, {"lte", "<="}};
+    auto it = kCmp.find(op);
+    if (it == kCmp.end()) bad("operator '" + op + "' is not allowed on '" + n.field + "'", n.field);
+    return expr + " " + it->second + " " + param;
+  }
+
+  // any / all / none / exists over a JSON array expression.
+  std::string list(const std::string& array_expr, const FilterNode& n, bool lower_case) {
+    if (n.op == "exists") {
+      std::string len = std::string(d_.json_array_length()) + "(" + array_expr + ")";
+      return bool_of(n.values.at(0), n.field) ? "COALESCE(" + len + ", 0) > 0" : "COALESCE(" + len + ", 0) = 0";
+    }
+    auto conv = [&](const FilterValue& v) -> SqlParam {
+      std::string s = text_of(v, n.field);
+      if (lower_case) std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+      return s;
+    };
+    std::string from = d_.json_array_elements(array_expr);
+    std::string values = in_list(n.values, conv);
+    if (n.op == "any") return "EXISTS (SELECT 1 FROM " + from + " WHERE e.value IN " + values + ")";
+    if (n.op == "none") return "NOT EXISTS (SELECT 1 FROM " + from + " WHERE e.value IN " + values + ")";
+    std::size_t distinct = std::set<std::string>([&] {
+      std::set<std::string> s;
+      for (const auto& v : n.values) s.insert(std::get<std::string>(conv(v)));
+      return s;
+    }()).size();
+    return "(SELECT COUNT(DISTINCT e.value) FROM " + from + " WHERE e.value IN " + values + ") = " +
+           std::to_string(distinct);
+  }
+
+  std::string condition(const FilterNode& n) {
+    const std::string& f = n.field;
+    auto as_text = [&](const FilterValue& v) -> SqlParam { return normalised_text(f, v); };
+    auto as_number = [&](const FilterValue& v) -> SqlParam { return number_of(v, f); };
+    auto as_id = [&](const FilterValue& v) -> SqlParam {
+      double d = number_of(v, f);
+      if (d != std::floor(d)) bad("'" + f + "' takes integer ids", f);
+      return static_cast<long long>(d);
+    };
+    auto as_time = [&](const FilterValue& v) -> SqlParam { return time_of(v, f); };
+
+    if (f == "q") {
+      std::string pattern = like_pattern(text_of(n.values.at(0), f), false);
+      std::string out = "(";
+      const char* columns[] = {"c.name", "c.email", "c.phone", "c.external_id"};
+      for (const char* col : columns) out += "LOWER(COALESCE(" + std::string(col) + ", '')) LIKE " + p_.add(pattern) + " ESCAPE '\\' OR ";
+      out += "LOWER(CAST(c.metadata AS TEXT)) LIKE " + p_.add(pattern) + " ESCAPE '\\')";
+      return out;
+    }
+    if (f.rfind("metadata.", 0) == 0) {
+      std::string expr = "(c.metadata ->> " + p_.add(f.substr(9)) + ")";
+      return scalar(expr, n, [&](const FilterValue& v) -> SqlParam { return text_of(v, f); });
+    }
+    if (f.rfind("custom.", 0) == 0) return custom(n, f.substr(7));
+
+    FilterFieldKind kind;
+    builtin_filter_field(f, kind);  // checked at parse time
+    std::string col = "c." + f;
+    switch (kind) {
+      case FilterFieldKind::kEnum:
+      case FilterFieldKind::kText:
+        return scalar(col, n, as_text);
+      case FilterFieldKind::kId:
+        return scalar(col, n, as_id);
+      case FilterFieldKind::kNumber:
+        return scalar(col, n, as_number);
+      case FilterFieldKind::kTime:
+        return scalar(col, n, as_time);
+      case FilterFieldKind::kList:
+        return list(col, n, f == "tags");
+      default:
+        bad("field '" + f + "' cannot be filtered this way", f);
+    }
+  }
+
+  std::string custom(const FilterNode& n, const std::string& key) {
+    auto it = defs_.find(key);
+    if (it == defs_.end()) bad("no custom field '" + key + "'", n.field);
+    const CustomField& def = it->second;
+    FilterFieldKind kind = FilterFieldKind::kText;
+    if (def.type == "number") kind = FilterFieldKind::kNumber;
+    if (def.type == "multiselect") kind = FilterFieldKind::kList;
+    if (def.type == "select") kind = FilterFieldKind::kEnum;
+    const auto& ops = filter_ops(kind);
+    bool boolean = def.type == "boolean";
+    bool allowed = boolean ? (n.op == "eq" || n.op == "exists")
+                           : std::find(ops.begin(), ops.end(), n.op) != ops.end();
+    if (!allowed) bad("operator '" + n.op + "' is not allowed on " + def.type + " field '" + key + "'", n.field);
+    std::string key_param = p_.add(key);
+    if (kind == FilterFieldKind::kList) return list("(c.custom -> " + key_param + ")", n, false);
+    std::string text_expr = "(c.custom ->> " + key_param + ")";
+    if (boolean && n.op == "eq") {
+      return d_.json_bool_equals("c.custom", key_param, bool_of(n.values.at(0), n.field));
+    }
+    if (kind == FilterFieldKind::kNumber) {
+      std::string num = n.op == "exists" ? text_expr : "CAST(" + text_expr + " AS DOUBLE PRECISION)";
+      return scalar(num, n, [&](const FilterValue& v) -> SqlParam { return number_of(v, n.field); });
+    }
+    return scalar(text_expr, n, [&](const FilterValue& v) -> SqlParam {
+      std::string s = text_of(v, n.field);
+      if (def.type == "email" || def.type == "phone") {
+        try {
+          s = def.type == "email" ? normalize_email(n.field, s) : normalize_phone(n.field, s);
+        } catch (const Error&) {
+        }
+      }
+      return s;
+    });
+  }
+
+  const Dialect& d_;
+  const std::map<std::string, CustomField>& defs_;
+  SqlParams& p_;
+};
+
+}  // namespace
+
+std::string compile_contact_filter(const FilterNode& filter, const Dialect& dialect,
+                                   const std::map<std::string, CustomField>& custom_fields,
+                                   SqlParams& params) {
+  Compiler c(dialect, custom_fields, params);
+  return c.node(filter);
+}
+
+}  // namespace sb

@@ -1,0 +1,543 @@
+// contacts rows, with their timeline entries and events.
+#include "store/contact_store.h"
+
+#include <Poco/JSON/Parser.h>
+#include <soci/soci.h>
+
+#include <algorithm>
+
+#include "model/contact_json.h"
+#include "model/contact_rules.h"
+#include "model/error.h"
+#include "store/contact_filter_sql.h"
+#include "store/sql_errors.h"
+
+namespace sb {
+namespace {
+
+constexpr const char* kSelect =
+    "SELECT c.id, c.source, c.platform, c.external_id, c.name, c.email, c.phone, c.status, "
+    "c.purchase_intent, c.interests, c.traits, c.needs, c.tags, c.owner_id, c.stage, c.sentiment, "
+    "c.score, c.metadata, c.custom, c.first_seen, c.last_active, c.created_at, c.updated_at, "
+    "c.version FROM contacts c ";
+
+// Bound output of kSelect.
+struct ContactRow {
+  long long id = 0, owner = 0, first_seen = 0, last_active = 0, created = 0, updated = 0;
+  std::string source, platform, external_id, name, email, phone, status, intent, interests,
+      traits, needs, tags, stage, sentiment, metadata, custom;
+  double score = 0;
+  int version = 0;
+  soci::indicator i_ext, i_name, i_email, i_phone, i_intent, i_needs, i_owner, i_stage, i_sent;
+
+  void bind(soci::statement& st) {
+    st.exchange(soci::into(id));
+    st.exchange(soci::into(source));
+    st.exchange(soci::into(platform));
+    st.exchange(soci::into(external_id, i_ext));
+    st.exchange(soci::into(name, i_name));
+    st.exchange(soci::into(email, i_email));
+    st.exchange(soci::into(phone, i_phone));
+    st.exchange(soci::into(status));
+    st.exchange(soci::into(intent, i_intent));
+    st.exchange(soci::into(interests));
+    st.exchange(soci::into(traits));
+    st.exchange(soci::into(needs, i_needs));
+    st.exchange(soci::into(tags));
+    st.exchange(soci::into(owner, i_owner));
+    st.exchange(soci::into(stage, i_stage));
+    st.exchange(soci::into(sentiment, i_sent));
+    st.exchange(soci::into(score));
+    st.exchange(soci::into(metadata));
+    st.exchange(soci::into(custom));
+    st.exchange(soci::into(first_seen));
+    st.exchange(soci::into(last_active));
+    st.exchange(soci::into(created));
+    st.exchange(soci::into(updated));
+    st.exchange(soci::into(version));
+  }
+
+  static std::optional<std::string> opt(const std::string& v, soci::indicator i) {
+    return i == soci::i_ok ? std::optional<std::string>(v) : std::nullopt;
+  }
+
+  Contact value(std::int64_t team_id) const {
+    Contact c;
+    c.team_id = team_id;
+    c.id = id;
+    c.source = source;
+    c.platform = platform;
+    c.external_id = opt(external_id, i_ext);
+    c.name = opt(name, i_name);
+    c.email = opt(email, i_email);
+    c.phone = opt(phone, i_phone);
+    c.status = status;
+    c.purchase_intent = opt(intent, i_intent);
+    c.interests = parse_string_array(interests);
+    c.traits = parse_string_array(traits);
+    c.needs = opt(needs, i_needs);
+    c.tags = parse_string_array(tags);
+    if (i_owner == soci::i_ok) c.owner_id = owner;
+    c.stage = opt(stage, i_stage);
+    c.sentiment = opt(sentiment, i_sent);
+    c.score = score;
+    c.metadata = parse_string_map(metadata);
+    // Re-serialise so the text is canonical (sorted keys) on both backends.
+    Poco::JSON::Parser parser;
+    c.custom_json = json_text(*parser.parse(custom).extract<Poco::JSON::Object::Ptr>());
+    c.first_seen = first_seen;
+    c.last_active = last_active;
+    c.created_at = created;
+    c.updated_at = updated;
+    c.version = version;
+    return c;
+  }
+};
+
+// Bound input for INSERT/UPDATE: copies that live as long as the statement.
+struct ContactParams {
+  long long team, id, owner, first_seen, last_active, created, updated;
+  std::string source, platform, external_id, name, email, phone, status, intent, interests, traits,
+      needs, tags, stage, sentiment, metadata, custom;
+  double score;
+  int version;
+  soci::indicator i_ext, i_name, i_email, i_phone, i_intent, i_needs, i_owner, i_stage, i_sent;
+
+  explicit ContactParams(const Contact& c)
+      : team(c.team_id), id(c.id), owner(c.owner_id.value_or(0)), first_seen(c.first_seen),
+        last_active(c.last_active), created(c.created_at), updated(c.updated_at),
+        source(c.source), platform(c.platform), status(c.status),
+        interests(json_text(*string_array(c.interests))), traits(json_text(*string_array(c.traits))),
+        tags(json_text(*string_array(c.tags))), metadata(string_map_json(c.metadata)),
+        custom(c.custom_json), score(c.score), version(c.version) {
+    set(c.external_id, external_id, i_ext);
+    set(c.name, name, i_name);
+    set(c.email, email, i_email);
+    set(c.phone, phone, i_phone);
+    set(c.purchase_intent, intent, i_intent);
+    set(c.needs, needs, i_needs);
+    set(c.stage, stage, i_stage);
+    set(c.sentiment, sentiment, i_sent);
+    i_owner = c.owner_id ? soci::i_ok : soci::i_null;
+  }
+  static void set(const std::optional<std::string>& v, std::string& out, soci::indicator& ind) {
+    out = v.value_or("");
+    ind = v ? soci::i_ok : soci::i_null;
+  }
+  // Binds every column parameter by name (:source, :platform, ...).
+  void bind(soci::statement& st) {
+    st.exchange(soci::use(source, "source"));
+    st.exchange(soci::use(platform, "platform"));
+    st.exchange(soci::use(external_id, i_ext, "external_id"));
+    st.exchange(soci::use(name, i_name, "name"));
+    st.exchange(soci::use(email, i_email, "email"));
+    st.exchange(soci::use(phone, i_phone, "phone"));
+    st.exchange(soci::use(status, "status"));
+    st.exchange(soci::use(intent, i_intent, "intent"));
+    st.exchange(soci::use(interests, "interests"));
+    st.exchange(soci::use(traits, "traits"));
+    st.exchange(soci::use(needs, i_needs, "needs"));
+    st.exchange(soci::use(tags, "tags"));
+    st.exchange(soci::use(owner, i_owner, "owner"));
+    st.exchange(soci::use(stage, i_stage, "stage"));
+    st.exchange(soci::use(sentiment, i_sent, "sentiment"));
+    st.exchange(soci::use(score, "score"));
+    st.exchange(soci::use(metadata, "metadata"));
+    st.exchange(soci::use(custom, "custom"));
+    st.exchange(soci::use(first_seen, "first_seen"));
+    st.exchange(soci::use(last_active, "last_active"));
+    st.exchange(soci::use(updated, "updated"));
+    st.exchange(soci::use(version, "version"));
+    st.exchange(soci::use(team, "team"));
+  }
+};
+
+void run(soci::statement& st, const std::string& sql) {
+  st.alloc();
+  st.prepare(sql);
+  st.define_and_bind();
+  st.execute(true);
+}
+
+std::vector<Contact> fetch(soci::session& s, std::int64_t team_id, const std::string& where,
+                           SqlParams& params, int limit) {
+  ContactRow row;
+  soci::statement st(s);
+  row.bind(st);
+  params.bind(st);
+  st.alloc();
+  st.prepare(std::string(kSelect) + where);
+  st.define_and_bind();
+  std::vector<Contact> out;
+  if (st.execute(true)) {
+    do {
+      out.push_back(row.value(team_id));
+    } while (st.fetch() && static_cast<int>(out.size()) < limit);
+  }
+  return out;
+}
+
+// Fields whose changes get a timeline entry and an event of their own.
+struct TrackedField {
+  const char* field;
+  const char* event;  // nullptr: timeline only
+};
+constexpr TrackedField kTracked[] = {{"status", "contact.status_changed"},
+                                     {"stage", "contact.stage_changed"},
+                                     {"purchase_intent", "contact.intent_changed"},
+                                     {"owner_id", "contact.owner_changed"}};
+
+std::string sort_expr(const std::string& field) {
+  if (field == "name") return "COALESCE(c.name, '')";
+  return "c." + field;
+}
+
+}  // namespace
+
+ContactStore::ContactStore(const Dialect& dialect)
+    : dialect_(dialect), events_(dialect), timeline_(dialect), fields_(dialect), settings_(dialect) {}
+
+std::optional<Contact> ContactStore::get(soci::session& s, std::int64_t team_id, std::int64_t id,
+                                         bool for_update) const {
+  SqlParams p;
+  std::string where = "WHERE c.team_id = " + p.add(static_cast<long long>(team_id)) + " AND c.id = " +
+                      p.add(static_cast<long long>(id)) + std::string(for_update ? dialect_.for_update() : "");
+  auto rows = fetch(s, team_id, where, p, 1);
+  if (rows.empty()) return std::nullopt;
+  return rows.front();
+}
+
+void ContactStore::check_status(soci::session& s, std::int64_t team_id, const std::string& status) const {
+  require_one_of("status", status, settings_.contact_statuses(s, team_id));
+}
+
+void ContactStore::normalize_custom(soci::session& s, std::int64_t team_id, ContactPatch& patch,
+                                    bool creating) const {
+  bool touched = patch.custom_json.present;
+  if (!touched && !creating) return;
+  auto defs = fields_.by_key(s, team_id);
+  if (patch.custom_json.present && !patch.custom_json.value) {
+    throw Error::validation("custom_fields", "must be an object (set a key to null to clear it)");
+  }
+  Poco::JSON::Object normalized;
+  if (touched) {
+    Poco::JSON::Parser parser;
+    auto obj = parser.parse(*patch.custom_json.value).extract<Poco::JSON::Object::Ptr>();
+    for (const auto& [key, value] : *obj) {
+      auto it = defs.find(key);
+      if (it == defs.end()) throw Error::validation("custom_fields." + key, "no such custom field");
+      if (value.isEmpty()) {
+        if (it->second.required) throw Error::validation("custom_fields." + key, "is required");
+        normalized.set(key, Poco::Dynamic::Var());
+        continue;
+      }
+      normalized.set(key, validate_custom_value(it->second, value));
+    }
+    patch.custom_json.set(json_text(normalized));
+  }
+  if (creating) {
+    for (const auto& [key, def] : defs) {
+      if (def.required && (!normalized.has(key) || normalized.isNull(key))) {
+        throw Error::validation("custom_fields." + key, "is required");
+      }
+    }
+  }
+}
+
+void ContactStore::check_identity(soci::session& s, const Contact& c, std::int64_t except_id) const {
+  long long team = c.team_id, except = except_id, existing = 0;
+  if (c.external_id) {
+    std::string platform = c.platform, ext = *c.external_id;
+    s << "SELECT id FROM contacts WHERE team_id = :t AND platform = :p AND external_id = :e AND id <> :x",
+        soci::use(team), soci::use(platform), soci::use(ext), soci::use(except), soci::into(existing);
+    if (s.got_data()) {
+      throw Error(ErrorCode::kConflict, "a contact with this platform and external_id exists",
+                  {{"existing_id", static_cast<std::int64_t>(existing)}, {"field", std::string("external_id")}});
+    }
+  }
+  if (c.email) {
+    std::string email = *c.email;
+    s << "SELECT id FROM contacts WHERE team_id = :t AND email = :e AND id <> :x", soci::use(team),
+        soci::use(email), soci::use(except), soci::into(existing);
+    if (s.got_data()) {
+      throw Error(ErrorCode::kConflict, "a contact with this email exists",
+                  {{"existing_id", static_cast<std::int64_t>(existing)}, {"field", std::string("email")}});
+    }
+  }
+}
+
+void ContactStore::insert_row(soci::session& s, Contact& c) const {
+  ContactParams p(c);
+  const bool explicit_id = c.id > 0;
+  std::string sql = std::string("INSERT INTO contacts (") + (explicit_id ? "id, " : "") +
+                    "team_id, source, platform, external_id, name, email, phone, status, "
+                    "purchase_intent, interests, traits, needs, tags, owner_id, stage, sentiment, score, "
+                    "metadata, custom, first_seen, last_active, created_at, updated_at, version) VALUES (" +
+                    (explicit_id ? ":id, " : "") +
+                    ":team, :source, :platform, :external_id, :name, :email, :phone, :status, :intent, " +
+                    dialect_.json_param("interests") + ", " + dialect_.json_param("traits") + ", :needs, " +
+                    dialect_.json_param("tags") + ", :owner, :stage, :sentiment, :score, " +
+                    dialect_.json_param("metadata") + ", " + dialect_.json_param("custom") +
+                    ", :first_seen, :last_active, :created, :updated, :version) RETURNING id";
+  long long id = 0;
+  soci::statement st(s);
+  p.bind(st);
+  st.exchange(soci::use(p.created, "created"));
+  if (explicit_id) st.exchange(soci::use(p.id, "id"));
+  st.exchange(soci::into(id));
+  try {
+    run(st, sql);
+  } catch (const soci::soci_error& e) {
+    if (is_unique_violation(e)) {
+      check_identity(s, c, c.id);  // throws the precise 409 when it was the identity
+      throw Error(ErrorCode::kConflict, "contact conflicts with an existing one");
+    }
+    throw;
+  }
+  c.id = id;
+}
+
+void ContactStore::overwrite_row(soci::session& s, const Contact& c) const {
+  ContactParams p(c);
+  std::string sql =
+      "UPDATE contacts SET source = :source, platform = :platform, external_id = :external_id, "
+      "name = :name, email = :email, phone = :phone, status = :status, purchase_intent = :intent, "
+      "interests = " + dialect_.json_param("interests") + ", traits = " + dialect_.json_param("traits") +
+      ", needs = :needs, tags = " + dialect_.json_param("tags") +
+      ", owner_id = :owner, stage = :stage, sentiment = :sentiment, score = :score, metadata = " +
+      dialect_.json_param("metadata") + ", custom = " + dialect_.json_param("custom") +
+      ", first_seen = :first_seen, last_active = :last_active, updated_at = :updated, version = :version "
+      "WHERE team_id = :team AND id = :id";
+  soci::statement st(s);
+  p.bind(st);
+  st.exchange(soci::use(p.id, "id"));
+  try {
+    run(st, sql);
+  } catch (const soci::soci_error& e) {
+    if (is_unique_violation(e)) {
+      check_identity(s, c, c.id);
+      throw Error(ErrorCode::kConflict, "contact conflicts with an existing one");
+    }
+    throw;
+  }
+}
+
+Contact ContactStore::create(soci::session& s, std::int64_t team_id, const ContactPatch& input,
+                             std::optional<std::int64_t> actor) const {
+  ContactPatch patch = input;
+  Contact c;
+  c.team_id = team_id;
+  c.source = "api";
+  c.platform = "other";
+  c.status = settings_.contact_statuses(s, team_id).front();
+  EpochMs now = now_ms();
+  c.first_seen = c.last_active = c.created_at = c.updated_at = now;
+  normalize_custom(s, team_id, patch, /*creating=*/true);
+  apply_contact_patch(c, patch);
+  check_status(s, team_id, c.status);
+  check_identity(s, c, 0);
+  insert_row(s, c);
+  Poco::JSON::Object created = contact_to_json(c);
+  std::string payload = json_text(created);
+  timeline_.add(s, team_id, c.id, "created", "{\"source\":\"" + c.source + "\"}", actor);
+  events_.append(s, {.team_id = team_id, .type = "contact.created", .subject_type = "contact",
+                     .subject_id = c.id, .payload_json = payload});
+  return c;
+}
+
+Contact ContactStore::update(soci::session& s, std::int64_t team_id, std::int64_t id,
+                             const ContactPatch& input, std::optional<int> expected_version,
+                             std::optional<std::int64_t> actor,
+                             std::vector<std::string>* changed_out) const {
+  auto current = get(s, team_id, id, /*for_update=*/true);
+  if (!current) throw Error::not_found("contact", id);
+  if (expected_version && *expected_version != current->version) {
+    throw Error(ErrorCode::kPreconditionFailed,
+                "the contact changed since version " + std::to_string(*expected_version) +
+                    " (current: " + std::to_string(current->version) + "); reload and retry",
+                {{"current_version", static_cast<std::int64_t>(current->version)}});
+  }
+  ContactPatch patch = input;
+  if (patch.source.present && patch.source.value != current->source) {
+    throw Error::validation("source", "is set once, when the contact is created");
+  }
+  normalize_custom(s, team_id, patch, /*creating=*/false);
+  Contact next = *current;
+  std::vector<std::string> changed = apply_contact_patch(next, patch);
+  if (changed_out) *changed_out = changed;
+  if (changed.empty()) return *current;
+  auto has = [&](const char* f) { return std::find(changed.begin(), changed.end(), f) != changed.end(); };
+  if (has("status")) check_status(s, team_id, next.status);
+  if (has("email") || has("external_id") || has("platform")) check_identity(s, next, id);
+  next.version = current->version + 1;
+  next.updated_at = now_ms();
+  overwrite_row(s, next);
+
+  Poco::JSON::Object before = contact_to_json(*current);
+  Poco::JSON::Object after = contact_to_json(next);
+  Poco::JSON::Object changes(Poco::JSON_PRESERVE_KEY_ORDER);
+  for (const std::string& f : changed) {
+    Poco::JSON::Object pair(Poco::JSON_PRESERVE_KEY_ORDER);
+    pair.set("old", before.get(f));
+    pair.set("new", after.get(f));
+    changes.set(f, pair);
+  }
+  Poco::JSON::Object payload(Poco::JSON_PRESERVE_KEY_ORDER);
+  payload.set("id", id);
+  payload.set("version", next.version);
+  payload.set("changes", changes);
+  payload.set("contact", after);
+  events_.append(s, {.team_id = team_id, .type = "contact.updated", .subject_type = "contact",
+                     .subject_id = id, .payload_json = json_text(payload)});
+  for (const TrackedField& t : kTracked) {
+    if (!has(t.field)) continue;
+    Poco::JSON::Object entry(Poco::JSON_PRESERVE_KEY_ORDER);
+    entry.set("field", std::string(t.field));
+    entry.set("old", before.get(t.field));
+    entry.set("new", after.get(t.field));
+    timeline_.add(s, team_id, id, "field_changed", json_text(entry), actor);
+    Poco::JSON::Object ev(Poco::JSON_PRESERVE_KEY_ORDER);
+    ev.set("id", id);
+    ev.set("old", before.get(t.field));
+    ev.set("new", after.get(t.field));
+    ev.set("contact", after);
+    events_.append(s, {.team_id = team_id, .type = t.event, .subject_type = "contact",
+                       .subject_id = id, .payload_json = json_text(ev)});
+  }
+  return next;
+}
+
+bool ContactStore::remove(soci::session& s, std::int64_t team_id, std::int64_t id,
+                          std::optional<std::int64_t> actor) const {
+  auto current = get(s, team_id, id, true);
+  if (!current) return false;
+  long long team = team_id, cid = id;
+  s << "DELETE FROM contacts WHERE team_id = :t AND id = :id", soci::use(team), soci::use(cid);
+  // The payload carries the id only: a deletion may be an erasure request.
+  events_.append(s, {.team_id = team_id, .type = "contact.deleted", .subject_type = "contact",
+                     .subject_id = id, .payload_json = "{\"id\":" + std::to_string(id) + "}"});
+  return true;
+}
+
+ContactPage ContactStore::list(soci::session& s, std::int64_t team_id, const FilterNode& filter,
+                               const ContactSort& sort, const std::optional<ContactCursor>& after,
+                               int limit) const {
+  auto defs = fields_.by_key(s, team_id);
+  SqlParams p;
+  std::string where = "WHERE c.team_id = " + p.add(static_cast<long long>(team_id)) + " AND " +
+                      compile_contact_filter(filter, dialect_, defs, p);
+  std::string key = sort_expr(sort.field);
+  const char* cmp = sort.descending ? "<" : ">";
+  if (after) {
+    std::string v = sort.field == "name" ? p.add(after->text_value) : p.add(after->number_value);
+    std::string v2 = sort.field == "name" ? p.add(after->text_value) : p.add(after->number_value);
+    where += " AND (" + key + " " + cmp + " " + v + " OR (" + key + " = " + v2 + " AND c.id " + cmp + " " +
+             p.add(static_cast<long long>(after->id)) + "))";
+  }
+  const char* dir = sort.descending ? " DESC" : " ASC";
+  where += " ORDER BY " + key + dir + ", c.id" + dir + " LIMIT " + p.add(static_cast<long long>(limit + 1));
+  ContactPage page;
+  page.contacts = fetch(s, team_id, where, p, limit + 1);
+  if (static_cast<int>(page.contacts.size()) > limit) {
+    page.contacts.pop_back();
+    const Contact& last = page.contacts.back();
+    ContactCursor c;
+    c.field = sort.field;
+    c.id = last.id;
+    if (sort.field == "name") c.text_value = last.name.value_or("");
+    if (sort.field == "created_at") c.number_value = static_cast<double>(last.created_at);
+    if (sort.field == "updated_at") c.number_value = static_cast<double>(last.updated_at);
+    if (sort.field == "last_active") c.number_value = static_cast<double>(last.last_active);
+    if (sort.field == "score") c.number_value = last.score;
+    page.next = c;
+  }
+  return page;
+}
+
+std::vector<std::int64_t> ContactStore::ids(soci::session& s, std::int64_t team_id,
+                                            const FilterNode& filter, std::int64_t after_id,
+                                            int limit) const {
+  auto defs = fields_.by_key(s, team_id);
+  SqlParams p;
+  std::string sql = "SELECT c.id FROM contacts c WHERE c.team_id = " + p.add(static_cast<long long>(team_id)) +
+                    " AND " + compile_contact_filter(filter, dialect_, defs, p) + " AND c.id > " +
+                    p.add(static_cast<long long>(after_id)) + " ORDER BY c.id LIMIT " +
+                    p.add(static_cast<long long>(limit));
+  long long id = 0;
+  soci::statement st(s);
+  st.exchange(soci::into(id));
+  p.bind(st);
+  st.alloc();
+  st.prepare(sql);
+  st.define_and_bind();
+  std::vector<std::int64_t> out;
+  if (st.execute(true)) {
+    do {
+      out.push_back(id);
+    } while (st.fetch());
+  }
+  return out;
+}
+
+ContactStats ContactStore::stats(soci::session& s, std::int64_t team_id, EpochMs month_start) const {
+  ContactStats out;
+  long long team = team_id, since = month_start, n = 0;
+  s << "SELECT COUNT(*) FROM contacts WHERE team_id = :t", soci::use(team), soci::into(n);
+  out.total = n;
+  s << "SELECT COUNT(*) FROM contacts WHERE team_id = :t AND created_at >= :s", soci::use(team),
+      soci::use(since), soci::into(n);
+  out.new_this_month = n;
+  auto group = [&](const std::string& column, std::map<std::string, std::int64_t>& into) {
+    std::string key;
+    soci::indicator ind;
+    long long count = 0;
+    soci::statement st = (s.prepare << "SELECT " + column + ", COUNT(*) FROM contacts WHERE team_id = :t GROUP BY " + column,
+                          soci::into(key, ind), soci::into(count), soci::use(team));
+    if (st.execute(true)) {
+      do {
+        into[ind == soci::i_ok ? key : "none"] = count;
+      } while (st.fetch());
+    }
+  };
+  group("platform", out.by_platform);
+  group("purchase_intent", out.by_intent);
+  group("status", out.by_status);
+  return out;
+}
+
+std::vector<DuplicatePair> ContactStore::duplicates(soci::session& s, std::int64_t team_id, int limit) const {
+  std::vector<DuplicatePair> out;
+  long long team = team_id;
+  // Groups first (indexed on phone; name is normalised by lower/trim), then pairs inside a group.
+  auto pairs_by = [&](const std::string& expr, const std::string& reason) {
+    std::string value, ids;
+    std::string agg = dialect_.backend() == Backend::kPostgresql ? "string_agg(CAST(id AS TEXT), ',' ORDER BY id)"
+                                                                  : "group_concat(id, ',')";
+    soci::statement st = (s.prepare << "SELECT " + expr + ", " + agg + " FROM contacts WHERE team_id = :t AND " + expr +
+                                           " IS NOT NULL AND " + expr + " <> '' GROUP BY " + expr +
+                                           " HAVING COUNT(*) > 1 ORDER BY MIN(id) LIMIT :l",
+                          soci::into(value), soci::into(ids), soci::use(team), soci::use(limit));
+    if (!st.execute(true)) return;
+    do {
+      std::vector<std::int64_t> group;
+      std::size_t start = 0;
+      while (start < ids.size()) {
+        auto comma = ids.find(',', start);
+        group.push_back(std::stoll(ids.substr(start, comma - start)));
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+      std::sort(group.begin(), group.end());
+      for (std::size_t i = 0; i < group.size() && static_cast<int>(out.size()) < limit; ++i) {
+        for (std::size_t j = i + 1; j < group.size() && static_cast<int>(out.size()) < limit; ++j) {
+          out.push_back({group[i], group[j], reason, value});
+        }
+      }
+    } while (st.fetch() && static_cast<int>(out.size()) < limit);
+  };
+  pairs_by("phone", "phone");
+  if (static_cast<int>(out.size()) < limit) pairs_by("LOWER(TRIM(name))", "name");
+  return out;
+}
+
+}  // namespace sb

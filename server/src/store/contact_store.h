@@ -1,0 +1,103 @@
+// Contacts: create, read, update (optimistic versioning), delete, list with the filter
+// language, stats and duplicate candidates. Every write also writes its timeline entries
+// and outbox events in the caller's transaction.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/contact.h"
+#include "model/contact_filter.h"
+#include "store/custom_field_store.h"
+#include "store/event_store.h"
+#include "store/team_settings_store.h"
+#include "store/timeline_store.h"
+
+namespace soci {
+class session;
+}
+
+namespace sb {
+
+struct ContactSort {
+  std::string field = "created_at";  // created_at|updated_at|last_active|name|score
+  bool descending = true;
+};
+
+// Position after the last row of a page: the sort key's value and the id.
+struct ContactCursor {
+  std::string field;
+  std::string text_value;  // name
+  double number_value = 0;  // times and score
+  std::int64_t id = 0;
+};
+
+struct ContactPage {
+  std::vector<Contact> contacts;
+  std::optional<ContactCursor> next;
+};
+
+struct ContactStats {
+  std::int64_t total = 0;
+  std::int64_t new_this_month = 0;
+  std::map<std::string, std::int64_t> by_platform, by_intent, by_status;
+};
+
+struct DuplicatePair {
+  std::int64_t a = 0, b = 0;
+  std::string reason;  // "phone" | "name"
+  std::string value;
+};
+
+class ContactStore {
+ public:
+  explicit ContactStore(const Dialect& dialect);
+
+  std::optional<Contact> get(soci::session& s, std::int64_t team_id, std::int64_t id,
+                             bool for_update = false) const;
+  // 422 on invalid fields, 409 with details.existing_id when the identity is taken.
+  Contact create(soci::session& s, std::int64_t team_id, const ContactPatch& patch,
+                 std::optional<std::int64_t> actor_key_id) const;
+  // 404 when absent, 412 when expected_version is stale, 409/422 as create. Unchanged input
+  // returns the contact as it is, with no version bump and no event.
+  Contact update(soci::session& s, std::int64_t team_id, std::int64_t id, const ContactPatch& patch,
+                 std::optional<int> expected_version, std::optional<std::int64_t> actor_key_id,
+                 std::vector<std::string>* changed_out = nullptr) const;
+  bool remove(soci::session& s, std::int64_t team_id, std::int64_t id,
+              std::optional<std::int64_t> actor_key_id) const;
+
+  ContactPage list(soci::session& s, std::int64_t team_id, const FilterNode& filter,
+                   const ContactSort& sort, const std::optional<ContactCursor>& after, int limit) const;
+  // Ids matching a filter, ascending, after `after_id`: the iteration of bulk actions.
+  std::vector<std::int64_t> ids(soci::session& s, std::int64_t team_id, const FilterNode& filter,
+                                std::int64_t after_id, int limit) const;
+  ContactStats stats(soci::session& s, std::int64_t team_id, EpochMs month_start) const;
+  std::vector<DuplicatePair> duplicates(soci::session& s, std::int64_t team_id, int limit) const;
+
+  // Row-level writes for merge/unmerge: insert with a given id, overwrite all fields.
+  void insert_row(soci::session& s, Contact& c) const;
+  void overwrite_row(soci::session& s, const Contact& c) const;
+  // Identity conflicts (email, platform+external id) with contacts other than `except_id`.
+  void check_identity(soci::session& s, const Contact& c, std::int64_t except_id) const;
+  // Checks custom values against the team's definitions (unknown key, wrong type, removing
+  // a required value; on create, required values missing) and normalises them in `patch`.
+  void normalize_custom(soci::session& s, std::int64_t team_id, ContactPatch& patch,
+                        bool creating) const;
+  void check_status(soci::session& s, std::int64_t team_id, const std::string& status) const;
+
+  const Dialect& dialect() const { return dialect_; }
+  const TimelineStore& timeline() const { return timeline_; }
+  const EventStore& events() const { return events_; }
+
+ private:
+  const Dialect& dialect_;
+  EventStore events_;
+  TimelineStore timeline_;
+  CustomFieldStore fields_;
+  TeamSettingsStore settings_;
+};
+
+}  // namespace sb

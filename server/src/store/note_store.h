@@ -1,0 +1,52 @@
+// Notes on a contact. The body is Markdown source, stored verbatim; clients render it
+// with raw HTML disabled (docs/contacts.md). Adding a note writes a timeline entry and a
+// note.added event in the same transaction.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/clock.h"
+#include "store/event_store.h"
+#include "store/timeline_store.h"
+
+namespace soci {
+class session;
+}
+
+namespace sb {
+
+struct Note {
+  std::int64_t team_id = 0;
+  std::int64_t id = 0;
+  std::int64_t contact_id = 0;
+  std::optional<std::int64_t> author_key_id;
+  std::string body;
+  bool pinned = false;
+  EpochMs created_at = 0;
+  EpochMs updated_at = 0;
+};
+
+class NoteStore {
+ public:
+  explicit NoteStore(const Dialect& dialect) : events_(dialect), timeline_(dialect) {}
+
+  static constexpr std::size_t kMaxBodyBytes = 20000;
+
+  Note add(soci::session& s, std::int64_t team_id, std::int64_t contact_id, const std::string& body,
+           bool pinned, std::optional<std::int64_t> author_key_id) const;
+  std::optional<Note> get(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
+                          std::int64_t id) const;
+  // Pinned first, then newest first (a contact has few notes: no paging).
+  std::vector<Note> list(soci::session& s, std::int64_t team_id, std::int64_t contact_id) const;
+  Note update(soci::session& s, const Note& note) const;
+  bool remove(soci::session& s, std::int64_t team_id, std::int64_t contact_id, std::int64_t id) const;
+
+ private:
+  EventStore events_;
+  TimelineStore timeline_;
+};
+
+}  // namespace sb

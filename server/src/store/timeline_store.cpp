@@ -1,0 +1,49 @@
+// timeline_entries rows.
+#include "store/timeline_store.h"
+
+#include <soci/soci.h>
+
+#include "store/dialect.h"
+
+namespace sb {
+
+std::int64_t TimelineStore::add(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
+                                const std::string& kind, const std::string& data_json,
+                                std::optional<std::int64_t> actor_key_id) const {
+  long long team = team_id, contact = contact_id, actor = actor_key_id.value_or(0), id = 0;
+  soci::indicator actor_ind = actor_key_id ? soci::i_ok : soci::i_null;
+  EpochMs now = now_ms();
+  s << "INSERT INTO timeline_entries (team_id, contact_id, kind, data, actor_key_id, created_at) "
+       "VALUES (:t, :c, :k, " + dialect_.json_param("d") + ", :a, :now) RETURNING id",
+      soci::use(team, "t"), soci::use(contact, "c"), soci::use(kind, "k"), soci::use(data_json, "d"),
+      soci::use(actor, actor_ind, "a"), soci::use(now, "now"), soci::into(id);
+  return id;
+}
+
+std::vector<TimelineEntry> TimelineStore::list(soci::session& s, std::int64_t team_id,
+                                               std::int64_t contact_id, std::int64_t before_id,
+                                               int limit) const {
+  long long team = team_id, contact = contact_id, before = before_id > 0 ? before_id : (1LL << 62);
+  long long id = 0, actor = 0, created = 0;
+  soci::indicator actor_ind;
+  TimelineEntry e;
+  soci::statement st =
+      (s.prepare << "SELECT id, kind, data, actor_key_id, created_at FROM timeline_entries "
+                    "WHERE team_id = :t AND contact_id = :c AND id < :b ORDER BY id DESC LIMIT :l",
+       soci::into(id), soci::into(e.kind), soci::into(e.data_json), soci::into(actor, actor_ind),
+       soci::into(created), soci::use(team, "t"), soci::use(contact, "c"), soci::use(before, "b"),
+       soci::use(limit, "l"));
+  std::vector<TimelineEntry> out;
+  if (st.execute(true)) {
+    do {
+      e.id = id;
+      e.contact_id = contact_id;
+      e.actor_key_id = actor_ind == soci::i_ok ? std::optional<std::int64_t>(actor) : std::nullopt;
+      e.created_at = created;
+      out.push_back(e);
+    } while (st.fetch());
+  }
+  return out;
+}
+
+}  // namespace sb
