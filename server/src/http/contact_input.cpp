@@ -45,7 +45,8 @@ std::optional<int> read_if_match(const Request& request) {
   int version = 0;
   auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), version);
   if (ec != std::errc() || end != t.data() + t.size() || version < 1) {
-    throw Error(ErrorCode::kBadRequest, "If-Match must be the contact's version as an ETag, e.g. \"3\"",
+    throw Error(ErrorCode::kBadRequest,
+                "If-Match must be the contact's version as an ETag, e.g. \"3\"",
                 {{"header", std::string("If-Match")}});
   }
   return version;
@@ -68,13 +69,16 @@ ContactSort parse_sort(const std::string& text) {
       return sort;
     }
   }
-  throw Error::validation("sort", "must be one of created_at, updated_at, last_active, name, score, "
-                                  "optionally prefixed with - for descending");
+  throw Error::validation("sort",
+                          "must be one of created_at, updated_at, last_active, name, score, "
+                          "optionally prefixed with - for descending");
 }
 
 ContactCursor decode_contact_cursor(const std::string& cursor, const ContactSort& sort) {
   std::string text = decode_opaque_cursor(cursor);
-  auto invalid = [] { return Error::validation("cursor", "is not a cursor of this list and sort order"); };
+  auto invalid = [] {
+    return Error::validation("cursor", "is not a cursor of this list and sort order");
+  };
   Poco::JSON::Object::Ptr o;
   try {
     Poco::JSON::Parser parser;
@@ -83,7 +87,8 @@ ContactCursor decode_contact_cursor(const std::string& cursor, const ContactSort
     throw invalid();
   }
   std::string expected = (sort.descending ? "-" : "") + sort.field;
-  if (!o->has("s") || o->getValue<std::string>("s") != expected || !o->has("id") || !o->has("v")) throw invalid();
+  if (!o->has("s") || o->getValue<std::string>("s") != expected || !o->has("id") || !o->has("v"))
+    throw invalid();
   ContactCursor c;
   c.field = sort.field;
   try {
@@ -117,7 +122,8 @@ ContactListParams read_list_query(const Request& request) {
   ContactListParams out;
   out.limit = read_limit(request);
   out.sort = parse_sort(request.query_param("sort").value_or("-created_at"));
-  if (auto cursor = request.query_param("cursor")) out.after = decode_contact_cursor(*cursor, out.sort);
+  if (auto cursor = request.query_param("cursor"))
+    out.after = decode_contact_cursor(*cursor, out.sort);
   std::vector<std::pair<std::string, std::string>> conditions;
   out.filter.kind = FilterNode::Kind::kAll;
   for (const auto& [k, v] : request.query) {
@@ -139,7 +145,8 @@ ContactListParams read_list_body(const Request& request) {
   if (auto filter = f.optional_object("filter")) out.filter = parse_filter_json(*filter);
   out.sort = parse_sort(f.optional_string("sort", 32).value_or("-created_at"));
   out.limit = static_cast<int>(f.optional_int("limit", 1, 200).value_or(50));
-  if (auto cursor = f.optional_string("cursor", 512)) out.after = decode_contact_cursor(*cursor, out.sort);
+  if (auto cursor = f.optional_string("cursor", 512))
+    out.after = decode_contact_cursor(*cursor, out.sort);
   f.reject_unknown();
   return out;
 }

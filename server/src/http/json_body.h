@@ -13,19 +13,10 @@
 #include <string_view>
 #include <vector>
 
+#include "model/json_syntax.h"
 #include "model/patch.h"
 
 namespace sb {
-
-struct JsonSyntaxError {
-  std::size_t offset = 0;  // byte offset of the offending character
-  std::size_t line = 1;
-  std::size_t column = 1;  // in bytes, 1-based
-  std::string message;
-};
-
-// RFC 8259 with limits: nesting depth, valid UTF-8, no duplicate keys in an object.
-std::optional<JsonSyntaxError> check_json_syntax(std::string_view text, int max_depth = 64);
 
 // Throws Error(kInvalidJson) with line/column details, or Error(kValidationFailed) when the
 // top level is not an object.

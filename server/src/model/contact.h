@@ -56,7 +56,7 @@ struct ContactPatch {
 namespace contact_enums {
 inline const std::vector<std::string_view> kSources = {"chat", "form", "manual", "import", "api"};
 inline const std::vector<std::string_view> kPlatforms = {"web",      "whatsapp", "telegram",
-                                                        "facebook", "zalo",     "other"};
+                                                         "facebook", "zalo",     "other"};
 inline const std::vector<std::string_view> kIntents = {"browsing", "comparing", "ready_to_buy"};
 inline const std::vector<std::string_view> kSentiments = {"positive", "neutral", "negative"};
 inline const std::vector<std::string> kDefaultStatuses = {"new",      "active",   "qualified",
@@ -68,7 +68,7 @@ namespace contact_limits {
 constexpr std::size_t kMaxTraits = 5;
 constexpr std::size_t kMaxListItems = 100;  // tags, interests
 constexpr std::size_t kMaxListItemBytes = 100;
-constexpr std::size_t kMaxTextBytes = 200;    // name, stage, external_id
+constexpr std::size_t kMaxTextBytes = 200;  // name, stage, external_id
 constexpr std::size_t kMaxNeedsBytes = 5000;
 constexpr std::size_t kMaxMetadataKeys = 100;
 constexpr std::size_t kMaxMetadataKeyBytes = 64;

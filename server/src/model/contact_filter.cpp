@@ -6,6 +6,7 @@
 #include <map>
 
 #include "model/error.h"
+#include "model/json_syntax.h"
 
 namespace sb {
 namespace {
@@ -33,8 +34,10 @@ struct Parser {
   int nodes = 0;
 
   FilterNode node(const Poco::JSON::Object::Ptr& o, int depth) {
-    if (++nodes > kMaxNodes) bad("filter has more than " + std::to_string(kMaxNodes) + " nodes", "limit", "nodes");
-    if (depth > kMaxDepth) bad("filter nests deeper than " + std::to_string(kMaxDepth), "limit", "depth");
+    if (++nodes > kMaxNodes)
+      bad("filter has more than " + std::to_string(kMaxNodes) + " nodes", "limit", "nodes");
+    if (depth > kMaxDepth)
+      bad("filter nests deeper than " + std::to_string(kMaxDepth), "limit", "depth");
     FilterNode n;
     if (o->has("all") || o->has("any")) {
       std::string key = o->has("all") ? "all" : "any";
@@ -58,20 +61,24 @@ struct Parser {
       return n;
     }
     for (const auto& [k, v] : *o) {
-      if (k != "field" && k != "op" && k != "value") bad("unknown key '" + k + "' in a filter condition", "key", k);
+      if (k != "field" && k != "op" && k != "value")
+        bad("unknown key '" + k + "' in a filter condition", "key", k);
     }
-    if (!o->has("field") || !o->get("field").isString()) bad("a condition needs a string 'field'", "node", "condition");
+    if (!o->has("field") || !o->get("field").isString())
+      bad("a condition needs a string 'field'", "node", "condition");
     n.kind = FilterNode::Kind::kCondition;
     n.field = o->getValue<std::string>("field");
     n.op = o->has("op") ? o->get("op").toString() : "eq";
-    if (!o->has("value") || o->isNull("value")) bad("condition on '" + n.field + "' needs a value", "field", n.field);
+    if (!o->has("value") || o->isNull("value"))
+      bad("condition on '" + n.field + "' needs a value", "field", n.field);
     auto v = o->get("value");
     if (v.isArray()) {
       auto arr = v.extract<Poco::JSON::Array::Ptr>();
       if (arr->size() == 0 || arr->size() > kMaxValues) {
         bad("value lists hold 1 to " + std::to_string(kMaxValues) + " items", "field", n.field);
       }
-      for (std::size_t i = 0; i < arr->size(); ++i) n.values.push_back(scalar(arr->get(static_cast<unsigned>(i)), n.field));
+      for (std::size_t i = 0; i < arr->size(); ++i)
+        n.values.push_back(scalar(arr->get(static_cast<unsigned>(i)), n.field));
       if (!list_op(n.op)) bad("operator '" + n.op + "' takes one value, not a list", "op", n.op);
     } else {
       n.values.push_back(scalar(v, n.field));
@@ -85,7 +92,8 @@ struct Parser {
     FilterFieldKind kind;
     if (n.field.rfind("custom.", 0) == 0 || n.field.rfind("metadata.", 0) == 0) {
       std::string key = n.field.substr(n.field.find('.') + 1);
-      if (key.empty() || key.size() > 64 || key[0] == '$') bad("invalid key in '" + n.field + "'", "field", n.field);
+      if (key.empty() || key.size() > 64 || key[0] == '$')
+        bad("invalid key in '" + n.field + "'", "field", n.field);
       if (n.field[0] == 'c') return;
       kind = FilterFieldKind::kMetadata;
     } else if (!builtin_filter_field(n.field, kind)) {
@@ -95,7 +103,8 @@ struct Parser {
     if (std::find(ops.begin(), ops.end(), n.op) == ops.end()) {
       std::string joined;
       for (const auto& op : ops) joined += (joined.empty() ? "" : ", ") + op;
-      bad("operator '" + n.op + "' is not allowed on '" + n.field + "' (allowed: " + joined + ")", "op", n.op);
+      bad("operator '" + n.op + "' is not allowed on '" + n.field + "' (allowed: " + joined + ")",
+          "op", n.op);
     }
   }
 };
@@ -118,17 +127,17 @@ const std::vector<std::string>& filter_ops(FilterFieldKind kind) {
 
 bool builtin_filter_field(const std::string& field, FilterFieldKind& kind) {
   static const std::map<std::string, FilterFieldKind> kFields = {
-      {"source", FilterFieldKind::kEnum},         {"platform", FilterFieldKind::kEnum},
-      {"status", FilterFieldKind::kEnum},         {"purchase_intent", FilterFieldKind::kEnum},
-      {"sentiment", FilterFieldKind::kEnum},      {"name", FilterFieldKind::kText},
-      {"email", FilterFieldKind::kText},          {"phone", FilterFieldKind::kText},
-      {"external_id", FilterFieldKind::kText},    {"stage", FilterFieldKind::kText},
-      {"needs", FilterFieldKind::kText},          {"id", FilterFieldKind::kId},
-      {"owner_id", FilterFieldKind::kId},         {"score", FilterFieldKind::kNumber},
-      {"created_at", FilterFieldKind::kTime},     {"updated_at", FilterFieldKind::kTime},
-      {"first_seen", FilterFieldKind::kTime},     {"last_active", FilterFieldKind::kTime},
-      {"tags", FilterFieldKind::kList},           {"interests", FilterFieldKind::kList},
-      {"traits", FilterFieldKind::kList},         {"q", FilterFieldKind::kSearch},
+      {"source", FilterFieldKind::kEnum},      {"platform", FilterFieldKind::kEnum},
+      {"status", FilterFieldKind::kEnum},      {"purchase_intent", FilterFieldKind::kEnum},
+      {"sentiment", FilterFieldKind::kEnum},   {"name", FilterFieldKind::kText},
+      {"email", FilterFieldKind::kText},       {"phone", FilterFieldKind::kText},
+      {"external_id", FilterFieldKind::kText}, {"stage", FilterFieldKind::kText},
+      {"needs", FilterFieldKind::kText},       {"id", FilterFieldKind::kId},
+      {"owner_id", FilterFieldKind::kId},      {"score", FilterFieldKind::kNumber},
+      {"created_at", FilterFieldKind::kTime},  {"updated_at", FilterFieldKind::kTime},
+      {"first_seen", FilterFieldKind::kTime},  {"last_active", FilterFieldKind::kTime},
+      {"tags", FilterFieldKind::kList},        {"interests", FilterFieldKind::kList},
+      {"traits", FilterFieldKind::kList},      {"q", FilterFieldKind::kSearch},
   };
   auto it = kFields.find(field);
   if (it == kFields.end()) return false;
@@ -143,6 +152,10 @@ FilterNode parse_filter_json(const Poco::JSON::Object::Ptr& object) {
 }
 
 FilterNode parse_filter_json_text(const std::string& text) {
+  if (auto err = check_json_syntax(text, 32)) {
+    bad("filter is not valid JSON at column " + std::to_string(err->column) + ": " + err->message,
+        "param", "filter");
+  }
   Poco::Dynamic::Var v;
   try {
     Poco::JSON::Parser parser;
@@ -150,13 +163,15 @@ FilterNode parse_filter_json_text(const std::string& text) {
   } catch (const Poco::Exception& e) {
     bad("filter is not valid JSON: " + e.message(), "param", "filter");
   }
-  if (v.type() != typeid(Poco::JSON::Object::Ptr)) bad("a filter must be a JSON object", "param", "filter");
+  if (v.type() != typeid(Poco::JSON::Object::Ptr))
+    bad("a filter must be a JSON object", "param", "filter");
   return parse_filter_json(v.extract<Poco::JSON::Object::Ptr>());
 }
 
 FilterNode parse_filter_query(const std::vector<std::pair<std::string, std::string>>& params) {
-  static const std::vector<std::string> kOpsNames = {"eq",  "ne",  "in",  "nin", "contains", "starts_with",
-                                                     "exists", "gt", "gte", "lt", "lte", "any", "all", "none"};
+  static const std::vector<std::string> kOpsNames = {
+      "eq", "ne",  "in", "nin", "contains", "starts_with", "exists",
+      "gt", "gte", "lt", "lte", "any",      "all",         "none"};
   FilterNode root;
   root.kind = FilterNode::Kind::kAll;
   for (const auto& [name, value] : params) {
@@ -178,16 +193,19 @@ FilterNode parse_filter_query(const std::vector<std::pair<std::string, std::stri
       std::size_t start = 0;
       while (start <= value.size()) {
         auto comma = value.find(',', start);
-        std::string item = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        std::string item =
+            value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
         if (!item.empty()) n.values.emplace_back(item);
         if (comma == std::string::npos) break;
         start = comma + 1;
       }
       if (n.values.empty() || n.values.size() > kMaxValues) {
-        bad("'" + name + "' needs 1 to " + std::to_string(kMaxValues) + " comma-separated values", "field", n.field);
+        bad("'" + name + "' needs 1 to " + std::to_string(kMaxValues) + " comma-separated values",
+            "field", n.field);
       }
     } else if (n.op == "exists") {
-      if (value != "true" && value != "false") bad("'" + name + "' must be true or false", "field", n.field);
+      if (value != "true" && value != "false")
+        bad("'" + name + "' must be true or false", "field", n.field);
       n.values.emplace_back(value == "true");
     } else {
       n.values.emplace_back(value);

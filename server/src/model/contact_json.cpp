@@ -73,7 +73,8 @@ Contact contact_from_json(const Poco::JSON::Object::Ptr& o, std::int64_t team_id
   auto list = [&](const char* k) {
     std::vector<std::string> out;
     auto a = o->getArray(k);
-    for (std::size_t i = 0; a && i < a->size(); ++i) out.push_back(a->getElement<std::string>(static_cast<unsigned>(i)));
+    for (std::size_t i = 0; a && i < a->size(); ++i)
+      out.push_back(a->getElement<std::string>(static_cast<unsigned>(i)));
     return out;
   };
   auto time = [&](const char* k) { return parse_iso8601(o->getValue<std::string>(k)).value_or(0); };
@@ -92,7 +93,8 @@ Contact contact_from_json(const Poco::JSON::Object::Ptr& o, std::int64_t team_id
   c.traits = list("traits");
   c.needs = opt_text("needs");
   c.tags = list("tags");
-  if (o->has("owner_id") && !o->isNull("owner_id")) c.owner_id = o->getValue<std::int64_t>("owner_id");
+  if (o->has("owner_id") && !o->isNull("owner_id"))
+    c.owner_id = o->getValue<std::int64_t>("owner_id");
   c.stage = opt_text("stage");
   c.sentiment = opt_text("sentiment");
   c.score = o->getValue<double>("score");

@@ -73,10 +73,9 @@ std::string normalize_phone(std::string_view field, std::string_view raw) {
   std::string t = trim(raw);
   std::string digits;
   bool plus = false;
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    char c = t[i];
-    if (c == '+' && i == 0) {
-      plus = true;
+  for (char c : t) {
+    if (c == '+' && digits.empty() && !plus) {
+      plus = true;  // "(+84) ..." puts a parenthesis first
     } else if (std::isdigit(static_cast<unsigned char>(c))) {
       digits.push_back(c);
     } else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')') {
@@ -109,8 +108,8 @@ std::vector<std::string> normalize_list(std::string_view field, std::vector<std:
     if (seen.insert(lower(item)).second) out.push_back(item);
   }
   if (out.size() > max_items) {
-    invalid(field, "at most " + std::to_string(max_items) + " items, got " +
-                       std::to_string(out.size()));
+    invalid(field,
+            "at most " + std::to_string(max_items) + " items, got " + std::to_string(out.size()));
   }
   return out;
 }
@@ -134,7 +133,8 @@ void require_one_of(std::string_view field, std::string_view value,
 std::string require_text(std::string_view field, std::string_view value, std::size_t max_bytes) {
   std::string t = trim(value);
   if (t.empty()) invalid(field, "must not be empty (use null to clear it)");
-  if (t.size() > max_bytes) invalid(field, "must be at most " + std::to_string(max_bytes) + " bytes");
+  if (t.size() > max_bytes)
+    invalid(field, "must be at most " + std::to_string(max_bytes) + " bytes");
   return t;
 }
 
@@ -215,7 +215,8 @@ std::vector<std::string> apply_contact_patch(Contact& c, const ContactPatch& p) 
   auto list = [&](const char* name, const Patch<std::vector<std::string>>& patch,
                   std::vector<std::string>& target, std::size_t max, bool lower_case) {
     if (!patch.present) return;
-    auto v = normalize_list(name, patch.value.value_or(std::vector<std::string>{}), max, lower_case);
+    auto v =
+        normalize_list(name, patch.value.value_or(std::vector<std::string>{}), max, lower_case);
     if (assign(target, v)) changed.push_back(name);
   };
 
@@ -270,7 +271,8 @@ std::vector<std::string> apply_contact_patch(Contact& c, const ContactPatch& p) 
         invalid("metadata", "keys must be 1 to " + std::to_string(kMaxMetadataKeyBytes) + " bytes");
       }
       if (v.size() > kMaxMetadataValueBytes) {
-        invalid("metadata." + k, "must be at most " + std::to_string(kMaxMetadataValueBytes) + " bytes");
+        invalid("metadata." + k,
+                "must be at most " + std::to_string(kMaxMetadataValueBytes) + " bytes");
       }
     }
     if (assign(c.metadata, m)) changed.push_back("metadata");

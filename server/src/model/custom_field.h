@@ -15,7 +15,7 @@ struct CustomField {
   std::int64_t id = 0;
   std::string key;  // [a-z][a-z0-9_]{0,62}
   std::string label;
-  std::string type;  // text|number|boolean|date|select|multiselect|email|phone|url
+  std::string type;                  // text|number|boolean|date|select|multiselect|email|phone|url
   std::vector<std::string> options;  // select and multiselect
   bool required = false;
   bool allow_for_ai = false;  // the chat capture may fill it

@@ -16,7 +16,8 @@ namespace {
 ContactPatch patch_for(const Contact& c, const BulkAction& action) {
   ContactPatch p = action.set;
   if (!action.add_tags.empty() || !action.remove_tags.empty()) {
-    auto remove = normalize_list("remove_tags", action.remove_tags, contact_limits::kMaxListItems, true);
+    auto remove =
+        normalize_list("remove_tags", action.remove_tags, contact_limits::kMaxListItems, true);
     std::vector<std::string> tags;
     for (const auto& t : c.tags) {
       if (std::find(remove.begin(), remove.end(), t) == remove.end()) tags.push_back(t);
@@ -27,8 +28,9 @@ ContactPatch patch_for(const Contact& c, const BulkAction& action) {
   return p;
 }
 
-void apply_chunk(Database& db, const ContactStore& contacts, std::int64_t team_id, const BulkAction& action,
-                 const std::vector<std::int64_t>& ids, std::optional<std::int64_t> actor, BulkResult& result) {
+void apply_chunk(Database& db, const ContactStore& contacts, std::int64_t team_id,
+                 const BulkAction& action, const std::vector<std::int64_t>& ids,
+                 std::optional<std::int64_t> actor, BulkResult& result) {
   db.write([&](soci::session& s) {
     for (std::int64_t id : ids) {
       auto current = contacts.get(s, team_id, id);
@@ -53,9 +55,9 @@ void apply_chunk(Database& db, const ContactStore& contacts, std::int64_t team_i
 
 }  // namespace
 
-BulkResult run_bulk(Database& db, const ContactStore& contacts, std::int64_t team_id, const BulkAction& action,
-                    const std::vector<std::int64_t>* ids, const FilterNode* filter,
-                    std::optional<std::int64_t> actor) {
+BulkResult run_bulk(Database& db, const ContactStore& contacts, std::int64_t team_id,
+                    const BulkAction& action, const std::vector<std::int64_t>* ids,
+                    const FilterNode* filter, std::optional<std::int64_t> actor) {
   // Validate the values once on a scratch contact: a bad status fails the request, not
   // every contact one by one.
   Contact scratch;
@@ -70,15 +72,17 @@ BulkResult run_bulk(Database& db, const ContactStore& contacts, std::int64_t tea
   BulkResult result;
   if (ids) {
     for (std::size_t i = 0; i < ids->size(); i += kBulkChunk) {
-      std::vector<std::int64_t> chunk(ids->begin() + static_cast<long>(i),
-                                      ids->begin() + static_cast<long>(std::min(ids->size(), i + kBulkChunk)));
+      std::vector<std::int64_t> chunk(
+          ids->begin() + static_cast<long>(i),
+          ids->begin() + static_cast<long>(std::min(ids->size(), i + kBulkChunk)));
       apply_chunk(db, contacts, team_id, action, chunk, actor, result);
     }
     return result;
   }
   std::int64_t after = 0;
   while (true) {
-    auto chunk = db.read([&](soci::session& s) { return contacts.ids(s, team_id, *filter, after, kBulkChunk); });
+    auto chunk = db.read(
+        [&](soci::session& s) { return contacts.ids(s, team_id, *filter, after, kBulkChunk); });
     if (chunk.empty()) break;
     apply_chunk(db, contacts, team_id, action, chunk, actor, result);
     after = chunk.back();

@@ -61,7 +61,8 @@ long long time_of(const FilterValue& v, const std::string& field) {
   if (const auto* s = std::get_if<std::string>(&v)) {
     if (auto ms = parse_iso8601(*s)) return *ms;
   }
-  bad("'" + field + "' compares with ISO-8601 times (2026-01-31T00:00:00Z) or epoch milliseconds", field);
+  bad("'" + field + "' compares with ISO-8601 times (2026-01-31T00:00:00Z) or epoch milliseconds",
+      field);
 }
 
 std::string like_pattern(std::string s, bool prefix_only) {
@@ -116,7 +117,8 @@ class Compiler {
   std::string in_list(const std::vector<FilterValue>& values,
                       const std::function<SqlParam(const FilterValue&)>& conv) {
     std::string out = "(";
-    for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + p_.add(conv(values[i]));
+    for (std::size_t i = 0; i < values.size(); ++i)
+      out += (i ? ", " : "") + p_.add(conv(values[i]));
     return out + ")";
   }
 
@@ -128,15 +130,18 @@ class Compiler {
       return expr + (bool_of(n.values.at(0), n.field) ? " IS NOT NULL" : " IS NULL");
     }
     if (op == "in") return expr + " IN " + in_list(n.values, conv);
-    if (op == "nin") return "(" + expr + " IS NULL OR " + expr + " NOT IN " + in_list(n.values, conv) + ")";
+    if (op == "nin")
+      return "(" + expr + " IS NULL OR " + expr + " NOT IN " + in_list(n.values, conv) + ")";
     if (op == "contains" || op == "starts_with") {
-      return "LOWER(" + expr + ") LIKE " + p_.add(like_pattern(text_of(n.values.at(0), n.field), op == "starts_with")) +
+      return "LOWER(" + expr + ") LIKE " +
+             p_.add(like_pattern(text_of(n.values.at(0), n.field), op == "starts_with")) +
              " ESCAPE '\\'";
     }
     std::string param = p_.add(conv(n.values.at(0)));
     if (op == "eq") return expr + " = " + param;
     if (op == "ne") return "(" + expr + " IS NULL OR " + expr + " <> " + param + ")";
-    static const std::map<std::string, std::string> kCmp = {{"gt", ">"}, {"gte", ">="}, {"lt", "<"}, {"lte", "<="}};
+    static const std::map<std::string, std::string> kCmp = {
+        {"gt", ">"}, {"gte", ">="}, {"lt", "<"}, {"lte", "<="}};
     auto it = kCmp.find(op);
     if (it == kCmp.end()) bad("operator '" + op + "' is not allowed on '" + n.field + "'", n.field);
     return expr + " " + it->second + " " + param;
@@ -146,24 +151,30 @@ class Compiler {
   std::string list(const std::string& array_expr, const FilterNode& n, bool lower_case) {
     if (n.op == "exists") {
       std::string len = std::string(d_.json_array_length()) + "(" + array_expr + ")";
-      return bool_of(n.values.at(0), n.field) ? "COALESCE(" + len + ", 0) > 0" : "COALESCE(" + len + ", 0) = 0";
+      return bool_of(n.values.at(0), n.field) ? "COALESCE(" + len + ", 0) > 0"
+                                              : "COALESCE(" + len + ", 0) = 0";
     }
     auto conv = [&](const FilterValue& v) -> SqlParam {
       std::string s = text_of(v, n.field);
-      if (lower_case) std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+      if (lower_case)
+        std::transform(s.begin(), s.end(), s.begin(),
+                       [](unsigned char c) { return std::tolower(c); });
       return s;
     };
     std::string from = d_.json_array_elements(array_expr);
     std::string values = in_list(n.values, conv);
     if (n.op == "any") return "EXISTS (SELECT 1 FROM " + from + " WHERE e.value IN " + values + ")";
-    if (n.op == "none") return "NOT EXISTS (SELECT 1 FROM " + from + " WHERE e.value IN " + values + ")";
+    if (n.op == "none")
+      return "NOT EXISTS (SELECT 1 FROM " + from + " WHERE e.value IN " + values + ")";
     std::size_t distinct = std::set<std::string>([&] {
-      std::set<std::string> s;
-      for (const auto& v : n.values) s.insert(std::get<std::string>(conv(v)));
-      return s;
-    }()).size();
-    return "(SELECT COUNT(DISTINCT e.value) FROM " + from + " WHERE e.value IN " + values + ") = " +
-           std::to_string(distinct);
+                             std::set<std::string> s;
+                             for (const auto& v : n.values)
+                               s.insert(std::get<std::string>(conv(v)));
+                             return s;
+                           }())
+                               .size();
+    return "(SELECT COUNT(DISTINCT e.value) FROM " + from + " WHERE e.value IN " + values +
+           ") = " + std::to_string(distinct);
   }
 
   std::string condition(const FilterNode& n) {
@@ -181,7 +192,9 @@ class Compiler {
       std::string pattern = like_pattern(text_of(n.values.at(0), f), false);
       std::string out = "(";
       const char* columns[] = {"c.name", "c.email", "c.phone", "c.external_id"};
-      for (const char* col : columns) out += "LOWER(COALESCE(" + std::string(col) + ", '')) LIKE " + p_.add(pattern) + " ESCAPE '\\' OR ";
+      for (const char* col : columns)
+        out += "LOWER(COALESCE(" + std::string(col) + ", '')) LIKE " + p_.add(pattern) +
+               " ESCAPE '\\' OR ";
       out += "LOWER(CAST(c.metadata AS TEXT)) LIKE " + p_.add(pattern) + " ESCAPE '\\')";
       return out;
     }
@@ -223,7 +236,9 @@ class Compiler {
     bool boolean = def.type == "boolean";
     bool allowed = boolean ? (n.op == "eq" || n.op == "exists")
                            : std::find(ops.begin(), ops.end(), n.op) != ops.end();
-    if (!allowed) bad("operator '" + n.op + "' is not allowed on " + def.type + " field '" + key + "'", n.field);
+    if (!allowed)
+      bad("operator '" + n.op + "' is not allowed on " + def.type + " field '" + key + "'",
+          n.field);
     std::string key_param = p_.add(key);
     if (kind == FilterFieldKind::kList) return list("(c.custom -> " + key_param + ")", n, false);
     std::string text_expr = "(c.custom ->> " + key_param + ")";
@@ -231,8 +246,10 @@ class Compiler {
       return d_.json_bool_equals("c.custom", key_param, bool_of(n.values.at(0), n.field));
     }
     if (kind == FilterFieldKind::kNumber) {
-      std::string num = n.op == "exists" ? text_expr : "CAST(" + text_expr + " AS DOUBLE PRECISION)";
-      return scalar(num, n, [&](const FilterValue& v) -> SqlParam { return number_of(v, n.field); });
+      std::string num =
+          n.op == "exists" ? text_expr : "CAST(" + text_expr + " AS DOUBLE PRECISION)";
+      return scalar(num, n,
+                    [&](const FilterValue& v) -> SqlParam { return number_of(v, n.field); });
     }
     return scalar(text_expr, n, [&](const FilterValue& v) -> SqlParam {
       std::string s = text_of(v, n.field);

@@ -16,7 +16,8 @@ namespace {
 // Child tables whose rows follow a contact through a merge.
 constexpr const char* kChildTables[] = {"contact_notes", "contact_files", "timeline_entries"};
 
-std::vector<long long> child_ids(soci::session& s, const char* table, long long team, long long contact) {
+std::vector<long long> child_ids(soci::session& s, const char* table, long long team,
+                                 long long contact) {
   std::vector<long long> out;
   long long id = 0;
   soci::statement st = (s.prepare << std::string("SELECT id FROM ") + table +
@@ -30,10 +31,11 @@ std::vector<long long> child_ids(soci::session& s, const char* table, long long 
   return out;
 }
 
-void move_children(soci::session& s, const char* table, long long team, long long from, long long to,
-                   const std::vector<long long>* only_ids) {
+void move_children(soci::session& s, const char* table, long long team, long long from,
+                   long long to, const std::vector<long long>* only_ids) {
   if (!only_ids) {
-    s << std::string("UPDATE ") + table + " SET contact_id = :to WHERE team_id = :t AND contact_id = :f",
+    s << std::string("UPDATE ") + table +
+             " SET contact_id = :to WHERE team_id = :t AND contact_id = :f",
         soci::use(to), soci::use(team), soci::use(from);
     return;
   }
@@ -52,7 +54,8 @@ bool fill(std::optional<T>& target, const std::optional<T>& from) {
   return true;
 }
 
-bool union_into(std::vector<std::string>& target, const std::vector<std::string>& from, std::size_t cap) {
+bool union_into(std::vector<std::string>& target, const std::vector<std::string>& from,
+                std::size_t cap) {
   bool changed = false;
   for (const auto& item : from) {
     if (target.size() >= cap) break;
@@ -78,9 +81,10 @@ Poco::JSON::Array::Ptr ids_json(const std::vector<long long>& ids) {
 }  // namespace
 
 MergeResult ContactMerger::merge(soci::session& s, std::int64_t team_id, std::int64_t survivor_id,
-                                 std::int64_t duplicate_id, bool force, std::optional<std::int64_t> actor,
-                                 EpochMs retention_ms) const {
-  if (survivor_id == duplicate_id) throw Error::validation("duplicate_id", "cannot merge a contact into itself");
+                                 std::int64_t duplicate_id, bool force,
+                                 std::optional<std::int64_t> actor, EpochMs retention_ms) const {
+  if (survivor_id == duplicate_id)
+    throw Error::validation("duplicate_id", "cannot merge a contact into itself");
   auto survivor = contacts_.get(s, team_id, survivor_id, true);
   if (!survivor) throw Error::not_found("contact", survivor_id);
   auto dup = contacts_.get(s, team_id, duplicate_id, true);
@@ -118,7 +122,9 @@ MergeResult ContactMerger::merge(soci::session& s, std::int64_t team_id, std::in
   note(union_into(merged.traits, dup->traits, contact_limits::kMaxTraits), "traits");
   bool meta = false;
   for (const auto& [k, v] : dup->metadata) {
-    if (merged.metadata.size() < contact_limits::kMaxMetadataKeys && merged.metadata.emplace(k, v).second) meta = true;
+    if (merged.metadata.size() < contact_limits::kMaxMetadataKeys &&
+        merged.metadata.emplace(k, v).second)
+      meta = true;
   }
   note(meta, "metadata");
   auto custom = parse_object(merged.custom_json);
@@ -168,8 +174,10 @@ MergeResult ContactMerger::merge(soci::session& s, std::int64_t team_id, std::in
   std::string journal_text = json_text(journal);
   EpochMs now = now_ms(), expires = now + retention_ms;
   long long merge_id = 0, sid = survivor_id;
-  s << "INSERT INTO merge_journal (team_id, survivor_id, duplicate_id, journal, created_at, expires_at) "
-       "VALUES (:t, :s, :d, " + contacts_.dialect().json_param("j") + ", :c, :e) RETURNING id",
+  s << "INSERT INTO merge_journal (team_id, survivor_id, duplicate_id, journal, created_at, "
+       "expires_at) "
+       "VALUES (:t, :s, :d, " +
+           contacts_.dialect().json_param("j") + ", :c, :e) RETURNING id",
       soci::use(team, "t"), soci::use(sid, "s"), soci::use(from, "d"), soci::use(journal_text, "j"),
       soci::use(now, "c"), soci::use(expires, "e"), soci::into(merge_id);
 
@@ -184,28 +192,41 @@ MergeResult ContactMerger::merge(soci::session& s, std::int64_t team_id, std::in
   payload.set("duplicate_id", duplicate_id);
   payload.set("filled", string_array(filled));
   payload.set("contact", contact_to_json(merged));
-  contacts_.events().append(s, {.team_id = team_id, .type = "contact.merged", .subject_type = "contact",
-                                .subject_id = survivor_id, .payload_json = json_text(payload)});
+  contacts_.events().append(s, {.team_id = team_id,
+                                .type = "contact.merged",
+                                .subject_type = "contact",
+                                .subject_id = survivor_id,
+                                .payload_json = json_text(payload)});
   return MergeResult{merged, merge_id, duplicate_id, filled};
 }
 
-UnmergeResult ContactMerger::unmerge(soci::session& s, std::int64_t team_id, std::int64_t survivor_id,
-                                     std::int64_t merge_id, std::optional<std::int64_t> actor) const {
-  long long team = team_id, sid = survivor_id, mid = merge_id, expires = 0, undone = 0, found_id = 0;
+UnmergeResult ContactMerger::unmerge(soci::session& s, std::int64_t team_id,
+                                     std::int64_t survivor_id, std::int64_t merge_id,
+                                     std::optional<std::int64_t> actor) const {
+  long long team = team_id, sid = survivor_id, mid = merge_id, expires = 0, undone = 0,
+            found_id = 0;
   std::string journal_text;
   soci::indicator undone_ind;
-  std::string sql = "SELECT id, journal, expires_at, undone_at FROM merge_journal WHERE team_id = :t AND survivor_id = :s";
+  std::string sql =
+      "SELECT id, journal, expires_at, undone_at FROM merge_journal WHERE team_id = :t AND "
+      "survivor_id = :s";
   if (merge_id > 0) {
-    s << sql + " AND id = :m", soci::use(team, "t"), soci::use(sid, "s"), soci::use(mid, "m"), soci::into(found_id),
-        soci::into(journal_text), soci::into(expires), soci::into(undone, undone_ind);
+    s << sql + " AND id = :m", soci::use(team, "t"), soci::use(sid, "s"), soci::use(mid, "m"),
+        soci::into(found_id), soci::into(journal_text), soci::into(expires),
+        soci::into(undone, undone_ind);
   } else {
-    s << sql + " AND undone_at IS NULL ORDER BY id DESC LIMIT 1", soci::use(team, "t"), soci::use(sid, "s"),
-        soci::into(found_id), soci::into(journal_text), soci::into(expires), soci::into(undone, undone_ind);
+    s << sql + " AND undone_at IS NULL ORDER BY id DESC LIMIT 1", soci::use(team, "t"),
+        soci::use(sid, "s"), soci::into(found_id), soci::into(journal_text), soci::into(expires),
+        soci::into(undone, undone_ind);
   }
-  if (!s.got_data()) throw Error(ErrorCode::kNotFound, "no merge into this contact to undo", {{"id", survivor_id}});
-  if (undone_ind == soci::i_ok) throw Error(ErrorCode::kConflict, "this merge was already undone", {{"merge_id", static_cast<std::int64_t>(found_id)}});
+  if (!s.got_data())
+    throw Error(ErrorCode::kNotFound, "no merge into this contact to undo", {{"id", survivor_id}});
+  if (undone_ind == soci::i_ok)
+    throw Error(ErrorCode::kConflict, "this merge was already undone",
+                {{"merge_id", static_cast<std::int64_t>(found_id)}});
   if (expires < now_ms()) {
-    throw Error(ErrorCode::kConflict, "this merge is older than the retention window and can no longer be undone",
+    throw Error(ErrorCode::kConflict,
+                "this merge is older than the retention window and can no longer be undone",
                 {{"merge_id", static_cast<std::int64_t>(found_id)}});
   }
   auto current = contacts_.get(s, team_id, survivor_id, true);
@@ -224,15 +245,18 @@ UnmergeResult ContactMerger::unmerge(soci::session& s, std::int64_t team_id, std
   auto revert_list = [&](std::vector<std::string> Contact::*member) {
     std::vector<std::string> kept;
     for (const auto& item : next.*member) {
-      bool added = std::find((before.*member).begin(), (before.*member).end(), item) == (before.*member).end() &&
-                   std::find((after.*member).begin(), (after.*member).end(), item) != (after.*member).end();
+      bool added =
+          std::find((before.*member).begin(), (before.*member).end(), item) ==
+              (before.*member).end() &&
+          std::find((after.*member).begin(), (after.*member).end(), item) != (after.*member).end();
       if (!added) kept.push_back(item);
     }
     next.*member = kept;
   };
   auto filled = journal->getArray("filled");
   std::set<std::string> filled_set;
-  for (std::size_t i = 0; i < filled->size(); ++i) filled_set.insert(filled->getElement<std::string>(static_cast<unsigned>(i)));
+  for (std::size_t i = 0; i < filled->size(); ++i)
+    filled_set.insert(filled->getElement<std::string>(static_cast<unsigned>(i)));
   auto was = [&](const char* f) { return filled_set.count(f) > 0; };
   if (was("external_id")) {
     if (next.external_id == after.external_id && next.platform == after.platform) {
@@ -253,7 +277,8 @@ UnmergeResult ContactMerger::unmerge(soci::session& s, std::int64_t team_id, std
   if (was("traits")) revert_list(&Contact::traits);
   if (was("metadata")) {
     for (const auto& [k, v] : after.metadata) {
-      if (!before.metadata.count(k) && next.metadata.count(k) && next.metadata[k] == v) next.metadata.erase(k);
+      if (!before.metadata.count(k) && next.metadata.count(k) && next.metadata[k] == v)
+        next.metadata.erase(k);
     }
   }
   if (was("custom_fields")) {
@@ -282,13 +307,14 @@ UnmergeResult ContactMerger::unmerge(soci::session& s, std::int64_t team_id, std
   for (const char* table : kChildTables) {
     std::vector<long long> ids;
     auto arr = moved->getArray(table);
-    for (std::size_t i = 0; arr && i < arr->size(); ++i) ids.push_back(arr->getElement<long long>(static_cast<unsigned>(i)));
+    for (std::size_t i = 0; arr && i < arr->size(); ++i)
+      ids.push_back(arr->getElement<long long>(static_cast<unsigned>(i)));
     move_children(s, table, team, survivor_id, restored.id, &ids);
   }
   EpochMs now = now_ms();
   long long jid = found_id;
-  s << "UPDATE merge_journal SET undone_at = :n WHERE team_id = :t AND id = :id", soci::use(now), soci::use(team),
-      soci::use(jid);
+  s << "UPDATE merge_journal SET undone_at = :n WHERE team_id = :t AND id = :id", soci::use(now),
+      soci::use(team), soci::use(jid);
 
   Poco::JSON::Object entry(Poco::JSON_PRESERVE_KEY_ORDER);
   entry.set("merge_id", found_id);
@@ -299,8 +325,11 @@ UnmergeResult ContactMerger::unmerge(soci::session& s, std::int64_t team_id, std
   payload.set("id", survivor_id);
   payload.set("merge_id", found_id);
   payload.set("restored_id", restored.id);
-  contacts_.events().append(s, {.team_id = team_id, .type = "contact.unmerged", .subject_type = "contact",
-                                .subject_id = survivor_id, .payload_json = json_text(payload)});
+  contacts_.events().append(s, {.team_id = team_id,
+                                .type = "contact.unmerged",
+                                .subject_type = "contact",
+                                .subject_id = survivor_id,
+                                .payload_json = json_text(payload)});
   return UnmergeResult{next, restored};
 }
 

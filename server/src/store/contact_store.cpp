@@ -24,8 +24,8 @@ constexpr const char* kSelect =
 // Bound output of kSelect.
 struct ContactRow {
   long long id = 0, owner = 0, first_seen = 0, last_active = 0, created = 0, updated = 0;
-  std::string source, platform, external_id, name, email, phone, status, intent, interests,
-      traits, needs, tags, stage, sentiment, metadata, custom;
+  std::string source, platform, external_id, name, email, phone, status, intent, interests, traits,
+      needs, tags, stage, sentiment, metadata, custom;
   double score = 0;
   int version = 0;
   soci::indicator i_ext, i_name, i_email, i_phone, i_intent, i_needs, i_owner, i_stage, i_sent;
@@ -104,12 +104,23 @@ struct ContactParams {
   soci::indicator i_ext, i_name, i_email, i_phone, i_intent, i_needs, i_owner, i_stage, i_sent;
 
   explicit ContactParams(const Contact& c)
-      : team(c.team_id), id(c.id), owner(c.owner_id.value_or(0)), first_seen(c.first_seen),
-        last_active(c.last_active), created(c.created_at), updated(c.updated_at),
-        source(c.source), platform(c.platform), status(c.status),
-        interests(json_text(*string_array(c.interests))), traits(json_text(*string_array(c.traits))),
-        tags(json_text(*string_array(c.tags))), metadata(string_map_json(c.metadata)),
-        custom(c.custom_json), score(c.score), version(c.version) {
+      : team(c.team_id),
+        id(c.id),
+        owner(c.owner_id.value_or(0)),
+        first_seen(c.first_seen),
+        last_active(c.last_active),
+        created(c.created_at),
+        updated(c.updated_at),
+        source(c.source),
+        platform(c.platform),
+        status(c.status),
+        interests(json_text(*string_array(c.interests))),
+        traits(json_text(*string_array(c.traits))),
+        tags(json_text(*string_array(c.tags))),
+        metadata(string_map_json(c.metadata)),
+        custom(c.custom_json),
+        score(c.score),
+        version(c.version) {
     set(c.external_id, external_id, i_ext);
     set(c.name, name, i_name);
     set(c.email, email, i_email);
@@ -195,19 +206,25 @@ std::string sort_expr(const std::string& field) {
 }  // namespace
 
 ContactStore::ContactStore(const Dialect& dialect)
-    : dialect_(dialect), events_(dialect), timeline_(dialect), fields_(dialect), settings_(dialect) {}
+    : dialect_(dialect),
+      events_(dialect),
+      timeline_(dialect),
+      fields_(dialect),
+      settings_(dialect) {}
 
 std::optional<Contact> ContactStore::get(soci::session& s, std::int64_t team_id, std::int64_t id,
                                          bool for_update) const {
   SqlParams p;
-  std::string where = "WHERE c.team_id = " + p.add(static_cast<long long>(team_id)) + " AND c.id = " +
-                      p.add(static_cast<long long>(id)) + std::string(for_update ? dialect_.for_update() : "");
+  std::string where = "WHERE c.team_id = " + p.add(static_cast<long long>(team_id)) +
+                      " AND c.id = " + p.add(static_cast<long long>(id)) +
+                      std::string(for_update ? dialect_.for_update() : "");
   auto rows = fetch(s, team_id, where, p, 1);
   if (rows.empty()) return std::nullopt;
   return rows.front();
 }
 
-void ContactStore::check_status(soci::session& s, std::int64_t team_id, const std::string& status) const {
+void ContactStore::check_status(soci::session& s, std::int64_t team_id,
+                                const std::string& status) const {
   require_one_of("status", status, settings_.contact_statuses(s, team_id));
 }
 
@@ -244,15 +261,19 @@ void ContactStore::normalize_custom(soci::session& s, std::int64_t team_id, Cont
   }
 }
 
-void ContactStore::check_identity(soci::session& s, const Contact& c, std::int64_t except_id) const {
+void ContactStore::check_identity(soci::session& s, const Contact& c,
+                                  std::int64_t except_id) const {
   long long team = c.team_id, except = except_id, existing = 0;
   if (c.external_id) {
     std::string platform = c.platform, ext = *c.external_id;
-    s << "SELECT id FROM contacts WHERE team_id = :t AND platform = :p AND external_id = :e AND id <> :x",
-        soci::use(team), soci::use(platform), soci::use(ext), soci::use(except), soci::into(existing);
+    s << "SELECT id FROM contacts WHERE team_id = :t AND platform = :p AND external_id = :e AND id "
+         "<> :x",
+        soci::use(team), soci::use(platform), soci::use(ext), soci::use(except),
+        soci::into(existing);
     if (s.got_data()) {
       throw Error(ErrorCode::kConflict, "a contact with this platform and external_id exists",
-                  {{"existing_id", static_cast<std::int64_t>(existing)}, {"field", std::string("external_id")}});
+                  {{"existing_id", static_cast<std::int64_t>(existing)},
+                   {"field", std::string("external_id")}});
     }
   }
   if (c.email) {
@@ -260,8 +281,9 @@ void ContactStore::check_identity(soci::session& s, const Contact& c, std::int64
     s << "SELECT id FROM contacts WHERE team_id = :t AND email = :e AND id <> :x", soci::use(team),
         soci::use(email), soci::use(except), soci::into(existing);
     if (s.got_data()) {
-      throw Error(ErrorCode::kConflict, "a contact with this email exists",
-                  {{"existing_id", static_cast<std::int64_t>(existing)}, {"field", std::string("email")}});
+      throw Error(
+          ErrorCode::kConflict, "a contact with this email exists",
+          {{"existing_id", static_cast<std::int64_t>(existing)}, {"field", std::string("email")}});
     }
   }
 }
@@ -269,16 +291,17 @@ void ContactStore::check_identity(soci::session& s, const Contact& c, std::int64
 void ContactStore::insert_row(soci::session& s, Contact& c) const {
   ContactParams p(c);
   const bool explicit_id = c.id > 0;
-  std::string sql = std::string("INSERT INTO contacts (") + (explicit_id ? "id, " : "") +
-                    "team_id, source, platform, external_id, name, email, phone, status, "
-                    "purchase_intent, interests, traits, needs, tags, owner_id, stage, sentiment, score, "
-                    "metadata, custom, first_seen, last_active, created_at, updated_at, version) VALUES (" +
-                    (explicit_id ? ":id, " : "") +
-                    ":team, :source, :platform, :external_id, :name, :email, :phone, :status, :intent, " +
-                    dialect_.json_param("interests") + ", " + dialect_.json_param("traits") + ", :needs, " +
-                    dialect_.json_param("tags") + ", :owner, :stage, :sentiment, :score, " +
-                    dialect_.json_param("metadata") + ", " + dialect_.json_param("custom") +
-                    ", :first_seen, :last_active, :created, :updated, :version) RETURNING id";
+  std::string sql =
+      std::string("INSERT INTO contacts (") + (explicit_id ? "id, " : "") +
+      "team_id, source, platform, external_id, name, email, phone, status, "
+      "purchase_intent, interests, traits, needs, tags, owner_id, stage, sentiment, score, "
+      "metadata, custom, first_seen, last_active, created_at, updated_at, version) VALUES (" +
+      (explicit_id ? ":id, " : "") +
+      ":team, :source, :platform, :external_id, :name, :email, :phone, :status, :intent, " +
+      dialect_.json_param("interests") + ", " + dialect_.json_param("traits") + ", :needs, " +
+      dialect_.json_param("tags") + ", :owner, :stage, :sentiment, :score, " +
+      dialect_.json_param("metadata") + ", " + dialect_.json_param("custom") +
+      ", :first_seen, :last_active, :created, :updated, :version) RETURNING id";
   long long id = 0;
   soci::statement st(s);
   p.bind(st);
@@ -302,11 +325,13 @@ void ContactStore::overwrite_row(soci::session& s, const Contact& c) const {
   std::string sql =
       "UPDATE contacts SET source = :source, platform = :platform, external_id = :external_id, "
       "name = :name, email = :email, phone = :phone, status = :status, purchase_intent = :intent, "
-      "interests = " + dialect_.json_param("interests") + ", traits = " + dialect_.json_param("traits") +
+      "interests = " +
+      dialect_.json_param("interests") + ", traits = " + dialect_.json_param("traits") +
       ", needs = :needs, tags = " + dialect_.json_param("tags") +
       ", owner_id = :owner, stage = :stage, sentiment = :sentiment, score = :score, metadata = " +
       dialect_.json_param("metadata") + ", custom = " + dialect_.json_param("custom") +
-      ", first_seen = :first_seen, last_active = :last_active, updated_at = :updated, version = :version "
+      ", first_seen = :first_seen, last_active = :last_active, updated_at = :updated, version = "
+      ":version "
       "WHERE team_id = :team AND id = :id";
   soci::statement st(s);
   p.bind(st);
@@ -340,8 +365,11 @@ Contact ContactStore::create(soci::session& s, std::int64_t team_id, const Conta
   Poco::JSON::Object created = contact_to_json(c);
   std::string payload = json_text(created);
   timeline_.add(s, team_id, c.id, "created", "{\"source\":\"" + c.source + "\"}", actor);
-  events_.append(s, {.team_id = team_id, .type = "contact.created", .subject_type = "contact",
-                     .subject_id = c.id, .payload_json = payload});
+  events_.append(s, {.team_id = team_id,
+                     .type = "contact.created",
+                     .subject_type = "contact",
+                     .subject_id = c.id,
+                     .payload_json = payload});
   return c;
 }
 
@@ -366,7 +394,9 @@ Contact ContactStore::update(soci::session& s, std::int64_t team_id, std::int64_
   std::vector<std::string> changed = apply_contact_patch(next, patch);
   if (changed_out) *changed_out = changed;
   if (changed.empty()) return *current;
-  auto has = [&](const char* f) { return std::find(changed.begin(), changed.end(), f) != changed.end(); };
+  auto has = [&](const char* f) {
+    return std::find(changed.begin(), changed.end(), f) != changed.end();
+  };
   if (has("status")) check_status(s, team_id, next.status);
   if (has("email") || has("external_id") || has("platform")) check_identity(s, next, id);
   next.version = current->version + 1;
@@ -387,8 +417,11 @@ Contact ContactStore::update(soci::session& s, std::int64_t team_id, std::int64_
   payload.set("version", next.version);
   payload.set("changes", changes);
   payload.set("contact", after);
-  events_.append(s, {.team_id = team_id, .type = "contact.updated", .subject_type = "contact",
-                     .subject_id = id, .payload_json = json_text(payload)});
+  events_.append(s, {.team_id = team_id,
+                     .type = "contact.updated",
+                     .subject_type = "contact",
+                     .subject_id = id,
+                     .payload_json = json_text(payload)});
   for (const TrackedField& t : kTracked) {
     if (!has(t.field)) continue;
     Poco::JSON::Object entry(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -401,8 +434,11 @@ Contact ContactStore::update(soci::session& s, std::int64_t team_id, std::int64_
     ev.set("old", before.get(t.field));
     ev.set("new", after.get(t.field));
     ev.set("contact", after);
-    events_.append(s, {.team_id = team_id, .type = t.event, .subject_type = "contact",
-                       .subject_id = id, .payload_json = json_text(ev)});
+    events_.append(s, {.team_id = team_id,
+                       .type = t.event,
+                       .subject_type = "contact",
+                       .subject_id = id,
+                       .payload_json = json_text(ev)});
   }
   return next;
 }
@@ -414,8 +450,11 @@ bool ContactStore::remove(soci::session& s, std::int64_t team_id, std::int64_t i
   long long team = team_id, cid = id;
   s << "DELETE FROM contacts WHERE team_id = :t AND id = :id", soci::use(team), soci::use(cid);
   // The payload carries the id only: a deletion may be an erasure request.
-  events_.append(s, {.team_id = team_id, .type = "contact.deleted", .subject_type = "contact",
-                     .subject_id = id, .payload_json = "{\"id\":" + std::to_string(id) + "}"});
+  events_.append(s, {.team_id = team_id,
+                     .type = "contact.deleted",
+                     .subject_type = "contact",
+                     .subject_id = id,
+                     .payload_json = "{\"id\":" + std::to_string(id) + "}"});
   return true;
 }
 
@@ -431,11 +470,12 @@ ContactPage ContactStore::list(soci::session& s, std::int64_t team_id, const Fil
   if (after) {
     std::string v = sort.field == "name" ? p.add(after->text_value) : p.add(after->number_value);
     std::string v2 = sort.field == "name" ? p.add(after->text_value) : p.add(after->number_value);
-    where += " AND (" + key + " " + cmp + " " + v + " OR (" + key + " = " + v2 + " AND c.id " + cmp + " " +
-             p.add(static_cast<long long>(after->id)) + "))";
+    where += " AND (" + key + " " + cmp + " " + v + " OR (" + key + " = " + v2 + " AND c.id " +
+             cmp + " " + p.add(static_cast<long long>(after->id)) + "))";
   }
   const char* dir = sort.descending ? " DESC" : " ASC";
-  where += " ORDER BY " + key + dir + ", c.id" + dir + " LIMIT " + p.add(static_cast<long long>(limit + 1));
+  where += " ORDER BY " + key + dir + ", c.id" + dir + " LIMIT " +
+           p.add(static_cast<long long>(limit + 1));
   ContactPage page;
   page.contacts = fetch(s, team_id, where, p, limit + 1);
   if (static_cast<int>(page.contacts.size()) > limit) {
@@ -459,10 +499,11 @@ std::vector<std::int64_t> ContactStore::ids(soci::session& s, std::int64_t team_
                                             int limit) const {
   auto defs = fields_.by_key(s, team_id);
   SqlParams p;
-  std::string sql = "SELECT c.id FROM contacts c WHERE c.team_id = " + p.add(static_cast<long long>(team_id)) +
-                    " AND " + compile_contact_filter(filter, dialect_, defs, p) + " AND c.id > " +
-                    p.add(static_cast<long long>(after_id)) + " ORDER BY c.id LIMIT " +
-                    p.add(static_cast<long long>(limit));
+  std::string sql =
+      "SELECT c.id FROM contacts c WHERE c.team_id = " + p.add(static_cast<long long>(team_id)) +
+      " AND " + compile_contact_filter(filter, dialect_, defs, p) + " AND c.id > " +
+      p.add(static_cast<long long>(after_id)) + " ORDER BY c.id LIMIT " +
+      p.add(static_cast<long long>(limit));
   long long id = 0;
   soci::statement st(s);
   st.exchange(soci::into(id));
@@ -479,7 +520,8 @@ std::vector<std::int64_t> ContactStore::ids(soci::session& s, std::int64_t team_
   return out;
 }
 
-ContactStats ContactStore::stats(soci::session& s, std::int64_t team_id, EpochMs month_start) const {
+ContactStats ContactStore::stats(soci::session& s, std::int64_t team_id,
+                                 EpochMs month_start) const {
   ContactStats out;
   long long team = team_id, since = month_start, n = 0;
   s << "SELECT COUNT(*) FROM contacts WHERE team_id = :t", soci::use(team), soci::into(n);
@@ -491,8 +533,10 @@ ContactStats ContactStore::stats(soci::session& s, std::int64_t team_id, EpochMs
     std::string key;
     soci::indicator ind;
     long long count = 0;
-    soci::statement st = (s.prepare << "SELECT " + column + ", COUNT(*) FROM contacts WHERE team_id = :t GROUP BY " + column,
-                          soci::into(key, ind), soci::into(count), soci::use(team));
+    soci::statement st =
+        (s.prepare << "SELECT " + column + ", COUNT(*) FROM contacts WHERE team_id = :t GROUP BY " +
+                          column,
+         soci::into(key, ind), soci::into(count), soci::use(team));
     if (st.execute(true)) {
       do {
         into[ind == soci::i_ok ? key : "none"] = count;
@@ -505,18 +549,21 @@ ContactStats ContactStore::stats(soci::session& s, std::int64_t team_id, EpochMs
   return out;
 }
 
-std::vector<DuplicatePair> ContactStore::duplicates(soci::session& s, std::int64_t team_id, int limit) const {
+std::vector<DuplicatePair> ContactStore::duplicates(soci::session& s, std::int64_t team_id,
+                                                    int limit) const {
   std::vector<DuplicatePair> out;
   long long team = team_id;
   // Groups first (indexed on phone; name is normalised by lower/trim), then pairs inside a group.
   auto pairs_by = [&](const std::string& expr, const std::string& reason) {
     std::string value, ids;
-    std::string agg = dialect_.backend() == Backend::kPostgresql ? "string_agg(CAST(id AS TEXT), ',' ORDER BY id)"
-                                                                  : "group_concat(id, ',')";
-    soci::statement st = (s.prepare << "SELECT " + expr + ", " + agg + " FROM contacts WHERE team_id = :t AND " + expr +
-                                           " IS NOT NULL AND " + expr + " <> '' GROUP BY " + expr +
-                                           " HAVING COUNT(*) > 1 ORDER BY MIN(id) LIMIT :l",
-                          soci::into(value), soci::into(ids), soci::use(team), soci::use(limit));
+    std::string agg = dialect_.backend() == Backend::kPostgresql
+                          ? "string_agg(CAST(id AS TEXT), ',' ORDER BY id)"
+                          : "group_concat(id, ',')";
+    soci::statement st =
+        (s.prepare << "SELECT " + expr + ", " + agg + " FROM contacts WHERE team_id = :t AND " +
+                          expr + " IS NOT NULL AND " + expr + " <> '' GROUP BY " + expr +
+                          " HAVING COUNT(*) > 1 ORDER BY MIN(id) LIMIT :l",
+         soci::into(value), soci::into(ids), soci::use(team), soci::use(limit));
     if (!st.execute(true)) return;
     do {
       std::vector<std::int64_t> group;

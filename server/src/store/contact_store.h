@@ -30,7 +30,7 @@ struct ContactSort {
 // Position after the last row of a page: the sort key's value and the id.
 struct ContactCursor {
   std::string field;
-  std::string text_value;  // name
+  std::string text_value;   // name
   double number_value = 0;  // times and score
   std::int64_t id = 0;
 };
@@ -70,7 +70,8 @@ class ContactStore {
               std::optional<std::int64_t> actor_key_id) const;
 
   ContactPage list(soci::session& s, std::int64_t team_id, const FilterNode& filter,
-                   const ContactSort& sort, const std::optional<ContactCursor>& after, int limit) const;
+                   const ContactSort& sort, const std::optional<ContactCursor>& after,
+                   int limit) const;
   // Ids matching a filter, ascending, after `after_id`: the iteration of bulk actions.
   std::vector<std::int64_t> ids(soci::session& s, std::int64_t team_id, const FilterNode& filter,
                                 std::int64_t after_id, int limit) const;

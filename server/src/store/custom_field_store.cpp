@@ -69,13 +69,17 @@ std::vector<CustomField> query(soci::session& s, std::int64_t team_id, const std
 }
 
 void check_definition(const CustomField& f) {
-  if (f.label.empty() || f.label.size() > 200) throw Error::validation("label", "must be 1 to 200 characters");
+  if (f.label.empty() || f.label.size() > 200)
+    throw Error::validation("label", "must be 1 to 200 characters");
   bool choice = f.type == "select" || f.type == "multiselect";
-  if (choice && f.options.empty()) throw Error::validation("options", "a " + f.type + " field needs options");
-  if (!choice && !f.options.empty()) throw Error::validation("options", "only select and multiselect fields have options");
+  if (choice && f.options.empty())
+    throw Error::validation("options", "a " + f.type + " field needs options");
+  if (!choice && !f.options.empty())
+    throw Error::validation("options", "only select and multiselect fields have options");
   if (f.options.size() > 200) throw Error::validation("options", "at most 200 options");
   for (const auto& o : f.options) {
-    if (o.empty() || o.size() > 100) throw Error::validation("options", "options must be 1 to 100 characters");
+    if (o.empty() || o.size() > 100)
+      throw Error::validation("options", "options must be 1 to 100 characters");
   }
   auto sorted = f.options;
   std::sort(sorted.begin(), sorted.end());
@@ -116,20 +120,25 @@ CustomField CustomFieldStore::create(soci::session& s, CustomField f) const {
   long long team = f.team_id, id = 0;
   try {
     s << "INSERT INTO custom_fields (team_id, key, label, type, options, required, allow_for_ai, "
-         "created_at, updated_at) VALUES (:t, :k, :l, :ty, " + dialect_.json_param("o") +
-             ", :r, :a, :c, :u) RETURNING id",
-        soci::use(team, "t"), soci::use(f.key, "k"), soci::use(f.label, "l"), soci::use(f.type, "ty"),
-        soci::use(options, "o"), soci::use(required, "r"), soci::use(ai, "a"),
-        soci::use(f.created_at, "c"), soci::use(f.updated_at, "u"), soci::into(id);
+         "created_at, updated_at) VALUES (:t, :k, :l, :ty, " +
+             dialect_.json_param("o") + ", :r, :a, :c, :u) RETURNING id",
+        soci::use(team, "t"), soci::use(f.key, "k"), soci::use(f.label, "l"),
+        soci::use(f.type, "ty"), soci::use(options, "o"), soci::use(required, "r"),
+        soci::use(ai, "a"), soci::use(f.created_at, "c"), soci::use(f.updated_at, "u"),
+        soci::into(id);
   } catch (const soci::soci_error& e) {
     if (is_unique_violation(e)) {
-      throw Error(ErrorCode::kConflict, "a custom field with key '" + f.key + "' exists", {{"field", std::string("key")}});
+      throw Error(ErrorCode::kConflict, "a custom field with key '" + f.key + "' exists",
+                  {{"field", std::string("key")}});
     }
     throw;
   }
   f.id = id;
-  events_.append(s, {.team_id = f.team_id, .type = "custom_field.created", .subject_type = "custom_field",
-                     .subject_id = f.id, .payload_json = json_text(custom_field_to_json(f))});
+  events_.append(s, {.team_id = f.team_id,
+                     .type = "custom_field.created",
+                     .subject_type = "custom_field",
+                     .subject_id = f.id,
+                     .payload_json = json_text(custom_field_to_json(f))});
   return f;
 }
 
@@ -142,10 +151,13 @@ CustomField CustomFieldStore::update(soci::session& s, const CustomField& f) con
   long long team = f.team_id, id = f.id;
   s << "UPDATE custom_fields SET label = :l, options = " + dialect_.json_param("o") +
            ", required = :r, allow_for_ai = :a, updated_at = :u WHERE team_id = :t AND id = :id",
-      soci::use(out.label, "l"), soci::use(options, "o"), soci::use(required, "r"), soci::use(ai, "a"),
-      soci::use(out.updated_at, "u"), soci::use(team, "t"), soci::use(id, "id");
-  events_.append(s, {.team_id = f.team_id, .type = "custom_field.updated", .subject_type = "custom_field",
-                     .subject_id = f.id, .payload_json = json_text(custom_field_to_json(out))});
+      soci::use(out.label, "l"), soci::use(options, "o"), soci::use(required, "r"),
+      soci::use(ai, "a"), soci::use(out.updated_at, "u"), soci::use(team, "t"), soci::use(id, "id");
+  events_.append(s, {.team_id = f.team_id,
+                     .type = "custom_field.updated",
+                     .subject_type = "custom_field",
+                     .subject_id = f.id,
+                     .payload_json = json_text(custom_field_to_json(out))});
   return out;
 }
 
@@ -156,11 +168,15 @@ bool CustomFieldStore::remove(soci::session& s, std::int64_t team_id, std::int64
   std::string key = f->key;
   EpochMs now = now_ms();
   s << "UPDATE contacts SET custom = " + dialect_.json_remove_key("custom", ":k") +
-           ", updated_at = :now, version = version + 1 WHERE team_id = :t AND (custom ->> :k2) IS NOT NULL",
+           ", updated_at = :now, version = version + 1 WHERE team_id = :t AND (custom ->> :k2) IS "
+           "NOT NULL",
       soci::use(key, "k"), soci::use(now, "now"), soci::use(team, "t"), soci::use(key, "k2");
   s << "DELETE FROM custom_fields WHERE team_id = :t AND id = :id", soci::use(team), soci::use(fid);
-  events_.append(s, {.team_id = team_id, .type = "custom_field.deleted", .subject_type = "custom_field",
-                     .subject_id = id, .payload_json = json_text(custom_field_to_json(*f))});
+  events_.append(s, {.team_id = team_id,
+                     .type = "custom_field.deleted",
+                     .subject_type = "custom_field",
+                     .subject_id = id,
+                     .payload_json = json_text(custom_field_to_json(*f))});
   return true;
 }
 

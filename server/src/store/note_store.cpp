@@ -20,19 +20,23 @@ Poco::JSON::Object note_json(const Note& n) {
 }
 
 void check_body(const std::string& body) {
-  if (body.find_first_not_of(" \t\r\n") == std::string::npos) throw Error::validation("body", "must not be empty");
+  if (body.find_first_not_of(" \t\r\n") == std::string::npos)
+    throw Error::validation("body", "must not be empty");
   if (body.size() > NoteStore::kMaxBodyBytes) {
-    throw Error::validation("body", "must be at most " + std::to_string(NoteStore::kMaxBodyBytes) + " bytes");
+    throw Error::validation(
+        "body", "must be at most " + std::to_string(NoteStore::kMaxBodyBytes) + " bytes");
   }
 }
 
-std::vector<Note> query(soci::session& s, std::int64_t team_id, std::int64_t contact_id, long long id) {
+std::vector<Note> query(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
+                        long long id) {
   long long team = team_id, contact = contact_id, nid = 0, author = 0, created = 0, updated = 0;
   int pinned = 0;
   soci::indicator author_ind;
   Note n;
-  std::string sql = "SELECT id, author_key_id, body, pinned, created_at, updated_at FROM contact_notes "
-                    "WHERE team_id = :t AND contact_id = :c";
+  std::string sql =
+      "SELECT id, author_key_id, body, pinned, created_at, updated_at FROM contact_notes "
+      "WHERE team_id = :t AND contact_id = :c";
   sql += id ? " AND id = :id" : " ORDER BY pinned DESC, id DESC";
   soci::statement st(s);
   st.exchange(soci::into(nid));
@@ -53,7 +57,8 @@ std::vector<Note> query(soci::session& s, std::int64_t team_id, std::int64_t con
       n.team_id = team_id;
       n.id = nid;
       n.contact_id = contact_id;
-      n.author_key_id = author_ind == soci::i_ok ? std::optional<std::int64_t>(author) : std::nullopt;
+      n.author_key_id =
+          author_ind == soci::i_ok ? std::optional<std::int64_t>(author) : std::nullopt;
       n.pinned = pinned != 0;
       n.created_at = created;
       n.updated_at = updated;
@@ -66,7 +71,8 @@ std::vector<Note> query(soci::session& s, std::int64_t team_id, std::int64_t con
 }  // namespace
 
 Note NoteStore::add(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
-                    const std::string& body, bool pinned, std::optional<std::int64_t> author) const {
+                    const std::string& body, bool pinned,
+                    std::optional<std::int64_t> author) const {
   check_body(body);
   Note n;
   n.team_id = team_id;
@@ -78,17 +84,21 @@ Note NoteStore::add(soci::session& s, std::int64_t team_id, std::int64_t contact
   long long team = team_id, contact = contact_id, author_id = author.value_or(0), id = 0;
   soci::indicator author_ind = author ? soci::i_ok : soci::i_null;
   int pin = pinned;
-  s << "INSERT INTO contact_notes (team_id, contact_id, author_key_id, body, pinned, created_at, updated_at) "
+  s << "INSERT INTO contact_notes (team_id, contact_id, author_key_id, body, pinned, created_at, "
+       "updated_at) "
        "VALUES (:t, :c, :a, :b, :p, :cr, :u) RETURNING id",
-      soci::use(team), soci::use(contact), soci::use(author_id, author_ind), soci::use(n.body), soci::use(pin),
-      soci::use(n.created_at), soci::use(n.updated_at), soci::into(id);
+      soci::use(team), soci::use(contact), soci::use(author_id, author_ind), soci::use(n.body),
+      soci::use(pin), soci::use(n.created_at), soci::use(n.updated_at), soci::into(id);
   n.id = id;
   Poco::JSON::Object entry(Poco::JSON_PRESERVE_KEY_ORDER);
   entry.set("note_id", n.id);
   entry.set("excerpt", body.substr(0, 200));
   timeline_.add(s, team_id, contact_id, "note_added", json_text(entry), author);
-  events_.append(s, {.team_id = team_id, .type = "note.added", .subject_type = "contact",
-                     .subject_id = contact_id, .payload_json = json_text(note_json(n))});
+  events_.append(s, {.team_id = team_id,
+                     .type = "note.added",
+                     .subject_type = "contact",
+                     .subject_id = contact_id,
+                     .payload_json = json_text(note_json(n))});
   return n;
 }
 
@@ -99,7 +109,8 @@ std::optional<Note> NoteStore::get(soci::session& s, std::int64_t team_id, std::
   return rows.front();
 }
 
-std::vector<Note> NoteStore::list(soci::session& s, std::int64_t team_id, std::int64_t contact_id) const {
+std::vector<Note> NoteStore::list(soci::session& s, std::int64_t team_id,
+                                  std::int64_t contact_id) const {
   return query(s, team_id, contact_id, 0);
 }
 
@@ -109,20 +120,28 @@ Note NoteStore::update(soci::session& s, const Note& note) const {
   n.updated_at = now_ms();
   long long team = n.team_id, id = n.id;
   int pin = n.pinned;
-  s << "UPDATE contact_notes SET body = :b, pinned = :p, updated_at = :u WHERE team_id = :t AND id = :id",
+  s << "UPDATE contact_notes SET body = :b, pinned = :p, updated_at = :u WHERE team_id = :t AND id "
+       "= :id",
       soci::use(n.body), soci::use(pin), soci::use(n.updated_at), soci::use(team), soci::use(id);
-  events_.append(s, {.team_id = n.team_id, .type = "note.updated", .subject_type = "contact",
-                     .subject_id = n.contact_id, .payload_json = json_text(note_json(n))});
+  events_.append(s, {.team_id = n.team_id,
+                     .type = "note.updated",
+                     .subject_type = "contact",
+                     .subject_id = n.contact_id,
+                     .payload_json = json_text(note_json(n))});
   return n;
 }
 
-bool NoteStore::remove(soci::session& s, std::int64_t team_id, std::int64_t contact_id, std::int64_t id) const {
+bool NoteStore::remove(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
+                       std::int64_t id) const {
   auto n = get(s, team_id, contact_id, id);
   if (!n) return false;
   long long team = team_id, nid = id;
   s << "DELETE FROM contact_notes WHERE team_id = :t AND id = :id", soci::use(team), soci::use(nid);
-  events_.append(s, {.team_id = team_id, .type = "note.deleted", .subject_type = "contact",
-                     .subject_id = contact_id, .payload_json = json_text(note_json(*n))});
+  events_.append(s, {.team_id = team_id,
+                     .type = "note.deleted",
+                     .subject_type = "contact",
+                     .subject_id = contact_id,
+                     .payload_json = json_text(note_json(*n))});
   return true;
 }
 

@@ -42,7 +42,8 @@ class NoteStore {
   // Pinned first, then newest first (a contact has few notes: no paging).
   std::vector<Note> list(soci::session& s, std::int64_t team_id, std::int64_t contact_id) const;
   Note update(soci::session& s, const Note& note) const;
-  bool remove(soci::session& s, std::int64_t team_id, std::int64_t contact_id, std::int64_t id) const;
+  bool remove(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
+              std::int64_t id) const;
 
  private:
   EventStore events_;

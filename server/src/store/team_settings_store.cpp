@@ -25,7 +25,8 @@ void TeamSettingsStore::set_contact_statuses(soci::session& s, std::int64_t team
   std::string value = json_text(*string_array(statuses));
   long long team = team_id;
   EpochMs now = now_ms();
-  s << "INSERT INTO team_settings (team_id, key, value, updated_at) VALUES (:t, 'contact_statuses', " +
+  s << "INSERT INTO team_settings (team_id, key, value, updated_at) VALUES (:t, "
+       "'contact_statuses', " +
            dialect_.json_param("v") +
            ", :now) ON CONFLICT (team_id, key) DO UPDATE SET value = excluded.value, "
            "updated_at = excluded.updated_at",

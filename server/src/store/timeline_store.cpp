@@ -14,9 +14,11 @@ std::int64_t TimelineStore::add(soci::session& s, std::int64_t team_id, std::int
   soci::indicator actor_ind = actor_key_id ? soci::i_ok : soci::i_null;
   EpochMs now = now_ms();
   s << "INSERT INTO timeline_entries (team_id, contact_id, kind, data, actor_key_id, created_at) "
-       "VALUES (:t, :c, :k, " + dialect_.json_param("d") + ", :a, :now) RETURNING id",
-      soci::use(team, "t"), soci::use(contact, "c"), soci::use(kind, "k"), soci::use(data_json, "d"),
-      soci::use(actor, actor_ind, "a"), soci::use(now, "now"), soci::into(id);
+       "VALUES (:t, :c, :k, " +
+           dialect_.json_param("d") + ", :a, :now) RETURNING id",
+      soci::use(team, "t"), soci::use(contact, "c"), soci::use(kind, "k"),
+      soci::use(data_json, "d"), soci::use(actor, actor_ind, "a"), soci::use(now, "now"),
+      soci::into(id);
   return id;
 }
 

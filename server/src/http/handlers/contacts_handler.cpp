@@ -29,14 +29,16 @@ Contact load(ApiServices& sv, const Request& req, std::int64_t id) {
 
 Response list_page(ApiServices& sv, const Request& req, const ContactListParams& params) {
   ContactPage page = sv.db.read([&](soci::session& s) {
-    return sv.contacts.list(s, req.auth().team_id, params.filter, params.sort, params.after, params.limit);
+    return sv.contacts.list(s, req.auth().team_id, params.filter, params.sort, params.after,
+                            params.limit);
   });
   Poco::JSON::Array::Ptr data = new Poco::JSON::Array;
   for (const Contact& c : page.contacts) data->add(contact_to_json(c));
   Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
   body.set("data", data);
-  body.set("next_cursor", page.next ? Poco::Dynamic::Var(encode_contact_cursor(*page.next, params.sort))
-                                    : Poco::Dynamic::Var());
+  body.set("next_cursor", page.next
+                              ? Poco::Dynamic::Var(encode_contact_cursor(*page.next, params.sort))
+                              : Poco::Dynamic::Var());
   return Response::json(200, body);
 }
 
@@ -102,7 +104,8 @@ Response stats(ApiServices& sv, Request& req) {
 
 Response duplicates(ApiServices& sv, Request& req) {
   int limit = read_limit(req);
-  auto pairs = sv.db.read([&](soci::session& s) { return sv.contacts.duplicates(s, req.auth().team_id, limit); });
+  auto pairs = sv.db.read(
+      [&](soci::session& s) { return sv.contacts.duplicates(s, req.auth().team_id, limit); });
   Poco::JSON::Array::Ptr data = new Poco::JSON::Array;
   for (const auto& p : pairs) {
     Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -127,7 +130,8 @@ Response bulk(ApiServices& sv, Request& req) {
   std::optional<std::vector<std::int64_t>> ids = f.optional_id_array("ids", kBulkMaxIds);
   std::optional<FilterNode> filter;
   if (auto o = f.optional_object("filter")) filter = parse_filter_json(*o);
-  if (ids.has_value() == filter.has_value()) throw Error::validation("ids", "give exactly one of ids or filter");
+  if (ids.has_value() == filter.has_value())
+    throw Error::validation("ids", "give exactly one of ids or filter");
   if (auto set = f.optional_object("set")) {
     JsonFields s(*set);
     s.read("status", action.set.status, 64);
@@ -139,12 +143,14 @@ Response bulk(ApiServices& sv, Request& req) {
   action.add_tags = f.string_array("add_tags", contact_limits::kMaxListItems);
   action.remove_tags = f.string_array("remove_tags", contact_limits::kMaxListItems);
   f.reject_unknown();
-  if (!action.set.status.present && !action.set.purchase_intent.present && !action.set.owner_id.present &&
-      !action.set.stage.present && action.add_tags.empty() && action.remove_tags.empty()) {
+  if (!action.set.status.present && !action.set.purchase_intent.present &&
+      !action.set.owner_id.present && !action.set.stage.present && action.add_tags.empty() &&
+      action.remove_tags.empty()) {
     throw Error::validation("set", "nothing to do: give set, add_tags or remove_tags");
   }
-  BulkResult result = run_bulk(sv.db, sv.contacts, req.auth().team_id, action, ids ? &*ids : nullptr,
-                               filter ? &*filter : nullptr, req.auth().key_id);
+  BulkResult result =
+      run_bulk(sv.db, sv.contacts, req.auth().team_id, action, ids ? &*ids : nullptr,
+               filter ? &*filter : nullptr, req.auth().key_id);
   Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
   body.set("matched", result.matched);
   body.set("updated", result.updated);
@@ -228,7 +234,8 @@ void add_contact_routes(Router& router, ApiServices& sv) {
   auto h = [&sv](Response (*fn)(ApiServices&, Request&)) {
     return [&sv, fn](Request& r) { return fn(sv, r); };
   };
-  router.add({"GET", "/v1/contacts", Role::kViewer, [&sv](Request& r) { return list_page(sv, r, read_list_query(r)); }});
+  router.add({"GET", "/v1/contacts", Role::kViewer,
+              [&sv](Request& r) { return list_page(sv, r, read_list_query(r)); }});
   router.add({"POST", "/v1/contacts", Role::kAgent, h(create), true});
   router.add({"POST", "/v1/contacts/search", Role::kViewer,
               [&sv](Request& r) { return list_page(sv, r, read_list_body(r)); }, true});

@@ -10,7 +10,8 @@ namespace sb {
 namespace {
 
 Response list(ApiServices& sv, Request& req) {
-  auto fields = sv.db.read([&](soci::session& s) { return sv.custom_fields.list(s, req.auth().team_id); });
+  auto fields =
+      sv.db.read([&](soci::session& s) { return sv.custom_fields.list(s, req.auth().team_id); });
   Poco::JSON::Array::Ptr data = new Poco::JSON::Array;
   for (const auto& f : fields) data->add(custom_field_to_json(f));
   Poco::JSON::Object body;
@@ -24,13 +25,14 @@ Response create(ApiServices& sv, Request& req) {
   field.team_id = req.auth().team_id;
   field.key = f.required_string("key", 63);
   field.label = f.required_string("label", 200);
-  field.type = f.required_enum("type", {"text", "number", "boolean", "date", "select", "multiselect", "email",
-                                        "phone", "url"});
+  field.type = f.required_enum("type", {"text", "number", "boolean", "date", "select",
+                                        "multiselect", "email", "phone", "url"});
   field.options = f.string_array("options", 200);
   field.required = f.optional_bool("required").value_or(false);
   field.allow_for_ai = f.optional_bool("allow_for_ai").value_or(false);
   f.reject_unknown();
-  CustomField created = sv.db.write([&](soci::session& s) { return sv.custom_fields.create(s, field); });
+  CustomField created =
+      sv.db.write([&](soci::session& s) { return sv.custom_fields.create(s, field); });
   Response r = Response::json(201, custom_field_to_json(created));
   r.headers.emplace_back("Location", "/v1/custom-fields/" + std::to_string(created.id));
   return r;
@@ -38,7 +40,8 @@ Response create(ApiServices& sv, Request& req) {
 
 Response get(ApiServices& sv, Request& req) {
   std::int64_t id = req.path_id("id");
-  auto f = sv.db.read([&](soci::session& s) { return sv.custom_fields.get(s, req.auth().team_id, id); });
+  auto f =
+      sv.db.read([&](soci::session& s) { return sv.custom_fields.get(s, req.auth().team_id, id); });
   if (!f) throw Error::not_found("custom field", id);
   return Response::json(200, custom_field_to_json(*f));
 }
@@ -69,7 +72,8 @@ Response update(ApiServices& sv, Request& req) {
 
 Response remove(ApiServices& sv, Request& req) {
   std::int64_t id = req.path_id("id");
-  bool removed = sv.db.write([&](soci::session& s) { return sv.custom_fields.remove(s, req.auth().team_id, id); });
+  bool removed = sv.db.write(
+      [&](soci::session& s) { return sv.custom_fields.remove(s, req.auth().team_id, id); });
   if (!removed) throw Error::not_found("custom field", id);
   return Response::no_content();
 }
@@ -77,7 +81,9 @@ Response remove(ApiServices& sv, Request& req) {
 }  // namespace
 
 void add_custom_field_routes(Router& router, ApiServices& sv) {
-  auto h = [&sv](Response (*fn)(ApiServices&, Request&)) { return [&sv, fn](Request& r) { return fn(sv, r); }; };
+  auto h = [&sv](Response (*fn)(ApiServices&, Request&)) {
+    return [&sv, fn](Request& r) { return fn(sv, r); };
+  };
   router.add({"GET", "/v1/custom-fields", Role::kViewer, h(list)});
   router.add({"POST", "/v1/custom-fields", Role::kAdmin, h(create), true});
   router.add({"GET", "/v1/custom-fields/{id}", Role::kViewer, h(get)});

@@ -50,13 +50,15 @@ Response add(ApiServices& sv, Request& req) {
     return sv.notes.add(s, req.auth().team_id, cid, body, pinned, req.auth().key_id);
   });
   Response r = Response::json(201, note_json(n));
-  r.headers.emplace_back("Location", "/v1/contacts/" + std::to_string(cid) + "/notes/" + std::to_string(n.id));
+  r.headers.emplace_back("Location",
+                         "/v1/contacts/" + std::to_string(cid) + "/notes/" + std::to_string(n.id));
   return r;
 }
 
 Response get(ApiServices& sv, Request& req) {
   std::int64_t cid = req.path_id("id"), nid = req.path_id("note_id");
-  auto n = sv.db.read([&](soci::session& s) { return sv.notes.get(s, req.auth().team_id, cid, nid); });
+  auto n =
+      sv.db.read([&](soci::session& s) { return sv.notes.get(s, req.auth().team_id, cid, nid); });
   if (!n) throw Error::not_found("note", nid);
   return Response::json(200, note_json(*n));
 }
@@ -79,7 +81,8 @@ Response edit(ApiServices& sv, Request& req) {
 
 Response remove(ApiServices& sv, Request& req) {
   std::int64_t cid = req.path_id("id"), nid = req.path_id("note_id");
-  bool removed = sv.db.write([&](soci::session& s) { return sv.notes.remove(s, req.auth().team_id, cid, nid); });
+  bool removed = sv.db.write(
+      [&](soci::session& s) { return sv.notes.remove(s, req.auth().team_id, cid, nid); });
   if (!removed) throw Error::not_found("note", nid);
   return Response::no_content();
 }
@@ -87,7 +90,9 @@ Response remove(ApiServices& sv, Request& req) {
 }  // namespace
 
 void add_note_routes(Router& router, ApiServices& sv) {
-  auto h = [&sv](Response (*fn)(ApiServices&, Request&)) { return [&sv, fn](Request& r) { return fn(sv, r); }; };
+  auto h = [&sv](Response (*fn)(ApiServices&, Request&)) {
+    return [&sv, fn](Request& r) { return fn(sv, r); };
+  };
   router.add({"GET", "/v1/contacts/{id}/notes", Role::kViewer, h(list)});
   router.add({"POST", "/v1/contacts/{id}/notes", Role::kAgent, h(add), true});
   router.add({"GET", "/v1/contacts/{id}/notes/{note_id}", Role::kViewer, h(get)});

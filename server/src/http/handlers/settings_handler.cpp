@@ -17,7 +17,8 @@ Response statuses_response(const std::vector<std::string>& statuses) {
 }
 
 Response get(ApiServices& sv, Request& req) {
-  return statuses_response(sv.db.read([&](soci::session& s) { return sv.settings.contact_statuses(s, req.auth().team_id); }));
+  return statuses_response(sv.db.read(
+      [&](soci::session& s) { return sv.settings.contact_statuses(s, req.auth().team_id); }));
 }
 
 Response put(ApiServices& sv, Request& req) {
@@ -30,7 +31,8 @@ Response put(ApiServices& sv, Request& req) {
     std::string t = require_text("statuses", s, 64);
     for (char c : t) {
       if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
-        throw Error::validation("statuses", "use lower-case letters, digits, _ and - ('" + t + "')");
+        throw Error::validation("statuses",
+                                "use lower-case letters, digits, _ and - ('" + t + "')");
       }
     }
     if (std::find(statuses.begin(), statuses.end(), t) != statuses.end()) {
@@ -38,16 +40,20 @@ Response put(ApiServices& sv, Request& req) {
     }
     statuses.push_back(t);
   }
-  if (statuses.empty()) throw Error::validation("statuses", "needs at least one status; the first is the default");
-  sv.db.write([&](soci::session& s) { sv.settings.set_contact_statuses(s, req.auth().team_id, statuses); });
+  if (statuses.empty())
+    throw Error::validation("statuses", "needs at least one status; the first is the default");
+  sv.db.write(
+      [&](soci::session& s) { sv.settings.set_contact_statuses(s, req.auth().team_id, statuses); });
   return statuses_response(statuses);
 }
 
 }  // namespace
 
 void add_settings_routes(Router& router, ApiServices& sv) {
-  router.add({"GET", "/v1/settings/contact-statuses", Role::kViewer, [&sv](Request& r) { return get(sv, r); }});
-  router.add({"PUT", "/v1/settings/contact-statuses", Role::kAdmin, [&sv](Request& r) { return put(sv, r); }, true});
+  router.add({"GET", "/v1/settings/contact-statuses", Role::kViewer,
+              [&sv](Request& r) { return get(sv, r); }});
+  router.add({"PUT", "/v1/settings/contact-statuses", Role::kAdmin,
+              [&sv](Request& r) { return put(sv, r); }, true});
 }
 
 }  // namespace sb
