@@ -24,6 +24,7 @@ class ApiTest : public ::testing::TestWithParam<TestBackend> {
     config_.http.threads = 8;
     config_.http.access_log = false;
     config_.bootstrap_api_key = kOwnerKey;
+    config_.http.data_dir = data_dir_.path();
     adjust(config_);
     server_ = std::make_unique<ServerRuntime>(config_);
     server_->start();
@@ -46,6 +47,7 @@ class ApiTest : public ::testing::TestWithParam<TestBackend> {
     return r.json()->getValue<std::string>("key");
   }
 
+  TempDir data_dir_;
   Config config_;
   std::unique_ptr<ServerRuntime> server_;
 };

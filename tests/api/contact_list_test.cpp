@@ -11,19 +11,25 @@ class ContactListTest : public ApiTest {
  protected:
   void SetUp() override {
     ApiTest::SetUp();
-    client().post("/v1/custom-fields", R"({"key":"plan","label":"Plan","type":"select","options":["free","pro"]})");
+    client().post("/v1/custom-fields",
+                  R"({"key":"plan","label":"Plan","type":"select","options":["free","pro"]})");
     client().post("/v1/custom-fields", R"({"key":"seats","label":"Seats","type":"number"})");
-    client().post("/v1/custom-fields", R"({"key":"langs","label":"Langs","type":"multiselect","options":["en","vi"]})");
+    client().post("/v1/custom-fields",
+                  R"({"key":"langs","label":"Langs","type":"multiselect","options":["en","vi"]})");
     client().post("/v1/custom-fields", R"({"key":"vip","label":"VIP","type":"boolean"})");
-    seed(R"({"name":"Ann","email":"ann@a.io","platform":"web","tags":["vip","lead"],"status":"qualified","score":90,
+    seed(
+        R"({"name":"Ann","email":"ann@a.io","platform":"web","tags":["vip","lead"],"status":"qualified","score":90,
       "metadata":{"utm":"fb"},"custom_fields":{"plan":"pro","seats":25,"langs":["en","vi"],"vip":true},
       "last_active":"2026-03-01T10:00:00Z","purchase_intent":"ready_to_buy"})");
-    seed(R"({"name":"Bob","email":"bob@b.io","platform":"zalo","tags":["lead"],"score":10,"phone":"+84901111111",
+    seed(
+        R"({"name":"Bob","email":"bob@b.io","platform":"zalo","tags":["lead"],"score":10,"phone":"+84901111111",
       "metadata":{"utm":"google"},"custom_fields":{"plan":"free","seats":2,"langs":["vi"],"vip":false},
       "last_active":"2026-01-15T00:00:00Z","purchase_intent":"browsing"})");
-    seed(R"({"name":"Chloé 100%_off","platform":"whatsapp","external_id":"wa-3","tags":[],"score":50,
+    seed(
+        R"({"name":"Chloé 100%_off","platform":"whatsapp","external_id":"wa-3","tags":[],"score":50,
       "last_active":"2026-02-01T00:00:00Z","needs":"wants a demo"})");
-    seed(R"({"name":"dave","email":"dave@d.io","platform":"web","tags":["vip"],"score":50,"owner_id":4,
+    seed(
+        R"({"name":"dave","email":"dave@d.io","platform":"web","tags":["vip"],"score":50,"owner_id":4,
       "last_active":"2026-02-20T00:00:00Z"})");
   }
   void seed(const std::string& body) {
@@ -37,7 +43,8 @@ class ContactListTest : public ApiTest {
     EXPECT_EQ(r.status, 200) << query << " -> " << r.body;
     std::vector<std::string> out;
     auto data = r.json()->getArray("data");
-    for (std::size_t i = 0; data && i < data->size(); ++i) out.push_back(data->getObject(i)->getValue<std::string>("name"));
+    for (std::size_t i = 0; data && i < data->size(); ++i)
+      out.push_back(data->getObject(i)->getValue<std::string>("name"));
     std::sort(out.begin(), out.end());
     return out;
   }
@@ -46,7 +53,8 @@ class ContactListTest : public ApiTest {
     EXPECT_EQ(r.status, 200) << filter_json << " -> " << r.body;
     std::vector<std::string> out;
     auto data = r.json()->getArray("data");
-    for (std::size_t i = 0; data && i < data->size(); ++i) out.push_back(data->getObject(i)->getValue<std::string>("name"));
+    for (std::size_t i = 0; data && i < data->size(); ++i)
+      out.push_back(data->getObject(i)->getValue<std::string>("name"));
     std::sort(out.begin(), out.end());
     return out;
   }
@@ -72,7 +80,8 @@ TEST_P(ContactListTest, QueryStringFiltersOfEveryKind) {
   EXPECT_EQ(names("owner_id=4"), (V{"dave"}));
   EXPECT_EQ(names("score.gte=50"), (V{"Ann", "Chloé 100%_off", "dave"}));
   EXPECT_EQ(names("score.gt=50&score.lt=100"), (V{"Ann"}));
-  EXPECT_EQ(names("last_active.gte=2026-02-01T00:00:00Z&last_active.lt=2026-03-01"), (V{"Chloé 100%_off", "dave"}));
+  EXPECT_EQ(names("last_active.gte=2026-02-01T00:00:00Z&last_active.lt=2026-03-01"),
+            (V{"Chloé 100%_off", "dave"}));
   EXPECT_EQ(names("email=ANN@A.IO"), (V{"Ann"})) << "emails compare normalised";
   EXPECT_EQ(names("phone=0084901111111"), (V{"Bob"}));
   EXPECT_EQ(names("external_id=wa-3"), (V{"Chloé 100%_off"}));
@@ -96,13 +105,19 @@ TEST_P(ContactListTest, QueryStringFiltersOfEveryKind) {
 }
 
 TEST_P(ContactListTest, JsonFiltersNestAllAnyNot) {
-  EXPECT_EQ(search(R"({"any":[{"field":"platform","op":"eq","value":"zalo"},{"field":"score","op":"gte","value":90}]})"),
-            (V{"Ann", "Bob"}));
-  EXPECT_EQ(search(R"({"not":{"field":"tags","op":"any","value":["vip"]}})"), (V{"Bob", "Chloé 100%_off"}));
-  EXPECT_EQ(search(R"({"all":[{"field":"tags","op":"any","value":["vip"]},{"not":{"field":"email","op":"exists","value":false}}]})"),
-            (V{"Ann", "dave"}));
+  EXPECT_EQ(
+      search(
+          R"({"any":[{"field":"platform","op":"eq","value":"zalo"},{"field":"score","op":"gte","value":90}]})"),
+      (V{"Ann", "Bob"}));
+  EXPECT_EQ(search(R"({"not":{"field":"tags","op":"any","value":["vip"]}})"),
+            (V{"Bob", "Chloé 100%_off"}));
+  EXPECT_EQ(
+      search(
+          R"({"all":[{"field":"tags","op":"any","value":["vip"]},{"not":{"field":"email","op":"exists","value":false}}]})"),
+      (V{"Ann", "dave"}));
   EXPECT_EQ(search(R"({"all":[]})").size(), 4u);
-  EXPECT_EQ(names("filter=" + enc(R"({"field":"status","op":"in","value":["qualified","new"]})") + "&platform=web"),
+  EXPECT_EQ(names("filter=" + enc(R"({"field":"status","op":"in","value":["qualified","new"]})") +
+                  "&platform=web"),
             (V{"Ann", "dave"}));
 }
 
@@ -153,12 +168,14 @@ TEST_P(ContactListTest, SortAndCursorStayStableUnderInserts) {
   auto second = page("sort=-score&limit=10&cursor=" + cursor);
   std::vector<std::string> rest;
   auto d2 = second.json()->getArray("data");
-  for (std::size_t i = 0; i < d2->size(); ++i) rest.push_back(d2->getObject(i)->getValue<std::string>("name"));
+  for (std::size_t i = 0; i < d2->size(); ++i)
+    rest.push_back(d2->getObject(i)->getValue<std::string>("name"));
   std::vector<std::string> seen = {data->getObject(0)->getValue<std::string>("name"),
                                    data->getObject(1)->getValue<std::string>("name")};
   EXPECT_EQ(std::find(rest.begin(), rest.end(), "Eve"), rest.end()) << "inserted before the cursor";
   EXPECT_NE(std::find(rest.begin(), rest.end(), "Fay"), rest.end());
-  for (const auto& s : seen) EXPECT_EQ(std::find(rest.begin(), rest.end(), s), rest.end()) << s << " repeated";
+  for (const auto& s : seen)
+    EXPECT_EQ(std::find(rest.begin(), rest.end(), s), rest.end()) << s << " repeated";
   EXPECT_EQ(seen.size() + rest.size(), 5u);  // 4 seeded + Fay
 
   std::vector<std::string> by_name;
@@ -173,7 +190,8 @@ TEST_P(ContactListTest, SortAndCursorStayStableUnderInserts) {
   }
   EXPECT_EQ(by_name.size(), 6u);
   EXPECT_TRUE(std::is_sorted(by_name.begin(), by_name.end())) << "name order, page by page";
-  EXPECT_EQ(page("sort=name&cursor=" + first.json()->getValue<std::string>("next_cursor")).status, 422)
+  EXPECT_EQ(page("sort=name&cursor=" + first.json()->getValue<std::string>("next_cursor")).status,
+            422)
       << "a cursor belongs to its sort order";
 }
 
@@ -187,7 +205,8 @@ TEST_P(ContactListTest, StatsAndDuplicates) {
   EXPECT_EQ(st->getObject("by_status")->getValue<int>("new"), 4);
   auto dups = client().get("/v1/contacts/duplicates").json()->getArray("data");
   std::set<std::string> reasons;
-  for (std::size_t i = 0; i < dups->size(); ++i) reasons.insert(dups->getObject(i)->getValue<std::string>("reason"));
+  for (std::size_t i = 0; i < dups->size(); ++i)
+    reasons.insert(dups->getObject(i)->getValue<std::string>("reason"));
   EXPECT_EQ(reasons, (std::set<std::string>{"phone", "name"}));
 }
 

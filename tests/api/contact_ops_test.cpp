@@ -6,6 +6,7 @@
 
 #include "api_fixture.h"
 #include "store/event_store.h"
+#include "store/file_store.h"
 #include "store/team_store.h"
 
 namespace sb::test {
@@ -18,12 +19,18 @@ class ContactOpsTest : public ApiTest {
     EXPECT_EQ(r.status, 201) << r.body;
     return r.json()->getValue<long long>("id");
   }
-  Poco::JSON::Object::Ptr get(long long id) { return client().get("/v1/contacts/" + std::to_string(id)).json(); }
-  std::string path(long long id, const std::string& rest = "") { return "/v1/contacts/" + std::to_string(id) + rest; }
+  Poco::JSON::Object::Ptr get(long long id) {
+    return client().get("/v1/contacts/" + std::to_string(id)).json();
+  }
+  std::string path(long long id, const std::string& rest = "") {
+    return "/v1/contacts/" + std::to_string(id) + rest;
+  }
   long long count_events(const std::string& type) {
     EventStore events(server_->database().dialect());
-    auto list = server_->database().read([&](soci::session& s) { return events.list_recent(s, 1, 5000); });
-    return std::count_if(list.begin(), list.end(), [&](const StoredEvent& e) { return e.type == type; });
+    auto list =
+        server_->database().read([&](soci::session& s) { return events.list_recent(s, 1, 5000); });
+    return std::count_if(list.begin(), list.end(),
+                         [&](const StoredEvent& e) { return e.type == type; });
   }
 };
 
@@ -32,8 +39,10 @@ TEST_P(ContactOpsTest, BulkByIdsAndByFilter) {
   long long b = create(R"({"name":"b","tags":["old","keep"]})");
   long long c = create(R"({"name":"c","platform":"zalo"})");
   auto r = client().post("/v1/contacts/bulk",
-                         "{\"ids\":[" + std::to_string(a) + "," + std::to_string(b) + ",999999],"
-                         "\"set\":{\"status\":\"qualified\",\"stage\":\"Demo\"},\"add_tags\":[\"Bulk\"],\"remove_tags\":[\"old\"]}");
+                         "{\"ids\":[" + std::to_string(a) + "," + std::to_string(b) +
+                             ",999999],"
+                             "\"set\":{\"status\":\"qualified\",\"stage\":\"Demo\"},\"add_tags\":["
+                             "\"Bulk\"],\"remove_tags\":[\"old\"]}");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()->getValue<int>("matched"), 2);
   EXPECT_EQ(r.json()->getValue<int>("updated"), 2);
@@ -45,38 +54,52 @@ TEST_P(ContactOpsTest, BulkByIdsAndByFilter) {
   EXPECT_EQ(tags->getElement<std::string>(1), "bulk");
   EXPECT_EQ(count_events("contact.status_changed"), 2);
 
-  auto by_filter = client().post("/v1/contacts/bulk", R"({"filter":{"field":"platform","op":"eq","value":"zalo"},"set":{"owner_id":5}})");
+  auto by_filter = client().post(
+      "/v1/contacts/bulk",
+      R"({"filter":{"field":"platform","op":"eq","value":"zalo"},"set":{"owner_id":5}})");
   ASSERT_EQ(by_filter.status, 200) << by_filter.body;
   EXPECT_EQ(by_filter.json()->getValue<int>("updated"), 1);
   EXPECT_EQ(get(c)->getValue<int>("owner_id"), 5);
-  auto again = client().post("/v1/contacts/bulk", R"({"filter":{"field":"platform","op":"eq","value":"zalo"},"set":{"owner_id":5}})");
+  auto again = client().post(
+      "/v1/contacts/bulk",
+      R"({"filter":{"field":"platform","op":"eq","value":"zalo"},"set":{"owner_id":5}})");
   EXPECT_EQ(again.json()->getValue<int>("unchanged"), 1);
 }
 
 TEST_P(ContactOpsTest, BulkRejectsBadActionsBeforeChangingAnything) {
   long long a = create(R"({"name":"a"})");
   std::string ids = "\"ids\":[" + std::to_string(a) + "]";
-  for (const std::string& body : {"{" + ids + ",\"set\":{\"status\":\"nope\"}}",
-                                  "{" + ids + ",\"set\":{\"email\":\"x@y.z\"}}",
-                                  "{" + ids + ",\"set\":{\"purchase_intent\":\"maybe\"}}",
-                                  std::string(R"({"set":{"status":"active"}})"),
-                                  "{" + ids + ",\"filter\":{\"all\":[]},\"set\":{\"status\":\"active\"}}",
-                                  "{" + ids + "}",
-                                  std::string(R"({"ids":[],"set":{"status":"active"}})"),
-                                  std::string(R"({"ids":["1"],"set":{"status":"active"}})"),
-                                  "{" + ids + ",\"set\":{\"status\":\"active\"},\"dry\":true}"}) {
+  for (const std::string& body :
+       {"{" + ids + ",\"set\":{\"status\":\"nope\"}}",
+        "{" + ids + ",\"set\":{\"email\":\"x@y.z\"}}",
+        "{" + ids + ",\"set\":{\"purchase_intent\":\"maybe\"}}",
+        std::string(R"({"set":{"status":"active"}})"),
+        "{" + ids + ",\"filter\":{\"all\":[]},\"set\":{\"status\":\"active\"}}", "{" + ids + "}",
+        std::string(R"({"ids":[],"set":{"status":"active"}})"),
+        std::string(R"({"ids":["1"],"set":{"status":"active"}})"),
+        "{" + ids + ",\"set\":{\"status\":\"active\"},\"dry\":true}"}) {
     auto r = client().post("/v1/contacts/bulk", body);
     EXPECT_EQ(r.status, 422) << body << " -> " << r.body;
   }
-  EXPECT_EQ(client().post("/v1/contacts/bulk", R"({"filter":{"field":"nope","op":"eq","value":1},"set":{"status":"active"}})").status, 400);
+  EXPECT_EQ(
+      client()
+          .post("/v1/contacts/bulk",
+                R"({"filter":{"field":"nope","op":"eq","value":1},"set":{"status":"active"}})")
+          .status,
+      400);
   EXPECT_EQ(get(a)->getValue<int>("version"), 1);
   std::string agent = key_with_role("agent");
-  EXPECT_EQ(client(agent).post("/v1/contacts/bulk", "{" + ids + ",\"set\":{\"status\":\"active\"}}").status, 403);
+  EXPECT_EQ(client(agent)
+                .post("/v1/contacts/bulk", "{" + ids + ",\"set\":{\"status\":\"active\"}}")
+                .status,
+            403);
 }
 
 TEST_P(ContactOpsTest, MergeFillsMovesAndUnmergeRestoresBoth) {
-  long long keep = create(R"({"name":"Ann","email":"ann@x.io","tags":["vip"],"score":5,"metadata":{"a":"1"}})");
-  long long dup = create(R"({"name":"Ann Duplicate","phone":"+84901234567","platform":"zalo","external_id":"z1",
+  long long keep =
+      create(R"({"name":"Ann","email":"ann@x.io","tags":["vip"],"score":5,"metadata":{"a":"1"}})");
+  long long dup =
+      create(R"({"name":"Ann Duplicate","phone":"+84901234567","platform":"zalo","external_id":"z1",
     "tags":["zalo-lead"],"score":9,"metadata":{"a":"2","b":"3"},"stage":"Demo"})");
   auto note = client().post(path(dup, "/notes"), R"({"body":"from the duplicate"})");
   ASSERT_EQ(note.status, 201);
@@ -96,11 +119,16 @@ TEST_P(ContactOpsTest, MergeFillsMovesAndUnmergeRestoresBoth) {
   EXPECT_EQ(merged->getObject("metadata")->getValue<std::string>("a"), "1");
   EXPECT_EQ(merged->getObject("metadata")->getValue<std::string>("b"), "3");
   EXPECT_EQ(client().get(path(dup)).status, 404);
-  EXPECT_EQ(client().get(path(keep, "/notes/" + std::to_string(note_id))).status, 200) << "notes move";
+  EXPECT_EQ(client().get(path(keep, "/notes/" + std::to_string(note_id))).status, 200)
+      << "notes move";
   EXPECT_EQ(count_events("contact.merged"), 1);
 
   // Edits after the merge survive the unmerge where they do not collide.
-  ASSERT_EQ(client().send("PATCH", path(keep), R"({"needs":"later edit"})", {{"Content-Type", "application/json"}}).status, 200);
+  ASSERT_EQ(client()
+                .send("PATCH", path(keep), R"({"needs":"later edit"})",
+                      {{"Content-Type", "application/json"}})
+                .status,
+            200);
   auto u = client().post(path(keep, "/unmerge"), "{}");
   ASSERT_EQ(u.status, 200) << u.body;
   auto back_keep = get(keep);
@@ -110,17 +138,21 @@ TEST_P(ContactOpsTest, MergeFillsMovesAndUnmergeRestoresBoth) {
     Poco::JSON::Stringifier::stringify(v, o);
     return o.str();
   };
-  for (const char* f : {"name", "email", "phone", "platform", "external_id", "stage", "score", "tags", "metadata",
-                        "first_seen", "last_active", "created_at"}) {
+  for (const char* f : {"name", "email", "phone", "platform", "external_id", "stage", "score",
+                        "tags", "metadata", "first_seen", "last_active", "created_at"}) {
     EXPECT_EQ(text(back_keep->get(f)), text(before_keep->get(f))) << "survivor " << f;
     EXPECT_EQ(text(back_dup->get(f)), text(before_dup->get(f))) << "duplicate " << f;
   }
   EXPECT_EQ(back_keep->getValue<std::string>("needs"), "later edit");
-  EXPECT_EQ(client().get(path(dup, "/notes/" + std::to_string(note_id))).status, 200) << "notes move back";
+  EXPECT_EQ(client().get(path(dup, "/notes/" + std::to_string(note_id))).status, 200)
+      << "notes move back";
   EXPECT_EQ(client().get(path(keep, "/notes/" + std::to_string(note_id))).status, 404);
   EXPECT_EQ(client().post(path(keep, "/unmerge"), "{}").status, 404) << "nothing left to undo";
   auto merge_id = m.json()->getValue<long long>("merge_id");
-  EXPECT_EQ(client().post(path(keep, "/unmerge"), "{\"merge_id\":" + std::to_string(merge_id) + "}").status, 409);
+  EXPECT_EQ(client()
+                .post(path(keep, "/unmerge"), "{\"merge_id\":" + std::to_string(merge_id) + "}")
+                .status,
+            409);
   auto tl = client().get(path(dup, "/timeline")).json()->getArray("data");
   EXPECT_EQ(tl->getObject(0)->getValue<std::string>("kind"), "unmerged");
 }
@@ -131,9 +163,11 @@ TEST_P(ContactOpsTest, MergeRefusesWhatWouldLoseAnIdentity) {
   auto r = client().post(path(a, "/merge"), "{\"duplicate_id\":" + std::to_string(b) + "}");
   EXPECT_EQ(r.status, 409);
   EXPECT_NE(r.body.find("force"), std::string::npos);
-  EXPECT_EQ(client().post(path(a, "/merge"), "{\"duplicate_id\":" + std::to_string(a) + "}").status, 422);
+  EXPECT_EQ(client().post(path(a, "/merge"), "{\"duplicate_id\":" + std::to_string(a) + "}").status,
+            422);
   EXPECT_EQ(client().post(path(a, "/merge"), "{\"duplicate_id\":999999}").status, 404);
-  auto forced = client().post(path(a, "/merge"), "{\"duplicate_id\":" + std::to_string(b) + ",\"force\":true}");
+  auto forced = client().post(path(a, "/merge"),
+                              "{\"duplicate_id\":" + std::to_string(b) + ",\"force\":true}");
   EXPECT_EQ(forced.status, 200);
   // The duplicate's identity was kept in the journal: unmerge gives it back.
   ASSERT_EQ(client().post(path(a, "/unmerge"), "{}").status, 200);
@@ -149,6 +183,16 @@ TEST_P(ContactOpsTest, TeamBCanNeverReachTeamAContacts) {
   long long note_id = note.json()->getValue<long long>("id");
   auto field = client().post("/v1/custom-fields", R"({"key":"secret","label":"S","type":"text"})");
   long long field_id = field.json()->getValue<long long>("id");
+  FileStore files(server_->database().dialect());
+  long long file_id = server_->database().write([&](soci::session& s) {
+    ContactFile f;
+    f.team_id = 1;
+    f.contact_id = a1;
+    f.name = "secret.pdf";
+    f.content_type = "application/pdf";
+    f.sha256 = std::string(64, 'a');
+    return files.add(s, f).id;
+  });
   auto b_team = provision_team(server_->database(), "Team B", std::nullopt, false);
   HttpClient b = client(b_team->owner_key.secret);
   std::string id = std::to_string(a1);
@@ -167,6 +211,10 @@ TEST_P(ContactOpsTest, TeamBCanNeverReachTeamAContacts) {
       {"DELETE", "/v1/contacts/" + id + "/notes/" + n, ""},
       {"POST", "/v1/contacts/" + id + "/merge", "{\"duplicate_id\":" + std::to_string(a2) + "}"},
       {"POST", "/v1/contacts/" + id + "/unmerge", "{}"},
+      {"GET", "/v1/contacts/" + id + "/files", ""},
+      {"POST", "/v1/contacts/" + id + "/files", ""},
+      {"GET", "/v1/contacts/" + id + "/files/" + std::to_string(file_id), ""},
+      {"DELETE", "/v1/contacts/" + id + "/files/" + std::to_string(file_id), ""},
       {"GET", "/v1/custom-fields/" + std::to_string(field_id), ""},
       {"PATCH", "/v1/custom-fields/" + std::to_string(field_id), R"({"label":"x"})"},
       {"DELETE", "/v1/custom-fields/" + std::to_string(field_id), ""},
@@ -174,6 +222,9 @@ TEST_P(ContactOpsTest, TeamBCanNeverReachTeamAContacts) {
   for (const auto& c : calls) {
     std::map<std::string, std::string> h;
     if (!c.body.empty()) h["Content-Type"] = "application/json";
+    if (c.url.find("/files") != std::string::npos && c.method == "POST") {
+      h["Content-Type"] = "multipart/form-data; boundary=x";
+    }
     auto r = b.send(c.method, c.url, c.body, h);
     EXPECT_EQ(r.status, 404) << c.method << " " << c.url << " -> " << r.body;
     EXPECT_EQ(r.body.find("one@a.io"), std::string::npos);
@@ -181,8 +232,11 @@ TEST_P(ContactOpsTest, TeamBCanNeverReachTeamAContacts) {
   }
   // B merging A's contact into its own: the duplicate is not B's.
   long long b1 = create(R"({"name":"B one"})", b_team->owner_key.secret);
-  EXPECT_EQ(b.post("/v1/contacts/" + std::to_string(b1) + "/merge", "{\"duplicate_id\":" + id + "}").status, 404);
-  auto bulk = b.post("/v1/contacts/bulk", "{\"ids\":[" + id + "],\"set\":{\"status\":\"blocked\"}}");
+  EXPECT_EQ(b.post("/v1/contacts/" + std::to_string(b1) + "/merge", "{\"duplicate_id\":" + id + "}")
+                .status,
+            404);
+  auto bulk =
+      b.post("/v1/contacts/bulk", "{\"ids\":[" + id + "],\"set\":{\"status\":\"blocked\"}}");
   EXPECT_EQ(bulk.json()->getValue<int>("matched"), 0);
   auto bulk_filter = b.post("/v1/contacts/bulk", R"({"filter":{"all":[]},"set":{"stage":"B"}})");
   EXPECT_EQ(bulk_filter.json()->getValue<int>("matched"), 1) << "only B's own contact";
@@ -201,6 +255,7 @@ TEST_P(ContactOpsTest, TeamBCanNeverReachTeamAContacts) {
   EXPECT_EQ(a->getValue<int>("version"), 1);
   EXPECT_EQ(client().get(path(a1, "/notes")).json()->getArray("data")->size(), 1u);
   EXPECT_EQ(client().get("/v1/custom-fields").json()->getArray("data")->size(), 1u);
+  EXPECT_EQ(client().get(path(a1, "/files")).json()->getArray("data")->size(), 1u);
 }
 
 SB_INSTANTIATE_BACKENDS(ContactOpsTest);

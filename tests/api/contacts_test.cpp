@@ -27,7 +27,8 @@ class ContactsTest : public ApiTest {
   }
   std::vector<std::string> event_types(long long team = 1) {
     EventStore events(server_->database().dialect());
-    auto list = server_->database().read([&](soci::session& s) { return events.list_recent(s, team, 500); });
+    auto list = server_->database().read(
+        [&](soci::session& s) { return events.list_recent(s, team, 500); });
     std::vector<std::string> out;
     for (auto it = list.rbegin(); it != list.rend(); ++it) out.push_back(it->type);
     return out;
@@ -61,11 +62,14 @@ TEST_P(ContactsTest, IdentityConflictsAre409WithTheExistingId) {
   long long id = create_id(R"({"email":"a@x.io","platform":"telegram","external_id":"t1"})");
   auto email = create(R"({"email":"A@X.IO"})");
   EXPECT_EQ(email.status, 409);
-  EXPECT_EQ(email.json()->getObject("error")->getObject("details")->getValue<long long>("existing_id"), id);
+  EXPECT_EQ(
+      email.json()->getObject("error")->getObject("details")->getValue<long long>("existing_id"),
+      id);
   auto ext = create(R"({"platform":"telegram","external_id":"t1"})");
   EXPECT_EQ(ext.status, 409);
   EXPECT_EQ(field_of(ext), "external_id");
-  EXPECT_EQ(create(R"({"platform":"zalo","external_id":"t1"})").status, 201) << "same id, other platform";
+  EXPECT_EQ(create(R"({"platform":"zalo","external_id":"t1"})").status, 201)
+      << "same id, other platform";
   long long other = create_id(R"({"email":"b@x.io"})");
   auto steal = patch(other, R"({"email":"a@x.io"})");
   EXPECT_EQ(steal.status, 409);
@@ -103,7 +107,8 @@ TEST_P(ContactsTest, InvalidFieldsAre422NamingTheField) {
     EXPECT_EQ(r.status, 422) << c.body << " -> " << r.body;
     EXPECT_EQ(field_of(r), c.field) << c.body;
   }
-  EXPECT_EQ(client().get("/v1/contacts?limit=200").json()->getArray("data")->size(), 0u) << "nothing stored";
+  EXPECT_EQ(client().get("/v1/contacts?limit=200").json()->getArray("data")->size(), 0u)
+      << "nothing stored";
 }
 
 TEST_P(ContactsTest, CustomFieldValuesAreValidatedByType) {
@@ -130,7 +135,8 @@ TEST_P(ContactsTest, CustomFieldValuesAreValidatedByType) {
   bad(R"j({"site":"javascript:alert(1)"})j", "site");
   bad(R"({"billing":"nope"})", "billing");
   bad(R"({"active":"yes"})", "active");
-  auto ok = create(R"({"custom_fields":{"plan":"pro","seats":12,"renewal":"2028-02-29","langs":["vi","en","vi"],
+  auto ok = create(
+      R"({"custom_fields":{"plan":"pro","seats":12,"renewal":"2028-02-29","langs":["vi","en","vi"],
     "site":"https://x.io/a","billing":"Pay@X.io","active":true}})");
   ASSERT_EQ(ok.status, 201) << ok.body;
   auto cf = ok.json()->getObject("custom_fields");
@@ -157,8 +163,11 @@ TEST_P(ContactsTest, PatchIsVersionedWithIfMatch) {
   auto stale = patch(id, R"({"stage":"Won"})", "\"1\"");
   EXPECT_EQ(stale.status, 412);
   EXPECT_EQ(stale.error_code(), "precondition_failed");
-  EXPECT_EQ(stale.json()->getObject("error")->getObject("details")->getValue<int>("current_version"), 2);
-  EXPECT_EQ(client().get("/v1/contacts/" + std::to_string(id)).json()->getValue<std::string>("stage"), "Demo");
+  EXPECT_EQ(
+      stale.json()->getObject("error")->getObject("details")->getValue<int>("current_version"), 2);
+  EXPECT_EQ(
+      client().get("/v1/contacts/" + std::to_string(id)).json()->getValue<std::string>("stage"),
+      "Demo");
   EXPECT_EQ(patch(id, R"({"stage":"Won"})", "W/\"2\"").status, 200);
   EXPECT_EQ(patch(id, R"({"stage":"Won"})", "banana").status, 400);
   auto same = patch(id, R"({"stage":"Won","name":"Ann"})");
@@ -171,8 +180,14 @@ TEST_P(ContactsTest, PatchIsVersionedWithIfMatch) {
 
 TEST_P(ContactsTest, ChangesWriteTimelineAndEvents) {
   long long id = create_id(R"({"name":"Ann"})");
-  ASSERT_EQ(patch(id, R"({"status":"qualified","stage":"Demo","purchase_intent":"ready_to_buy","owner_id":7,"name":"Ann L"})").status, 200);
-  auto note = client().post("/v1/contacts/" + std::to_string(id) + "/notes", R"({"body":"Called, **interested**"})");
+  ASSERT_EQ(
+      patch(
+          id,
+          R"({"status":"qualified","stage":"Demo","purchase_intent":"ready_to_buy","owner_id":7,"name":"Ann L"})")
+          .status,
+      200);
+  auto note = client().post("/v1/contacts/" + std::to_string(id) + "/notes",
+                            R"({"body":"Called, **interested**"})");
   ASSERT_EQ(note.status, 201) << note.body;
   auto tl = client().get("/v1/contacts/" + std::to_string(id) + "/timeline");
   ASSERT_EQ(tl.status, 200);
@@ -182,14 +197,16 @@ TEST_P(ContactsTest, ChangesWriteTimelineAndEvents) {
   for (std::size_t i = 0; i < data->size(); ++i) {
     auto e = data->getObject(i);
     kinds.push_back(e->getValue<std::string>("kind"));
-    if (kinds.back() == "field_changed") fields.insert(e->getObject("data")->getValue<std::string>("field"));
+    if (kinds.back() == "field_changed")
+      fields.insert(e->getObject("data")->getValue<std::string>("field"));
   }
   EXPECT_EQ(kinds.front(), "note_added") << "newest first";
   EXPECT_EQ(kinds.back(), "created");
   EXPECT_EQ(fields, (std::set<std::string>{"status", "stage", "purchase_intent", "owner_id"}));
   auto types = event_types();
-  for (const char* t : {"contact.created", "contact.updated", "contact.status_changed", "contact.stage_changed",
-                        "contact.intent_changed", "contact.owner_changed", "note.added"}) {
+  for (const char* t :
+       {"contact.created", "contact.updated", "contact.status_changed", "contact.stage_changed",
+        "contact.intent_changed", "contact.owner_changed", "note.added"}) {
     EXPECT_NE(std::find(types.begin(), types.end(), t), types.end()) << t;
   }
   auto page = client().get("/v1/contacts/" + std::to_string(id) + "/timeline?limit=2");
@@ -224,39 +241,69 @@ TEST_P(ContactsTest, NotesAndStatusesAndCustomFieldAdmin) {
   ASSERT_EQ(list->size(), 2u);
   EXPECT_TRUE(list->getObject(0)->getValue<bool>("pinned"));
   std::string n1_path = base + "/" + std::to_string(n1.json()->getValue<long long>("id"));
-  EXPECT_EQ(client().send("PATCH", n1_path, R"({"body":"edited"})", {{"Content-Type", "application/json"}})
-                .json()->getValue<std::string>("body"), "edited");
+  EXPECT_EQ(
+      client()
+          .send("PATCH", n1_path, R"({"body":"edited"})", {{"Content-Type", "application/json"}})
+          .json()
+          ->getValue<std::string>("body"),
+      "edited");
   EXPECT_EQ(client().del(n1_path).status, 204);
   EXPECT_EQ(client().get(n1_path).status, 404);
   long long other = create_id("{}");
-  EXPECT_EQ(client().get("/v1/contacts/" + std::to_string(other) + "/notes/" +
-                         std::to_string(n2.json()->getValue<long long>("id"))).status, 404)
+  EXPECT_EQ(client()
+                .get("/v1/contacts/" + std::to_string(other) + "/notes/" +
+                     std::to_string(n2.json()->getValue<long long>("id")))
+                .status,
+            404)
       << "a note is reached only through its contact";
 
-  auto statuses = client().send("PUT", "/v1/settings/contact-statuses", R"({"statuses":["lead","won","lost"]})",
-                                {{"Content-Type", "application/json"}});
+  auto statuses =
+      client().send("PUT", "/v1/settings/contact-statuses", R"({"statuses":["lead","won","lost"]})",
+                    {{"Content-Type", "application/json"}});
   ASSERT_EQ(statuses.status, 200) << statuses.body;
   EXPECT_EQ(create("{}").json()->getValue<std::string>("status"), "lead");
   EXPECT_EQ(create(R"({"status":"new"})").status, 422);
-  EXPECT_EQ(client().send("PUT", "/v1/settings/contact-statuses", R"({"statuses":[]})",
-                          {{"Content-Type", "application/json"}}).status, 422);
-  EXPECT_EQ(client().send("PUT", "/v1/settings/contact-statuses", R"({"statuses":["a","a"]})",
-                          {{"Content-Type", "application/json"}}).status, 422);
+  EXPECT_EQ(client()
+                .send("PUT", "/v1/settings/contact-statuses", R"({"statuses":[]})",
+                      {{"Content-Type", "application/json"}})
+                .status,
+            422);
+  EXPECT_EQ(client()
+                .send("PUT", "/v1/settings/contact-statuses", R"({"statuses":["a","a"]})",
+                      {{"Content-Type", "application/json"}})
+                .status,
+            422);
 
-  EXPECT_EQ(client().post("/v1/custom-fields", R"({"key":"Bad Key","label":"x","type":"text"})").status, 422);
-  EXPECT_EQ(client().post("/v1/custom-fields", R"({"key":"k","label":"x","type":"select"})").status, 422);
-  EXPECT_EQ(client().post("/v1/custom-fields", R"({"key":"k","label":"x","type":"blob"})").status, 422);
+  EXPECT_EQ(
+      client().post("/v1/custom-fields", R"({"key":"Bad Key","label":"x","type":"text"})").status,
+      422);
+  EXPECT_EQ(client().post("/v1/custom-fields", R"({"key":"k","label":"x","type":"select"})").status,
+            422);
+  EXPECT_EQ(client().post("/v1/custom-fields", R"({"key":"k","label":"x","type":"blob"})").status,
+            422);
   auto cf = client().post("/v1/custom-fields", R"({"key":"tier","label":"Tier","type":"text"})");
   ASSERT_EQ(cf.status, 201);
-  EXPECT_EQ(client().post("/v1/custom-fields", R"({"key":"tier","label":"Again","type":"text"})").status, 409);
+  EXPECT_EQ(
+      client().post("/v1/custom-fields", R"({"key":"tier","label":"Again","type":"text"})").status,
+      409);
   std::string cf_path = "/v1/custom-fields/" + std::to_string(cf.json()->getValue<long long>("id"));
-  EXPECT_EQ(client().send("PATCH", cf_path, R"({"type":"number"})", {{"Content-Type", "application/json"}}).status, 422);
+  EXPECT_EQ(
+      client()
+          .send("PATCH", cf_path, R"({"type":"number"})", {{"Content-Type", "application/json"}})
+          .status,
+      422);
   long long with_tier = create_id(R"({"custom_fields":{"tier":"gold"}})");
   EXPECT_EQ(client().del(cf_path).status, 204);
-  EXPECT_FALSE(client().get("/v1/contacts/" + std::to_string(with_tier)).json()->getObject("custom_fields")->has("tier"))
+  EXPECT_FALSE(client()
+                   .get("/v1/contacts/" + std::to_string(with_tier))
+                   .json()
+                   ->getObject("custom_fields")
+                   ->has("tier"))
       << "deleting a field removes its values";
   std::string viewer = key_with_role("viewer");
-  EXPECT_EQ(client(viewer).post("/v1/custom-fields", R"({"key":"v","label":"v","type":"text"})").status, 403);
+  EXPECT_EQ(
+      client(viewer).post("/v1/custom-fields", R"({"key":"v","label":"v","type":"text"})").status,
+      403);
   EXPECT_EQ(client(viewer).get("/v1/custom-fields").status, 200);
 }
 

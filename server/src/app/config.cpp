@@ -95,6 +95,12 @@ const std::vector<Setting>& settings() {
        [](Config& c, const std::string& v) {
          c.http.shutdown_grace_s = static_cast<int>(parse_int(v, 0, 600));
        }},
+      {"data_dir", "SB_DATA_DIR", "./data", "where uploaded files are kept (data_dir/files)",
+       [](Config& c, const std::string& v) { c.http.data_dir = non_empty(v); }},
+      {"max_upload_bytes", "SB_MAX_UPLOAD_BYTES", "10485760", "largest uploaded file (413 above)",
+       [](Config& c, const std::string& v) {
+         c.http.max_upload_bytes = static_cast<std::size_t>(parse_int(v, 1, 1LL << 32));
+       }},
       {"database_url", "SB_DATABASE_URL", "sqlite:./data/switchboard.db",
        "sqlite:PATH or postgresql://user:pass@host:port/db",
        [](Config& c, const std::string& v) {

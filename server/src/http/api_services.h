@@ -6,11 +6,13 @@
 
 #include "http/auth_cache.h"
 #include "store/api_key_store.h"
+#include "store/blob_store.h"
 #include "store/contact_merge.h"
 #include "store/contact_store.h"
 #include "store/custom_field_store.h"
 #include "store/database.h"
 #include "store/event_store.h"
+#include "store/file_store.h"
 #include "store/note_store.h"
 #include "store/team_settings_store.h"
 #include "store/team_store.h"
@@ -22,7 +24,8 @@ class Router;
 
 struct ApiServices {
   explicit ApiServices(Database& database,
-                       std::chrono::milliseconds auth_cache_ttl = std::chrono::milliseconds(0))
+                       std::chrono::milliseconds auth_cache_ttl = std::chrono::milliseconds(0),
+                       const std::string& data_dir = "./data", std::size_t upload_limit = 10 << 20)
       : db(database),
         keys(database.dialect()),
         teams(database.dialect()),
@@ -32,7 +35,10 @@ struct ApiServices {
         custom_fields(database.dialect()),
         notes(database.dialect()),
         settings(database.dialect()),
-        merger(contacts) {}
+        merger(contacts),
+        files(database.dialect()),
+        blobs(data_dir + "/files"),
+        max_upload_bytes(upload_limit) {}
 
   Database& db;
   ApiKeyStore keys;
@@ -44,6 +50,9 @@ struct ApiServices {
   NoteStore notes;
   TeamSettingsStore settings;
   ContactMerger merger;
+  FileStore files;
+  BlobStore blobs;
+  std::size_t max_upload_bytes;
   const Metrics* metrics = nullptr;  // for GET /metrics
   const Router* router = nullptr;    // for the OpenAPI consistency check
 };

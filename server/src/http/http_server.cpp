@@ -96,7 +96,8 @@ struct HttpServer::Impl {
 
   Impl(const HttpOptions& o, Database& db)
       : options(o),
-        services(db, std::chrono::milliseconds(o.auth_cache_ttl_ms)),
+        services(db, std::chrono::milliseconds(o.auth_cache_ttl_ms), o.data_dir,
+                 o.max_upload_bytes),
         router(build_routes(services)),
         metrics(route_labels(router)),
         limiter(o.rate_limit_rps, o.rate_limit_burst),
@@ -203,6 +204,29 @@ Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& 
 
   bool has_body =
       (req.hasContentLength() && req.getContentLength64() > 0) || req.getChunkedTransferEncoding();
+  if (route.multipart) {
+    std::string ct = req.getContentType();
+    if (ct.rfind("multipart/form-data", 0) != 0) {
+      close_connection = has_body;
+      throw Error(ErrorCode::kUnsupportedMediaType,
+                  "Content-Type must be multipart/form-data, got '" + ct + "'",
+                  {{"content_type", ct}});
+    }
+    // Room for the part headers around the file itself.
+    const Poco::Int64 limit = static_cast<Poco::Int64>(options.max_upload_bytes) + 64 * 1024;
+    if (req.hasContentLength() && req.getContentLength64() > limit) {
+      close_connection = true;
+      throw Error(ErrorCode::kPayloadTooLarge,
+                  "upload exceeds " + std::to_string(options.max_upload_bytes) + " bytes",
+                  {{"limit_bytes", static_cast<std::int64_t>(options.max_upload_bytes)}});
+    }
+    try {
+      return route.handler(request);
+    } catch (...) {
+      close_connection = true;  // the handler may have stopped reading mid-body
+      throw;
+    }
+  }
   if (route.takes_body || has_body) {
     if (!route.takes_body) {
       throw Error(ErrorCode::kBadRequest, request.method + " " + route.pattern + " takes no body");

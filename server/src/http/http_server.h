@@ -23,6 +23,8 @@ struct HttpOptions {
   double rate_limit_burst = 400;
   int auth_cache_ttl_ms = 2000;  // 0: look every key up in the database
   int shutdown_grace_s = 10;
+  std::string data_dir = "./data";          // uploaded files live under data_dir/files
+  std::size_t max_upload_bytes = 10 << 20;  // per file
 };
 
 class HttpServer {

@@ -22,6 +22,7 @@ struct Route {
   std::optional<Role> min_role;  // nullopt: public (no key needed)
   Handler handler;
   bool takes_body = false;  // POST/PATCH/PUT with a JSON body
+  bool multipart = false;   // multipart/form-data upload, streamed by the handler
 };
 
 class Router {

@@ -15,6 +15,7 @@ void add_me_routes(Router& router, ApiServices& services);
 void add_api_key_routes(Router& router, ApiServices& services);
 void add_contact_routes(Router& router, ApiServices& services);
 void add_note_routes(Router& router, ApiServices& services);
+void add_file_routes(Router& router, ApiServices& services);
 void add_custom_field_routes(Router& router, ApiServices& services);
 void add_settings_routes(Router& router, ApiServices& services);
 

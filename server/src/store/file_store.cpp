@@ -1,0 +1,97 @@
+// contact_files rows.
+#include "store/file_store.h"
+
+#include <Poco/JSON/Object.h>
+#include <soci/soci.h>
+
+#include "model/contact_json.h"
+
+namespace sb {
+namespace {
+
+Poco::JSON::Object file_json(const ContactFile& f) {
+  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("id", f.id);
+  o.set("contact_id", f.contact_id);
+  o.set("name", f.name);
+  o.set("content_type", f.content_type);
+  o.set("size", f.size);
+  o.set("sha256", f.sha256);
+  return o;
+}
+
+std::vector<ContactFile> query(soci::session& s, std::int64_t team_id, std::int64_t contact_id, long long id) {
+  long long team = team_id, contact = contact_id, fid = 0, size = 0, by = 0, created = 0;
+  soci::indicator by_ind;
+  ContactFile f;
+  std::string sql = "SELECT id, name, content_type, size, sha256, uploaded_by_key_id, created_at FROM contact_files "
+                    "WHERE team_id = :t AND contact_id = :c";
+  sql += id ? " AND id = :id" : " ORDER BY id DESC";
+  soci::statement st(s);
+  st.exchange(soci::into(fid));
+  st.exchange(soci::into(f.name));
+  st.exchange(soci::into(f.content_type));
+  st.exchange(soci::into(size));
+  st.exchange(soci::into(f.sha256));
+  st.exchange(soci::into(by, by_ind));
+  st.exchange(soci::into(created));
+  st.exchange(soci::use(team, "t"));
+  st.exchange(soci::use(contact, "c"));
+  if (id) st.exchange(soci::use(id, "id"));
+  st.alloc();
+  st.prepare(sql);
+  st.define_and_bind();
+  std::vector<ContactFile> out;
+  if (st.execute(true)) {
+    do {
+      f.team_id = team_id;
+      f.id = fid;
+      f.contact_id = contact_id;
+      f.size = size;
+      f.uploaded_by_key_id = by_ind == soci::i_ok ? std::optional<std::int64_t>(by) : std::nullopt;
+      f.created_at = created;
+      out.push_back(f);
+    } while (st.fetch());
+  }
+  return out;
+}
+
+}  // namespace
+
+ContactFile FileStore::add(soci::session& s, ContactFile f) const {
+  f.created_at = now_ms();
+  long long team = f.team_id, contact = f.contact_id, size = f.size, by = f.uploaded_by_key_id.value_or(0), id = 0;
+  soci::indicator by_ind = f.uploaded_by_key_id ? soci::i_ok : soci::i_null;
+  s << "INSERT INTO contact_files (team_id, contact_id, name, content_type, size, sha256, uploaded_by_key_id, "
+       "created_at) VALUES (:t, :c, :n, :ct, :sz, :h, :by, :cr) RETURNING id",
+      soci::use(team), soci::use(contact), soci::use(f.name), soci::use(f.content_type), soci::use(size),
+      soci::use(f.sha256), soci::use(by, by_ind), soci::use(f.created_at), soci::into(id);
+  f.id = id;
+  timeline_.add(s, f.team_id, f.contact_id, "file_added", json_text(file_json(f)), f.uploaded_by_key_id);
+  events_.append(s, {.team_id = f.team_id, .type = "file.added", .subject_type = "contact",
+                     .subject_id = f.contact_id, .payload_json = json_text(file_json(f))});
+  return f;
+}
+
+std::optional<ContactFile> FileStore::get(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
+                                          std::int64_t id) const {
+  auto rows = query(s, team_id, contact_id, id);
+  if (rows.empty()) return std::nullopt;
+  return rows.front();
+}
+
+std::vector<ContactFile> FileStore::list(soci::session& s, std::int64_t team_id, std::int64_t contact_id) const {
+  return query(s, team_id, contact_id, 0);
+}
+
+bool FileStore::remove(soci::session& s, std::int64_t team_id, std::int64_t contact_id, std::int64_t id) const {
+  auto f = get(s, team_id, contact_id, id);
+  if (!f) return false;
+  long long team = team_id, fid = id;
+  s << "DELETE FROM contact_files WHERE team_id = :t AND id = :id", soci::use(team), soci::use(fid);
+  events_.append(s, {.team_id = team_id, .type = "file.deleted", .subject_type = "contact",
+                     .subject_id = contact_id, .payload_json = json_text(file_json(*f))});
+  return true;
+}
+
+}  // namespace sb
