@@ -458,11 +458,10 @@ bool ContactStore::remove(soci::session& s, std::int64_t team_id, std::int64_t i
   return true;
 }
 
-ContactPage ContactStore::list(soci::session& s, std::int64_t team_id, const FilterNode& filter,
-                               const ContactSort& sort, const std::optional<ContactCursor>& after,
-                               int limit) const {
+std::string ContactStore::list_clause(soci::session& s, std::int64_t team_id, const FilterNode& filter,
+                                      const ContactSort& sort, const std::optional<ContactCursor>& after,
+                                      int limit, SqlParams& p) const {
   auto defs = fields_.by_key(s, team_id);
-  SqlParams p;
   std::string where = "WHERE c.team_id = " + p.add(static_cast<long long>(team_id)) + " AND " +
                       compile_contact_filter(filter, dialect_, defs, p);
   std::string key = sort_expr(sort.field);
@@ -470,12 +469,39 @@ ContactPage ContactStore::list(soci::session& s, std::int64_t team_id, const Fil
   if (after) {
     std::string v = sort.field == "name" ? p.add(after->text_value) : p.add(after->number_value);
     std::string v2 = sort.field == "name" ? p.add(after->text_value) : p.add(after->number_value);
-    where += " AND (" + key + " " + cmp + " " + v + " OR (" + key + " = " + v2 + " AND c.id " +
-             cmp + " " + p.add(static_cast<long long>(after->id)) + "))";
+    where += " AND (" + key + " " + cmp + " " + v + " OR (" + key + " = " + v2 + " AND c.id " + cmp + " " +
+             p.add(static_cast<long long>(after->id)) + "))";
   }
   const char* dir = sort.descending ? " DESC" : " ASC";
-  where += " ORDER BY " + key + dir + ", c.id" + dir + " LIMIT " +
-           p.add(static_cast<long long>(limit + 1));
+  return where + " ORDER BY " + key + dir + ", c.id" + dir + " LIMIT " + p.add(static_cast<long long>(limit));
+}
+
+std::vector<std::string> ContactStore::explain_list(soci::session& s, std::int64_t team_id,
+                                                    const FilterNode& filter, const ContactSort& sort,
+                                                    int limit) const {
+  SqlParams p;
+  std::string sql = "EXPLAIN " + std::string(kSelect) + list_clause(s, team_id, filter, sort, std::nullopt, limit, p);
+  std::string line;
+  soci::statement st(s);
+  st.exchange(soci::into(line));
+  p.bind(st);
+  st.alloc();
+  st.prepare(sql);
+  st.define_and_bind();
+  std::vector<std::string> out;
+  if (st.execute(true)) {
+    do {
+      out.push_back(line);
+    } while (st.fetch());
+  }
+  return out;
+}
+
+ContactPage ContactStore::list(soci::session& s, std::int64_t team_id, const FilterNode& filter,
+                               const ContactSort& sort, const std::optional<ContactCursor>& after,
+                               int limit) const {
+  SqlParams p;
+  std::string where = list_clause(s, team_id, filter, sort, after, limit + 1, p);
   ContactPage page;
   page.contacts = fetch(s, team_id, where, p, limit + 1);
   if (static_cast<int>(page.contacts.size()) > limit) {
