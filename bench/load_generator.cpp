@@ -63,9 +63,13 @@ int read_response(int fd, std::string& buf) {
 }  // namespace
 
 LoadResult run_load(const LoadSpec& spec) {
-  std::string request = spec.method + " " + spec.path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
-  if (!spec.bearer.empty()) request += "Authorization: Bearer " + spec.bearer + "\r\n";
-  request += "\r\n";
+  std::vector<std::string> requests;
+  for (const std::string& path :
+       spec.paths.empty() ? std::vector<std::string>{spec.path} : spec.paths) {
+    std::string request = spec.method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    if (!spec.bearer.empty()) request += "Authorization: Bearer " + spec.bearer + "\r\n";
+    requests.push_back(request + "\r\n");
+  }
 
   using Clock = std::chrono::steady_clock;
   std::atomic<bool> measuring{false}, stop{false};
@@ -78,7 +82,15 @@ LoadResult run_load(const LoadSpec& spec) {
       lat.reserve(200000);
       std::string buf;
       int fd = connect_to(spec.port);
+      std::size_t next = static_cast<std::size_t>(c) * 7919;  // clients start apart in the list
+      // Open loop: this client's share of the rate, evenly spaced.
+      const auto interval = spec.rate_per_s > 0
+                                ? std::chrono::duration_cast<Clock::duration>(
+                                      std::chrono::duration<double>(spec.clients / spec.rate_per_s))
+                                : Clock::duration::zero();
+      auto due = Clock::now();
       while (!stop.load(std::memory_order_relaxed)) {
+        const std::string& request = requests[next++ % requests.size()];
         if (fd < 0) {
           errors.fetch_add(1);
           std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -86,6 +98,11 @@ LoadResult run_load(const LoadSpec& spec) {
           continue;
         }
         auto t0 = Clock::now();
+        if (spec.rate_per_s > 0) {
+          due += interval;
+          if (due > t0) std::this_thread::sleep_until(due);
+          t0 = due;
+        }
         if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
             static_cast<ssize_t>(request.size())) {
           ::close(fd);

@@ -1,10 +1,13 @@
-// Closed-loop HTTP load: N clients, each on one keep-alive connection, sending the same
-// request back to back for a fixed time (after a warm-up), bounded in count too.
+// HTTP load: N clients, each on one keep-alive connection, for a fixed time after a
+// warm-up, bounded in count too. Closed loop (back to back) measures throughput; open loop
+// (a fixed total rate) measures latency at a given load, timed from when each request was
+// due so a slow server cannot hide its queueing (no coordinated omission).
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace sb::bench {
 
@@ -21,7 +24,9 @@ struct LoadSpec {
   int port = 0;
   std::string method = "GET";
   std::string path = "/";
-  std::string bearer;  // empty: no Authorization header
+  std::vector<std::string> paths;  // when set: each client walks these round robin
+  double rate_per_s = 0;           // 0: closed loop; else open loop at this total rate
+  std::string bearer;              // empty: no Authorization header
   int clients = 8;
   std::chrono::milliseconds warmup{500};
   std::chrono::milliseconds duration{5000};

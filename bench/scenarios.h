@@ -24,8 +24,12 @@ struct BenchOptions {
   int clients = 8;
   std::chrono::milliseconds duration{5000};
   bool with_pg = true;
+  std::string only;  // run only the scenario group with this name ("http", "contacts")
 };
 
+// Issue 2: HTTP overhead (trivial handler, /health, /v1/me) on both backends.
 std::vector<Row> run_http_scenarios(const BenchOptions& options);
+// Issue 3: 100k contacts, get-by-id and filtered lists on both backends, pgbench -S.
+std::vector<Row> run_contact_scenarios(const BenchOptions& options);
 
 }  // namespace sb::bench

@@ -18,8 +18,9 @@ class FilesTest : public ApiTest {
  protected:
   void adjust(Config& c) override { c.http.max_upload_bytes = 100000; }
 
-  HttpResult upload(const std::string& path, const std::string& content, const std::string& filename,
-                    const std::string& type = "text/plain", const std::string& part = "file") {
+  HttpResult upload(const std::string& path, const std::string& content,
+                    const std::string& filename, const std::string& type = "text/plain",
+                    const std::string& part = "file") {
     Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(server_->port()));
     Poco::Net::HTTPRequest req("POST", path, Poco::Net::HTTPMessage::HTTP_1_1);
     req.set("Authorization", "Bearer " + kOwnerKey);
@@ -63,12 +64,14 @@ TEST_P(FilesTest, UploadListDownloadDelete) {
   ASSERT_EQ(down.status, 200);
   EXPECT_EQ(down.body, content);
   EXPECT_EQ(down.headers["content-type"], "text/plain");
-  EXPECT_NE(down.headers["content-disposition"].find("attachment; filename=\"Quoted Notes.txt\""), std::string::npos);
+  EXPECT_NE(down.headers["content-disposition"].find("attachment; filename=\"Quoted Notes.txt\""),
+            std::string::npos);
   EXPECT_EQ(down.headers["x-content-type-options"], "nosniff");
   auto weird = upload(base, "x", "a.html", "text/html; <script>");
   EXPECT_EQ(weird.json()->getValue<std::string>("content_type"), "application/octet-stream");
   EXPECT_EQ(client().get(base).json()->getArray("data")->size(), 2u);
-  auto tl = client().get("/v1/contacts/" + std::to_string(id) + "/timeline").json()->getArray("data");
+  auto tl =
+      client().get("/v1/contacts/" + std::to_string(id) + "/timeline").json()->getArray("data");
   EXPECT_EQ(tl->getObject(0)->getValue<std::string>("kind"), "file_added");
   EXPECT_EQ(client().del(base + "/" + std::to_string(f->getValue<long long>("id"))).status, 204);
   EXPECT_EQ(client().get(base + "/" + std::to_string(f->getValue<long long>("id"))).status, 404);
@@ -84,7 +87,8 @@ TEST_P(FilesTest, BadUploadsAreRefusedAndStoreNothing) {
   EXPECT_EQ(upload("/v1/contacts/999999/files", "x", "a.txt").status, 404);
   EXPECT_EQ(client().get(base).json()->getArray("data")->size(), 0u);
   std::size_t stored = 0;
-  for (auto& e : std::filesystem::recursive_directory_iterator(data_dir_.path())) stored += e.is_regular_file();
+  for (auto& e : std::filesystem::recursive_directory_iterator(data_dir_.path()))
+    stored += e.is_regular_file();
   EXPECT_EQ(stored, 0u) << "no partial or temporary file is left";
 }
 

@@ -24,6 +24,7 @@ class PgCluster {
   void destroy();
 
   int port() const { return port_; }
+  const std::string& bin_dir() const { return bin_; }
   bool running() const { return running_; }
   // postgresql://postgres@127.0.0.1:PORT/DBNAME
   std::string url(const std::string& database) const;

@@ -74,6 +74,31 @@ std::string new_request_id() {
   return buf;
 }
 
+// Reads and drops what is left of a small request body, so an early error response does
+// not meet a client still sending (the kernel would reset the connection and the client
+// might never read the answer). False when the rest is too large: close instead.
+bool drain_body(Poco::Net::HTTPServerRequest& req) {
+  constexpr std::streamsize kMaxDrain = 256 * 1024;
+  // Chunked bodies may already be at their end, and Poco 1.11 can hang reading a chunked
+  // stream again after EOF (#3147): close those instead.
+  if (req.getChunkedTransferEncoding()) return false;
+  if (req.hasContentLength() && req.getContentLength64() > kMaxDrain) return false;
+  char buf[16384];
+  std::streamsize total = 0;
+  std::istream& in = req.stream();
+  try {
+    while (in && total <= kMaxDrain) {
+      in.read(buf, sizeof buf);
+      std::streamsize n = in.gcount();
+      if (n <= 0) break;
+      total += n;
+    }
+  } catch (const std::exception&) {
+    return false;
+  }
+  return total <= kMaxDrain;
+}
+
 bool is_json_content_type(const std::string& ct) {
   std::string base = ct.substr(0, ct.find(';'));
   while (!base.empty() && base.back() == ' ') base.pop_back();
@@ -281,6 +306,7 @@ void HttpServer::Impl::handle(Poco::Net::HTTPServerRequest& req,
     response = Response::json(500, error_body(internal, request.request_id));
   }
 
+  if (close_connection) close_connection = !drain_body(req);
   resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
   resp.set("X-Request-Id", request.request_id);
   for (const auto& [k, v] : response.headers) resp.set(k, v);

@@ -1,5 +1,6 @@
 // API key issue, lookup and revocation.
 #include "store/api_key_store.h"
+#include "store/statement.h"
 
 #include <Poco/JSON/Object.h>
 #include <soci/soci.h>
@@ -160,10 +161,8 @@ std::optional<ApiKey> ApiKeyStore::get(soci::session& s, std::int64_t team_id,
   row.bind(st);
   st.exchange(soci::use(team, "t"));
   st.exchange(soci::use(key_id, "id"));
-  st.alloc();
-  st.prepare(select_keys("WHERE team_id = :t AND id = :id"));
-  st.define_and_bind();
-  if (!st.execute(true)) return std::nullopt;
+  const bool found = execute_once(st, select_keys("WHERE team_id = :t AND id = :id"));
+  if (!found) return std::nullopt;
   return row.value();
 }
 
@@ -176,11 +175,10 @@ std::vector<ApiKey> ApiKeyStore::list(soci::session& s, std::int64_t team_id, st
   st.exchange(soci::use(team, "t"));
   st.exchange(soci::use(after, "after"));
   st.exchange(soci::use(limit, "lim"));
-  st.alloc();
-  st.prepare(select_keys("WHERE team_id = :t AND id > :after ORDER BY id LIMIT :lim"));
-  st.define_and_bind();
+  const bool found =
+      execute_once(st, select_keys("WHERE team_id = :t AND id > :after ORDER BY id LIMIT :lim"));
   std::vector<ApiKey> out;
-  if (st.execute(true)) {
+  if (found) {
     do {
       out.push_back(row.value());
     } while (st.fetch());

@@ -32,7 +32,8 @@ BlobStore::Staged BlobStore::stage(std::istream& in, std::int64_t max_bytes) con
   std::error_code ec;
   fs::create_directories(root_ + "/tmp", ec);
   Staged out;
-  out.temp_path = root_ + "/tmp/upload-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  out.temp_path =
+      root_ + "/tmp/upload-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
   int fd = ::open(out.temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
   if (fd < 0) throw disk_error("cannot create", out.temp_path);
   Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
@@ -44,7 +45,8 @@ BlobStore::Staged BlobStore::stage(std::istream& in, std::int64_t max_bytes) con
       if (n <= 0) break;
       out.size += n;
       if (out.size > max_bytes) {
-        throw Error(ErrorCode::kPayloadTooLarge, "upload exceeds " + std::to_string(max_bytes) + " bytes",
+        throw Error(ErrorCode::kPayloadTooLarge,
+                    "upload exceeds " + std::to_string(max_bytes) + " bytes",
                     {{"limit_bytes", static_cast<std::int64_t>(max_bytes)}});
       }
       sha.update(buf, static_cast<unsigned>(n));
@@ -79,7 +81,9 @@ void BlobStore::commit(const Staged& staged) const {
   }
 }
 
-void BlobStore::discard(const Staged& staged) const { ::unlink(staged.temp_path.c_str()); }
+void BlobStore::discard(const Staged& staged) const {
+  ::unlink(staged.temp_path.c_str());
+}
 
 std::string BlobStore::read(const std::string& sha256) const {
   std::ifstream in(path_of(sha256), std::ios::binary);

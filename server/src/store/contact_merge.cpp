@@ -1,5 +1,6 @@
 // Merge and unmerge with a journal.
 #include "store/contact_merge.h"
+#include "store/statement.h"
 
 #include <Poco/JSON/Parser.h>
 #include <soci/soci.h>
@@ -20,10 +21,12 @@ std::vector<long long> child_ids(soci::session& s, const char* table, long long 
                                  long long contact) {
   std::vector<long long> out;
   long long id = 0;
-  soci::statement st = (s.prepare << std::string("SELECT id FROM ") + table +
-                                         " WHERE team_id = :t AND contact_id = :c ORDER BY id",
-                        soci::into(id), soci::use(team), soci::use(contact));
-  if (st.execute(true)) {
+  soci::statement st(s);
+  st.exchange(soci::into(id));
+  st.exchange(soci::use(team));
+  st.exchange(soci::use(contact));
+  if (execute_once(st, std::string("SELECT id FROM ") + table +
+                           " WHERE team_id = :t AND contact_id = :c ORDER BY id")) {
     do {
       out.push_back(id);
     } while (st.fetch());

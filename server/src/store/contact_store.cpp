@@ -1,5 +1,6 @@
 // contacts rows, with their timeline entries and events.
 #include "store/contact_store.h"
+#include "store/statement.h"
 
 #include <Poco/JSON/Parser.h>
 #include <soci/soci.h>
@@ -164,10 +165,7 @@ struct ContactParams {
 };
 
 void run(soci::statement& st, const std::string& sql) {
-  st.alloc();
-  st.prepare(sql);
-  st.define_and_bind();
-  st.execute(true);
+  execute_once(st, sql);
 }
 
 std::vector<Contact> fetch(soci::session& s, std::int64_t team_id, const std::string& where,
@@ -176,11 +174,9 @@ std::vector<Contact> fetch(soci::session& s, std::int64_t team_id, const std::st
   soci::statement st(s);
   row.bind(st);
   params.bind(st);
-  st.alloc();
-  st.prepare(std::string(kSelect) + where);
-  st.define_and_bind();
+  const bool found = execute_once(st, std::string(kSelect) + where);
   std::vector<Contact> out;
-  if (st.execute(true)) {
+  if (found) {
     do {
       out.push_back(row.value(team_id));
     } while (st.fetch() && static_cast<int>(out.size()) < limit);
@@ -458,9 +454,10 @@ bool ContactStore::remove(soci::session& s, std::int64_t team_id, std::int64_t i
   return true;
 }
 
-std::string ContactStore::list_clause(soci::session& s, std::int64_t team_id, const FilterNode& filter,
-                                      const ContactSort& sort, const std::optional<ContactCursor>& after,
-                                      int limit, SqlParams& p) const {
+std::string ContactStore::list_clause(soci::session& s, std::int64_t team_id,
+                                      const FilterNode& filter, const ContactSort& sort,
+                                      const std::optional<ContactCursor>& after, int limit,
+                                      SqlParams& p) const {
   auto defs = fields_.by_key(s, team_id);
   std::string where = "WHERE c.team_id = " + p.add(static_cast<long long>(team_id)) + " AND " +
                       compile_contact_filter(filter, dialect_, defs, p);
@@ -469,27 +466,27 @@ std::string ContactStore::list_clause(soci::session& s, std::int64_t team_id, co
   if (after) {
     std::string v = sort.field == "name" ? p.add(after->text_value) : p.add(after->number_value);
     std::string v2 = sort.field == "name" ? p.add(after->text_value) : p.add(after->number_value);
-    where += " AND (" + key + " " + cmp + " " + v + " OR (" + key + " = " + v2 + " AND c.id " + cmp + " " +
-             p.add(static_cast<long long>(after->id)) + "))";
+    where += " AND (" + key + " " + cmp + " " + v + " OR (" + key + " = " + v2 + " AND c.id " +
+             cmp + " " + p.add(static_cast<long long>(after->id)) + "))";
   }
   const char* dir = sort.descending ? " DESC" : " ASC";
-  return where + " ORDER BY " + key + dir + ", c.id" + dir + " LIMIT " + p.add(static_cast<long long>(limit));
+  return where + " ORDER BY " + key + dir + ", c.id" + dir + " LIMIT " +
+         p.add(static_cast<long long>(limit));
 }
 
 std::vector<std::string> ContactStore::explain_list(soci::session& s, std::int64_t team_id,
-                                                    const FilterNode& filter, const ContactSort& sort,
-                                                    int limit) const {
+                                                    const FilterNode& filter,
+                                                    const ContactSort& sort, int limit) const {
   SqlParams p;
-  std::string sql = "EXPLAIN " + std::string(kSelect) + list_clause(s, team_id, filter, sort, std::nullopt, limit, p);
+  std::string sql = "EXPLAIN " + std::string(kSelect) +
+                    list_clause(s, team_id, filter, sort, std::nullopt, limit, p);
   std::string line;
   soci::statement st(s);
   st.exchange(soci::into(line));
   p.bind(st);
-  st.alloc();
-  st.prepare(sql);
-  st.define_and_bind();
+  const bool found = execute_once(st, sql);
   std::vector<std::string> out;
-  if (st.execute(true)) {
+  if (found) {
     do {
       out.push_back(line);
     } while (st.fetch());
@@ -534,11 +531,9 @@ std::vector<std::int64_t> ContactStore::ids(soci::session& s, std::int64_t team_
   soci::statement st(s);
   st.exchange(soci::into(id));
   p.bind(st);
-  st.alloc();
-  st.prepare(sql);
-  st.define_and_bind();
+  const bool found = execute_once(st, sql);
   std::vector<std::int64_t> out;
-  if (st.execute(true)) {
+  if (found) {
     do {
       out.push_back(id);
     } while (st.fetch());
@@ -559,11 +554,12 @@ ContactStats ContactStore::stats(soci::session& s, std::int64_t team_id,
     std::string key;
     soci::indicator ind;
     long long count = 0;
-    soci::statement st =
-        (s.prepare << "SELECT " + column + ", COUNT(*) FROM contacts WHERE team_id = :t GROUP BY " +
-                          column,
-         soci::into(key, ind), soci::into(count), soci::use(team));
-    if (st.execute(true)) {
+    soci::statement st(s);
+    st.exchange(soci::into(key, ind));
+    st.exchange(soci::into(count));
+    st.exchange(soci::use(team));
+    if (execute_once(st, "SELECT " + column +
+                             ", COUNT(*) FROM contacts WHERE team_id = :t GROUP BY " + column)) {
       do {
         into[ind == soci::i_ok ? key : "none"] = count;
       } while (st.fetch());
@@ -585,12 +581,16 @@ std::vector<DuplicatePair> ContactStore::duplicates(soci::session& s, std::int64
     std::string agg = dialect_.backend() == Backend::kPostgresql
                           ? "string_agg(CAST(id AS TEXT), ',' ORDER BY id)"
                           : "group_concat(id, ',')";
-    soci::statement st =
-        (s.prepare << "SELECT " + expr + ", " + agg + " FROM contacts WHERE team_id = :t AND " +
-                          expr + " IS NOT NULL AND " + expr + " <> '' GROUP BY " + expr +
-                          " HAVING COUNT(*) > 1 ORDER BY MIN(id) LIMIT :l",
-         soci::into(value), soci::into(ids), soci::use(team), soci::use(limit));
-    if (!st.execute(true)) return;
+    soci::statement st(s);
+    st.exchange(soci::into(value));
+    st.exchange(soci::into(ids));
+    st.exchange(soci::use(team));
+    st.exchange(soci::use(limit));
+    if (!execute_once(st, "SELECT " + expr + ", " + agg + " FROM contacts WHERE team_id = :t AND " +
+                              expr + " IS NOT NULL AND " + expr + " <> '' GROUP BY " + expr +
+                              " HAVING COUNT(*) > 1 ORDER BY MIN(id) LIMIT :l")) {
+      return;
+    }
     do {
       std::vector<std::int64_t> group;
       std::size_t start = 0;

@@ -75,8 +75,9 @@ class ContactStore {
                    int limit) const;
   // PostgreSQL's plan for the query list() runs (EXPLAIN), one line per row: how tests
   // prove that lookups stay index-backed.
-  std::vector<std::string> explain_list(soci::session& s, std::int64_t team_id, const FilterNode& filter,
-                                        const ContactSort& sort, int limit) const;
+  std::vector<std::string> explain_list(soci::session& s, std::int64_t team_id,
+                                        const FilterNode& filter, const ContactSort& sort,
+                                        int limit) const;
   // Ids matching a filter, ascending, after `after_id`: the iteration of bulk actions.
   std::vector<std::int64_t> ids(soci::session& s, std::int64_t team_id, const FilterNode& filter,
                                 std::int64_t after_id, int limit) const;
@@ -101,8 +102,8 @@ class ContactStore {
  private:
   // WHERE ... ORDER BY ... LIMIT of list(), with its parameters.
   std::string list_clause(soci::session& s, std::int64_t team_id, const FilterNode& filter,
-                          const ContactSort& sort, const std::optional<ContactCursor>& after, int limit,
-                          SqlParams& params) const;
+                          const ContactSort& sort, const std::optional<ContactCursor>& after,
+                          int limit, SqlParams& params) const;
 
   const Dialect& dialect_;
   EventStore events_;

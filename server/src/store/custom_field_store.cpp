@@ -1,5 +1,6 @@
 // custom_fields rows.
 #include "store/custom_field_store.h"
+#include "store/statement.h"
 
 #include <soci/soci.h>
 
@@ -56,11 +57,9 @@ std::vector<CustomField> query(soci::session& s, std::int64_t team_id, const std
   row.bind(st);
   st.exchange(soci::use(team, "t"));
   if (id) st.exchange(soci::use(id, "id"));
-  st.alloc();
-  st.prepare(std::string(kColumns) + where);
-  st.define_and_bind();
+  const bool found = execute_once(st, std::string(kColumns) + where);
   std::vector<CustomField> out;
-  if (st.execute(true)) {
+  if (found) {
     do {
       out.push_back(row.value(team_id));
     } while (st.fetch());

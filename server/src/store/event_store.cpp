@@ -1,5 +1,6 @@
 // Outbox writes and reads.
 #include "store/event_store.h"
+#include "store/statement.h"
 
 #include <soci/soci.h>
 
@@ -32,16 +33,24 @@ std::vector<StoredEvent> EventStore::list_recent(soci::session& s, std::int64_t 
   long long team = team_id;
   std::string subject_type;
   soci::indicator stype_ind, sid_ind;
-  soci::statement st =
-      (s.prepare << "SELECT id, type, subject_type, subject_id, payload, created_at, status, "
-                    "attempts, available_at FROM events WHERE team_id = :team "
-                    "ORDER BY id DESC LIMIT :lim",
-       soci::into(id), soci::into(row.type), soci::into(subject_type, stype_ind),
-       soci::into(subject_id, sid_ind), soci::into(row.payload_json), soci::into(created),
-       soci::into(row.status), soci::into(row.attempts), soci::into(available),
-       soci::use(team, "team"), soci::use(limit, "lim"));
-  st.execute();
-  while (st.fetch()) {
+  soci::statement st(s);
+  st.exchange(soci::into(id));
+  st.exchange(soci::into(row.type));
+  st.exchange(soci::into(subject_type, stype_ind));
+  st.exchange(soci::into(subject_id, sid_ind));
+  st.exchange(soci::into(row.payload_json));
+  st.exchange(soci::into(created));
+  st.exchange(soci::into(row.status));
+  st.exchange(soci::into(row.attempts));
+  st.exchange(soci::into(available));
+  st.exchange(soci::use(team, "team"));
+  st.exchange(soci::use(limit, "lim"));
+  bool more =
+      execute_once(st,
+                   "SELECT id, type, subject_type, subject_id, payload, created_at, status, "
+                   "attempts, available_at FROM events WHERE team_id = :team "
+                   "ORDER BY id DESC LIMIT :lim");
+  for (; more; more = st.fetch()) {
     row.team_id = team_id;
     row.id = id;
     row.subject_type = stype_ind == soci::i_ok ? subject_type : std::string();

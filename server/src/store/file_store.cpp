@@ -1,5 +1,6 @@
 // contact_files rows.
 #include "store/file_store.h"
+#include "store/statement.h"
 
 #include <Poco/JSON/Object.h>
 #include <soci/soci.h>
@@ -20,12 +21,15 @@ Poco::JSON::Object file_json(const ContactFile& f) {
   return o;
 }
 
-std::vector<ContactFile> query(soci::session& s, std::int64_t team_id, std::int64_t contact_id, long long id) {
+std::vector<ContactFile> query(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
+                               long long id) {
   long long team = team_id, contact = contact_id, fid = 0, size = 0, by = 0, created = 0;
   soci::indicator by_ind;
   ContactFile f;
-  std::string sql = "SELECT id, name, content_type, size, sha256, uploaded_by_key_id, created_at FROM contact_files "
-                    "WHERE team_id = :t AND contact_id = :c";
+  std::string sql =
+      "SELECT id, name, content_type, size, sha256, uploaded_by_key_id, created_at FROM "
+      "contact_files "
+      "WHERE team_id = :t AND contact_id = :c";
   sql += id ? " AND id = :id" : " ORDER BY id DESC";
   soci::statement st(s);
   st.exchange(soci::into(fid));
@@ -38,11 +42,9 @@ std::vector<ContactFile> query(soci::session& s, std::int64_t team_id, std::int6
   st.exchange(soci::use(team, "t"));
   st.exchange(soci::use(contact, "c"));
   if (id) st.exchange(soci::use(id, "id"));
-  st.alloc();
-  st.prepare(sql);
-  st.define_and_bind();
+  const bool found = execute_once(st, sql);
   std::vector<ContactFile> out;
-  if (st.execute(true)) {
+  if (found) {
     do {
       f.team_id = team_id;
       f.id = fid;
@@ -60,37 +62,49 @@ std::vector<ContactFile> query(soci::session& s, std::int64_t team_id, std::int6
 
 ContactFile FileStore::add(soci::session& s, ContactFile f) const {
   f.created_at = now_ms();
-  long long team = f.team_id, contact = f.contact_id, size = f.size, by = f.uploaded_by_key_id.value_or(0), id = 0;
+  long long team = f.team_id, contact = f.contact_id, size = f.size,
+            by = f.uploaded_by_key_id.value_or(0), id = 0;
   soci::indicator by_ind = f.uploaded_by_key_id ? soci::i_ok : soci::i_null;
-  s << "INSERT INTO contact_files (team_id, contact_id, name, content_type, size, sha256, uploaded_by_key_id, "
+  s << "INSERT INTO contact_files (team_id, contact_id, name, content_type, size, sha256, "
+       "uploaded_by_key_id, "
        "created_at) VALUES (:t, :c, :n, :ct, :sz, :h, :by, :cr) RETURNING id",
-      soci::use(team), soci::use(contact), soci::use(f.name), soci::use(f.content_type), soci::use(size),
-      soci::use(f.sha256), soci::use(by, by_ind), soci::use(f.created_at), soci::into(id);
+      soci::use(team), soci::use(contact), soci::use(f.name), soci::use(f.content_type),
+      soci::use(size), soci::use(f.sha256), soci::use(by, by_ind), soci::use(f.created_at),
+      soci::into(id);
   f.id = id;
-  timeline_.add(s, f.team_id, f.contact_id, "file_added", json_text(file_json(f)), f.uploaded_by_key_id);
-  events_.append(s, {.team_id = f.team_id, .type = "file.added", .subject_type = "contact",
-                     .subject_id = f.contact_id, .payload_json = json_text(file_json(f))});
+  timeline_.add(s, f.team_id, f.contact_id, "file_added", json_text(file_json(f)),
+                f.uploaded_by_key_id);
+  events_.append(s, {.team_id = f.team_id,
+                     .type = "file.added",
+                     .subject_type = "contact",
+                     .subject_id = f.contact_id,
+                     .payload_json = json_text(file_json(f))});
   return f;
 }
 
-std::optional<ContactFile> FileStore::get(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
-                                          std::int64_t id) const {
+std::optional<ContactFile> FileStore::get(soci::session& s, std::int64_t team_id,
+                                          std::int64_t contact_id, std::int64_t id) const {
   auto rows = query(s, team_id, contact_id, id);
   if (rows.empty()) return std::nullopt;
   return rows.front();
 }
 
-std::vector<ContactFile> FileStore::list(soci::session& s, std::int64_t team_id, std::int64_t contact_id) const {
+std::vector<ContactFile> FileStore::list(soci::session& s, std::int64_t team_id,
+                                         std::int64_t contact_id) const {
   return query(s, team_id, contact_id, 0);
 }
 
-bool FileStore::remove(soci::session& s, std::int64_t team_id, std::int64_t contact_id, std::int64_t id) const {
+bool FileStore::remove(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
+                       std::int64_t id) const {
   auto f = get(s, team_id, contact_id, id);
   if (!f) return false;
   long long team = team_id, fid = id;
   s << "DELETE FROM contact_files WHERE team_id = :t AND id = :id", soci::use(team), soci::use(fid);
-  events_.append(s, {.team_id = team_id, .type = "file.deleted", .subject_type = "contact",
-                     .subject_id = contact_id, .payload_json = json_text(file_json(*f))});
+  events_.append(s, {.team_id = team_id,
+                     .type = "file.deleted",
+                     .subject_type = "contact",
+                     .subject_id = contact_id,
+                     .payload_json = json_text(file_json(*f))});
   return true;
 }
 

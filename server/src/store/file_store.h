@@ -36,8 +36,10 @@ class FileStore {
   ContactFile add(soci::session& s, ContactFile file) const;
   std::optional<ContactFile> get(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
                                  std::int64_t id) const;
-  std::vector<ContactFile> list(soci::session& s, std::int64_t team_id, std::int64_t contact_id) const;
-  bool remove(soci::session& s, std::int64_t team_id, std::int64_t contact_id, std::int64_t id) const;
+  std::vector<ContactFile> list(soci::session& s, std::int64_t team_id,
+                                std::int64_t contact_id) const;
+  bool remove(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
+              std::int64_t id) const;
 
  private:
   EventStore events_;

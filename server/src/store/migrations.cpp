@@ -1,5 +1,6 @@
 // Applies the embedded per-backend migrations and guards against edited history.
 #include "store/migrations.h"
+#include "store/statement.h"
 
 #include <Poco/SHA2Engine.h>
 #include <soci/soci.h>
@@ -146,11 +147,13 @@ MigrationReport migrate(Database& db, const std::vector<Migration>& migrations) 
       std::map<int, std::pair<std::string, std::string>> applied;
       int version = 0;
       std::string name, checksum;
-      soci::statement st =
-          (s.prepare << "SELECT version, name, checksum FROM schema_migrations ORDER BY version",
-           soci::into(version), soci::into(name), soci::into(checksum));
-      st.execute();
-      while (st.fetch()) applied[version] = {name, checksum};
+      soci::statement st(s);
+      st.exchange(soci::into(version));
+      st.exchange(soci::into(name));
+      st.exchange(soci::into(checksum));
+      bool more = execute_once(
+          st, "SELECT version, name, checksum FROM schema_migrations ORDER BY version");
+      for (; more; more = st.fetch()) applied[version] = {name, checksum};
       std::map<int, const Migration*> known;
       for (const Migration& m : migrations) known[m.version] = &m;
       for (const auto& [version, rec] : applied) {

@@ -1,5 +1,6 @@
 // contact_notes rows.
 #include "store/note_store.h"
+#include "store/statement.h"
 
 #include <Poco/JSON/Object.h>
 #include <soci/soci.h>
@@ -48,11 +49,9 @@ std::vector<Note> query(soci::session& s, std::int64_t team_id, std::int64_t con
   st.exchange(soci::use(team, "t"));
   st.exchange(soci::use(contact, "c"));
   if (id) st.exchange(soci::use(id, "id"));
-  st.alloc();
-  st.prepare(sql);
-  st.define_and_bind();
+  const bool found = execute_once(st, sql);
   std::vector<Note> out;
-  if (st.execute(true)) {
+  if (found) {
     do {
       n.team_id = team_id;
       n.id = nid;

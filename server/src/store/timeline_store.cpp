@@ -1,5 +1,6 @@
 // timeline_entries rows.
 #include "store/timeline_store.h"
+#include "store/statement.h"
 
 #include <soci/soci.h>
 
@@ -29,14 +30,21 @@ std::vector<TimelineEntry> TimelineStore::list(soci::session& s, std::int64_t te
   long long id = 0, actor = 0, created = 0;
   soci::indicator actor_ind;
   TimelineEntry e;
-  soci::statement st =
-      (s.prepare << "SELECT id, kind, data, actor_key_id, created_at FROM timeline_entries "
-                    "WHERE team_id = :t AND contact_id = :c AND id < :b ORDER BY id DESC LIMIT :l",
-       soci::into(id), soci::into(e.kind), soci::into(e.data_json), soci::into(actor, actor_ind),
-       soci::into(created), soci::use(team, "t"), soci::use(contact, "c"), soci::use(before, "b"),
-       soci::use(limit, "l"));
+  soci::statement st(s);
+  st.exchange(soci::into(id));
+  st.exchange(soci::into(e.kind));
+  st.exchange(soci::into(e.data_json));
+  st.exchange(soci::into(actor, actor_ind));
+  st.exchange(soci::into(created));
+  st.exchange(soci::use(team, "t"));
+  st.exchange(soci::use(contact, "c"));
+  st.exchange(soci::use(before, "b"));
+  st.exchange(soci::use(limit, "l"));
   std::vector<TimelineEntry> out;
-  if (st.execute(true)) {
+  if (execute_once(
+          st,
+          "SELECT id, kind, data, actor_key_id, created_at FROM timeline_entries "
+          "WHERE team_id = :t AND contact_id = :c AND id < :b ORDER BY id DESC LIMIT :l")) {
     do {
       e.id = id;
       e.contact_id = contact_id;

@@ -29,7 +29,8 @@ Poco::JSON::Object file_json(const ContactFile& f) {
 
 // The last path component, without control characters or quotes, at most 255 bytes.
 std::string safe_file_name(const std::string& raw) {
-  std::string name = raw.substr(raw.find_last_of("/\\") == std::string::npos ? 0 : raw.find_last_of("/\\") + 1);
+  std::string name =
+      raw.substr(raw.find_last_of("/\\") == std::string::npos ? 0 : raw.find_last_of("/\\") + 1);
   std::string out;
   for (char c : name) {
     if (static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != 0x7f) out.push_back(c);
@@ -45,14 +46,16 @@ std::string safe_content_type(const std::string& raw) {
   std::string base = raw.substr(0, raw.find(';'));
   while (!base.empty() && base.back() == ' ') base.pop_back();
   auto slash = base.find('/');
-  bool ok = slash != std::string::npos && slash > 0 && slash + 1 < base.size() && base.size() <= 100;
+  bool ok =
+      slash != std::string::npos && slash > 0 && slash + 1 < base.size() && base.size() <= 100;
   for (char c : base) {
-    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '-' || c == '+' || c == '.');
+    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '-' || c == '+' ||
+                c == '.');
   }
   std::string lower = base;
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const char* active : {"text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml",
-                             "text/javascript", "application/javascript"}) {
+  for (const char* active : {"text/html", "application/xhtml+xml", "image/svg+xml", "text/xml",
+                             "application/xml", "text/javascript", "application/javascript"}) {
     ok = ok && lower != active;
   }
   return ok ? lower : "application/octet-stream";
@@ -65,9 +68,12 @@ class UploadHandler : public Poco::Net::PartHandler {
   void handlePart(const Poco::Net::MessageHeader& header, std::istream& stream) override {
     std::string disposition;
     Poco::Net::NameValueCollection params;
-    Poco::Net::MessageHeader::splitParameters(header.get("Content-Disposition", ""), disposition, params);
+    Poco::Net::MessageHeader::splitParameters(header.get("Content-Disposition", ""), disposition,
+                                              params);
     std::string field = params.get("name", "");
-    if (field != "file") throw Error::validation(field.empty() ? "(part)" : field, "unknown part; send the file as 'file'");
+    if (field != "file")
+      throw Error::validation(field.empty() ? "(part)" : field,
+                              "unknown part; send the file as 'file'");
     if (staged_) throw Error::validation("file", "one file per request");
     name_ = safe_file_name(params.get("filename", "file"));
     content_type_ = safe_content_type(header.get("Content-Type", "application/octet-stream"));
@@ -105,7 +111,8 @@ Response upload(ApiServices& sv, Request& req) {
     if (handler.staged()) sv.blobs.discard(*handler.staged());
     throw Error(ErrorCode::kBadRequest, "malformed multipart body: " + e.message());
   }
-  if (!handler.staged()) throw Error::validation("file", "is required (a multipart part named 'file')");
+  if (!handler.staged())
+    throw Error::validation("file", "is required (a multipart part named 'file')");
   const auto& staged = *handler.staged();
   sv.blobs.commit(staged);  // bytes durable before the row that points at them
   ContactFile f;
@@ -121,7 +128,8 @@ Response upload(ApiServices& sv, Request& req) {
     return sv.files.add(s, f);
   });
   Response r = Response::json(201, file_json(stored));
-  r.headers.emplace_back("Location", "/v1/contacts/" + std::to_string(cid) + "/files/" + std::to_string(stored.id));
+  r.headers.emplace_back(
+      "Location", "/v1/contacts/" + std::to_string(cid) + "/files/" + std::to_string(stored.id));
   return r;
 }
 
@@ -140,7 +148,8 @@ Response list(ApiServices& sv, Request& req) {
 
 Response download(ApiServices& sv, Request& req) {
   std::int64_t cid = req.path_id("id"), fid = req.path_id("file_id");
-  auto f = sv.db.read([&](soci::session& s) { return sv.files.get(s, req.auth().team_id, cid, fid); });
+  auto f =
+      sv.db.read([&](soci::session& s) { return sv.files.get(s, req.auth().team_id, cid, fid); });
   if (!f) throw Error::not_found("file", fid);
   Response r;
   r.body = sv.blobs.read(f->sha256);
@@ -157,7 +166,8 @@ Response download(ApiServices& sv, Request& req) {
 
 Response remove(ApiServices& sv, Request& req) {
   std::int64_t cid = req.path_id("id"), fid = req.path_id("file_id");
-  bool removed = sv.db.write([&](soci::session& s) { return sv.files.remove(s, req.auth().team_id, cid, fid); });
+  bool removed = sv.db.write(
+      [&](soci::session& s) { return sv.files.remove(s, req.auth().team_id, cid, fid); });
   if (!removed) throw Error::not_found("file", fid);
   return Response::no_content();
 }
@@ -165,7 +175,9 @@ Response remove(ApiServices& sv, Request& req) {
 }  // namespace
 
 void add_file_routes(Router& router, ApiServices& sv) {
-  auto h = [&sv](Response (*fn)(ApiServices&, Request&)) { return [&sv, fn](Request& r) { return fn(sv, r); }; };
+  auto h = [&sv](Response (*fn)(ApiServices&, Request&)) {
+    return [&sv, fn](Request& r) { return fn(sv, r); };
+  };
   router.add({"GET", "/v1/contacts/{id}/files", Role::kViewer, h(list)});
   router.add({"POST", "/v1/contacts/{id}/files", Role::kAgent, h(upload), true, true});
   router.add({"GET", "/v1/contacts/{id}/files/{file_id}", Role::kViewer, h(download)});

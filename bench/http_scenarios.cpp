@@ -1,5 +1,6 @@
 // HTTP overhead scenarios (issue 2): trivial Poco handler vs /health and /v1/me on both
 // backends, plus the raw PostgreSQL lookup that /v1/me's authentication performs.
+#include "bench_support.h"
 #include "scenarios.h"
 
 #include <libpq-fe.h>
@@ -20,94 +21,12 @@
 namespace sb::bench {
 namespace {
 
-const std::string kKey = "sb_bench_owner_key_00000000000000000000";
-
-// A server child process whose stdout announces "listening on http://127.0.0.1:PORT".
-class Child {
- public:
-  Child(const std::string& binary, const std::vector<std::string>& args,
-        const std::vector<std::pair<std::string, std::string>>& env) {
-    int fds[2];
-    if (::pipe(fds) != 0) throw std::runtime_error("pipe");
-    std::vector<std::string> argv_s = {binary};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<std::string> env_s;
-    for (char** e = environ; *e; ++e) env_s.emplace_back(*e);
-    for (const auto& [k, v] : env) env_s.push_back(k + "=" + v);
-    std::vector<char*> argv, envp;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    for (auto& e : env_s) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(fds[1], 1);
-      ::close(fds[0]);
-      ::close(fds[1]);
-      ::execve(argv[0], argv.data(), envp.data());
-      ::_exit(127);
-    }
-    ::close(fds[1]);
-    out_ = ::fdopen(fds[0], "r");
-    char line[512];
-    while (std::fgets(line, sizeof line, out_)) {
-      std::string l(line);
-      auto at = l.find("listening on http://127.0.0.1:");
-      if (at != std::string::npos) {
-        port_ = std::stoi(l.substr(at + 30));
-        break;
-      }
-    }
-    if (port_ <= 0) throw std::runtime_error(binary + " did not start");
-  }
-  ~Child() {
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    if (out_) std::fclose(out_);
-  }
-  int port() const { return port_; }
-  // kB field of /proc/PID/status (VmRSS, VmHWM).
-  double status_mb(const std::string& field) const {
-    std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.rfind(field + ":", 0) == 0) return std::stod(line.substr(field.size() + 1)) / 1024.0;
-    }
-    return 0;
-  }
-
- private:
-  pid_t pid_ = -1;
-  FILE* out_ = nullptr;
-  int port_ = 0;
-};
-
-std::vector<std::pair<std::string, std::string>> server_env(const std::string& db_url,
-                                                            bool auth_cache = true) {
-  // Access log off: the bench measures request handling, not terminal output. Rate limit
-  // off: one key drives all the load.
-  return {{"SB_HTTP_PORT", "0"},
-          {"SB_DATABASE_URL", db_url},
-          {"SB_BOOTSTRAP_API_KEY", kKey},
-          {"SB_ACCESS_LOG", "false"},
-          {"SB_RATE_LIMIT_RPS", "0"},
-          {"SB_LOG_LEVEL", "warning"},
-          {"SB_AUTH_CACHE_TTL_MS", auth_cache ? "2000" : "0"}};
-}
-
-Row http_row(const std::string& name, const std::string& backend, const Child& child,
-             const BenchOptions& o, const std::string& path, const std::string& bearer) {
+Row simple_row(const std::string& name, const std::string& backend, const Child& child, const BenchOptions& o,
+               const std::string& path, const std::string& bearer) {
   LoadSpec spec;
-  spec.port = child.port();
   spec.path = path;
   spec.bearer = bearer;
-  spec.clients = o.clients;
-  spec.duration = o.duration;
-  Row row{name, backend, o.clients, run_load(spec), child.status_mb("VmHWM")};
-  std::cerr << "  " << name << " (" << backend << "): " << static_cast<long>(row.load.throughput())
-            << " req/s" << std::endl;
-  return row;
+  return http_row(name, backend, child, o, spec);
 }
 
 // The query /v1/me's authentication runs, straight through libpq with a prepared
@@ -180,7 +99,7 @@ std::vector<Row> run_http_scenarios(const BenchOptions& o) {
   Row trivial;
   {
     Child base(o.baseline, {}, {});
-    trivial = http_row("GET / trivial Poco handler", "-", base, o, "/", "");
+    trivial = simple_row("GET / trivial Poco handler", "-", base, o, "/", "");
   }
   rows.push_back(trivial);
   auto relative = [&](Row row) {
@@ -195,13 +114,13 @@ std::vector<Row> run_http_scenarios(const BenchOptions& o) {
     Row idle{"idle server (after start-up)", "sqlite", 0};
     idle.peak_rss_mb = sb.status_mb("VmRSS");
     rows.push_back(idle);
-    rows.push_back(relative(http_row("GET /health", "sqlite", sb, o, "/health", "")));
-    rows.push_back(relative(http_row("GET /v1/me (auth + JSON)", "sqlite", sb, o, "/v1/me", kKey)));
+    rows.push_back(relative(simple_row("GET /health", "sqlite", sb, o, "/health", "")));
+    rows.push_back(relative(simple_row("GET /v1/me (auth + JSON)", "sqlite", sb, o, "/v1/me", kKey)));
   }
   {
     Child sb(o.server, {"serve"}, server_env("sqlite:" + dir.path() + "/bench.db", false));
     rows.push_back(
-        relative(http_row("GET /v1/me, no auth cache", "sqlite", sb, o, "/v1/me", kKey)));
+        relative(simple_row("GET /v1/me, no auth cache", "sqlite", sb, o, "/v1/me", kKey)));
   }
 
   if (o.with_pg) {
@@ -212,13 +131,13 @@ std::vector<Row> run_http_scenarios(const BenchOptions& o) {
     Row me_pg;
     {
       Child sb(o.server, {"serve"}, server_env(url));
-      rows.push_back(relative(http_row("GET /health", "postgresql", sb, o, "/health", "")));
-      me_pg = relative(http_row("GET /v1/me (auth + JSON)", "postgresql", sb, o, "/v1/me", kKey));
+      rows.push_back(relative(simple_row("GET /health", "postgresql", sb, o, "/health", "")));
+      me_pg = relative(simple_row("GET /v1/me (auth + JSON)", "postgresql", sb, o, "/v1/me", kKey));
       rows.push_back(me_pg);
     }
     {
       Child sb(o.server, {"serve"}, server_env(url, false));
-      me_pg = relative(http_row("GET /v1/me, no auth cache", "postgresql", sb, o, "/v1/me", kKey));
+      me_pg = relative(simple_row("GET /v1/me, no auth cache", "postgresql", sb, o, "/v1/me", kKey));
       rows.push_back(me_pg);
     }
     Row raw = raw_pg_row(url, o);

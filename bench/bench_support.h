@@ -1,0 +1,41 @@
+// Helpers shared by the bench scenarios: server child processes, their environment, and
+// turning a load run into a table row.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "load_generator.h"
+#include "scenarios.h"
+
+namespace sb::bench {
+
+extern const std::string kKey;  // the owner key every benchmarked server bootstraps with
+
+// A server child process whose stdout announces "listening on http://127.0.0.1:PORT".
+// SIGTERM and wait on destruction.
+class Child {
+ public:
+  Child(const std::string& binary, const std::vector<std::string>& args,
+        const std::vector<std::pair<std::string, std::string>>& env);
+  ~Child();
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  int port() const { return port_; }
+  // A /proc/PID/status field in MB (VmRSS, VmHWM).
+  double status_mb(const std::string& field) const;
+
+ private:
+  int pid_ = -1;
+  FILE* out_ = nullptr;
+  int port_ = 0;
+};
+
+// Access log and rate limit off: the bench measures request handling with one key.
+std::vector<std::pair<std::string, std::string>> server_env(const std::string& db_url, bool auth_cache = true);
+
+Row http_row(const std::string& name, const std::string& backend, const Child& child, const BenchOptions& o,
+             LoadSpec spec);
+
+}  // namespace sb::bench
