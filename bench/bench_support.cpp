@@ -66,15 +66,19 @@ double Child::status_mb(const std::string& field) const {
   return 0;
 }
 
-std::vector<std::pair<std::string, std::string>> server_env(const std::string& db_url, bool auth_cache) {
-  return {{"SB_HTTP_PORT", "0"},         {"SB_DATABASE_URL", db_url},
-          {"SB_BOOTSTRAP_API_KEY", kKey}, {"SB_ACCESS_LOG", "false"},
-          {"SB_RATE_LIMIT_RPS", "0"},     {"SB_LOG_LEVEL", "warning"},
+std::vector<std::pair<std::string, std::string>> server_env(const std::string& db_url,
+                                                            bool auth_cache) {
+  return {{"SB_HTTP_PORT", "0"},
+          {"SB_DATABASE_URL", db_url},
+          {"SB_BOOTSTRAP_API_KEY", kKey},
+          {"SB_ACCESS_LOG", "false"},
+          {"SB_RATE_LIMIT_RPS", "0"},
+          {"SB_LOG_LEVEL", "warning"},
           {"SB_AUTH_CACHE_TTL_MS", auth_cache ? "2000" : "0"}};
 }
 
-Row http_row(const std::string& name, const std::string& backend, const Child& child, const BenchOptions& o,
-             LoadSpec spec) {
+Row http_row(const std::string& name, const std::string& backend, const Child& child,
+             const BenchOptions& o, LoadSpec spec) {
   spec.port = child.port();
   spec.bearer = spec.bearer.empty() ? std::string() : spec.bearer;
   if (spec.clients <= 0) spec.clients = o.clients;

@@ -33,9 +33,10 @@ class Child {
 };
 
 // Access log and rate limit off: the bench measures request handling with one key.
-std::vector<std::pair<std::string, std::string>> server_env(const std::string& db_url, bool auth_cache = true);
+std::vector<std::pair<std::string, std::string>> server_env(const std::string& db_url,
+                                                            bool auth_cache = true);
 
-Row http_row(const std::string& name, const std::string& backend, const Child& child, const BenchOptions& o,
-             LoadSpec spec);
+Row http_row(const std::string& name, const std::string& backend, const Child& child,
+             const BenchOptions& o, LoadSpec spec);
 
 }  // namespace sb::bench

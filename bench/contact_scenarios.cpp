@@ -29,16 +29,18 @@ void seed(const std::string& url) {
   o.pool_size = 1;
   Database db(o);
   bool pg = db.backend() == Backend::kPostgresql;
-  std::string series = pg ? "generate_series(1, " + std::to_string(kContacts) + ") AS s(g)"
-                          : "(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < " +
-                                std::to_string(kContacts) + ") SELECT g FROM s)";
+  std::string series =
+      pg ? "generate_series(1, " + std::to_string(kContacts) + ") AS s(g)"
+         : "(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < " +
+               std::to_string(kContacts) + ") SELECT g FROM s)";
   std::string tags = pg ? "CAST(CASE WHEN g % 5 = 0 THEN '[\"vip\"]' ELSE '[]' END AS jsonb)"
                         : "CASE WHEN g % 5 = 0 THEN '[\"vip\"]' ELSE '[]' END";
   db.write([&](soci::session& s) {
     s << "INSERT INTO contacts (team_id, source, platform, external_id, name, email, status, tags, "
          "first_seen, last_active, created_at, updated_at) SELECT 1, 'chat', "
          "CASE WHEN g % 3 = 0 THEN 'zalo' ELSE 'web' END, 'ext-' || g, 'Contact ' || g, "
-         "'c' || g || '@example.com', 'new', " + tags + ", g, 1700000000000 + g * 1000, g, g FROM " + series;
+         "'c' || g || '@example.com', 'new', " +
+             tags + ", g, 1700000000000 + g * 1000, g, g FROM " + series;
   });
   db.read([&](soci::session& s) { s << (pg ? "ANALYZE contacts" : "ANALYZE"); });
 }
@@ -59,8 +61,9 @@ Row pgbench_row(const test::PgCluster& cluster, const BenchOptions& o) {
   std::string conn = " -h 127.0.0.1 -p " + std::to_string(cluster.port()) + " -U postgres pgbench";
   std::string init = cluster.bin_dir() + "/pgbench -i -s 1 -q" + conn + " >/dev/null 2>&1";
   if (std::system(init.c_str()) != 0) throw std::runtime_error("pgbench -i failed");
-  std::string run = cluster.bin_dir() + "/pgbench -S -M prepared -c " + std::to_string(o.clients) + " -j 2 -T " +
-                    std::to_string(std::max<long>(1, o.duration.count() / 1000)) + " -r" + conn + " 2>&1";
+  std::string run = cluster.bin_dir() + "/pgbench -S -M prepared -c " + std::to_string(o.clients) +
+                    " -j 2 -T " + std::to_string(std::max<long>(1, o.duration.count() / 1000)) +
+                    " -r" + conn + " 2>&1";
   std::unique_ptr<FILE, decltype(&pclose)> pipe(popen(run.c_str(), "r"), &pclose);
   std::string out;
   std::array<char, 512> buf;
@@ -71,8 +74,10 @@ Row pgbench_row(const test::PgCluster& cluster, const BenchOptions& o) {
     row.load.seconds = 1;
     row.load.requests = static_cast<std::uint64_t>(std::stod(m[1]));
   }
-  if (std::regex_search(out, m, std::regex("latency average = ([0-9.]+) ms"))) row.load.p50_ms = std::stod(m[1]);
-  std::cerr << "  pgbench -S: " << row.load.requests << " tps (p50 column: pgbench's average latency)" << std::endl;
+  if (std::regex_search(out, m, std::regex("latency average = ([0-9.]+) ms")))
+    row.load.p50_ms = std::stod(m[1]);
+  std::cerr << "  pgbench -S: " << row.load.requests
+            << " tps (p50 column: pgbench's average latency)" << std::endl;
   return row;
 }
 

@@ -21,8 +21,8 @@
 namespace sb::bench {
 namespace {
 
-Row simple_row(const std::string& name, const std::string& backend, const Child& child, const BenchOptions& o,
-               const std::string& path, const std::string& bearer) {
+Row simple_row(const std::string& name, const std::string& backend, const Child& child,
+               const BenchOptions& o, const std::string& path, const std::string& bearer) {
   LoadSpec spec;
   spec.path = path;
   spec.bearer = bearer;
@@ -115,7 +115,8 @@ std::vector<Row> run_http_scenarios(const BenchOptions& o) {
     idle.peak_rss_mb = sb.status_mb("VmRSS");
     rows.push_back(idle);
     rows.push_back(relative(simple_row("GET /health", "sqlite", sb, o, "/health", "")));
-    rows.push_back(relative(simple_row("GET /v1/me (auth + JSON)", "sqlite", sb, o, "/v1/me", kKey)));
+    rows.push_back(
+        relative(simple_row("GET /v1/me (auth + JSON)", "sqlite", sb, o, "/v1/me", kKey)));
   }
   {
     Child sb(o.server, {"serve"}, server_env("sqlite:" + dir.path() + "/bench.db", false));
@@ -137,7 +138,8 @@ std::vector<Row> run_http_scenarios(const BenchOptions& o) {
     }
     {
       Child sb(o.server, {"serve"}, server_env(url, false));
-      me_pg = relative(simple_row("GET /v1/me, no auth cache", "postgresql", sb, o, "/v1/me", kKey));
+      me_pg =
+          relative(simple_row("GET /v1/me, no auth cache", "postgresql", sb, o, "/v1/me", kKey));
       rows.push_back(me_pg);
     }
     Row raw = raw_pg_row(url, o);

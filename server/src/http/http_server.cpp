@@ -24,6 +24,8 @@
 #include "http/routes.h"
 #include "model/error.h"
 #include "store/database.h"
+#include "store/idempotency_store.h"
+#include "store/migrations.h"
 
 namespace sb {
 namespace {
@@ -141,6 +143,7 @@ struct HttpServer::Impl {
   Response dispatch(Poco::Net::HTTPServerRequest& req, Request& request, std::size_t& slot,
                     bool& close_connection);
   void read_body(Poco::Net::HTTPServerRequest& req, Request& request, bool& close_connection);
+  Response with_idempotency(const Route& route, Request& request, const std::string& key);
 };
 
 void HttpServer::Impl::read_body(Poco::Net::HTTPServerRequest& req, Request& request,
@@ -264,7 +267,68 @@ Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& 
     }
     read_body(req, request, close_connection);
   }
-  return route.handler(request);
+  std::string idempotency_key = req.get("Idempotency-Key", "");
+  if (idempotency_key.empty() || request.method != "POST" || !request.principal)
+    return route.handler(request);
+  return with_idempotency(route, request, idempotency_key);
+}
+
+// Runs a POST once per (team, Idempotency-Key): a retry with the same key and body gets
+// the first response again; a different body with the same key is refused.
+Response HttpServer::Impl::with_idempotency(const Route& route, Request& request,
+                                            const std::string& key) {
+  bool plain = !key.empty() && key.size() <= 255 &&
+               std::all_of(key.begin(), key.end(), [](char c) { return c > ' ' && c < 0x7f; });
+  if (!plain) {
+    throw Error(ErrorCode::kBadRequest, "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                {{"header", std::string("Idempotency-Key")}});
+  }
+  if (route.secret_response || route.multipart) {
+    throw Error(
+        ErrorCode::kBadRequest,
+        route.multipart
+            ? "Idempotency-Key is not supported on uploads"
+            : "Idempotency-Key is not supported here: the response holds a secret shown once",
+        {{"header", std::string("Idempotency-Key")}});
+  }
+  const std::int64_t team = request.principal->team_id;
+  IdempotencyStore store(services.db);
+  auto reservation = store.reserve(
+      team, key, sha256_hex(request.method + " " + request.path + "\n" + request.body));
+  switch (reservation.outcome) {
+    case IdempotencyStore::Outcome::kReplay: {
+      Response r;
+      r.status = reservation.stored.status;
+      r.body = reservation.stored.body;
+      r.headers = reservation.stored.headers;
+      r.headers.emplace_back("Idempotent-Replayed", "true");
+      return r;
+    }
+    case IdempotencyStore::Outcome::kMismatch:
+      throw Error(ErrorCode::kValidationFailed,
+                  "this Idempotency-Key was used with a different request; use a new key",
+                  {{"field", std::string("Idempotency-Key")},
+                   {"reason", std::string("reused with another body")}});
+    case IdempotencyStore::Outcome::kInProgress:
+      throw Error(ErrorCode::kConflict,
+                  "a request with this Idempotency-Key is in progress; retry later");
+    case IdempotencyStore::Outcome::kReserved:
+      break;
+  }
+  Response response;
+  try {
+    response = route.handler(request);
+  } catch (...) {
+    // Failed requests changed nothing (their transaction rolled back): free the key.
+    store.release(team, key);
+    throw;
+  }
+  StoredResponse stored{response.status, response.body, {}};
+  for (const auto& [k, v] : response.headers) {
+    if (k == "Location" || k == "ETag") stored.headers.emplace_back(k, v);
+  }
+  store.complete(team, key, stored);
+  return response;
 }
 
 void HttpServer::Impl::handle(Poco::Net::HTTPServerRequest& req,

@@ -21,8 +21,9 @@ struct Route {
   std::string pattern;
   std::optional<Role> min_role;  // nullopt: public (no key needed)
   Handler handler;
-  bool takes_body = false;  // POST/PATCH/PUT with a JSON body
-  bool multipart = false;   // multipart/form-data upload, streamed by the handler
+  bool takes_body = false;       // POST/PATCH/PUT with a JSON body
+  bool multipart = false;        // multipart/form-data upload, streamed by the handler
+  bool secret_response = false;  // answers with a secret: never stored for Idempotency-Key
 };
 
 class Router {

@@ -88,7 +88,7 @@ void add_api_key_routes(Router& router, ApiServices& services) {
   router.add({"GET", "/v1/api-keys", Role::kAdmin,
               [&services](Request& r) { return list_keys(services, r); }});
   router.add({"POST", "/v1/api-keys", Role::kAdmin,
-              [&services](Request& r) { return create_key(services, r); }, true});
+              [&services](Request& r) { return create_key(services, r); }, true, false, true});
   router.add({"GET", "/v1/api-keys/{id}", Role::kAdmin,
               [&services](Request& r) { return get_key(services, r); }});
   router.add({"DELETE", "/v1/api-keys/{id}", Role::kAdmin,
