@@ -48,6 +48,14 @@ class ApiTest : public ::testing::TestWithParam<TestBackend> {
   }
 
   TempDir data_dir_;
+  // Creates a team member through the API; returns its id.
+  long long user(const std::string& name, const std::string& as = kOwnerKey) {
+    auto r = client(as).post("/v1/users", "{\"name\":\"" + name + "\",\"email\":\"" + name +
+                                              "@team.io\",\"role\":\"agent\"}");
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json()->getValue<long long>("id");
+  }
+
   Config config_;
   std::unique_ptr<ServerRuntime> server_;
 };

@@ -54,15 +54,18 @@ TEST_P(ContactOpsTest, BulkByIdsAndByFilter) {
   EXPECT_EQ(tags->getElement<std::string>(1), "bulk");
   EXPECT_EQ(count_events("contact.status_changed"), 2);
 
+  long long owner = user("bulk-owner");
   auto by_filter = client().post(
       "/v1/contacts/bulk",
-      R"({"filter":{"field":"platform","op":"eq","value":"zalo"},"set":{"owner_id":5}})");
+      R"({"filter":{"field":"platform","op":"eq","value":"zalo"},"set":{"owner_id":)" +
+          std::to_string(owner) + "}}");
   ASSERT_EQ(by_filter.status, 200) << by_filter.body;
   EXPECT_EQ(by_filter.json()->getValue<int>("updated"), 1);
-  EXPECT_EQ(get(c)->getValue<int>("owner_id"), 5);
+  EXPECT_EQ(get(c)->getValue<long long>("owner_id"), owner);
   auto again = client().post(
       "/v1/contacts/bulk",
-      R"({"filter":{"field":"platform","op":"eq","value":"zalo"},"set":{"owner_id":5}})");
+      R"({"filter":{"field":"platform","op":"eq","value":"zalo"},"set":{"owner_id":)" +
+          std::to_string(owner) + "}}");
   EXPECT_EQ(again.json()->getValue<int>("unchanged"), 1);
 }
 
@@ -73,6 +76,7 @@ TEST_P(ContactOpsTest, BulkRejectsBadActionsBeforeChangingAnything) {
        {"{" + ids + ",\"set\":{\"status\":\"nope\"}}",
         "{" + ids + ",\"set\":{\"email\":\"x@y.z\"}}",
         "{" + ids + ",\"set\":{\"purchase_intent\":\"maybe\"}}",
+        "{" + ids + ",\"set\":{\"owner_id\":999999}}",
         std::string(R"({"set":{"status":"active"}})"),
         "{" + ids + ",\"filter\":{\"all\":[]},\"set\":{\"status\":\"active\"}}", "{" + ids + "}",
         std::string(R"({"ids":[],"set":{"status":"active"}})"),

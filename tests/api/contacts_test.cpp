@@ -181,9 +181,9 @@ TEST_P(ContactsTest, PatchIsVersionedWithIfMatch) {
 TEST_P(ContactsTest, ChangesWriteTimelineAndEvents) {
   long long id = create_id(R"({"name":"Ann"})");
   ASSERT_EQ(
-      patch(
-          id,
-          R"({"status":"qualified","stage":"Demo","purchase_intent":"ready_to_buy","owner_id":7,"name":"Ann L"})")
+      patch(id,
+            R"({"status":"qualified","stage":"Demo","purchase_intent":"ready_to_buy","owner_id":)" +
+                std::to_string(user("olivia")) + R"(,"name":"Ann L"})")
           .status,
       200);
   auto note = client().post("/v1/contacts/" + std::to_string(id) + "/notes",

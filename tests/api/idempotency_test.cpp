@@ -11,9 +11,12 @@ class IdempotencyTest : public ApiTest {
  protected:
   HttpResult post(const std::string& path, const std::string& body, const std::string& key,
                   const std::string& api_key = kOwnerKey) {
-    return client(api_key).send("POST", path, body, {{"Content-Type", "application/json"}, {"Idempotency-Key", key}});
+    return client(api_key).send("POST", path, body,
+                                {{"Content-Type", "application/json"}, {"Idempotency-Key", key}});
   }
-  long long contacts() { return client().get("/v1/contacts?limit=200").json()->getArray("data")->size(); }
+  long long contacts() {
+    return client().get("/v1/contacts?limit=200").json()->getArray("data")->size();
+  }
 };
 
 TEST_P(IdempotencyTest, RetryReplaysTheFirstAnswerWithOneEffect) {
@@ -41,7 +44,8 @@ TEST_P(IdempotencyTest, KeysArePerTeamAndCheckedForShape) {
   auto b = provision_team(server_->database(), "B", std::nullopt, false);
   auto rb = post("/v1/contacts", R"({"name":"A"})", "shared", b->owner_key.secret);
   EXPECT_EQ(rb.status, 201);
-  EXPECT_TRUE(rb.headers["idempotent-replayed"].empty()) << "team B never sees team A's stored answer";
+  EXPECT_TRUE(rb.headers["idempotent-replayed"].empty())
+      << "team B never sees team A's stored answer";
   EXPECT_EQ(post("/v1/contacts", "{}", std::string(256, 'k')).status, 400);
   EXPECT_EQ(post("/v1/contacts", "{}", "with space").status, 400);
   EXPECT_EQ(post("/v1/api-keys", R"({"name":"x","role":"agent"})", "key-1").status, 400)

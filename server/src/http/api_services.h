@@ -16,6 +16,7 @@
 #include "store/note_store.h"
 #include "store/team_settings_store.h"
 #include "store/team_store.h"
+#include "store/user_store.h"
 
 namespace sb {
 
@@ -37,6 +38,7 @@ struct ApiServices {
         settings(database.dialect()),
         merger(contacts),
         files(database.dialect()),
+        users(database.dialect()),
         blobs(data_dir + "/files"),
         max_upload_bytes(upload_limit) {}
 
@@ -51,6 +53,7 @@ struct ApiServices {
   TeamSettingsStore settings;
   ContactMerger merger;
   FileStore files;
+  UserStore users;
   BlobStore blobs;
   std::size_t max_upload_bytes;
   const Metrics* metrics = nullptr;  // for GET /metrics

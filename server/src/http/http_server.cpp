@@ -79,11 +79,11 @@ std::string new_request_id() {
 // Reads and drops what is left of a small request body, so an early error response does
 // not meet a client still sending (the kernel would reset the connection and the client
 // might never read the answer). False when the rest is too large: close instead.
-bool drain_body(Poco::Net::HTTPServerRequest& req) {
+bool drain_body(Poco::Net::HTTPServerRequest& req, bool stream_read) {
   constexpr std::streamsize kMaxDrain = 256 * 1024;
-  // Chunked bodies may already be at their end, and Poco 1.11 can hang reading a chunked
-  // stream again after EOF (#3147): close those instead.
-  if (req.getChunkedTransferEncoding()) return false;
+  // A chunked body a handler already read may be at its end, and Poco 1.11 can hang
+  // reading a chunked stream again after EOF (#3147): close those instead.
+  if (req.getChunkedTransferEncoding() && stream_read) return false;
   if (req.hasContentLength() && req.getContentLength64() > kMaxDrain) return false;
   char buf[16384];
   std::streamsize total = 0;
@@ -370,7 +370,7 @@ void HttpServer::Impl::handle(Poco::Net::HTTPServerRequest& req,
     response = Response::json(500, error_body(internal, request.request_id));
   }
 
-  if (close_connection) close_connection = !drain_body(req);
+  if (close_connection) close_connection = !drain_body(req, request.body_stream_read);
   resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
   resp.set("X-Request-Id", request.request_id);
   for (const auto& [k, v] : response.headers) resp.set(k, v);

@@ -28,7 +28,8 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::optional<Principal> principal;                      // set on authenticated routes
   std::string body;                                        // raw, size-checked
-  Poco::Net::HTTPServerRequest* http = nullptr;            // headers, for the rare need
+  bool body_stream_read = false;                 // a handler started reading http->stream() itself
+  Poco::Net::HTTPServerRequest* http = nullptr;  // headers, for the rare need
 
   const Principal& auth() const { return *principal; }
   std::optional<std::string> query_param(std::string_view name) const;

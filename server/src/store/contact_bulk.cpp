@@ -9,6 +9,7 @@
 #include "model/error.h"
 #include "store/contact_store.h"
 #include "store/database.h"
+#include "store/user_store.h"
 
 namespace sb {
 namespace {
@@ -63,12 +64,16 @@ BulkResult run_bulk(Database& db, const ContactStore& contacts, std::int64_t tea
   Contact scratch;
   scratch.status = "new";
   apply_contact_patch(scratch, patch_for(scratch, action));
-  if (action.set.status.present && action.set.status.value) {
-    db.read([&](soci::session& s) {
+  db.read([&](soci::session& s) {
+    if (action.set.status.present && action.set.status.value) {
       TeamSettingsStore settings(contacts.dialect());
       require_one_of("set.status", *action.set.status.value, settings.contact_statuses(s, team_id));
-    });
-  }
+    }
+    if (action.set.owner_id.present && action.set.owner_id.value) {
+      UserStore(contacts.dialect())
+          .require_active(s, team_id, *action.set.owner_id.value, "set.owner_id");
+    }
+  });
   BulkResult result;
   if (ids) {
     for (std::size_t i = 0; i < ids->size(); i += kBulkChunk) {

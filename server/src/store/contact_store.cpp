@@ -206,7 +206,8 @@ ContactStore::ContactStore(const Dialect& dialect)
       events_(dialect),
       timeline_(dialect),
       fields_(dialect),
-      settings_(dialect) {}
+      settings_(dialect),
+      users_(dialect) {}
 
 std::optional<Contact> ContactStore::get(soci::session& s, std::int64_t team_id, std::int64_t id,
                                          bool for_update) const {
@@ -356,6 +357,7 @@ Contact ContactStore::create(soci::session& s, std::int64_t team_id, const Conta
   normalize_custom(s, team_id, patch, /*creating=*/true);
   apply_contact_patch(c, patch);
   check_status(s, team_id, c.status);
+  if (c.owner_id) users_.require_active(s, team_id, *c.owner_id, "owner_id");
   check_identity(s, c, 0);
   insert_row(s, c);
   Poco::JSON::Object created = contact_to_json(c);
@@ -394,6 +396,8 @@ Contact ContactStore::update(soci::session& s, std::int64_t team_id, std::int64_
     return std::find(changed.begin(), changed.end(), f) != changed.end();
   };
   if (has("status")) check_status(s, team_id, next.status);
+  if (has("owner_id") && next.owner_id)
+    users_.require_active(s, team_id, *next.owner_id, "owner_id");
   if (has("email") || has("external_id") || has("platform")) check_identity(s, next, id);
   next.version = current->version + 1;
   next.updated_at = now_ms();

@@ -16,6 +16,7 @@
 #include "store/event_store.h"
 #include "store/team_settings_store.h"
 #include "store/timeline_store.h"
+#include "store/user_store.h"
 
 namespace soci {
 class session;
@@ -110,6 +111,7 @@ class ContactStore {
   TimelineStore timeline_;
   CustomFieldStore fields_;
   TeamSettingsStore settings_;
+  UserStore users_;
 };
 
 }  // namespace sb

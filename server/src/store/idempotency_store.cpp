@@ -12,7 +12,8 @@
 
 namespace sb {
 
-IdempotencyStore::Reservation IdempotencyStore::reserve(std::int64_t team_id, const std::string& key,
+IdempotencyStore::Reservation IdempotencyStore::reserve(std::int64_t team_id,
+                                                        const std::string& key,
                                                         const std::string& request_hash) const {
   return db_.write([&](soci::session& s) {
     long long team = team_id, created = 0;
@@ -20,8 +21,10 @@ IdempotencyStore::Reservation IdempotencyStore::reserve(std::int64_t team_id, co
     std::string hash, body, headers;
     int status = 0;
     soci::indicator status_ind, body_ind, headers_ind;
-    s << "SELECT request_hash, status, response_body, response_headers, created_at FROM idempotency_keys "
-         "WHERE team_id = :t AND key = :k" + std::string(db_.dialect().for_update()),
+    s << "SELECT request_hash, status, response_body, response_headers, created_at FROM "
+         "idempotency_keys "
+         "WHERE team_id = :t AND key = :k" +
+             std::string(db_.dialect().for_update()),
         soci::use(team), soci::use(key), soci::into(hash), soci::into(status, status_ind),
         soci::into(body, body_ind), soci::into(headers, headers_ind), soci::into(created);
     Reservation r;
@@ -41,15 +44,18 @@ IdempotencyStore::Reservation IdempotencyStore::reserve(std::int64_t team_id, co
       return r;
     }
     if (s.got_data()) {  // expired: the key may be used again
-      s << "DELETE FROM idempotency_keys WHERE team_id = :t AND key = :k", soci::use(team), soci::use(key);
+      s << "DELETE FROM idempotency_keys WHERE team_id = :t AND key = :k", soci::use(team),
+          soci::use(key);
     }
     try {
-      s << "INSERT INTO idempotency_keys (team_id, key, request_hash, created_at) VALUES (:t, :k, :h, :c)",
+      s << "INSERT INTO idempotency_keys (team_id, key, request_hash, created_at) VALUES (:t, :k, "
+           ":h, :c)",
           soci::use(team), soci::use(key), soci::use(request_hash), soci::use(now);
     } catch (const soci::soci_error& e) {
       // Another process reserved it between our read and insert (PostgreSQL).
       if (is_unique_violation(e)) {
-        throw Error(ErrorCode::kConflict, "a request with this Idempotency-Key is in progress; retry later");
+        throw Error(ErrorCode::kConflict,
+                    "a request with this Idempotency-Key is in progress; retry later");
       }
       throw;
     }
@@ -57,7 +63,8 @@ IdempotencyStore::Reservation IdempotencyStore::reserve(std::int64_t team_id, co
   });
 }
 
-void IdempotencyStore::complete(std::int64_t team_id, const std::string& key, const StoredResponse& response) const {
+void IdempotencyStore::complete(std::int64_t team_id, const std::string& key,
+                                const StoredResponse& response) const {
   std::map<std::string, std::string> headers(response.headers.begin(), response.headers.end());
   std::string headers_json = string_map_json(headers);
   db_.write([&](soci::session& s) {
@@ -65,15 +72,16 @@ void IdempotencyStore::complete(std::int64_t team_id, const std::string& key, co
     int status = response.status;
     s << "UPDATE idempotency_keys SET status = :s, response_body = :b, response_headers = :h "
          "WHERE team_id = :t AND key = :k",
-        soci::use(status), soci::use(response.body), soci::use(headers_json), soci::use(team), soci::use(key);
+        soci::use(status), soci::use(response.body), soci::use(headers_json), soci::use(team),
+        soci::use(key);
   });
 }
 
 void IdempotencyStore::release(std::int64_t team_id, const std::string& key) const {
   db_.write([&](soci::session& s) {
     long long team = team_id;
-    s << "DELETE FROM idempotency_keys WHERE team_id = :t AND key = :k AND status IS NULL", soci::use(team),
-        soci::use(key);
+    s << "DELETE FROM idempotency_keys WHERE team_id = :t AND key = :k AND status IS NULL",
+        soci::use(team), soci::use(key);
   });
 }
 

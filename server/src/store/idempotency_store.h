@@ -33,7 +33,8 @@ class IdempotencyStore {
   };
 
   // Reserves (team, key) for a request whose method, path and body hash to `request_hash`.
-  Reservation reserve(std::int64_t team_id, const std::string& key, const std::string& request_hash) const;
+  Reservation reserve(std::int64_t team_id, const std::string& key,
+                      const std::string& request_hash) const;
   void complete(std::int64_t team_id, const std::string& key, const StoredResponse& response) const;
   // Frees the key after a failure that changed nothing the client could rely on (5xx).
   void release(std::int64_t team_id, const std::string& key) const;

@@ -102,6 +102,7 @@ Response upload(ApiServices& sv, Request& req) {
   Poco::Net::HTMLForm form;
   form.setFieldLimit(10);
   form.setValueLengthLimit(1024);
+  req.body_stream_read = true;
   try {
     form.load(*req.http, req.http->stream(), handler);
   } catch (const Error&) {

@@ -1,0 +1,47 @@
+// Team members (users): the people contacts and, later, tickets are assigned to. Users are
+// deactivated, never deleted, so past assignments keep their meaning.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/clock.h"
+#include "model/role.h"
+#include "store/event_store.h"
+
+namespace soci {
+class session;
+}
+
+namespace sb {
+
+struct User {
+  std::int64_t team_id = 0;
+  std::int64_t id = 0;
+  std::string name;
+  std::string email;
+  Role role = Role::kAgent;
+  bool active = true;
+  EpochMs created_at = 0;
+  EpochMs updated_at = 0;
+};
+
+class UserStore {
+ public:
+  explicit UserStore(const Dialect& dialect) : events_(dialect) {}
+
+  // 409 when the email is taken in the team; 422 on an empty name or bad email.
+  User create(soci::session& s, User user) const;
+  User update(soci::session& s, const User& user) const;
+  std::optional<User> get(soci::session& s, std::int64_t team_id, std::int64_t id) const;
+  std::vector<User> list(soci::session& s, std::int64_t team_id, std::int64_t after_id, int limit) const;
+  // 422 naming `field` unless `id` is an active user of the team.
+  void require_active(soci::session& s, std::int64_t team_id, std::int64_t id, const std::string& field) const;
+
+ private:
+  EventStore events_;
+};
+
+}  // namespace sb
