@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "http/request.h"
 
@@ -29,5 +30,19 @@ int read_limit(const Request& request);
 
 // {"data": items, "next_cursor": cursor-or-null}; `has_more` when the page was full.
 Response page_response(Poco::JSON::Array::Ptr items, std::optional<std::int64_t> next_after);
+
+// The page of `rows` (fetched with limit + 1, ordered by id): trims the extra row, renders
+// each with `render`, and sets the cursor after the last id when there is more.
+template <class T, class Render>
+Response id_page(std::vector<T> rows, int limit, Render render) {
+  std::optional<std::int64_t> next;
+  if (static_cast<int>(rows.size()) > limit) {
+    rows.pop_back();
+    next = rows.back().id;
+  }
+  Poco::JSON::Array::Ptr data = new Poco::JSON::Array;
+  for (const T& row : rows) data->add(render(row));
+  return page_response(data, next);
+}
 
 }  // namespace sb

@@ -128,6 +128,44 @@ Poco::JSON::Object custom_field_to_json(const CustomField& f) {
   return o;
 }
 
+Poco::JSON::Object note_to_json(const Note& n) {
+  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("id", n.id);
+  o.set("contact_id", n.contact_id);
+  o.set("body", n.body);
+  o.set("format", "markdown");
+  o.set("pinned", n.pinned);
+  o.set("author_key_id", or_null(n.author_key_id));
+  o.set("created_at", format_iso8601(n.created_at));
+  o.set("updated_at", format_iso8601(n.updated_at));
+  return o;
+}
+
+Poco::JSON::Object file_to_json(const ContactFile& f) {
+  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("id", f.id);
+  o.set("contact_id", f.contact_id);
+  o.set("name", f.name);
+  o.set("content_type", f.content_type);
+  o.set("size", f.size);
+  o.set("sha256", f.sha256);
+  o.set("uploaded_by_key_id", or_null(f.uploaded_by_key_id));
+  o.set("created_at", format_iso8601(f.created_at));
+  return o;
+}
+
+Poco::JSON::Object user_to_json(const User& u) {
+  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("id", u.id);
+  o.set("name", u.name);
+  o.set("email", u.email);
+  o.set("role", std::string(role_name(u.role)));
+  o.set("active", u.active);
+  o.set("created_at", format_iso8601(u.created_at));
+  o.set("updated_at", format_iso8601(u.updated_at));
+  return o;
+}
+
 std::vector<std::string> parse_string_array(const std::string& json) {
   std::vector<std::string> out;
   Poco::JSON::Parser parser;

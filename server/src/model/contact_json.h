@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "model/contact.h"
+#include "model/contact_attachments.h"
 #include "model/custom_field.h"
 
 namespace sb {
@@ -17,6 +18,9 @@ Poco::JSON::Object contact_to_json(const Contact& c);
 // The inverse of contact_to_json (merge journals restore contacts from it).
 Contact contact_from_json(const Poco::JSON::Object::Ptr& o, std::int64_t team_id);
 Poco::JSON::Object custom_field_to_json(const CustomField& f);
+Poco::JSON::Object note_to_json(const Note& n);
+Poco::JSON::Object file_to_json(const ContactFile& f);
+Poco::JSON::Object user_to_json(const User& u);
 Poco::JSON::Array::Ptr string_array(const std::vector<std::string>& items);
 // Optional values as JSON null when empty.
 Poco::Dynamic::Var or_null(const std::optional<std::string>& v);

@@ -10,17 +10,6 @@
 namespace sb {
 namespace {
 
-Poco::JSON::Object file_json(const ContactFile& f) {
-  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
-  o.set("id", f.id);
-  o.set("contact_id", f.contact_id);
-  o.set("name", f.name);
-  o.set("content_type", f.content_type);
-  o.set("size", f.size);
-  o.set("sha256", f.sha256);
-  return o;
-}
-
 std::vector<ContactFile> query(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
                                long long id) {
   long long team = team_id, contact = contact_id, fid = 0, size = 0, by = 0, created = 0;
@@ -72,13 +61,13 @@ ContactFile FileStore::add(soci::session& s, ContactFile f) const {
       soci::use(size), soci::use(f.sha256), soci::use(by, by_ind), soci::use(f.created_at),
       soci::into(id);
   f.id = id;
-  timeline_.add(s, f.team_id, f.contact_id, "file_added", json_text(file_json(f)),
+  timeline_.add(s, f.team_id, f.contact_id, "file_added", json_text(file_to_json(f)),
                 f.uploaded_by_key_id);
   events_.append(s, {.team_id = f.team_id,
                      .type = "file.added",
                      .subject_type = "contact",
                      .subject_id = f.contact_id,
-                     .payload_json = json_text(file_json(f))});
+                     .payload_json = json_text(file_to_json(f))});
   return f;
 }
 
@@ -104,7 +93,7 @@ bool FileStore::remove(soci::session& s, std::int64_t team_id, std::int64_t cont
                      .type = "file.deleted",
                      .subject_type = "contact",
                      .subject_id = contact_id,
-                     .payload_json = json_text(file_json(*f))});
+                     .payload_json = json_text(file_to_json(*f))});
   return true;
 }
 

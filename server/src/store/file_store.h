@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/clock.h"
+#include "model/contact_attachments.h"
 #include "store/event_store.h"
 #include "store/timeline_store.h"
 
@@ -16,18 +17,6 @@ class session;
 }
 
 namespace sb {
-
-struct ContactFile {
-  std::int64_t team_id = 0;
-  std::int64_t id = 0;
-  std::int64_t contact_id = 0;
-  std::string name;
-  std::string content_type;
-  std::int64_t size = 0;
-  std::string sha256;
-  std::optional<std::int64_t> uploaded_by_key_id;
-  EpochMs created_at = 0;
-};
 
 class FileStore {
  public:

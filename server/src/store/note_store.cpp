@@ -11,15 +11,6 @@
 namespace sb {
 namespace {
 
-Poco::JSON::Object note_json(const Note& n) {
-  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
-  o.set("id", n.id);
-  o.set("contact_id", n.contact_id);
-  o.set("body", n.body);
-  o.set("pinned", n.pinned);
-  return o;
-}
-
 void check_body(const std::string& body) {
   if (body.find_first_not_of(" \t\r\n") == std::string::npos)
     throw Error::validation("body", "must not be empty");
@@ -97,7 +88,7 @@ Note NoteStore::add(soci::session& s, std::int64_t team_id, std::int64_t contact
                      .type = "note.added",
                      .subject_type = "contact",
                      .subject_id = contact_id,
-                     .payload_json = json_text(note_json(n))});
+                     .payload_json = json_text(note_to_json(n))});
   return n;
 }
 
@@ -126,7 +117,7 @@ Note NoteStore::update(soci::session& s, const Note& note) const {
                      .type = "note.updated",
                      .subject_type = "contact",
                      .subject_id = n.contact_id,
-                     .payload_json = json_text(note_json(n))});
+                     .payload_json = json_text(note_to_json(n))});
   return n;
 }
 
@@ -140,7 +131,7 @@ bool NoteStore::remove(soci::session& s, std::int64_t team_id, std::int64_t cont
                      .type = "note.deleted",
                      .subject_type = "contact",
                      .subject_id = contact_id,
-                     .payload_json = json_text(note_json(*n))});
+                     .payload_json = json_text(note_to_json(*n))});
   return true;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "model/clock.h"
+#include "model/contact_attachments.h"
 #include "store/event_store.h"
 #include "store/timeline_store.h"
 
@@ -17,17 +18,6 @@ class session;
 }
 
 namespace sb {
-
-struct Note {
-  std::int64_t team_id = 0;
-  std::int64_t id = 0;
-  std::int64_t contact_id = 0;
-  std::optional<std::int64_t> author_key_id;
-  std::string body;
-  bool pinned = false;
-  EpochMs created_at = 0;
-  EpochMs updated_at = 0;
-};
 
 class NoteStore {
  public:

@@ -13,22 +13,13 @@
 namespace sb {
 namespace {
 
-Poco::JSON::Object user_json(const User& u) {
-  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
-  o.set("id", u.id);
-  o.set("name", u.name);
-  o.set("email", u.email);
-  o.set("role", std::string(role_name(u.role)));
-  o.set("active", u.active);
-  return o;
-}
-
 void check(User& u) {
   u.name = require_text("name", u.name, 200);
   u.email = normalize_email("email", u.email);
 }
 
-std::vector<User> query(soci::session& s, std::int64_t team_id, const std::string& where, long long a, int limit) {
+std::vector<User> query(soci::session& s, std::int64_t team_id, const std::string& where,
+                        long long a, int limit) {
   long long team = team_id, id = 0, created = 0, updated = 0;
   int active = 0;
   std::string role;
@@ -45,8 +36,10 @@ std::vector<User> query(soci::session& s, std::int64_t team_id, const std::strin
   st.exchange(soci::use(a, "a"));
   st.exchange(soci::use(limit, "l"));
   std::vector<User> out;
-  bool more = execute_once(st, "SELECT id, name, email, role, active, created_at, updated_at FROM users WHERE team_id = :t AND " +
-                                   where + " ORDER BY id LIMIT :l");
+  bool more = execute_once(st,
+                           "SELECT id, name, email, role, active, created_at, updated_at FROM "
+                           "users WHERE team_id = :t AND " +
+                               where + " ORDER BY id LIMIT :l");
   for (; more; more = st.fetch()) {
     u.team_id = team_id;
     u.id = id;
@@ -73,12 +66,17 @@ User UserStore::create(soci::session& s, User u) const {
         soci::use(team), soci::use(u.name), soci::use(u.email), soci::use(role), soci::use(active),
         soci::use(u.created_at), soci::use(u.updated_at), soci::into(id);
   } catch (const soci::soci_error& e) {
-    if (is_unique_violation(e)) throw Error(ErrorCode::kConflict, "a user with this email exists", {{"field", std::string("email")}});
+    if (is_unique_violation(e))
+      throw Error(ErrorCode::kConflict, "a user with this email exists",
+                  {{"field", std::string("email")}});
     throw;
   }
   u.id = id;
-  events_.append(s, {.team_id = u.team_id, .type = "user.created", .subject_type = "user", .subject_id = u.id,
-                     .payload_json = json_text(user_json(u))});
+  events_.append(s, {.team_id = u.team_id,
+                     .type = "user.created",
+                     .subject_type = "user",
+                     .subject_id = u.id,
+                     .payload_json = json_text(user_to_json(u))});
   return u;
 }
 
@@ -90,15 +88,21 @@ User UserStore::update(soci::session& s, const User& in) const {
   std::string role(role_name(u.role));
   int active = u.active;
   try {
-    s << "UPDATE users SET name = :n, email = :e, role = :r, active = :a, updated_at = :u WHERE team_id = :t AND id = :id",
-        soci::use(u.name), soci::use(u.email), soci::use(role), soci::use(active), soci::use(u.updated_at),
-        soci::use(team), soci::use(id);
+    s << "UPDATE users SET name = :n, email = :e, role = :r, active = :a, updated_at = :u WHERE "
+         "team_id = :t AND id = :id",
+        soci::use(u.name), soci::use(u.email), soci::use(role), soci::use(active),
+        soci::use(u.updated_at), soci::use(team), soci::use(id);
   } catch (const soci::soci_error& e) {
-    if (is_unique_violation(e)) throw Error(ErrorCode::kConflict, "a user with this email exists", {{"field", std::string("email")}});
+    if (is_unique_violation(e))
+      throw Error(ErrorCode::kConflict, "a user with this email exists",
+                  {{"field", std::string("email")}});
     throw;
   }
-  events_.append(s, {.team_id = u.team_id, .type = "user.updated", .subject_type = "user", .subject_id = u.id,
-                     .payload_json = json_text(user_json(u))});
+  events_.append(s, {.team_id = u.team_id,
+                     .type = "user.updated",
+                     .subject_type = "user",
+                     .subject_id = u.id,
+                     .payload_json = json_text(user_to_json(u))});
   return u;
 }
 
@@ -108,11 +112,13 @@ std::optional<User> UserStore::get(soci::session& s, std::int64_t team_id, std::
   return rows.front();
 }
 
-std::vector<User> UserStore::list(soci::session& s, std::int64_t team_id, std::int64_t after_id, int limit) const {
+std::vector<User> UserStore::list(soci::session& s, std::int64_t team_id, std::int64_t after_id,
+                                  int limit) const {
   return query(s, team_id, "id > :a", after_id, limit);
 }
 
-void UserStore::require_active(soci::session& s, std::int64_t team_id, std::int64_t id, const std::string& field) const {
+void UserStore::require_active(soci::session& s, std::int64_t team_id, std::int64_t id,
+                               const std::string& field) const {
   auto u = get(s, team_id, id);
   if (!u || !u->active) throw Error::validation(field, "no active user with this id in the team");
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/clock.h"
+#include "model/contact_attachments.h"
 #include "model/role.h"
 #include "store/event_store.h"
 
@@ -17,17 +18,6 @@ class session;
 
 namespace sb {
 
-struct User {
-  std::int64_t team_id = 0;
-  std::int64_t id = 0;
-  std::string name;
-  std::string email;
-  Role role = Role::kAgent;
-  bool active = true;
-  EpochMs created_at = 0;
-  EpochMs updated_at = 0;
-};
-
 class UserStore {
  public:
   explicit UserStore(const Dialect& dialect) : events_(dialect) {}
@@ -36,9 +26,11 @@ class UserStore {
   User create(soci::session& s, User user) const;
   User update(soci::session& s, const User& user) const;
   std::optional<User> get(soci::session& s, std::int64_t team_id, std::int64_t id) const;
-  std::vector<User> list(soci::session& s, std::int64_t team_id, std::int64_t after_id, int limit) const;
+  std::vector<User> list(soci::session& s, std::int64_t team_id, std::int64_t after_id,
+                         int limit) const;
   // 422 naming `field` unless `id` is an active user of the team.
-  void require_active(soci::session& s, std::int64_t team_id, std::int64_t id, const std::string& field) const;
+  void require_active(soci::session& s, std::int64_t team_id, std::int64_t id,
+                      const std::string& field) const;
 
  private:
   EventStore events_;

@@ -35,14 +35,7 @@ Response list_keys(ApiServices& services, Request& request) {
   auto keys = services.db.read([&](soci::session& s) {
     return services.keys.list(s, request.auth().team_id, page.after_id, page.limit + 1);
   });
-  std::optional<std::int64_t> next;
-  if (static_cast<int>(keys.size()) > page.limit) {
-    keys.pop_back();
-    next = keys.back().id;
-  }
-  Poco::JSON::Array::Ptr data = new Poco::JSON::Array;
-  for (const ApiKey& k : keys) data->add(key_json(k));
-  return page_response(data, next);
+  return id_page(std::move(keys), page.limit, key_json);
 }
 
 Response create_key(ApiServices& services, Request& request) {

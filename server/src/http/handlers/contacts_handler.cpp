@@ -209,13 +209,7 @@ Response timeline(ApiServices& sv, Request& req) {
     if (!sv.contacts.get(s, req.auth().team_id, id)) throw Error::not_found("contact", id);
     return sv.contacts.timeline().list(s, req.auth().team_id, id, page.after_id, page.limit + 1);
   });
-  std::optional<std::int64_t> next;
-  if (static_cast<int>(entries.size()) > page.limit) {
-    entries.pop_back();
-    next = entries.back().id;
-  }
-  Poco::JSON::Array::Ptr data = new Poco::JSON::Array;
-  for (const auto& e : entries) {
+  return id_page(std::move(entries), page.limit, [](const TimelineEntry& e) {
     Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
     o.set("id", e.id);
     o.set("kind", e.kind);
@@ -223,9 +217,8 @@ Response timeline(ApiServices& sv, Request& req) {
     o.set("data", parser.parse(e.data_json));
     o.set("actor_key_id", or_null(e.actor_key_id));
     o.set("created_at", format_iso8601(e.created_at));
-    data->add(o);
-  }
-  return page_response(data, next);
+    return o;
+  });
 }
 
 }  // namespace

@@ -14,19 +14,6 @@
 namespace sb {
 namespace {
 
-Poco::JSON::Object file_json(const ContactFile& f) {
-  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
-  o.set("id", f.id);
-  o.set("contact_id", f.contact_id);
-  o.set("name", f.name);
-  o.set("content_type", f.content_type);
-  o.set("size", f.size);
-  o.set("sha256", f.sha256);
-  o.set("uploaded_by_key_id", or_null(f.uploaded_by_key_id));
-  o.set("created_at", format_iso8601(f.created_at));
-  return o;
-}
-
 // The last path component, without control characters or quotes, at most 255 bytes.
 std::string safe_file_name(const std::string& raw) {
   std::string name =
@@ -128,7 +115,7 @@ Response upload(ApiServices& sv, Request& req) {
     require_contact(sv, s, req.auth().team_id, cid);
     return sv.files.add(s, f);
   });
-  Response r = Response::json(201, file_json(stored));
+  Response r = Response::json(201, file_to_json(stored));
   r.headers.emplace_back(
       "Location", "/v1/contacts/" + std::to_string(cid) + "/files/" + std::to_string(stored.id));
   return r;
@@ -141,7 +128,7 @@ Response list(ApiServices& sv, Request& req) {
     return sv.files.list(s, req.auth().team_id, cid);
   });
   Poco::JSON::Array::Ptr data = new Poco::JSON::Array;
-  for (const auto& f : files) data->add(file_json(f));
+  for (const auto& f : files) data->add(file_to_json(f));
   Poco::JSON::Object body;
   body.set("data", data);
   return Response::json(200, body);

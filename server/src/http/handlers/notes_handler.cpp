@@ -9,19 +9,6 @@
 namespace sb {
 namespace {
 
-Poco::JSON::Object note_json(const Note& n) {
-  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
-  o.set("id", n.id);
-  o.set("contact_id", n.contact_id);
-  o.set("body", n.body);
-  o.set("format", "markdown");
-  o.set("pinned", n.pinned);
-  o.set("author_key_id", or_null(n.author_key_id));
-  o.set("created_at", format_iso8601(n.created_at));
-  o.set("updated_at", format_iso8601(n.updated_at));
-  return o;
-}
-
 void require_contact(ApiServices& sv, soci::session& s, std::int64_t team, std::int64_t id) {
   if (!sv.contacts.get(s, team, id)) throw Error::not_found("contact", id);
 }
@@ -33,7 +20,7 @@ Response list(ApiServices& sv, Request& req) {
     return sv.notes.list(s, req.auth().team_id, cid);
   });
   Poco::JSON::Array::Ptr data = new Poco::JSON::Array;
-  for (const auto& n : notes) data->add(note_json(n));
+  for (const auto& n : notes) data->add(note_to_json(n));
   Poco::JSON::Object body;
   body.set("data", data);
   return Response::json(200, body);
@@ -49,7 +36,7 @@ Response add(ApiServices& sv, Request& req) {
     require_contact(sv, s, req.auth().team_id, cid);
     return sv.notes.add(s, req.auth().team_id, cid, body, pinned, req.auth().key_id);
   });
-  Response r = Response::json(201, note_json(n));
+  Response r = Response::json(201, note_to_json(n));
   r.headers.emplace_back("Location",
                          "/v1/contacts/" + std::to_string(cid) + "/notes/" + std::to_string(n.id));
   return r;
@@ -60,7 +47,7 @@ Response get(ApiServices& sv, Request& req) {
   auto n =
       sv.db.read([&](soci::session& s) { return sv.notes.get(s, req.auth().team_id, cid, nid); });
   if (!n) throw Error::not_found("note", nid);
-  return Response::json(200, note_json(*n));
+  return Response::json(200, note_to_json(*n));
 }
 
 Response edit(ApiServices& sv, Request& req) {
@@ -76,7 +63,7 @@ Response edit(ApiServices& sv, Request& req) {
     if (pinned) current->pinned = *pinned;
     return sv.notes.update(s, *current);
   });
-  return Response::json(200, note_json(n));
+  return Response::json(200, note_to_json(n));
 }
 
 Response remove(ApiServices& sv, Request& req) {

@@ -4,34 +4,18 @@
 #include "http/json_body.h"
 #include "http/pagination.h"
 #include "http/routes.h"
+#include "model/contact_json.h"
 #include "model/error.h"
 
 namespace sb {
 namespace {
 
-Poco::JSON::Object user_json(const User& u) {
-  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
-  o.set("id", u.id);
-  o.set("name", u.name);
-  o.set("email", u.email);
-  o.set("role", std::string(role_name(u.role)));
-  o.set("active", u.active);
-  o.set("created_at", format_iso8601(u.created_at));
-  o.set("updated_at", format_iso8601(u.updated_at));
-  return o;
-}
-
 Response list(ApiServices& sv, Request& req) {
   PageRequest page = read_page_request(req);
-  auto users = sv.db.read([&](soci::session& s) { return sv.users.list(s, req.auth().team_id, page.after_id, page.limit + 1); });
-  std::optional<std::int64_t> next;
-  if (static_cast<int>(users.size()) > page.limit) {
-    users.pop_back();
-    next = users.back().id;
-  }
-  Poco::JSON::Array::Ptr data = new Poco::JSON::Array;
-  for (const auto& u : users) data->add(user_json(u));
-  return page_response(data, next);
+  auto users = sv.db.read([&](soci::session& s) {
+    return sv.users.list(s, req.auth().team_id, page.after_id, page.limit + 1);
+  });
+  return id_page(std::move(users), page.limit, user_to_json);
 }
 
 Response create(ApiServices& sv, Request& req) {
@@ -43,7 +27,7 @@ Response create(ApiServices& sv, Request& req) {
   u.role = *parse_role(f.required_enum("role", {"owner", "admin", "agent", "viewer"}));
   f.reject_unknown();
   User created = sv.db.write([&](soci::session& s) { return sv.users.create(s, u); });
-  Response r = Response::json(201, user_json(created));
+  Response r = Response::json(201, user_to_json(created));
   r.headers.emplace_back("Location", "/v1/users/" + std::to_string(created.id));
   return r;
 }
@@ -52,7 +36,7 @@ Response get(ApiServices& sv, Request& req) {
   std::int64_t id = req.path_id("id");
   auto u = sv.db.read([&](soci::session& s) { return sv.users.get(s, req.auth().team_id, id); });
   if (!u) throw Error::not_found("user", id);
-  return Response::json(200, user_json(*u));
+  return Response::json(200, user_to_json(*u));
 }
 
 Response update(ApiServices& sv, Request& req) {
@@ -61,7 +45,8 @@ Response update(ApiServices& sv, Request& req) {
   auto name = f.optional_string("name", 200);
   auto email = f.optional_string("email", 254);
   std::optional<std::string> role;
-  if (req.json()->has("role")) role = f.required_enum("role", {"owner", "admin", "agent", "viewer"});
+  if (req.json()->has("role"))
+    role = f.required_enum("role", {"owner", "admin", "agent", "viewer"});
   auto active = f.optional_bool("active");
   f.reject_unknown();
   User u = sv.db.write([&](soci::session& s) {
@@ -73,13 +58,15 @@ Response update(ApiServices& sv, Request& req) {
     if (active) current->active = *active;
     return sv.users.update(s, *current);
   });
-  return Response::json(200, user_json(u));
+  return Response::json(200, user_to_json(u));
 }
 
 }  // namespace
 
 void add_user_routes(Router& router, ApiServices& sv) {
-  auto h = [&sv](Response (*fn)(ApiServices&, Request&)) { return [&sv, fn](Request& r) { return fn(sv, r); }; };
+  auto h = [&sv](Response (*fn)(ApiServices&, Request&)) {
+    return [&sv, fn](Request& r) { return fn(sv, r); };
+  };
   router.add({"GET", "/v1/users", Role::kViewer, h(list)});
   router.add({"POST", "/v1/users", Role::kAdmin, h(create), true});
   router.add({"GET", "/v1/users/{id}", Role::kViewer, h(get)});
