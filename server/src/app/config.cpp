@@ -128,6 +128,21 @@ const std::vector<Setting>& settings() {
          }
          c.bootstrap_api_key = v;
        }},
+      {"event_workers", "SB_EVENT_WORKERS", "2",
+       "event dispatcher threads; 0 = this process dispatches nothing",
+       [](Config& c, const std::string& v) {
+         c.events.workers = static_cast<int>(parse_int(v, 0, 64));
+       }},
+      {"event_max_attempts", "SB_EVENT_MAX_ATTEMPTS", "8",
+       "deliveries of an event before it is dead",
+       [](Config& c, const std::string& v) {
+         c.events.max_attempts = static_cast<int>(parse_int(v, 1, 100));
+       }},
+      {"event_poll_ms", "SB_EVENT_POLL_MS", "500",
+       "how often idle workers look for events from other processes",
+       [](Config& c, const std::string& v) {
+         c.events.poll = std::chrono::milliseconds(parse_int(v, 10, 60000));
+       }},
       {"workflows_dir", "SB_WORKFLOWS_DIR", "./workflows",
        "Lua workflows to load (not loaded yet: issue 7)",
        [](Config& c, const std::string& v) { c.workflows_dir = non_empty(v); }},

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "events/dispatcher.h"
 #include "http/http_server.h"
 #include "store/database.h"
 
@@ -19,6 +20,7 @@ struct Config {
   std::string workflows_dir = "./workflows";
   std::string plugins_dir = "./plugins";
   std::string log_level = "information";
+  DispatcherOptions events;
 };
 
 using Environment = std::map<std::string, std::string>;

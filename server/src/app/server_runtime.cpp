@@ -22,7 +22,12 @@ void ServerRuntime::start() {
   // first start generates a key and the caller prints it once.
   first_team_ = provision_team(*db_, config_.bootstrap_api_key ? "Default team" : "My team",
                                config_.bootstrap_api_key, /*only_if_empty=*/true);
-  http_ = std::make_unique<HttpServer>(config_.http, *db_);
+  // Subscribers (workflows, plugins) register here once they exist; until then every event
+  // is marked done as it is dispatched.
+  dispatcher_ = std::make_unique<Dispatcher>(*db_, config_.events);
+  db_->set_commit_listener([d = dispatcher_.get()] { d->wake(); });
+  if (config_.events.workers > 0) dispatcher_->start();
+  http_ = std::make_unique<HttpServer>(config_.http, *db_, dispatcher_.get());
   http_->start();
   log.information("listening on %s:%d, database %s", config_.http.host, http_->port(),
                   db_->display_url());
@@ -31,6 +36,9 @@ void ServerRuntime::start() {
 void ServerRuntime::stop() {
   if (http_) http_->stop();
   http_.reset();
+  if (dispatcher_) dispatcher_->stop();
+  if (db_) db_->set_commit_listener(nullptr);
+  dispatcher_.reset();
   db_.reset();
 }
 

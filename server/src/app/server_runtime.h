@@ -23,12 +23,14 @@ class ServerRuntime {
 
   int port() const;
   Database& database() { return *db_; }
+  Dispatcher& dispatcher() { return *dispatcher_; }
   // Set when start() created the first team (empty database).
   const std::optional<ProvisionedTeam>& first_team() const { return first_team_; }
 
  private:
   Config config_;
   std::unique_ptr<Database> db_;
+  std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<HttpServer> http_;
   std::optional<ProvisionedTeam> first_team_;
 };

@@ -11,6 +11,7 @@
 #include "store/contact_store.h"
 #include "store/custom_field_store.h"
 #include "store/database.h"
+#include "store/event_queue_store.h"
 #include "store/event_store.h"
 #include "store/file_store.h"
 #include "store/note_store.h"
@@ -20,6 +21,7 @@
 
 namespace sb {
 
+class Dispatcher;
 class Metrics;
 class Router;
 
@@ -56,8 +58,10 @@ struct ApiServices {
   UserStore users;
   BlobStore blobs;
   std::size_t max_upload_bytes;
-  const Metrics* metrics = nullptr;  // for GET /metrics
-  const Router* router = nullptr;    // for the OpenAPI consistency check
+  const Metrics* metrics = nullptr;        // for GET /metrics
+  const Router* router = nullptr;          // for the OpenAPI consistency check
+  const Dispatcher* dispatcher = nullptr;  // for queue metrics; null in tools and tests
+  EventQueueStore queue{db.dialect()};
 };
 
 }  // namespace sb

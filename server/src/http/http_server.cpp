@@ -430,8 +430,10 @@ class PipelineFactory : public Poco::Net::HTTPRequestHandlerFactory {
 
 }  // namespace
 
-HttpServer::HttpServer(const HttpOptions& options, Database& db)
-    : impl_(std::make_unique<Impl>(options, db)) {}
+HttpServer::HttpServer(const HttpOptions& options, Database& db, const Dispatcher* dispatcher)
+    : impl_(std::make_unique<Impl>(options, db)) {
+  impl_->services.dispatcher = dispatcher;
+}
 
 HttpServer::~HttpServer() {
   if (impl_->server) stop();

@@ -10,6 +10,7 @@
 namespace sb {
 
 class Database;
+class Dispatcher;
 
 struct HttpOptions {
   std::string host = "127.0.0.1";
@@ -29,7 +30,7 @@ struct HttpOptions {
 
 class HttpServer {
  public:
-  HttpServer(const HttpOptions& options, Database& db);
+  HttpServer(const HttpOptions& options, Database& db, const Dispatcher* dispatcher = nullptr);
   ~HttpServer();
 
   void start();

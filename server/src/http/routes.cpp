@@ -14,6 +14,7 @@ Router build_routes(ApiServices& services) {
   add_contact_routes(router, services);
   add_note_routes(router, services);
   add_file_routes(router, services);
+  add_event_routes(router, services);
   return router;
 }
 

@@ -17,6 +17,7 @@ void add_contact_routes(Router& router, ApiServices& services);
 void add_note_routes(Router& router, ApiServices& services);
 void add_file_routes(Router& router, ApiServices& services);
 void add_user_routes(Router& router, ApiServices& services);
+void add_event_routes(Router& router, ApiServices& services);
 void add_custom_field_routes(Router& router, ApiServices& services);
 void add_settings_routes(Router& router, ApiServices& services);
 

@@ -158,7 +158,16 @@ void Database::run_read(const std::function<void(soci::session&)>& fn) {
   }
 }
 
+namespace {
+thread_local bool t_event_appended = false;
+}  // namespace
+
+void Database::note_event_appended() {
+  t_event_appended = true;
+}
+
 void Database::run_write(const std::function<void(soci::session&)>& fn) {
+  t_event_appended = false;
   std::unique_lock<std::mutex> writer;
   if (backend() == Backend::kSqlite) writer = std::unique_lock(sqlite_writer_);
   Lease lease = acquire();
@@ -207,6 +216,8 @@ void Database::run_write(const std::function<void(soci::session&)>& fn) {
   } catch (const soci::soci_error& e) {
     fail(e, "commit");
   }
+  if (t_event_appended && commit_listener_) commit_listener_();
+  t_event_appended = false;
 }
 
 void Database::ping() {

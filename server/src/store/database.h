@@ -72,6 +72,14 @@ class Database {
   void ping();
 
   std::size_t pool_size() const { return sessions_.size(); }
+
+  // Called after a committed write transaction that appended events (the dispatcher's
+  // in-process wake-up). Set once, before concurrent use.
+  void set_commit_listener(std::function<void()> listener) {
+    commit_listener_ = std::move(listener);
+  }
+  // Marks the current thread's write transaction as one that appended events.
+  static void note_event_appended();
   std::size_t sessions_in_use() const;
 
  private:
@@ -93,7 +101,9 @@ class Database {
   std::vector<std::size_t> free_;
   mutable std::mutex mutex_;
   std::condition_variable available_;
-  std::mutex sqlite_writer_;  // SQLite allows one writer; queue them here, not on SQLITE_BUSY
+  std::mutex sqlite_writer_;
+  std::function<void()>
+      commit_listener_;  // SQLite allows one writer; queue them here, not on SQLITE_BUSY
 };
 
 }  // namespace sb

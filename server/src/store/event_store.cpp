@@ -4,6 +4,8 @@
 
 #include <soci/soci.h>
 
+#include "store/database.h"
+
 namespace sb {
 
 std::int64_t EventStore::append(soci::session& s, const NewEvent& event) const {
@@ -22,6 +24,7 @@ std::int64_t EventStore::append(soci::session& s, const NewEvent& event) const {
       soci::use(subject_type, type_ind, "stype"), soci::use(subject_id, subject_ind, "sid"),
       soci::use(event.payload_json, "payload"), soci::use(now, "created"),
       soci::use(available, "available"), soci::into(id);
+  Database::note_event_appended();
   return id;
 }
 

@@ -37,6 +37,7 @@ struct StoredEvent {
   std::string status;
   int attempts = 0;
   EpochMs available_at = 0;
+  std::string last_error;
 };
 
 class EventStore {

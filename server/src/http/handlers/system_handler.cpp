@@ -1,8 +1,11 @@
 // Public operational routes: GET /health, GET /metrics, GET /v1/openapi.json.
+#include <soci/soci.h>
 #include <unistd.h>
+
 #include <fstream>
 #include <sstream>
 
+#include "events/dispatcher.h"
 #include "http/metrics.h"
 #include "http/routes.h"
 #include "model/embedded_file.h"
@@ -44,6 +47,34 @@ Response health(ApiServices& services) {
   return Response::json(up ? 200 : 503, body);
 }
 
+// Queue depth and lag (shared by every process on the database) and this process's
+// delivery counters.
+void append_event_metrics(ApiServices& services, std::string& out) {
+  const DispatcherCounters& c = services.dispatcher->counters();
+  QueueStats q =
+      services.db.read([&](soci::session& s) { return services.queue.stats(s, now_ms()); });
+  double age = q.oldest_due ? static_cast<double>(now_ms() - q.oldest_due) / 1000.0 : 0;
+  out +=
+      "# HELP sb_events_pending Events waiting to be handled (due or retrying).\n# TYPE "
+      "sb_events_pending gauge\n";
+  out += "sb_events_pending " + std::to_string(q.pending) + "\n";
+  out +=
+      "# HELP sb_events_dead Events that exhausted their retries.\n# TYPE sb_events_dead gauge\n";
+  out += "sb_events_dead " + std::to_string(q.dead) + "\n";
+  out +=
+      "# HELP sb_events_oldest_due_age_seconds Age of the oldest due event.\n# TYPE "
+      "sb_events_oldest_due_age_seconds gauge\n";
+  out += "sb_events_oldest_due_age_seconds " + std::to_string(age) + "\n";
+  out +=
+      "# HELP sb_event_deliveries_total Deliveries made by this process.\n# TYPE "
+      "sb_event_deliveries_total counter\n";
+  out += "sb_event_deliveries_total{result=\"ok\"} " + std::to_string(c.delivered_ok.load()) + "\n";
+  out += "sb_event_deliveries_total{result=\"retry\"} " + std::to_string(c.delivered_retry.load()) +
+         "\n";
+  out += "sb_event_deliveries_total{result=\"failed\"} " +
+         std::to_string(c.delivered_failed.load()) + "\n";
+}
+
 Response metrics(ApiServices& services) {
   Response r;
   r.content_type = "text/plain; version=0.0.4";
@@ -57,6 +88,7 @@ Response metrics(ApiServices& services) {
       "# HELP process_resident_memory_bytes Resident set size.\n# TYPE "
       "process_resident_memory_bytes gauge\n";
   r.body += "process_resident_memory_bytes " + std::to_string(resident_bytes()) + "\n";
+  if (services.dispatcher) append_event_metrics(services, r.body);
   return r;
 }
 

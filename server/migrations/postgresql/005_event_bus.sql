@@ -1,0 +1,23 @@
+-- Event bus: one delivery row per (event, subscriber), idempotency keys for side effects,
+-- and dedupe keys for timers.
+ALTER TABLE events ADD COLUMN dedupe_key TEXT;
+CREATE UNIQUE INDEX events_dedupe ON events (team_id, dedupe_key) WHERE dedupe_key IS NOT NULL;
+
+CREATE TABLE event_deliveries (
+  team_id BIGINT NOT NULL REFERENCES teams (id),
+  event_id BIGINT NOT NULL,
+  subscriber TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('done', 'retry', 'dead')),
+  attempts INTEGER NOT NULL,
+  last_error TEXT,
+  duration_us BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (team_id, event_id, subscriber)
+);
+
+CREATE TABLE effect_keys (
+  team_id BIGINT NOT NULL REFERENCES teams (id),
+  key TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (team_id, key)
+);

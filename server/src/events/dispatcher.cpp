@@ -1,0 +1,170 @@
+// Claim, deliver, record, finish.
+#include "events/dispatcher.h"
+
+#include <Poco/Logger.h>
+#include <soci/soci.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "model/error.h"
+#include "store/database.h"
+
+namespace sb {
+
+bool event_type_matches(std::string_view pattern, std::string_view type) {
+  if (pattern == "*") return true;
+  if (pattern.size() >= 2 && pattern.substr(pattern.size() - 2) == ".*") {
+    std::string_view prefix = pattern.substr(0, pattern.size() - 1);  // keeps the dot
+    return type.substr(0, prefix.size()) == prefix;
+  }
+  return pattern == type;
+}
+
+bool DeliveryContext::once(const std::string& key, const std::function<void(soci::session&)>& effect) {
+  EventQueueStore queue(db_.dialect());
+  return db_.write([&](soci::session& s) {
+    if (!queue.claim_effect(s, event_.team_id, subscriber_ + ":" + key)) return false;
+    effect(s);
+    return true;
+  });
+}
+
+Dispatcher::Dispatcher(Database& db, DispatcherOptions options)
+    : db_(db), options_(options), queue_(db.dialect()) {
+  unsigned random = 0;
+  if (getrandom(&random, sizeof random, 0) != sizeof random) random = static_cast<unsigned>(::getpid());
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "pid%d-%08x", static_cast<int>(::getpid()), random);
+  owner_ = buf;
+}
+
+Dispatcher::~Dispatcher() { stop(); }
+
+void Dispatcher::add(std::shared_ptr<Subscriber> subscriber) {
+  for (const auto& s : subscribers_) {
+    if (s->name() == subscriber->name()) throw std::logic_error("two subscribers named " + subscriber->name());
+  }
+  subscribers_.push_back(std::move(subscriber));
+}
+
+void Dispatcher::start() {
+  if (running_.exchange(true)) return;
+  for (int i = 0; i < std::max(1, options_.workers); ++i) threads_.emplace_back([this] { worker_loop(); });
+}
+
+void Dispatcher::stop() {
+  if (!running_.exchange(false)) return;
+  wake();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+}
+
+void Dispatcher::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    ++wake_seq_;
+  }
+  wake_.notify_all();
+}
+
+EpochMs Dispatcher::backoff(int attempts) const {
+  double base = static_cast<double>(options_.backoff_base.count()) * std::pow(2.0, std::max(0, attempts - 1));
+  base = std::min(base, static_cast<double>(options_.backoff_max.count()));
+  thread_local std::mt19937 rng(std::random_device{}());
+  std::uniform_real_distribution<double> jitter(0.8, 1.2);  // spreads retries of a burst
+  return static_cast<EpochMs>(base * jitter(rng));
+}
+
+int Dispatcher::run_once() {
+  std::vector<StoredEvent> batch = db_.write([&](soci::session& s) {
+    return queue_.claim(s, owner_, now_ms(), options_.lease.count(), options_.batch);
+  });
+  for (const StoredEvent& e : batch) deliver(e);
+  return static_cast<int>(batch.size());
+}
+
+void Dispatcher::worker_loop() {
+  Poco::Logger& log = Poco::Logger::get("events");
+  while (running_) {
+    std::uint64_t seen;
+    {
+      std::lock_guard lock(mutex_);
+      seen = wake_seq_;
+    }
+    int handled = 0;
+    try {
+      handled = run_once();
+    } catch (const std::exception& e) {
+      log.warning("dispatch round failed: %s", std::string(e.what()));
+    }
+    if (handled > 0) continue;
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, options_.poll, [&] { return !running_ || wake_seq_ != seen; });
+  }
+}
+
+void Dispatcher::deliver(const StoredEvent& e) {
+  auto states = db_.read([&](soci::session& s) { return queue_.delivery_states(s, e.team_id, e.id); });
+  bool retry = false, dead = false;
+  std::string last_error;
+  for (const auto& sub : subscribers_) {
+    if (!event_type_matches(sub->pattern(), e.type)) continue;
+    auto state = states.find(sub->name());
+    if (state != states.end() && (state->second == "done" || state->second == "dead")) {
+      dead = dead || state->second == "dead";
+      continue;
+    }
+    DeliveryContext ctx(db_, e, sub->name());
+    auto started = std::chrono::steady_clock::now();
+    Outcome outcome;
+    try {
+      outcome = sub->handle(e, ctx);
+    } catch (const std::exception& ex) {
+      outcome = Outcome::retry(ex.what());
+    }
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+    Delivery d;
+    d.subscriber = sub->name();
+    d.attempts = e.attempts;
+    d.duration_us = us;
+    d.last_error = outcome.reason;
+    switch (outcome.result) {
+      case HandleResult::kOk:
+        d.status = "done";
+        counters_.delivered_ok++;
+        break;
+      case HandleResult::kRetry:
+        counters_.delivered_retry++;
+        d.status = e.attempts >= options_.max_attempts ? "dead" : "retry";
+        break;
+      case HandleResult::kFail:
+        counters_.delivered_failed++;
+        d.status = "dead";
+        break;
+    }
+    retry = retry || d.status == "retry";
+    dead = dead || d.status == "dead";
+    if (d.status != "done") last_error = sub->name() + ": " + outcome.reason;
+    db_.write([&](soci::session& s) { queue_.record_delivery(s, e.team_id, e.id, d); });
+  }
+  db_.write([&](soci::session& s) {
+    if (retry) {
+      queue_.finish(s, e.team_id, e.id, "pending", now_ms() + backoff(e.attempts), last_error);
+    } else {
+      queue_.finish(s, e.team_id, e.id, dead ? "dead" : "done", std::nullopt, last_error);
+    }
+  });
+  if (retry) {
+    counters_.events_retried++;
+  } else if (dead) {
+    counters_.events_dead++;
+  } else {
+    counters_.events_done++;
+  }
+}
+
+}  // namespace sb

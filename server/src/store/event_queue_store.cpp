@@ -1,0 +1,244 @@
+// Queue operations on the events table.
+#include "store/event_queue_store.h"
+
+#include <soci/soci.h>
+
+#include <algorithm>
+
+#include "store/contact_filter_sql.h"
+#include "store/database.h"
+#include "store/statement.h"
+
+namespace sb {
+namespace {
+
+constexpr const char* kEventColumns =
+    "team_id, id, type, subject_type, subject_id, payload, created_at, status, attempts, available_at, last_error";
+
+// Bound output of kEventColumns.
+struct EventRow {
+  long long team = 0, id = 0, subject_id = 0, created = 0, available = 0;
+  std::string type, subject_type, payload, status, error;
+  int attempts = 0;
+  soci::indicator i_stype = soci::i_null, i_sid = soci::i_null, i_error = soci::i_null;
+  void bind(soci::statement& st) {
+    st.exchange(soci::into(team));
+    st.exchange(soci::into(id));
+    st.exchange(soci::into(type));
+    st.exchange(soci::into(subject_type, i_stype));
+    st.exchange(soci::into(subject_id, i_sid));
+    st.exchange(soci::into(payload));
+    st.exchange(soci::into(created));
+    st.exchange(soci::into(status));
+    st.exchange(soci::into(attempts));
+    st.exchange(soci::into(available));
+    st.exchange(soci::into(error, i_error));
+  }
+  StoredEvent value() const {
+    StoredEvent e;
+    e.team_id = team;
+    e.id = id;
+    e.type = type;
+    e.subject_type = i_stype == soci::i_ok ? subject_type : "";
+    if (i_sid == soci::i_ok) e.subject_id = subject_id;
+    e.payload_json = payload;
+    e.created_at = created;
+    e.status = status;
+    e.attempts = attempts;
+    e.available_at = available;
+    e.last_error = i_error == soci::i_ok ? error : "";
+    return e;
+  }
+};
+
+std::vector<StoredEvent> fetch_events(soci::session& s, const std::string& sql, SqlParams& params) {
+  EventRow row;
+  soci::statement st(s);
+  row.bind(st);
+  params.bind(st);
+  std::vector<StoredEvent> out;
+  for (bool more = execute_once(st, sql); more; more = st.fetch()) out.push_back(row.value());
+  return out;
+}
+
+}  // namespace
+
+std::vector<StoredEvent> EventQueueStore::claim(soci::session& s, const std::string& owner, EpochMs now,
+                                                EpochMs lease_ms, int limit) const {
+  // Event ids are unique across teams on both backends (one sequence), so `id IN (...)`
+  // suffices; SQLite 3.40 returns only the first row for a row-value (team_id, id) IN
+  // (SELECT ... LIMIT n).
+  SqlParams p;
+  std::string pick =
+      "SELECT e.id FROM events e WHERE e.status = 'pending' AND e.available_at <= " + p.add(now) +
+      " AND (e.lease_until IS NULL OR e.lease_until < " + p.add(now) +
+      ") AND NOT EXISTS (SELECT 1 FROM events o WHERE o.team_id = e.team_id AND o.subject_type = e.subject_type "
+      "AND o.subject_id = e.subject_id AND o.id < e.id AND o.status = 'pending' AND (o.attempts > 0 OR o.available_at <= " +
+      p.add(now) + ")) ORDER BY e.id LIMIT " + p.add(static_cast<long long>(limit));
+  if (dialect_.backend() == Backend::kPostgresql) pick += " FOR UPDATE SKIP LOCKED";
+  std::string sql = "UPDATE events SET lease_owner = " + p.add(owner) + ", lease_until = " + p.add(now + lease_ms) +
+                    ", attempts = attempts + 1 WHERE id IN (" + pick + ") RETURNING " + kEventColumns;
+  auto out = fetch_events(s, sql, p);
+  std::sort(out.begin(), out.end(), [](const StoredEvent& a, const StoredEvent& b) { return a.id < b.id; });
+  return out;
+}
+
+std::map<std::string, std::string> EventQueueStore::delivery_states(soci::session& s, std::int64_t team_id,
+                                                                    std::int64_t event_id) const {
+  long long team = team_id, id = event_id;
+  std::string subscriber, status;
+  soci::statement st(s);
+  st.exchange(soci::into(subscriber));
+  st.exchange(soci::into(status));
+  st.exchange(soci::use(team));
+  st.exchange(soci::use(id));
+  std::map<std::string, std::string> out;
+  for (bool more = execute_once(st, "SELECT subscriber, status FROM event_deliveries WHERE team_id = :t AND event_id = :e");
+       more; more = st.fetch()) {
+    out[subscriber] = status;
+  }
+  return out;
+}
+
+void EventQueueStore::record_delivery(soci::session& s, std::int64_t team_id, std::int64_t event_id,
+                                      const Delivery& d) const {
+  long long team = team_id, id = event_id, duration = d.duration_us;
+  EpochMs now = now_ms();
+  s << "INSERT INTO event_deliveries (team_id, event_id, subscriber, status, attempts, last_error, duration_us, updated_at) "
+       "VALUES (:t, :e, :s, :st, :a, :err, :d, :u) ON CONFLICT (team_id, event_id, subscriber) DO UPDATE SET "
+       "status = excluded.status, attempts = excluded.attempts, last_error = excluded.last_error, "
+       "duration_us = excluded.duration_us, updated_at = excluded.updated_at",
+      soci::use(team), soci::use(id), soci::use(d.subscriber), soci::use(d.status), soci::use(d.attempts),
+      soci::use(d.last_error), soci::use(duration), soci::use(now);
+}
+
+void EventQueueStore::finish(soci::session& s, std::int64_t team_id, std::int64_t event_id, const std::string& status,
+                             std::optional<EpochMs> retry_at, const std::string& error) const {
+  long long team = team_id, id = event_id;
+  std::string next_status = retry_at ? "pending" : status;
+  long long available = retry_at.value_or(0);
+  soci::indicator err_ind = error.empty() ? soci::i_null : soci::i_ok;
+  if (retry_at) {
+    s << "UPDATE events SET status = :s, available_at = :a, lease_owner = NULL, lease_until = NULL, last_error = :e "
+         "WHERE team_id = :t AND id = :id",
+        soci::use(next_status), soci::use(available), soci::use(error, err_ind), soci::use(team), soci::use(id);
+  } else {
+    s << "UPDATE events SET status = :s, lease_owner = NULL, lease_until = NULL, last_error = :e "
+         "WHERE team_id = :t AND id = :id",
+        soci::use(next_status), soci::use(error, err_ind), soci::use(team), soci::use(id);
+  }
+}
+
+std::optional<std::int64_t> EventQueueStore::schedule(soci::session& s, const NewEvent& event,
+                                                      const std::string& dedupe_key) const {
+  long long team = event.team_id, id = 0, subject_id = event.subject_id.value_or(0);
+  soci::indicator sid_ind = event.subject_id ? soci::i_ok : soci::i_null;
+  std::string stype = event.subject_type;
+  soci::indicator stype_ind = stype.empty() ? soci::i_null : soci::i_ok;
+  EpochMs now = now_ms(), due = event.available_at.value_or(now);
+  s << "INSERT INTO events (team_id, type, subject_type, subject_id, payload, created_at, available_at, dedupe_key) "
+       "VALUES (:t, :ty, :st, :sid, " + dialect_.json_param("p") + ", :c, :a, :k) "
+       "ON CONFLICT (team_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING RETURNING id",
+      soci::use(team, "t"), soci::use(event.type, "ty"), soci::use(stype, stype_ind, "st"),
+      soci::use(subject_id, sid_ind, "sid"), soci::use(event.payload_json, "p"), soci::use(now, "c"),
+      soci::use(due, "a"), soci::use(dedupe_key, "k"), soci::into(id);
+  if (!s.got_data()) return std::nullopt;
+  Database::note_event_appended();
+  return id;
+}
+
+bool EventQueueStore::cancel(soci::session& s, std::int64_t team_id, const std::string& dedupe_key) const {
+  long long team = team_id, id = 0;
+  s << "DELETE FROM events WHERE team_id = :t AND dedupe_key = :k AND status = 'pending' AND attempts = 0 RETURNING id",
+      soci::use(team), soci::use(dedupe_key), soci::into(id);
+  return s.got_data();
+}
+
+bool EventQueueStore::claim_effect(soci::session& s, std::int64_t team_id, const std::string& key) const {
+  long long team = team_id;
+  EpochMs now = now_ms();
+  std::string got;
+  s << "INSERT INTO effect_keys (team_id, key, created_at) VALUES (:t, :k, :c) "
+       "ON CONFLICT (team_id, key) DO NOTHING RETURNING key",
+      soci::use(team), soci::use(key), soci::use(now), soci::into(got);
+  return s.got_data();
+}
+
+std::vector<StoredEvent> EventQueueStore::list(soci::session& s, std::int64_t team_id, const EventFilter& f,
+                                               std::int64_t before_id, int limit) const {
+  SqlParams p;
+  std::string sql = std::string("SELECT ") + kEventColumns + " FROM events WHERE team_id = " +
+                    p.add(static_cast<long long>(team_id));
+  if (f.type) sql += " AND type = " + p.add(*f.type);
+  if (f.status) sql += " AND status = " + p.add(*f.status);
+  if (f.subject_type) sql += " AND subject_type = " + p.add(*f.subject_type);
+  if (f.subject_id) sql += " AND subject_id = " + p.add(static_cast<long long>(*f.subject_id));
+  if (before_id > 0) sql += " AND id < " + p.add(static_cast<long long>(before_id));
+  sql += " ORDER BY id DESC LIMIT " + p.add(static_cast<long long>(limit));
+  return fetch_events(s, sql, p);
+}
+
+std::optional<StoredEvent> EventQueueStore::get(soci::session& s, std::int64_t team_id, std::int64_t id) const {
+  SqlParams p;
+  std::string sql = std::string("SELECT ") + kEventColumns + " FROM events WHERE team_id = " +
+                    p.add(static_cast<long long>(team_id)) + " AND id = " + p.add(static_cast<long long>(id));
+  auto rows = fetch_events(s, sql, p);
+  if (rows.empty()) return std::nullopt;
+  return rows.front();
+}
+
+std::vector<Delivery> EventQueueStore::deliveries(soci::session& s, std::int64_t team_id, std::int64_t event_id) const {
+  long long team = team_id, id = event_id, duration = 0, updated = 0;
+  Delivery d;
+  soci::indicator err_ind;
+  soci::statement st(s);
+  st.exchange(soci::into(d.subscriber));
+  st.exchange(soci::into(d.status));
+  st.exchange(soci::into(d.attempts));
+  st.exchange(soci::into(d.last_error, err_ind));
+  st.exchange(soci::into(duration));
+  st.exchange(soci::into(updated));
+  st.exchange(soci::use(team));
+  st.exchange(soci::use(id));
+  std::vector<Delivery> out;
+  for (bool more = execute_once(st, "SELECT subscriber, status, attempts, last_error, duration_us, updated_at "
+                                    "FROM event_deliveries WHERE team_id = :t AND event_id = :e ORDER BY subscriber");
+       more; more = st.fetch()) {
+    Delivery row = d;
+    if (err_ind != soci::i_ok) row.last_error.clear();
+    row.duration_us = duration;
+    row.updated_at = updated;
+    out.push_back(row);
+  }
+  return out;
+}
+
+bool EventQueueStore::replay(soci::session& s, std::int64_t team_id, std::int64_t id) const {
+  long long team = team_id, eid = id, got = 0;
+  EpochMs now = now_ms();
+  s << "UPDATE events SET status = 'pending', attempts = 0, available_at = :n, lease_owner = NULL, lease_until = NULL "
+       "WHERE team_id = :t AND id = :id AND status = 'dead' RETURNING id",
+      soci::use(now), soci::use(team), soci::use(eid), soci::into(got);
+  if (!s.got_data()) return false;
+  Database::note_event_appended();  // a replayed event is new work
+  s << "DELETE FROM event_deliveries WHERE team_id = :t AND event_id = :id AND status <> 'done'", soci::use(team),
+      soci::use(eid);
+  return true;
+}
+
+QueueStats EventQueueStore::stats(soci::session& s, EpochMs now) const {
+  QueueStats q;
+  long long pending = 0, dead = 0, oldest = 0;
+  soci::indicator oldest_ind;
+  EpochMs at = now;
+  s << "SELECT COUNT(*) FROM events WHERE status = 'pending'", soci::into(pending);
+  s << "SELECT COUNT(*) FROM events WHERE status = 'dead'", soci::into(dead);
+  s << "SELECT MIN(available_at) FROM events WHERE status = 'pending' AND available_at <= :n", soci::use(at),
+      soci::into(oldest, oldest_ind);
+  q.pending = pending;
+  q.dead = dead;
+  q.oldest_due = oldest_ind == soci::i_ok ? oldest : 0;
+  return q;
+}
+
+}  // namespace sb
