@@ -31,5 +31,7 @@ struct BenchOptions {
 std::vector<Row> run_http_scenarios(const BenchOptions& options);
 // Issue 3: 100k contacts, get-by-id and filtered lists on both backends, pgbench -S.
 std::vector<Row> run_contact_scenarios(const BenchOptions& options);
+// Issue 6: dispatcher throughput (events drained per second), both backends.
+std::vector<Row> run_event_scenarios(const BenchOptions& options);
 
 }  // namespace sb::bench

@@ -36,14 +36,16 @@ TEST_P(EventsApiTest, ChangesBecomeEventsThatTheDispatcherHandles) {
 
   // A dead letter (as if every retry had failed) is listed and can be replayed.
   server_->database().write([&](soci::session& s) {
-    s << "UPDATE events SET status = 'dead', last_error = 'smtp: 550' WHERE id = " + std::to_string(event_id);
+    s << "UPDATE events SET status = 'dead', last_error = 'smtp: 550' WHERE id = " +
+             std::to_string(event_id);
   });
   auto dead = client().get("/v1/dead-letters").json()->getArray("data");
   ASSERT_EQ(dead->size(), 1u);
   EXPECT_EQ(dead->getObject(0)->getValue<std::string>("last_error"), "smtp: 550");
   auto replay = client().post("/v1/dead-letters/" + std::to_string(event_id) + "/replay", "");
   EXPECT_EQ(replay.status, 202) << replay.body;
-  EXPECT_EQ(client().post("/v1/dead-letters/" + std::to_string(event_id) + "/replay", "").status, 404)
+  EXPECT_EQ(client().post("/v1/dead-letters/" + std::to_string(event_id) + "/replay", "").status,
+            404)
       << "no longer dead";
   auto metrics = anonymous().get("/metrics").body;
   EXPECT_NE(metrics.find("sb_events_pending "), std::string::npos);
@@ -59,7 +61,8 @@ TEST_P(EventsApiTest, TeamsSeeOnlyTheirOwnEvents) {
   EXPECT_EQ(bc.get("/v1/events/" + std::to_string(a_event)).status, 404);
   EXPECT_EQ(bc.post("/v1/dead-letters/" + std::to_string(a_event) + "/replay", "").status, 404);
   auto b_events = bc.get("/v1/events?limit=200").json()->getArray("data");
-  for (std::size_t i = 0; i < b_events->size(); ++i) EXPECT_NE(b_events->getObject(i)->getValue<long long>("id"), a_event);
+  for (std::size_t i = 0; i < b_events->size(); ++i)
+    EXPECT_NE(b_events->getObject(i)->getValue<long long>("id"), a_event);
 }
 
 SB_INSTANTIATE_BACKENDS(EventsApiTest);

@@ -19,7 +19,8 @@ class Recorder : public Subscriber {
   std::string name() const override { return "recorder"; }
   std::string pattern() const override { return pattern_; }
   Outcome handle(const StoredEvent& e, DeliveryContext& ctx) override {
-    std::string subject = e.subject_type + ":" + (e.subject_id ? std::to_string(*e.subject_id) : "-");
+    std::string subject =
+        e.subject_type + ":" + (e.subject_id ? std::to_string(*e.subject_id) : "-");
     if (in_flight_[subject]++ > 0) overlap_ = true;
     std::this_thread::sleep_for(std::chrono::microseconds(200));
     Outcome out = script ? script(e, ctx) : Outcome::ok();
@@ -75,8 +76,11 @@ class DispatcherTest : public StoreTest {
   std::int64_t append(const std::string& type, std::optional<std::int64_t> subject) {
     EventStore events(db_->dialect());
     return db_->write([&](soci::session& s) {
-      return events.append(s, {.team_id = team_, .type = type, .subject_type = subject ? "contact" : "",
-                               .subject_id = subject, .payload_json = "{}"});
+      return events.append(s, {.team_id = team_,
+                               .type = type,
+                               .subject_type = subject ? "contact" : "",
+                               .subject_id = subject,
+                               .payload_json = "{}"});
     });
   }
   std::string status_of(std::int64_t id) {
@@ -120,7 +124,8 @@ TEST_P(DispatcherTest, EventsOfOneSubjectAreHandledInOrderAndNeverTogether) {
   db_->set_commit_listener([&] { d.wake(); });
   d.start();
   EventQueueStore q(db_->dialect());
-  for (int i = 0; i < 500 && rec->calls < 41; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 500 && rec->calls < 41; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   d.stop();
   db_->set_commit_listener(nullptr);
   EXPECT_EQ(rec->order["contact:1"], a);
@@ -165,12 +170,14 @@ TEST_P(DispatcherTest, ExhaustedRetriesBecomeDeadLettersAndReplay) {
   EXPECT_EQ(status_of(failed), "dead");
   EXPECT_EQ(rec->calls, 4) << "3 attempts, then 1 for the failure";
   EventQueueStore q(db_->dialect());
-  auto dead = db_->read([&](soci::session& s) { return q.list(s, team_, EventFilter{.status = "dead"}, 0, 10); });
+  auto dead = db_->read(
+      [&](soci::session& s) { return q.list(s, team_, EventFilter{.status = "dead"}, 0, 10); });
   EXPECT_EQ(dead.size(), 2u);
   EXPECT_NE(dead.back().last_error.find("down"), std::string::npos);
   healthy = true;
   EXPECT_TRUE(db_->write([&](soci::session& s) { return q.replay(s, team_, id); }));
-  EXPECT_FALSE(db_->write([&](soci::session& s) { return q.replay(s, team_, id); })) << "only dead events replay";
+  EXPECT_FALSE(db_->write([&](soci::session& s) { return q.replay(s, team_, id); }))
+      << "only dead events replay";
   drain(d);
   EXPECT_EQ(status_of(id), "done");
 }
@@ -178,7 +185,8 @@ TEST_P(DispatcherTest, ExhaustedRetriesBecomeDeadLettersAndReplay) {
 TEST_P(DispatcherTest, ACrashedWorkersLeaseExpiresAndTheEventIsClaimedAgain) {
   std::int64_t id = append("contact.created", 10);
   EventQueueStore q(db_->dialect());
-  auto taken = db_->write([&](soci::session& s) { return q.claim(s, "crashed-worker", now_ms(), 150, 10); });
+  auto taken =
+      db_->write([&](soci::session& s) { return q.claim(s, "crashed-worker", now_ms(), 150, 10); });
   ASSERT_EQ(taken.size(), 1u);  // ...and the worker dies here without finishing
   auto rec = std::make_shared<Recorder>();
   Dispatcher d(*db_, fast());
@@ -210,7 +218,8 @@ TEST_P(DispatcherTest, OnceRunsAnEffectOncePerKeyUnderDuplicateDelivery) {
   EXPECT_EQ(effects.load(), 1);
   EXPECT_EQ(refused.load(), 3);
   DeliveryContext other(*db_, e, "sms");
-  EXPECT_TRUE(other.once(std::to_string(id) + "/welcome", [](soci::session&) {})) << "keys are per subscriber";
+  EXPECT_TRUE(other.once(std::to_string(id) + "/welcome", [](soci::session&) {}))
+      << "keys are per subscriber";
   EXPECT_EQ(count("SELECT COUNT(*) FROM effect_keys"), 2);
 }
 
@@ -218,7 +227,9 @@ TEST_P(DispatcherTest, TimersFireWhenDueAndDedupeAndCancel) {
   EventQueueStore q(db_->dialect());
   auto schedule = [&](const std::string& key, EpochMs due) {
     return db_->write([&](soci::session& s) {
-      return q.schedule(s, {.team_id = team_, .type = "timer.nudge", .payload_json = "{}", .available_at = due}, key);
+      return q.schedule(
+          s, {.team_id = team_, .type = "timer.nudge", .payload_json = "{}", .available_at = due},
+          key);
     });
   };
   auto past = schedule("nudge-1", now_ms() - 1000);

@@ -2,6 +2,9 @@
 -- and dedupe keys for timers.
 ALTER TABLE events ADD COLUMN dedupe_key TEXT;
 CREATE UNIQUE INDEX events_dedupe ON events (team_id, dedupe_key) WHERE dedupe_key IS NOT NULL;
+-- The claim walks pending events in id order and stops after a batch: without this index
+-- it would sort every due event on every claim.
+CREATE INDEX events_pending_by_id ON events (id) WHERE status = 'pending';
 
 CREATE TABLE event_deliveries (
   team_id BIGINT NOT NULL REFERENCES teams (id),

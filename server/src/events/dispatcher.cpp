@@ -24,7 +24,8 @@ bool event_type_matches(std::string_view pattern, std::string_view type) {
   return pattern == type;
 }
 
-bool DeliveryContext::once(const std::string& key, const std::function<void(soci::session&)>& effect) {
+bool DeliveryContext::once(const std::string& key,
+                           const std::function<void(soci::session&)>& effect) {
   EventQueueStore queue(db_.dialect());
   return db_.write([&](soci::session& s) {
     if (!queue.claim_effect(s, event_.team_id, subscriber_ + ":" + key)) return false;
@@ -36,24 +37,29 @@ bool DeliveryContext::once(const std::string& key, const std::function<void(soci
 Dispatcher::Dispatcher(Database& db, DispatcherOptions options)
     : db_(db), options_(options), queue_(db.dialect()) {
   unsigned random = 0;
-  if (getrandom(&random, sizeof random, 0) != sizeof random) random = static_cast<unsigned>(::getpid());
+  if (getrandom(&random, sizeof random, 0) != sizeof random)
+    random = static_cast<unsigned>(::getpid());
   char buf[64];
   std::snprintf(buf, sizeof buf, "pid%d-%08x", static_cast<int>(::getpid()), random);
   owner_ = buf;
 }
 
-Dispatcher::~Dispatcher() { stop(); }
+Dispatcher::~Dispatcher() {
+  stop();
+}
 
 void Dispatcher::add(std::shared_ptr<Subscriber> subscriber) {
   for (const auto& s : subscribers_) {
-    if (s->name() == subscriber->name()) throw std::logic_error("two subscribers named " + subscriber->name());
+    if (s->name() == subscriber->name())
+      throw std::logic_error("two subscribers named " + subscriber->name());
   }
   subscribers_.push_back(std::move(subscriber));
 }
 
 void Dispatcher::start() {
   if (running_.exchange(true)) return;
-  for (int i = 0; i < std::max(1, options_.workers); ++i) threads_.emplace_back([this] { worker_loop(); });
+  for (int i = 0; i < std::max(1, options_.workers); ++i)
+    threads_.emplace_back([this] { worker_loop(); });
 }
 
 void Dispatcher::stop() {
@@ -72,7 +78,8 @@ void Dispatcher::wake() {
 }
 
 EpochMs Dispatcher::backoff(int attempts) const {
-  double base = static_cast<double>(options_.backoff_base.count()) * std::pow(2.0, std::max(0, attempts - 1));
+  double base =
+      static_cast<double>(options_.backoff_base.count()) * std::pow(2.0, std::max(0, attempts - 1));
   base = std::min(base, static_cast<double>(options_.backoff_max.count()));
   thread_local std::mt19937 rng(std::random_device{}());
   std::uniform_real_distribution<double> jitter(0.8, 1.2);  // spreads retries of a burst
@@ -83,7 +90,39 @@ int Dispatcher::run_once() {
   std::vector<StoredEvent> batch = db_.write([&](soci::session& s) {
     return queue_.claim(s, owner_, now_ms(), options_.lease.count(), options_.batch);
   });
-  for (const StoredEvent& e : batch) deliver(e);
+  if (batch.empty()) return 0;
+  std::vector<std::pair<std::int64_t, std::int64_t>> ids;
+  for (const auto& e : batch) ids.emplace_back(e.team_id, e.id);
+  auto states = db_.read([&](soci::session& s) { return queue_.delivery_states(s, ids); });
+  // Deliver the whole batch, then record it in one transaction: if this process dies in
+  // between, the leases expire and the batch is delivered again (once() keeps effects single).
+  std::vector<std::tuple<std::int64_t, std::int64_t, Delivery>> deliveries;
+  std::vector<std::pair<std::int64_t, std::int64_t>> done;
+  struct Later {
+    std::int64_t team, id;
+    std::string status;
+    std::optional<EpochMs> retry_at;
+    std::string error;
+  };
+  std::vector<Later> others;
+  for (const StoredEvent& e : batch) {
+    Verdict v = deliver(e, states, deliveries);
+    if (v.retry) {
+      others.push_back({e.team_id, e.id, "pending", now_ms() + backoff(e.attempts), v.error});
+      counters_.events_retried++;
+    } else if (v.dead) {
+      others.push_back({e.team_id, e.id, "dead", std::nullopt, v.error});
+      counters_.events_dead++;
+    } else {
+      done.emplace_back(e.team_id, e.id);
+      counters_.events_done++;
+    }
+  }
+  db_.write([&](soci::session& s) {
+    queue_.record_deliveries(s, deliveries);
+    queue_.finish_done(s, done);
+    for (const Later& l : others) queue_.finish(s, l.team, l.id, l.status, l.retry_at, l.error);
+  });
   return static_cast<int>(batch.size());
 }
 
@@ -107,15 +146,15 @@ void Dispatcher::worker_loop() {
   }
 }
 
-void Dispatcher::deliver(const StoredEvent& e) {
-  auto states = db_.read([&](soci::session& s) { return queue_.delivery_states(s, e.team_id, e.id); });
-  bool retry = false, dead = false;
-  std::string last_error;
+Dispatcher::Verdict Dispatcher::deliver(
+    const StoredEvent& e, const std::map<std::pair<std::int64_t, std::string>, std::string>& states,
+    std::vector<std::tuple<std::int64_t, std::int64_t, Delivery>>& deliveries) {
+  Verdict verdict;
   for (const auto& sub : subscribers_) {
     if (!event_type_matches(sub->pattern(), e.type)) continue;
-    auto state = states.find(sub->name());
+    auto state = states.find({e.id, sub->name()});
     if (state != states.end() && (state->second == "done" || state->second == "dead")) {
-      dead = dead || state->second == "dead";
+      verdict.dead = verdict.dead || state->second == "dead";
       continue;
     }
     DeliveryContext ctx(db_, e, sub->name());
@@ -126,11 +165,12 @@ void Dispatcher::deliver(const StoredEvent& e) {
     } catch (const std::exception& ex) {
       outcome = Outcome::retry(ex.what());
     }
-    auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
     Delivery d;
     d.subscriber = sub->name();
     d.attempts = e.attempts;
-    d.duration_us = us;
+    d.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
     d.last_error = outcome.reason;
     switch (outcome.result) {
       case HandleResult::kOk:
@@ -146,25 +186,12 @@ void Dispatcher::deliver(const StoredEvent& e) {
         d.status = "dead";
         break;
     }
-    retry = retry || d.status == "retry";
-    dead = dead || d.status == "dead";
-    if (d.status != "done") last_error = sub->name() + ": " + outcome.reason;
-    db_.write([&](soci::session& s) { queue_.record_delivery(s, e.team_id, e.id, d); });
+    verdict.retry = verdict.retry || d.status == "retry";
+    verdict.dead = verdict.dead || d.status == "dead";
+    if (d.status != "done") verdict.error = sub->name() + ": " + outcome.reason;
+    deliveries.emplace_back(e.team_id, e.id, std::move(d));
   }
-  db_.write([&](soci::session& s) {
-    if (retry) {
-      queue_.finish(s, e.team_id, e.id, "pending", now_ms() + backoff(e.attempts), last_error);
-    } else {
-      queue_.finish(s, e.team_id, e.id, dead ? "dead" : "done", std::nullopt, last_error);
-    }
-  });
-  if (retry) {
-    counters_.events_retried++;
-  } else if (dead) {
-    counters_.events_dead++;
-  } else {
-    counters_.events_done++;
-  }
+  return verdict;
 }
 
 }  // namespace sb

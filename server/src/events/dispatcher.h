@@ -7,10 +7,12 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "events/subscriber.h"
@@ -23,9 +25,9 @@ class Database;
 struct DispatcherOptions {
   int workers = 2;
   int batch = 100;
-  int max_attempts = 8;                       // then the event is dead
-  std::chrono::milliseconds lease{30000};     // a crashed worker's events come back after this
-  std::chrono::milliseconds poll{500};        // other processes' events are seen at least this often
+  int max_attempts = 8;                    // then the event is dead
+  std::chrono::milliseconds lease{30000};  // a crashed worker's events come back after this
+  std::chrono::milliseconds poll{500};     // other processes' events are seen at least this often
   std::chrono::milliseconds backoff_base{1000};
   std::chrono::milliseconds backoff_max{600000};
 };
@@ -54,8 +56,15 @@ class Dispatcher {
   const std::string& owner() const { return owner_; }
 
  private:
+  struct Verdict {
+    bool retry = false;
+    bool dead = false;
+    std::string error;
+  };
   void worker_loop();
-  void deliver(const StoredEvent& event);
+  Verdict deliver(const StoredEvent& event,
+                  const std::map<std::pair<std::int64_t, std::string>, std::string>& states,
+                  std::vector<std::tuple<std::int64_t, std::int64_t, Delivery>>& deliveries);
   EpochMs backoff(int attempts) const;
 
   Database& db_;

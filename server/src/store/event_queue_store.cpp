@@ -13,7 +13,8 @@ namespace sb {
 namespace {
 
 constexpr const char* kEventColumns =
-    "team_id, id, type, subject_type, subject_id, payload, created_at, status, attempts, available_at, last_error";
+    "team_id, id, type, subject_type, subject_id, payload, created_at, status, attempts, "
+    "available_at, last_error";
 
 // Bound output of kEventColumns.
 struct EventRow {
@@ -61,67 +62,140 @@ std::vector<StoredEvent> fetch_events(soci::session& s, const std::string& sql, 
   return out;
 }
 
+// (team_id = :t AND id IN (...)) OR ...: index-friendly on keys that start with team_id.
+std::string by_team(const std::vector<std::pair<std::int64_t, std::int64_t>>& refs,
+                    const char* id_column, SqlParams& p) {
+  std::map<std::int64_t, std::vector<std::int64_t>> groups;
+  for (const auto& [team, id] : refs) groups[team].push_back(id);
+  std::string out;
+  for (const auto& [team, ids] : groups) {
+    std::string in;
+    for (std::int64_t id : ids) in += (in.empty() ? "" : ", ") + p.add(static_cast<long long>(id));
+    out += std::string(out.empty() ? "" : " OR ") +
+           "(team_id = " + p.add(static_cast<long long>(team)) + " AND " + id_column + " IN (" +
+           in + "))";
+  }
+  return "(" + out + ")";
+}
+
 }  // namespace
 
-std::vector<StoredEvent> EventQueueStore::claim(soci::session& s, const std::string& owner, EpochMs now,
-                                                EpochMs lease_ms, int limit) const {
-  // Event ids are unique across teams on both backends (one sequence), so `id IN (...)`
-  // suffices; SQLite 3.40 returns only the first row for a row-value (team_id, id) IN
-  // (SELECT ... LIMIT n).
+std::vector<StoredEvent> EventQueueStore::claim(soci::session& s, const std::string& owner,
+                                                EpochMs now, EpochMs lease_ms, int limit) const {
+  // PostgreSQL's keys start with team_id, so the outer match is on (team_id, id). SQLite's
+  // key is the rowid alone, and SQLite 3.40 returns only the first row for a row-value
+  // (team_id, id) IN (SELECT ... LIMIT n): there, ids (unique across teams) are enough.
+  const bool pg = dialect_.backend() == Backend::kPostgresql;
   SqlParams p;
   std::string pick =
-      "SELECT e.id FROM events e WHERE e.status = 'pending' AND e.available_at <= " + p.add(now) +
+      std::string(pg ? "SELECT e.team_id, e.id" : "SELECT e.id") +
+      " FROM events e WHERE e.status = 'pending' AND e.available_at <= " + p.add(now) +
       " AND (e.lease_until IS NULL OR e.lease_until < " + p.add(now) +
-      ") AND NOT EXISTS (SELECT 1 FROM events o WHERE o.team_id = e.team_id AND o.subject_type = e.subject_type "
-      "AND o.subject_id = e.subject_id AND o.id < e.id AND o.status = 'pending' AND (o.attempts > 0 OR o.available_at <= " +
+      ") AND NOT EXISTS (SELECT 1 FROM events o WHERE o.team_id = e.team_id AND o.subject_type = "
+      "e.subject_type "
+      "AND o.subject_id = e.subject_id AND o.id < e.id AND o.status = 'pending' AND (o.attempts > "
+      "0 OR o.available_at <= " +
       p.add(now) + ")) ORDER BY e.id LIMIT " + p.add(static_cast<long long>(limit));
-  if (dialect_.backend() == Backend::kPostgresql) pick += " FOR UPDATE SKIP LOCKED";
-  std::string sql = "UPDATE events SET lease_owner = " + p.add(owner) + ", lease_until = " + p.add(now + lease_ms) +
-                    ", attempts = attempts + 1 WHERE id IN (" + pick + ") RETURNING " + kEventColumns;
+  std::string sql;
+  if (pg) {
+    // A materialised CTE of at most `limit` rows makes the planner join back through the
+    // primary key instead of hashing the whole table.
+    std::string returning;
+    for (std::string_view col :
+         {"team_id", "id", "type", "subject_type", "subject_id", "payload", "created_at", "status",
+          "attempts", "available_at", "last_error"}) {
+      returning += std::string(returning.empty() ? "" : ", ") + "ev." + std::string(col);
+    }
+    sql = "WITH picked AS MATERIALIZED (" + pick +
+          " FOR UPDATE SKIP LOCKED) UPDATE events ev SET lease_owner = " + p.add(owner) +
+          ", lease_until = " + p.add(now + lease_ms) +
+          ", attempts = ev.attempts + 1 FROM picked WHERE ev.team_id = picked.team_id AND ev.id = "
+          "picked.id "
+          "RETURNING " +
+          returning;
+  } else {
+    sql = "UPDATE events SET lease_owner = " + p.add(owner) +
+          ", lease_until = " + p.add(now + lease_ms) + ", attempts = attempts + 1 WHERE id IN (" +
+          pick + ") RETURNING " + kEventColumns;
+  }
   auto out = fetch_events(s, sql, p);
-  std::sort(out.begin(), out.end(), [](const StoredEvent& a, const StoredEvent& b) { return a.id < b.id; });
+  std::sort(out.begin(), out.end(),
+            [](const StoredEvent& a, const StoredEvent& b) { return a.id < b.id; });
   return out;
 }
 
-std::map<std::string, std::string> EventQueueStore::delivery_states(soci::session& s, std::int64_t team_id,
-                                                                    std::int64_t event_id) const {
-  long long team = team_id, id = event_id;
+std::map<std::pair<std::int64_t, std::string>, std::string> EventQueueStore::delivery_states(
+    soci::session& s, const std::vector<std::pair<std::int64_t, std::int64_t>>& events) const {
+  std::map<std::pair<std::int64_t, std::string>, std::string> out;
+  if (events.empty()) return out;
+  SqlParams p;
+  std::string where = by_team(events, "event_id", p);
+  long long event_id = 0;
   std::string subscriber, status;
   soci::statement st(s);
+  st.exchange(soci::into(event_id));
   st.exchange(soci::into(subscriber));
   st.exchange(soci::into(status));
-  st.exchange(soci::use(team));
-  st.exchange(soci::use(id));
-  std::map<std::string, std::string> out;
-  for (bool more = execute_once(st, "SELECT subscriber, status FROM event_deliveries WHERE team_id = :t AND event_id = :e");
+  p.bind(st);
+  for (bool more = execute_once(
+           st, "SELECT event_id, subscriber, status FROM event_deliveries WHERE " + where);
        more; more = st.fetch()) {
-    out[subscriber] = status;
+    out[{event_id, subscriber}] = status;
   }
   return out;
 }
 
-void EventQueueStore::record_delivery(soci::session& s, std::int64_t team_id, std::int64_t event_id,
-                                      const Delivery& d) const {
-  long long team = team_id, id = event_id, duration = d.duration_us;
-  EpochMs now = now_ms();
-  s << "INSERT INTO event_deliveries (team_id, event_id, subscriber, status, attempts, last_error, duration_us, updated_at) "
-       "VALUES (:t, :e, :s, :st, :a, :err, :d, :u) ON CONFLICT (team_id, event_id, subscriber) DO UPDATE SET "
-       "status = excluded.status, attempts = excluded.attempts, last_error = excluded.last_error, "
-       "duration_us = excluded.duration_us, updated_at = excluded.updated_at",
-      soci::use(team), soci::use(id), soci::use(d.subscriber), soci::use(d.status), soci::use(d.attempts),
-      soci::use(d.last_error), soci::use(duration), soci::use(now);
+void EventQueueStore::record_deliveries(
+    soci::session& s,
+    const std::vector<std::tuple<std::int64_t, std::int64_t, Delivery>>& rows) const {
+  if (rows.empty()) return;
+  SqlParams p;
+  std::string values;
+  long long now = now_ms();
+  for (const auto& [team, event, d] : rows) {
+    values += std::string(values.empty() ? "" : ", ") + "(" + p.add(static_cast<long long>(team)) +
+              ", " + p.add(static_cast<long long>(event)) + ", " + p.add(d.subscriber) + ", " +
+              p.add(d.status) + ", " + p.add(static_cast<long long>(d.attempts)) + ", " +
+              p.add(d.last_error) + ", " + p.add(static_cast<long long>(d.duration_us)) + ", " +
+              p.add(now) + ")";
+  }
+  soci::statement st(s);
+  p.bind(st);
+  execute_once(
+      st,
+      "INSERT INTO event_deliveries (team_id, event_id, subscriber, status, attempts, last_error, "
+      "duration_us, updated_at) VALUES " +
+          values +
+          " ON CONFLICT (team_id, event_id, subscriber) DO UPDATE SET status = excluded.status, "
+          "attempts = excluded.attempts, last_error = excluded.last_error, "
+          "duration_us = excluded.duration_us, updated_at = excluded.updated_at");
 }
 
-void EventQueueStore::finish(soci::session& s, std::int64_t team_id, std::int64_t event_id, const std::string& status,
-                             std::optional<EpochMs> retry_at, const std::string& error) const {
+void EventQueueStore::finish_done(
+    soci::session& s, const std::vector<std::pair<std::int64_t, std::int64_t>>& events) const {
+  if (events.empty()) return;
+  SqlParams p;
+  std::string where = by_team(events, "id", p);
+  soci::statement st(s);
+  p.bind(st);
+  execute_once(
+      st,
+      "UPDATE events SET status = 'done', lease_owner = NULL, lease_until = NULL WHERE " + where);
+}
+
+void EventQueueStore::finish(soci::session& s, std::int64_t team_id, std::int64_t event_id,
+                             const std::string& status, std::optional<EpochMs> retry_at,
+                             const std::string& error) const {
   long long team = team_id, id = event_id;
   std::string next_status = retry_at ? "pending" : status;
   long long available = retry_at.value_or(0);
   soci::indicator err_ind = error.empty() ? soci::i_null : soci::i_ok;
   if (retry_at) {
-    s << "UPDATE events SET status = :s, available_at = :a, lease_owner = NULL, lease_until = NULL, last_error = :e "
+    s << "UPDATE events SET status = :s, available_at = :a, lease_owner = NULL, lease_until = "
+         "NULL, last_error = :e "
          "WHERE team_id = :t AND id = :id",
-        soci::use(next_status), soci::use(available), soci::use(error, err_ind), soci::use(team), soci::use(id);
+        soci::use(next_status), soci::use(available), soci::use(error, err_ind), soci::use(team),
+        soci::use(id);
   } else {
     s << "UPDATE events SET status = :s, lease_owner = NULL, lease_until = NULL, last_error = :e "
          "WHERE team_id = :t AND id = :id",
@@ -136,25 +210,31 @@ std::optional<std::int64_t> EventQueueStore::schedule(soci::session& s, const Ne
   std::string stype = event.subject_type;
   soci::indicator stype_ind = stype.empty() ? soci::i_null : soci::i_ok;
   EpochMs now = now_ms(), due = event.available_at.value_or(now);
-  s << "INSERT INTO events (team_id, type, subject_type, subject_id, payload, created_at, available_at, dedupe_key) "
-       "VALUES (:t, :ty, :st, :sid, " + dialect_.json_param("p") + ", :c, :a, :k) "
-       "ON CONFLICT (team_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING RETURNING id",
+  s << "INSERT INTO events (team_id, type, subject_type, subject_id, payload, created_at, "
+       "available_at, dedupe_key) "
+       "VALUES (:t, :ty, :st, :sid, " +
+           dialect_.json_param("p") +
+           ", :c, :a, :k) "
+           "ON CONFLICT (team_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING RETURNING id",
       soci::use(team, "t"), soci::use(event.type, "ty"), soci::use(stype, stype_ind, "st"),
-      soci::use(subject_id, sid_ind, "sid"), soci::use(event.payload_json, "p"), soci::use(now, "c"),
-      soci::use(due, "a"), soci::use(dedupe_key, "k"), soci::into(id);
+      soci::use(subject_id, sid_ind, "sid"), soci::use(event.payload_json, "p"),
+      soci::use(now, "c"), soci::use(due, "a"), soci::use(dedupe_key, "k"), soci::into(id);
   if (!s.got_data()) return std::nullopt;
   Database::note_event_appended();
   return id;
 }
 
-bool EventQueueStore::cancel(soci::session& s, std::int64_t team_id, const std::string& dedupe_key) const {
+bool EventQueueStore::cancel(soci::session& s, std::int64_t team_id,
+                             const std::string& dedupe_key) const {
   long long team = team_id, id = 0;
-  s << "DELETE FROM events WHERE team_id = :t AND dedupe_key = :k AND status = 'pending' AND attempts = 0 RETURNING id",
+  s << "DELETE FROM events WHERE team_id = :t AND dedupe_key = :k AND status = 'pending' AND "
+       "attempts = 0 RETURNING id",
       soci::use(team), soci::use(dedupe_key), soci::into(id);
   return s.got_data();
 }
 
-bool EventQueueStore::claim_effect(soci::session& s, std::int64_t team_id, const std::string& key) const {
+bool EventQueueStore::claim_effect(soci::session& s, std::int64_t team_id,
+                                   const std::string& key) const {
   long long team = team_id;
   EpochMs now = now_ms();
   std::string got;
@@ -164,11 +244,12 @@ bool EventQueueStore::claim_effect(soci::session& s, std::int64_t team_id, const
   return s.got_data();
 }
 
-std::vector<StoredEvent> EventQueueStore::list(soci::session& s, std::int64_t team_id, const EventFilter& f,
-                                               std::int64_t before_id, int limit) const {
+std::vector<StoredEvent> EventQueueStore::list(soci::session& s, std::int64_t team_id,
+                                               const EventFilter& f, std::int64_t before_id,
+                                               int limit) const {
   SqlParams p;
-  std::string sql = std::string("SELECT ") + kEventColumns + " FROM events WHERE team_id = " +
-                    p.add(static_cast<long long>(team_id));
+  std::string sql = std::string("SELECT ") + kEventColumns +
+                    " FROM events WHERE team_id = " + p.add(static_cast<long long>(team_id));
   if (f.type) sql += " AND type = " + p.add(*f.type);
   if (f.status) sql += " AND status = " + p.add(*f.status);
   if (f.subject_type) sql += " AND subject_type = " + p.add(*f.subject_type);
@@ -178,16 +259,19 @@ std::vector<StoredEvent> EventQueueStore::list(soci::session& s, std::int64_t te
   return fetch_events(s, sql, p);
 }
 
-std::optional<StoredEvent> EventQueueStore::get(soci::session& s, std::int64_t team_id, std::int64_t id) const {
+std::optional<StoredEvent> EventQueueStore::get(soci::session& s, std::int64_t team_id,
+                                                std::int64_t id) const {
   SqlParams p;
-  std::string sql = std::string("SELECT ") + kEventColumns + " FROM events WHERE team_id = " +
-                    p.add(static_cast<long long>(team_id)) + " AND id = " + p.add(static_cast<long long>(id));
+  std::string sql = std::string("SELECT ") + kEventColumns +
+                    " FROM events WHERE team_id = " + p.add(static_cast<long long>(team_id)) +
+                    " AND id = " + p.add(static_cast<long long>(id));
   auto rows = fetch_events(s, sql, p);
   if (rows.empty()) return std::nullopt;
   return rows.front();
 }
 
-std::vector<Delivery> EventQueueStore::deliveries(soci::session& s, std::int64_t team_id, std::int64_t event_id) const {
+std::vector<Delivery> EventQueueStore::deliveries(soci::session& s, std::int64_t team_id,
+                                                  std::int64_t event_id) const {
   long long team = team_id, id = event_id, duration = 0, updated = 0;
   Delivery d;
   soci::indicator err_ind;
@@ -201,8 +285,10 @@ std::vector<Delivery> EventQueueStore::deliveries(soci::session& s, std::int64_t
   st.exchange(soci::use(team));
   st.exchange(soci::use(id));
   std::vector<Delivery> out;
-  for (bool more = execute_once(st, "SELECT subscriber, status, attempts, last_error, duration_us, updated_at "
-                                    "FROM event_deliveries WHERE team_id = :t AND event_id = :e ORDER BY subscriber");
+  for (bool more = execute_once(
+           st,
+           "SELECT subscriber, status, attempts, last_error, duration_us, updated_at "
+           "FROM event_deliveries WHERE team_id = :t AND event_id = :e ORDER BY subscriber");
        more; more = st.fetch()) {
     Delivery row = d;
     if (err_ind != soci::i_ok) row.last_error.clear();
@@ -216,13 +302,14 @@ std::vector<Delivery> EventQueueStore::deliveries(soci::session& s, std::int64_t
 bool EventQueueStore::replay(soci::session& s, std::int64_t team_id, std::int64_t id) const {
   long long team = team_id, eid = id, got = 0;
   EpochMs now = now_ms();
-  s << "UPDATE events SET status = 'pending', attempts = 0, available_at = :n, lease_owner = NULL, lease_until = NULL "
+  s << "UPDATE events SET status = 'pending', attempts = 0, available_at = :n, lease_owner = NULL, "
+       "lease_until = NULL "
        "WHERE team_id = :t AND id = :id AND status = 'dead' RETURNING id",
       soci::use(now), soci::use(team), soci::use(eid), soci::into(got);
   if (!s.got_data()) return false;
   Database::note_event_appended();  // a replayed event is new work
-  s << "DELETE FROM event_deliveries WHERE team_id = :t AND event_id = :id AND status <> 'done'", soci::use(team),
-      soci::use(eid);
+  s << "DELETE FROM event_deliveries WHERE team_id = :t AND event_id = :id AND status <> 'done'",
+      soci::use(team), soci::use(eid);
   return true;
 }
 
@@ -233,8 +320,8 @@ QueueStats EventQueueStore::stats(soci::session& s, EpochMs now) const {
   EpochMs at = now;
   s << "SELECT COUNT(*) FROM events WHERE status = 'pending'", soci::into(pending);
   s << "SELECT COUNT(*) FROM events WHERE status = 'dead'", soci::into(dead);
-  s << "SELECT MIN(available_at) FROM events WHERE status = 'pending' AND available_at <= :n", soci::use(at),
-      soci::into(oldest, oldest_ind);
+  s << "SELECT MIN(available_at) FROM events WHERE status = 'pending' AND available_at <= :n",
+      soci::use(at), soci::into(oldest, oldest_ind);
   q.pending = pending;
   q.dead = dead;
   q.oldest_due = oldest_ind == soci::i_ok ? oldest : 0;

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "store/event_store.h"
@@ -34,9 +35,9 @@ struct EventFilter {
 };
 
 struct QueueStats {
-  std::int64_t pending = 0;       // due or waiting for a retry
+  std::int64_t pending = 0;  // due or waiting for a retry
   std::int64_t dead = 0;
-  EpochMs oldest_due = 0;         // available_at of the oldest due pending event; 0 if none
+  EpochMs oldest_due = 0;  // available_at of the oldest due pending event; 0 if none
 };
 
 class EventQueueStore {
@@ -46,17 +47,27 @@ class EventQueueStore {
   // Leases up to `limit` due events to `owner` until now + lease_ms and counts the attempt.
   // An event is due when pending, available, unleased (or its lease expired), and no older
   // event of the same subject is still in flight: one subject's events go in order.
-  std::vector<StoredEvent> claim(soci::session& s, const std::string& owner, EpochMs now, EpochMs lease_ms,
-                                 int limit) const;
-  std::map<std::string, std::string> delivery_states(soci::session& s, std::int64_t team_id,
-                                                     std::int64_t event_id) const;
-  void record_delivery(soci::session& s, std::int64_t team_id, std::int64_t event_id, const Delivery& d) const;
+  std::vector<StoredEvent> claim(soci::session& s, const std::string& owner, EpochMs now,
+                                 EpochMs lease_ms, int limit) const;
+  // States of every delivery of these events: (event id, subscriber) -> status.
+  // `events` are (team id, event id) pairs.
+  std::map<std::pair<std::int64_t, std::string>, std::string> delivery_states(
+      soci::session& s, const std::vector<std::pair<std::int64_t, std::int64_t>>& events) const;
+  // Records many deliveries in one statement ((team, event, delivery) triples).
+  void record_deliveries(
+      soci::session& s,
+      const std::vector<std::tuple<std::int64_t, std::int64_t, Delivery>>& rows) const;
+  // Marks many events done in one statement.
+  void finish_done(soci::session& s,
+                   const std::vector<std::pair<std::int64_t, std::int64_t>>& events) const;
   // The event leaves the queue as done or dead, or comes back at `retry_at`.
-  void finish(soci::session& s, std::int64_t team_id, std::int64_t event_id, const std::string& status,
-              std::optional<EpochMs> retry_at, const std::string& error) const;
+  void finish(soci::session& s, std::int64_t team_id, std::int64_t event_id,
+              const std::string& status, std::optional<EpochMs> retry_at,
+              const std::string& error) const;
 
   // A future event; a second schedule with the same dedupe key is a no-op (returns nullopt).
-  std::optional<std::int64_t> schedule(soci::session& s, const NewEvent& event, const std::string& dedupe_key) const;
+  std::optional<std::int64_t> schedule(soci::session& s, const NewEvent& event,
+                                       const std::string& dedupe_key) const;
   bool cancel(soci::session& s, std::int64_t team_id, const std::string& dedupe_key) const;
 
   // Inserts the key; false when it exists (the effect already happened).
@@ -65,7 +76,8 @@ class EventQueueStore {
   std::vector<StoredEvent> list(soci::session& s, std::int64_t team_id, const EventFilter& filter,
                                 std::int64_t before_id, int limit) const;
   std::optional<StoredEvent> get(soci::session& s, std::int64_t team_id, std::int64_t id) const;
-  std::vector<Delivery> deliveries(soci::session& s, std::int64_t team_id, std::int64_t event_id) const;
+  std::vector<Delivery> deliveries(soci::session& s, std::int64_t team_id,
+                                   std::int64_t event_id) const;
   // A dead event back to pending, its dead deliveries retried. False unless it was dead.
   bool replay(soci::session& s, std::int64_t team_id, std::int64_t id) const;
   QueueStats stats(soci::session& s, EpochMs now) const;

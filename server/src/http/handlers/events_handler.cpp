@@ -14,7 +14,8 @@ Poco::JSON::Object event_json(const StoredEvent& e) {
   Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
   o.set("id", e.id);
   o.set("type", e.type);
-  o.set("subject_type", e.subject_type.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(e.subject_type));
+  o.set("subject_type",
+        e.subject_type.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(e.subject_type));
   o.set("subject_id", or_null(e.subject_id));
   Poco::JSON::Parser parser;
   o.set("payload", parser.parse(e.payload_json));
@@ -22,7 +23,8 @@ Poco::JSON::Object event_json(const StoredEvent& e) {
   o.set("attempts", e.attempts);
   o.set("available_at", format_iso8601(e.available_at));
   o.set("created_at", format_iso8601(e.created_at));
-  o.set("last_error", e.last_error.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(e.last_error));
+  o.set("last_error",
+        e.last_error.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(e.last_error));
   return o;
 }
 
@@ -41,8 +43,10 @@ Response list_events(ApiServices& sv, Request& req, std::optional<std::string> f
     }
   }
   for (const auto& [k, v] : req.query) {
-    if (k != "type" && k != "status" && k != "subject_type" && k != "subject_id" && k != "limit" && k != "cursor") {
-      throw Error::validation(k, "unknown parameter (type, status, subject_type, subject_id, limit, cursor)");
+    if (k != "type" && k != "status" && k != "subject_type" && k != "subject_id" && k != "limit" &&
+        k != "cursor") {
+      throw Error::validation(
+          k, "unknown parameter (type, status, subject_type, subject_id, limit, cursor)");
     }
   }
   if (f.status && *f.status != "pending" && *f.status != "done" && *f.status != "dead") {
@@ -57,7 +61,8 @@ Response list_events(ApiServices& sv, Request& req, std::optional<std::string> f
 Response get_event(ApiServices& sv, Request& req) {
   std::int64_t id = req.path_id("id");
   auto [event, deliveries] = sv.db.read([&](soci::session& s) {
-    return std::make_pair(sv.queue.get(s, req.auth().team_id, id), sv.queue.deliveries(s, req.auth().team_id, id));
+    return std::make_pair(sv.queue.get(s, req.auth().team_id, id),
+                          sv.queue.deliveries(s, req.auth().team_id, id));
   });
   if (!event) throw Error::not_found("event", id);
   Poco::JSON::Object body = event_json(*event);
@@ -67,7 +72,8 @@ Response get_event(ApiServices& sv, Request& req) {
     o.set("subscriber", d.subscriber);
     o.set("status", d.status);
     o.set("attempts", d.attempts);
-    o.set("last_error", d.last_error.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(d.last_error));
+    o.set("last_error",
+          d.last_error.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(d.last_error));
     o.set("duration_us", d.duration_us);
     o.set("updated_at", format_iso8601(d.updated_at));
     list->add(o);
@@ -78,19 +84,25 @@ Response get_event(ApiServices& sv, Request& req) {
 
 Response replay(ApiServices& sv, Request& req) {
   std::int64_t id = req.path_id("id");
-  bool replayed = sv.db.write([&](soci::session& s) { return sv.queue.replay(s, req.auth().team_id, id); });
+  bool replayed =
+      sv.db.write([&](soci::session& s) { return sv.queue.replay(s, req.auth().team_id, id); });
   if (!replayed) throw Error(ErrorCode::kNotFound, "no dead event with this id", {{"id", id}});
-  auto event = sv.db.read([&](soci::session& s) { return sv.queue.get(s, req.auth().team_id, id); });
+  auto event =
+      sv.db.read([&](soci::session& s) { return sv.queue.get(s, req.auth().team_id, id); });
   return Response::json(202, event_json(*event));
 }
 
 }  // namespace
 
 void add_event_routes(Router& router, ApiServices& sv) {
-  router.add({"GET", "/v1/events", Role::kAdmin, [&sv](Request& r) { return list_events(sv, r, std::nullopt); }});
-  router.add({"GET", "/v1/events/{id}", Role::kAdmin, [&sv](Request& r) { return get_event(sv, r); }});
-  router.add({"GET", "/v1/dead-letters", Role::kAdmin, [&sv](Request& r) { return list_events(sv, r, "dead"); }});
-  router.add({"POST", "/v1/dead-letters/{id}/replay", Role::kAdmin, [&sv](Request& r) { return replay(sv, r); }});
+  router.add({"GET", "/v1/events", Role::kAdmin,
+              [&sv](Request& r) { return list_events(sv, r, std::nullopt); }});
+  router.add(
+      {"GET", "/v1/events/{id}", Role::kAdmin, [&sv](Request& r) { return get_event(sv, r); }});
+  router.add({"GET", "/v1/dead-letters", Role::kAdmin,
+              [&sv](Request& r) { return list_events(sv, r, "dead"); }});
+  router.add({"POST", "/v1/dead-letters/{id}/replay", Role::kAdmin,
+              [&sv](Request& r) { return replay(sv, r); }});
 }
 
 }  // namespace sb
