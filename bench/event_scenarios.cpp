@@ -36,7 +36,8 @@ class Effect : public Subscriber {
   }
 };
 
-Row drain_row(const std::string& name, const std::string& url, std::shared_ptr<Subscriber> sub, int workers) {
+Row drain_row(const std::string& name, const std::string& url, std::shared_ptr<Subscriber> sub,
+              int workers) {
   DatabaseOptions o;
   o.url = url;
   o.pool_size = 8;
@@ -44,11 +45,14 @@ Row drain_row(const std::string& name, const std::string& url, std::shared_ptr<S
   bool pg = db.backend() == Backend::kPostgresql;
   db.write([&](soci::session& s) {
     s << "UPDATE events SET status = 'done' WHERE status = 'pending'";
-    std::string series = pg ? "generate_series(1, " + std::to_string(kEvents) + ") AS s(g)"
-                            : "(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < " +
-                                  std::to_string(kEvents) + ") SELECT g FROM s)";
-    s << "INSERT INTO events (team_id, type, subject_type, subject_id, payload, created_at, available_at) "
-         "SELECT 1, 'bench.tick', 'contact', g % 1000, '{}', 0, 0 FROM " + series;
+    std::string series =
+        pg ? "generate_series(1, " + std::to_string(kEvents) + ") AS s(g)"
+           : "(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < " +
+                 std::to_string(kEvents) + ") SELECT g FROM s)";
+    s << "INSERT INTO events (team_id, type, subject_type, subject_id, payload, created_at, "
+         "available_at) "
+         "SELECT 1, 'bench.tick', 'contact', g % 1000, '{}', 0, 0 FROM " +
+             series;
   });
   DispatcherOptions d;
   d.workers = workers;
@@ -59,14 +63,18 @@ Row drain_row(const std::string& name, const std::string& url, std::shared_ptr<S
   long long pending = 1;
   while (pending > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    db.read([&](soci::session& s) { s << "SELECT COUNT(*) FROM events WHERE status = 'pending'", soci::into(pending); });
+    db.read([&](soci::session& s) {
+      s << "SELECT COUNT(*) FROM events WHERE status = 'pending'", soci::into(pending);
+    });
   }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   dispatcher.stop();
   Row row{name, pg ? "postgresql" : "sqlite", workers};
   row.load.requests = kEvents;
   row.load.seconds = seconds;
-  std::cerr << "  " << name << ": " << static_cast<long>(kEvents / seconds) << " events/s" << std::endl;
+  std::cerr << "  " << name << ": " << static_cast<long>(kEvents / seconds) << " events/s"
+            << std::endl;
   return row;
 }
 

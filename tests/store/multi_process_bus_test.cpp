@@ -26,7 +26,8 @@ class Worker {
       ::dup2(fds[1], 1);
       ::close(fds[0]);
       ::close(fds[1]);
-      ::execl(SB_EVENT_WORKER_PATH, SB_EVENT_WORKER_PATH, url.c_str(), lease.c_str(), static_cast<char*>(nullptr));
+      ::execl(SB_EVENT_WORKER_PATH, SB_EVENT_WORKER_PATH, url.c_str(), lease.c_str(),
+              static_cast<char*>(nullptr));
       ::_exit(127);
     }
     ::close(fds[1]);
@@ -53,14 +54,17 @@ class MultiProcessBusTest : public StoreTest {
  protected:
   void seed(int n, int offset) {
     db_->write([&](soci::session& s) {
-      s << "INSERT INTO events (team_id, type, subject_type, subject_id, payload, created_at, available_at) "
-           "SELECT 1, 'probe.tick', 'contact', (g % 500) + " + std::to_string(offset) +
-               ", CAST('{}' AS jsonb), 0, 0 FROM generate_series(1, " + std::to_string(n) + ") AS g";
+      s << "INSERT INTO events (team_id, type, subject_type, subject_id, payload, created_at, "
+           "available_at) "
+           "SELECT 1, 'probe.tick', 'contact', (g % 500) + " +
+               std::to_string(offset) + ", CAST('{}' AS jsonb), 0, 0 FROM generate_series(1, " +
+               std::to_string(n) + ") AS g";
     });
   }
   long long pending() { return count("SELECT COUNT(*) FROM events WHERE status = 'pending'"); }
   void wait_drained(int seconds) {
-    for (int i = 0; i < seconds * 10 && pending() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    for (int i = 0; i < seconds * 10 && pending() > 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 };
 
@@ -79,7 +83,8 @@ TEST_P(MultiProcessBusTest, EveryEventTakesEffectOnceAcrossProcessesAndAKill9) {
   ASSERT_EQ(pending(), 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM probe_effects"), 20000);
   EXPECT_EQ(count("SELECT COUNT(DISTINCT event_id) FROM probe_effects"), 20000);
-  EXPECT_EQ(count("SELECT COUNT(DISTINCT pid) FROM probe_effects"), 2) << "both processes took a share";
+  EXPECT_EQ(count("SELECT COUNT(DISTINCT pid) FROM probe_effects"), 2)
+      << "both processes took a share";
 
   seed(20000, 1000);
   {

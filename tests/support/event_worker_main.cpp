@@ -21,7 +21,8 @@ class Probe : public sb::Subscriber {
     long long id = e.id;
     int pid = static_cast<int>(::getpid());
     ctx.once(std::to_string(e.id), [&](soci::session& s) {
-      s << "INSERT INTO probe_effects (event_id, pid) VALUES (:e, :p)", soci::use(id), soci::use(pid);
+      s << "INSERT INTO probe_effects (event_id, pid) VALUES (:e, :p)", soci::use(id),
+          soci::use(pid);
     });
     return sb::Outcome::ok();
   }

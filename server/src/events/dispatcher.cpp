@@ -88,6 +88,7 @@ EpochMs Dispatcher::backoff(int attempts) const {
 
 int Dispatcher::run_once() {
   std::vector<StoredEvent> batch = db_.write([&](soci::session& s) {
+    queue_.relax_commit(s);
     return queue_.claim(s, owner_, now_ms(), options_.lease.count(), options_.batch);
   });
   if (batch.empty()) return 0;
@@ -119,10 +120,13 @@ int Dispatcher::run_once() {
     }
   }
   db_.write([&](soci::session& s) {
+    queue_.relax_commit(s);
     queue_.record_deliveries(s, deliveries);
     queue_.finish_done(s, done);
     for (const Later& l : others) queue_.finish(s, l.team, l.id, l.status, l.retry_at, l.error);
   });
+  // Finishing an event releases the next one of its subject: idle workers may have work.
+  wake();
   return static_cast<int>(batch.size());
 }
 

@@ -49,6 +49,10 @@ class EventQueueStore {
   // event of the same subject is still in flight: one subject's events go in order.
   std::vector<StoredEvent> claim(soci::session& s, const std::string& owner, EpochMs now,
                                  EpochMs lease_ms, int limit) const;
+  // Lets the current transaction commit without waiting for the WAL flush (PostgreSQL).
+  // Only for queue bookkeeping (leases, deliveries, done marks): losing it in a crash means
+  // a redelivery, which at-least-once delivery and once() already absorb; never for effects.
+  void relax_commit(soci::session& s) const;
   // States of every delivery of these events: (event id, subscriber) -> status.
   // `events` are (team id, event id) pairs.
   std::map<std::pair<std::int64_t, std::string>, std::string> delivery_states(
