@@ -259,6 +259,34 @@ TEST_P(DispatcherTest, EventsNobodyWantsAreDone) {
 
 SB_INSTANTIATE_BACKENDS(DispatcherTest);
 
+// Two processes on one PostgreSQL: the consumer polls only every ten minutes, so handling
+// the producer's event promptly proves the LISTEN/NOTIFY wake-up.
+class PgWakeTest : public DispatcherTest {};
+
+TEST_P(PgWakeTest, AnotherProcessIsWokenByNotify) {
+  Database other(options_);  // the consumer's own pool, as in another process
+  auto rec = std::make_shared<Recorder>("probe.*");
+  DispatcherOptions slow = fast();
+  slow.poll = std::chrono::minutes(10);
+  slow.workers = 1;
+  Dispatcher consumer(other, slow);
+  consumer.add(rec);
+  consumer.start();
+  DispatcherOptions announce_only;
+  announce_only.workers = 0;
+  Dispatcher producer(*db_, announce_only);
+  db_->set_commit_listener([&] { producer.on_events_committed(); });
+  producer.start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // let both channels LISTEN
+  append("probe.ping", 42);
+  for (int i = 0; i < 300 && rec->calls == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  db_->set_commit_listener(nullptr);
+  EXPECT_EQ(rec->calls, 1) << "the consumer was not woken by the producer's NOTIFY";
+}
+
+INSTANTIATE_TEST_SUITE_P(pg, PgWakeTest, ::testing::Values(TestBackend::kPg));
+
 TEST(EventPatterns, MatchExactPrefixAndAll) {
   EXPECT_TRUE(event_type_matches("contact.*", "contact.created"));
   EXPECT_FALSE(event_type_matches("contact.*", "contacts.created"));

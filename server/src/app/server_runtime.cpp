@@ -25,8 +25,8 @@ void ServerRuntime::start() {
   // Subscribers (workflows, plugins) register here once they exist; until then every event
   // is marked done as it is dispatched.
   dispatcher_ = std::make_unique<Dispatcher>(*db_, config_.events);
-  db_->set_commit_listener([d = dispatcher_.get()] { d->wake(); });
-  if (config_.events.workers > 0) dispatcher_->start();
+  db_->set_commit_listener([d = dispatcher_.get()] { d->on_events_committed(); });
+  dispatcher_->start();  // with 0 workers it still announces this process's events
   http_ = std::make_unique<HttpServer>(config_.http, *db_, dispatcher_.get());
   http_->start();
   log.information("listening on %s:%d, database %s", config_.http.host, http_->port(),

@@ -56,14 +56,23 @@ void Dispatcher::add(std::shared_ptr<Subscriber> subscriber) {
   subscribers_.push_back(std::move(subscriber));
 }
 
+void Dispatcher::on_events_committed() {
+  wake();
+  if (channel_) channel_->signal();
+}
+
 void Dispatcher::start() {
   if (running_.exchange(true)) return;
-  for (int i = 0; i < std::max(1, options_.workers); ++i)
-    threads_.emplace_back([this] { worker_loop(); });
+  if (db_.backend() == Backend::kPostgresql) {
+    channel_ = std::make_unique<PgWakeChannel>(db_.connect_string(), [this] { wake(); });
+    channel_->start();
+  }
+  for (int i = 0; i < options_.workers; ++i) threads_.emplace_back([this] { worker_loop(); });
 }
 
 void Dispatcher::stop() {
   if (!running_.exchange(false)) return;
+  if (channel_) channel_->stop();
   wake();
   for (auto& t : threads_) t.join();
   threads_.clear();

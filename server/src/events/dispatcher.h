@@ -15,6 +15,7 @@
 #include <tuple>
 #include <vector>
 
+#include "events/pg_wake_channel.h"
 #include "events/subscriber.h"
 #include "store/event_queue_store.h"
 
@@ -47,6 +48,9 @@ class Dispatcher {
   void start();
   void stop();  // finishes the events in hand
   void wake();
+  // Events were committed by this process: wake local workers and, on PostgreSQL, the other
+  // processes (debounced NOTIFY). Install as the Database commit listener.
+  void on_events_committed();
 
   // One claim-and-deliver round on the calling thread; returns events handled. For tests
   // and tools; the workers call the same.
@@ -78,6 +82,7 @@ class Dispatcher {
   std::uint64_t wake_seq_ = 0;
   std::string owner_;
   DispatcherCounters counters_;
+  std::unique_ptr<PgWakeChannel> channel_;  // PostgreSQL only
 };
 
 }  // namespace sb

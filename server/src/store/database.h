@@ -39,6 +39,9 @@ class Database {
   const Dialect& dialect() const { return dialect_; }
   // The URL with any password masked: safe for logs and /health.
   const std::string& display_url() const { return display_url_; }
+  // What the driver connects with (contains the password): for side connections such as
+  // the event wake-up channel, never for logs.
+  const std::string& connect_string() const { return connect_string_; }
 
   // Runs `fn` on a leased session outside any transaction. A connection found dead is
   // re-opened and `fn` retried once: reads are idempotent.
