@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "events/dispatcher.h"
+#include "events/scheduler.h"
 #include "store/team_store.h"
 #include "store_fixture.h"
 
@@ -295,6 +296,66 @@ TEST(EventPatterns, MatchExactPrefixAndAll) {
   EXPECT_TRUE(event_type_matches("message.received", "message.received"));
   EXPECT_FALSE(event_type_matches("message.received", "message.received.x"));
 }
+
+}  // namespace
+}  // namespace sb::test
+
+namespace sb::test {
+namespace {
+
+class SchedulerTest : public DispatcherTest {};
+
+TEST_P(SchedulerTest, ACronTickFiresOnceAcrossProcesses) {
+  Database other(options_);  // a second process on the same database
+  auto job = [&] {
+    return CronJob{.team_id = team_, .name = "daily", .schedule = CronSchedule::parse("0 9 * * *")};
+  };
+  SchedulerOptions o;
+  Scheduler a(*db_, o), b(other, o);
+  a.add(job());
+  b.add(job());
+  EpochMs now = *parse_iso8601("2026-11-21T08:00:00Z");
+  std::atomic<int> created{0};
+  std::thread ta([&] { created += a.schedule_ticks(now); });
+  std::thread tb([&] { created += b.schedule_ticks(now); });
+  ta.join();
+  tb.join();
+  EXPECT_EQ(created.load(), 1);
+  EXPECT_EQ(a.schedule_ticks(now) + b.schedule_ticks(now + 1000), 0) << "same tick, nothing new";
+  EXPECT_EQ(count("SELECT COUNT(*) FROM events WHERE type = 'cron.daily'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM events WHERE type = 'cron.daily' AND available_at = " +
+                  std::to_string(*parse_iso8601("2026-11-21T09:00:00Z"))),
+            1);
+  EXPECT_EQ(b.schedule_ticks(*parse_iso8601("2026-11-21T09:00:00Z")), 1) << "the next day's tick";
+}
+
+TEST_P(SchedulerTest, PruneRemovesOnlyOldHandledEvents) {
+  std::int64_t old_done = append("contact.created", 1);
+  std::int64_t old_dead = append("contact.created", 2);
+  std::int64_t fresh = append("contact.created", 3);
+  db_->write([&](soci::session& s) {
+    s << "UPDATE events SET created_at = 1000, status = 'done' WHERE id = " +
+             std::to_string(old_done);
+    s << "UPDATE events SET created_at = 1000, status = 'dead' WHERE id = " +
+             std::to_string(old_dead);
+    s << "INSERT INTO event_deliveries (team_id, event_id, subscriber, status, attempts, "
+         "duration_us, updated_at) "
+         "VALUES (" +
+             std::to_string(team_) + ", " + std::to_string(old_done) + ", 'x', 'done', 1, 1, 1)";
+  });
+  Scheduler sched(*db_, SchedulerOptions{});
+  EXPECT_EQ(sched.prune(now_ms() - 3600 * 1000, 1000), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM events WHERE id = " + std::to_string(old_done)), 0);
+  EXPECT_EQ(
+      count("SELECT COUNT(*) FROM event_deliveries WHERE event_id = " + std::to_string(old_done)),
+      0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM events WHERE id IN (" + std::to_string(old_dead) + ", " +
+                  std::to_string(fresh) + ")"),
+            2)
+      << "dead letters and recent events stay";
+}
+
+SB_INSTANTIATE_BACKENDS(SchedulerTest);
 
 }  // namespace
 }  // namespace sb::test

@@ -143,6 +143,11 @@ const std::vector<Setting>& settings() {
        [](Config& c, const std::string& v) {
          c.events.poll = std::chrono::milliseconds(parse_int(v, 10, 60000));
        }},
+      {"event_retention_hours", "SB_EVENT_RETENTION_HOURS", "168",
+       "handled events older than this are pruned; 0 keeps them all",
+       [](Config& c, const std::string& v) {
+         c.scheduler.retention = std::chrono::hours(parse_int(v, 0, 24 * 3650));
+       }},
       {"workflows_dir", "SB_WORKFLOWS_DIR", "./workflows",
        "Lua workflows to load (not loaded yet: issue 7)",
        [](Config& c, const std::string& v) { c.workflows_dir = non_empty(v); }},

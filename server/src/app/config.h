@@ -8,6 +8,7 @@
 #include <string>
 
 #include "events/dispatcher.h"
+#include "events/scheduler.h"
 #include "http/http_server.h"
 #include "store/database.h"
 
@@ -21,6 +22,7 @@ struct Config {
   std::string plugins_dir = "./plugins";
   std::string log_level = "information";
   DispatcherOptions events;
+  SchedulerOptions scheduler;
 };
 
 using Environment = std::map<std::string, std::string>;

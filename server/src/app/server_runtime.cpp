@@ -27,6 +27,9 @@ void ServerRuntime::start() {
   dispatcher_ = std::make_unique<Dispatcher>(*db_, config_.events);
   db_->set_commit_listener([d = dispatcher_.get()] { d->on_events_committed(); });
   dispatcher_->start();  // with 0 workers it still announces this process's events
+  // Cron jobs arrive with workflows (`every "0 9 * * *"`); retention runs from now on.
+  scheduler_ = std::make_unique<Scheduler>(*db_, config_.scheduler);
+  scheduler_->start();
   http_ = std::make_unique<HttpServer>(config_.http, *db_, dispatcher_.get());
   http_->start();
   log.information("listening on %s:%d, database %s", config_.http.host, http_->port(),
@@ -36,6 +39,8 @@ void ServerRuntime::start() {
 void ServerRuntime::stop() {
   if (http_) http_->stop();
   http_.reset();
+  if (scheduler_) scheduler_->stop();
+  scheduler_.reset();
   if (dispatcher_) dispatcher_->stop();
   if (db_) db_->set_commit_listener(nullptr);
   dispatcher_.reset();

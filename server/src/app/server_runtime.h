@@ -31,6 +31,7 @@ class ServerRuntime {
   Config config_;
   std::unique_ptr<Database> db_;
   std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<HttpServer> http_;
   std::optional<ProvisionedTeam> first_team_;
 };

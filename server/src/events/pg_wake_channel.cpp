@@ -16,7 +16,9 @@ constexpr const char* kChannel = "sb_events";
 PgWakeChannel::PgWakeChannel(std::string conninfo, std::function<void()> on_notify)
     : conninfo_(std::move(conninfo)), on_notify_(std::move(on_notify)) {}
 
-PgWakeChannel::~PgWakeChannel() { stop(); }
+PgWakeChannel::~PgWakeChannel() {
+  stop();
+}
 
 void PgWakeChannel::start() {
   if (running_.exchange(true)) return;
@@ -35,7 +37,8 @@ void PgWakeChannel::run() {
     if (PQstatus(conn.get()) != CONNECTION_OK) {
       log.warning("event wake-up channel cannot connect; relying on polling: %s",
                   std::string(PQerrorMessage(conn.get())));
-      for (int i = 0; i < 50 && running_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      for (int i = 0; i < 50 && running_; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
       continue;
     }
     PQclear(PQexec(conn.get(), (std::string("LISTEN ") + kChannel).c_str()));

@@ -1,0 +1,69 @@
+// Cron ticks and retention.
+#include "events/scheduler.h"
+
+#include <Poco/Logger.h>
+#include <soci/soci.h>
+
+#include "store/database.h"
+
+namespace sb {
+
+Scheduler::Scheduler(Database& db, SchedulerOptions options)
+    : db_(db), options_(options), queue_(db.dialect()) {}
+
+Scheduler::~Scheduler() { stop(); }
+
+void Scheduler::add(CronJob job) { jobs_.push_back(std::move(job)); }
+
+int Scheduler::schedule_ticks(EpochMs now) {
+  int created = 0;
+  for (const CronJob& job : jobs_) {
+    auto next = job.schedule.next_after(now);
+    if (!next) continue;
+    std::string key = "cron:" + job.name + ":" + std::to_string(*next);
+    bool made = db_.write([&](soci::session& s) {
+      return queue_
+          .schedule(s, {.team_id = job.team_id, .type = "cron." + job.name, .payload_json = job.payload_json,
+                        .available_at = *next},
+                    key)
+          .has_value();
+    });
+    created += made;
+  }
+  return created;
+}
+
+std::int64_t Scheduler::prune(EpochMs cutoff, int max_rows) {
+  return db_.write([&](soci::session& s) { return queue_.prune(s, cutoff, max_rows); });
+}
+
+void Scheduler::start() {
+  if (running_.exchange(true)) return;
+  thread_ = std::thread([this] {
+    Poco::Logger& log = Poco::Logger::get("events");
+    while (running_) {
+      try {
+        EpochMs now = now_ms();
+        schedule_ticks(now);
+        if (options_.retention.count() > 0) {
+          EpochMs cutoff = now - std::chrono::duration_cast<std::chrono::milliseconds>(options_.retention).count();
+          // Small batches keep each transaction short; the next interval continues.
+          for (int i = 0; i < 10 && prune(cutoff, 1000) == 1000; ++i) {
+          }
+        }
+      } catch (const std::exception& e) {
+        log.warning("scheduler round failed: %s", std::string(e.what()));
+      }
+      std::unique_lock lock(mutex_);
+      stop_cv_.wait_for(lock, options_.interval, [&] { return !running_; });
+    }
+  });
+}
+
+void Scheduler::stop() {
+  if (!running_.exchange(false)) return;
+  stop_cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace sb

@@ -1,0 +1,61 @@
+// Time-driven work of the event bus: cron jobs become ordinary events ("cron.<name>") at
+// each tick, scheduled with a dedupe key per tick so several processes fire a tick exactly
+// once; and handled events past their retention are pruned in small batches.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "model/cron.h"
+#include "store/event_queue_store.h"
+
+namespace sb {
+
+class Database;
+
+struct CronJob {
+  std::int64_t team_id = 0;
+  std::string name;  // the event type is "cron.<name>"
+  CronSchedule schedule;
+  std::string payload_json = "{}";
+};
+
+struct SchedulerOptions {
+  std::chrono::milliseconds interval{1000};
+  std::chrono::hours retention{24 * 7};  // handled events older than this are pruned; 0 keeps all
+};
+
+class Scheduler {
+ public:
+  Scheduler(Database& db, SchedulerOptions options);
+  ~Scheduler();
+
+  void add(CronJob job);  // before start()
+  void start();
+  void stop();
+
+  // Makes sure each job's next tick after `now` is scheduled; returns how many this call
+  // created (another process may have done it first). Missed ticks while no process ran
+  // are skipped, not replayed.
+  int schedule_ticks(EpochMs now);
+  // Deletes up to `max_rows` handled events created before `cutoff`, with their deliveries.
+  std::int64_t prune(EpochMs cutoff, int max_rows);
+
+ private:
+  Database& db_;
+  SchedulerOptions options_;
+  EventQueueStore queue_;
+  std::vector<CronJob> jobs_;
+  std::atomic<bool> running_{false};
+  std::mutex mutex_;
+  std::condition_variable stop_cv_;
+  std::thread thread_;
+};
+
+}  // namespace sb
