@@ -2,12 +2,15 @@
 // subscriber and to one whose side effect goes through once(), on both backends.
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
 #include "bench_support.h"
 #include "events/dispatcher.h"
 #include "scenarios.h"
+#include "store/contact_store.h"
 #include "store/database.h"
 #include "store/migrations.h"
 #include "store/team_store.h"
@@ -34,6 +37,40 @@ class Effect : public Subscriber {
     ctx.once(std::to_string(e.id), [](soci::session&) {});
     return Outcome::ok();
   }
+};
+
+// Updates a contact per event (score + 1): a realistic subscriber's write.
+class ContactUpdater : public Subscriber {
+ public:
+  explicit ContactUpdater(const Dialect& d) : contacts_(d) {}
+  std::string name() const override { return "updater"; }
+  std::string pattern() const override { return "*"; }
+  Outcome handle(const StoredEvent& e, DeliveryContext& ctx) override {
+    ctx.db().write([&](soci::session& s) {
+      long long team = e.team_id, id = (e.subject_id.value_or(0) % 1000) + 1;
+      s << "UPDATE contacts SET score = score + 1, version = version + 1 WHERE team_id = :t AND id "
+           "= :id",
+          soci::use(team), soci::use(id);
+    });
+    return Outcome::ok();
+  }
+
+ private:
+  ContactStore contacts_;
+};
+
+// Records commit-to-handling latency of each event.
+class LatencyProbe : public Subscriber {
+ public:
+  std::string name() const override { return "latency"; }
+  std::string pattern() const override { return "lat.*"; }
+  Outcome handle(const StoredEvent& e, DeliveryContext&) override {
+    std::lock_guard lock(mutex);
+    latencies.push_back(static_cast<float>(now_ms() - e.created_at));
+    return Outcome::ok();
+  }
+  std::mutex mutex;
+  std::vector<float> latencies;
 };
 
 Row drain_row(const std::string& name, const std::string& url, std::shared_ptr<Subscriber> sub,
@@ -80,6 +117,53 @@ Row drain_row(const std::string& name, const std::string& url, std::shared_ptr<S
 
 }  // namespace
 
+// Events committed one per transaction at a fixed rate while the dispatcher runs; p50/p99
+// of the time from commit to handling.
+Row latency_row(const std::string& url, double rate, const BenchOptions& o) {
+  DatabaseOptions opts;
+  opts.url = url;
+  opts.pool_size = 8;
+  Database db(opts);
+  auto probe = std::make_shared<LatencyProbe>();
+  Dispatcher dispatcher(db, DispatcherOptions{});
+  dispatcher.add(probe);
+  db.set_commit_listener([&] { dispatcher.on_events_committed(); });
+  dispatcher.start();
+  EventStore events(db.dialect());
+  auto interval = std::chrono::duration<double>(1.0 / rate);
+  auto next = std::chrono::steady_clock::now();
+  int total = static_cast<int>(rate * std::max<long>(1, o.duration.count() / 1000));
+  for (int i = 0; i < total; ++i) {
+    next += std::chrono::duration_cast<std::chrono::steady_clock::duration>(interval);
+    std::this_thread::sleep_until(next);
+    db.write([&](soci::session& s) {
+      events.append(
+          s, {.team_id = 1, .type = "lat.tick", .subject_type = "contact", .subject_id = i % 100});
+    });
+  }
+  for (int i = 0; i < 200; ++i) {
+    {
+      std::lock_guard lock(probe->mutex);
+      if (static_cast<int>(probe->latencies.size()) >= total) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  dispatcher.stop();
+  db.set_commit_listener(nullptr);
+  Row row{"commit -> handling at " + std::to_string(static_cast<int>(rate)) + " events/s",
+          db.backend() == Backend::kPostgresql ? "postgresql" : "sqlite", 1};
+  auto& l = probe->latencies;
+  row.load.requests = l.size();
+  row.load.seconds = static_cast<double>(l.size()) / rate;
+  std::sort(l.begin(), l.end());
+  if (!l.empty()) {
+    row.load.p50_ms = l[l.size() / 2];
+    row.load.p99_ms = l[std::min(l.size() - 1, l.size() * 99 / 100)];
+  }
+  std::cerr << "  commit->handling p99 " << row.load.p99_ms << " ms" << std::endl;
+  return row;
+}
+
 std::vector<Row> run_event_scenarios(const BenchOptions& o) {
   std::vector<Row> rows;
   test::TempDir dir;
@@ -102,6 +186,26 @@ std::vector<Row> run_event_scenarios(const BenchOptions& o) {
     prepare(url);
     rows.push_back(drain_row("events -> no-op subscriber (20k)", url, std::make_shared<NoOp>(), 2));
     rows.push_back(drain_row("events -> once() effect (20k)", url, std::make_shared<Effect>(), 2));
+    {
+      DatabaseOptions opts;
+      opts.url = url;
+      Database db(opts);
+      db.write([&](soci::session& s) {
+        bool pg = db.backend() == Backend::kPostgresql;
+        s << std::string(
+                 "INSERT INTO contacts (team_id, source, platform, status, first_seen, "
+                 "last_active, created_at, "
+                 "updated_at) SELECT 1, 'api', 'web', 'new', 0, 0, 0, 0 FROM ") +
+                 (pg ? "generate_series(1, 1000)"
+                     : "(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < "
+                       "1000) SELECT g FROM s)");
+      });
+      rows.push_back(drain_row("events -> contact update (20k)", url,
+                               std::make_shared<ContactUpdater>(db.dialect()), 2));
+      rows.push_back(drain_row("events -> contact update, 8 workers", url,
+                               std::make_shared<ContactUpdater>(db.dialect()), 8));
+    }
+    rows.push_back(latency_row(url, 1000, o));
   }
   return rows;
 }

@@ -11,9 +11,13 @@ namespace sb {
 Scheduler::Scheduler(Database& db, SchedulerOptions options)
     : db_(db), options_(options), queue_(db.dialect()) {}
 
-Scheduler::~Scheduler() { stop(); }
+Scheduler::~Scheduler() {
+  stop();
+}
 
-void Scheduler::add(CronJob job) { jobs_.push_back(std::move(job)); }
+void Scheduler::add(CronJob job) {
+  jobs_.push_back(std::move(job));
+}
 
 int Scheduler::schedule_ticks(EpochMs now) {
   int created = 0;
@@ -23,8 +27,11 @@ int Scheduler::schedule_ticks(EpochMs now) {
     std::string key = "cron:" + job.name + ":" + std::to_string(*next);
     bool made = db_.write([&](soci::session& s) {
       return queue_
-          .schedule(s, {.team_id = job.team_id, .type = "cron." + job.name, .payload_json = job.payload_json,
-                        .available_at = *next},
+          .schedule(s,
+                    {.team_id = job.team_id,
+                     .type = "cron." + job.name,
+                     .payload_json = job.payload_json,
+                     .available_at = *next},
                     key)
           .has_value();
     });
@@ -46,7 +53,9 @@ void Scheduler::start() {
         EpochMs now = now_ms();
         schedule_ticks(now);
         if (options_.retention.count() > 0) {
-          EpochMs cutoff = now - std::chrono::duration_cast<std::chrono::milliseconds>(options_.retention).count();
+          EpochMs cutoff =
+              now -
+              std::chrono::duration_cast<std::chrono::milliseconds>(options_.retention).count();
           // Small batches keep each transaction short; the next interval continues.
           for (int i = 0; i < 10 && prune(cutoff, 1000) == 1000; ++i) {
           }

@@ -10,16 +10,20 @@
 namespace sb {
 namespace {
 
-[[noreturn]] void bad(const std::string& what) { throw Error::validation("cron", what); }
+[[noreturn]] void bad(const std::string& what) {
+  throw Error::validation("cron", what);
+}
 
 int number(const std::string& s, const std::string& field) {
-  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos) bad("'" + s + "' is not a number in " + field);
+  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos)
+    bad("'" + s + "' is not a number in " + field);
   return std::stoi(s);
 }
 
 // One field into bits [lo, hi]; returns whether it was "*".
 template <std::size_t N>
-bool parse_field(const std::string& text, int lo, int hi, std::bitset<N>& bits, const std::string& name) {
+bool parse_field(const std::string& text, int lo, int hi, std::bitset<N>& bits,
+                 const std::string& name) {
   bool star = text == "*";
   std::stringstream parts(text);
   std::string part;
@@ -35,9 +39,11 @@ bool parse_field(const std::string& text, int lo, int hi, std::bitset<N>& bits, 
     if (part != "*") {
       auto dash = part.find('-');
       from = number(part.substr(0, dash), name);
-      to = dash == std::string::npos ? (slash != std::string::npos ? hi : from) : number(part.substr(dash + 1), name);
+      to = dash == std::string::npos ? (slash != std::string::npos ? hi : from)
+                                     : number(part.substr(dash + 1), name);
     }
-    if (from < lo || to > hi || from > to) bad(name + " must be within " + std::to_string(lo) + "-" + std::to_string(hi));
+    if (from < lo || to > hi || from > to)
+      bad(name + " must be within " + std::to_string(lo) + "-" + std::to_string(hi));
     // Day of week 7 is Sunday, like 0: the modulo folds it (other fields stay below N).
     for (int v = from; v <= to; v += step) bits.set(static_cast<std::size_t>(v) % N);
   }
@@ -66,7 +72,8 @@ CronSchedule CronSchedule::parse(const std::string& expression, const std::strin
     if (h > 14 || m > 59) throw Error::validation("zone", "offset out of range");
     c.offset_minutes_ = (zone[0] == '-' ? -1 : 1) * (h * 60 + m);
   } else {
-    throw Error::validation("zone", "use UTC or a fixed offset such as +07:00 (named zones are not supported yet)");
+    throw Error::validation(
+        "zone", "use UTC or a fixed offset such as +07:00 (named zones are not supported yet)");
   }
   return c;
 }
@@ -81,7 +88,8 @@ std::optional<EpochMs> CronSchedule::next_after(EpochMs after) const {
     std::tm tm{};
     gmtime_r(&local, &tm);
     bool day_ok;
-    bool dom = days_.test(static_cast<std::size_t>(tm.tm_mday)), dow = weekdays_.test(static_cast<std::size_t>(tm.tm_wday));
+    bool dom = days_.test(static_cast<std::size_t>(tm.tm_mday)),
+         dow = weekdays_.test(static_cast<std::size_t>(tm.tm_wday));
     // Classic cron: when both day fields are restricted, either may match.
     if (!any_day_ && !any_weekday_) {
       day_ok = dom || dow;
