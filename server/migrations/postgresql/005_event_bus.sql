@@ -5,6 +5,8 @@ CREATE UNIQUE INDEX events_dedupe ON events (team_id, dedupe_key) WHERE dedupe_k
 -- The claim walks pending events in id order and stops after a batch: without this index
 -- it would sort every due event on every claim.
 CREATE INDEX events_pending_by_id ON events (id) WHERE status = 'pending';
+-- Dead letters: listed per team and counted by /metrics without scanning handled events.
+CREATE INDEX events_dead ON events (team_id, id) WHERE status = 'dead';
 
 CREATE TABLE event_deliveries (
   team_id BIGINT NOT NULL REFERENCES teams (id),
