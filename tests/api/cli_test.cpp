@@ -204,7 +204,16 @@ TEST_F(CliTest, SigtermFinishesTheRequestInFlight) {
   s.setReceiveTimeout(Poco::Timespan(20, 0));
   std::string first = head + body.substr(0, 10);
   s.sendBytes(first.data(), static_cast<int>(first.size()));
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the request is now in flight
+  // Wait until the server is handling it: /metrics then counts two requests in flight
+  // (ours and the metrics request itself).
+  HttpClient probe(port);
+  bool in_flight = false;
+  for (int i = 0; i < 300 && !in_flight; ++i) {
+    in_flight =
+        probe.get("/metrics").body.find("sb_http_requests_in_flight 2") != std::string::npos;
+    if (!in_flight) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(in_flight) << "the half-sent request never reached the handler";
   ::kill(static_cast<pid_t>(p.handle().id()), SIGTERM);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   std::string rest = body.substr(10);
