@@ -38,10 +38,8 @@ class ContactListTest : public ApiTest {
     ASSERT_EQ(r.status, 201) << r.body;
     names_[r.json()->getValue<long long>("id")] = r.json()->getValue<std::string>("name");
   }
-  // Names matching a query string, sorted.
-  std::vector<std::string> names(const std::string& query) {
-    auto r = client().get("/v1/contacts?limit=200&" + query);
-    EXPECT_EQ(r.status, 200) << query << " -> " << r.body;
+  // The sorted names of a page of contacts.
+  static std::vector<std::string> sorted_names(const HttpResult& r) {
     std::vector<std::string> out;
     auto data = r.json()->getArray("data");
     for (std::size_t i = 0; data && i < data->size(); ++i)
@@ -49,15 +47,17 @@ class ContactListTest : public ApiTest {
     std::sort(out.begin(), out.end());
     return out;
   }
+  // Names matching a query string.
+  std::vector<std::string> names(const std::string& query) {
+    auto r = client().get("/v1/contacts?limit=200&" + query);
+    EXPECT_EQ(r.status, 200) << query << " -> " << r.body;
+    return sorted_names(r);
+  }
+  // Names matching a JSON filter.
   std::vector<std::string> search(const std::string& filter_json) {
     auto r = client().post("/v1/contacts/search", "{\"filter\":" + filter_json + ",\"limit\":200}");
     EXPECT_EQ(r.status, 200) << filter_json << " -> " << r.body;
-    std::vector<std::string> out;
-    auto data = r.json()->getArray("data");
-    for (std::size_t i = 0; data && i < data->size(); ++i)
-      out.push_back(data->getObject(i)->getValue<std::string>("name"));
-    std::sort(out.begin(), out.end());
-    return out;
+    return sorted_names(r);
   }
   static std::string enc(const std::string& s) {
     std::string out;

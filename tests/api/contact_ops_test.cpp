@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "api_fixture.h"
-#include "store/event_store.h"
+#include "store/event_queue_store.h"
 #include "store/file_store.h"
 #include "store/team_store.h"
 
@@ -26,9 +26,9 @@ class ContactOpsTest : public ApiTest {
     return "/v1/contacts/" + std::to_string(id) + rest;
   }
   long long count_events(const std::string& type) {
-    EventStore events(server_->database().dialect());
+    EventQueueStore events(server_->database().dialect());
     auto list =
-        server_->database().read([&](soci::session& s) { return events.list_recent(s, 1, 5000); });
+        server_->database().read([&](soci::session& s) { return events.list(s, 1, {}, 0, 5000); });
     return std::count_if(list.begin(), list.end(),
                          [&](const StoredEvent& e) { return e.type == type; });
   }

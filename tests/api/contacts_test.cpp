@@ -3,7 +3,7 @@
 #include <soci/soci.h>
 
 #include "api_fixture.h"
-#include "store/event_store.h"
+#include "store/event_queue_store.h"
 
 namespace sb::test {
 namespace {
@@ -26,9 +26,9 @@ class ContactsTest : public ApiTest {
     return e ? e->getObject("details")->optValue<std::string>("field", "") : "";
   }
   std::vector<std::string> event_types(long long team = 1) {
-    EventStore events(server_->database().dialect());
+    EventQueueStore events(server_->database().dialect());
     auto list = server_->database().read(
-        [&](soci::session& s) { return events.list_recent(s, team, 500); });
+        [&](soci::session& s) { return events.list(s, team, {}, 0, 500); });
     std::vector<std::string> out;
     for (auto it = list.rbegin(); it != list.rend(); ++it) out.push_back(it->type);
     return out;

@@ -1,6 +1,7 @@
 // API keys, teams and the outbox on both backends.
 #include "store/api_key_store.h"
 #include "model/error.h"
+#include "store/event_queue_store.h"
 #include "store/team_store.h"
 #include "store_fixture.h"
 
@@ -101,8 +102,8 @@ TEST_P(KeyStoreTest, ReusedSecretIsAConflictAndLeavesNoEvent) {
 
 TEST_P(KeyStoreTest, ChangeAndEventCommitOrRollBackTogether) {
   ProvisionedTeam t = team("Acme");
-  EventStore events(db_->dialect());
-  auto recent = db_->read([&](soci::session& s) { return events.list_recent(s, t.team.id, 10); });
+  EventQueueStore events(db_->dialect());
+  auto recent = db_->read([&](soci::session& s) { return events.list(s, t.team.id, {}, 0, 10); });
   ASSERT_EQ(recent.size(), 2u);
   EXPECT_EQ(recent[0].type, "api_key.created");
   EXPECT_EQ(recent[1].type, "team.created");
@@ -120,7 +121,7 @@ TEST_P(KeyStoreTest, ChangeAndEventCommitOrRollBackTogether) {
                std::runtime_error);
   EXPECT_EQ(count("SELECT COUNT(*) FROM api_keys"), keys_before);
   EXPECT_EQ(
-      db_->read([&](soci::session& s) { return events.list_recent(s, t.team.id, 10); }).size(), 2u);
+      db_->read([&](soci::session& s) { return events.list(s, t.team.id, {}, 0, 10); }).size(), 2u);
 }
 
 TEST_P(KeyStoreTest, ProvisionIfEmptyHappensOnce) {

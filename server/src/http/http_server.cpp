@@ -23,9 +23,9 @@
 #include "http/rate_limiter.h"
 #include "http/routes.h"
 #include "model/error.h"
+#include "model/hash.h"
 #include "store/database.h"
 #include "store/idempotency_store.h"
-#include "store/migrations.h"
 
 namespace sb {
 namespace {

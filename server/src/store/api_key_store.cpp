@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "model/error.h"
-#include "store/migrations.h"
+#include "model/hash.h"
 #include "store/sql_errors.h"
 
 namespace sb {

@@ -10,6 +10,7 @@
 
 #include "model/contact_json.h"
 #include "model/error.h"
+#include "store/contact_filter_sql.h"
 
 namespace sb {
 namespace {
@@ -34,20 +35,21 @@ std::vector<long long> child_ids(soci::session& s, const char* table, long long 
   return out;
 }
 
+// Moves a contact's child rows to another contact: all of them, or only `only_ids`.
 void move_children(soci::session& s, const char* table, long long team, long long from,
                    long long to, const std::vector<long long>* only_ids) {
-  if (!only_ids) {
-    s << std::string("UPDATE ") + table +
-             " SET contact_id = :to WHERE team_id = :t AND contact_id = :f",
-        soci::use(to), soci::use(team), soci::use(from);
-    return;
+  if (only_ids && only_ids->empty()) return;
+  SqlParams p;
+  std::string sql = std::string("UPDATE ") + table + " SET contact_id = " + p.add(to) +
+                    " WHERE team_id = " + p.add(team) + " AND contact_id = " + p.add(from);
+  if (only_ids) {
+    std::string in;
+    for (long long id : *only_ids) in += (in.empty() ? "" : ", ") + p.add(id);
+    sql += " AND id IN (" + in + ")";
   }
-  for (long long id : *only_ids) {
-    long long child = id;
-    s << std::string("UPDATE ") + table +
-             " SET contact_id = :to WHERE team_id = :t AND contact_id = :f AND id = :id",
-        soci::use(to), soci::use(team), soci::use(from), soci::use(child);
-  }
+  soci::statement st(s);
+  p.bind(st);
+  execute_once(st, sql);
 }
 
 template <class T>
@@ -88,43 +90,41 @@ MergeResult ContactMerger::merge(soci::session& s, std::int64_t team_id, std::in
                                  std::optional<std::int64_t> actor, EpochMs retention_ms) const {
   if (survivor_id == duplicate_id)
     throw Error::validation("duplicate_id", "cannot merge a contact into itself");
-  auto survivor = contacts_.get(s, team_id, survivor_id, true);
-  if (!survivor) throw Error::not_found("contact", survivor_id);
-  auto dup = contacts_.get(s, team_id, duplicate_id, true);
-  if (!dup) throw Error::not_found("contact", duplicate_id);
-  bool both_identified = survivor->external_id && dup->external_id;
+  const Contact survivor = contacts_.require(s, team_id, survivor_id, true);
+  const Contact dup = contacts_.require(s, team_id, duplicate_id, true);
+  bool both_identified = survivor.external_id && dup.external_id;
   if (both_identified && !force &&
-      (survivor->platform != dup->platform || *survivor->external_id != *dup->external_id)) {
+      (survivor.platform != dup.platform || *survivor.external_id != *dup.external_id)) {
     throw Error(ErrorCode::kConflict,
                 "both contacts carry a different verified identity (platform + external_id); "
                 "merging keeps only the survivor's. Send \"force\": true to merge anyway",
                 {{"field", std::string("duplicate_id")}});
   }
 
-  Contact merged = *survivor;
+  Contact merged = survivor;
   std::vector<std::string> filled;
   auto note = [&](bool changed, const char* f) {
     if (changed) filled.push_back(f);
   };
-  if (!merged.external_id && dup->external_id) {
-    merged.platform = dup->platform;
-    merged.external_id = dup->external_id;
+  if (!merged.external_id && dup.external_id) {
+    merged.platform = dup.platform;
+    merged.external_id = dup.external_id;
     filled.push_back("platform");
     filled.push_back("external_id");
   }
-  note(fill(merged.name, dup->name), "name");
-  note(fill(merged.email, dup->email), "email");
-  note(fill(merged.phone, dup->phone), "phone");
-  note(fill(merged.purchase_intent, dup->purchase_intent), "purchase_intent");
-  note(fill(merged.needs, dup->needs), "needs");
-  note(fill(merged.owner_id, dup->owner_id), "owner_id");
-  note(fill(merged.stage, dup->stage), "stage");
-  note(fill(merged.sentiment, dup->sentiment), "sentiment");
-  note(union_into(merged.tags, dup->tags, contact_limits::kMaxListItems), "tags");
-  note(union_into(merged.interests, dup->interests, contact_limits::kMaxListItems), "interests");
-  note(union_into(merged.traits, dup->traits, contact_limits::kMaxTraits), "traits");
+  note(fill(merged.name, dup.name), "name");
+  note(fill(merged.email, dup.email), "email");
+  note(fill(merged.phone, dup.phone), "phone");
+  note(fill(merged.purchase_intent, dup.purchase_intent), "purchase_intent");
+  note(fill(merged.needs, dup.needs), "needs");
+  note(fill(merged.owner_id, dup.owner_id), "owner_id");
+  note(fill(merged.stage, dup.stage), "stage");
+  note(fill(merged.sentiment, dup.sentiment), "sentiment");
+  note(union_into(merged.tags, dup.tags, contact_limits::kMaxListItems), "tags");
+  note(union_into(merged.interests, dup.interests, contact_limits::kMaxListItems), "interests");
+  note(union_into(merged.traits, dup.traits, contact_limits::kMaxTraits), "traits");
   bool meta = false;
-  for (const auto& [k, v] : dup->metadata) {
+  for (const auto& [k, v] : dup.metadata) {
     if (merged.metadata.size() < contact_limits::kMaxMetadataKeys &&
         merged.metadata.emplace(k, v).second)
       meta = true;
@@ -132,7 +132,7 @@ MergeResult ContactMerger::merge(soci::session& s, std::int64_t team_id, std::in
   note(meta, "metadata");
   auto custom = parse_object(merged.custom_json);
   bool custom_changed = false;
-  for (const auto& [k, v] : *parse_object(dup->custom_json)) {
+  for (const auto& [k, v] : *parse_object(dup.custom_json)) {
     if (!custom->has(k)) {
       custom->set(k, v);
       custom_changed = true;
@@ -144,16 +144,16 @@ MergeResult ContactMerger::merge(soci::session& s, std::int64_t team_id, std::in
     merged.custom_json = json_text(sorted);
     filled.push_back("custom_fields");
   }
-  if (dup->first_seen < merged.first_seen) {
-    merged.first_seen = dup->first_seen;
+  if (dup.first_seen < merged.first_seen) {
+    merged.first_seen = dup.first_seen;
     filled.push_back("first_seen");
   }
-  if (dup->last_active > merged.last_active) {
-    merged.last_active = dup->last_active;
+  if (dup.last_active > merged.last_active) {
+    merged.last_active = dup.last_active;
     filled.push_back("last_active");
   }
-  if (dup->score > merged.score) {
-    merged.score = dup->score;
+  if (dup.score > merged.score) {
+    merged.score = dup.score;
     filled.push_back("score");
   }
 
@@ -164,14 +164,14 @@ MergeResult ContactMerger::merge(soci::session& s, std::int64_t team_id, std::in
     move_children(s, table, team, from, to, nullptr);
   }
   s << "DELETE FROM contacts WHERE team_id = :t AND id = :id", soci::use(team), soci::use(from);
-  merged.version = survivor->version + 1;
+  merged.version = survivor.version + 1;
   merged.updated_at = now_ms();
   contacts_.overwrite_row(s, merged);  // always: the version records the merge
 
   Poco::JSON::Object journal(Poco::JSON_PRESERVE_KEY_ORDER);
-  journal.set("survivor_before", contact_to_json(*survivor));
+  journal.set("survivor_before", contact_to_json(survivor));
   journal.set("survivor_after", contact_to_json(merged));
-  journal.set("duplicate", contact_to_json(*dup));
+  journal.set("duplicate", contact_to_json(dup));
   journal.set("filled", string_array(filled));
   journal.set("moved", moved);
   std::string journal_text = json_text(journal);
@@ -232,8 +232,7 @@ UnmergeResult ContactMerger::unmerge(soci::session& s, std::int64_t team_id,
                 "this merge is older than the retention window and can no longer be undone",
                 {{"merge_id", static_cast<std::int64_t>(found_id)}});
   }
-  auto current = contacts_.get(s, team_id, survivor_id, true);
-  if (!current) throw Error::not_found("contact", survivor_id);
+  const Contact current = contacts_.require(s, team_id, survivor_id, true);
 
   auto journal = parse_object(journal_text);
   Contact before = contact_from_json(journal->getObject("survivor_before"), team_id);
@@ -241,7 +240,7 @@ UnmergeResult ContactMerger::unmerge(soci::session& s, std::int64_t team_id,
   Contact restored = contact_from_json(journal->getObject("duplicate"), team_id);
 
   // Undo what the merge filled, unless the survivor was edited since in that field.
-  Contact next = *current;
+  Contact next = current;
   auto revert = [&](auto member) {
     if (next.*member == after.*member) next.*member = before.*member;
   };
@@ -298,7 +297,7 @@ UnmergeResult ContactMerger::unmerge(soci::session& s, std::int64_t team_id,
   if (was("first_seen")) revert(&Contact::first_seen);
   if (was("last_active")) revert(&Contact::last_active);
   if (was("score")) revert(&Contact::score);
-  next.version = current->version + 1;
+  next.version = current.version + 1;
   next.updated_at = now_ms();
   contacts_.overwrite_row(s, next);
 

@@ -194,6 +194,14 @@ constexpr TrackedField kTracked[] = {{"status", "contact.status_changed"},
                                      {"purchase_intent", "contact.intent_changed"},
                                      {"owner_id", "contact.owner_changed"}};
 
+bool uses_custom_fields(const FilterNode& n) {
+  if (n.kind == FilterNode::Kind::kCondition) return n.field.rfind("custom.", 0) == 0;
+  for (const auto& c : n.children) {
+    if (uses_custom_fields(c)) return true;
+  }
+  return false;
+}
+
 std::string sort_expr(const std::string& field) {
   if (field == "name") return "COALESCE(c.name, '')";
   return "c." + field;
@@ -218,6 +226,13 @@ std::optional<Contact> ContactStore::get(soci::session& s, std::int64_t team_id,
   auto rows = fetch(s, team_id, where, p, 1);
   if (rows.empty()) return std::nullopt;
   return rows.front();
+}
+
+Contact ContactStore::require(soci::session& s, std::int64_t team_id, std::int64_t id,
+                              bool for_update) const {
+  auto c = get(s, team_id, id, for_update);
+  if (!c) throw Error::not_found("contact", id);
+  return *c;
 }
 
 void ContactStore::check_status(soci::session& s, std::int64_t team_id,
@@ -375,23 +390,22 @@ Contact ContactStore::update(soci::session& s, std::int64_t team_id, std::int64_
                              const ContactPatch& input, std::optional<int> expected_version,
                              std::optional<std::int64_t> actor,
                              std::vector<std::string>* changed_out) const {
-  auto current = get(s, team_id, id, /*for_update=*/true);
-  if (!current) throw Error::not_found("contact", id);
-  if (expected_version && *expected_version != current->version) {
+  const Contact current = require(s, team_id, id, /*for_update=*/true);
+  if (expected_version && *expected_version != current.version) {
     throw Error(ErrorCode::kPreconditionFailed,
                 "the contact changed since version " + std::to_string(*expected_version) +
-                    " (current: " + std::to_string(current->version) + "); reload and retry",
-                {{"current_version", static_cast<std::int64_t>(current->version)}});
+                    " (current: " + std::to_string(current.version) + "); reload and retry",
+                {{"current_version", static_cast<std::int64_t>(current.version)}});
   }
   ContactPatch patch = input;
-  if (patch.source.present && patch.source.value != current->source) {
+  if (patch.source.present && patch.source.value != current.source) {
     throw Error::validation("source", "is set once, when the contact is created");
   }
   normalize_custom(s, team_id, patch, /*creating=*/false);
-  Contact next = *current;
+  Contact next = current;
   std::vector<std::string> changed = apply_contact_patch(next, patch);
   if (changed_out) *changed_out = changed;
-  if (changed.empty()) return *current;
+  if (changed.empty()) return current;
   auto has = [&](const char* f) {
     return std::find(changed.begin(), changed.end(), f) != changed.end();
   };
@@ -399,11 +413,11 @@ Contact ContactStore::update(soci::session& s, std::int64_t team_id, std::int64_
   if (has("owner_id") && next.owner_id)
     users_.require_active(s, team_id, *next.owner_id, "owner_id");
   if (has("email") || has("external_id") || has("platform")) check_identity(s, next, id);
-  next.version = current->version + 1;
+  next.version = current.version + 1;
   next.updated_at = now_ms();
   overwrite_row(s, next);
 
-  Poco::JSON::Object before = contact_to_json(*current);
+  Poco::JSON::Object before = contact_to_json(current);
   Poco::JSON::Object after = contact_to_json(next);
   Poco::JSON::Object changes(Poco::JSON_PRESERVE_KEY_ORDER);
   for (const std::string& f : changed) {
@@ -462,7 +476,9 @@ std::string ContactStore::list_clause(soci::session& s, std::int64_t team_id,
                                       const FilterNode& filter, const ContactSort& sort,
                                       const std::optional<ContactCursor>& after, int limit,
                                       SqlParams& p) const {
-  auto defs = fields_.by_key(s, team_id);
+  // Definitions only matter to custom.* conditions: most lists skip the query.
+  auto defs = uses_custom_fields(filter) ? fields_.by_key(s, team_id)
+                                         : std::map<std::string, CustomField>{};
   std::string where = "WHERE c.team_id = " + p.add(static_cast<long long>(team_id)) + " AND " +
                       compile_contact_filter(filter, dialect_, defs, p);
   std::string key = sort_expr(sort.field);
@@ -524,7 +540,9 @@ ContactPage ContactStore::list(soci::session& s, std::int64_t team_id, const Fil
 std::vector<std::int64_t> ContactStore::ids(soci::session& s, std::int64_t team_id,
                                             const FilterNode& filter, std::int64_t after_id,
                                             int limit) const {
-  auto defs = fields_.by_key(s, team_id);
+  // Definitions only matter to custom.* conditions: most lists skip the query.
+  auto defs = uses_custom_fields(filter) ? fields_.by_key(s, team_id)
+                                         : std::map<std::string, CustomField>{};
   SqlParams p;
   std::string sql =
       "SELECT c.id FROM contacts c WHERE c.team_id = " + p.add(static_cast<long long>(team_id)) +

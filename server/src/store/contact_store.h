@@ -60,6 +60,9 @@ class ContactStore {
 
   std::optional<Contact> get(soci::session& s, std::int64_t team_id, std::int64_t id,
                              bool for_update = false) const;
+  // get(), or Error 404 when the team has no such contact.
+  Contact require(soci::session& s, std::int64_t team_id, std::int64_t id,
+                  bool for_update = false) const;
   // 422 on invalid fields, 409 with details.existing_id when the identity is taken.
   Contact create(soci::session& s, std::int64_t team_id, const ContactPatch& patch,
                  std::optional<std::int64_t> actor_key_id) const;

@@ -1,6 +1,5 @@
 // Outbox writes and reads.
 #include "store/event_store.h"
-#include "store/statement.h"
 
 #include <soci/soci.h>
 
@@ -26,43 +25,6 @@ std::int64_t EventStore::append(soci::session& s, const NewEvent& event) const {
       soci::use(available, "available"), soci::into(id);
   Database::note_event_appended();
   return id;
-}
-
-std::vector<StoredEvent> EventStore::list_recent(soci::session& s, std::int64_t team_id,
-                                                 int limit) const {
-  std::vector<StoredEvent> out;
-  StoredEvent row;
-  long long id = 0, created = 0, available = 0, subject_id = 0;
-  long long team = team_id;
-  std::string subject_type;
-  soci::indicator stype_ind, sid_ind;
-  soci::statement st(s);
-  st.exchange(soci::into(id));
-  st.exchange(soci::into(row.type));
-  st.exchange(soci::into(subject_type, stype_ind));
-  st.exchange(soci::into(subject_id, sid_ind));
-  st.exchange(soci::into(row.payload_json));
-  st.exchange(soci::into(created));
-  st.exchange(soci::into(row.status));
-  st.exchange(soci::into(row.attempts));
-  st.exchange(soci::into(available));
-  st.exchange(soci::use(team, "team"));
-  st.exchange(soci::use(limit, "lim"));
-  bool more =
-      execute_once(st,
-                   "SELECT id, type, subject_type, subject_id, payload, created_at, status, "
-                   "attempts, available_at FROM events WHERE team_id = :team "
-                   "ORDER BY id DESC LIMIT :lim");
-  for (; more; more = st.fetch()) {
-    row.team_id = team_id;
-    row.id = id;
-    row.subject_type = stype_ind == soci::i_ok ? subject_type : std::string();
-    row.subject_id = sid_ind == soci::i_ok ? std::optional<std::int64_t>(subject_id) : std::nullopt;
-    row.created_at = created;
-    row.available_at = available;
-    out.push_back(row);
-  }
-  return out;
 }
 
 }  // namespace sb

@@ -47,9 +47,6 @@ class EventStore {
   // Must run inside the caller's write transaction. Returns the event id.
   std::int64_t append(soci::session& s, const NewEvent& event) const;
 
-  // Newest first, scoped to one team.
-  std::vector<StoredEvent> list_recent(soci::session& s, std::int64_t team_id, int limit) const;
-
  private:
   const Dialect& dialect_;
 };

@@ -2,7 +2,6 @@
 #include "store/migrations.h"
 #include "store/statement.h"
 
-#include <Poco/SHA2Engine.h>
 #include <soci/soci.h>
 
 #include <algorithm>
@@ -28,12 +27,6 @@ Error migration_error(std::string message, std::string internal = {}) {
 }
 
 }  // namespace
-
-std::string sha256_hex(std::string_view data) {
-  Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
-  engine.update(data.data(), static_cast<unsigned>(data.size()));
-  return Poco::DigestEngine::digestToHex(engine.digest());
-}
 
 std::vector<std::string> split_sql_statements(std::string_view sql) {
   std::vector<std::string> out;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/embedded_file.h"
+#include "model/hash.h"
 
 namespace sb {
 
@@ -40,7 +41,5 @@ MigrationReport migrate(Database& db);
 // Splits a migration file into statements on ';' outside quotes, comments and
 // dollar-quoted bodies: SQLite's prepare and libpq's extended protocol take one at a time.
 std::vector<std::string> split_sql_statements(std::string_view sql);
-
-std::string sha256_hex(std::string_view data);
 
 }  // namespace sb

@@ -22,9 +22,8 @@ Response contact_response(int status, const Contact& c) {
 }
 
 Contact load(ApiServices& sv, const Request& req, std::int64_t id) {
-  auto c = sv.db.read([&](soci::session& s) { return sv.contacts.get(s, req.auth().team_id, id); });
-  if (!c) throw Error::not_found("contact", id);
-  return *c;
+  return sv.db.read(
+      [&](soci::session& s) { return sv.contacts.require(s, req.auth().team_id, id); });
 }
 
 Response list_page(ApiServices& sv, const Request& req, const ContactListParams& params) {
@@ -206,7 +205,7 @@ Response timeline(ApiServices& sv, Request& req) {
   std::int64_t id = req.path_id("id");
   PageRequest page = read_page_request(req);
   auto entries = sv.db.read([&](soci::session& s) {
-    if (!sv.contacts.get(s, req.auth().team_id, id)) throw Error::not_found("contact", id);
+    sv.contacts.require(s, req.auth().team_id, id);
     return sv.contacts.timeline().list(s, req.auth().team_id, id, page.after_id, page.limit + 1);
   });
   return id_page(std::move(entries), page.limit, [](const TimelineEntry& e) {

@@ -77,14 +77,10 @@ class UploadHandler : public Poco::Net::PartHandler {
   std::string name_, content_type_;
 };
 
-void require_contact(ApiServices& sv, soci::session& s, std::int64_t team, std::int64_t id) {
-  if (!sv.contacts.get(s, team, id)) throw Error::not_found("contact", id);
-}
-
 Response upload(ApiServices& sv, Request& req) {
   std::int64_t cid = req.path_id("id");
   // Check the contact before reading megabytes for nothing.
-  sv.db.read([&](soci::session& s) { require_contact(sv, s, req.auth().team_id, cid); });
+  sv.db.read([&](soci::session& s) { sv.contacts.require(s, req.auth().team_id, cid); });
   UploadHandler handler(sv.blobs, static_cast<std::int64_t>(sv.max_upload_bytes));
   Poco::Net::HTMLForm form;
   form.setFieldLimit(10);
@@ -112,7 +108,7 @@ Response upload(ApiServices& sv, Request& req) {
   f.sha256 = staged.sha256;
   f.uploaded_by_key_id = req.auth().key_id;
   ContactFile stored = sv.db.write([&](soci::session& s) {
-    require_contact(sv, s, req.auth().team_id, cid);
+    sv.contacts.require(s, req.auth().team_id, cid);
     return sv.files.add(s, f);
   });
   Response r = Response::json(201, file_to_json(stored));
@@ -124,7 +120,7 @@ Response upload(ApiServices& sv, Request& req) {
 Response list(ApiServices& sv, Request& req) {
   std::int64_t cid = req.path_id("id");
   auto files = sv.db.read([&](soci::session& s) {
-    require_contact(sv, s, req.auth().team_id, cid);
+    sv.contacts.require(s, req.auth().team_id, cid);
     return sv.files.list(s, req.auth().team_id, cid);
   });
   Poco::JSON::Array::Ptr data = new Poco::JSON::Array;

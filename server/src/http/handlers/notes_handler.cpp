@@ -9,14 +9,10 @@
 namespace sb {
 namespace {
 
-void require_contact(ApiServices& sv, soci::session& s, std::int64_t team, std::int64_t id) {
-  if (!sv.contacts.get(s, team, id)) throw Error::not_found("contact", id);
-}
-
 Response list(ApiServices& sv, Request& req) {
   std::int64_t cid = req.path_id("id");
   auto notes = sv.db.read([&](soci::session& s) {
-    require_contact(sv, s, req.auth().team_id, cid);
+    sv.contacts.require(s, req.auth().team_id, cid);
     return sv.notes.list(s, req.auth().team_id, cid);
   });
   Poco::JSON::Array::Ptr data = new Poco::JSON::Array;
@@ -33,7 +29,7 @@ Response add(ApiServices& sv, Request& req) {
   bool pinned = f.optional_bool("pinned").value_or(false);
   f.reject_unknown();
   Note n = sv.db.write([&](soci::session& s) {
-    require_contact(sv, s, req.auth().team_id, cid);
+    sv.contacts.require(s, req.auth().team_id, cid);
     return sv.notes.add(s, req.auth().team_id, cid, body, pinned, req.auth().key_id);
   });
   Response r = Response::json(201, note_to_json(n));
