@@ -85,6 +85,9 @@ const std::vector<Setting>& settings() {
        [](Config& c, const std::string& v) { c.http.rate_limit_rps = parse_number(v, 0, 1e9); }},
       {"rate_limit_burst", "SB_RATE_LIMIT_BURST", "400", "burst allowance per API key",
        [](Config& c, const std::string& v) { c.http.rate_limit_burst = parse_number(v, 1, 1e9); }},
+      {"form_rate_per_min", "SB_FORM_RATE_PER_MIN", "20",
+       "public form posts per minute per client IP; 0 = off",
+       [](Config& c, const std::string& v) { c.http.form_rate_per_min = parse_number(v, 0, 1e6); }},
       {"auth_cache_ttl_ms", "SB_AUTH_CACHE_TTL_MS", "2000",
        "ms a verified key is trusted without a lookup; 0 = look up every request",
        [](Config& c, const std::string& v) {

@@ -4,6 +4,7 @@
 #include <Poco/Logger.h>
 
 #include "store/migrations.h"
+#include "store/ticket_rules.h"
 
 namespace sb {
 
@@ -29,6 +30,11 @@ void ServerRuntime::start() {
   dispatcher_->start();  // with 0 workers it still announces this process's events
   // Cron jobs arrive with workflows (`every "0 9 * * *"`); retention runs from now on.
   scheduler_ = std::make_unique<Scheduler>(*db_, config_.scheduler);
+  // Ticket SLA due times: flagged within half a minute of passing.
+  scheduler_->add_periodic("ticket SLA scan", std::chrono::seconds(30), [db = db_.get()] {
+    while (scan_sla_breaches(*db, now_ms(), 500) == 500) {
+    }
+  });
   scheduler_->start();
   http_ = std::make_unique<HttpServer>(config_.http, *db_, dispatcher_.get());
   http_->start();

@@ -19,6 +19,11 @@ void Scheduler::add(CronJob job) {
   jobs_.push_back(std::move(job));
 }
 
+void Scheduler::add_periodic(std::string name, std::chrono::milliseconds every,
+                             std::function<void()> task) {
+  periodic_.push_back({std::move(name), every, std::move(task), std::chrono::steady_clock::now()});
+}
+
 int Scheduler::schedule_ticks(EpochMs now) {
   int created = 0;
   for (const CronJob& job : jobs_) {
@@ -62,6 +67,16 @@ void Scheduler::start() {
         }
       } catch (const std::exception& e) {
         log.warning("scheduler round failed: %s", std::string(e.what()));
+      }
+      for (auto& p : periodic_) {
+        auto now = std::chrono::steady_clock::now();
+        if (now < p.next) continue;
+        p.next = now + p.every;
+        try {
+          p.task();
+        } catch (const std::exception& e) {
+          log.warning("%s failed: %s", p.name, std::string(e.what()));
+        }
       }
       std::unique_lock lock(mutex_);
       stop_cv_.wait_for(lock, options_.interval, [&] { return !running_; });

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -37,6 +38,9 @@ class Scheduler {
   ~Scheduler();
 
   void add(CronJob job);  // before start()
+  // Runs `task` about every `every` on the scheduler thread (before start()). A task that
+  // throws is logged and runs again next time.
+  void add_periodic(std::string name, std::chrono::milliseconds every, std::function<void()> task);
   void start();
   void stop();
 
@@ -52,6 +56,13 @@ class Scheduler {
   SchedulerOptions options_;
   EventQueueStore queue_;
   std::vector<CronJob> jobs_;
+  struct Periodic {
+    std::string name;
+    std::chrono::milliseconds every;
+    std::function<void()> task;
+    std::chrono::steady_clock::time_point next;
+  };
+  std::vector<Periodic> periodic_;
   std::atomic<bool> running_{false};
   std::mutex mutex_;
   std::condition_variable stop_cv_;

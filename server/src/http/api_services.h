@@ -9,6 +9,7 @@
 #include "store/blob_store.h"
 #include "store/contact_merge.h"
 #include "store/contact_store.h"
+#include "store/crm_services.h"
 #include "store/custom_field_store.h"
 #include "store/database.h"
 #include "store/event_queue_store.h"
@@ -62,6 +63,7 @@ struct ApiServices {
   const Router* router = nullptr;          // for the OpenAPI consistency check
   const Dispatcher* dispatcher = nullptr;  // for queue metrics; null in tools and tests
   EventQueueStore queue{db.dialect()};
+  CrmServices crm{db.dialect(), contacts};
 };
 
 }  // namespace sb

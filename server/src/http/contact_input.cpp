@@ -26,6 +26,7 @@ ContactPatch read_contact_patch(JsonFields& f) {
   f.read("needs", p.needs, kMaxNeedsBytes);
   f.read("tags", p.tags, 1000);
   f.read("owner_id", p.owner_id);
+  f.read("account_id", p.account_id);
   f.read("stage", p.stage, kMaxTextBytes);
   f.read("sentiment", p.sentiment, 32);
   f.read("score", p.score);

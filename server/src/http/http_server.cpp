@@ -116,6 +116,7 @@ struct HttpServer::Impl {
   Router router;
   Metrics metrics;
   RateLimiter limiter;
+  RateLimiter form_limiter;  // per client IP, public form posts
   Poco::ThreadPool pool;
   std::unique_ptr<Poco::Net::HTTPServer> server;
   Poco::Logger& access_log = Poco::Logger::get("http.access");
@@ -128,6 +129,7 @@ struct HttpServer::Impl {
         router(build_routes(services)),
         metrics(route_labels(router)),
         limiter(o.rate_limit_rps, o.rate_limit_burst),
+        form_limiter(o.form_rate_per_min / 60.0, std::max(1.0, o.form_rate_per_min / 4)),
         pool(2, o.threads, 60) {
     services.metrics = &metrics;
     services.router = &router;
@@ -142,13 +144,45 @@ struct HttpServer::Impl {
   void handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp);
   Response dispatch(Poco::Net::HTTPServerRequest& req, Request& request, std::size_t& slot,
                     bool& close_connection);
-  void read_body(Poco::Net::HTTPServerRequest& req, Request& request, bool& close_connection);
+  // limit 0: options.max_body_bytes.
+  void read_body(Poco::Net::HTTPServerRequest& req, Request& request, bool& close_connection,
+                 std::size_t limit = 0);
   Response with_idempotency(const Route& route, Request& request, const std::string& key);
+  Response public_form(const Route& route, Poco::Net::HTTPServerRequest& req, Request& request,
+                       bool has_body, bool& close_connection);
 };
 
+// Public form posts come from browsers and bots without a key: limited per client IP (the
+// socket's peer; behind a proxy that is the proxy), a small body, JSON or urlencoded.
+Response HttpServer::Impl::public_form(const Route& route, Poco::Net::HTTPServerRequest& req,
+                                       Request& request, bool has_body, bool& close_connection) {
+  std::string ip = req.clientAddress().host().toString();
+  int retry_after = 1;
+  if (!form_limiter.allow(static_cast<std::int64_t>(std::hash<std::string>{}(ip)), retry_after)) {
+    close_connection = has_body;
+    throw Error(ErrorCode::kRateLimited, "too many form submissions from this address",
+                {{"retry_after_s", static_cast<std::int64_t>(retry_after)}});
+  }
+  std::string ct = req.getContentType();
+  if (!is_json_content_type(ct) && ct.rfind("application/x-www-form-urlencoded", 0) != 0) {
+    close_connection = has_body;
+    throw Error(ErrorCode::kUnsupportedMediaType,
+                "Content-Type must be application/json or application/x-www-form-urlencoded");
+  }
+  const std::size_t limit = options.max_form_body_bytes;
+  if (req.hasContentLength() && req.getContentLength64() > static_cast<Poco::Int64>(limit)) {
+    close_connection = true;
+    throw Error(ErrorCode::kPayloadTooLarge,
+                "form body exceeds " + std::to_string(limit) + " bytes",
+                {{"limit_bytes", static_cast<std::int64_t>(limit)}});
+  }
+  read_body(req, request, close_connection, limit);
+  return route.handler(request);
+}
+
 void HttpServer::Impl::read_body(Poco::Net::HTTPServerRequest& req, Request& request,
-                                 bool& close_connection) {
-  const std::size_t limit = options.max_body_bytes;
+                                 bool& close_connection, std::size_t limit) {
+  if (limit == 0) limit = options.max_body_bytes;
   auto too_large = [&] {
     close_connection = true;  // the rest of the body is never read: do not reuse the socket
     return Error(ErrorCode::kPayloadTooLarge,
@@ -232,6 +266,7 @@ Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& 
 
   bool has_body =
       (req.hasContentLength() && req.getContentLength64() > 0) || req.getChunkedTransferEncoding();
+  if (route.public_form) return public_form(route, req, request, has_body, close_connection);
   if (route.multipart) {
     std::string ct = req.getContentType();
     if (ct.rfind("multipart/form-data", 0) != 0) {

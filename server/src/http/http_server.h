@@ -22,6 +22,8 @@ struct HttpOptions {
   bool access_log = true;
   double rate_limit_rps = 200;  // per API key; 0 disables
   double rate_limit_burst = 400;
+  double form_rate_per_min = 20;  // public form posts per client IP; 0 disables
+  std::size_t max_form_body_bytes = 64 << 10;
   int auth_cache_ttl_ms = 2000;  // 0: look every key up in the database
   int shutdown_grace_s = 10;
   std::string data_dir = "./data";          // uploaded files live under data_dir/files

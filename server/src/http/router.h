@@ -24,6 +24,8 @@ struct Route {
   bool takes_body = false;       // POST/PATCH/PUT with a JSON body
   bool multipart = false;        // multipart/form-data upload, streamed by the handler
   bool secret_response = false;  // answers with a secret: never stored for Idempotency-Key
+  // Public form post: JSON or urlencoded, a small body limit, rate-limited per client IP.
+  bool public_form = false;
 };
 
 class Router {

@@ -15,6 +15,11 @@ Router build_routes(ApiServices& services) {
   add_note_routes(router, services);
   add_file_routes(router, services);
   add_event_routes(router, services);
+  add_pipeline_routes(router, services);
+  add_account_routes(router, services);
+  add_ticket_routes(router, services);
+  add_appointment_routes(router, services);
+  add_form_routes(router, services);
   return router;
 }
 

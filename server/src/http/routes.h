@@ -20,5 +20,10 @@ void add_user_routes(Router& router, ApiServices& services);
 void add_event_routes(Router& router, ApiServices& services);
 void add_custom_field_routes(Router& router, ApiServices& services);
 void add_settings_routes(Router& router, ApiServices& services);
+void add_pipeline_routes(Router& router, ApiServices& services);  // pipelines, stages, leads
+void add_account_routes(Router& router, ApiServices& services);
+void add_ticket_routes(Router& router, ApiServices& services);  // tickets, comments, SLA policies
+void add_appointment_routes(Router& router, ApiServices& services);
+void add_form_routes(Router& router, ApiServices& services);  // forms, submissions, POST /f/{slug}
 
 }  // namespace sb

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace sb {
 
@@ -14,5 +15,7 @@ EpochMs now_ms();
 std::string format_iso8601(EpochMs ms);  // 2026-11-21T14:01:23.456Z
 // Accepts "2026-11-21T14:01:23Z", fractions, "+07:00" offsets, and "2026-11-21" (midnight UTC).
 std::optional<EpochMs> parse_iso8601(const std::string& text);
+// "YYYY-MM-DD" naming a real calendar day.
+bool is_valid_date(std::string_view text);
 
 }  // namespace sb

@@ -30,6 +30,7 @@ struct Contact {
   std::optional<std::string> needs;
   std::vector<std::string> tags;
   std::optional<std::int64_t> owner_id;
+  std::optional<std::int64_t> account_id;  // the company (accounts) the contact works for
   std::optional<std::string> stage;
   std::optional<std::string> sentiment;  // positive|neutral|negative
   double score = 0;
@@ -46,7 +47,7 @@ struct ContactPatch {
   Patch<std::string> source, platform, external_id, name, email, phone, status, purchase_intent,
       needs, stage, sentiment;
   Patch<std::vector<std::string>> interests, traits, tags;
-  Patch<std::int64_t> owner_id;
+  Patch<std::int64_t> owner_id, account_id;
   Patch<double> score;
   Patch<std::map<std::string, std::string>> metadata;
   Patch<std::string> custom_json;  // a JSON object of custom values; null values remove keys

@@ -133,11 +133,12 @@ bool builtin_filter_field(const std::string& field, FilterFieldKind& kind) {
       {"email", FilterFieldKind::kText},       {"phone", FilterFieldKind::kText},
       {"external_id", FilterFieldKind::kText}, {"stage", FilterFieldKind::kText},
       {"needs", FilterFieldKind::kText},       {"id", FilterFieldKind::kId},
-      {"owner_id", FilterFieldKind::kId},      {"score", FilterFieldKind::kNumber},
-      {"created_at", FilterFieldKind::kTime},  {"updated_at", FilterFieldKind::kTime},
-      {"first_seen", FilterFieldKind::kTime},  {"last_active", FilterFieldKind::kTime},
-      {"tags", FilterFieldKind::kList},        {"interests", FilterFieldKind::kList},
-      {"traits", FilterFieldKind::kList},      {"q", FilterFieldKind::kSearch},
+      {"owner_id", FilterFieldKind::kId},      {"account_id", FilterFieldKind::kId},
+      {"score", FilterFieldKind::kNumber},     {"created_at", FilterFieldKind::kTime},
+      {"updated_at", FilterFieldKind::kTime},  {"first_seen", FilterFieldKind::kTime},
+      {"last_active", FilterFieldKind::kTime}, {"tags", FilterFieldKind::kList},
+      {"interests", FilterFieldKind::kList},   {"traits", FilterFieldKind::kList},
+      {"q", FilterFieldKind::kSearch},
   };
   auto it = kFields.find(field);
   if (it == kFields.end()) return false;

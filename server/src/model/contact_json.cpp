@@ -49,6 +49,7 @@ Poco::JSON::Object contact_to_json(const Contact& c) {
   o.set("needs", or_null(c.needs));
   o.set("tags", string_array(c.tags));
   o.set("owner_id", or_null(c.owner_id));
+  o.set("account_id", or_null(c.account_id));
   o.set("stage", or_null(c.stage));
   o.set("sentiment", or_null(c.sentiment));
   o.set("score", c.score);
@@ -95,6 +96,8 @@ Contact contact_from_json(const Poco::JSON::Object::Ptr& o, std::int64_t team_id
   c.tags = list("tags");
   if (o->has("owner_id") && !o->isNull("owner_id"))
     c.owner_id = o->getValue<std::int64_t>("owner_id");
+  if (o->has("account_id") && !o->isNull("account_id"))
+    c.account_id = o->getValue<std::int64_t>("account_id");
   c.stage = opt_text("stage");
   c.sentiment = opt_text("sentiment");
   c.score = o->getValue<double>("score");

@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "model/clock.h"
 #include "model/error.h"
 
 namespace sb {
@@ -28,20 +29,6 @@ std::string lower(std::string s) {
 
 [[noreturn]] void invalid(std::string_view field, std::string reason) {
   throw Error::validation(std::string(field), std::move(reason));
-}
-
-bool valid_date(std::string_view d) {
-  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (!std::isdigit(static_cast<unsigned char>(d[i]))) return false;
-  }
-  int y = std::stoi(std::string(d.substr(0, 4)));
-  int m = std::stoi(std::string(d.substr(5, 2)));
-  int day = std::stoi(std::string(d.substr(8, 2)));
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m < 1 || m > 12 || day < 1) return false;
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return day <= kDays[m - 1] + ((m == 2 && leap) ? 1 : 0);
 }
 
 std::string to_json(const Poco::Dynamic::Var& v) {
@@ -178,7 +165,7 @@ Poco::Dynamic::Var validate_custom_value(const CustomField& def, const Poco::Dyn
   if (t == "text") {
     if (s.size() > 2000) invalid(field, "must be at most 2000 bytes");
   } else if (t == "date") {
-    if (!valid_date(s)) invalid(field, "must be a date YYYY-MM-DD");
+    if (!is_valid_date(s)) invalid(field, "must be a date YYYY-MM-DD");
   } else if (t == "select") {
     require_one_of(field, s, def.options);
   } else if (t == "email") {
@@ -253,6 +240,11 @@ std::vector<std::string> apply_contact_patch(Contact& c, const ContactPatch& p) 
   list("tags", p.tags, c.tags, kMaxListItems, true);
   text("needs", p.needs, c.needs, kMaxNeedsBytes);
   text("stage", p.stage, c.stage, kMaxTextBytes);
+  if (p.account_id.present) {
+    if (p.account_id.value && *p.account_id.value <= 0)
+      invalid("account_id", "must be a positive id");
+    if (assign(c.account_id, p.account_id.value)) changed.push_back("account_id");
+  }
   if (p.owner_id.present) {
     if (p.owner_id.value && *p.owner_id.value <= 0) invalid("owner_id", "must be a positive id");
     if (assign(c.owner_id, p.owner_id.value)) changed.push_back("owner_id");

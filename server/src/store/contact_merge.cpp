@@ -118,6 +118,7 @@ MergeResult ContactMerger::merge(soci::session& s, std::int64_t team_id, std::in
   note(fill(merged.purchase_intent, dup.purchase_intent), "purchase_intent");
   note(fill(merged.needs, dup.needs), "needs");
   note(fill(merged.owner_id, dup.owner_id), "owner_id");
+  note(fill(merged.account_id, dup.account_id), "account_id");
   note(fill(merged.stage, dup.stage), "stage");
   note(fill(merged.sentiment, dup.sentiment), "sentiment");
   note(union_into(merged.tags, dup.tags, contact_limits::kMaxListItems), "tags");
@@ -272,6 +273,7 @@ UnmergeResult ContactMerger::unmerge(soci::session& s, std::int64_t team_id,
   if (was("purchase_intent")) revert(&Contact::purchase_intent);
   if (was("needs")) revert(&Contact::needs);
   if (was("owner_id")) revert(&Contact::owner_id);
+  if (was("account_id")) revert(&Contact::account_id);
   if (was("stage")) revert(&Contact::stage);
   if (was("sentiment")) revert(&Contact::sentiment);
   if (was("tags")) revert_list(&Contact::tags);

@@ -9,6 +9,7 @@
 
 #include "model/contact_json.h"
 #include "model/contact_rules.h"
+#include "model/crm_schemas.h"
 #include "model/error.h"
 #include "store/contact_filter_sql.h"
 #include "store/sql_errors.h"
@@ -18,18 +19,40 @@ namespace {
 
 constexpr const char* kSelect =
     "SELECT c.id, c.source, c.platform, c.external_id, c.name, c.email, c.phone, c.status, "
-    "c.purchase_intent, c.interests, c.traits, c.needs, c.tags, c.owner_id, c.stage, c.sentiment, "
+    "c.purchase_intent, c.interests, c.traits, c.needs, c.tags, c.owner_id, c.account_id, c.stage, "
+    "c.sentiment, "
     "c.score, c.metadata, c.custom, c.first_seen, c.last_active, c.created_at, c.updated_at, "
     "c.version FROM contacts c ";
 
+void require_account(soci::session& s, std::int64_t team_id, std::int64_t id) {
+  long long team = team_id, account = id, one = 0;
+  s << "SELECT 1 FROM accounts WHERE team_id = :t AND id = :id", soci::use(team),
+      soci::use(account), soci::into(one);
+  if (!s.got_data()) throw Error::validation("account_id", "no account with this id in the team");
+}
+
+// The account whose domain is `domain`: a contact created with an email at a known
+// company's domain is linked to it.
+std::optional<std::int64_t> account_by_domain(soci::session& s, std::int64_t team_id,
+                                              const std::string& domain) {
+  if (domain.empty()) return std::nullopt;
+  long long team = team_id, id = 0;
+  s << "SELECT id FROM accounts WHERE team_id = :t AND domain = :d", soci::use(team),
+      soci::use(domain), soci::into(id);
+  if (!s.got_data()) return std::nullopt;
+  return static_cast<std::int64_t>(id);
+}
+
 // Bound output of kSelect.
 struct ContactRow {
-  long long id = 0, owner = 0, first_seen = 0, last_active = 0, created = 0, updated = 0;
+  long long id = 0, owner = 0, account = 0, first_seen = 0, last_active = 0, created = 0,
+            updated = 0;
   std::string source, platform, external_id, name, email, phone, status, intent, interests, traits,
       needs, tags, stage, sentiment, metadata, custom;
   double score = 0;
   int version = 0;
-  soci::indicator i_ext, i_name, i_email, i_phone, i_intent, i_needs, i_owner, i_stage, i_sent;
+  soci::indicator i_ext, i_name, i_email, i_phone, i_intent, i_needs, i_owner, i_account, i_stage,
+      i_sent;
 
   void bind(soci::statement& st) {
     st.exchange(soci::into(id));
@@ -46,6 +69,7 @@ struct ContactRow {
     st.exchange(soci::into(needs, i_needs));
     st.exchange(soci::into(tags));
     st.exchange(soci::into(owner, i_owner));
+    st.exchange(soci::into(account, i_account));
     st.exchange(soci::into(stage, i_stage));
     st.exchange(soci::into(sentiment, i_sent));
     st.exchange(soci::into(score));
@@ -79,6 +103,7 @@ struct ContactRow {
     c.needs = opt(needs, i_needs);
     c.tags = parse_string_array(tags);
     if (i_owner == soci::i_ok) c.owner_id = owner;
+    if (i_account == soci::i_ok) c.account_id = account;
     c.stage = opt(stage, i_stage);
     c.sentiment = opt(sentiment, i_sent);
     c.score = score;
@@ -97,17 +122,19 @@ struct ContactRow {
 
 // Bound input for INSERT/UPDATE: copies that live as long as the statement.
 struct ContactParams {
-  long long team, id, owner, first_seen, last_active, created, updated;
+  long long team, id, owner, account, first_seen, last_active, created, updated;
   std::string source, platform, external_id, name, email, phone, status, intent, interests, traits,
       needs, tags, stage, sentiment, metadata, custom;
   double score;
   int version;
-  soci::indicator i_ext, i_name, i_email, i_phone, i_intent, i_needs, i_owner, i_stage, i_sent;
+  soci::indicator i_ext, i_name, i_email, i_phone, i_intent, i_needs, i_owner, i_account, i_stage,
+      i_sent;
 
   explicit ContactParams(const Contact& c)
       : team(c.team_id),
         id(c.id),
         owner(c.owner_id.value_or(0)),
+        account(c.account_id.value_or(0)),
         first_seen(c.first_seen),
         last_active(c.last_active),
         created(c.created_at),
@@ -131,6 +158,7 @@ struct ContactParams {
     set(c.stage, stage, i_stage);
     set(c.sentiment, sentiment, i_sent);
     i_owner = c.owner_id ? soci::i_ok : soci::i_null;
+    i_account = c.account_id ? soci::i_ok : soci::i_null;
   }
   static void set(const std::optional<std::string>& v, std::string& out, soci::indicator& ind) {
     out = v.value_or("");
@@ -151,6 +179,7 @@ struct ContactParams {
     st.exchange(soci::use(needs, i_needs, "needs"));
     st.exchange(soci::use(tags, "tags"));
     st.exchange(soci::use(owner, i_owner, "owner"));
+    st.exchange(soci::use(account, i_account, "account"));
     st.exchange(soci::use(stage, i_stage, "stage"));
     st.exchange(soci::use(sentiment, i_sent, "sentiment"));
     st.exchange(soci::use(score, "score"));
@@ -306,12 +335,13 @@ void ContactStore::insert_row(soci::session& s, Contact& c) const {
   std::string sql =
       std::string("INSERT INTO contacts (") + (explicit_id ? "id, " : "") +
       "team_id, source, platform, external_id, name, email, phone, status, "
-      "purchase_intent, interests, traits, needs, tags, owner_id, stage, sentiment, score, "
+      "purchase_intent, interests, traits, needs, tags, owner_id, account_id, stage, sentiment, "
+      "score, "
       "metadata, custom, first_seen, last_active, created_at, updated_at, version) VALUES (" +
       (explicit_id ? ":id, " : "") +
       ":team, :source, :platform, :external_id, :name, :email, :phone, :status, :intent, " +
       dialect_.json_param("interests") + ", " + dialect_.json_param("traits") + ", :needs, " +
-      dialect_.json_param("tags") + ", :owner, :stage, :sentiment, :score, " +
+      dialect_.json_param("tags") + ", :owner, :account, :stage, :sentiment, :score, " +
       dialect_.json_param("metadata") + ", " + dialect_.json_param("custom") +
       ", :first_seen, :last_active, :created, :updated, :version) RETURNING id";
   long long id = 0;
@@ -340,7 +370,8 @@ void ContactStore::overwrite_row(soci::session& s, const Contact& c) const {
       "interests = " +
       dialect_.json_param("interests") + ", traits = " + dialect_.json_param("traits") +
       ", needs = :needs, tags = " + dialect_.json_param("tags") +
-      ", owner_id = :owner, stage = :stage, sentiment = :sentiment, score = :score, metadata = " +
+      ", owner_id = :owner, account_id = :account, stage = :stage, sentiment = :sentiment, score = "
+      ":score, metadata = " +
       dialect_.json_param("metadata") + ", custom = " + dialect_.json_param("custom") +
       ", first_seen = :first_seen, last_active = :last_active, updated_at = :updated, version = "
       ":version "
@@ -373,6 +404,11 @@ Contact ContactStore::create(soci::session& s, std::int64_t team_id, const Conta
   apply_contact_patch(c, patch);
   check_status(s, team_id, c.status);
   if (c.owner_id) users_.require_active(s, team_id, *c.owner_id, "owner_id");
+  if (c.account_id) {
+    require_account(s, team_id, *c.account_id);
+  } else if (c.email) {
+    c.account_id = account_by_domain(s, team_id, crm::email_domain(*c.email));
+  }
   check_identity(s, c, 0);
   insert_row(s, c);
   Poco::JSON::Object created = contact_to_json(c);
@@ -412,6 +448,7 @@ Contact ContactStore::update(soci::session& s, std::int64_t team_id, std::int64_
   if (has("status")) check_status(s, team_id, next.status);
   if (has("owner_id") && next.owner_id)
     users_.require_active(s, team_id, *next.owner_id, "owner_id");
+  if (has("account_id") && next.account_id) require_account(s, team_id, *next.account_id);
   if (has("email") || has("external_id") || has("platform")) check_identity(s, next, id);
   next.version = current.version + 1;
   next.updated_at = now_ms();

@@ -8,6 +8,8 @@
 
 #include "model/error.h"
 #include "store/database.h"
+#include "store/pipeline_rules.h"
+#include "store/ticket_rules.h"
 
 namespace sb {
 
@@ -22,6 +24,8 @@ Team TeamStore::create(soci::session& s, std::string_view name) const {
   s << "INSERT INTO teams (name, created_at) VALUES (:n, :c) RETURNING id", soci::use(t.name),
       soci::use(t.created_at), soci::into(id);
   t.id = id;
+  create_default_pipeline(s, dialect_, t.id);
+  create_default_sla_policy(s, dialect_, t.id);
   Poco::JSON::Object payload;
   payload.set("id", t.id);
   payload.set("name", t.name);

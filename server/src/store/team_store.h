@@ -20,15 +20,17 @@ class Database;
 
 class TeamStore {
  public:
-  explicit TeamStore(const Dialect& dialect) : events_(dialect) {}
+  explicit TeamStore(const Dialect& dialect) : dialect_(dialect), events_(dialect) {}
 
-  // Inside a write transaction; appends team.created. Throws Error(kValidationFailed) for
+  // Inside a write transaction; appends team.created and creates the team's defaults (the
+  // "Sales" pipeline, the "Standard" SLA policy). Throws Error(kValidationFailed) for
   // an empty or over-long name.
   Team create(soci::session& s, std::string_view name) const;
   std::optional<Team> get(soci::session& s, std::int64_t id) const;
   std::int64_t count(soci::session& s) const;
 
  private:
+  const Dialect& dialect_;
   EventStore events_;
 };
 

@@ -1,0 +1,184 @@
+// Generic entity routes.
+#include "http/record_routes.h"
+
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <charconv>
+#include <mutex>
+
+#include "http/pagination.h"
+#include "model/error.h"
+#include "model/record_rules.h"
+
+namespace sb {
+namespace {
+
+[[noreturn]] void bad_filter(const std::string& param, const std::string& message) {
+  throw Error(ErrorCode::kInvalidFilter, param + ": " + message, {{"parameter", param}});
+}
+
+FieldValue filter_value(const FieldSpec& spec, const std::string& param, const std::string& text) {
+  if (text == "null") return std::monostate{};
+  switch (spec.type) {
+    case FieldType::kInt:
+    case FieldType::kRef: {
+      std::int64_t n = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+      if (ec != std::errc() || end != text.data() + text.size())
+        bad_filter(param, "takes integer ids");
+      return n;
+    }
+    case FieldType::kBool:
+      if (text == "true") return std::int64_t{1};
+      if (text == "false") return std::int64_t{0};
+      bad_filter(param, "takes true or false");
+    case FieldType::kEnum:
+      if (std::find(spec.options.begin(), spec.options.end(), text) == spec.options.end()) {
+        std::string all;
+        for (auto o : spec.options) all += (all.empty() ? "" : ", ") + std::string(o);
+        bad_filter(param, "takes one of: " + all);
+      }
+      return text;
+    default:
+      if (text.size() > 253) bad_filter(param, "values are at most 253 bytes");
+      if (spec.has(kLowercase)) {
+        std::string lower = text;
+        std::transform(lower.begin(), lower.end(), lower.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        return lower;
+      }
+      return text;
+  }
+}
+
+std::string item_path(const RecordRouteOptions& o) {
+  return o.base + "/{" + o.item_param + "}";
+}
+
+std::int64_t parent_of(const Request& req, const RecordRouteOptions& o) {
+  return o.parent_param.empty() ? 0 : req.path_id(o.parent_param);
+}
+
+}  // namespace
+
+RecordQuery read_record_query(const Request& request, const EntitySchema& schema,
+                              std::initializer_list<std::string_view> also_allowed) {
+  PageRequest page = read_page_request(request);
+  RecordQuery q;
+  q.limit = page.limit + 1;  // one more row says whether there is a next page
+  q.after_id = page.after_id;
+  for (const auto& [name, value] : request.query) {
+    if (name == "limit" || name == "cursor") continue;
+    if (std::find(also_allowed.begin(), also_allowed.end(), name) != also_allowed.end()) continue;
+    if (name == "order") {
+      if (value != "asc" && value != "desc") bad_filter("order", "takes asc or desc");
+      q.newest_first = value == "desc";
+      continue;
+    }
+    int i = schema.index(name);
+    if (i < 0 || !schema.fields[static_cast<std::size_t>(i)].has(kFilter))
+      bad_filter(name, "is not a filter of " + std::string(schema.plural));
+    const FieldSpec& spec = schema.fields[static_cast<std::size_t>(i)];
+    RecordFilter f{i, {}};
+    std::size_t start = 0;
+    while (start <= value.size()) {
+      std::size_t comma = value.find(',', start);
+      std::string item =
+          value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (item.empty()) bad_filter(name, "has an empty value");
+      f.any_of.push_back(filter_value(spec, name, item));
+      if (f.any_of.size() > 50) bad_filter(name, "takes at most 50 values");
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    q.filters.push_back(std::move(f));
+  }
+  return q;
+}
+
+Response record_page(ApiServices&, soci::session& s, const RecordService& records,
+                     std::vector<Record> rows, const RecordQuery& query) {
+  return id_page(std::move(rows), query.limit - 1,
+                 [&](const Record& r) { return records.to_json(s, r); });
+}
+
+namespace {
+std::mutex docs_mutex;
+std::vector<RecordRouteDoc>& docs() {
+  static std::vector<RecordRouteDoc> d;
+  return d;
+}
+}  // namespace
+
+const std::vector<RecordRouteDoc>& record_route_docs() {
+  return docs();
+}
+
+void add_record_routes(Router& router, ApiServices& sv, const RecordService& records,
+                       const RecordRouteOptions& o) {
+  const EntitySchema& schema = records.schema();
+  {
+    std::lock_guard lock(docs_mutex);
+    bool known = std::any_of(docs().begin(), docs().end(),
+                             [&](const RecordRouteDoc& d) { return d.options.base == o.base; });
+    if (!known) docs().push_back({&schema, o});
+  }
+  router.add({"GET", o.base, o.read_role, [&sv, &records, &schema, o](Request& req) {
+                RecordQuery q = read_record_query(req, schema);
+                std::int64_t parent = parent_of(req, o);
+                return sv.db.read([&](soci::session& s) {
+                  return record_page(sv, s, records, records.list(s, req.auth().team_id, q, parent),
+                                     q);
+                });
+              }});
+  router.add({"GET", item_path(o), o.read_role, [&sv, &records, o](Request& req) {
+                std::int64_t parent = parent_of(req, o), id = req.path_id(o.item_param);
+                return sv.db.read([&](soci::session& s) {
+                  Record r = records.require(s, req.auth().team_id, id, parent);
+                  return Response::json(200, records.to_json(s, r));
+                });
+              }});
+  if (o.writable) {
+    router.add({"POST", o.base, o.write_role,
+                [&sv, &records, &schema, o](Request& req) {
+                  RecordInput input = read_record_input(schema, *req.json(), InputMode::kCreate);
+                  std::int64_t parent = parent_of(req, o);
+                  return sv.db.write([&](soci::session& s) {
+                    Record r =
+                        records.create(s, req.auth().team_id, input, parent, {req.auth().key_id});
+                    Response resp = Response::json(201, records.to_json(s, r));
+                    std::string location = o.base;
+                    if (!o.parent_param.empty()) {
+                      auto at = location.find("{" + o.parent_param + "}");
+                      location.replace(at, o.parent_param.size() + 2, std::to_string(parent));
+                    }
+                    resp.headers.emplace_back("Location", location + "/" + std::to_string(r.id));
+                    return resp;
+                  });
+                },
+                true});
+    router.add({"PATCH", item_path(o), o.write_role,
+                [&sv, &records, &schema, o](Request& req) {
+                  RecordInput input = read_record_input(schema, *req.json(), InputMode::kUpdate);
+                  std::int64_t parent = parent_of(req, o), id = req.path_id(o.item_param);
+                  return sv.db.write([&](soci::session& s) {
+                    Record r = records.update(s, req.auth().team_id, id, input, parent,
+                                              {req.auth().key_id});
+                    return Response::json(200, records.to_json(s, r));
+                  });
+                },
+                true});
+  }
+  if (o.deletable) {
+    router.add({"DELETE", item_path(o), o.write_role, [&sv, &records, o](Request& req) {
+                  std::int64_t parent = parent_of(req, o), id = req.path_id(o.item_param);
+                  sv.db.write([&](soci::session& s) {
+                    records.remove(s, req.auth().team_id, id, parent, {req.auth().key_id});
+                  });
+                  return Response::no_content();
+                }});
+  }
+}
+
+}  // namespace sb

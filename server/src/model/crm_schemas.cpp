@@ -1,0 +1,304 @@
+// Schema declarations of the CRM entities.
+#include "model/crm_schemas.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "model/error.h"
+#include "model/form_fields.h"
+#include "model/sla.h"
+
+namespace sb::crm {
+namespace {
+
+// Compact constructors so each schema reads as a table.
+FieldSpec text(std::string_view name, std::int64_t max, unsigned flags = 0) {
+  return {.name = name, .type = FieldType::kText, .flags = flags, .max = max};
+}
+FieldSpec ref(std::string_view name, std::string_view table, unsigned flags = 0) {
+  return {.name = name, .type = FieldType::kRef, .flags = flags, .ref = table};
+}
+FieldSpec choice(std::string_view name, std::vector<std::string_view> options, unsigned flags = 0,
+                 FieldValue fallback = {}) {
+  return {.name = name,
+          .type = FieldType::kEnum,
+          .flags = flags,
+          .options = std::move(options),
+          .fallback = std::move(fallback)};
+}
+FieldSpec flag(std::string_view name, bool fallback, unsigned flags = 0) {
+  return {.name = name,
+          .type = FieldType::kBool,
+          .flags = flags | kNotNull,
+          .fallback = static_cast<std::int64_t>(fallback)};
+}
+FieldSpec time(std::string_view name, unsigned flags = 0) {
+  return {.name = name, .type = FieldType::kTime, .flags = flags};
+}
+FieldSpec real(std::string_view name, std::int64_t min, std::int64_t max, unsigned flags = 0,
+               FieldValue fallback = {}) {
+  return {.name = name,
+          .type = FieldType::kReal,
+          .flags = flags,
+          .min = min,
+          .max = max,
+          .fallback = std::move(fallback)};
+}
+FieldSpec json(std::string_view name, JsonCheck check, unsigned flags = 0,
+               FieldValue fallback = {}) {
+  return {.name = name,
+          .type = FieldType::kJson,
+          .flags = flags,
+          .fallback = std::move(fallback),
+          .check_json = check};
+}
+FieldSpec tags(std::string_view name, unsigned flags = 0) {
+  return {.name = name,
+          .type = FieldType::kTags,
+          .flags = flags | kNotNull,
+          .max = 50,
+          .fallback = std::string("[]")};
+}
+
+}  // namespace
+
+const EntitySchema& pipeline() {
+  static const EntitySchema s{"pipeline",
+                              "pipelines",
+                              "pipelines",
+                              {text("name", 100, kRequired), text("description", 1000),
+                               flag("is_default", false, kFilter)}};
+  return s;
+}
+
+const EntitySchema& stage() {
+  static const EntitySchema s{
+      "pipeline_stage",
+      "pipeline_stages",
+      "stages",
+      {ref("pipeline_id", "pipelines", kParent | kRequired),
+       text("name", 100, kRequired),
+       {.name = "position", .type = FieldType::kInt, .flags = kNotNull, .min = 0, .max = 1000},
+       real("probability", 0, 100, kNotNull, 0.0),
+       flag("is_won", false),
+       flag("is_lost", false)}};
+  return s;
+}
+
+const EntitySchema& lead() {
+  static const EntitySchema s{
+      "lead",
+      "leads",
+      "leads",
+      {ref("contact_id", "contacts", kRequired | kFilter),
+       ref("account_id", "accounts", kFilter),
+       ref("pipeline_id", "pipelines", kFilter | kNotNull),
+       ref("stage_id", "pipeline_stages", kFilter | kNotNull),
+       text("title", 200),
+       real("value", 0, 1000000000000, kNotNull, 0.0),
+       {.name = "currency",
+        .type = FieldType::kText,
+        .flags = kNotNull,
+        .max = 3,
+        .fallback = std::string("USD")},
+       ref("owner_id", "users", kFilter),
+       {.name = "expected_close_date", .type = FieldType::kDate},
+       real("score", 0, 100),
+       text("lost_reason", 500),
+       choice("status", {"open", "won", "lost"}, kReadOnly | kFilter, std::string("open")),
+       time("stage_entered_at", kReadOnly),
+       time("closed_at", kReadOnly)}};
+  return s;
+}
+
+const EntitySchema& activity() {
+  static const EntitySchema s{
+      "lead_activity",
+      "lead_activities",
+      "activities",
+      {ref("lead_id", "leads", kParent | kRequired),
+       choice("type", {"call", "email", "meeting", "task"}, kRequired | kFilter),
+       text("subject", 200, kRequired), text("body", 5000), time("due_at"),
+       flag("done", false, kFilter), time("done_at", kReadOnly),
+       ref("owner_id", "users", kFilter)}};
+  return s;
+}
+
+const EntitySchema& account() {
+  static const EntitySchema s{
+      "account",
+      "accounts",
+      "accounts",
+      {text("name", 200, kRequired), text("domain", 253, kFilter | kLowercase),
+       choice("size", {"1-10", "11-50", "51-200", "201-500", "501-1000", "1001-5000", "5000+"},
+              kFilter),
+       text("industry", 100, kFilter), ref("owner_id", "users", kFilter), tags("tags", kFilter)}};
+  return s;
+}
+
+const EntitySchema& sla_policy() {
+  static const EntitySchema s{"sla_policy",
+                              "sla_policies",
+                              "sla-policies",
+                              {text("name", 100, kRequired), flag("is_default", false, kFilter),
+                               json("targets", check_sla_targets, kRequired),
+                               json("business_hours", check_business_hours)}};
+  return s;
+}
+
+const EntitySchema& ticket() {
+  static const EntitySchema s{"ticket",
+                              "tickets",
+                              "tickets",
+                              {text("subject", 200, kRequired),
+                               text("description", 20000),
+                               ref("contact_id", "contacts", kFilter),
+                               choice("status", {"open", "pending", "resolved", "closed"},
+                                      kFilter | kNotNull, std::string("open")),
+                               choice("priority", {"low", "normal", "high", "urgent"},
+                                      kFilter | kNotNull, std::string("normal")),
+                               ref("assignee_id", "users", kFilter),
+                               tags("tags", kFilter),
+                               text("channel", 40, kFilter | kLowercase),
+                               {.name = "conversation_id",
+                                .type = FieldType::kInt,
+                                .flags = kFilter,
+                                .min = 1,
+                                .max = INT64_MAX},
+                               ref("sla_policy_id", "sla_policies", kReadOnly | kFilter),
+                               time("first_response_due_at", kReadOnly),
+                               time("resolve_due_at", kReadOnly),
+                               time("first_responded_at", kReadOnly),
+                               time("resolved_at", kReadOnly),
+                               flag("sla_breached", false, kReadOnly | kFilter)}};
+  return s;
+}
+
+const EntitySchema& comment() {
+  static const EntitySchema s{"ticket_comment",
+                              "ticket_comments",
+                              "comments",
+                              {ref("ticket_id", "tickets", kParent | kRequired),
+                               text("body", 20000, kRequired),
+                               flag("internal", false, kFilter),
+                               {.name = "author_key_id",
+                                .type = FieldType::kInt,
+                                .flags = kReadOnly,
+                                .min = 1,
+                                .max = INT64_MAX},
+                               ref("author_user_id", "users", kCreateOnly)}};
+  return s;
+}
+
+const EntitySchema& appointment() {
+  static const EntitySchema s{
+      "appointment",
+      "appointments",
+      "appointments",
+      {ref("contact_id", "contacts", kRequired | kFilter | kCreateOnly),
+       text("service", 200, kRequired | kFilter),
+       time("starts_at", kRequired),
+       time("ends_at", kRequired),
+       {.name = "time_zone",
+        .type = FieldType::kText,
+        .flags = kNotNull,
+        .max = 64,
+        .fallback = std::string("UTC")},
+       choice("status", {"booked", "confirmed", "cancelled", "completed", "no_show"},
+              kFilter | kNotNull, std::string("booked")),
+       time("booked_at", kCreateOnly),
+       ref("assignee_id", "users", kFilter),
+       text("location", 200),
+       text("notes", 5000),
+       text("cancel_reason", 500),
+       {.name = "reschedule_history",
+        .type = FieldType::kJson,
+        .flags = kReadOnly | kNotNull,
+        .fallback = std::string("[]")}}};
+  return s;
+}
+
+const EntitySchema& form() {
+  static const EntitySchema s{"form",
+                              "forms",
+                              "forms",
+                              {text("name", 200, kRequired),
+                               text("slug", 64, kNotNull | kLowercase | kFilter),
+                               flag("enabled", true, kFilter),
+                               json("fields", check_form_fields, kRequired),
+                               {.name = "thank_you_message",
+                                .type = FieldType::kText,
+                                .flags = kNotNull,
+                                .max = 1000,
+                                .fallback = std::string("Thank you!")},
+                               text("redirect_url", 2000),
+                               {.name = "honeypot_field",
+                                .type = FieldType::kText,
+                                .flags = kNotNull,
+                                .max = 64,
+                                .fallback = std::string("website")}}};
+  return s;
+}
+
+const EntitySchema& submission() {
+  static const EntitySchema s{"form_submission",
+                              "form_submissions",
+                              "submissions",
+                              {ref("form_id", "forms", kParent | kRequired),
+                               ref("contact_id", "contacts", kReadOnly | kFilter),
+                               {.name = "data",
+                                .type = FieldType::kJson,
+                                .flags = kReadOnly | kNotNull,
+                                .fallback = std::string("{}")},
+                               text("ip", 64, kReadOnly),
+                               text("user_agent", 500, kReadOnly),
+                               text("referrer", 2000, kReadOnly)}};
+  return s;
+}
+
+const std::vector<const EntitySchema*>& all() {
+  static const std::vector<const EntitySchema*> v = {
+      &pipeline(), &stage(),   &lead(),        &activity(), &account(),   &sla_policy(),
+      &ticket(),   &comment(), &appointment(), &form(),     &submission()};
+  return v;
+}
+
+const std::vector<DefaultStage>& default_stages() {
+  static const std::vector<DefaultStage> v = {
+      {"New", 10, false, false},       {"Contacted", 20, false, false},
+      {"Qualified", 40, false, false}, {"Proposal", 60, false, false},
+      {"Won", 100, true, false},       {"Lost", 0, false, true}};
+  return v;
+}
+
+std::string normalize_domain(std::string_view field, std::string_view raw) {
+  std::string d(raw);
+  std::transform(d.begin(), d.end(), d.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  auto trim = [](std::string s) {
+    auto b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
+    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+  };
+  d = trim(d);
+  if (auto p = d.find("://"); p != std::string::npos) d = d.substr(p + 3);
+  if (auto p = d.find_first_of("/?#"); p != std::string::npos) d = d.substr(0, p);
+  if (auto p = d.find('@'); p != std::string::npos) d = d.substr(p + 1);
+  if (auto p = d.find(':'); p != std::string::npos) d = d.substr(0, p);
+  if (d.rfind("www.", 0) == 0) d = d.substr(4);
+  while (!d.empty() && d.back() == '.') d.pop_back();
+  bool ok = !d.empty() && d.size() <= 253 && d.find('.') != std::string::npos && d.front() != '.' &&
+            d.front() != '-' && d.find("..") == std::string::npos;
+  for (char c : d) {
+    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.');
+  }
+  if (!ok) throw Error::validation(std::string(field), "is not a domain name (example.com)");
+  return d;
+}
+
+std::string email_domain(std::string_view email) {
+  auto at = email.rfind('@');
+  if (at == std::string_view::npos || at + 1 >= email.size()) return {};
+  return std::string(email.substr(at + 1));
+}
+
+}  // namespace sb::crm
