@@ -7,7 +7,13 @@
 
 #include <memory>
 
+#include <soci/soci.h>
+
+#include <string>
+#include <vector>
+
 #include "app/server_runtime.h"
+#include "store/event_queue_store.h"
 #include "support/http_client.h"
 #include "support/test_backend.h"
 
@@ -54,6 +60,16 @@ class ApiTest : public ::testing::TestWithParam<TestBackend> {
                                               "@team.io\",\"role\":\"agent\"}");
     EXPECT_EQ(r.status, 201) << r.body;
     return r.json()->getValue<long long>("id");
+  }
+
+  // Event types of the team, oldest first (the newest 1000).
+  std::vector<std::string> event_types(long long team = 1) {
+    EventQueueStore events(server_->database().dialect());
+    auto list = server_->database().read(
+        [&](soci::session& s) { return events.list(s, team, {}, 0, 1000); });
+    std::vector<std::string> out;
+    for (auto it = list.rbegin(); it != list.rend(); ++it) out.push_back(it->type);
+    return out;
   }
 
   Config config_;

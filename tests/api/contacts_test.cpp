@@ -25,14 +25,6 @@ class ContactsTest : public ApiTest {
     auto e = r.json()->getObject("error");
     return e ? e->getObject("details")->optValue<std::string>("field", "") : "";
   }
-  std::vector<std::string> event_types(long long team = 1) {
-    EventQueueStore events(server_->database().dialect());
-    auto list = server_->database().read(
-        [&](soci::session& s) { return events.list(s, team, {}, 0, 500); });
-    std::vector<std::string> out;
-    for (auto it = list.rbegin(); it != list.rend(); ++it) out.push_back(it->type);
-    return out;
-  }
 };
 
 TEST_P(ContactsTest, CreateNormalisesAndAnswersWithVersion) {

@@ -36,15 +36,6 @@ class CrmTest : public ApiTest {
                ? e->getObject("details")->optValue<std::string>("field", "")
                : "";
   }
-  // Event types of the team, oldest first.
-  std::vector<std::string> event_types(long long team = 1) {
-    EventQueueStore events(server_->database().dialect());
-    auto list = server_->database().read(
-        [&](soci::session& s) { return events.list(s, team, {}, 0, 1000); });
-    std::vector<std::string> out;
-    for (auto it = list.rbegin(); it != list.rend(); ++it) out.push_back(it->type);
-    return out;
-  }
   long long count_of(const std::vector<std::string>& types, const std::string& type) {
     return std::count(types.begin(), types.end(), type);
   }

@@ -17,16 +17,6 @@
 namespace sb {
 namespace {
 
-void mark(std::vector<int>& changed, const EntitySchema& schema, std::string_view field) {
-  int i = schema.index(field);
-  if (std::find(changed.begin(), changed.end(), i) == changed.end()) changed.push_back(i);
-}
-
-bool has_changed(const std::vector<int>& changed, const EntitySchema& schema,
-                 std::string_view field) {
-  return std::find(changed.begin(), changed.end(), schema.index(field)) != changed.end();
-}
-
 bool is_final(const std::string& status) {
   return status == "cancelled" || status == "completed" || status == "no_show";
 }
@@ -49,17 +39,17 @@ void AppointmentHooks::before_write(soci::session&, const Record* before, Record
   if (!before) {
     if (after.is_null(a, "booked_at")) {
       after.set(a, "booked_at", now_ms());
-      mark(changed, a, "booked_at");
+      mark_changed(changed, a, "booked_at");
     }
     if (is_final(after.text_or(a, "status", "booked")))
       throw Error::validation("status", "a new appointment is booked or confirmed");
     return;
   }
   std::string was = before->text_or(a, "status", "booked");
-  if (has_changed(changed, a, "status") && is_final(was))
+  if (was_changed(changed, a, "status") && is_final(was))
     throw Error(ErrorCode::kConflict, "the appointment is " + was + "; its status is final",
                 {{"field", std::string("status")}, {"status", was}});
-  bool moved = has_changed(changed, a, "starts_at") || has_changed(changed, a, "ends_at");
+  bool moved = was_changed(changed, a, "starts_at") || was_changed(changed, a, "ends_at");
   if (moved) {
     if (is_final(was))
       throw Error(ErrorCode::kConflict, "a " + was + " appointment cannot be rescheduled",
@@ -76,7 +66,7 @@ void AppointmentHooks::before_write(soci::session&, const Record* before, Record
     if (history->size() >= 100) history->remove(0);  // the latest 100 moves
     history->add(entry);
     after.set(a, "reschedule_history", json_text(*history));
-    mark(changed, a, "reschedule_history");
+    mark_changed(changed, a, "reschedule_history");
   }
 }
 
@@ -87,13 +77,13 @@ void AppointmentHooks::after_write(soci::session& s, const Record* before, const
     appointments_.emit(s, after, "booked");
     return;
   }
-  if (has_changed(changed, a, "starts_at") || has_changed(changed, a, "ends_at")) {
+  if (was_changed(changed, a, "starts_at") || was_changed(changed, a, "ends_at")) {
     Poco::JSON::Object extra(Poco::JSON_PRESERVE_KEY_ORDER);
     extra.set("previous_starts_at", format_iso8601(before->int_or(a, "starts_at", 0)));
     extra.set("previous_ends_at", format_iso8601(before->int_or(a, "ends_at", 0)));
     appointments_.emit(s, after, "rescheduled", &extra);
   }
-  if (has_changed(changed, a, "status")) {
+  if (was_changed(changed, a, "status")) {
     std::string status = after.text_or(a, "status", "booked");
     if (status != "booked") appointments_.emit(s, after, status);  // confirmed, cancelled, ...
   }

@@ -22,6 +22,7 @@ CrmServices::CrmServices(const Dialect& d, const ContactStore& contacts)
       form_submitter(contacts, submissions),
       pipeline_hooks_(d),
       lead_hooks_(leads),
+      sla_policy_hooks_(d),
       ticket_hooks_(tickets),
       comment_hooks_(tickets),
       appointment_hooks_(appointments) {}

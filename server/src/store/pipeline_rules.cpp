@@ -16,24 +16,11 @@
 namespace sb {
 namespace {
 
-int idx(const EntitySchema& schema, std::string_view field) {
-  return schema.index(field);
-}
-
-void mark(std::vector<int>& changed, int i) {
-  if (std::find(changed.begin(), changed.end(), i) == changed.end()) changed.push_back(i);
-}
-
-bool has_changed(const std::vector<int>& changed, const EntitySchema& schema,
-                 std::string_view field) {
-  return std::find(changed.begin(), changed.end(), schema.index(field)) != changed.end();
-}
-
 std::vector<Record> stages_of(soci::session& s, const Dialect& dialect, std::int64_t team_id,
                               std::int64_t pipeline_id) {
   RecordStore store(dialect);
   RecordQuery q;
-  q.filters.push_back({idx(crm::stage(), "pipeline_id"), {pipeline_id}});
+  q.filters.push_back({crm::stage().index("pipeline_id"), {pipeline_id}});
   q.limit = 1000;
   auto stages = store.list(s, crm::stage(), team_id, q);
   std::stable_sort(stages.begin(), stages.end(), [](const Record& a, const Record& b) {
@@ -64,9 +51,7 @@ void PipelineHooks::before_write(soci::session& s, const Record* before, Record&
                             "a team always has a default pipeline: make another one the default");
   if (after.int_or(p, "is_default", 0) != 1) return;
   // Before the write: a unique index keeps one default per team.
-  long long team = after.team_id, id = after.id;
-  s << "UPDATE pipelines SET is_default = 0 WHERE team_id = :t AND id <> :id AND is_default = 1",
-      soci::use(team), soci::use(id);
+  store_.clear_default(s, p, after.team_id, after.id);
 }
 
 void PipelineHooks::before_remove(soci::session& s, const Record& r) const {
@@ -109,7 +94,7 @@ void StageHooks::before_write(soci::session& s, const Record* before, Record& af
     s << "SELECT MAX(position) + 1 FROM pipeline_stages WHERE team_id = :t AND pipeline_id = :p",
         soci::use(team), soci::use(pipeline), soci::into(next, ind);
     after.set(st, "position", static_cast<std::int64_t>(ind == soci::i_ok ? next : 0));
-    mark(changed, idx(st, "position"));
+    mark_changed(changed, st, "position");
   }
 }
 
@@ -131,16 +116,16 @@ void LeadHooks::before_write(soci::session& s, const Record* before, Record& aft
         soci::into(id);
     if (!s.got_data()) throw Error::validation("pipeline_id", "the team has no default pipeline");
     after.set(l, "pipeline_id", static_cast<std::int64_t>(id));
-    mark(changed, idx(l, "pipeline_id"));
+    mark_changed(changed, l, "pipeline_id");
   }
   std::int64_t pipeline = after.int_or(l, "pipeline_id", 0);
-  bool pipeline_moved = before && has_changed(changed, l, "pipeline_id");
-  bool stage_given = before ? has_changed(changed, l, "stage_id") : !after.is_null(l, "stage_id");
+  bool pipeline_moved = before && was_changed(changed, l, "pipeline_id");
+  bool stage_given = before ? was_changed(changed, l, "stage_id") : !after.is_null(l, "stage_id");
   auto stages = stages_of(s, dialect, team, pipeline);
   if (!stage_given && (!before || pipeline_moved)) {
     if (stages.empty()) throw Error::validation("pipeline_id", "the pipeline has no stages");
     after.set(l, "stage_id", stages.front().id);
-    mark(changed, idx(l, "stage_id"));
+    mark_changed(changed, l, "stage_id");
   }
   std::int64_t stage_id = after.int_or(l, "stage_id", 0);
   auto stage =
@@ -161,11 +146,11 @@ void LeadHooks::before_write(soci::session& s, const Record* before, Record& aft
         soci::use(contact), soci::into(account, ind);
     if (s.got_data() && ind == soci::i_ok) {
       after.set(l, "account_id", static_cast<std::int64_t>(account));
-      mark(changed, idx(l, "account_id"));
+      mark_changed(changed, l, "account_id");
     }
   }
 
-  if (!before || has_changed(changed, l, "stage_id")) {
+  if (!before || was_changed(changed, l, "stage_id")) {
     const auto& st = crm::stage();
     std::string status = stage->int_or(st, "is_won", 0)    ? "won"
                          : stage->int_or(st, "is_lost", 0) ? "lost"
@@ -174,14 +159,14 @@ void LeadHooks::before_write(soci::session& s, const Record* before, Record& aft
     after.set(l, "status", status);
     after.set(l, "stage_entered_at", now);
     after.set(l, "closed_at", status == "open" ? FieldValue{} : FieldValue{now});
-    for (auto f : {"status", "stage_entered_at", "closed_at"}) mark(changed, idx(l, f));
+    for (auto f : {"status", "stage_entered_at", "closed_at"}) mark_changed(changed, l, f);
   }
 }
 
 void LeadHooks::after_write(soci::session& s, const Record* before, const Record& after,
                             const std::vector<int>& changed, const WriteContext& ctx) const {
   const auto& l = crm::lead();
-  if (!before || !has_changed(changed, l, "stage_id")) return;
+  if (!before || !was_changed(changed, l, "stage_id")) return;
   RecordStore store(leads_.store().dialect());
   auto stage_json = [&](std::int64_t id) -> Poco::Dynamic::Var {
     auto st = store.get(s, crm::stage(), after.team_id, id);
@@ -216,7 +201,7 @@ void ActivityHooks::before_write(soci::session&, const Record* before, Record& a
   bool was_done = before && before->int_or(a, "done", 0) != 0;
   if (done != was_done || (!before && done)) {
     after.set(a, "done_at", done ? FieldValue{now_ms()} : FieldValue{});
-    mark(changed, idx(a, "done_at"));
+    mark_changed(changed, a, "done_at");
   }
 }
 
@@ -274,7 +259,7 @@ Poco::JSON::Object pipeline_board(soci::session& s, const Dialect& dialect, std:
     totals_json.set("weighted_value", weighted);
     o.set("totals", totals_json);
     RecordQuery q;
-    q.filters.push_back({idx(crm::lead(), "stage_id"), {stage.id}});
+    q.filters.push_back({crm::lead().index("stage_id"), {stage.id}});
     q.limit = leads_per_stage;
     q.newest_first = true;
     Poco::JSON::Array::Ptr leads = new Poco::JSON::Array;

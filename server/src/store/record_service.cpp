@@ -12,6 +12,15 @@
 
 namespace sb {
 
+bool was_changed(const std::vector<int>& changed, const EntitySchema& schema,
+                 std::string_view field) {
+  return std::find(changed.begin(), changed.end(), schema.index(field)) != changed.end();
+}
+
+void mark_changed(std::vector<int>& changed, const EntitySchema& schema, std::string_view field) {
+  if (!was_changed(changed, schema, field)) changed.push_back(schema.index(field));
+}
+
 void RecordHooks::before_write(soci::session&, const Record*, Record&, std::vector<int>&,
                                const WriteContext&) const {}
 void RecordHooks::after_write(soci::session&, const Record*, const Record&, const std::vector<int>&,

@@ -25,6 +25,11 @@ struct WriteContext {
   std::optional<std::int64_t> actor_key_id;
 };
 
+// Hook helpers: whether `field` is among the changed indexes; add it when a hook sets it.
+bool was_changed(const std::vector<int>& changed, const EntitySchema& schema,
+                 std::string_view field);
+void mark_changed(std::vector<int>& changed, const EntitySchema& schema, std::string_view field);
+
 class RecordHooks {
  public:
   virtual ~RecordHooks() = default;

@@ -295,6 +295,17 @@ std::int64_t RecordStore::count(soci::session& s, const EntitySchema& schema, st
   return n;
 }
 
+void RecordStore::clear_default(soci::session& s, const EntitySchema& schema, std::int64_t team_id,
+                                std::int64_t except_id) const {
+  long long team = team_id, id = except_id;
+  soci::statement st(s);
+  st.exchange(soci::use(team, "team"));
+  st.exchange(soci::use(id, "id"));
+  execute_once(st,
+               "UPDATE " + std::string(schema.table) +
+                   " SET is_default = 0 WHERE team_id = :team AND id <> :id AND is_default = 1");
+}
+
 bool RecordStore::exists(soci::session& s, std::string_view table, std::int64_t team_id,
                          std::int64_t id, std::string_view extra_condition) const {
   long long team = team_id, rid = id, one = 0;

@@ -50,6 +50,10 @@ class RecordStore {
   std::int64_t count(soci::session& s, const EntitySchema& schema, std::int64_t team_id,
                      const std::vector<RecordFilter>& filters) const;
 
+  // Sets is_default = 0 on the team's other rows (entities with one default per team).
+  void clear_default(soci::session& s, const EntitySchema& schema, std::int64_t team_id,
+                     std::int64_t except_id) const;
+
   // Every non-null kRef field among `fields` (all when empty) names a row of this team;
   // 422 naming the field otherwise.
   void check_refs(soci::session& s, const EntitySchema& schema, const Record& record,

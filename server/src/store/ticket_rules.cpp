@@ -15,16 +15,6 @@
 namespace sb {
 namespace {
 
-void mark(std::vector<int>& changed, const EntitySchema& schema, std::string_view field) {
-  int i = schema.index(field);
-  if (std::find(changed.begin(), changed.end(), i) == changed.end()) changed.push_back(i);
-}
-
-bool has_changed(const std::vector<int>& changed, const EntitySchema& schema,
-                 std::string_view field) {
-  return std::find(changed.begin(), changed.end(), schema.index(field)) != changed.end();
-}
-
 bool is_closed(const std::string& status) {
   return status == "resolved" || status == "closed";
 }
@@ -64,7 +54,8 @@ void apply_policy(Record& t, const Record& policy, std::vector<int>& changed) {
               ? FieldValue{add_business_minutes(start, *target.resolution_minutes, bh)}
               : FieldValue{});
   }
-  for (auto f : {"sla_policy_id", "first_response_due_at", "resolve_due_at"}) mark(changed, ts, f);
+  for (auto f : {"sla_policy_id", "first_response_due_at", "resolve_due_at"})
+    mark_changed(changed, ts, f);
 }
 
 }  // namespace
@@ -72,7 +63,7 @@ void apply_policy(Record& t, const Record& policy, std::vector<int>& changed) {
 void TicketHooks::before_write(soci::session& s, const Record* before, Record& after,
                                std::vector<int>& changed, const WriteContext&) const {
   const auto& ts = crm::ticket();
-  if (!before || has_changed(changed, ts, "priority")) {
+  if (!before || was_changed(changed, ts, "priority")) {
     if (!before) after.created_at = now_ms();
     if (auto policy = default_policy(s, tickets_.store().dialect(), after.team_id))
       apply_policy(after, *policy, changed);
@@ -81,10 +72,10 @@ void TicketHooks::before_write(soci::session& s, const Record* before, Record& a
   bool was_closed = before && is_closed(before->text_or(ts, "status", "open"));
   if (is_closed(status) && after.is_null(ts, "resolved_at")) {
     after.set(ts, "resolved_at", now_ms());
-    mark(changed, ts, "resolved_at");
+    mark_changed(changed, ts, "resolved_at");
   } else if (!is_closed(status) && was_closed) {
     after.set(ts, "resolved_at", FieldValue{});  // reopened
-    mark(changed, ts, "resolved_at");
+    mark_changed(changed, ts, "resolved_at");
   }
 }
 
@@ -92,7 +83,7 @@ void TicketHooks::after_write(soci::session& s, const Record* before, const Reco
                               const std::vector<int>& changed, const WriteContext&) const {
   const auto& ts = crm::ticket();
   bool assigned =
-      !after.is_null(ts, "assignee_id") && (!before || has_changed(changed, ts, "assignee_id"));
+      !after.is_null(ts, "assignee_id") && (!before || was_changed(changed, ts, "assignee_id"));
   if (assigned) {
     Poco::JSON::Object extra;
     extra.set("previous_assignee_id",
@@ -101,17 +92,14 @@ void TicketHooks::after_write(soci::session& s, const Record* before, const Reco
     tickets_.emit(s, after, "assigned", &extra);
   }
   if (after.text_or(ts, "status", "") == "resolved" &&
-      (!before || has_changed(changed, ts, "status")))
+      (!before || was_changed(changed, ts, "status")))
     tickets_.emit(s, after, "resolved");
 }
 
 void SlaPolicyHooks::before_write(soci::session& s, const Record*, Record& after, std::vector<int>&,
                                   const WriteContext&) const {
   if (after.int_or(crm::sla_policy(), "is_default", 0) != 1) return;
-  long long team = after.team_id, id = after.id;
-  s << "UPDATE sla_policies SET is_default = 0 WHERE team_id = :t AND id <> :id AND is_default = "
-       "1",
-      soci::use(team), soci::use(id);
+  store_.clear_default(s, crm::sla_policy(), after.team_id, after.id);
 }
 
 void SlaPolicyHooks::before_remove(soci::session& s, const Record& r) const {
@@ -125,7 +113,7 @@ void CommentHooks::before_write(soci::session&, const Record* before, Record& af
                                 std::vector<int>& changed, const WriteContext& ctx) const {
   if (before || !ctx.actor_key_id) return;
   after.set(crm::comment(), "author_key_id", *ctx.actor_key_id);
-  mark(changed, crm::comment(), "author_key_id");
+  mark_changed(changed, crm::comment(), "author_key_id");
 }
 
 void CommentHooks::after_write(soci::session& s, const Record* before, const Record& after,

@@ -21,9 +21,13 @@ class TicketHooks : public RecordHooks {
 
 class SlaPolicyHooks : public RecordHooks {
  public:
+  explicit SlaPolicyHooks(const Dialect& dialect) : store_(dialect) {}
   void before_write(soci::session& s, const Record* before, Record& after,
                     std::vector<int>& changed, const WriteContext& ctx) const override;
   void before_remove(soci::session& s, const Record& record) const override;
+
+ private:
+  RecordStore store_;
 };
 
 class CommentHooks : public RecordHooks {
