@@ -118,21 +118,6 @@ void LeadHooks::before_write(soci::session& s, const Record* before, Record& aft
     after.set(l, "pipeline_id", static_cast<std::int64_t>(id));
     mark_changed(changed, l, "pipeline_id");
   }
-  std::int64_t pipeline = after.int_or(l, "pipeline_id", 0);
-  bool pipeline_moved = before && was_changed(changed, l, "pipeline_id");
-  bool stage_given = before ? was_changed(changed, l, "stage_id") : !after.is_null(l, "stage_id");
-  auto stages = stages_of(s, dialect, team, pipeline);
-  if (!stage_given && (!before || pipeline_moved)) {
-    if (stages.empty()) throw Error::validation("pipeline_id", "the pipeline has no stages");
-    after.set(l, "stage_id", stages.front().id);
-    mark_changed(changed, l, "stage_id");
-  }
-  std::int64_t stage_id = after.int_or(l, "stage_id", 0);
-  auto stage =
-      std::find_if(stages.begin(), stages.end(), [&](const Record& r) { return r.id == stage_id; });
-  if (stage == stages.end())
-    throw Error::validation("stage_id", "is not a stage of pipeline " + std::to_string(pipeline));
-
   std::string currency = after.text_or(l, "currency", "USD");
   bool upper = currency.size() == 3 && std::all_of(currency.begin(), currency.end(),
                                                    [](char c) { return c >= 'A' && c <= 'Z'; });
@@ -150,17 +135,33 @@ void LeadHooks::before_write(soci::session& s, const Record* before, Record& aft
     }
   }
 
-  if (!before || was_changed(changed, l, "stage_id")) {
-    const auto& st = crm::stage();
-    std::string status = stage->int_or(st, "is_won", 0)    ? "won"
-                         : stage->int_or(st, "is_lost", 0) ? "lost"
-                                                           : "open";
-    EpochMs now = now_ms();
-    after.set(l, "status", status);
-    after.set(l, "stage_entered_at", now);
-    after.set(l, "closed_at", status == "open" ? FieldValue{} : FieldValue{now});
-    for (auto f : {"status", "stage_entered_at", "closed_at"}) mark_changed(changed, l, f);
+  // The pipeline and stage are only read when one of them moves.
+  std::int64_t pipeline = after.int_or(l, "pipeline_id", 0);
+  bool pipeline_moved = before && was_changed(changed, l, "pipeline_id");
+  bool stage_given = before ? was_changed(changed, l, "stage_id") : !after.is_null(l, "stage_id");
+  if (before && !pipeline_moved && !stage_given) return;
+  auto stages = stages_of(s, dialect, team, pipeline);
+  if (!stage_given && (!before || pipeline_moved)) {
+    if (stages.empty()) throw Error::validation("pipeline_id", "the pipeline has no stages");
+    after.set(l, "stage_id", stages.front().id);
+    mark_changed(changed, l, "stage_id");
   }
+  std::int64_t stage_id = after.int_or(l, "stage_id", 0);
+  auto stage =
+      std::find_if(stages.begin(), stages.end(), [&](const Record& r) { return r.id == stage_id; });
+  if (stage == stages.end())
+    throw Error::validation("stage_id", "is not a stage of pipeline " + std::to_string(pipeline));
+
+  if (before && !was_changed(changed, l, "stage_id")) return;
+  const auto& st = crm::stage();
+  std::string status = stage->int_or(st, "is_won", 0)    ? "won"
+                       : stage->int_or(st, "is_lost", 0) ? "lost"
+                                                         : "open";
+  EpochMs now = now_ms();
+  after.set(l, "status", status);
+  after.set(l, "stage_entered_at", now);
+  after.set(l, "closed_at", status == "open" ? FieldValue{} : FieldValue{now});
+  for (auto f : {"status", "stage_entered_at", "closed_at"}) mark_changed(changed, l, f);
 }
 
 void LeadHooks::after_write(soci::session& s, const Record* before, const Record& after,
