@@ -15,6 +15,8 @@
 namespace sb {
 
 // "Ann@Example.COM " -> "ann@example.com"; rejects what cannot be an address.
+// Without leading and trailing spaces, tabs and line breaks.
+std::string trim(std::string_view s);
 std::string normalize_email(std::string_view field, std::string_view raw);
 // "+84 90-123 4567", "0084901234567" -> "+84901234567" (E.164); the country code is required.
 std::string normalize_phone(std::string_view field, std::string_view raw);

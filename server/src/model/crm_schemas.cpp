@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "model/contact_rules.h"
 #include "model/error.h"
 #include "model/form_fields.h"
 #include "model/sla.h"
@@ -275,10 +276,6 @@ std::string normalize_domain(std::string_view field, std::string_view raw) {
   std::string d(raw);
   std::transform(d.begin(), d.end(), d.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  auto trim = [](std::string s) {
-    auto b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
-    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-  };
   d = trim(d);
   if (auto p = d.find("://"); p != std::string::npos) d = d.substr(p + 3);
   if (auto p = d.find_first_of("/?#"); p != std::string::npos) d = d.substr(0, p);

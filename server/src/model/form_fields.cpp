@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "model/clock.h"
+#include "model/contact_json.h"
 #include "model/contact_rules.h"
 #include "model/error.h"
 
@@ -107,11 +108,7 @@ Poco::JSON::Object field_json(const FormField& f) {
   o.set("type", f.type);
   o.set("required", f.required);
   o.set("maps_to", f.maps_to.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(f.maps_to));
-  if (!f.options.empty()) {
-    Poco::JSON::Array opts;
-    for (const auto& opt : f.options) opts.add(opt);
-    o.set("options", opts);
-  }
+  if (!f.options.empty()) o.set("options", string_array(f.options));
   o.set("max_length", f.max_length);
   return o;
 }

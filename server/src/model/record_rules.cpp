@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "model/contact_rules.h"
 #include "model/error.h"
 
 namespace sb {
@@ -28,13 +29,6 @@ std::string read_string(const Poco::Dynamic::Var& v, const std::string& name, st
     throw Error::validation(name, "must be at most " + std::to_string(max) + " bytes");
   }
   return s;
-}
-
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return {};
-  auto e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
 }
 
 std::string tags_json(const Poco::Dynamic::Var& v, const FieldSpec& spec, const std::string& name) {
