@@ -3,6 +3,7 @@
 
 #include <Poco/Logger.h>
 
+#include "capture/conversation_closer.h"
 #include "store/migrations.h"
 #include "store/ticket_rules.h"
 
@@ -33,6 +34,13 @@ void ServerRuntime::start() {
   // Ticket SLA due times: flagged within half a minute of passing.
   scheduler_->add_periodic("ticket SLA scan", std::chrono::seconds(30), [db = db_.get()] {
     while (scan_sla_breaches(*db, now_ms(), 500) == 500) {
+    }
+  });
+  // Conversations end after their agent's idle time (minutes): checked every 20 s.
+  scheduler_->add_periodic("conversation idle close", std::chrono::seconds(20), [db = db_.get()] {
+    ContactStore contacts(db->dialect());
+    capture::ConversationCloser closer(contacts);
+    while (closer.close_idle(*db, now_ms(), 200) == 200) {
     }
   });
   scheduler_->start();

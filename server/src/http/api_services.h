@@ -4,6 +4,9 @@
 
 #include <chrono>
 
+#include "capture/conversation_closer.h"
+#include "capture/ingest_queue.h"
+#include "capture/ingestor.h"
 #include "http/auth_cache.h"
 #include "store/api_key_store.h"
 #include "store/blob_store.h"
@@ -64,6 +67,9 @@ struct ApiServices {
   const Dispatcher* dispatcher = nullptr;  // for queue metrics; null in tools and tests
   EventQueueStore queue{db.dialect()};
   CrmServices crm{db.dialect(), contacts};
+  capture::Ingestor ingestor{contacts};
+  capture::IngestQueue ingest{db, ingestor};
+  capture::ConversationCloser closer{contacts};
 };
 
 }  // namespace sb

@@ -249,7 +249,17 @@ Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& 
       services.auth_cache.put(hash, *principal);
     }
     request.principal = principal;
-    if (!role_at_least(principal->role, *route.min_role)) {
+    if (principal->role == Role::kAgentBot) {
+      auto it = request.path_params.find("id");
+      bool own_agent = route.bot_access && principal->agent_id && it != request.path_params.end() &&
+                       it->second == std::to_string(*principal->agent_id);
+      if (!own_agent) {
+        throw Error(ErrorCode::kForbidden,
+                    "an agent-bot key may only post messages and look up contacts under "
+                    "/v1/agents/{its agent id}/",
+                    {{"role", std::string(role_name(principal->role))}});
+      }
+    } else if (!role_at_least(principal->role, *route.min_role)) {
       throw Error(ErrorCode::kForbidden,
                   "this route needs the " + std::string(role_name(*route.min_role)) +
                       " role or higher; the key has " + std::string(role_name(principal->role)),
@@ -300,7 +310,7 @@ Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& 
                   "Content-Type must be application/json, got '" + req.getContentType() + "'",
                   {{"content_type", req.getContentType()}});
     }
-    read_body(req, request, close_connection);
+    read_body(req, request, close_connection, route.max_body_bytes);
   }
   std::string idempotency_key = req.get("Idempotency-Key", "");
   if (idempotency_key.empty() || request.method != "POST" || !request.principal)

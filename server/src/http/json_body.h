@@ -51,6 +51,9 @@ class JsonFields {
   std::optional<std::vector<std::int64_t>> optional_id_array(const std::string& key,
                                                              std::size_t max_items);
 
+  // Marks keys read by other means (ids that may be strings or numbers, ...) as known.
+  void allow(std::initializer_list<std::string> keys) { known_.insert(keys.begin(), keys.end()); }
+
   // Fails with 422 on the first field no accessor asked for.
   void reject_unknown() const;
   // Same, naming the field as "<prefix>.<key>" with `reason` (nested objects).

@@ -20,6 +20,9 @@ Router build_routes(ApiServices& services) {
   add_ticket_routes(router, services);
   add_appointment_routes(router, services);
   add_form_routes(router, services);
+  add_agent_routes(router, services);
+  add_message_routes(router, services);
+  add_conversation_routes(router, services);
   return router;
 }
 

@@ -24,6 +24,9 @@ void add_pipeline_routes(Router& router, ApiServices& services);  // pipelines, 
 void add_account_routes(Router& router, ApiServices& services);
 void add_ticket_routes(Router& router, ApiServices& services);  // tickets, comments, SLA policies
 void add_appointment_routes(Router& router, ApiServices& services);
-void add_form_routes(Router& router, ApiServices& services);  // forms, submissions, POST /f/{slug}
+void add_form_routes(Router& router, ApiServices& services);   // forms, submissions, POST /f/{slug}
+void add_agent_routes(Router& router, ApiServices& services);  // agents, bot lookup and access
+void add_message_routes(Router& router, ApiServices& services);       // chat ingestion, search
+void add_conversation_routes(Router& router, ApiServices& services);  // + capture settings
 
 }  // namespace sb

@@ -41,6 +41,13 @@ struct Contact {
   EpochMs created_at = 0;
   EpochMs updated_at = 0;
   int version = 1;
+  // Chat capture: provenance of captured values ({field: {source, confidence, ...}}; a
+  // field without an entry was set by a person) and behaviour aggregates.
+  std::string field_sources_json = "{}";
+  std::int64_t message_count = 0;
+  std::int64_t conversation_count = 0;
+  std::optional<std::string> last_channel;
+  std::string behaviour_json = "{}";
 };
 
 struct ContactPatch {
@@ -52,6 +59,9 @@ struct ContactPatch {
   Patch<std::map<std::string, std::string>> metadata;
   Patch<std::string> custom_json;  // a JSON object of custom values; null values remove keys
   Patch<EpochMs> first_seen, last_active;
+  // Set only by capture (with the provenance of what it writes). Absent on a person's
+  // write, which then marks the fields it changes as set by a person.
+  Patch<std::string> field_sources;
 };
 
 namespace contact_enums {

@@ -127,18 +127,33 @@ const std::vector<std::string>& filter_ops(FilterFieldKind kind) {
 
 bool builtin_filter_field(const std::string& field, FilterFieldKind& kind) {
   static const std::map<std::string, FilterFieldKind> kFields = {
-      {"source", FilterFieldKind::kEnum},      {"platform", FilterFieldKind::kEnum},
-      {"status", FilterFieldKind::kEnum},      {"purchase_intent", FilterFieldKind::kEnum},
-      {"sentiment", FilterFieldKind::kEnum},   {"name", FilterFieldKind::kText},
-      {"email", FilterFieldKind::kText},       {"phone", FilterFieldKind::kText},
-      {"external_id", FilterFieldKind::kText}, {"stage", FilterFieldKind::kText},
-      {"needs", FilterFieldKind::kText},       {"id", FilterFieldKind::kId},
-      {"owner_id", FilterFieldKind::kId},      {"account_id", FilterFieldKind::kId},
-      {"score", FilterFieldKind::kNumber},     {"created_at", FilterFieldKind::kTime},
-      {"updated_at", FilterFieldKind::kTime},  {"first_seen", FilterFieldKind::kTime},
-      {"last_active", FilterFieldKind::kTime}, {"tags", FilterFieldKind::kList},
-      {"interests", FilterFieldKind::kList},   {"traits", FilterFieldKind::kList},
+      {"source", FilterFieldKind::kEnum},
+      {"platform", FilterFieldKind::kEnum},
+      {"status", FilterFieldKind::kEnum},
+      {"purchase_intent", FilterFieldKind::kEnum},
+      {"sentiment", FilterFieldKind::kEnum},
+      {"name", FilterFieldKind::kText},
+      {"email", FilterFieldKind::kText},
+      {"phone", FilterFieldKind::kText},
+      {"external_id", FilterFieldKind::kText},
+      {"stage", FilterFieldKind::kText},
+      {"needs", FilterFieldKind::kText},
+      {"id", FilterFieldKind::kId},
+      {"owner_id", FilterFieldKind::kId},
+      {"account_id", FilterFieldKind::kId},
+      {"score", FilterFieldKind::kNumber},
+      {"created_at", FilterFieldKind::kTime},
+      {"updated_at", FilterFieldKind::kTime},
+      {"first_seen", FilterFieldKind::kTime},
+      {"last_active", FilterFieldKind::kTime},
+      {"tags", FilterFieldKind::kList},
+      {"interests", FilterFieldKind::kList},
+      {"traits", FilterFieldKind::kList},
       {"q", FilterFieldKind::kSearch},
+      {"message", FilterFieldKind::kSearch},
+      {"message_count", FilterFieldKind::kNumber},
+      {"conversation_count", FilterFieldKind::kNumber},
+      {"last_channel", FilterFieldKind::kEnum},
   };
   auto it = kFields.find(field);
   if (it == kFields.end()) return false;
@@ -180,7 +195,7 @@ FilterNode parse_filter_query(const std::vector<std::pair<std::string, std::stri
     n.kind = FilterNode::Kind::kCondition;
     n.field = name;
     n.op = "eq";
-    if (name == "q") {
+    if (name == "q" || name == "message") {
       n.op = "search";
     } else {
       auto dot = name.rfind('.');

@@ -5,6 +5,8 @@
 
 #include <sstream>
 
+#include "model/contact_behaviour.h"
+
 namespace sb {
 
 Poco::JSON::Array::Ptr string_array(const std::vector<std::string>& items) {
@@ -63,6 +65,20 @@ Poco::JSON::Object contact_to_json(const Contact& c) {
   o.set("created_at", format_iso8601(c.created_at));
   o.set("updated_at", format_iso8601(c.updated_at));
   o.set("version", c.version);
+  o.set("field_sources", parser.parse(c.field_sources_json));
+  ContactBehaviour behaviour = ContactBehaviour::parse(c.behaviour_json);
+  Poco::JSON::Object activity(Poco::JSON_PRESERVE_KEY_ORDER);
+  activity.set("message_count", c.message_count);
+  activity.set("conversation_count", c.conversation_count);
+  activity.set("last_channel", or_null(c.last_channel));
+  std::int64_t median = behaviour.median_response_ms();
+  activity.set(
+      "median_response_seconds",
+      median < 0 ? Poco::Dynamic::Var() : Poco::Dynamic::Var(static_cast<double>(median) / 1000.0));
+  Poco::JSON::Array hours;
+  for (int h : behaviour.preferred_hours()) hours.add(h);
+  activity.set("preferred_hours_utc", hours);
+  o.set("activity", activity);
   return o;
 }
 
@@ -114,6 +130,7 @@ Contact contact_from_json(const Poco::JSON::Object::Ptr& o, std::int64_t team_id
   c.created_at = time("created_at");
   c.updated_at = time("updated_at");
   c.version = o->getValue<int>("version");
+  if (auto sources = o->getObject("field_sources")) c.field_sources_json = json_text(*sources);
   return c;
 }
 

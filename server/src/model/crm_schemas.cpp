@@ -148,30 +148,22 @@ const EntitySchema& sla_policy() {
 }
 
 const EntitySchema& ticket() {
-  static const EntitySchema s{"ticket",
-                              "tickets",
-                              "tickets",
-                              {text("subject", 200, kRequired),
-                               text("description", 20000),
-                               ref("contact_id", "contacts", kFilter),
-                               choice("status", {"open", "pending", "resolved", "closed"},
-                                      kFilter | kNotNull, std::string("open")),
-                               choice("priority", {"low", "normal", "high", "urgent"},
-                                      kFilter | kNotNull, std::string("normal")),
-                               ref("assignee_id", "users", kFilter),
-                               tags("tags", kFilter),
-                               text("channel", 40, kFilter | kLowercase),
-                               {.name = "conversation_id",
-                                .type = FieldType::kInt,
-                                .flags = kFilter,
-                                .min = 1,
-                                .max = INT64_MAX},
-                               ref("sla_policy_id", "sla_policies", kReadOnly | kFilter),
-                               time("first_response_due_at", kReadOnly),
-                               time("resolve_due_at", kReadOnly),
-                               time("first_responded_at", kReadOnly),
-                               time("resolved_at", kReadOnly),
-                               flag("sla_breached", false, kReadOnly | kFilter)}};
+  static const EntitySchema s{
+      "ticket",
+      "tickets",
+      "tickets",
+      {text("subject", 200, kRequired), text("description", 20000),
+       ref("contact_id", "contacts", kFilter),
+       choice("status", {"open", "pending", "resolved", "closed"}, kFilter | kNotNull,
+              std::string("open")),
+       choice("priority", {"low", "normal", "high", "urgent"}, kFilter | kNotNull,
+              std::string("normal")),
+       ref("assignee_id", "users", kFilter), tags("tags", kFilter),
+       text("channel", 40, kFilter | kLowercase), ref("conversation_id", "conversations", kFilter),
+       ref("sla_policy_id", "sla_policies", kReadOnly | kFilter),
+       time("first_response_due_at", kReadOnly), time("resolve_due_at", kReadOnly),
+       time("first_responded_at", kReadOnly), time("resolved_at", kReadOnly),
+       flag("sla_breached", false, kReadOnly | kFilter)}};
   return s;
 }
 
@@ -257,10 +249,60 @@ const EntitySchema& submission() {
   return s;
 }
 
+const EntitySchema& agent() {
+  static const EntitySchema s{"agent",
+                              "agents",
+                              "agents",
+                              {text("name", 100, kRequired),
+                               text("description", 1000),
+                               tags("platforms", kFilter),
+                               flag("customer_tracking", true, kFilter),
+                               choice("visibility", {"public", "restricted", "paid"},
+                                      kFilter | kNotNull, std::string("public")),
+                               text("paid_tag", 100, kLowercase),
+                               {.name = "idle_minutes",
+                                .type = FieldType::kInt,
+                                .flags = kNotNull,
+                                .min = 1,
+                                .max = 10080,
+                                .fallback = std::int64_t{30}}}};
+  return s;
+}
+
+const EntitySchema& conversation() {
+  constexpr unsigned ro = kReadOnly;
+  auto count = [](std::string_view name) {
+    return FieldSpec{.name = name, .type = FieldType::kInt, .flags = kReadOnly, .max = INT64_MAX};
+  };
+  static const EntitySchema s{
+      "conversation",
+      "conversations",
+      "conversations",
+      {ref("agent_id", "agents", ro | kFilter),
+       ref("contact_id", "contacts", ro | kFilter),
+       text("external_id", 200, ro | kFilter),
+       text("platform", 20, ro | kFilter),
+       choice("status", {"open", "closed"}, ro | kFilter),
+       text("close_reason", 20, ro),
+       time("started_at", ro),
+       time("last_message_at", ro),
+       time("ended_at", ro),
+       count("message_count"),
+       count("user_message_count"),
+       time("awaiting_since", ro),
+       flag("handed_off", false, ro | kFilter),
+       flag("escalated", false, ro | kFilter),
+       flag("resolved", false, ro | kFilter),
+       {.name = "rating", .type = FieldType::kInt, .flags = ro | kFilter, .min = 1, .max = 5},
+       text("feedback", 2000, ro),
+       tags("topics", ro)}};
+  return s;
+}
+
 const std::vector<const EntitySchema*>& all() {
   static const std::vector<const EntitySchema*> v = {
-      &pipeline(), &stage(),   &lead(),        &activity(), &account(),   &sla_policy(),
-      &ticket(),   &comment(), &appointment(), &form(),     &submission()};
+      &pipeline(), &stage(),       &lead(), &activity(),   &account(), &sla_policy(),  &ticket(),
+      &comment(),  &appointment(), &form(), &submission(), &agent(),   &conversation()};
   return v;
 }
 

@@ -22,6 +22,8 @@ const EntitySchema& comment();
 const EntitySchema& appointment();
 const EntitySchema& form();
 const EntitySchema& submission();
+const EntitySchema& agent();         // chatbots that post conversations (capture)
+const EntitySchema& conversation();  // read-only over REST: capture writes them
 
 const std::vector<const EntitySchema*>& all();
 

@@ -13,6 +13,8 @@ std::string_view role_name(Role role) {
       return "agent";
     case Role::kViewer:
       return "viewer";
+    case Role::kAgentBot:
+      return "agent-bot";
   }
   return "viewer";
 }
@@ -22,6 +24,11 @@ std::optional<Role> parse_role(std::string_view name) {
     if (role_name(r) == name) return r;
   }
   return std::nullopt;
+}
+
+std::optional<Role> parse_key_role(std::string_view name) {
+  if (name == role_name(Role::kAgentBot)) return Role::kAgentBot;
+  return parse_role(name);
 }
 
 }  // namespace sb

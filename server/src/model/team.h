@@ -24,6 +24,7 @@ struct ApiKey {
   std::string prefix;  // first characters of the secret, enough to recognise it in a list
   EpochMs created_at = 0;
   std::optional<EpochMs> revoked_at;
+  std::optional<std::int64_t> agent_id;  // agent-bot keys: the chatbot they belong to
 };
 
 // Who is calling: resolved from the bearer key on every authenticated request (and
@@ -35,6 +36,7 @@ struct Principal {
   std::string team_name;
   std::string key_name;
   std::string key_prefix;
+  std::optional<std::int64_t> agent_id;  // agent-bot keys only
 };
 
 }  // namespace sb

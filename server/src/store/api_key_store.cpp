@@ -30,16 +30,17 @@ std::string key_event_payload(const ApiKey& key) {
 }
 
 std::string select_keys(std::string_view where) {
-  std::string sql = "SELECT team_id, id, name, role, prefix, created_at, revoked_at FROM api_keys ";
+  std::string sql =
+      "SELECT team_id, id, name, role, prefix, created_at, revoked_at, agent_id FROM api_keys ";
   sql.append(where);
   return sql;
 }
 
 // One row of kSelectKey, bound once per statement.
 struct KeyRow {
-  long long team_id = 0, id = 0, created_at = 0, revoked_at = 0;
+  long long team_id = 0, id = 0, created_at = 0, revoked_at = 0, agent_id = 0;
   std::string name, role, prefix;
-  soci::indicator revoked_ind = soci::i_null;
+  soci::indicator revoked_ind = soci::i_null, agent_ind = soci::i_null;
 
   void bind(soci::statement& st) {
     st.exchange(soci::into(team_id));
@@ -49,16 +50,18 @@ struct KeyRow {
     st.exchange(soci::into(prefix));
     st.exchange(soci::into(created_at));
     st.exchange(soci::into(revoked_at, revoked_ind));
+    st.exchange(soci::into(agent_id, agent_ind));
   }
   ApiKey value() const {
     ApiKey k;
     k.team_id = team_id;
     k.id = id;
     k.name = name;
-    k.role = parse_role(role).value_or(Role::kViewer);
+    k.role = parse_key_role(role).value_or(Role::kViewer);
     k.prefix = prefix;
     k.created_at = created_at;
     if (revoked_ind == soci::i_ok) k.revoked_at = revoked_at;
+    if (agent_ind == soci::i_ok) k.agent_id = agent_id;
     return k;
   }
 };
@@ -98,7 +101,8 @@ bool ApiKeyStore::well_formed(std::string_view secret) {
 }
 
 IssuedKey ApiKeyStore::issue(soci::session& s, std::int64_t team_id, std::string_view name,
-                             Role role, std::optional<std::string> secret) const {
+                             Role role, std::optional<std::string> secret,
+                             std::optional<std::int64_t> agent_id) const {
   IssuedKey out;
   out.secret = secret ? *secret : generate_secret();
   if (!well_formed(out.secret)) {
@@ -108,16 +112,18 @@ IssuedKey ApiKeyStore::issue(soci::session& s, std::int64_t team_id, std::string
   k.team_id = team_id;
   k.name = std::string(name);
   k.role = role;
+  k.agent_id = agent_id;
   k.prefix = out.secret.substr(0, kPrefixChars);
   k.created_at = now_ms();
   std::string hash = hash_secret(out.secret);
   std::string role_str(role_name(role));
-  long long team = team_id, id = 0;
+  long long team = team_id, id = 0, agent = agent_id.value_or(0);
+  soci::indicator agent_ind = agent_id ? soci::i_ok : soci::i_null;
   try {
-    s << "INSERT INTO api_keys (team_id, name, role, key_hash, prefix, created_at) "
-         "VALUES (:t, :n, :r, :h, :p, :c) RETURNING id",
+    s << "INSERT INTO api_keys (team_id, name, role, key_hash, prefix, created_at, agent_id) "
+         "VALUES (:t, :n, :r, :h, :p, :c, :a) RETURNING id",
         soci::use(team), soci::use(k.name), soci::use(role_str), soci::use(hash),
-        soci::use(k.prefix), soci::use(k.created_at), soci::into(id);
+        soci::use(k.prefix), soci::use(k.created_at), soci::use(agent, agent_ind), soci::into(id);
   } catch (const soci::soci_error& e) {
     if (is_unique_violation(e)) throw Error(ErrorCode::kConflict, "this API key already exists");
     throw;
@@ -139,17 +145,20 @@ std::optional<Principal> ApiKeyStore::authenticate(soci::session& s,
 
 std::optional<Principal> ApiKeyStore::authenticate_hash(soci::session& s,
                                                         const std::string& hash) const {
-  long long team_id = 0, id = 0;
+  long long team_id = 0, id = 0, agent = 0;
+  soci::indicator agent_ind = soci::i_null;
   std::string role;
   Principal p;
-  s << "SELECT k.team_id, k.id, k.role, k.name, k.prefix, t.name FROM api_keys k "
+  s << "SELECT k.team_id, k.id, k.role, k.name, k.prefix, t.name, k.agent_id FROM api_keys k "
        "JOIN teams t ON t.id = k.team_id WHERE k.key_hash = :h AND k.revoked_at IS NULL",
       soci::use(hash), soci::into(team_id), soci::into(id), soci::into(role),
-      soci::into(p.key_name), soci::into(p.key_prefix), soci::into(p.team_name);
+      soci::into(p.key_name), soci::into(p.key_prefix), soci::into(p.team_name),
+      soci::into(agent, agent_ind);
   if (!s.got_data()) return std::nullopt;
   p.team_id = team_id;
   p.key_id = id;
-  p.role = parse_role(role).value_or(Role::kViewer);
+  p.role = parse_key_role(role).value_or(Role::kViewer);
+  if (agent_ind == soci::i_ok) p.agent_id = agent;
   return p;
 }
 

@@ -36,7 +36,8 @@ class ApiKeyStore {
   // SB_BOOTSTRAP_API_KEY; otherwise one is generated. Throws Error(kConflict) when the
   // secret is already in use.
   IssuedKey issue(soci::session& s, std::int64_t team_id, std::string_view name, Role role,
-                  std::optional<std::string> secret = std::nullopt) const;
+                  std::optional<std::string> secret = std::nullopt,
+                  std::optional<std::int64_t> agent_id = std::nullopt) const;
 
   // The active (not revoked) key with this secret, across all teams; one indexed query.
   std::optional<Principal> authenticate(soci::session& s, std::string_view secret) const;

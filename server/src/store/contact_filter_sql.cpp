@@ -1,6 +1,8 @@
 // Filter tree -> SQL condition with bound parameters.
 #include "store/contact_filter_sql.h"
 
+#include "store/conversation_store.h"
+
 #include <soci/soci.h>
 
 #include <algorithm>
@@ -188,6 +190,11 @@ class Compiler {
     };
     auto as_time = [&](const FilterValue& v) -> SqlParam { return time_of(v, f); };
 
+    if (f == "message") {  // contacts who wrote (or were sent) a message with all these words
+      ConversationStore messages(d_);
+      return messages.contacts_matching_sql(
+          "c.id", "c.team_id", p_.add(messages.match_text(text_of(n.values.at(0), f))));
+    }
     if (f == "q") {
       std::string pattern = like_pattern(text_of(n.values.at(0), f), false);
       std::string out = "(";

@@ -11,12 +11,14 @@
 #include "model/contact_json.h"
 #include "model/error.h"
 #include "store/contact_filter_sql.h"
+#include "store/conversation_store.h"
 
 namespace sb {
 namespace {
 
 // Child tables whose rows follow a contact through a merge.
-constexpr const char* kChildTables[] = {"contact_notes", "contact_files", "timeline_entries"};
+constexpr const char* kChildTables[] = {"contact_notes", "contact_files", "timeline_entries",
+                                        "conversations", "messages"};
 
 std::vector<long long> child_ids(soci::session& s, const char* table, long long team,
                                  long long contact) {
@@ -164,10 +166,14 @@ MergeResult ContactMerger::merge(soci::session& s, std::int64_t team_id, std::in
     moved.set(table, ids_json(child_ids(s, table, team, from)));
     move_children(s, table, team, from, to, nullptr);
   }
+  ConversationStore(contacts_.dialect()).move_identities(s, team_id, duplicate_id, survivor_id);
+  merged.message_count += dup.message_count;
+  merged.conversation_count += dup.conversation_count;
   s << "DELETE FROM contacts WHERE team_id = :t AND id = :id", soci::use(team), soci::use(from);
   merged.version = survivor.version + 1;
   merged.updated_at = now_ms();
   contacts_.overwrite_row(s, merged);  // always: the version records the merge
+  contacts_.save_activity(s, {merged});
 
   Poco::JSON::Object journal(Poco::JSON_PRESERVE_KEY_ORDER);
   journal.set("survivor_before", contact_to_json(survivor));

@@ -11,7 +11,9 @@
 #include "model/contact_rules.h"
 #include "model/crm_schemas.h"
 #include "model/error.h"
+#include "model/field_sources.h"
 #include "store/contact_filter_sql.h"
+#include "store/json_rows.h"
 #include "store/sql_errors.h"
 
 namespace sb {
@@ -22,7 +24,8 @@ constexpr const char* kSelect =
     "c.purchase_intent, c.interests, c.traits, c.needs, c.tags, c.owner_id, c.account_id, c.stage, "
     "c.sentiment, "
     "c.score, c.metadata, c.custom, c.first_seen, c.last_active, c.created_at, c.updated_at, "
-    "c.version FROM contacts c ";
+    "c.version, c.field_sources, c.message_count, c.conversation_count, c.last_channel, "
+    "c.behaviour FROM contacts c ";
 
 void require_account(soci::session& s, std::int64_t team_id, std::int64_t id) {
   long long team = team_id, account = id, one = 0;
@@ -46,13 +49,13 @@ std::optional<std::int64_t> account_by_domain(soci::session& s, std::int64_t tea
 // Bound output of kSelect.
 struct ContactRow {
   long long id = 0, owner = 0, account = 0, first_seen = 0, last_active = 0, created = 0,
-            updated = 0;
+            updated = 0, messages = 0, conversations = 0;
   std::string source, platform, external_id, name, email, phone, status, intent, interests, traits,
-      needs, tags, stage, sentiment, metadata, custom;
+      needs, tags, stage, sentiment, metadata, custom, field_sources, last_channel, behaviour;
   double score = 0;
   int version = 0;
   soci::indicator i_ext, i_name, i_email, i_phone, i_intent, i_needs, i_owner, i_account, i_stage,
-      i_sent;
+      i_sent, i_channel;
 
   void bind(soci::statement& st) {
     st.exchange(soci::into(id));
@@ -80,6 +83,11 @@ struct ContactRow {
     st.exchange(soci::into(created));
     st.exchange(soci::into(updated));
     st.exchange(soci::into(version));
+    st.exchange(soci::into(field_sources));
+    st.exchange(soci::into(messages));
+    st.exchange(soci::into(conversations));
+    st.exchange(soci::into(last_channel, i_channel));
+    st.exchange(soci::into(behaviour));
   }
 
   static std::optional<std::string> opt(const std::string& v, soci::indicator i) {
@@ -116,6 +124,11 @@ struct ContactRow {
     c.created_at = created;
     c.updated_at = updated;
     c.version = version;
+    c.field_sources_json = field_sources;
+    c.message_count = messages;
+    c.conversation_count = conversations;
+    c.last_channel = opt(last_channel, i_channel);
+    c.behaviour_json = behaviour;
     return c;
   }
 };
@@ -124,7 +137,7 @@ struct ContactRow {
 struct ContactParams {
   long long team, id, owner, account, first_seen, last_active, created, updated;
   std::string source, platform, external_id, name, email, phone, status, intent, interests, traits,
-      needs, tags, stage, sentiment, metadata, custom;
+      needs, tags, stage, sentiment, metadata, custom, field_sources;
   double score;
   int version;
   soci::indicator i_ext, i_name, i_email, i_phone, i_intent, i_needs, i_owner, i_account, i_stage,
@@ -147,6 +160,7 @@ struct ContactParams {
         tags(json_text(*string_array(c.tags))),
         metadata(string_map_json(c.metadata)),
         custom(c.custom_json),
+        field_sources(c.field_sources_json),
         score(c.score),
         version(c.version) {
     set(c.external_id, external_id, i_ext);
@@ -185,6 +199,7 @@ struct ContactParams {
     st.exchange(soci::use(score, "score"));
     st.exchange(soci::use(metadata, "metadata"));
     st.exchange(soci::use(custom, "custom"));
+    st.exchange(soci::use(field_sources, "field_sources"));
     st.exchange(soci::use(first_seen, "first_seen"));
     st.exchange(soci::use(last_active, "last_active"));
     st.exchange(soci::use(updated, "updated"));
@@ -255,6 +270,52 @@ std::optional<Contact> ContactStore::get(soci::session& s, std::int64_t team_id,
   auto rows = fetch(s, team_id, where, p, 1);
   if (rows.empty()) return std::nullopt;
   return rows.front();
+}
+
+std::vector<Contact> ContactStore::get_many(soci::session& s, std::int64_t team_id,
+                                            const std::vector<std::int64_t>& ids,
+                                            bool for_update) const {
+  if (ids.empty()) return {};
+  SqlParams p;
+  JsonRows rows;
+  for (std::int64_t id : ids) rows.row().add("id", id);
+  std::string where = "WHERE c.team_id = " + p.add(static_cast<long long>(team_id)) +
+                      " AND c.id IN (SELECT r.id FROM " +
+                      json_rows_source(dialect_, "p1", {{"id", RowType::kInt}}) + ")";
+  p.add(rows.text());  // :p1
+  where += " ORDER BY c.id" + std::string(for_update ? dialect_.for_update() : "");
+  return fetch(s, team_id, where, p, static_cast<int>(ids.size()));
+}
+
+void ContactStore::save_activity(soci::session& s, const std::vector<Contact>& contacts) const {
+  if (contacts.empty()) return;
+  JsonRows rows;
+  for (const Contact& c : contacts) {
+    rows.row()
+        .add("team_id", c.team_id)
+        .add("id", c.id)
+        .add("last_active", c.last_active)
+        .add("messages", c.message_count)
+        .add("conversations", c.conversation_count)
+        .add("channel", c.last_channel)
+        .add_json("behaviour", c.behaviour_json)
+        .add_json("sources", c.field_sources_json);
+  }
+  std::string text = rows.text();
+  std::string source = json_rows_source(dialect_, "rows",
+                                        {{"team_id", RowType::kInt},
+                                         {"id", RowType::kInt},
+                                         {"last_active", RowType::kInt},
+                                         {"messages", RowType::kInt},
+                                         {"conversations", RowType::kInt},
+                                         {"channel", RowType::kText},
+                                         {"behaviour", RowType::kJson},
+                                         {"sources", RowType::kJson}});
+  s << "UPDATE contacts SET last_active = r.last_active, message_count = r.messages, "
+       "conversation_count = r.conversations, last_channel = r.channel, behaviour = r.behaviour, "
+       "field_sources = r.sources FROM " +
+           source + " WHERE contacts.team_id = r.team_id AND contacts.id = r.id",
+      soci::use(text, "rows");
 }
 
 Contact ContactStore::require(soci::session& s, std::int64_t team_id, std::int64_t id,
@@ -337,12 +398,14 @@ void ContactStore::insert_row(soci::session& s, Contact& c) const {
       "team_id, source, platform, external_id, name, email, phone, status, "
       "purchase_intent, interests, traits, needs, tags, owner_id, account_id, stage, sentiment, "
       "score, "
-      "metadata, custom, first_seen, last_active, created_at, updated_at, version) VALUES (" +
+      "metadata, custom, field_sources, first_seen, last_active, created_at, updated_at, version) "
+      "VALUES (" +
       (explicit_id ? ":id, " : "") +
       ":team, :source, :platform, :external_id, :name, :email, :phone, :status, :intent, " +
       dialect_.json_param("interests") + ", " + dialect_.json_param("traits") + ", :needs, " +
       dialect_.json_param("tags") + ", :owner, :account, :stage, :sentiment, :score, " +
-      dialect_.json_param("metadata") + ", " + dialect_.json_param("custom") +
+      dialect_.json_param("metadata") + ", " + dialect_.json_param("custom") + ", " +
+      dialect_.json_param("field_sources") +
       ", :first_seen, :last_active, :created, :updated, :version) RETURNING id";
   long long id = 0;
   soci::statement st(s);
@@ -373,6 +436,7 @@ void ContactStore::overwrite_row(soci::session& s, const Contact& c) const {
       ", owner_id = :owner, account_id = :account, stage = :stage, sentiment = :sentiment, score = "
       ":score, metadata = " +
       dialect_.json_param("metadata") + ", custom = " + dialect_.json_param("custom") +
+      ", field_sources = " + dialect_.json_param("field_sources") +
       ", first_seen = :first_seen, last_active = :last_active, updated_at = :updated, version = "
       ":version "
       "WHERE team_id = :team AND id = :id";
@@ -391,7 +455,7 @@ void ContactStore::overwrite_row(soci::session& s, const Contact& c) const {
 }
 
 Contact ContactStore::create(soci::session& s, std::int64_t team_id, const ContactPatch& input,
-                             std::optional<std::int64_t> actor) const {
+                             std::optional<std::int64_t> actor, bool require_custom) const {
   ContactPatch patch = input;
   Contact c;
   c.team_id = team_id;
@@ -400,8 +464,11 @@ Contact ContactStore::create(soci::session& s, std::int64_t team_id, const Conta
   c.status = settings_.contact_statuses(s, team_id).front();
   EpochMs now = now_ms();
   c.first_seen = c.last_active = c.created_at = c.updated_at = now;
-  normalize_custom(s, team_id, patch, /*creating=*/true);
+  normalize_custom(s, team_id, patch, /*creating=*/require_custom);
   apply_contact_patch(c, patch);
+  if (patch.field_sources.present && patch.field_sources.value) {
+    c.field_sources_json = *patch.field_sources.value;
+  }
   check_status(s, team_id, c.status);
   if (c.owner_id) users_.require_active(s, team_id, *c.owner_id, "owner_id");
   if (c.account_id) {
@@ -452,6 +519,13 @@ Contact ContactStore::update(soci::session& s, std::int64_t team_id, std::int64_
   if (has("email") || has("external_id") || has("platform")) check_identity(s, next, id);
   next.version = current.version + 1;
   next.updated_at = now_ms();
+  if (patch.field_sources.present && patch.field_sources.value) {
+    next.field_sources_json = *patch.field_sources.value;
+  } else {
+    FieldSources sources = FieldSources::parse(current.field_sources_json);
+    sources.mark_person_edits(current, next, changed, actor, next.updated_at);
+    next.field_sources_json = sources.to_json_text();
+  }
   overwrite_row(s, next);
 
   Poco::JSON::Object before = contact_to_json(current);
@@ -499,6 +573,8 @@ bool ContactStore::remove(soci::session& s, std::int64_t team_id, std::int64_t i
   auto current = get(s, team_id, id, true);
   if (!current) return false;
   long long team = team_id, cid = id;
+  s << "DELETE FROM contact_identities WHERE team_id = :t AND contact_id = :id", soci::use(team),
+      soci::use(cid);
   s << "DELETE FROM contacts WHERE team_id = :t AND id = :id", soci::use(team), soci::use(cid);
   // The payload carries the id only: a deletion may be an erasure request.
   events_.append(s, {.team_id = team_id,

@@ -60,12 +60,22 @@ class ContactStore {
 
   std::optional<Contact> get(soci::session& s, std::int64_t team_id, std::int64_t id,
                              bool for_update = false) const;
+  // Several contacts by id in one query (missing ids are skipped), ordered by id; with
+  // for_update, rows are locked in that order.
+  std::vector<Contact> get_many(soci::session& s, std::int64_t team_id,
+                                const std::vector<std::int64_t>& ids, bool for_update) const;
+  // Writes capture's activity columns (last_active, message and conversation counts, last
+  // channel, behaviour, field provenance) of each contact; no version bump: activity is
+  // not an edit.
+  void save_activity(soci::session& s, const std::vector<Contact>& contacts) const;
   // get(), or Error 404 when the team has no such contact.
   Contact require(soci::session& s, std::int64_t team_id, std::int64_t id,
                   bool for_update = false) const;
   // 422 on invalid fields, 409 with details.existing_id when the identity is taken.
+  // require_custom = false: required custom fields may stay empty (chat capture creates
+  // contacts from whatever a conversation reveals; refusing them would lose the chat).
   Contact create(soci::session& s, std::int64_t team_id, const ContactPatch& patch,
-                 std::optional<std::int64_t> actor_key_id) const;
+                 std::optional<std::int64_t> actor_key_id, bool require_custom = true) const;
   // 404 when absent, 412 when expected_version is stale, 409/422 as create. Unchanged input
   // returns the contact as it is, with no version bump and no event.
   Contact update(soci::session& s, std::int64_t team_id, std::int64_t id, const ContactPatch& patch,

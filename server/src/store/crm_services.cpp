@@ -19,6 +19,8 @@ CrmServices::CrmServices(const Dialect& d, const ContactStore& contacts)
       appointments(crm::appointment(), d, &appointment_hooks_),
       forms(crm::form(), d, &form_hooks_),
       submissions(crm::submission(), d),
+      agents(crm::agent(), d, &agent_hooks_),
+      conversations(crm::conversation(), d),
       form_submitter(contacts, submissions),
       pipeline_hooks_(d),
       lead_hooks_(leads),
@@ -28,8 +30,9 @@ CrmServices::CrmServices(const Dialect& d, const ContactStore& contacts)
       appointment_hooks_(appointments) {}
 
 const RecordService& CrmServices::of(const EntitySchema& schema) const {
-  for (const RecordService* s : {&pipelines, &stages, &leads, &activities, &accounts, &sla_policies,
-                                 &tickets, &comments, &appointments, &forms, &submissions}) {
+  for (const RecordService* s :
+       {&pipelines, &stages, &leads, &activities, &accounts, &sla_policies, &tickets, &comments,
+        &appointments, &forms, &submissions, &agents, &conversations}) {
     if (&s->schema() == &schema) return *s;
   }
   throw std::logic_error("no service for schema " + std::string(schema.name));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "store/account_rules.h"
+#include "store/agent_rules.h"
 #include "store/appointment_rules.h"
 #include "store/form_rules.h"
 #include "store/pipeline_rules.h"
@@ -20,7 +21,7 @@ class CrmServices {
 
   // Services refer to hooks declared below them: only their addresses are taken here.
   RecordService pipelines, stages, leads, activities, accounts, sla_policies, tickets, comments,
-      appointments, forms, submissions;
+      appointments, forms, submissions, agents, conversations;
   FormSubmitter form_submitter;
 
   // The service of a schema from crm::all().
@@ -37,6 +38,7 @@ class CrmServices {
   CommentHooks comment_hooks_;
   AppointmentHooks appointment_hooks_;
   FormHooks form_hooks_;
+  AgentHooks agent_hooks_;
 };
 
 }  // namespace sb

@@ -4,6 +4,7 @@
 #include <soci/soci.h>
 
 #include "store/database.h"
+#include "store/json_rows.h"
 
 namespace sb {
 
@@ -25,6 +26,43 @@ std::int64_t EventStore::append(soci::session& s, const NewEvent& event) const {
       soci::use(available, "available"), soci::into(id);
   Database::note_event_appended();
   return id;
+}
+
+void EventStore::append_many(soci::session& s, const std::vector<NewEvent>& events) const {
+  if (events.empty()) return;
+  if (events.size() == 1) {
+    append(s, events.front());
+    return;
+  }
+  EpochMs now = now_ms();
+  JsonRows rows;
+  for (const NewEvent& e : events) {
+    rows.row()
+        .add("team_id", e.team_id)
+        .add("type", std::string_view(e.type))
+        .add("subject_type", e.subject_type.empty() ? std::optional<std::string>()
+                                                    : std::optional<std::string>(e.subject_type))
+        .add("subject_id", e.subject_id)
+        .add_json("payload", e.payload_json)
+        .add("available_at", e.available_at.value_or(now))
+        .add("seq", static_cast<std::int64_t>(rows.size()));
+  }
+  std::string text = rows.text();
+  std::string source = json_rows_source(dialect_, "rows",
+                                        {{"team_id", RowType::kInt},
+                                         {"type", RowType::kText},
+                                         {"subject_type", RowType::kText},
+                                         {"subject_id", RowType::kInt},
+                                         {"payload", RowType::kJson},
+                                         {"available_at", RowType::kInt},
+                                         {"seq", RowType::kInt}});
+  // ORDER BY seq: identity values are assigned in the order rows reach the insert.
+  s << "INSERT INTO events (team_id, type, subject_type, subject_id, payload, created_at, "
+       "available_at) SELECT r.team_id, r.type, r.subject_type, r.subject_id, r.payload, :now, "
+       "r.available_at FROM " +
+           source + " ORDER BY r.seq",
+      soci::use(text, "rows"), soci::use(now, "now");
+  Database::note_event_appended();
 }
 
 }  // namespace sb

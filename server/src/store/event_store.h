@@ -46,6 +46,9 @@ class EventStore {
 
   // Must run inside the caller's write transaction. Returns the event id.
   std::int64_t append(soci::session& s, const NewEvent& event) const;
+  // Many events in one statement, ids ascending in the given order (how capture keeps a
+  // contact's events in order while writing a whole batch in one round trip).
+  void append_many(soci::session& s, const std::vector<NewEvent>& events) const;
 
  private:
   const Dialect& dialect_;

@@ -26,6 +26,23 @@ Error migration_error(std::string message, std::string internal = {}) {
   return Error(ErrorCode::kMigrationFailed, std::move(message), {}, std::move(internal));
 }
 
+// SQLite's CREATE TRIGGER ... BEGIN stmt; stmt; END is one statement.
+bool inside_trigger_body(const std::string& current) {
+  auto upper = [](std::string_view s) {
+    std::string u(s);
+    for (char& ch : u) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return u;
+  };
+  std::size_t start = current.find_first_not_of(" \t\r\n");
+  if (start == std::string::npos) return false;
+  if (upper(std::string_view(current).substr(start, 14)) != "CREATE TRIGGER") return false;
+  std::size_t end = current.find_last_not_of(" \t\r\n");
+  if (end < 3) return true;
+  std::string tail = upper(std::string_view(current).substr(end - 2, 3));
+  bool word_start = end < 3 || !std::isalnum(static_cast<unsigned char>(current[end - 3]));
+  return !(tail == "END" && word_start);
+}
+
 }  // namespace
 
 std::vector<std::string> split_sql_statements(std::string_view sql) {
@@ -79,6 +96,11 @@ std::vector<std::string> split_sql_statements(std::string_view sql) {
           continue;
         }
       }
+    }
+    if (c == ';' && inside_trigger_body(current)) {
+      current.push_back(c);  // a trigger body's statements end only at its END
+      ++i;
+      continue;
     }
     if (c == ';') {
       flush();

@@ -33,4 +33,24 @@ void TeamSettingsStore::set_contact_statuses(soci::session& s, std::int64_t team
       soci::use(team, "t"), soci::use(value, "v"), soci::use(now, "now");
 }
 
+std::string TeamSettingsStore::get_json(soci::session& s, std::int64_t team_id,
+                                        const std::string& key) const {
+  std::string value;
+  long long team = team_id;
+  s << "SELECT value FROM team_settings WHERE team_id = :t AND key = :k", soci::use(team),
+      soci::use(key), soci::into(value);
+  return s.got_data() ? value : std::string();
+}
+
+void TeamSettingsStore::set_json(soci::session& s, std::int64_t team_id, const std::string& key,
+                                 const std::string& json) const {
+  long long team = team_id;
+  EpochMs now = now_ms();
+  s << "INSERT INTO team_settings (team_id, key, value, updated_at) VALUES (:t, :k, " +
+           dialect_.json_param("v") +
+           ", :now) ON CONFLICT (team_id, key) DO UPDATE SET value = excluded.value, "
+           "updated_at = excluded.updated_at",
+      soci::use(team, "t"), soci::use(key, "k"), soci::use(json, "v"), soci::use(now, "now");
+}
+
 }  // namespace sb

@@ -1,4 +1,4 @@
-// Per-team settings stored as JSON values; today the contact status list.
+// Per-team settings stored as JSON values: the contact status list, capture settings.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +21,10 @@ class TeamSettingsStore {
   std::vector<std::string> contact_statuses(soci::session& s, std::int64_t team_id) const;
   void set_contact_statuses(soci::session& s, std::int64_t team_id,
                             const std::vector<std::string>& statuses) const;
+  // Any other setting as JSON text ("" when the team never set it).
+  std::string get_json(soci::session& s, std::int64_t team_id, const std::string& key) const;
+  void set_json(soci::session& s, std::int64_t team_id, const std::string& key,
+                const std::string& json) const;
 
  private:
   const Dialect& dialect_;

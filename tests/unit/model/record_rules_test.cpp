@@ -28,7 +28,8 @@ RecordInput input(const EntitySchema& schema, const std::string& json, InputMode
 
 TEST(RecordRules, CreateAppliesFallbacksAndRequiresFields) {
   const auto& t = crm::ticket();
-  Record r = make_record(t, input(t, R"({"subject":"Hi","tags":["a"," a ","b"]})", InputMode::kCreate));
+  Record r =
+      make_record(t, input(t, R"({"subject":"Hi","tags":["a"," a ","b"]})", InputMode::kCreate));
   EXPECT_EQ(r.text_or(t, "status", ""), "open");
   EXPECT_EQ(r.text_or(t, "priority", ""), "normal");
   EXPECT_EQ(r.text_or(t, "tags", ""), R"(["a","b"])") << "trimmed and de-duplicated";
@@ -58,15 +59,16 @@ TEST(RecordRules, InputIsTypeCheckedAndAllowListed) {
   EXPECT_EQ(field_of([&] { input(a, R"({"starts_at":"soon"})", InputMode::kCreate); }),
             "starts_at");
   const auto& l = crm::lead();
-  EXPECT_EQ(field_of([&] { input(l, R"({"expected_close_date":"2026-13-01"})", InputMode::kCreate); }),
-            "expected_close_date");
+  EXPECT_EQ(
+      field_of([&] { input(l, R"({"expected_close_date":"2026-13-01"})", InputMode::kCreate); }),
+      "expected_close_date");
 }
 
 TEST(RecordRules, UpdateReportsOnlyRealChanges) {
   const auto& t = crm::ticket();
   Record r = make_record(t, input(t, R"({"subject":"Hi"})", InputMode::kCreate));
-  auto changed = apply_record_input(t, r, input(t, R"({"subject":"Hi","priority":"high"})",
-                                                InputMode::kUpdate));
+  auto changed = apply_record_input(
+      t, r, input(t, R"({"subject":"Hi","priority":"high"})", InputMode::kUpdate));
   ASSERT_EQ(changed.size(), 1u);
   EXPECT_EQ(t.fields[static_cast<std::size_t>(changed[0])].name, "priority");
 }

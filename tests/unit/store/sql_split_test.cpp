@@ -18,6 +18,15 @@ TEST(SplitSql, SplitsOnSemicolonsOutsideQuotesAndComments) {
   EXPECT_NE(parts[2].find("SELECT 1; $body$"), std::string::npos);
 }
 
+TEST(SplitSql, KeepsATriggerBodyInOneStatement) {
+  auto parts = split_sql_statements(
+      "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n  INSERT INTO b VALUES (1);\n"
+      "  INSERT INTO c VALUES (2);\nEND;\nCREATE INDEX backend ON a (x);");
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_NE(parts[0].find("VALUES (2);\nEND"), std::string::npos);
+  EXPECT_NE(parts[1].find("CREATE INDEX backend"), std::string::npos);
+}
+
 TEST(SplitSql, DropsCommentOnlyStatements) {
   EXPECT_TRUE(split_sql_statements("-- nothing\n;  ;\n/* x */").empty());
 }

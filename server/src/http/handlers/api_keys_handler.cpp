@@ -15,6 +15,7 @@ Poco::JSON::Object key_json(const ApiKey& key) {
   o.set("name", key.name);
   o.set("role", std::string(role_name(key.role)));
   o.set("prefix", key.prefix);
+  o.set("agent_id", key.agent_id ? Poco::Dynamic::Var(*key.agent_id) : Poco::Dynamic::Var());
   o.set("created_at", format_iso8601(key.created_at));
   o.set("revoked_at", key.revoked_at ? Poco::Dynamic::Var(format_iso8601(*key.revoked_at))
                                      : Poco::Dynamic::Var());
@@ -54,6 +55,29 @@ Response create_key(ApiServices& services, Request& request) {
   return r;
 }
 
+// An ingest key for one chatbot: role agent-bot, usable only under /v1/agents/{its id}/.
+Response create_agent_key(ApiServices& services, Request& request) {
+  std::int64_t agent_id = request.path_id("id");
+  std::optional<std::string> name;
+  if (!request.body.empty()) {
+    JsonFields fields(request.json());
+    name = fields.optional_string("name", 100);
+    fields.reject_unknown();
+  }
+  IssuedKey issued = services.db.write([&](soci::session& s) {
+    Record agent = services.crm.agents.require(s, request.auth().team_id, agent_id);
+    std::string label =
+        name.value_or(agent.text_or(services.crm.agents.schema(), "name", "agent") + " ingest key");
+    return services.keys.issue(s, request.auth().team_id, label, Role::kAgentBot, std::nullopt,
+                               agent_id);
+  });
+  Poco::JSON::Object body = key_json(issued.key);
+  body.set("key", issued.secret);  // shown once; only the hash is stored
+  Response r = Response::json(201, body);
+  r.headers.emplace_back("Location", "/v1/api-keys/" + std::to_string(issued.key.id));
+  return r;
+}
+
 Response get_key(ApiServices& services, Request& request) {
   std::int64_t id = request.path_id("id");
   auto key = services.db.read(
@@ -86,6 +110,12 @@ void add_api_key_routes(Router& router, ApiServices& services) {
               [&services](Request& r) { return get_key(services, r); }});
   router.add({"DELETE", "/v1/api-keys/{id}", Role::kAdmin,
               [&services](Request& r) { return revoke_key(services, r); }});
+  router.add({.method = "POST",
+              .pattern = "/v1/agents/{id}/keys",
+              .min_role = Role::kAdmin,
+              .handler = [&services](Request& r) { return create_agent_key(services, r); },
+              .takes_body = true,
+              .secret_response = true});
 }
 
 }  // namespace sb
