@@ -89,8 +89,18 @@ LoadResult run_load(const LoadSpec& spec) {
                                       std::chrono::duration<double>(spec.clients / spec.rate_per_s))
                                 : Clock::duration::zero();
       auto due = Clock::now();
+      std::uint64_t sent = 0;
+      std::string built;
       while (!stop.load(std::memory_order_relaxed)) {
-        const std::string& request = requests[next++ % requests.size()];
+        if (spec.body) {
+          std::string json = spec.body(c, sent++);
+          built = "POST " + spec.path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+          if (!spec.bearer.empty()) built += "Authorization: Bearer " + spec.bearer + "\r\n";
+          built +=
+              "Content-Type: application/json\r\nContent-Length: " + std::to_string(json.size()) +
+              "\r\n\r\n" + json;
+        }
+        const std::string& request = spec.body ? built : requests[next++ % requests.size()];
         if (fd < 0) {
           errors.fetch_add(1);
           std::this_thread::sleep_for(std::chrono::milliseconds(10));

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,9 @@ struct LoadSpec {
   std::chrono::milliseconds warmup{500};
   std::chrono::milliseconds duration{5000};
   std::uint64_t max_requests = 2'000'000;
+  // When set: every request is a POST of this JSON body (client index, request number),
+  // so each request can carry fresh ids.
+  std::function<std::string(int client, std::uint64_t n)> body;
 };
 
 LoadResult run_load(const LoadSpec& spec);

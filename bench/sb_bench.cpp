@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
       o.with_pg = false;
     } else {
       std::cerr << "usage: sb_bench --server BIN --baseline BIN [--clients N] [--seconds S] "
-                   "[--only http|contacts|events] [--no-pg]\n";
+                   "[--only http|contacts|events|capture] [--no-pg]\n";
       return 64;
     }
   }
@@ -45,6 +45,10 @@ int main(int argc, char** argv) {
   if (o.only.empty() || o.only == "http") rows = sb::bench::run_http_scenarios(o);
   if (o.only.empty() || o.only == "events") {
     auto more = sb::bench::run_event_scenarios(o);
+    rows.insert(rows.end(), more.begin(), more.end());
+  }
+  if (o.only.empty() || o.only == "capture") {
+    auto more = sb::bench::run_capture_scenarios(o);
     rows.insert(rows.end(), more.begin(), more.end());
   }
   if (o.only.empty() || o.only == "contacts") {

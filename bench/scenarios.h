@@ -33,5 +33,8 @@ std::vector<Row> run_http_scenarios(const BenchOptions& options);
 std::vector<Row> run_contact_scenarios(const BenchOptions& options);
 // Issue 6: dispatcher throughput (events drained per second), both backends.
 std::vector<Row> run_event_scenarios(const BenchOptions& options);
+// Issue 5: chat ingestion over HTTP (single messages and batches of 50, 8 and 32 clients)
+// on both backends, against pgbench single-row inserts at the same client counts.
+std::vector<Row> run_capture_scenarios(const BenchOptions& options);
 
 }  // namespace sb::bench

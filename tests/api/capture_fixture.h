@@ -14,8 +14,9 @@ class CaptureTest : public CrmTest {
     long long agent = 0;
     std::string key;
   };
-  Bot bot(const std::string& body = R"({"name":"Web bot","platforms":["web","whatsapp","telegram"]})",
-          const std::string& as = kOwnerKey) {
+  Bot bot(
+      const std::string& body = R"({"name":"Web bot","platforms":["web","whatsapp","telegram"]})",
+      const std::string& as = kOwnerKey) {
     Bot b;
     b.agent = create("/v1/agents", body, as);
     auto r = client(as).post("/v1/agents/" + std::to_string(b.agent) + "/keys", "{}");

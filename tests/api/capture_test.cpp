@@ -9,7 +9,9 @@
 namespace sb::test {
 namespace {
 
-std::string s(long long v) { return std::to_string(v); }
+std::string s(long long v) {
+  return std::to_string(v);
+}
 
 TEST_P(CaptureTest, AgentKeyMayOnlyPostAndLookUpForItsOwnAgent) {
   Bot a = bot();
@@ -17,8 +19,9 @@ TEST_P(CaptureTest, AgentKeyMayOnlyPostAndLookUpForItsOwnAgent) {
   ASSERT_EQ(post(a, msg("m1", "u1", "hello")).status, 200);
   EXPECT_EQ(client(a.key).get("/v1/contacts").status, 403);
   EXPECT_EQ(client(a.key).get("/v1/agents").status, 403);
-  EXPECT_EQ(client(a.key).post("/v1/agents/" + s(other.agent) + "/messages", msg("m1", "u1", "x")).status,
-            403);
+  EXPECT_EQ(
+      client(a.key).post("/v1/agents/" + s(other.agent) + "/messages", msg("m1", "u1", "x")).status,
+      403);
   EXPECT_EQ(client(a.key).post("/v1/api-keys", R"({"name":"x","role":"owner"})").status, 403);
   // The key shows in the team's key list with its agent.
   auto keys = client().get("/v1/api-keys");
@@ -32,7 +35,8 @@ TEST_P(CaptureTest, AgentKeyMayOnlyPostAndLookUpForItsOwnAgent) {
 
 TEST_P(CaptureTest, AMessageBecomesContactConversationMessageAndEvents) {
   Bot b = bot();
-  auto r = post(b, R"({"id":"m1","conversation_id":"c1","platform":"whatsapp","user_id":"+34600111222",
+  auto r =
+      post(b, R"({"id":"m1","conversation_id":"c1","platform":"whatsapp","user_id":"+34600111222",
                        "user_name":"Ana","role":"user","text":"hola","timestamp":"2026-11-21T10:00:00Z"})");
   ASSERT_EQ(r.status, 200) << r.body;
   long long contact = r.json()->getValue<long long>("contact_id");
@@ -59,7 +63,9 @@ TEST_P(CaptureTest, AMessageBecomesContactConversationMessageAndEvents) {
   EXPECT_EQ(count_of(types, "conversation.started"), 1);
   EXPECT_EQ(count_of(types, "message.received"), 1);
   // Order: the contact exists before its conversation starts, which precedes the message.
-  auto pos = [&](const std::string& t) { return std::find(types.begin(), types.end(), t) - types.begin(); };
+  auto pos = [&](const std::string& t) {
+    return std::find(types.begin(), types.end(), t) - types.begin();
+  };
   EXPECT_LT(pos("contact.created"), pos("conversation.started"));
   EXPECT_LT(pos("conversation.started"), pos("message.received"));
   auto timeline = client().get("/v1/contacts/" + s(contact) + "/timeline");
@@ -67,9 +73,10 @@ TEST_P(CaptureTest, AMessageBecomesContactConversationMessageAndEvents) {
 }
 
 TEST_P(CaptureTest, ExtractsDetailsIntentSentimentAndInterestsWithProvenance) {
-  ASSERT_EQ(client().send("PUT", "/v1/settings/capture",
-                          R"({"interests":{"yoga":"wellness","spa":"wellness","surf":"sports"}})",
-                          {{"Content-Type", "application/json"}})
+  ASSERT_EQ(client()
+                .send("PUT", "/v1/settings/capture",
+                      R"({"interests":{"yoga":"wellness","spa":"wellness","surf":"sports"}})",
+                      {{"Content-Type", "application/json"}})
                 .status,
             200);
   Bot b = bot();
@@ -123,14 +130,19 @@ TEST_P(CaptureTest, APersonsEditIsNeverOverwrittenByCapture) {
   EXPECT_NE(again.body.find("a person set this field"), std::string::npos) << again.body;
   auto c = contact_json(id);
   EXPECT_EQ(c->getValue<std::string>("name"), "Ana María Pérez");
-  EXPECT_EQ(c->getObject("field_sources")->getObject("name")->getValue<std::string>("source"), "user");
+  EXPECT_EQ(c->getObject("field_sources")->getObject("name")->getValue<std::string>("source"),
+            "user");
 }
 
 TEST_P(CaptureTest, OnlyCustomFieldsOpenToAiAreFilled) {
   create("/v1/custom-fields", R"({"key":"plan","label":"Plan","type":"text","allow_for_ai":true})");
-  create("/v1/custom-fields", R"({"key":"vip","label":"VIP","type":"boolean","allow_for_ai":false})");
+  create("/v1/custom-fields",
+         R"({"key":"vip","label":"VIP","type":"boolean","allow_for_ai":false})");
   Bot b = bot();
-  auto r = post(b, msg("m1", "u1", "hi", R"(,"fields":{"plan":{"value":"pro","confidence":0.9},"vip":true,"email":"not-an-email","favourite_color":"blue"})"));
+  auto r = post(
+      b,
+      msg("m1", "u1", "hi",
+          R"(,"fields":{"plan":{"value":"pro","confidence":0.9},"vip":true,"email":"not-an-email","favourite_color":"blue"})"));
   ASSERT_EQ(r.status, 200) << r.body;
   auto c = contact_json(r.json()->getValue<long long>("contact_id"));
   EXPECT_EQ(c->getObject("custom_fields")->getValue<std::string>("plan"), "pro");
@@ -139,8 +151,9 @@ TEST_P(CaptureTest, OnlyCustomFieldsOpenToAiAreFilled) {
   EXPECT_NE(r.body.find("not open to AI capture"), std::string::npos);
   EXPECT_NE(r.body.find("no custom field with this key"), std::string::npos);
   EXPECT_NE(r.body.find("\"field\":\"email\""), std::string::npos);  // refused, with its reason
-  EXPECT_EQ(c->getObject("field_sources")->getObject("custom.plan")->getValue<std::string>("source"),
-            "bot");
+  EXPECT_EQ(
+      c->getObject("field_sources")->getObject("custom.plan")->getValue<std::string>("source"),
+      "bot");
 }
 
 TEST_P(CaptureTest, ARepostedMessageIsStoredOnceAndAnsweredTheSame) {
@@ -167,18 +180,24 @@ TEST_P(CaptureTest, ARepostedMessageIsStoredOnceAndAnsweredTheSame) {
 TEST_P(CaptureTest, ResolvesByEmailAcrossPlatformsAndRemembersTheIdentity) {
   long long known = contact("Ana", "ana@shop.io");
   Bot b = bot();
-  auto r = post(b, R"({"id":"t1","conversation_id":"tg1","platform":"telegram","user_id":"991","text":"I'm ana@shop.io"})");
+  auto r = post(
+      b,
+      R"({"id":"t1","conversation_id":"tg1","platform":"telegram","user_id":"991","text":"I'm ana@shop.io"})");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()->getValue<long long>("contact_id"), known);
   // Later messages from that Telegram user need no email to find her.
-  auto later = post(b, R"({"id":"t2","conversation_id":"tg1","platform":"telegram","user_id":991,"text":"thanks"})");
+  auto later = post(
+      b,
+      R"({"id":"t2","conversation_id":"tg1","platform":"telegram","user_id":991,"text":"thanks"})");
   EXPECT_EQ(later.json()->getValue<long long>("contact_id"), known);
   // An email that belongs to someone else is not copied onto another contact.
   auto other = post(b, msg("w1", "web-9", "my mail is ana@shop.io"));
   ASSERT_EQ(other.status, 200);
   EXPECT_EQ(other.json()->getValue<long long>("contact_id"), known);
   long long bob = contact("Bob", "bob@shop.io");
-  auto clash = post(b, R"({"id":"t3","conversation_id":"tg1","platform":"telegram","user_id":"991","text":"or bob@shop.io"})");
+  auto clash = post(
+      b,
+      R"({"id":"t3","conversation_id":"tg1","platform":"telegram","user_id":"991","text":"or bob@shop.io"})");
   EXPECT_NE(clash.body.find("belongs to contact " + s(bob)), std::string::npos) << clash.body;
 }
 
@@ -188,13 +207,19 @@ TEST_P(CaptureTest, ConversationEventsBehaviourAndClose) {
   auto item = [&](const std::string& id, const std::string& rest) {
     return "{\"id\":\"" + id + "\"," + base + "," + rest + "}";
   };
-  auto r = post(b, "[" + item("1", R"("role":"user","text":"hi","timestamp":"2026-11-21T09:00:00Z")") + "," +
-                       item("2", R"("role":"bot","text":"hello","timestamp":"2026-11-21T09:00:30Z")") + "," +
-                       item("3", R"("role":"user","text":"help","timestamp":"2026-11-21T09:05:00Z")") + "," +
-                       item("4", R"("role":"bot","text":"sure","timestamp":"2026-11-21T09:06:00Z")") + "," +
-                       item("5", R"("type":"handoff","reason":"wants a human","timestamp":"2026-11-21T09:07:00Z")") + "," +
-                       item("6", R"("type":"feedback","rating":4,"comment":"good","timestamp":"2026-11-21T09:08:00Z")") + "," +
-                       item("7", R"("type":"resolved","timestamp":"2026-11-21T09:10:00Z")") + "]");
+  auto r = post(
+      b,
+      "[" + item("1", R"("role":"user","text":"hi","timestamp":"2026-11-21T09:00:00Z")") + "," +
+          item("2", R"("role":"bot","text":"hello","timestamp":"2026-11-21T09:00:30Z")") + "," +
+          item("3", R"("role":"user","text":"help","timestamp":"2026-11-21T09:05:00Z")") + "," +
+          item("4", R"("role":"bot","text":"sure","timestamp":"2026-11-21T09:06:00Z")") + "," +
+          item("5",
+               R"("type":"handoff","reason":"wants a human","timestamp":"2026-11-21T09:07:00Z")") +
+          "," +
+          item(
+              "6",
+              R"("type":"feedback","rating":4,"comment":"good","timestamp":"2026-11-21T09:08:00Z")") +
+          "," + item("7", R"("type":"resolved","timestamp":"2026-11-21T09:10:00Z")") + "]");
   ASSERT_EQ(r.status, 200) << r.body;
   auto items = r.json()->getArray("items");
   long long conv = items->getObject(0)->getValue<long long>("conversation_id");
@@ -252,7 +277,9 @@ TEST_P(CaptureTest, SearchFindsWordsWithinTheTeamOnly) {
   for (std::string q : {"%22madrid", "madrid%20OR%20order", "NEAR(a%20b)", "ship*", "'%3B--"}) {
     EXPECT_EQ(client().get("/v1/messages/search?q=" + q).status, 200) << q;
   }
-  EXPECT_EQ(client().get("/v1/messages/search?q=madrid%20OR%20order").json()->getArray("data")->size(), 0u);
+  EXPECT_EQ(
+      client().get("/v1/messages/search?q=madrid%20OR%20order").json()->getArray("data")->size(),
+      0u);
   EXPECT_EQ(client().get("/v1/messages/search").status, 400);
   // The contacts list filters by what contacts wrote.
   auto contacts = client().get("/v1/contacts?message=order");
@@ -267,7 +294,9 @@ TEST_P(CaptureTest, SearchFindsWordsWithinTheTeamOnly) {
   EXPECT_EQ(other.get("/v1/conversations").json()->getArray("data")->size(), 0u);
   EXPECT_EQ(other.get("/v1/conversations/1/messages").status, 404);
   EXPECT_EQ(other.post("/v1/conversations/1/close", "").status, 404);
-  EXPECT_EQ(other.get("/v1/agents/" + s(b.agent) + "/contacts/lookup?platform=web&external_id=u1").status, 404);
+  EXPECT_EQ(
+      other.get("/v1/agents/" + s(b.agent) + "/contacts/lookup?platform=web&external_id=u1").status,
+      404);
 }
 
 TEST_P(CaptureTest, BotsLookUpTheirContactsAndUpdateWhatCustomersTellThem) {
@@ -275,8 +304,10 @@ TEST_P(CaptureTest, BotsLookUpTheirContactsAndUpdateWhatCustomersTellThem) {
   auto r = post(b, msg("m1", "u1", "my name is Ana, ana@x.io"));
   long long id = r.json()->getValue<long long>("contact_id");
   create("/v1/tickets", "{\"subject\":\"Order late\",\"contact_id\":" + s(id) + "}");
-  create("/v1/appointments", "{\"contact_id\":" + s(id) +
-                                 R"(,"service":"Spa","starts_at":"2031-01-01T10:00:00Z","ends_at":"2031-01-01T11:00:00Z"})");
+  create(
+      "/v1/appointments",
+      "{\"contact_id\":" + s(id) +
+          R"(,"service":"Spa","starts_at":"2031-01-01T10:00:00Z","ends_at":"2031-01-01T11:00:00Z"})");
   HttpClient as_bot = client(b.key);
   std::string base = "/v1/agents/" + s(b.agent);
   auto look = as_bot.get(base + "/contacts/lookup?platform=web&external_id=u1");
@@ -292,15 +323,19 @@ TEST_P(CaptureTest, BotsLookUpTheirContactsAndUpdateWhatCustomersTellThem) {
   // A contact that never talked to this bot stays invisible to its key.
   long long stranger = contact("Zed", "zed@x.io");
   EXPECT_EQ(as_bot.get(base + "/contacts/lookup?email=zed@x.io").status, 404);
-  EXPECT_EQ(as_bot.send("PATCH", base + "/contacts/" + s(stranger), R"({"name":"Z"})",
-                        {{"Content-Type", "application/json"}}).status,
+  EXPECT_EQ(as_bot
+                .send("PATCH", base + "/contacts/" + s(stranger), R"({"name":"Z"})",
+                      {{"Content-Type", "application/json"}})
+                .status,
             404);
   auto upd = as_bot.send("PATCH", base + "/contacts/" + s(id), R"({"email":"ana@new.io"})",
                          {{"Content-Type", "application/json"}});
   ASSERT_EQ(upd.status, 200) << upd.body;
   EXPECT_EQ(upd.json()->getValue<std::string>("email"), "ana@new.io");
-  EXPECT_EQ(as_bot.send("PATCH", base + "/contacts/" + s(id), R"({"tags":["x"]})",
-                        {{"Content-Type", "application/json"}}).status,
+  EXPECT_EQ(as_bot
+                .send("PATCH", base + "/contacts/" + s(id), R"({"tags":["x"]})",
+                      {{"Content-Type", "application/json"}})
+                .status,
             422);
   // Capture does not overwrite what the customer said through the bot.
   post(b, msg("m2", "u1", "old one: ana@x.io"));
@@ -345,16 +380,20 @@ TEST_P(CaptureTest, TrackingOffStoresNothingAndIsNeverRetroactive) {
 TEST_P(CaptureTest, BadInputGetsPreciseErrors) {
   Bot b = bot();
   EXPECT_EQ(client().post("/v1/agents/999/messages", msg("m", "u", "x")).status, 404);
-  auto missing = post(b, "[" + msg("m1", "u1", "ok") + R"(,{"id":"m2","conversation_id":"c1","text":"x"}])");
+  auto missing =
+      post(b, "[" + msg("m1", "u1", "ok") + R"(,{"id":"m2","conversation_id":"c1","text":"x"}])");
   EXPECT_EQ(missing.status, 422);
   EXPECT_EQ(field_of(missing), "messages[1].user_id") << missing.body;
   auto ts = post(b, msg("m1", "u1", "x", R"(,"timestamp":"yesterday")"));
   EXPECT_EQ(field_of(ts), "timestamp");
-  EXPECT_EQ(field_of(post(b, msg("m1", "u1", "x", R"(,"timestamp":"2099-01-01T00:00:00Z")"))), "timestamp");
+  EXPECT_EQ(field_of(post(b, msg("m1", "u1", "x", R"(,"timestamp":"2099-01-01T00:00:00Z")"))),
+            "timestamp");
   EXPECT_EQ(field_of(post(b, msg("m1", "u1", "x", R"(,"colour":"red")"))), "colour");
   EXPECT_EQ(field_of(post(b, msg("m1", "u1", "x", R"(,"role":"robot")"))), "role");
-  EXPECT_EQ(field_of(post(b, R"({"id":"m","conversation_id":"c","user_id":"u","platform":"zalo","text":"x"})")),
-            "platform");  // the agent is not on Zalo
+  EXPECT_EQ(
+      field_of(post(
+          b, R"({"id":"m","conversation_id":"c","user_id":"u","platform":"zalo","text":"x"})")),
+      "platform");  // the agent is not on Zalo
   std::string big(1 << 20, 'a');
   auto huge = post(b, msg("m1", "u1", big));
   EXPECT_EQ(huge.status, 422);
@@ -365,7 +404,9 @@ TEST_P(CaptureTest, BadInputGetsPreciseErrors) {
   EXPECT_EQ(post(b, "[]").status, 422);
   EXPECT_EQ(post(b, "{\"id\":\"m\",\"text\":\"\xff\xfe\"}").status, 400);
   EXPECT_EQ(post(b, "{\"id\":").status, 400);
-  auto feedback = post(b, R"({"id":"f","conversation_id":"c","user_id":"u","platform":"web","type":"feedback","rating":9})");
+  auto feedback = post(
+      b,
+      R"({"id":"f","conversation_id":"c","user_id":"u","platform":"web","type":"feedback","rating":9})");
   EXPECT_EQ(field_of(feedback), "rating");
   // None of it stored anything.
   EXPECT_EQ(client().get("/v1/contacts").json()->getArray("data")->size(), 0u);
@@ -383,7 +424,8 @@ TEST_P(CaptureTest, ADatabaseFailureMidBatchWritesNothing) {
         s << "CREATE TRIGGER fail_boom BEFORE INSERT ON messages WHEN NEW.text = 'boom' BEGIN "
              "SELECT RAISE(ABORT, 'injected failure'); END";
       } else {
-        s << "CREATE FUNCTION fail_boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.text = "
+        s << "CREATE FUNCTION fail_boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.text "
+             "= "
              "'boom' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$";
         s << "CREATE TRIGGER fail_boom BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION "
              "fail_boom()";

@@ -18,8 +18,7 @@ bool email_byte(unsigned char c) {
 }
 
 void find_emails(std::string_view text, std::vector<Extracted>& out) {
-  for (std::size_t at = text.find('@'); at != std::string_view::npos;
-       at = text.find('@', at + 1)) {
+  for (std::size_t at = text.find('@'); at != std::string_view::npos; at = text.find('@', at + 1)) {
     std::size_t b = at, e = at + 1;
     while (b > 0 && email_byte(static_cast<unsigned char>(text[b - 1]))) --b;
     while (e < text.size() && email_byte(static_cast<unsigned char>(text[e]))) ++e;
@@ -95,9 +94,9 @@ bool capitalized(std::string_view text, const Token& t) {
 // Words that follow "I'm"/"soy" but are not names.
 bool not_a_name(const std::string& w) {
   static const std::array<std::string_view, 34> kWords = {
-      "interested", "looking", "here", "fine", "good", "not", "from", "just", "trying",
-      "calling",    "writing", "the",  "a",    "an",   "very", "so",  "sorry", "happy",
-      "sad",        "angry",   "ok",   "okay", "also", "still", "in",  "at",   "with",
+      "interested", "looking", "here", "fine", "good", "not",   "from",   "just",  "trying",
+      "calling",    "writing", "the",  "a",    "an",   "very",  "so",     "sorry", "happy",
+      "sad",        "angry",   "ok",   "okay", "also", "still", "in",     "at",    "with",
       "el",         "la",      "un",   "una",  "de",   "muy",   "cliente"};
   return std::find(kWords.begin(), kWords.end(), w) != kWords.end();
 }
@@ -166,9 +165,8 @@ void find_company(std::string_view text, const std::vector<Token>& tokens,
   for (const Cue& cue : kStrong) {
     int at = find_phrase(tokens, cue.phrase);
     if (at < 0) continue;
-    std::string name =
-        proper_noun(text, tokens, static_cast<std::size_t>(at) + tokenize(cue.phrase).size(), 4,
-                    false);
+    std::string name = proper_noun(
+        text, tokens, static_cast<std::size_t>(at) + tokenize(cue.phrase).size(), 4, false);
     if (!name.empty()) {
       out.push_back({"company", name, cue.confidence, "contact_details"});
       return;

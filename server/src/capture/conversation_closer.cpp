@@ -1,8 +1,8 @@
 // Conversation close and the idle sweep.
 #include "capture/conversation_closer.h"
 
-#include "model/conversation_json.h"
 #include "model/contact_json.h"
+#include "model/conversation_json.h"
 #include "model/error.h"
 #include "store/database.h"
 
@@ -31,7 +31,8 @@ Conversation ConversationCloser::close(soci::session& s, std::int64_t team_id, s
 }
 
 int ConversationCloser::close_idle(Database& db, EpochMs now, int limit) const {
-  auto idle = db.read([&](soci::session& s) { return conversations_.idle_conversations(s, now, limit); });
+  auto idle =
+      db.read([&](soci::session& s) { return conversations_.idle_conversations(s, now, limit); });
   int closed = 0;
   for (const Conversation& candidate : idle) {
     db.write([&](soci::session& s) {

@@ -13,7 +13,8 @@
 namespace sb::capture {
 
 struct Extracted {
-  std::string field;  // email|phone|name|company|purchase_intent|sentiment|interests|custom.<key>|...
+  std::string
+      field;  // email|phone|name|company|purchase_intent|sentiment|interests|custom.<key>|...
   std::string value;
   double confidence = 0;  // 0..1
   std::string source;     // extractor name, or "bot" for values the bot's own LLM sent

@@ -15,13 +15,13 @@ namespace sb::capture {
 
 // A value the bot's own LLM extracted ("fields" of a message).
 struct BotField {
-  std::string key;                  // email, phone, name, company, needs, interests, ... or a custom key
+  std::string key;  // email, phone, name, company, needs, interests, ... or a custom key
   std::vector<std::string> values;  // one, or several for list fields
   double confidence = 0.8;
 };
 
 struct IngestItem {
-  std::size_t index = 0;  // position in the request
+  std::size_t index = 0;         // position in the request
   std::string kind = "message";  // message|handoff|escalation|resolved|feedback
   std::string external_id, conversation_ref, platform, user_id;
   std::optional<std::string> user_name;
@@ -50,7 +50,8 @@ struct IngestRequest {
 
 struct ItemResult {
   std::int64_t message_id = 0, conversation_id = 0, contact_id = 0;
-  std::string capture_json = "{}";  // {"captured": [...], "ignored": [...]}, stored with the message
+  std::string capture_json =
+      "{}";  // {"captured": [...], "ignored": [...]}, stored with the message
 };
 
 struct IngestResult {

@@ -79,7 +79,11 @@ class GroupRun {
  public:
   GroupRun(soci::session& s, const ContactStore& contacts, const ConversationStore& convs,
            const CustomFieldStore& custom_fields, std::int64_t team, std::int64_t agent)
-      : s_(s), contacts_(contacts), convs_(convs), custom_fields_(custom_fields), team_(team),
+      : s_(s),
+        contacts_(contacts),
+        convs_(convs),
+        custom_fields_(custom_fields),
+        team_(team),
         agent_(agent) {}
 
   void add(std::size_t request, const IngestRequest& r) {
@@ -221,9 +225,10 @@ class GroupRun {
     if (current == e.value) return;
     if (!w.sources.capture_may_set(e.field, current.has_value(), e.confidence)) {
       if (e.source == "display_name") return;  // sent with every message: not news
-      ignore(slot, e.field, e.value, w.sources.find(e.field) && w.sources.find(e.field)->source != "user"
-                                         ? "the current value was captured with higher confidence"
-                                         : "a person set this field; capture never overwrites it");
+      ignore(slot, e.field, e.value,
+             w.sources.find(e.field) && w.sources.find(e.field)->source != "user"
+                 ? "the current value was captured with higher confidence"
+                 : "a person set this field; capture never overwrites it");
       return;
     }
     current = e.value;
@@ -232,7 +237,8 @@ class GroupRun {
   }
 
   void accept(Work& w, Slot& slot, const Extracted& e) {
-    w.sources.set(e.field, {.source = e.source, .confidence = e.confidence, .at = slot.in->sent_at});
+    w.sources.set(e.field,
+                  {.source = e.source, .confidence = e.confidence, .at = slot.in->sent_at});
     w.provenance.emplace_back(e.field, static_cast<std::size_t>(&slot - slots_.data()));
     slot.captured->add(capture_entry(e));
     w.existed_changed = true;
@@ -276,7 +282,8 @@ class GroupRun {
       int have = intent_rank(c.purchase_intent), got = intent_rank(e.value);
       if (got == have) return;
       if (got < have) {
-        ignore(slot, e.field, e.value, "capture only raises intent (now " + *c.purchase_intent + ")");
+        ignore(slot, e.field, e.value,
+               "capture only raises intent (now " + *c.purchase_intent + ")");
         return;
       }
       set_text(w, slot, e, c.purchase_intent, w.patch.purchase_intent);
@@ -328,7 +335,9 @@ class GroupRun {
       Poco::JSON::Object only;
       only.set(key, value);
       if (w.patch.custom_json.present && w.patch.custom_json.value) {
-        auto prev = Poco::JSON::Parser().parse(*w.patch.custom_json.value).extract<Poco::JSON::Object::Ptr>();
+        auto prev = Poco::JSON::Parser()
+                        .parse(*w.patch.custom_json.value)
+                        .extract<Poco::JSON::Object::Ptr>();
         for (const auto& [k, v] : *prev) {
           if (!only.has(k)) only.set(k, v);
         }
@@ -379,7 +388,8 @@ class GroupRun {
     std::vector<std::string> refs;
     std::set<std::string> seen;
     for (Slot* slot : fresh()) {
-      if (seen.insert(slot->in->conversation_ref).second) refs.push_back(slot->in->conversation_ref);
+      if (seen.insert(slot->in->conversation_ref).second)
+        refs.push_back(slot->in->conversation_ref);
     }
     for (Conversation& c : convs_.open_conversations(s_, team_, agent_, refs)) {
       open_[c.external_id] = c.id;
@@ -583,8 +593,8 @@ class GroupRun {
 void read_bot_fields(IngestItem& item, const CaptureSettings& settings) {
   for (const BotField& f : item.bot_fields) {
     std::string field = f.key;
-    static const std::set<std::string> kCore = {"email", "phone",     "name",      "company",
-                                                "needs", "interests", "sentiment", "purchase_intent"};
+    static const std::set<std::string> kCore = {
+        "email", "phone", "name", "company", "needs", "interests", "sentiment", "purchase_intent"};
     if (!kCore.count(field)) field = "custom." + field;
     for (const std::string& raw : f.values) {
       try {
@@ -592,7 +602,8 @@ void read_bot_fields(IngestItem& item, const CaptureSettings& settings) {
         if (value.empty()) continue;
         if (field == "email") value = normalize_email("email", value);
         if (field == "phone") {
-          if (value[0] != '+' && value.rfind("00", 0) != 0 && !settings.phone_country_code.empty()) {
+          if (value[0] != '+' && value.rfind("00", 0) != 0 &&
+              !settings.phone_country_code.empty()) {
             std::string digits;
             for (char c : value) {
               if (c >= '0' && c <= '9') digits.push_back(c);

@@ -51,7 +51,9 @@ class InterestExtractor final : public Extractor {
 
 }  // namespace
 
-std::unique_ptr<Extractor> make_intent_extractor() { return std::make_unique<IntentExtractor>(); }
+std::unique_ptr<Extractor> make_intent_extractor() {
+  return std::make_unique<IntentExtractor>();
+}
 std::unique_ptr<Extractor> make_interest_extractor() {
   return std::make_unique<InterestExtractor>();
 }

@@ -12,31 +12,31 @@ namespace {
 
 const std::set<std::string>& positive_lexicon() {
   static const std::set<std::string> s = {
-      "good",      "great",   "excellent", "amazing", "awesome",  "love",     "loved",
-      "like",      "thanks",  "thank",     "perfect", "happy",    "glad",     "nice",
-      "wonderful", "helpful", "fantastic", "best",    "satisfied", "pleased", "fast",
-      "easy",      "works",   "solved",    "cool",    "brilliant", "recommend",
-      "bueno",     "buena",   "excelente", "genial",  "gracias",  "perfecto", "encanta",
-      "feliz",     "contento", "contenta", "rápido",  "fácil",    "maravilloso"};
+      "good",      "great",     "excellent", "amazing", "awesome",    "love",      "loved",
+      "like",      "thanks",    "thank",     "perfect", "happy",      "glad",      "nice",
+      "wonderful", "helpful",   "fantastic", "best",    "satisfied",  "pleased",   "fast",
+      "easy",      "works",     "solved",    "cool",    "brilliant",  "recommend", "bueno",
+      "buena",     "excelente", "genial",    "gracias", "perfecto",   "encanta",   "feliz",
+      "contento",  "contenta",  "rápido",    "fácil",   "maravilloso"};
   return s;
 }
 
 const std::set<std::string>& negative_lexicon() {
   static const std::set<std::string> s = {
-      "bad",      "terrible", "awful",    "horrible", "hate",     "worst",  "angry",
-      "annoyed",  "upset",    "disappointed", "disappointing", "broken", "useless", "slow",
-      "problem",  "issue",    "wrong",    "refund",   "complaint", "scam",  "poor",
-      "unhappy",  "frustrated", "ridiculous", "fail",   "failed",   "cancel",
-      "malo",     "mala",     "terrible", "pésimo",   "pesimo",   "odio",   "enojado",
-      "enojada",  "problema", "estafa",   "lento",    "roto",     "queja",  "decepcionado",
-      "reembolso"};
+      "bad",       "terrible", "awful",   "horrible",     "hate",          "worst",
+      "angry",     "annoyed",  "upset",   "disappointed", "disappointing", "broken",
+      "useless",   "slow",     "problem", "issue",        "wrong",         "refund",
+      "complaint", "scam",     "poor",    "unhappy",      "frustrated",    "ridiculous",
+      "fail",      "failed",   "cancel",  "malo",         "mala",          "terrible",
+      "pésimo",    "pesimo",   "odio",    "enojado",      "enojada",       "problema",
+      "estafa",    "lento",    "roto",    "queja",        "decepcionado",  "reembolso"};
   return s;
 }
 
 bool negator(const std::string& w) {
-  static const std::set<std::string> s = {"not", "no",    "never", "don't", "doesn't", "didn't",
-                                          "isn't", "wasn't", "aren't", "won't", "can't",
-                                          "cannot", "nunca", "tampoco", "ni", "without"};
+  static const std::set<std::string> s = {
+      "not",    "no",    "never", "don't",  "doesn't", "didn't",  "isn't", "wasn't",
+      "aren't", "won't", "can't", "cannot", "nunca",   "tampoco", "ni",    "without"};
   return s.count(w) > 0;
 }
 
@@ -73,7 +73,8 @@ class SentimentExtractor final : public Extractor {
     // Exclamation marks strengthen what is already there.
     std::size_t bangs = static_cast<std::size_t>(std::count(text.begin(), text.end(), '!'));
     double score = hits == 0 ? 0 : total / std::sqrt(static_cast<double>(hits) + 1.0);
-    if (hits > 0 && bangs > 0) score *= 1.0 + 0.1 * static_cast<double>(std::min<std::size_t>(bangs, 3));
+    if (hits > 0 && bangs > 0)
+      score *= 1.0 + 0.1 * static_cast<double>(std::min<std::size_t>(bangs, 3));
     score = std::clamp(score, -1.0, 1.0);
     std::string label = score >= 0.25 ? "positive" : score <= -0.25 ? "negative" : "neutral";
     double confidence = hits == 0 ? 0.3 : std::min(0.9, 0.5 + 0.1 * hits);

@@ -5,7 +5,9 @@
 
 namespace sb::capture {
 
-bool is_word_byte(unsigned char c) { return std::isalnum(c) || c >= 0x80 || c == '\''; }
+bool is_word_byte(unsigned char c) {
+  return std::isalnum(c) || c >= 0x80 || c == '\'';
+}
 
 std::vector<Token> tokenize(std::string_view text) {
   std::vector<Token> out;

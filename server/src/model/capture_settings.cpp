@@ -34,8 +34,8 @@ std::vector<std::string> phrase_list(const Poco::Dynamic::Var& v, const std::str
     if (!item.isString()) throw Error::validation(field, "must be an array of strings");
     std::string p = lower_ascii(trim(item.toString()));
     if (p.empty() || p.size() > kMaxPhraseBytes) {
-      throw Error::validation(field, "entries must be 1 to " + std::to_string(kMaxPhraseBytes) +
-                                         " bytes");
+      throw Error::validation(field,
+                              "entries must be 1 to " + std::to_string(kMaxPhraseBytes) + " bytes");
     }
     if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
   }
@@ -47,17 +47,17 @@ std::vector<std::string> phrase_list(const Poco::Dynamic::Var& v, const std::str
 CaptureSettings CaptureSettings::defaults() {
   CaptureSettings s;
   s.intent_phrases["ready_to_buy"] = {
-      "buy now",    "buy",        "purchase",  "order now",      "place an order", "book",
-      "booking",    "reserve",    "sign up",   "checkout",       "how do i pay",   "pay now",
-      "comprar",    "quiero comprar", "reservar", "reserva",     "pagar",          "contratar"};
+      "buy now",      "buy",     "purchase", "order now",      "place an order",
+      "book",         "booking", "reserve",  "sign up",        "checkout",
+      "how do i pay", "pay now", "comprar",  "quiero comprar", "reservar",
+      "reserva",      "pagar",   "contratar"};
   s.intent_phrases["comparing"] = {
-      "compare", "comparison", "vs",       "versus",  "difference", "alternative",
-      "better than", "price",  "prices",   "pricing", "cost",       "how much",
-      "discount", "precio",    "precios",  "cuánto",  "cuanto",     "comparar",
-      "diferencia", "descuento", "mejor que"};
-  s.intent_phrases["browsing"] = {"info",        "information", "looking for", "interested",
-                                  "details",     "tell me about", "información", "informacion",
-                                  "busco",       "interesado",  "interesada",  "quisiera saber"};
+      "compare", "comparison", "vs",      "versus",   "difference", "alternative", "better than",
+      "price",   "prices",     "pricing", "cost",     "how much",   "discount",    "precio",
+      "precios", "cuánto",     "cuanto",  "comparar", "diferencia", "descuento",   "mejor que"};
+  s.intent_phrases["browsing"] = {"info",    "information",   "looking for", "interested",
+                                  "details", "tell me about", "información", "informacion",
+                                  "busco",   "interesado",    "interesada",  "quisiera saber"};
   return s;
 }
 
@@ -71,8 +71,9 @@ CaptureSettings CaptureSettings::from_json(const Poco::JSON::Object::Ptr& object
       }
       std::string cc = value.isString() ? trim(value.toString()) : std::string();
       if (!cc.empty() && cc[0] == '+') cc.erase(0, 1);
-      bool digits = !cc.empty() && cc.size() <= 3 && cc[0] != '0' &&
-                    std::all_of(cc.begin(), cc.end(), [](unsigned char c) { return std::isdigit(c); });
+      bool digits =
+          !cc.empty() && cc.size() <= 3 && cc[0] != '0' &&
+          std::all_of(cc.begin(), cc.end(), [](unsigned char c) { return std::isdigit(c); });
       if (!digits) {
         throw Error::validation("phone_country_code",
                                 "must be a calling code of 1 to 3 digits, e.g. \"84\" or \"+1\"");
@@ -97,7 +98,8 @@ CaptureSettings CaptureSettings::from_json(const Poco::JSON::Object::Ptr& object
       }
       auto map = value.extract<Poco::JSON::Object::Ptr>();
       if (map->size() > kMaxPhrases) {
-        throw Error::validation("interests", "at most " + std::to_string(kMaxPhrases) + " keywords");
+        throw Error::validation("interests",
+                                "at most " + std::to_string(kMaxPhrases) + " keywords");
       }
       s.interests.clear();
       for (const auto& [keyword, interest] : *map) {
@@ -114,8 +116,9 @@ CaptureSettings CaptureSettings::from_json(const Poco::JSON::Object::Ptr& object
     } else if (key == "negative_words") {
       s.negative_words = phrase_list(value, key);
     } else {
-      throw Error::validation(key, "is not a capture setting (phone_country_code, intent_phrases, "
-                                   "interests, positive_words, negative_words)");
+      throw Error::validation(key,
+                              "is not a capture setting (phone_country_code, intent_phrases, "
+                              "interests, positive_words, negative_words)");
     }
   }
   return s;

@@ -17,10 +17,12 @@ ContactBehaviour ContactBehaviour::parse(const std::string& json) {
     Poco::JSON::Parser parser;
     auto o = parser.parse(json).extract<Poco::JSON::Object::Ptr>();
     if (auto a = o->getArray("response_ms")) {
-      for (std::size_t i = 0; i < a->size(); ++i) b.response_ms.push_back(a->getElement<Poco::Int64>(static_cast<unsigned>(i)));
+      for (std::size_t i = 0; i < a->size(); ++i)
+        b.response_ms.push_back(a->getElement<Poco::Int64>(static_cast<unsigned>(i)));
     }
     if (auto a = o->getArray("hours")) {
-      for (std::size_t i = 0; i < a->size() && i < 24; ++i) b.hours[i] = a->getElement<Poco::Int64>(static_cast<unsigned>(i));
+      for (std::size_t i = 0; i < a->size() && i < 24; ++i)
+        b.hours[i] = a->getElement<Poco::Int64>(static_cast<unsigned>(i));
     }
   } catch (const Poco::Exception&) {
     return ContactBehaviour{};  // a damaged aggregate restarts rather than failing capture
@@ -47,8 +49,9 @@ void ContactBehaviour::add_response(std::int64_t ms) {
   if (ms < 0) return;
   response_ms.push_back(ms);
   if (response_ms.size() > kResponseSamples) {
-    response_ms.erase(response_ms.begin(),
-                      response_ms.begin() + static_cast<long>(response_ms.size() - kResponseSamples));
+    response_ms.erase(
+        response_ms.begin(),
+        response_ms.begin() + static_cast<long>(response_ms.size() - kResponseSamples));
   }
 }
 
@@ -66,8 +69,9 @@ std::int64_t ContactBehaviour::median_response_ms() const {
 std::vector<int> ContactBehaviour::preferred_hours() const {
   std::vector<int> order(24);
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](int a, int b) { return hours[static_cast<std::size_t>(a)] > hours[static_cast<std::size_t>(b)]; });
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    return hours[static_cast<std::size_t>(a)] > hours[static_cast<std::size_t>(b)];
+  });
   std::vector<int> out;
   for (int h : order) {
     if (hours[static_cast<std::size_t>(h)] == 0 || out.size() == 3) break;

@@ -14,7 +14,7 @@ namespace sb {
 struct Conversation {
   std::int64_t team_id = 0, id = 0, agent_id = 0, contact_id = 0;
   std::string external_id, platform;
-  std::string status = "open";  // open|closed
+  std::string status = "open";              // open|closed
   std::optional<std::string> close_reason;  // idle|resolved|closed
   EpochMs started_at = 0, last_message_at = 0;
   std::optional<EpochMs> ended_at, awaiting_since;  // awaiting: oldest unanswered user message
@@ -48,9 +48,9 @@ inline const std::vector<std::string_view> kRoles = {"user", "bot", "agent", "sy
 }  // namespace chat_enums
 
 namespace chat_limits {
-constexpr std::size_t kMaxBatch = 500;          // items per ingest request
-constexpr std::size_t kMaxTextBytes = 32768;    // one message's text
-constexpr std::size_t kMaxIdBytes = 200;        // external ids
+constexpr std::size_t kMaxBatch = 500;        // items per ingest request
+constexpr std::size_t kMaxTextBytes = 32768;  // one message's text
+constexpr std::size_t kMaxIdBytes = 200;      // external ids
 constexpr std::size_t kMaxAttachments = 20;
 constexpr std::size_t kMaxBotFields = 50;
 constexpr std::size_t kMaxTopics = 20;

@@ -47,7 +47,9 @@ Poco::JSON::Object FieldSources::to_json() const {
   return o;
 }
 
-std::string FieldSources::to_json_text() const { return json_text(to_json()); }
+std::string FieldSources::to_json_text() const {
+  return json_text(to_json());
+}
 
 const FieldSource* FieldSources::find(const std::string& field) const {
   auto it = std::lower_bound(entries_.begin(), entries_.end(), field,
@@ -76,8 +78,8 @@ bool FieldSources::capture_may_set(const std::string& field, bool has_value,
 void FieldSources::mark_person_edits(const Contact& before, const Contact& after,
                                      const std::vector<std::string>& changed,
                                      std::optional<std::int64_t> key_id, EpochMs now) {
-  static const std::set<std::string> kTracked = {"name",      "email",     "phone", "needs",
-                                                 "interests", "sentiment", "purchase_intent"};
+  static const std::set<std::string> kTracked = {
+      "name", "email", "phone", "needs", "interests", "sentiment", "purchase_intent"};
   FieldSource person{.source = "user", .confidence = 1, .key_id = key_id, .at = now};
   for (const std::string& f : changed) {
     if (kTracked.count(f)) set(f, person);

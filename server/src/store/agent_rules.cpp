@@ -31,8 +31,8 @@ void AgentHooks::before_write(soci::session&, const Record*, Record& after, std:
 
 void AgentHooks::before_remove(soci::session& s, const Record& r) const {
   long long team = r.team_id, id = r.id, conversations = 0;
-  s << "SELECT COUNT(*) FROM conversations WHERE team_id = :t AND agent_id = :id",
-      soci::use(team), soci::use(id), soci::into(conversations);
+  s << "SELECT COUNT(*) FROM conversations WHERE team_id = :t AND agent_id = :id", soci::use(team),
+      soci::use(id), soci::into(conversations);
   if (conversations > 0) {
     throw Error(ErrorCode::kConflict,
                 "the agent has " + std::to_string(conversations) +

@@ -77,7 +77,8 @@ struct ConversationRow {
 };
 
 template <class Row, class Out, class Bind>
-void fetch_all(soci::session& s, const std::string& sql, Bind&& bind_params, std::vector<Out>& out) {
+void fetch_all(soci::session& s, const std::string& sql, Bind&& bind_params,
+               std::vector<Out>& out) {
   Row row;
   soci::statement st(s);
   row.bind(st);
@@ -144,8 +145,8 @@ struct MessageRow {
 }  // namespace
 
 std::optional<AgentCaptureContext> ConversationStore::agent_context(soci::session& s,
-                                                                  std::int64_t team_id,
-                                                                  std::int64_t agent_id) const {
+                                                                    std::int64_t team_id,
+                                                                    std::int64_t agent_id) const {
   AgentCaptureContext ctx;
   long long team = team_id, agent = agent_id;
   int tracking = 0;
@@ -161,24 +162,30 @@ std::optional<AgentCaptureContext> ConversationStore::agent_context(soci::sessio
   return ctx;
 }
 
-std::vector<ChatMessage> ConversationStore::find_messages(soci::session& s, std::int64_t team_id,
-                                                          std::int64_t agent_id,
-                                                          const std::vector<MessageKey>& keys) const {
+std::vector<ChatMessage> ConversationStore::find_messages(
+    soci::session& s, std::int64_t team_id, std::int64_t agent_id,
+    const std::vector<MessageKey>& keys) const {
   std::vector<ChatMessage> out;
   if (keys.empty()) return out;
   JsonRows rows;
   for (const auto& [ref, ext] : keys) rows.row().add("ref", ref).add("ext", ext);
   std::string text = rows.text();
   long long team = team_id, agent = agent_id;
-  std::string sql = std::string("SELECT ") + kMessageColumns + " FROM " +
-                    json_rows_source(dialect_, "rows", {{"ref", RowType::kText}, {"ext", RowType::kText}}) +
-                    " JOIN messages m ON m.team_id = :t AND m.agent_id = :a AND "
-                    "m.conversation_ref = r.ref AND m.external_id = r.ext";
-  fetch_all<MessageRow>(s, sql, [&](soci::statement& st) {
-    st.exchange(soci::use(text, "rows"));
-    st.exchange(soci::use(team, "t"));
-    st.exchange(soci::use(agent, "a"));
-  }, out);
+  std::string sql =
+      std::string("SELECT ") + kMessageColumns + " FROM " +
+      json_rows_source(dialect_, "rows", {{"ref", RowType::kText}, {"ext", RowType::kText}}) +
+      // CROSS JOIN: SQLite keeps the rows outer and probes the index (without
+      // statistics it would scan the agent's messages instead).
+      " CROSS JOIN messages m WHERE m.team_id = :t AND m.agent_id = :a AND "
+      "m.conversation_ref = r.ref AND m.external_id = r.ext";
+  fetch_all<MessageRow>(
+      s, sql,
+      [&](soci::statement& st) {
+        st.exchange(soci::use(text, "rows"));
+        st.exchange(soci::use(team, "t"));
+        st.exchange(soci::use(agent, "a"));
+      },
+      out);
   return out;
 }
 
@@ -230,7 +237,8 @@ std::map<std::string, std::int64_t> ConversationStore::contacts_by(
   st.exchange(soci::use(team, "t"));
   std::string sql = "SELECT c." + col + ", MIN(c.id) FROM " +
                     json_rows_source(dialect_, "rows", {{"v", RowType::kText}}) +
-                    " JOIN contacts c ON c.team_id = :t AND c." + col + " = r.v GROUP BY c." + col;
+                    " CROSS JOIN contacts c WHERE c.team_id = :t AND c." + col +
+                    " = r.v GROUP BY c." + col;
   if (!execute_once(st, sql)) return out;
   do {
     out[value] = contact;
@@ -265,16 +273,20 @@ std::vector<Conversation> ConversationStore::open_conversations(
   for (const auto& r : refs) rows.row().add("ref", r);
   std::string text = rows.text();
   long long team = team_id, agent = agent_id;
-  std::string sql = std::string("SELECT ") + kConversationColumns + " FROM conversations c WHERE "
+  std::string sql = std::string("SELECT ") + kConversationColumns +
+                    " FROM conversations c WHERE "
                     "c.team_id = :t AND c.agent_id = :a AND c.status = 'open' AND c.external_id IN "
                     "(SELECT r.ref FROM " +
                     json_rows_source(dialect_, "rows", {{"ref", RowType::kText}}) +
                     ") ORDER BY c.id" + std::string(dialect_.for_update());
-  fetch_all<ConversationRow>(s, sql, [&](soci::statement& st) {
-    st.exchange(soci::use(text, "rows"));
-    st.exchange(soci::use(team, "t"));
-    st.exchange(soci::use(agent, "a"));
-  }, out);
+  fetch_all<ConversationRow>(
+      s, sql,
+      [&](soci::statement& st) {
+        st.exchange(soci::use(text, "rows"));
+        st.exchange(soci::use(team, "t"));
+        st.exchange(soci::use(agent, "a"));
+      },
+      out);
   return out;
 }
 
@@ -285,10 +297,13 @@ std::optional<Conversation> ConversationStore::get(soci::session& s, std::int64_
   std::string sql = std::string("SELECT ") + kConversationColumns +
                     " FROM conversations c WHERE c.team_id = :t AND c.id = :id" +
                     std::string(for_update ? dialect_.for_update() : "");
-  fetch_all<ConversationRow>(s, sql, [&](soci::statement& st) {
-    st.exchange(soci::use(team, "t"));
-    st.exchange(soci::use(conv, "id"));
-  }, out);
+  fetch_all<ConversationRow>(
+      s, sql,
+      [&](soci::statement& st) {
+        st.exchange(soci::use(team, "t"));
+        st.exchange(soci::use(conv, "id"));
+      },
+      out);
   if (out.empty()) return std::nullopt;
   return out.front();
 }
@@ -331,16 +346,22 @@ void ConversationStore::save_conversations(soci::session& s,
         .add_json("topics", json_text(*string_array(c.topics)));
   }
   std::string text = rows.text();
-  std::string source = json_rows_source(
-      dialect_, "rows",
-      {{"team_id", RowType::kInt},          {"id", RowType::kInt},
-       {"status", RowType::kText},          {"close_reason", RowType::kText},
-       {"last_message_at", RowType::kInt},  {"ended_at", RowType::kInt},
-       {"message_count", RowType::kInt},    {"user_message_count", RowType::kInt},
-       {"awaiting_since", RowType::kInt},   {"handed_off", RowType::kInt},
-       {"escalated", RowType::kInt},        {"resolved", RowType::kInt},
-       {"rating", RowType::kInt},           {"feedback", RowType::kText},
-       {"topics", RowType::kJson}});
+  std::string source = json_rows_source(dialect_, "rows",
+                                        {{"team_id", RowType::kInt},
+                                         {"id", RowType::kInt},
+                                         {"status", RowType::kText},
+                                         {"close_reason", RowType::kText},
+                                         {"last_message_at", RowType::kInt},
+                                         {"ended_at", RowType::kInt},
+                                         {"message_count", RowType::kInt},
+                                         {"user_message_count", RowType::kInt},
+                                         {"awaiting_since", RowType::kInt},
+                                         {"handed_off", RowType::kInt},
+                                         {"escalated", RowType::kInt},
+                                         {"resolved", RowType::kInt},
+                                         {"rating", RowType::kInt},
+                                         {"feedback", RowType::kText},
+                                         {"topics", RowType::kJson}});
   s << "UPDATE conversations SET status = r.status, close_reason = r.close_reason, "
        "last_message_at = r.last_message_at, ended_at = r.ended_at, message_count = "
        "r.message_count, user_message_count = r.user_message_count, awaiting_since = "
@@ -351,7 +372,8 @@ void ConversationStore::save_conversations(soci::session& s,
       soci::use(text, "rows"), soci::use(now, "now");
 }
 
-void ConversationStore::insert_messages(soci::session& s, std::vector<ChatMessage>& messages) const {
+void ConversationStore::insert_messages(soci::session& s,
+                                        std::vector<ChatMessage>& messages) const {
   if (messages.empty()) return;
   JsonRows rows;
   EpochMs now = now_ms();
@@ -380,14 +402,23 @@ void ConversationStore::insert_messages(soci::session& s, std::vector<ChatMessag
         .add_json("captured", m.captured_json);
   }
   std::string text = rows.text();
-  std::string source = json_rows_source(
-      dialect_, "rows",
-      {{"seq", RowType::kInt},         {"team_id", RowType::kInt},    {"agent_id", RowType::kInt},
-       {"conversation_id", RowType::kInt}, {"contact_id", RowType::kInt}, {"ref", RowType::kText},
-       {"ext", RowType::kText},        {"kind", RowType::kText},      {"role", RowType::kText},
-       {"text", RowType::kText},       {"sent_at", RowType::kInt},    {"sentiment", RowType::kText},
-       {"score", RowType::kReal},      {"attachments", RowType::kJson}, {"data", RowType::kJson},
-       {"captured", RowType::kJson}});
+  std::string source = json_rows_source(dialect_, "rows",
+                                        {{"seq", RowType::kInt},
+                                         {"team_id", RowType::kInt},
+                                         {"agent_id", RowType::kInt},
+                                         {"conversation_id", RowType::kInt},
+                                         {"contact_id", RowType::kInt},
+                                         {"ref", RowType::kText},
+                                         {"ext", RowType::kText},
+                                         {"kind", RowType::kText},
+                                         {"role", RowType::kText},
+                                         {"text", RowType::kText},
+                                         {"sent_at", RowType::kInt},
+                                         {"sentiment", RowType::kText},
+                                         {"score", RowType::kReal},
+                                         {"attachments", RowType::kJson},
+                                         {"data", RowType::kJson},
+                                         {"captured", RowType::kJson}});
   long long id = 0;
   std::string ref, ext;
   soci::statement st(s);
@@ -427,11 +458,14 @@ std::vector<Conversation> ConversationStore::idle_conversations(soci::session& s
                     "c.last_message_at + a.idle_minutes * 60000 <= :now ORDER BY "
                     "c.last_message_at LIMIT :lim";
   EpochMs cutoff = now - 60000;
-  fetch_all<ConversationRow>(s, sql, [&](soci::statement& st) {
-    st.exchange(soci::use(cutoff, "cutoff"));
-    st.exchange(soci::use(now, "now"));
-    st.exchange(soci::use(lim, "lim"));
-  }, out);
+  fetch_all<ConversationRow>(
+      s, sql,
+      [&](soci::statement& st) {
+        st.exchange(soci::use(cutoff, "cutoff"));
+        st.exchange(soci::use(now, "now"));
+        st.exchange(soci::use(lim, "lim"));
+      },
+      out);
   return out;
 }
 
@@ -444,11 +478,14 @@ std::vector<Conversation> ConversationStore::recent_for_contact(soci::session& s
   std::string sql = std::string("SELECT ") + kConversationColumns +
                     " FROM conversations c WHERE c.team_id = :t AND c.contact_id = :c ORDER BY "
                     "c.id DESC LIMIT :lim";
-  fetch_all<ConversationRow>(s, sql, [&](soci::statement& st) {
-    st.exchange(soci::use(team, "t"));
-    st.exchange(soci::use(contact, "c"));
-    st.exchange(soci::use(lim, "lim"));
-  }, out);
+  fetch_all<ConversationRow>(
+      s, sql,
+      [&](soci::statement& st) {
+        st.exchange(soci::use(team, "t"));
+        st.exchange(soci::use(contact, "c"));
+        st.exchange(soci::use(lim, "lim"));
+      },
+      out);
   return out;
 }
 
@@ -470,12 +507,15 @@ std::vector<ChatMessage> ConversationStore::transcript(soci::session& s, std::in
   std::string sql = std::string("SELECT ") + kMessageColumns +
                     " FROM messages m WHERE m.team_id = :t AND m.conversation_id = :c AND m.id > "
                     ":after ORDER BY m.id LIMIT :lim";
-  fetch_all<MessageRow>(s, sql, [&](soci::statement& st) {
-    st.exchange(soci::use(team, "t"));
-    st.exchange(soci::use(conv, "c"));
-    st.exchange(soci::use(after, "after"));
-    st.exchange(soci::use(lim, "lim"));
-  }, out);
+  fetch_all<MessageRow>(
+      s, sql,
+      [&](soci::statement& st) {
+        st.exchange(soci::use(team, "t"));
+        st.exchange(soci::use(conv, "c"));
+        st.exchange(soci::use(after, "after"));
+        st.exchange(soci::use(lim, "lim"));
+      },
+      out);
   return out;
 }
 
@@ -489,8 +529,10 @@ std::string ConversationStore::match_text(const std::string& words) const {
     if (word.empty()) return;
     std::string quoted = "\"";
     for (char c : word) {
-      if (c == '"') quoted += "\"\"";
-      else quoted += c;
+      if (c == '"')
+        quoted += "\"\"";
+      else
+        quoted += c;
     }
     out += (out.empty() ? "" : " ") + quoted + "\"";
     word.clear();
@@ -509,8 +551,9 @@ std::string ConversationStore::match_text(const std::string& words) const {
 std::string ConversationStore::contacts_matching_sql(const std::string& contact_id_expr,
                                                      const std::string& team_expr,
                                                      const std::string& query_param) const {
-  return contact_id_expr + " IN (SELECT mm.contact_id FROM messages mm WHERE mm.team_id = " +
-         team_expr + " AND " + match_condition("mm", query_param) + ")";
+  return contact_id_expr +
+         " IN (SELECT mm.contact_id FROM messages mm WHERE mm.team_id = " + team_expr + " AND " +
+         match_condition("mm", query_param) + ")";
 }
 
 std::string ConversationStore::match_condition(const std::string& alias,
@@ -518,8 +561,8 @@ std::string ConversationStore::match_condition(const std::string& alias,
   if (dialect_.backend() == Backend::kPostgresql) {
     return alias + ".search @@ plainto_tsquery('simple', " + query_param + ")";
   }
-  return alias + ".id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH " +
-         query_param + ")";
+  return alias + ".id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH " + query_param +
+         ")";
 }
 
 std::vector<ChatMessage> ConversationStore::search(soci::session& s, std::int64_t team_id,
@@ -536,15 +579,18 @@ std::vector<ChatMessage> ConversationStore::search(soci::session& s, std::int64_
   if (q.contact_id) sql += " AND m.contact_id = :contact";
   if (q.conversation_id) sql += " AND m.conversation_id = :conv";
   sql += " ORDER BY m.id DESC LIMIT :lim";
-  fetch_all<MessageRow>(s, sql, [&](soci::statement& st) {
-    st.exchange(soci::use(match, "q"));
-    st.exchange(soci::use(team, "t"));
-    st.exchange(soci::use(before, "before"));
-    if (q.agent_id) st.exchange(soci::use(agent, "agent"));
-    if (q.contact_id) st.exchange(soci::use(contact, "contact"));
-    if (q.conversation_id) st.exchange(soci::use(conv, "conv"));
-    st.exchange(soci::use(lim, "lim"));
-  }, out);
+  fetch_all<MessageRow>(
+      s, sql,
+      [&](soci::statement& st) {
+        st.exchange(soci::use(match, "q"));
+        st.exchange(soci::use(team, "t"));
+        st.exchange(soci::use(before, "before"));
+        if (q.agent_id) st.exchange(soci::use(agent, "agent"));
+        if (q.contact_id) st.exchange(soci::use(contact, "contact"));
+        if (q.conversation_id) st.exchange(soci::use(conv, "conv"));
+        st.exchange(soci::use(lim, "lim"));
+      },
+      out);
   return out;
 }
 

@@ -49,8 +49,8 @@ class ConversationStore {
                                          const std::vector<MessageKey>& keys) const;
   // Contacts known under (platform, external id): identities first, then contacts' own
   // platform/external_id columns.
-  std::map<IdentityKey, std::int64_t> resolve_identities(soci::session& s, std::int64_t team_id,
-                                                         const std::vector<IdentityKey>& keys) const;
+  std::map<IdentityKey, std::int64_t> resolve_identities(
+      soci::session& s, std::int64_t team_id, const std::vector<IdentityKey>& keys) const;
   // email|phone value -> the oldest contact holding it.
   std::map<std::string, std::int64_t> contacts_by(soci::session& s, std::int64_t team_id,
                                                   const std::string& column,

@@ -94,9 +94,8 @@ std::string json_rows_source(const Dialect& dialect, std::string_view param,
   sql = "(SELECT ";
   for (std::size_t i = 0; i < columns.size(); ++i) {
     std::string path = "'$." + std::string(columns[i].name) + "'";
-    std::string expr = columns[i].type == RowType::kJson
-                           ? "json(json_extract(value, " + path + "))"
-                           : "json_extract(value, " + path + ")";
+    std::string expr = columns[i].type == RowType::kJson ? "json(json_extract(value, " + path + "))"
+                                                         : "json_extract(value, " + path + ")";
     sql += (i ? ", " : "") + expr + " AS " + std::string(columns[i].name);
   }
   return sql + " FROM json_each(:" + std::string(param) + ")) AS " + std::string(alias);

@@ -10,7 +10,8 @@
 namespace sb::capture {
 namespace {
 
-std::vector<Extracted> run(std::string_view text, CaptureSettings settings = CaptureSettings::defaults()) {
+std::vector<Extracted> run(std::string_view text,
+                           CaptureSettings settings = CaptureSettings::defaults()) {
   std::vector<Extracted> out;
   for (const auto& x : builtin_extractors()) x->extract(text, settings, out);
   return out;
@@ -24,8 +25,9 @@ std::string value_of(const std::vector<Extracted>& found, const std::string& fie
 }
 
 TEST(ContactDetails, FindsEmailsPhonesNamesAndCompanies) {
-  auto f = run("Hello, my name is Ana Lopez, I work at Acme Corp. Mail: Ana.Lopez@Example.COM. "
-               "Call +34 600-123-456.");
+  auto f =
+      run("Hello, my name is Ana Lopez, I work at Acme Corp. Mail: Ana.Lopez@Example.COM. "
+          "Call +34 600-123-456.");
   EXPECT_EQ(value_of(f, "email"), "ana.lopez@example.com");
   EXPECT_EQ(value_of(f, "phone"), "+34600123456");
   EXPECT_EQ(value_of(f, "name"), "Ana Lopez");
@@ -51,7 +53,8 @@ TEST(ContactDetails, IgnoresWhatIsNotAName) {
 }
 
 TEST(Intent, StrongestLevelWinsAndPhrasesMatchWholeWords) {
-  EXPECT_EQ(value_of(run("what is the price? I want to buy now"), "purchase_intent"), "ready_to_buy");
+  EXPECT_EQ(value_of(run("what is the price? I want to buy now"), "purchase_intent"),
+            "ready_to_buy");
   EXPECT_EQ(value_of(run("compare plan A vs plan B"), "purchase_intent"), "comparing");
   EXPECT_EQ(value_of(run("¿cuál es el precio?"), "purchase_intent"), "comparing");
   EXPECT_EQ(value_of(run("quiero reservar una mesa"), "purchase_intent"), "ready_to_buy");
@@ -125,7 +128,7 @@ TEST(Behaviour, MedianAndPreferredHours) {
 
 TEST(FieldSources, PeopleWinOverCaptureAndStrongerCaptureWins) {
   FieldSources s;
-  EXPECT_TRUE(s.capture_may_set("name", false, 0.1));  // empty field
+  EXPECT_TRUE(s.capture_may_set("name", false, 0.1));   // empty field
   EXPECT_FALSE(s.capture_may_set("name", true, 0.99));  // set without provenance: a person
   s.set("name", {.source = "contact_details", .confidence = 0.7});
   EXPECT_FALSE(s.capture_may_set("name", true, 0.6));

@@ -19,7 +19,9 @@
 namespace sb {
 namespace {
 
-bool is_bot(const Request& req) { return req.auth().role == Role::kAgentBot; }
+bool is_bot(const Request& req) {
+  return req.auth().role == Role::kAgentBot;
+}
 
 // The contact a lookup names: (platform, external_id), email or phone; exactly one.
 std::optional<std::int64_t> find_contact(ApiServices& sv, soci::session& s, const Request& req) {
@@ -38,8 +40,9 @@ std::optional<std::int64_t> find_contact(ApiServices& sv, soci::session& s, cons
     }
   }
   if (external) {
-    if (!platform) throw Error(ErrorCode::kBadRequest, "external_id needs platform",
-                               {{"param", std::string("platform")}});
+    if (!platform)
+      throw Error(ErrorCode::kBadRequest, "external_id needs platform",
+                  {{"param", std::string("platform")}});
     auto found = convs.resolve_identities(s, team, {{*platform, *external}});
     if (found.empty()) return std::nullopt;
     return found.begin()->second;
@@ -60,8 +63,8 @@ std::optional<std::int64_t> find_contact(ApiServices& sv, soci::session& s, cons
 void require_visible(ApiServices& sv, soci::session& s, const Request& req,
                      std::int64_t contact_id) {
   if (!is_bot(req)) return;
-  if (!sv.ingestor.conversations().agent_knows_contact(s, req.auth().team_id,
-                                                       req.path_id("id"), contact_id)) {
+  if (!sv.ingestor.conversations().agent_knows_contact(s, req.auth().team_id, req.path_id("id"),
+                                                       contact_id)) {
     throw Error::not_found("contact", contact_id);
   }
 }
@@ -84,7 +87,8 @@ Response lookup(ApiServices& sv, Request& req) {
     tq.filters.push_back({ticket.index("contact_id"), {c.id}});
     tq.filters.push_back({ticket.index("status"), {std::string("open"), std::string("pending")}});
     Poco::JSON::Array tickets;
-    for (const Record& r : sv.crm.tickets.list(s, team, tq)) tickets.add(sv.crm.tickets.to_json(s, r));
+    for (const Record& r : sv.crm.tickets.list(s, team, tq))
+      tickets.add(sv.crm.tickets.to_json(s, r));
     body.set("open_tickets", tickets);
 
     const auto& appt = crm::appointment();
@@ -98,11 +102,12 @@ Response lookup(ApiServices& sv, Request& req) {
       std::int64_t at = r.int_or(appt, "starts_at", 0);
       if (at >= now && (!next || at < next->int_or(appt, "starts_at", 0))) next = std::move(r);
     }
-    body.set("next_appointment",
-             next ? Poco::Dynamic::Var(sv.crm.appointments.to_json(s, *next)) : Poco::Dynamic::Var());
+    body.set("next_appointment", next ? Poco::Dynamic::Var(sv.crm.appointments.to_json(s, *next))
+                                      : Poco::Dynamic::Var());
 
     Poco::JSON::Array recent;
-    for (const Conversation& conv : sv.ingestor.conversations().recent_for_contact(s, team, c.id, 5)) {
+    for (const Conversation& conv :
+         sv.ingestor.conversations().recent_for_contact(s, team, c.id, 5)) {
       recent.add(conversation_summary_json(conv));
     }
     body.set("recent_conversations", recent);
@@ -129,8 +134,8 @@ Response patch_contact(ApiServices& sv, Request& req) {
     Contact current = sv.contacts.require(s, team, contact_id, /*for_update=*/true);
     // The customer said it: capture (confidence below 1) will not overwrite it.
     FieldSources sources = FieldSources::parse(current.field_sources_json);
-    FieldSource said{.source = "agent_api", .confidence = 1.0, .key_id = req.auth().key_id,
-                     .at = now_ms()};
+    FieldSource said{
+        .source = "agent_api", .confidence = 1.0, .key_id = req.auth().key_id, .at = now_ms()};
     if (patch.name.present) sources.set("name", said);
     if (patch.email.present) sources.set("email", said);
     if (patch.phone.present) sources.set("phone", said);
@@ -179,7 +184,8 @@ Response access(ApiServices& sv, Request& req) {
       }
     }
     body.set("allowed", true);
-    body.set("reason", visibility == "paid" ? std::string("subscriber") : std::string("known contact"));
+    body.set("reason",
+             visibility == "paid" ? std::string("subscriber") : std::string("known contact"));
     body.set("contact_id", c.id);
   });
   return Response::json(200, body);

@@ -51,7 +51,8 @@ Response contact_conversations(ApiServices& sv, Request& req) {
 CaptureSettings stored_settings(ApiServices& sv, soci::session& s, std::int64_t team) {
   std::string json = sv.settings.get_json(s, team, "capture");
   if (json.empty()) return CaptureSettings::defaults();
-  return CaptureSettings::from_json(Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>());
+  return CaptureSettings::from_json(
+      Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>());
 }
 
 Response get_settings(ApiServices& sv, Request& req) {
@@ -80,11 +81,9 @@ Response put_settings(ApiServices& sv, Request& req) {
 }  // namespace
 
 void add_conversation_routes(Router& router, ApiServices& sv) {
-  add_record_routes(router, sv, sv.crm.conversations,
-                    {.base = "/v1/conversations",
-                     .item_param = "id",
-                     .writable = false,
-                     .deletable = false});
+  add_record_routes(
+      router, sv, sv.crm.conversations,
+      {.base = "/v1/conversations", .item_param = "id", .writable = false, .deletable = false});
   router.add({"GET", "/v1/conversations/{id}/messages", Role::kViewer,
               [&sv](Request& r) { return transcript(sv, r); }});
   router.add({"POST", "/v1/conversations/{id}/close", Role::kAgent,

@@ -95,7 +95,8 @@ std::string read_attachments(const Poco::JSON::Object::Ptr& o) {
     if (!item) throw Error::validation(at, "must be an object");
     JsonFields f(item);
     Poco::JSON::Object a(Poco::JSON_PRESERVE_KEY_ORDER);
-    a.set("type", f.required_enum("type", {"image", "audio", "video", "file", "location", "other"}));
+    a.set("type",
+          f.required_enum("type", {"image", "audio", "video", "file", "location", "other"}));
     for (const char* key : {"url", "name", "mime_type"}) {
       if (auto v = f.optional_string(key, 2000)) a.set(key, *v);
     }
@@ -111,8 +112,8 @@ void read_bot_fields(const Poco::JSON::Object::Ptr& o, IngestItem& item) {
   auto fields = o->getObject("fields");
   if (!fields) throw Error::validation("fields", "must be an object of field -> value");
   if (fields->size() > chat_limits::kMaxBotFields) {
-    throw Error::validation("fields", "at most " + std::to_string(chat_limits::kMaxBotFields) +
-                                          " fields");
+    throw Error::validation("fields",
+                            "at most " + std::to_string(chat_limits::kMaxBotFields) + " fields");
   }
   for (const auto& [key, raw] : *fields) {
     capture::BotField f;
@@ -122,7 +123,8 @@ void read_bot_fields(const Poco::JSON::Object::Ptr& o, IngestItem& item) {
     if (value.type() == typeid(Poco::JSON::Object::Ptr)) {  // {"value": ..., "confidence": 0.9}
       auto wrapped = value.extract<Poco::JSON::Object::Ptr>();
       JsonFields w(wrapped);
-      if (!wrapped->has("value")) throw Error::validation("fields." + key + ".value", "is required");
+      if (!wrapped->has("value"))
+        throw Error::validation("fields." + key + ".value", "is required");
       w.allow({"value", "confidence"});
       w.reject_unknown_as("fields." + key, "unknown key (value, confidence)");
       value = wrapped->get("value");
@@ -162,16 +164,17 @@ IngestItem read_item(const Poco::JSON::Object::Ptr& o, const std::vector<std::st
                      EpochMs now) {
   JsonFields f(o);
   IngestItem item;
-  item.kind = o->has("type") ? f.required_enum("type", {"message", "handoff", "escalation",
-                                                        "resolved", "feedback"})
-                             : "message";
+  item.kind =
+      o->has("type")
+          ? f.required_enum("type", {"message", "handoff", "escalation", "resolved", "feedback"})
+          : "message";
   f.allow({"id", "conversation_id", "user_id", "timestamp", "attachments", "fields"});
   item.external_id = id_text(o, "id", true);
   item.conversation_ref = id_text(o, "conversation_id", true);
   item.user_id = id_text(o, "user_id", true);
   if (o->has("platform")) {
-    item.platform = f.required_enum("platform", {"web", "whatsapp", "telegram", "facebook", "zalo",
-                                                 "other"});
+    item.platform =
+        f.required_enum("platform", {"web", "whatsapp", "telegram", "facebook", "zalo", "other"});
   } else if (platforms.size() == 1) {
     item.platform = platforms.front();
   } else {
@@ -245,7 +248,8 @@ Response ingest(ApiServices& sv, Request& req) {
   } else if (root.type() == typeid(Poco::JSON::Object::Ptr)) {
     auto obj = root.extract<Poco::JSON::Object::Ptr>();
     if (obj->has("messages")) {
-      if (obj->size() != 1) throw Error::validation("(body)", "a batch object holds only \"messages\"");
+      if (obj->size() != 1)
+        throw Error::validation("(body)", "a batch object holds only \"messages\"");
       list = obj->getArray("messages");
       if (!list) throw Error::validation("messages", "must be an array");
       batch = true;
@@ -290,8 +294,9 @@ Response ingest(ApiServices& sv, Request& req) {
   const EpochMs now = now_ms();
   for (std::size_t i = 0; i < list->size(); ++i) {
     auto o = list->getObject(static_cast<unsigned>(i));
-    if (!o) throw Error::validation(batch ? "messages[" + std::to_string(i) + "]" : "(body)",
-                                    "must be an object");
+    if (!o)
+      throw Error::validation(batch ? "messages[" + std::to_string(i) + "]" : "(body)",
+                              "must be an object");
     try {
       IngestItem item = read_item(o, platforms, now);
       item.index = i;
@@ -323,10 +328,11 @@ Response search(ApiServices& sv, Request& req) {
   q.limit = page.limit + 1;
   q.before_id = page.after_id;  // newest first: the cursor is the last id seen
   std::string words = trim(req.query_param("q").value_or(""));
-  if (words.empty()) throw Error(ErrorCode::kBadRequest, "q is required: the words to search for",
-                                 {{"param", std::string("q")}});
-  if (words.size() > 200) throw Error(ErrorCode::kBadRequest, "q is at most 200 bytes",
-                                      {{"param", std::string("q")}});
+  if (words.empty())
+    throw Error(ErrorCode::kBadRequest, "q is required: the words to search for",
+                {{"param", std::string("q")}});
+  if (words.size() > 200)
+    throw Error(ErrorCode::kBadRequest, "q is at most 200 bytes", {{"param", std::string("q")}});
   q.query = words;
   auto id_param = [&](const char* name) -> std::optional<std::int64_t> {
     auto v = req.query_param(name);
@@ -344,7 +350,7 @@ Response search(ApiServices& sv, Request& req) {
   q.contact_id = id_param("contact_id");
   q.conversation_id = id_param("conversation_id");
   for (const auto& [k, v] : req.query) {
-    static const std::vector<std::string> kKnown = {"q",      "limit",       "cursor",
+    static const std::vector<std::string> kKnown = {"q",        "limit",      "cursor",
                                                     "agent_id", "contact_id", "conversation_id"};
     if (std::find(kKnown.begin(), kKnown.end(), k) == kKnown.end()) {
       throw Error(ErrorCode::kBadRequest, "unknown parameter '" + k + "'", {{"param", k}});
@@ -366,8 +372,8 @@ void add_message_routes(Router& router, ApiServices& sv) {
               .takes_body = true,
               .bot_access = true,
               .max_body_bytes = kMaxIngestBody});
-  router.add({"GET", "/v1/messages/search", Role::kViewer,
-              [&sv](Request& r) { return search(sv, r); }});
+  router.add(
+      {"GET", "/v1/messages/search", Role::kViewer, [&sv](Request& r) { return search(sv, r); }});
 }
 
 }  // namespace sb
