@@ -52,17 +52,20 @@ void ingest_rows(const std::string& backend, const std::string& url, const Bench
         int id = client + 1000 * run;
         if (batch == 1) return message(id, n, 0);
         std::string body = "[";
-        for (int k = 0; k < batch; ++k) body += (k ? "," : "") + message(id, n, static_cast<std::uint64_t>(k));
+        for (int k = 0; k < batch; ++k)
+          body += (k ? "," : "") + message(id, n, static_cast<std::uint64_t>(k));
         return body + "]";
       };
       BenchOptions with = o;
       with.clients = clients;
-      std::string name = batch == 1 ? "ingest messages/s: single message"
-                                    : "ingest messages/s: batches of 50";
+      std::string name =
+          batch == 1 ? "ingest messages/s: single message" : "ingest messages/s: batches of 50";
       Row row = http_row(name, backend, sb, with, spec);
       row.load.requests *= static_cast<std::uint64_t>(batch);
-      if (backend == "postgresql" && batch == 1) single_pg[std::to_string(clients)] = row.load.throughput();
-      if (backend == "postgresql" && batch == 50) single_pg["b" + std::to_string(clients)] = row.load.throughput();
+      if (backend == "postgresql" && batch == 1)
+        single_pg[std::to_string(clients)] = row.load.throughput();
+      if (backend == "postgresql" && batch == 50)
+        single_pg["b" + std::to_string(clients)] = row.load.throughput();
       rows.push_back(row);
     }
   }
@@ -75,10 +78,11 @@ Row pgbench_insert_row(const test::PgCluster& cluster, const BenchOptions& o, in
   std::string script = dir + "/insert.sql";
   {
     std::unique_ptr<FILE, decltype(&fclose)> f(std::fopen(script.c_str(), "w"), &fclose);
-    std::fputs("\\set aid random(1, 100000)\n"
-               "INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) "
-               "VALUES (1, 1, :aid, 1, now());\n",
-               f.get());
+    std::fputs(
+        "\\set aid random(1, 100000)\n"
+        "INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) "
+        "VALUES (1, 1, :aid, 1, now());\n",
+        f.get());
   }
   std::string run = cluster.bin_dir() + "/pgbench -n -M prepared -f " + script + " -c " +
                     std::to_string(clients) + " -j 2 -T " +

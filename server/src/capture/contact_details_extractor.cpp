@@ -67,20 +67,11 @@ void find_phones(std::string_view text, const CaptureSettings& settings,
     i = std::max(j, i + 1);
     if (digits < 8 || digits > 16) continue;
     bool international = raw[0] == '+' || raw.rfind("00", 0) == 0;
-    std::string candidate(raw);
-    double confidence = 0.85;
-    if (!international) {
-      if (settings.phone_country_code.empty() || looks_like_date(raw)) continue;
-      std::string local;
-      for (char ch : raw) {
-        if (std::isdigit(static_cast<unsigned char>(ch))) local.push_back(ch);
-      }
-      if (local.size() > 1 && local[0] == '0') local.erase(0, 1);  // trunk prefix
-      candidate = "+" + settings.phone_country_code + local;
-      confidence = 0.6;
-    }
+    double confidence = international ? 0.85 : 0.6;
+    if (!international && (settings.phone_country_code.empty() || looks_like_date(raw))) continue;
     try {
-      out.push_back({"phone", normalize_phone("phone", candidate), confidence, "contact_details"});
+      out.push_back({"phone", normalize_local_phone("phone", raw, settings.phone_country_code),
+                     confidence, "contact_details"});
     } catch (const Error&) {
     }
   }

@@ -602,16 +602,7 @@ void read_bot_fields(IngestItem& item, const CaptureSettings& settings) {
         if (value.empty()) continue;
         if (field == "email") value = normalize_email("email", value);
         if (field == "phone") {
-          if (value[0] != '+' && value.rfind("00", 0) != 0 &&
-              !settings.phone_country_code.empty()) {
-            std::string digits;
-            for (char c : value) {
-              if (c >= '0' && c <= '9') digits.push_back(c);
-            }
-            if (digits.size() > 1 && digits[0] == '0') digits.erase(0, 1);
-            value = "+" + settings.phone_country_code + digits;
-          }
-          value = normalize_phone("phone", value);
+          value = normalize_local_phone("phone", value, settings.phone_country_code);
         }
         if (field == "purchase_intent") require_one_of(field, value, contact_enums::kIntents);
         if (field == "sentiment") require_one_of(field, value, contact_enums::kSentiments);

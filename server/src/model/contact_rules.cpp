@@ -81,6 +81,20 @@ std::string normalize_phone(std::string_view field, std::string_view raw) {
   return "+" + digits;
 }
 
+std::string normalize_local_phone(std::string_view field, std::string_view raw,
+                                  std::string_view calling_code) {
+  std::string t = trim(raw);
+  if (calling_code.empty() || t.empty() || t[0] == '+' || t.rfind("00", 0) == 0) {
+    return normalize_phone(field, t);
+  }
+  std::string digits;
+  for (char c : t) {
+    if (c >= '0' && c <= '9') digits.push_back(c);
+  }
+  if (digits.size() > 1 && digits[0] == '0') digits.erase(0, 1);  // trunk prefix
+  return normalize_phone(field, "+" + std::string(calling_code) + digits);
+}
+
 std::vector<std::string> normalize_list(std::string_view field, std::vector<std::string> items,
                                         std::size_t max_items, bool lower_case) {
   std::vector<std::string> out;

@@ -20,6 +20,10 @@ std::string trim(std::string_view s);
 std::string normalize_email(std::string_view field, std::string_view raw);
 // "+84 90-123 4567", "0084901234567" -> "+84901234567" (E.164); the country code is required.
 std::string normalize_phone(std::string_view field, std::string_view raw);
+// Same, but a number written without a calling code ("0901 234 567") takes `calling_code`
+// ("84") after dropping its trunk 0; with an empty calling code it must carry its own.
+std::string normalize_local_phone(std::string_view field, std::string_view raw,
+                                  std::string_view calling_code);
 // Trims, drops empties and duplicates (case-insensitive for tags), enforces limits.
 std::vector<std::string> normalize_list(std::string_view field, std::vector<std::string> items,
                                         std::size_t max_items, bool lower_case);
