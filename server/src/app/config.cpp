@@ -152,7 +152,7 @@ const std::vector<Setting>& settings() {
          c.scheduler.retention = std::chrono::hours(parse_int(v, 0, 24 * 3650));
        }},
       {"workflows_dir", "SB_WORKFLOWS_DIR", "./workflows",
-       "Lua workflows to load (not loaded yet: issue 7)",
+       "Lua workflows synced into every team (hot reload)",
        [](Config& c, const std::string& v) { c.workflows_dir = non_empty(v); }},
       {"plugins_dir", "SB_PLUGINS_DIR", "./plugins",
        "native plugins to load (not loaded yet: issue 8)",

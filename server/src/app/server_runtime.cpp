@@ -6,6 +6,7 @@
 #include "capture/conversation_closer.h"
 #include "store/migrations.h"
 #include "store/ticket_rules.h"
+#include "store/workflow_store.h"
 
 namespace sb {
 
@@ -28,9 +29,34 @@ void ServerRuntime::start() {
   // is marked done as it is dispatched.
   dispatcher_ = std::make_unique<Dispatcher>(*db_, config_.events);
   db_->set_commit_listener([d = dispatcher_.get()] { d->on_events_committed(); });
+  // Workflows: the directory synced into every team, compiled, subscribed to every event
+  // and guarding writes with their before() hooks.
+  workflows_ = std::make_unique<wf::WorkflowRegistry>(*db_, config_.workflows_dir);
+  workflows_->sync_directory();
+  workflows_->refresh(true);
+  runner_ = std::make_shared<wf::WorkflowRunner>(*db_, *workflows_);
+  db_->set_write_guard(runner_.get());
+  dispatcher_->add(runner_);
   dispatcher_->start();  // with 0 workers it still announces this process's events
   // Cron jobs arrive with workflows (`every "0 9 * * *"`); retention runs from now on.
   scheduler_ = std::make_unique<Scheduler>(*db_, config_.scheduler);
+  scheduler_->set_job_source([r = workflows_.get()] { return r->cron_jobs(); });
+  // Other processes' REST changes and edits in the workflows directory go live within ~1 s.
+  scheduler_->add_periodic("workflow refresh", std::chrono::seconds(1), [r = workflows_.get()] {
+    r->sync_directory();
+    r->refresh();
+  });
+  scheduler_->add_periodic(
+      "workflow run log retention", std::chrono::minutes(10),
+      [db = db_.get(), keep = config_.scheduler.retention] {
+        WorkflowStore runs(db->dialect());
+        EpochMs cutoff =
+            now_ms() - std::chrono::duration_cast<std::chrono::milliseconds>(keep).count();
+        if (keep.count() == 0) return;
+        while (db->write([&](soci::session& s) { return runs.prune_runs(s, cutoff, 1000); }) ==
+               1000) {
+        }
+      });
   // Ticket SLA due times: flagged within half a minute of passing.
   scheduler_->add_periodic("ticket SLA scan", std::chrono::seconds(30), [db = db_.get()] {
     while (scan_sla_breaches(*db, now_ms(), 500) == 500) {
@@ -45,6 +71,7 @@ void ServerRuntime::start() {
   });
   scheduler_->start();
   http_ = std::make_unique<HttpServer>(config_.http, *db_, dispatcher_.get());
+  http_->set_workflows(workflows_.get());
   http_->start();
   log.information("listening on %s:%d, database %s", config_.http.host, http_->port(),
                   db_->display_url());
@@ -58,6 +85,9 @@ void ServerRuntime::stop() {
   if (dispatcher_) dispatcher_->stop();
   if (db_) db_->set_commit_listener(nullptr);
   dispatcher_.reset();
+  if (db_) db_->set_write_guard(nullptr);
+  runner_.reset();
+  workflows_.reset();
   db_.reset();
 }
 

@@ -9,6 +9,8 @@
 
 #include "app/config.h"
 #include "store/team_store.h"
+#include "workflows/workflow_registry.h"
+#include "workflows/workflow_runner.h"
 
 namespace sb {
 
@@ -24,6 +26,8 @@ class ServerRuntime {
   int port() const;
   Database& database() { return *db_; }
   Dispatcher& dispatcher() { return *dispatcher_; }
+  wf::WorkflowRegistry& workflows() { return *workflows_; }
+  wf::WorkflowRunner& workflow_runner() { return *runner_; }
   // Set when start() created the first team (empty database).
   const std::optional<ProvisionedTeam>& first_team() const { return first_team_; }
 
@@ -31,6 +35,8 @@ class ServerRuntime {
   Config config_;
   std::unique_ptr<Database> db_;
   std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<wf::WorkflowRegistry> workflows_;
+  std::shared_ptr<wf::WorkflowRunner> runner_;
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<HttpServer> http_;
   std::optional<ProvisionedTeam> first_team_;

@@ -26,9 +26,15 @@ void Scheduler::add_periodic(std::string name, std::chrono::milliseconds every,
 
 int Scheduler::schedule_ticks(EpochMs now) {
   int created = 0;
-  for (const CronJob& job : jobs_) {
+  std::vector<CronJob> jobs = jobs_;
+  if (source_) {
+    for (CronJob& j : source_()) jobs.push_back(std::move(j));
+  }
+  for (const CronJob& job : jobs) {
     auto next = job.schedule.next_after(now);
     if (!next) continue;
+    std::string id = std::to_string(job.team_id) + "/" + job.name;
+    if (scheduled_[id] == *next) continue;  // already made sure of; skip the round trip
     std::string key = "cron:" + job.name + ":" + std::to_string(*next);
     bool made = db_.write([&](soci::session& s) {
       return queue_
@@ -41,6 +47,7 @@ int Scheduler::schedule_ticks(EpochMs now) {
           .has_value();
     });
     created += made;
+    scheduled_[id] = *next;
   }
   return created;
 }

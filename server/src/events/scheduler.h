@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -38,6 +39,8 @@ class Scheduler {
   ~Scheduler();
 
   void add(CronJob job);  // before start()
+  // Jobs that change at run time (workflows' every()): asked for on every round.
+  void set_job_source(std::function<std::vector<CronJob>()> source) { source_ = std::move(source); }
   // Runs `task` about every `every` on the scheduler thread (before start()). A task that
   // throws is logged and runs again next time.
   void add_periodic(std::string name, std::chrono::milliseconds every, std::function<void()> task);
@@ -56,6 +59,8 @@ class Scheduler {
   SchedulerOptions options_;
   EventQueueStore queue_;
   std::vector<CronJob> jobs_;
+  std::function<std::vector<CronJob>()> source_;
+  std::map<std::string, EpochMs> scheduled_;  // job -> the tick this process made sure of
   struct Periodic {
     std::string name;
     std::chrono::milliseconds every;

@@ -26,6 +26,9 @@
 namespace sb {
 
 class Dispatcher;
+namespace wf {
+class WorkflowRegistry;
+}
 class Metrics;
 class Router;
 
@@ -62,9 +65,10 @@ struct ApiServices {
   UserStore users;
   BlobStore blobs;
   std::size_t max_upload_bytes;
-  const Metrics* metrics = nullptr;        // for GET /metrics
-  const Router* router = nullptr;          // for the OpenAPI consistency check
-  const Dispatcher* dispatcher = nullptr;  // for queue metrics; null in tools and tests
+  const Metrics* metrics = nullptr;           // for GET /metrics
+  const Router* router = nullptr;             // for the OpenAPI consistency check
+  const Dispatcher* dispatcher = nullptr;     // for queue metrics; null in tools and tests
+  wf::WorkflowRegistry* workflows = nullptr;  // null: workflow writes are not checked live
   EventQueueStore queue{db.dialect()};
   CrmServices crm{db.dialect(), contacts};
   capture::Ingestor ingestor{contacts};

@@ -5,16 +5,14 @@
 #include <optional>
 #include <string>
 
-#include "http/json_body.h"
 #include "http/request.h"
 #include "model/contact.h"
 #include "model/contact_filter.h"
+#include "model/contact_patch_json.h"
+#include "model/json_body.h"
 #include "store/contact_store.h"
 
 namespace sb {
-
-// Reads every contact field the body has; unknown fields fail at reject_unknown().
-ContactPatch read_contact_patch(JsonFields& fields);
 
 // If-Match: "3", W/"3" or 3 -> 3; absent or * -> nullopt; anything else 400.
 std::optional<int> read_if_match(const Request& request);

@@ -480,6 +480,10 @@ HttpServer::HttpServer(const HttpOptions& options, Database& db, const Dispatche
   impl_->services.dispatcher = dispatcher;
 }
 
+void HttpServer::set_workflows(wf::WorkflowRegistry* registry) {
+  impl_->services.workflows = registry;
+}
+
 HttpServer::~HttpServer() {
   if (impl_->server) stop();
 }

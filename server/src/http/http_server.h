@@ -8,6 +8,9 @@
 #include <string>
 
 namespace sb {
+namespace wf {
+class WorkflowRegistry;
+}
 
 class Database;
 class Dispatcher;
@@ -34,6 +37,8 @@ class HttpServer {
  public:
   HttpServer(const HttpOptions& options, Database& db, const Dispatcher* dispatcher = nullptr);
   ~HttpServer();
+  // The workflow registry the /v1/workflows routes manage (before start()).
+  void set_workflows(wf::WorkflowRegistry* registry);
 
   void start();
   int port() const;

@@ -6,8 +6,8 @@
 #include <charconv>
 #include <sstream>
 
-#include "http/json_body.h"
 #include "model/error.h"
+#include "model/json_body.h"
 
 namespace sb {
 

@@ -28,5 +28,6 @@ void add_form_routes(Router& router, ApiServices& services);   // forms, submiss
 void add_agent_routes(Router& router, ApiServices& services);  // agents, bot lookup and access
 void add_message_routes(Router& router, ApiServices& services);       // chat ingestion, search
 void add_conversation_routes(Router& router, ApiServices& services);  // + capture settings
+void add_workflow_routes(Router& router, ApiServices& services);  // + groups, notifications, outbox
 
 }  // namespace sb

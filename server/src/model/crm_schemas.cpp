@@ -3,6 +3,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <sstream>
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
 
 #include "model/contact_rules.h"
 #include "model/error.h"
@@ -299,10 +303,77 @@ const EntitySchema& conversation() {
   return s;
 }
 
+static std::string check_json_object(const Poco::Dynamic::Var& value, const std::string& field) {
+  Poco::JSON::Object::Ptr o = value.type() == typeid(Poco::JSON::Object::Ptr)
+                                  ? value.extract<Poco::JSON::Object::Ptr>()
+                                  : nullptr;
+  if (!o) throw Error::validation(field, "must be an object");
+  std::ostringstream out;
+  o->stringify(out);
+  return out.str();
+}
+
+// A JSON array of distinct positive user ids, sorted.
+static std::string check_id_list(const Poco::Dynamic::Var& value, const std::string& field) {
+  if (!value.isArray()) throw Error::validation(field, "must be an array of user ids");
+  auto arr = value.extract<Poco::JSON::Array::Ptr>();
+  if (arr->size() > 500) throw Error::validation(field, "at most 500 members");
+  std::vector<std::int64_t> ids;
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    Poco::Dynamic::Var v = arr->get(static_cast<unsigned>(i));
+    if (!v.isInteger() || v.convert<std::int64_t>() < 1) {
+      throw Error::validation(field + "[" + std::to_string(i) + "]", "must be a user id");
+    }
+    ids.push_back(v.convert<std::int64_t>());
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::string out = "[";
+  for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + std::to_string(ids[i]);
+  return out + "]";
+}
+
+const EntitySchema& user_group() {
+  static const EntitySchema s{
+      "group",
+      "user_groups",
+      "groups",
+      {text("name", 100, kRequired | kFilter | kLowercase), text("description", 2000),
+       json("members", check_id_list, kNotNull, std::string("[]"))}};
+  return s;
+}
+
+const EntitySchema& notification() {
+  static const EntitySchema s{"notification",
+                              "notifications",
+                              "notifications",
+                              {ref("user_id", "users", kRequired | kFilter | kCreateOnly),
+                               text("text", 2000, kRequired | kCreateOnly),
+                               ref("contact_id", "contacts", kFilter | kCreateOnly),
+                               text("source", 200, kReadOnly), flag("read", false, kFilter)}};
+  return s;
+}
+
+const EntitySchema& outbox_message() {
+  constexpr unsigned ro = kReadOnly;
+  static const EntitySchema s{
+      "outbox_message",
+      "outbox_messages",
+      "outbox",
+      {choice("channel", {"email", "sms", "webhook"}, ro | kFilter),
+       ref("contact_id", "contacts", ro | kFilter), text("recipient", 2000, ro),
+       text("template", 200, ro), text("body", 100000, ro), json("data", check_json_object, ro),
+       choice("status", {"queued", "sent", "failed", "cancelled"}, ro | kFilter),
+       text("source", 200, ro | kFilter)}};
+  return s;
+}
+
 const std::vector<const EntitySchema*>& all() {
   static const std::vector<const EntitySchema*> v = {
-      &pipeline(), &stage(),       &lead(), &activity(),   &account(), &sla_policy(),  &ticket(),
-      &comment(),  &appointment(), &form(), &submission(), &agent(),   &conversation()};
+      &pipeline(),     &stage(),      &lead(),         &activity(),
+      &account(),      &sla_policy(), &ticket(),       &comment(),
+      &appointment(),  &form(),       &submission(),   &agent(),
+      &conversation(), &user_group(), &notification(), &outbox_message()};
   return v;
 }
 

@@ -22,8 +22,11 @@ const EntitySchema& comment();
 const EntitySchema& appointment();
 const EntitySchema& form();
 const EntitySchema& submission();
-const EntitySchema& agent();         // chatbots that post conversations (capture)
-const EntitySchema& conversation();  // read-only over REST: capture writes them
+const EntitySchema& agent();           // chatbots that post conversations (capture)
+const EntitySchema& conversation();    // read-only over REST: capture writes them
+const EntitySchema& user_group();      // users that assignment strategies pick from
+const EntitySchema& notification();    // staff notifications (crm.notify)
+const EntitySchema& outbox_message();  // messages workflows queued for the channel layer
 
 const std::vector<const EntitySchema*>& all();
 

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "model/contact_json.h"
+#include "model/contact_patch_json.h"
 #include "model/contact_rules.h"
 #include "model/crm_schemas.h"
 #include "model/error.h"
@@ -15,6 +16,7 @@
 #include "store/contact_filter_sql.h"
 #include "store/json_rows.h"
 #include "store/sql_errors.h"
+#include "store/write_guard.h"
 
 namespace sb {
 namespace {
@@ -454,6 +456,28 @@ void ContactStore::overwrite_row(soci::session& s, const Contact& c) const {
   }
 }
 
+void ContactStore::guard(soci::session& s, const Contact* before, Contact& after,
+                         std::vector<std::string>* changed) const {
+  const WriteGuard* g = WriteGuard::current();
+  std::string op = before ? "contact.update" : "contact.create";
+  if (!g || !g->wants(after.team_id, op)) return;
+  Poco::JSON::Object after_json = contact_to_json(after);
+  std::optional<Poco::JSON::Object> before_json;
+  if (before) before_json = contact_to_json(*before);
+  ProposedWrite w{op, after.team_id, before_json ? &*before_json : nullptr, &after_json,
+                  changed ? *changed : std::vector<std::string>{}};
+  std::string set = g->check(s, w);
+  if (set.empty()) return;
+  JsonFields fields(parse_json_object(set));
+  ContactPatch adjust = read_contact_patch(fields);
+  fields.reject_unknown_as("set", "is not a contact field");
+  normalize_custom(s, after.team_id, adjust, /*creating=*/false);
+  for (std::string& f : apply_contact_patch(after, adjust)) {
+    if (changed && std::find(changed->begin(), changed->end(), f) == changed->end())
+      changed->push_back(std::move(f));
+  }
+}
+
 Contact ContactStore::create(soci::session& s, std::int64_t team_id, const ContactPatch& input,
                              std::optional<std::int64_t> actor, bool require_custom) const {
   ContactPatch patch = input;
@@ -466,6 +490,7 @@ Contact ContactStore::create(soci::session& s, std::int64_t team_id, const Conta
   c.first_seen = c.last_active = c.created_at = c.updated_at = now;
   normalize_custom(s, team_id, patch, /*creating=*/require_custom);
   apply_contact_patch(c, patch);
+  guard(s, nullptr, c, nullptr);
   if (patch.field_sources.present && patch.field_sources.value) {
     c.field_sources_json = *patch.field_sources.value;
   }
@@ -507,6 +532,7 @@ Contact ContactStore::update(soci::session& s, std::int64_t team_id, std::int64_
   normalize_custom(s, team_id, patch, /*creating=*/false);
   Contact next = current;
   std::vector<std::string> changed = apply_contact_patch(next, patch);
+  if (!changed.empty()) guard(s, &current, next, &changed);
   if (changed_out) *changed_out = changed;
   if (changed.empty()) return current;
   auto has = [&](const char* f) {

@@ -119,6 +119,10 @@ class ContactStore {
                           const ContactSort& sort, const std::optional<ContactCursor>& after,
                           int limit, SqlParams& params) const;
 
+  // Asks the transaction's write guard (before hooks) and applies the fields it sets.
+  void guard(soci::session& s, const Contact* before, Contact& after,
+             std::vector<std::string>* changed) const;
+
   const Dialect& dialect_;
   EventStore events_;
   TimelineStore timeline_;

@@ -21,18 +21,22 @@ CrmServices::CrmServices(const Dialect& d, const ContactStore& contacts)
       submissions(crm::submission(), d),
       agents(crm::agent(), d, &agent_hooks_),
       conversations(crm::conversation(), d),
+      groups(crm::user_group(), d, &group_hooks_),
+      notifications(crm::notification(), d),
+      outbox(crm::outbox_message(), d),
       form_submitter(contacts, submissions),
       pipeline_hooks_(d),
       lead_hooks_(leads),
       sla_policy_hooks_(d),
       ticket_hooks_(tickets),
       comment_hooks_(tickets),
-      appointment_hooks_(appointments) {}
+      appointment_hooks_(appointments),
+      group_hooks_(d) {}
 
 const RecordService& CrmServices::of(const EntitySchema& schema) const {
-  for (const RecordService* s :
-       {&pipelines, &stages, &leads, &activities, &accounts, &sla_policies, &tickets, &comments,
-        &appointments, &forms, &submissions, &agents, &conversations}) {
+  for (const RecordService* s : {&pipelines, &stages, &leads, &activities, &accounts, &sla_policies,
+                                 &tickets, &comments, &appointments, &forms, &submissions, &agents,
+                                 &conversations, &groups, &notifications, &outbox}) {
     if (&s->schema() == &schema) return *s;
   }
   throw std::logic_error("no service for schema " + std::string(schema.name));

@@ -7,6 +7,7 @@
 #include "store/agent_rules.h"
 #include "store/appointment_rules.h"
 #include "store/form_rules.h"
+#include "store/group_rules.h"
 #include "store/pipeline_rules.h"
 #include "store/record_service.h"
 #include "store/ticket_rules.h"
@@ -21,7 +22,7 @@ class CrmServices {
 
   // Services refer to hooks declared below them: only their addresses are taken here.
   RecordService pipelines, stages, leads, activities, accounts, sla_policies, tickets, comments,
-      appointments, forms, submissions, agents, conversations;
+      appointments, forms, submissions, agents, conversations, groups, notifications, outbox;
   FormSubmitter form_submitter;
 
   // The service of a schema from crm::all().
@@ -39,6 +40,7 @@ class CrmServices {
   AppointmentHooks appointment_hooks_;
   FormHooks form_hooks_;
   AgentHooks agent_hooks_;
+  GroupHooks group_hooks_;
 };
 
 }  // namespace sb

@@ -1,5 +1,6 @@
 // Session pool, transactions and reconnection for both backends.
 #include "store/database.h"
+#include "store/write_guard.h"
 
 #include <libpq-fe.h>
 #include <soci/postgresql/soci-postgresql.h>
@@ -168,6 +169,7 @@ void Database::note_event_appended() {
 
 void Database::run_write(const std::function<void(soci::session&)>& fn) {
   t_event_appended = false;
+  WriteGuard::Scope guard(write_guard_);
   std::unique_lock<std::mutex> writer;
   if (backend() == Backend::kSqlite) writer = std::unique_lock(sqlite_writer_);
   Lease lease = acquire();

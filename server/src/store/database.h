@@ -19,6 +19,8 @@ class session;
 
 namespace sb {
 
+class WriteGuard;
+
 struct DatabaseOptions {
   std::string url;  // "sqlite:PATH" or "postgresql://user:pass@host:port/db"
   std::size_t pool_size = 8;
@@ -81,6 +83,10 @@ class Database {
   void set_commit_listener(std::function<void()> listener) {
     commit_listener_ = std::move(listener);
   }
+  // Before-commit checks for every write transaction of this database (workflows' before
+  // hooks). Set once, before concurrent use; null for none.
+  void set_write_guard(const WriteGuard* guard) { write_guard_ = guard; }
+
   // Marks the current thread's write transaction as one that appended events.
   static void note_event_appended();
   std::size_t sessions_in_use() const;
@@ -105,6 +111,7 @@ class Database {
   mutable std::mutex mutex_;
   std::condition_variable available_;
   std::mutex sqlite_writer_;
+  const WriteGuard* write_guard_ = nullptr;
   std::function<void()>
       commit_listener_;  // SQLite allows one writer; queue them here, not on SQLITE_BUSY
 };

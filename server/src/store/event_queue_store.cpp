@@ -242,6 +242,14 @@ bool EventQueueStore::cancel(soci::session& s, std::int64_t team_id,
   return s.got_data();
 }
 
+void EventQueueStore::release_key(soci::session& s, std::int64_t team_id,
+                                  const std::string& dedupe_key) const {
+  cancel(s, team_id, dedupe_key);
+  long long team = team_id;
+  s << "UPDATE events SET dedupe_key = NULL WHERE team_id = :t AND dedupe_key = :k",
+      soci::use(team), soci::use(dedupe_key);
+}
+
 std::int64_t EventQueueStore::prune(soci::session& s, EpochMs cutoff, int limit) const {
   long long before = cutoff, team = 0, id = 0;
   int lim = limit;

@@ -73,6 +73,9 @@ class EventQueueStore {
   std::optional<std::int64_t> schedule(soci::session& s, const NewEvent& event,
                                        const std::string& dedupe_key) const;
   bool cancel(soci::session& s, std::int64_t team_id, const std::string& dedupe_key) const;
+  // Frees a dedupe key for a new event: cancels its pending event and clears the key on
+  // events already handled or in flight.
+  void release_key(soci::session& s, std::int64_t team_id, const std::string& dedupe_key) const;
   // Deletes up to `limit` done events created before `cutoff` (all teams) and their
   // delivery rows. Returns the events deleted.
   std::int64_t prune(soci::session& s, EpochMs cutoff, int limit) const;

@@ -7,8 +7,10 @@
 
 #include "model/contact_json.h"
 #include "model/error.h"
+#include "model/json_body.h"
 #include "model/record_json.h"
 #include "model/record_rules.h"
+#include "store/write_guard.h"
 
 namespace sb {
 
@@ -91,8 +93,30 @@ Record RecordService::create(soci::session& s, std::int64_t team_id, const Recor
   return r;
 }
 
+// The admin's before hooks see the record as it would be written and may adjust fields:
+// they run before the domain hooks, so derived values (SLA due times) follow adjustments.
+void RecordService::guard(soci::session& s, const Record* before, Record& after,
+                          std::vector<int>& changed) const {
+  const WriteGuard* g = WriteGuard::current();
+  std::string op = std::string(schema_.name) + (before ? ".update" : ".create");
+  if (!g || !g->wants(after.team_id, op)) return;
+  Poco::JSON::Object after_json = to_json(s, after);
+  std::optional<Poco::JSON::Object> before_json;
+  if (before) before_json = to_json(s, *before);
+  ProposedWrite w{op, after.team_id, before_json ? &*before_json : nullptr, &after_json, {}};
+  for (int i : changed) w.changed.emplace_back(schema_.fields[static_cast<std::size_t>(i)].name);
+  std::string set = g->check(s, w);
+  if (set.empty()) return;
+  RecordInput input = read_record_input(schema_, *parse_json_object(set),
+                                        before ? InputMode::kUpdate : InputMode::kCreate, "set");
+  for (int i : apply_record_input(schema_, after, input)) {
+    if (std::find(changed.begin(), changed.end(), i) == changed.end()) changed.push_back(i);
+  }
+}
+
 void RecordService::insert(soci::session& s, Record& r, const WriteContext& ctx) const {
   std::vector<int> changed;
+  guard(s, nullptr, r, changed);
   hooks_.before_write(s, nullptr, r, changed, ctx);
   store_.check_refs(s, schema_, r);
   store_.insert(s, schema_, r);
@@ -118,6 +142,7 @@ Record RecordService::update(soci::session& s, std::int64_t team_id, std::int64_
 
 Record RecordService::save(soci::session& s, const Record& before, Record after,
                            std::vector<int> changed, const WriteContext& ctx) const {
+  guard(s, &before, after, changed);
   hooks_.before_write(s, &before, after, changed, ctx);
   // A hook may have put a field back as it was.
   std::vector<int> real;

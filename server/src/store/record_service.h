@@ -92,6 +92,8 @@ class RecordService {
 
  private:
   void check_parent(soci::session& s, std::int64_t team_id, std::int64_t parent_id) const;
+  void guard(soci::session& s, const Record* before, Record& after,
+             std::vector<int>& changed) const;
 
   const EntitySchema& schema_;
   RecordStore store_;

@@ -1,5 +1,5 @@
 // JSON body checking: positions of syntax errors, limits, and typed field access.
-#include "http/json_body.h"
+#include "model/json_body.h"
 
 #include <gtest/gtest.h>
 

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 
-#include "http/json_body.h"
 #include "http/record_routes.h"
 #include "http/routes.h"
 #include "model/contact_json.h"
@@ -15,6 +14,7 @@
 #include "model/crm_schemas.h"
 #include "model/error.h"
 #include "model/field_sources.h"
+#include "model/json_body.h"
 
 namespace sb {
 namespace {

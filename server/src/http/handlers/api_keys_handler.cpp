@@ -1,10 +1,10 @@
 // /v1/api-keys: list, issue, show and revoke the team's API keys (admin and above).
 #include <soci/soci.h>
 
-#include "http/json_body.h"
 #include "http/pagination.h"
 #include "http/routes.h"
 #include "model/error.h"
+#include "model/json_body.h"
 
 namespace sb {
 namespace {

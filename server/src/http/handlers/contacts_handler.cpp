@@ -5,11 +5,11 @@
 #include <ctime>
 
 #include "http/contact_input.h"
-#include "http/json_body.h"
 #include "http/pagination.h"
 #include "http/routes.h"
 #include "model/contact_json.h"
 #include "model/error.h"
+#include "model/json_body.h"
 #include "store/contact_bulk.h"
 
 namespace sb {

@@ -3,7 +3,6 @@
 #include <Poco/JSON/Parser.h>
 #include <soci/soci.h>
 
-#include "http/json_body.h"
 #include "http/pagination.h"
 #include "http/record_routes.h"
 #include "http/routes.h"
@@ -11,6 +10,7 @@
 #include "model/contact_json.h"
 #include "model/conversation_json.h"
 #include "model/crm_schemas.h"
+#include "model/json_body.h"
 
 namespace sb {
 namespace {

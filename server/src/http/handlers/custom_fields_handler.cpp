@@ -1,10 +1,10 @@
 // /v1/custom-fields: the team's contact field definitions (admin to change).
 #include <soci/soci.h>
 
-#include "http/json_body.h"
 #include "http/routes.h"
 #include "model/contact_json.h"
 #include "model/error.h"
+#include "model/json_body.h"
 
 namespace sb {
 namespace {

@@ -3,10 +3,10 @@
 #include <Poco/URI.h>
 #include <soci/soci.h>
 
-#include "http/json_body.h"
 #include "http/record_routes.h"
 #include "http/routes.h"
 #include "model/error.h"
+#include "model/json_body.h"
 
 namespace sb {
 namespace {

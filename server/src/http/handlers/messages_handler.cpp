@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "http/json_body.h"
 #include "http/pagination.h"
 #include "http/routes.h"
 #include "model/capture_settings.h"
@@ -14,6 +13,7 @@
 #include "model/contact_rules.h"
 #include "model/conversation_json.h"
 #include "model/error.h"
+#include "model/json_body.h"
 
 namespace sb {
 namespace {

@@ -1,11 +1,11 @@
 // /v1/settings/contact-statuses: the team's list of contact statuses.
 #include <soci/soci.h>
 
-#include "http/json_body.h"
 #include "http/routes.h"
 #include "model/contact_json.h"
 #include "model/contact_rules.h"
 #include "model/error.h"
+#include "model/json_body.h"
 
 namespace sb {
 namespace {

@@ -1,11 +1,11 @@
 // /v1/users: team members contacts are assigned to (admin to change; deactivate, never delete).
 #include <soci/soci.h>
 
-#include "http/json_body.h"
 #include "http/pagination.h"
 #include "http/routes.h"
 #include "model/contact_json.h"
 #include "model/error.h"
+#include "model/json_body.h"
 
 namespace sb {
 namespace {

@@ -1,5 +1,5 @@
 // Request bodies: syntax check (model/json_syntax) then typed field access.
-#include "http/json_body.h"
+#include "model/json_body.h"
 
 #include <Poco/JSON/Parser.h>
 

@@ -1,0 +1,348 @@
+// Lua workflows end to end: REST registry, runs driven through the real dispatcher, the
+// crm API writing through the stores, sandbox limits, before hooks, timers, isolation.
+#include <soci/soci.h>
+
+#include <Poco/JSON/Object.h>
+
+#include "crm_fixture.h"
+#include "events/dispatcher.h"
+#include "model/contact_json.h"
+#include "store/team_store.h"
+
+namespace sb::test {
+namespace {
+
+class WorkflowTest : public CrmTest {
+ protected:
+  void adjust(Config& c) override {
+    c.events.workers = 0;  // the test drives the dispatcher: deterministic
+    c.events.backoff_base = std::chrono::milliseconds(0);
+    c.workflows_dir = "";
+  }
+  long long add_workflow(const std::string& name, const std::string& source,
+                         int expect = 201, const std::string& key = kOwnerKey) {
+    Poco::JSON::Object o;
+    o.set("name", name);
+    o.set("source", source);
+    auto r = client(key).post("/v1/workflows", json_text(o));
+    EXPECT_EQ(r.status, expect) << r.body;
+    last_body_ = r.body;
+    return r.status == 201 ? r.json()->getValue<long long>("id") : 0;
+  }
+  // Delivers every due event (including ones handlers add) on this thread.
+  void drain() {
+    for (int i = 0; i < 50 && server_->dispatcher().run_once() > 0; ++i) {
+    }
+  }
+  Poco::JSON::Array::Ptr runs(long long workflow) {
+    auto r = client().get("/v1/workflows/" + std::to_string(workflow) + "/runs");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.json()->getArray("data");
+  }
+  Poco::JSON::Object::Ptr get_contact(long long id, const std::string& key = kOwnerKey) {
+    auto r = client(key).get("/v1/contacts/" + std::to_string(id));
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.json();
+  }
+  long long group(const std::string& name, const std::vector<long long>& members) {
+    std::string list;
+    for (long long m : members) list += (list.empty() ? "" : ",") + std::to_string(m);
+    return create("/v1/groups", "{\"name\":\"" + name + "\",\"members\":[" + list + "]}");
+  }
+  std::string last_body_;
+};
+
+TEST_P(WorkflowTest, NewChatLeadIsAssignedRoundRobinAndStagedNew) {
+  long long ann = user("ann"), bob = user("bob");
+  group("sales", {ann, bob});
+  long long wf = add_workflow("new-lead", R"(
+on("contact.created", function(e)
+  if e.contact.source ~= "api" then return end
+  crm.assign(e.contact, { strategy = "round_robin", group = "sales" })
+  crm.set_stage(e.contact, "New")
+  crm.log("assigned", e.contact.id)
+end)
+)");
+  long long c1 = contact("One"), c2 = contact("Two"), c3 = contact("Three");
+  drain();
+  EXPECT_EQ(get_contact(c1)->getValue<long long>("owner_id"), ann);
+  EXPECT_EQ(get_contact(c2)->getValue<long long>("owner_id"), bob);
+  EXPECT_EQ(get_contact(c3)->getValue<long long>("owner_id"), ann);  // wraps: fair rotation
+  EXPECT_EQ(get_contact(c1)->getValue<std::string>("stage"), "New");
+  auto log = runs(wf);
+  ASSERT_EQ(log->size(), 3u);
+  auto run = log->getObject(0);
+  EXPECT_EQ(run->getValue<std::string>("outcome"), "ok");
+  EXPECT_EQ(run->getValue<std::string>("event_type"), "contact.created");
+  EXPECT_NE(run->getValue<std::string>("log").find("assigned"), std::string::npos);
+  auto actions = run->getArray("actions");
+  ASSERT_EQ(actions->size(), 2u);
+  EXPECT_EQ(actions->getObject(0)->getValue<std::string>("action"), "assign");
+  // The workflow's writes are ordinary writes: their events and timeline are there.
+  EXPECT_GE(count_of(event_types(), "contact.stage_changed"), 3);
+}
+
+TEST_P(WorkflowTest, SourceThatDoesNotLoadIsRefusedWithItsLine) {
+  add_workflow("broken", "on('contact.created', function(e)\n  if then\nend)\n", 422);
+  EXPECT_NE(last_body_.find("broken.lua:2"), std::string::npos) << last_body_;
+  add_workflow("bad-cron", "every('61 * * * *', function() end)", 422);
+  add_workflow("bad-before", "before('contact.explode', function() end)", 422);
+  add_workflow("Bad Name", "", 422);
+  // Registering outside the load phase is an error at run time, not a silent no-op.
+  long long wf =
+      add_workflow("late", "retries = 0 on('contact.created', function(e) on('x', print) end)");
+  contact("Late");
+  drain();
+  auto log = runs(wf);
+  ASSERT_EQ(log->size(), 1u);
+  EXPECT_NE(log->getObject(0)->getValue<std::string>("error").find("only be called while"),
+            std::string::npos);
+}
+
+TEST_P(WorkflowTest, RuntimeErrorRetriesWithTracebackAndLeavesNothingBehind) {
+  long long bad = add_workflow("bad", R"(
+local function explode(c) error("no luck for " .. c.name) end
+on("contact.created", function(e)
+  crm.set_stage(e.contact, "Contacted")   -- rolled back with the failed run
+  explode(e.contact)
+end)
+)");
+  long long good = add_workflow("good", "on('contact.created', function(e) crm.tag(e.contact, 'seen') end)");
+  long long c = contact("Zed");
+  drain();
+  auto contact_json = get_contact(c);
+  EXPECT_TRUE(contact_json->isNull("stage") || contact_json->getValue<std::string>("stage") != "Contacted");
+  EXPECT_EQ(contact_json->getArray("tags")->size(), 1u);  // the good workflow ran
+  auto log = runs(bad);
+  ASSERT_GE(log->size(), 1u);
+  std::string error = log->getObject(0)->getValue<std::string>("error");
+  EXPECT_NE(error.find("bad.lua:2: no luck for Zed"), std::string::npos) << error;
+  EXPECT_NE(error.find("stack traceback"), std::string::npos) << error;
+  EXPECT_EQ(runs(good)->size(), 1u);  // a retry does not run the good workflow again
+  EXPECT_EQ(runs(bad)->size(), 8u);   // every attempt is logged, up to the bus's limit
+  // Retried with backoff 0 by drain(): the failures pile up until the event is dead.
+  auto dead = client().get("/v1/dead-letters");
+  EXPECT_NE(dead.body.find("contact.created"), std::string::npos) << dead.body;
+}
+
+TEST_P(WorkflowTest, RetriesZeroFailsAtOnce) {
+  long long wf = add_workflow("once", "retries = 0\non('contact.created', function() error('x') end)");
+  contact("A");
+  drain();
+  EXPECT_EQ(runs(wf)->size(), 1u);
+  EXPECT_NE(client().get("/v1/dead-letters").body.find("once: "), std::string::npos);
+}
+
+TEST_P(WorkflowTest, HostileScriptsEndWithClearErrorsAndTheServerGoesOn) {
+  struct Case {
+    std::string name, body, expect;
+  } cases[] = {
+      {"loop", "while true do end", "instruction budget"},
+      {"pcall-loop", "while true do pcall(function() while true do end end) end",
+       "instruction budget"},
+      {"memory", "local t = {} for i = 1, 1e9 do t[i] = ('x'):rep(1000) .. i end",
+       "memory limit"},
+      {"rep-bomb", "local s = ('x'):rep(1e9)", "string.rep: result would exceed"},
+      {"pattern", "local s = ('a'):rep(5000) s:find('.-.-.-b')", "too expensive"},
+      // Lua's own stack limit lies beyond the memory cap: the cap ends runaway recursion.
+      {"recursion", "local function f(n) return 1 + f(n + 1) end f(1)", "memory limit"},
+      {"yield", "coroutine.yield(1)", "yield"},
+      {"io", "io.open('/etc/passwd')", "attempt to index a nil value (global 'io')"},
+      {"os-exit", "os.exit(1)", "attempt to call a nil value (field 'exit')"},
+      {"bytecode", "load(string.dump(print))", "attempt to call a nil value (field 'dump')"},
+      {"binary-load", "assert(load('\\27Lua', 'x', 'b'))", "only text chunks"},
+      {"gc", "setmetatable({}, {__gc = function() while true do end end})", "__gc"},
+      {"crm-write", "crm.get = nil", "read-only"},
+  };
+  std::vector<long long> ids;
+  for (const Case& c : cases) {
+    ids.push_back(add_workflow(c.name, "retries = 0\non('contact.created', function(e) " + c.body +
+                                           " end)"));
+  }
+  long long ok = add_workflow("after", "on('contact.created', function(e) crm.tag(e.contact, 'ok') end)");
+  long long c = contact("Victim");
+  drain();
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    auto log = runs(ids[i]);
+    ASSERT_EQ(log->size(), 1u) << cases[i].name;
+    EXPECT_EQ(log->getObject(0)->getValue<std::string>("outcome"), "error") << cases[i].name;
+    std::string error = log->getObject(0)->getValue<std::string>("error");
+    EXPECT_NE(error.find(cases[i].expect), std::string::npos) << cases[i].name << ": " << error;
+  }
+  EXPECT_EQ(runs(ok)->size(), 1u);
+  EXPECT_EQ(get_contact(c)->getArray("tags")->getElement<std::string>(0), "ok");
+  EXPECT_EQ(client().get("/health").status, 200);
+}
+
+TEST_P(WorkflowTest, HugeLogOutputIsTruncated) {
+  long long wf = add_workflow("chatty", R"(
+on("contact.created", function(e) for i = 1, 100000 do crm.log(("y"):rep(100), i) end end)
+)");
+  contact("A");
+  drain();
+  std::string log = runs(wf)->getObject(0)->getValue<std::string>("log");
+  EXPECT_LT(log.size(), 20000u);
+  EXPECT_NE(log.find("[log truncated]"), std::string::npos);
+}
+
+TEST_P(WorkflowTest, WorkflowsCannotSeeEachOthersGlobals) {
+  add_workflow("writer", "secret = 42\non('contact.created', function(e) shared = 'w' end)");
+  long long reader = add_workflow("reader", R"(
+on("contact.created", function(e) crm.log(tostring(secret), tostring(shared), tostring(_G.secret)) end)
+)");
+  contact("A");
+  drain();
+  EXPECT_EQ(runs(reader)->getObject(0)->getValue<std::string>("log"), "nil\tnil\tnil\n");
+}
+
+TEST_P(WorkflowTest, FiltersSelectEvents) {
+  long long wf = add_workflow("vip", R"(
+on("contact.updated", { ["contact.status"] = {"vip", "gold"} }, function(e) crm.log("vip!") end)
+)");
+  long long c = contact("A");
+  drain();
+  ASSERT_EQ(client()
+                .send("PUT", "/v1/settings/contact-statuses", R"({"statuses":["new","vip","gold"]})",
+                      {{"Content-Type", "application/json"}})
+                .status,
+            200);
+  patch("/v1/contacts/" + std::to_string(c), R"({"name":"B"})");
+  patch("/v1/contacts/" + std::to_string(c), R"({"status":"vip"})");
+  drain();
+  auto log = runs(wf);
+  ASSERT_EQ(log->size(), 1u);
+  EXPECT_EQ(log->getObject(0)->getValue<std::string>("log"), "vip!\n");
+}
+
+TEST_P(WorkflowTest, BeforeHooksRejectAndAdjustInsideTheWrite) {
+  add_workflow("guard", R"(
+before("contact.create", function(change)
+  if change.after.email and change.after.email:match("@spam%.test$") then
+    return crm.reject("spam domains are not accepted")
+  end
+  change.set.stage = "New"
+end)
+before("ticket.create", function(change)
+  if change.after.subject:find("urgent") then change.set.priority = "urgent" end
+end)
+)");
+  auto r = client().post("/v1/contacts", R"({"name":"X","email":"x@spam.test"})");
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_NE(r.body.find("spam domains are not accepted"), std::string::npos);
+  EXPECT_EQ(client().get("/v1/contacts").json()->getArray("data")->size(), 0u);  // nothing kept
+  long long c = contact("Y", "y@ok.test");
+  EXPECT_EQ(get_contact(c)->getValue<std::string>("stage"), "New");
+  long long t = create("/v1/tickets", R"({"subject":"urgent: broken"})");
+  auto ticket = client().get("/v1/tickets/" + std::to_string(t)).json();
+  EXPECT_EQ(ticket->getValue<std::string>("priority"), "urgent");
+  // Before hooks may not write.
+  add_workflow("writer-hook", R"(
+before("contact.update", function(change) crm.tag(change.after.id, "x") end)
+)");
+  auto w = patch("/v1/contacts/" + std::to_string(c), R"({"name":"Z"})");
+  EXPECT_EQ(w.status, 422) << w.body;
+  EXPECT_NE(w.body.find("not allowed in before hooks"), std::string::npos) << w.body;
+}
+
+TEST_P(WorkflowTest, TimersReplaceByKeyCancelOnEventsAndSeeFreshState) {
+  long long wf = add_workflow("nudge", R"(
+on("contact.created", function(e)
+  crm.later(0, "nudge", { n = 1 }, { key = "n" .. e.contact.id })
+  crm.later(0, "nudge", { n = 2 }, { key = "n" .. e.contact.id })   -- replaces the first
+  crm.later("1h", "reminder", {}, { cancel_on = {"contact.updated"} })
+end)
+on("nudge", function(e) crm.log("nudge", e.data.n, e.contact.name) end)
+on("reminder", function(e) crm.log("reminder") end)
+)");
+  long long c = contact("Before");
+  server_->dispatcher().run_once();  // contact.created: the timers are set
+  patch("/v1/contacts/" + std::to_string(c), R"({"name":"After"})");  // cancels the reminder
+  drain();
+  auto log = runs(wf);
+  std::string logs;
+  for (std::size_t i = 0; i < log->size(); ++i) {
+    auto r = log->getObject(static_cast<unsigned>(i));
+    if (!r->isNull("log")) logs += r->getValue<std::string>("log");
+  }
+  EXPECT_EQ(logs, "nudge\t2\tAfter\n");  // one nudge, the newer one, with today's name
+  auto events = client().get("/v1/events?type=workflow.timer").json()->getArray("data");
+  EXPECT_EQ(events->size(), 1u);  // the replaced and the cancelled timers are gone
+}
+
+TEST_P(WorkflowTest, MessagingAndNotificationsAreQueued) {
+  long long ann = user("ann");
+  group("support", {ann});
+  add_workflow("reach", R"(
+on("contact.created", function(e)
+  crm.email.send(e.contact, "welcome", { coupon = "X1" })
+  local ok, why = crm.sms.send(e.contact, "hi")
+  crm.log(tostring(ok), why)
+  crm.notify("support", "new contact " .. e.contact.name, e.contact)
+  crm.tickets.create { contact = e.contact, subject = "Call back", priority = "high" }
+  crm.webhook.post("https://example.test/hook", { id = e.contact.id })
+end)
+)");
+  long long c = contact("Mail", "mail@example.test");
+  drain();
+  auto outbox = client().get("/v1/outbox").json()->getArray("data");
+  ASSERT_EQ(outbox->size(), 2u);  // email and webhook; no phone, so no SMS
+  EXPECT_EQ(outbox->getObject(0)->getValue<std::string>("recipient"), "mail@example.test");
+  EXPECT_EQ(outbox->getObject(0)->getValue<std::string>("status"), "queued");
+  auto notes = client().get("/v1/notifications?user_id=" + std::to_string(ann)).json()->getArray("data");
+  ASSERT_EQ(notes->size(), 1u);
+  EXPECT_EQ(notes->getObject(0)->getValue<long long>("contact_id"), c);
+  auto tickets = client().get("/v1/tickets?contact_id=" + std::to_string(c)).json()->getArray("data");
+  ASSERT_EQ(tickets->size(), 1u);
+  EXPECT_EQ(tickets->getObject(0)->getValue<std::string>("priority"), "high");
+  long long n = notes->getObject(0)->getValue<long long>("id");
+  EXPECT_EQ(patch("/v1/notifications/" + std::to_string(n), R"({"read":true})").status, 200);
+}
+
+TEST_P(WorkflowTest, AWorkflowCannotReachAnotherTeamsRows) {
+  auto other = *provision_team(server_->database(), "Other", std::nullopt, false);
+  long long theirs = create("/v1/contacts", R"({"name":"Theirs"})", other.owner_key.secret);
+  long long wf = add_workflow("snoop", "retries = 0\non('contact.created', function(e)\n"
+                                       "  crm.log(tostring(crm.get(" + std::to_string(theirs) +
+                                       ")))\n  crm.set_stage(" + std::to_string(theirs) +
+                                       ", 'Stolen')\nend)");
+  contact("Mine");
+  drain();
+  auto log = runs(wf);
+  ASSERT_GE(log->size(), 1u);
+  auto run = log->getObject(0);
+  EXPECT_EQ(run->getValue<std::string>("log"), "nil\n");
+  EXPECT_NE(run->getValue<std::string>("error").find("not found"), std::string::npos)
+      << run->getValue<std::string>("error");
+  auto c = get_contact(theirs, other.owner_key.secret);
+  EXPECT_TRUE(c->isNull("stage"));
+  // Nor through REST: the other team sees no workflows and cannot read ours.
+  EXPECT_EQ(client(other.owner_key.secret).get("/v1/workflows").json()->getArray("data")->size(), 0u);
+  EXPECT_EQ(client(other.owner_key.secret).get("/v1/workflows/" + std::to_string(wf)).status, 404);
+  EXPECT_EQ(client(other.owner_key.secret).get("/v1/workflows/" + std::to_string(wf) + "/runs").status, 404);
+}
+
+TEST_P(WorkflowTest, UpdateMakesANewVersionAndDisableStopsRuns) {
+  long long wf = add_workflow("v", "on('contact.created', function(e) crm.log('one') end)");
+  auto r = patch("/v1/workflows/" + std::to_string(wf),
+                 R"J({"source":"on('contact.created', function(e) crm.log('two') end)"})J");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()->getValue<int>("version"), 2);
+  EXPECT_EQ(client().get("/v1/workflows/" + std::to_string(wf) + "/versions/1").json()
+                ->getValue<std::string>("source"),
+            "on('contact.created', function(e) crm.log('one') end)");
+  contact("A");
+  drain();
+  EXPECT_EQ(runs(wf)->getObject(0)->getValue<std::string>("log"), "two\n");
+  EXPECT_EQ(client().post("/v1/workflows/" + std::to_string(wf) + "/disable", "").status, 200);
+  contact("B");
+  drain();
+  EXPECT_EQ(runs(wf)->size(), 1u);
+  EXPECT_EQ(client(key_with_role("agent")).get("/v1/workflows").status, 403);
+  EXPECT_EQ(client().del("/v1/workflows/" + std::to_string(wf)).status, 204);
+  EXPECT_EQ(client().get("/v1/workflows/" + std::to_string(wf)).status, 404);
+}
+
+SB_INSTANTIATE_BACKENDS(WorkflowTest);
+
+}  // namespace
+}  // namespace sb::test
