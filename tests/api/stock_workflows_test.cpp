@@ -48,7 +48,8 @@ TEST_P(StockWorkflowTest, ChatLeadGetsOwnerAndStageAndVipTicketsAreUrgent) {
   ASSERT_EQ(patch("/v1/contacts/" + std::to_string(c), R"({"tags":["vip"]})").status, 200);
   drain();
   EXPECT_EQ(get("/v1/contacts/" + std::to_string(c))->getValue<long long>("owner_id"), bob);
-  long long t = create("/v1/tickets", "{\"subject\":\"help\",\"contact_id\":" + std::to_string(c) + "}");
+  long long t =
+      create("/v1/tickets", "{\"subject\":\"help\",\"contact_id\":" + std::to_string(c) + "}");
   EXPECT_EQ(get("/v1/tickets/" + std::to_string(t))->getValue<std::string>("priority"), "urgent");
 }
 
@@ -56,12 +57,13 @@ TEST_P(StockWorkflowTest, ReadyToBuyNotifiesSalesAndNoShowTextsTheContact) {
   long long ann = user("ann");
   create("/v1/groups", "{\"name\":\"sales\",\"members\":[" + std::to_string(ann) + "]}");
   long long c = create("/v1/contacts", R"({"name":"Buyer","phone":"+14155550100"})");
-  ASSERT_EQ(patch("/v1/contacts/" + std::to_string(c), R"({"purchase_intent":"ready_to_buy"})").status,
-            200);
-  long long a = create("/v1/appointments",
-                       "{\"contact_id\":" + std::to_string(c) +
-                           ",\"service\":\"Demo\",\"starts_at\":\"2030-01-01T10:00:00Z\","
-                           "\"ends_at\":\"2030-01-01T11:00:00Z\"}");
+  ASSERT_EQ(
+      patch("/v1/contacts/" + std::to_string(c), R"({"purchase_intent":"ready_to_buy"})").status,
+      200);
+  long long a =
+      create("/v1/appointments", "{\"contact_id\":" + std::to_string(c) +
+                                     ",\"service\":\"Demo\",\"starts_at\":\"2030-01-01T10:00:00Z\","
+                                     "\"ends_at\":\"2030-01-01T11:00:00Z\"}");
   ASSERT_EQ(patch("/v1/appointments/" + std::to_string(a), R"({"status":"no_show"})").status, 200);
   drain();
   auto notes = get("/v1/notifications?user_id=" + std::to_string(ann))->getArray("data");

@@ -19,8 +19,8 @@ class WorkflowTest : public CrmTest {
     c.events.backoff_base = std::chrono::milliseconds(0);
     c.workflows_dir = "";
   }
-  long long add_workflow(const std::string& name, const std::string& source,
-                         int expect = 201, const std::string& key = kOwnerKey) {
+  long long add_workflow(const std::string& name, const std::string& source, int expect = 201,
+                         const std::string& key = kOwnerKey) {
     Poco::JSON::Object o;
     o.set("name", name);
     o.set("source", source);
@@ -107,11 +107,13 @@ on("contact.created", function(e)
   explode(e.contact)
 end)
 )");
-  long long good = add_workflow("good", "on('contact.created', function(e) crm.tag(e.contact, 'seen') end)");
+  long long good =
+      add_workflow("good", "on('contact.created', function(e) crm.tag(e.contact, 'seen') end)");
   long long c = contact("Zed");
   drain();
   auto contact_json = get_contact(c);
-  EXPECT_TRUE(contact_json->isNull("stage") || contact_json->getValue<std::string>("stage") != "Contacted");
+  EXPECT_TRUE(contact_json->isNull("stage") ||
+              contact_json->getValue<std::string>("stage") != "Contacted");
   EXPECT_EQ(contact_json->getArray("tags")->size(), 1u);  // the good workflow ran
   auto log = runs(bad);
   ASSERT_GE(log->size(), 1u);
@@ -126,7 +128,8 @@ end)
 }
 
 TEST_P(WorkflowTest, RetriesZeroFailsAtOnce) {
-  long long wf = add_workflow("once", "retries = 0\non('contact.created', function() error('x') end)");
+  long long wf =
+      add_workflow("once", "retries = 0\non('contact.created', function() error('x') end)");
   contact("A");
   drain();
   EXPECT_EQ(runs(wf)->size(), 1u);
@@ -140,8 +143,7 @@ TEST_P(WorkflowTest, HostileScriptsEndWithClearErrorsAndTheServerGoesOn) {
       {"loop", "while true do end", "instruction budget"},
       {"pcall-loop", "while true do pcall(function() while true do end end) end",
        "instruction budget"},
-      {"memory", "local t = {} for i = 1, 1e9 do t[i] = ('x'):rep(1000) .. i end",
-       "memory limit"},
+      {"memory", "local t = {} for i = 1, 1e9 do t[i] = ('x'):rep(1000) .. i end", "memory limit"},
       {"rep-bomb", "local s = ('x'):rep(1e9)", "string.rep: result would exceed"},
       {"pattern", "local s = ('a'):rep(5000) s:find('.-.-.-b')", "too expensive"},
       // Lua's own stack limit lies beyond the memory cap: the cap ends runaway recursion.
@@ -156,10 +158,11 @@ TEST_P(WorkflowTest, HostileScriptsEndWithClearErrorsAndTheServerGoesOn) {
   };
   std::vector<long long> ids;
   for (const Case& c : cases) {
-    ids.push_back(add_workflow(c.name, "retries = 0\non('contact.created', function(e) " + c.body +
-                                           " end)"));
+    ids.push_back(
+        add_workflow(c.name, "retries = 0\non('contact.created', function(e) " + c.body + " end)"));
   }
-  long long ok = add_workflow("after", "on('contact.created', function(e) crm.tag(e.contact, 'ok') end)");
+  long long ok =
+      add_workflow("after", "on('contact.created', function(e) crm.tag(e.contact, 'ok') end)");
   long long c = contact("Victim");
   drain();
   for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -201,11 +204,12 @@ on("contact.updated", { ["contact.status"] = {"vip", "gold"} }, function(e) crm.
 )");
   long long c = contact("A");
   drain();
-  ASSERT_EQ(client()
-                .send("PUT", "/v1/settings/contact-statuses", R"({"statuses":["new","vip","gold"]})",
-                      {{"Content-Type", "application/json"}})
-                .status,
-            200);
+  ASSERT_EQ(
+      client()
+          .send("PUT", "/v1/settings/contact-statuses", R"({"statuses":["new","vip","gold"]})",
+                {{"Content-Type", "application/json"}})
+          .status,
+      200);
   patch("/v1/contacts/" + std::to_string(c), R"({"name":"B"})");
   patch("/v1/contacts/" + std::to_string(c), R"({"status":"vip"})");
   drain();
@@ -288,10 +292,12 @@ end)
   ASSERT_EQ(outbox->size(), 2u);  // email and webhook; no phone, so no SMS
   EXPECT_EQ(outbox->getObject(0)->getValue<std::string>("recipient"), "mail@example.test");
   EXPECT_EQ(outbox->getObject(0)->getValue<std::string>("status"), "queued");
-  auto notes = client().get("/v1/notifications?user_id=" + std::to_string(ann)).json()->getArray("data");
+  auto notes =
+      client().get("/v1/notifications?user_id=" + std::to_string(ann)).json()->getArray("data");
   ASSERT_EQ(notes->size(), 1u);
   EXPECT_EQ(notes->getObject(0)->getValue<long long>("contact_id"), c);
-  auto tickets = client().get("/v1/tickets?contact_id=" + std::to_string(c)).json()->getArray("data");
+  auto tickets =
+      client().get("/v1/tickets?contact_id=" + std::to_string(c)).json()->getArray("data");
   ASSERT_EQ(tickets->size(), 1u);
   EXPECT_EQ(tickets->getObject(0)->getValue<std::string>("priority"), "high");
   long long n = notes->getObject(0)->getValue<long long>("id");
@@ -301,10 +307,11 @@ end)
 TEST_P(WorkflowTest, AWorkflowCannotReachAnotherTeamsRows) {
   auto other = *provision_team(server_->database(), "Other", std::nullopt, false);
   long long theirs = create("/v1/contacts", R"({"name":"Theirs"})", other.owner_key.secret);
-  long long wf = add_workflow("snoop", "retries = 0\non('contact.created', function(e)\n"
-                                       "  crm.log(tostring(crm.get(" + std::to_string(theirs) +
-                                       ")))\n  crm.set_stage(" + std::to_string(theirs) +
-                                       ", 'Stolen')\nend)");
+  long long wf = add_workflow("snoop",
+                              "retries = 0\non('contact.created', function(e)\n"
+                              "  crm.log(tostring(crm.get(" +
+                                  std::to_string(theirs) + ")))\n  crm.set_stage(" +
+                                  std::to_string(theirs) + ", 'Stolen')\nend)");
   contact("Mine");
   drain();
   auto log = runs(wf);
@@ -316,9 +323,12 @@ TEST_P(WorkflowTest, AWorkflowCannotReachAnotherTeamsRows) {
   auto c = get_contact(theirs, other.owner_key.secret);
   EXPECT_TRUE(c->isNull("stage"));
   // Nor through REST: the other team sees no workflows and cannot read ours.
-  EXPECT_EQ(client(other.owner_key.secret).get("/v1/workflows").json()->getArray("data")->size(), 0u);
+  EXPECT_EQ(client(other.owner_key.secret).get("/v1/workflows").json()->getArray("data")->size(),
+            0u);
   EXPECT_EQ(client(other.owner_key.secret).get("/v1/workflows/" + std::to_string(wf)).status, 404);
-  EXPECT_EQ(client(other.owner_key.secret).get("/v1/workflows/" + std::to_string(wf) + "/runs").status, 404);
+  EXPECT_EQ(
+      client(other.owner_key.secret).get("/v1/workflows/" + std::to_string(wf) + "/runs").status,
+      404);
 }
 
 TEST_P(WorkflowTest, UpdateMakesANewVersionAndDisableStopsRuns) {
@@ -327,7 +337,9 @@ TEST_P(WorkflowTest, UpdateMakesANewVersionAndDisableStopsRuns) {
                  R"J({"source":"on('contact.created', function(e) crm.log('two') end)"})J");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()->getValue<int>("version"), 2);
-  EXPECT_EQ(client().get("/v1/workflows/" + std::to_string(wf) + "/versions/1").json()
+  EXPECT_EQ(client()
+                .get("/v1/workflows/" + std::to_string(wf) + "/versions/1")
+                .json()
                 ->getValue<std::string>("source"),
             "on('contact.created', function(e) crm.log('one') end)");
   contact("A");

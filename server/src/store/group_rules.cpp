@@ -12,7 +12,8 @@ void GroupHooks::before_write(soci::session& s, const Record*, Record& after,
   const EntitySchema& schema = crm::user_group();
   if (!was_changed(changed, schema, "members")) return;
   Poco::JSON::Parser parser;
-  auto members = parser.parse(after.text_or(schema, "members", "[]")).extract<Poco::JSON::Array::Ptr>();
+  auto members =
+      parser.parse(after.text_or(schema, "members", "[]")).extract<Poco::JSON::Array::Ptr>();
   for (std::size_t i = 0; i < members->size(); ++i) {
     users_.require_active(s, after.team_id, members->getElement<std::int64_t>(i),
                           "members[" + std::to_string(i) + "]");

@@ -37,8 +37,8 @@ std::vector<WorkflowRow> query(soci::session& s, const std::string& where, long 
   if (where.find(":t") != std::string::npos) st.exchange(soci::use(team, "t"));
   if (where.find(":i") != std::string::npos) st.exchange(soci::use(id, "i"));
   std::vector<WorkflowRow> out;
-  for (bool more = execute_once(st, std::string("SELECT ") + kColumns + " FROM workflows " +
-                                        where + " ORDER BY team_id, id");
+  for (bool more = execute_once(st, std::string("SELECT ") + kColumns + " FROM workflows " + where +
+                                        " ORDER BY team_id, id");
        more; more = st.fetch()) {
     r.team_id = t;
     r.id = i;
@@ -258,7 +258,8 @@ void WorkflowStore::add_timer(soci::session& s, std::int64_t team_id, const std:
   s << "INSERT INTO workflow_timers (team_id, dedupe_key, contact_id, cancel_on, due_at) VALUES "
        "(:t, :k, :c, " +
            dialect_.json_param("o") +
-           ", :d) ON CONFLICT (team_id, dedupe_key) DO UPDATE SET contact_id = excluded.contact_id, "
+           ", :d) ON CONFLICT (team_id, dedupe_key) DO UPDATE SET contact_id = "
+           "excluded.contact_id, "
            "cancel_on = excluded.cancel_on, due_at = excluded.due_at",
       soci::use(team, "t"), soci::use(key, "k"), soci::use(contact, "c"),
       soci::use(cancel_on_json, "o"), soci::use(at, "d");
@@ -338,10 +339,10 @@ std::map<std::int64_t, std::int64_t> WorkflowStore::owner_loads(
   st.exchange(soci::use(ids, "ids"));
   // The ids travel as one bound JSON array, never spliced into the SQL.
   for (bool more = execute_once(
-           st, "SELECT owner_id, count(*) FROM contacts WHERE team_id = :t AND owner_id IN "
-               "(SELECT CAST(e.value AS BIGINT) FROM " +
-                   dialect_.json_array_elements(dialect_.json_param("ids")) +
-                   ") GROUP BY owner_id");
+           st,
+           "SELECT owner_id, count(*) FROM contacts WHERE team_id = :t AND owner_id IN "
+           "(SELECT CAST(e.value AS BIGINT) FROM " +
+               dialect_.json_array_elements(dialect_.json_param("ids")) + ") GROUP BY owner_id");
        more; more = st.fetch()) {
     out[owner] = n;
   }

@@ -73,8 +73,8 @@ class WorkflowStore {
   void set_error(soci::session& s, std::int64_t team_id, std::int64_t id,
                  const std::string& error) const;
   bool remove(soci::session& s, std::int64_t team_id, std::int64_t id) const;
-  std::optional<std::string> version_source(soci::session& s, std::int64_t team_id,
-                                            std::int64_t id, int version) const;
+  std::optional<std::string> version_source(soci::session& s, std::int64_t team_id, std::int64_t id,
+                                            int version) const;
   std::vector<std::int64_t> team_ids(soci::session& s) const;
 
   void add_run(soci::session& s, const WorkflowRun& run) const;

@@ -3,8 +3,8 @@
 #include "workflows/crm_api.h"
 
 #include <Poco/JSON/Parser.h>
-#include <lua.hpp>
 #include <soci/soci.h>
+#include <lua.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -41,8 +41,8 @@ RunContext& ctx_of(lua_State* L, const char* fn) {
   auto* ctx = static_cast<RunContext*>(LuaSandbox::of(L).user);
   if (!ctx) raise(L, std::string("crm.") + fn + " can only be called while a handler runs");
   if (!ctx->failed.empty()) {
-    raise(L, std::string("crm.") + fn + ": an earlier crm call failed in this run (" +
-                 ctx->failed + ")");
+    raise(L, std::string("crm.") + fn + ": an earlier crm call failed in this run (" + ctx->failed +
+                 ")");
   }
   return *ctx;
 }
@@ -132,15 +132,6 @@ Poco::JSON::Object::Ptr object_arg(lua_State* L, int idx, const char* fn, const 
   return parse_json_object(json);
 }
 
-std::string json_quote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
-  }
-  return out + "\"";
-}
-
 Contact update_contact(RunContext& ctx, std::int64_t id, const ContactPatch& patch,
                        std::vector<std::string>* changed = nullptr) {
   return ctx.sv.contacts.update(ctx.s, ctx.def.team_id, id, patch, std::nullopt, std::nullopt,
@@ -150,7 +141,7 @@ Contact update_contact(RunContext& ctx, std::int64_t id, const ContactPatch& pat
 void record_contact_action(RunContext& ctx, const char* action, std::int64_t id,
                            const std::vector<std::string>& changed, const std::string& extra = "") {
   std::string fields = "[";
-  for (const auto& f : changed) fields += (fields.size() > 1 ? "," : "") + json_quote(f);
+  for (const auto& f : changed) fields += (fields.size() > 1 ? "," : "") + json_quoted(f);
   fields += "]";
   ctx.record(std::string("{\"action\":\"") + action + "\",\"contact_id\":" + std::to_string(id) +
              ",\"changed\":" + fields + extra + "}");
@@ -185,8 +176,8 @@ int crm_find(lua_State* L) {
   if (limit < 1 || limit > 500) raise(L, "crm.find: limit must be 1..500");
   return guarded(L, "find", [&] {
     FilterNode node = parse_filter_json_text(filter == "[]" ? "{}" : filter);
-    ContactPage page = ctx.sv.contacts.list(ctx.s, ctx.def.team_id, node, ContactSort{},
-                                            std::nullopt, limit);
+    ContactPage page =
+        ctx.sv.contacts.list(ctx.s, ctx.def.team_id, node, ContactSort{}, std::nullopt, limit);
     lua_createtable(L, static_cast<int>(page.contacts.size()), 0);
     lua_Integer i = 1;
     for (const Contact& c : page.contacts) {
@@ -349,7 +340,8 @@ int crm_assign(lua_State* L) {
     raise(L, "crm.assign: strategy must be round_robin, least_loaded or user");
   }
   if (strategy == "user" && user == 0) raise(L, "crm.assign: strategy user needs opts.user");
-  if (strategy != "user" && group.empty()) raise(L, "crm.assign: " + strategy + " needs opts.group");
+  if (strategy != "user" && group.empty())
+    raise(L, "crm.assign: " + strategy + " needs opts.group");
   return guarded(L, "assign", [&]() -> int {
     Contact c = ctx.sv.contacts.require(ctx.s, ctx.def.team_id, id, true);
     if (c.owner_id && !force) {  // already someone's: keep it unless forced
@@ -498,7 +490,8 @@ int crm_lead_move(lua_State* L) {
       for (const Record& st : ctx.sv.crm.stages.list(ctx.s, ctx.def.team_id, q, pipeline)) {
         if (st.text_or(crm::stage(), "name", "") == name) stage = st.id;
       }
-      if (!stage) throw Error::validation("stage", "no stage named '" + name + "' in the lead's pipeline");
+      if (!stage)
+        throw Error::validation("stage", "no stage named '" + name + "' in the lead's pipeline");
     }
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
     o->set("stage_id", stage);
@@ -714,7 +707,8 @@ int crm_log(lua_State* L) {
 }
 
 int crm_reject(lua_State* L) {
-  std::string reason = lua_isnoneornil(L, 1) ? "rejected by a workflow" : string_arg(L, 1, "reject", "reason");
+  std::string reason =
+      lua_isnoneornil(L, 1) ? "rejected by a workflow" : string_arg(L, 1, "reject", "reason");
   lua_newtable(L);
   lua_pushlstring(L, reason.data(), std::min<std::size_t>(reason.size(), 500));
   lua_setfield(L, -2, "reason");
@@ -763,16 +757,26 @@ void install_crm(LuaSandbox& box) {
   // Sub-modules first, then the crm table whose __index holds functions and modules.
   lua_newtable(L);  // real crm
   int real = lua_gettop(L);
-  const Fn top[] = {{"get", crm_get},         {"find", crm_find},         {"update", crm_update},
-                    {"tag", crm_tag},         {"untag", crm_untag},       {"set_stage", crm_set_stage},
-                    {"set_status", crm_set_status}, {"add_note", crm_add_note},
-                    {"assign", crm_assign},   {"notify", crm_notify},     {"later", crm_later},
-                    {"now", crm_now},         {"log", crm_log},           {"reject", crm_reject}};
+  const Fn top[] = {{"get", crm_get},
+                    {"find", crm_find},
+                    {"update", crm_update},
+                    {"tag", crm_tag},
+                    {"untag", crm_untag},
+                    {"set_stage", crm_set_stage},
+                    {"set_status", crm_set_status},
+                    {"add_note", crm_add_note},
+                    {"assign", crm_assign},
+                    {"notify", crm_notify},
+                    {"later", crm_later},
+                    {"now", crm_now},
+                    {"log", crm_log},
+                    {"reject", crm_reject}};
   for (const Fn& f : top) {
     lua_pushcfunction(L, f.fn);
     lua_setfield(L, real, f.name);
   }
-  push_module(L, {{"create", crm_ticket_create}, {"update", crm_ticket_update},
+  push_module(L, {{"create", crm_ticket_create},
+                  {"update", crm_ticket_update},
                   {"comment", crm_ticket_comment}});
   lua_setfield(L, real, "tickets");
   push_module(L, {{"create", crm_lead_create}, {"move", crm_lead_move}});
@@ -809,12 +813,29 @@ void install_crm(LuaSandbox& box) {
 }
 
 const std::vector<std::string>& crm_function_names() {
-  static const std::vector<std::string> v = {
-      "get",          "find",           "update",          "tag",           "untag",
-      "set_stage",    "set_status",     "add_note",        "assign",        "notify",
-      "later",        "now",            "log",             "reject",        "tickets.create",
-      "tickets.update", "tickets.comment", "leads.create", "leads.move",   "email.send",
-      "sms.send",     "webhook.post",   "actions"};
+  static const std::vector<std::string> v = {"get",
+                                             "find",
+                                             "update",
+                                             "tag",
+                                             "untag",
+                                             "set_stage",
+                                             "set_status",
+                                             "add_note",
+                                             "assign",
+                                             "notify",
+                                             "later",
+                                             "now",
+                                             "log",
+                                             "reject",
+                                             "tickets.create",
+                                             "tickets.update",
+                                             "tickets.comment",
+                                             "leads.create",
+                                             "leads.move",
+                                             "email.send",
+                                             "sms.send",
+                                             "webhook.post",
+                                             "actions"};
   return v;
 }
 

@@ -26,8 +26,12 @@ class LuaSandbox;
 // The stores crm.* writes through. Shared by every engine; thread-safe (stateless).
 struct RunServices {
   explicit RunServices(const Dialect& dialect)
-      : contacts(dialect), crm(dialect, contacts), notes(dialect), queue(dialect),
-        workflows(dialect), users(dialect) {}
+      : contacts(dialect),
+        crm(dialect, contacts),
+        notes(dialect),
+        queue(dialect),
+        workflows(dialect),
+        users(dialect) {}
   ContactStore contacts;
   CrmServices crm;
   NoteStore notes;
@@ -46,9 +50,9 @@ struct RunContext {
   soci::session& s;
   const WorkflowDef& def;
   std::int64_t event_id = 0;
-  bool before_hook = false;         // reads only
-  std::int64_t event_contact = 0;   // the event's contact, default subject of timers
-  std::string actions;              // JSON objects, comma-separated
+  bool before_hook = false;        // reads only
+  std::int64_t event_contact = 0;  // the event's contact, default subject of timers
+  std::string actions;             // JSON objects, comma-separated
   std::string log;
   int timers = 0;
   std::string failed;  // a store error that left the transaction unusable

@@ -51,10 +51,14 @@ struct Reader {
     for (int i = 0; i < 4; ++i) {
       char c = *p++;
       v <<= 4;
-      if (c >= '0' && c <= '9') v |= c - '0';
-      else if (c >= 'a' && c <= 'f') v |= c - 'a' + 10;
-      else if (c >= 'A' && c <= 'F') v |= c - 'A' + 10;
-      else fail("bad \\u escape");
+      if (c >= '0' && c <= '9')
+        v |= c - '0';
+      else if (c >= 'a' && c <= 'f')
+        v |= c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F')
+        v |= c - 'A' + 10;
+      else
+        fail("bad \\u escape");
     }
     return v;
   }
@@ -78,11 +82,21 @@ struct Reader {
       if (++p >= end) fail("unterminated string");
       char e = *p++;
       switch (e) {
-        case 'n': luaL_addchar(&b, '\n'); break;
-        case 't': luaL_addchar(&b, '\t'); break;
-        case 'r': luaL_addchar(&b, '\r'); break;
-        case 'b': luaL_addchar(&b, '\b'); break;
-        case 'f': luaL_addchar(&b, '\f'); break;
+        case 'n':
+          luaL_addchar(&b, '\n');
+          break;
+        case 't':
+          luaL_addchar(&b, '\t');
+          break;
+        case 'r':
+          luaL_addchar(&b, '\r');
+          break;
+        case 'b':
+          luaL_addchar(&b, '\b');
+          break;
+        case 'f':
+          luaL_addchar(&b, '\f');
+          break;
         case 'u': {
           unsigned cp = hex4();
           if (cp >= 0xD800 && cp < 0xDC00 && end - p >= 6 && p[0] == '\\' && p[1] == 'u') {
@@ -93,7 +107,8 @@ struct Reader {
           utf8(b, cp);
           break;
         }
-        default: luaL_addchar(&b, e);
+        default:
+          luaL_addchar(&b, e);
       }
     }
     if (p >= end) fail("unterminated string");
@@ -199,11 +214,21 @@ void write_string(std::string& out, const char* s, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -218,11 +243,16 @@ void write_string(std::string& out, const char* s, std::size_t n) {
 }
 
 void write(lua_State* L, int idx, std::string& out, int depth, const char* what) {
-  if (depth > kMaxDepth) luaL_error(L, "%s: nested deeper than %d levels (a cycle?)", what, kMaxDepth);
+  if (depth > kMaxDepth)
+    luaL_error(L, "%s: nested deeper than %d levels (a cycle?)", what, kMaxDepth);
   idx = lua_absindex(L, idx);
   switch (lua_type(L, idx)) {
-    case LUA_TNIL: out += "null"; return;
-    case LUA_TBOOLEAN: out += lua_toboolean(L, idx) ? "true" : "false"; return;
+    case LUA_TNIL:
+      out += "null";
+      return;
+    case LUA_TBOOLEAN:
+      out += lua_toboolean(L, idx) ? "true" : "false";
+      return;
     case LUA_TNUMBER: {
       char buf[40];
       if (lua_isinteger(L, idx)) {
@@ -245,8 +275,10 @@ void write(lua_State* L, int idx, std::string& out, int depth, const char* what)
       write_string(out, s, n);
       return;
     }
-    case LUA_TTABLE: break;
-    default: luaL_error(L, "%s: a %s cannot be stored as JSON", what, luaL_typename(L, idx));
+    case LUA_TTABLE:
+      break;
+    default:
+      luaL_error(L, "%s: a %s cannot be stored as JSON", what, luaL_typename(L, idx));
   }
   luaL_checkstack(L, 4, "JSON");
   lua_Integer n = static_cast<lua_Integer>(lua_rawlen(L, idx));
@@ -300,6 +332,12 @@ void push_json(lua_State* L, std::string_view json) {
 std::string to_json(lua_State* L, int index, const char* what) {
   std::string out;
   write(L, index, out, 0, what);
+  return out;
+}
+
+std::string json_quoted(std::string_view text) {
+  std::string out;
+  write_string(out, text.data(), text.size());
   return out;
 }
 

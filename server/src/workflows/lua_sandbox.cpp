@@ -200,9 +200,10 @@ void LuaSandbox::hook(lua_State* L, lua_Debug*) {
     // Fire on every instruction from now on, in whichever coroutine runs: a pcall that
     // caught this error cannot make progress.
     lua_sethook(L, &LuaSandbox::hook, LUA_MASKCOUNT, 1);
-    luaL_error(L, self.hit_ == LimitHit::kInstructions
-                      ? "instruction budget exhausted (%d instructions)"
-                      : "deadline exceeded",
+    luaL_error(L,
+               self.hit_ == LimitHit::kInstructions
+                   ? "instruction budget exhausted (%d instructions)"
+                   : "deadline exceeded",
                static_cast<int>(self.budget_));
   }
 }
@@ -256,9 +257,9 @@ void LuaSandbox::build_templates() {
   libs_ref_ = luaL_ref(L, LUA_REGISTRYINDEX);
 
   lua_newtable(L);  // base functions
-  for (const char* f : {"assert", "error", "ipairs", "next", "pairs", "pcall", "xpcall", "rawequal",
-                        "rawget", "rawlen", "rawset", "select", "tonumber", "tostring", "type",
-                        "getmetatable", "_VERSION"}) {
+  for (const char* f :
+       {"assert", "error", "ipairs", "next", "pairs", "pcall", "xpcall", "rawequal", "rawget",
+        "rawlen", "rawset", "select", "tonumber", "tostring", "type", "getmetatable", "_VERSION"}) {
     lua_getglobal(L, f);
     lua_setfield(L, -2, f);
   }

@@ -7,16 +7,10 @@
 #include "model/crm_schemas.h"
 #include "model/sla.h"
 #include "workflows/crm_api.h"
+#include "workflows/lua_json.h"
 
 namespace sb::wf {
 namespace {
-
-std::string quoted(const std::string& s) {
-  Poco::JSON::Object o;
-  o.set("v", s);
-  std::string t = json_text(o);  // {"v":"..."}
-  return t.substr(5, t.size() - 6);
-}
 
 // The team's working hours: those of its default SLA policy (tickets and timers share one
 // definition of "open").
@@ -46,12 +40,23 @@ std::optional<std::int64_t> parse_delay(std::string_view text) {
     if (i == start || i >= text.size()) return std::nullopt;
     std::int64_t unit = 0;
     switch (text[i]) {
-      case 's': unit = 1000; break;
-      case 'm': unit = 60'000; break;
-      case 'h': unit = 3'600'000; break;
-      case 'd': unit = 86'400'000; break;
-      case 'w': unit = 7 * 86'400'000LL; break;
-      default: return std::nullopt;
+      case 's':
+        unit = 1000;
+        break;
+      case 'm':
+        unit = 60'000;
+        break;
+      case 'h':
+        unit = 3'600'000;
+        break;
+      case 'd':
+        unit = 86'400'000;
+        break;
+      case 'w':
+        unit = 7 * 86'400'000LL;
+        break;
+      default:
+        return std::nullopt;
     }
     total += n * unit;
     ++i;
@@ -65,21 +70,22 @@ EpochMs schedule_timer(RunContext& ctx, const TimerRequest& t) {
   if (t.business_hours) {
     if (auto hours = team_hours(ctx)) due = add_business_minutes(due, 1, &*hours) - 60'000;
   }
-  std::string dedupe = "wf:" + std::to_string(ctx.def.id) + ":" +
-                       (t.key.empty() ? "e" + std::to_string(ctx.event_id) + ":" +
-                                            std::to_string(ctx.timers)
-                                      : "k:" + t.key);
+  std::string dedupe =
+      "wf:" + std::to_string(ctx.def.id) + ":" +
+      (t.key.empty() ? "e" + std::to_string(ctx.event_id) + ":" + std::to_string(ctx.timers)
+                     : "k:" + t.key);
   if (!t.key.empty()) {  // replaces the earlier timer of this key
     ctx.sv.queue.release_key(ctx.s, team, dedupe);
     ctx.sv.workflows.take_timer(ctx.s, team, dedupe);
   }
   bool tracked = !t.key.empty() || !t.cancel_on.empty();
-  std::string payload = "{\"workflow_id\":" + std::to_string(ctx.def.id) +
-                        ",\"name\":" + quoted(t.name) + ",\"data\":" + t.data_json +
-                        ",\"contact_id\":" + (t.contact_id ? std::to_string(t.contact_id) : "null") +
-                        ",\"key\":" + (t.key.empty() ? "null" : quoted(t.key)) +
-                        ",\"dedupe_key\":" + quoted(dedupe) + ",\"due\":" + std::to_string(due) +
-                        ",\"tracked\":" + (tracked ? "true" : "false") + "}";
+  std::string payload =
+      "{\"workflow_id\":" + std::to_string(ctx.def.id) + ",\"name\":" + json_quoted(t.name) +
+      ",\"data\":" + t.data_json +
+      ",\"contact_id\":" + (t.contact_id ? std::to_string(t.contact_id) : "null") +
+      ",\"key\":" + (t.key.empty() ? "null" : json_quoted(t.key)) +
+      ",\"dedupe_key\":" + json_quoted(dedupe) + ",\"due\":" + std::to_string(due) +
+      ",\"tracked\":" + (tracked ? "true" : "false") + "}";
   NewEvent e{.team_id = team,
              .type = kTimerEvent,
              .subject_type = t.contact_id ? "contact" : "",
@@ -89,12 +95,12 @@ EpochMs schedule_timer(RunContext& ctx, const TimerRequest& t) {
   ctx.sv.queue.schedule(ctx.s, e, dedupe);
   if (tracked) {
     std::string cancel = "[";
-    for (const auto& c : t.cancel_on) cancel += (cancel.size() > 1 ? "," : "") + quoted(c);
+    for (const auto& c : t.cancel_on) cancel += (cancel.size() > 1 ? "," : "") + json_quoted(c);
     cancel += "]";
     ctx.sv.workflows.add_timer(ctx.s, team, dedupe, t.contact_id, cancel, due);
   }
-  ctx.record("{\"action\":\"later\",\"name\":" + quoted(t.name) + ",\"due\":" + std::to_string(due) +
-             (t.key.empty() ? "" : ",\"key\":" + quoted(t.key)) + "}");
+  ctx.record("{\"action\":\"later\",\"name\":" + json_quoted(t.name) + ",\"due\":" +
+             std::to_string(due) + (t.key.empty() ? "" : ",\"key\":" + json_quoted(t.key)) + "}");
   return due;
 }
 

@@ -18,7 +18,7 @@ inline constexpr const char* kTimerEvent = "workflow.timer";
 
 struct TimerRequest {
   std::int64_t delay_ms = 0;
-  std::string name;             // the workflow's on(name, fn) handler
+  std::string name;  // the workflow's on(name, fn) handler
   std::string data_json = "null";
   std::string key;              // "" : none
   std::int64_t contact_id = 0;  // 0: none

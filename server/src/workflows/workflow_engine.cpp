@@ -20,7 +20,8 @@ int register_handler(lua_State* L) {
   const char* usage = kind == HandlerKind::kOn      ? "on(event, [filter], fn)"
                       : kind == HandlerKind::kEvery ? "every(cron, fn)"
                                                     : "before(operation, fn)";
-  if (lua_type(L, 1) != LUA_TSTRING) return luaL_error(L, "%s: the first argument must be a string", usage);
+  if (lua_type(L, 1) != LUA_TSTRING)
+    return luaL_error(L, "%s: the first argument must be a string", usage);
   std::string pattern = lua_tostring(L, 1);
   int filter = 0, fn = 2;
   if (kind == HandlerKind::kOn && lua_istable(L, 2)) {
@@ -41,8 +42,10 @@ int register_handler(lua_State* L) {
   if (kind == HandlerKind::kBefore) {
     const auto& ops = before_operations();
     if (std::find(ops.begin(), ops.end(), pattern) == ops.end()) {
-      return luaL_error(L, "before(\"%s\"): not an operation hooks can guard (contact.create, "
-                           "contact.update, ticket.create, ...)", pattern.c_str());
+      return luaL_error(L,
+                        "before(\"%s\"): not an operation hooks can guard (contact.create, "
+                        "contact.update, ticket.create, ...)",
+                        pattern.c_str());
     }
   }
   int regs = lua_upvalueindex(1);
@@ -76,7 +79,8 @@ void push_path(lua_State* L, int e, const char* key) {
   std::size_t start = 0;
   while (true) {
     std::size_t dot = k.find('.', start);
-    std::string part(k.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+    std::string part(
+        k.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
     if (!lua_istable(L, -1)) {
       lua_pop(L, 1);
       lua_pushnil(L);

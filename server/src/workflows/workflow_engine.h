@@ -15,13 +15,13 @@
 namespace sb::wf {
 
 struct EngineLimits {
-  RunLimits handler;                                     // on / every / timers
+  RunLimits handler;                                                    // on / every / timers
   RunLimits before{200'000, 8u << 20, std::chrono::milliseconds(100)};  // inside a write
   RunLimits load{1'000'000, 16u << 20, std::chrono::milliseconds(500)};
 };
 
 struct RunResult {
-  bool matched = true;  // false: the handler's filter did not match (nothing ran)
+  bool matched = true;         // false: the handler's filter did not match (nothing ran)
   std::string outcome = "ok";  // ok | error | rejected
   std::string error;
   std::string reject_reason;

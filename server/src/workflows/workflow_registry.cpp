@@ -23,7 +23,9 @@ WorkflowDefPtr TeamWorkflows::find(std::int64_t id) const {
 }
 
 WorkflowRegistry::WorkflowRegistry(Database& db, std::string directory)
-    : db_(db), directory_(std::move(directory)), store_(db.dialect()),
+    : db_(db),
+      directory_(std::move(directory)),
+      store_(db.dialect()),
       snapshot_(std::make_shared<Snapshot>()) {}
 
 WorkflowRegistry::~WorkflowRegistry() = default;
@@ -34,7 +36,8 @@ void WorkflowRegistry::check(WorkflowDef& def) {
     def.handlers.clear();
     engine_.inspect(def);
   } catch (const std::exception& e) {
-    throw Error(ErrorCode::kValidationFailed, std::string("the workflow does not load: ") + e.what(),
+    throw Error(ErrorCode::kValidationFailed,
+                std::string("the workflow does not load: ") + e.what(),
                 {{"field", std::string("source")}});
   }
 }
@@ -138,9 +141,9 @@ int WorkflowRegistry::sync_directory() {
     std::string name = entry.path().stem().string();
     if (name == "crm") continue;  // the LuaLS annotations of the API, not a workflow
     present.insert(name);
-    auto stamp = std::make_pair(
-        static_cast<long long>(entry.last_write_time().time_since_epoch().count()),
-        static_cast<long long>(entry.file_size()));
+    auto stamp =
+        std::make_pair(static_cast<long long>(entry.last_write_time().time_since_epoch().count()),
+                       static_cast<long long>(entry.file_size()));
     if (seen_files_[name] != stamp) changed_files = true;
     seen_files_[name] = stamp;
     std::ifstream in(entry.path(), std::ios::binary);

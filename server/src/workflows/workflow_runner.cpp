@@ -10,6 +10,7 @@
 #include "model/contact_json.h"
 #include "model/error.h"
 #include "store/database.h"
+#include "workflows/lua_json.h"
 #include "workflows/timer.h"
 
 namespace sb::wf {
@@ -17,23 +18,15 @@ namespace {
 
 std::atomic<std::uint64_t> g_serial{1};
 
-std::string quoted(const std::string& s) {
-  Poco::JSON::Object o;
-  o.set("v", s);
-  std::string t = json_text(o);
-  return t.substr(5, t.size() - 6);
-}
-
 // {"type": T, "event": {...}, <payload members>}: the payload's own members win.
 std::string event_table_json(const StoredEvent& e, const std::string& type,
                              const std::string& payload) {
-  std::string head = "{\"type\":" + quoted(type) + ",\"event\":{\"id\":" + std::to_string(e.id) +
-                     ",\"type\":" + quoted(e.type) + ",\"created_at\":" +
-                     std::to_string(e.created_at) + ",\"attempt\":" + std::to_string(e.attempts) +
-                     ",\"subject_type\":" +
-                     (e.subject_type.empty() ? "null" : quoted(e.subject_type)) +
-                     ",\"subject_id\":" +
-                     (e.subject_id ? std::to_string(*e.subject_id) : "null") + "}";
+  std::string head =
+      "{\"type\":" + json_quoted(type) + ",\"event\":{\"id\":" + std::to_string(e.id) +
+      ",\"type\":" + json_quoted(e.type) + ",\"created_at\":" + std::to_string(e.created_at) +
+      ",\"attempt\":" + std::to_string(e.attempts) +
+      ",\"subject_type\":" + (e.subject_type.empty() ? "null" : json_quoted(e.subject_type)) +
+      ",\"subject_id\":" + (e.subject_id ? std::to_string(*e.subject_id) : "null") + "}";
   // contact.created and friends carry the contact itself: handlers read e.contact alike.
   if (type.rfind("contact.", 0) == 0 && payload.find("\"contact\":{") == std::string::npos &&
       payload.size() > 2) {
@@ -54,8 +47,7 @@ struct PlannedRun {
 }  // namespace
 
 WorkflowRunner::WorkflowRunner(Database& db, WorkflowRegistry& registry, EngineLimits limits)
-    : db_(db), registry_(registry), limits_(limits), services_(db.dialect()),
-      serial_(g_serial++) {}
+    : db_(db), registry_(registry), limits_(limits), services_(db.dialect()), serial_(g_serial++) {}
 
 WorkflowEngine& WorkflowRunner::engine() const {
   thread_local std::map<std::uint64_t, std::unique_ptr<WorkflowEngine>> engines;
@@ -103,12 +95,12 @@ Outcome WorkflowRunner::deliver(const StoredEvent& e) {
       auto def = team->find(id);
       if (def && def->version == version && handler >= 0 &&
           handler < static_cast<int>(def->handlers.size())) {
-        runs.push_back({def, handler,
-                        event_table_json(e, "cron", "{\"cron\":" +
-                                                        quoted(def->handlers[handler].pattern) +
-                                                        ",\"tick\":" +
-                                                        std::to_string(e.available_at) + "}"),
-                        "", 0});
+        runs.push_back(
+            {def, handler,
+             event_table_json(e, "cron",
+                              "{\"cron\":" + json_quoted(def->handlers[handler].pattern) +
+                                  ",\"tick\":" + std::to_string(e.available_at) + "}"),
+             "", 0});
       }
     }
   } else {
@@ -160,12 +152,13 @@ Outcome WorkflowRunner::deliver(const StoredEvent& e) {
           ctx.event_contact = p->getValue<std::int64_t>("contact_id");
         }
         std::ostringstream data;
-        p->get("data").isEmpty() ? void(data << "null") : Poco::JSON::Stringifier::stringify(p->get("data"), data);
-        json = event_table_json(e, p->getValue<std::string>("name"),
-                                "{\"data\":" + data.str() + ",\"contact\":" + contact +
-                                    ",\"timer\":{\"key\":" +
-                                    (p->isNull("key") ? "null" : quoted(p->getValue<std::string>("key"))) +
-                                    ",\"due\":" + std::to_string(p->getValue<std::int64_t>("due")) + "}}");
+        p->get("data").isEmpty() ? void(data << "null")
+                                 : Poco::JSON::Stringifier::stringify(p->get("data"), data);
+        json = event_table_json(
+            e, p->getValue<std::string>("name"),
+            "{\"data\":" + data.str() + ",\"contact\":" + contact + ",\"timer\":{\"key\":" +
+                (p->isNull("key") ? "null" : json_quoted(p->getValue<std::string>("key"))) +
+                ",\"due\":" + std::to_string(p->getValue<std::int64_t>("due")) + "}}");
       }
       RunResult result = engine().run(def, run.handler, json, ctx);
       if (!result.matched) {
@@ -215,7 +208,7 @@ std::string WorkflowRunner::check(soci::session& s, const ProposedWrite& w) cons
   auto team = registry_.team(w.team_id);
   if (!team) return "";
   std::ostringstream change;
-  change << "{\"type\":" << quoted(w.op) << ",\"op\":" << quoted(w.op) << ",\"before\":";
+  change << "{\"type\":" << json_quoted(w.op) << ",\"op\":" << json_quoted(w.op) << ",\"before\":";
   if (w.before) {
     w.before->stringify(change);
   } else {
@@ -224,7 +217,8 @@ std::string WorkflowRunner::check(soci::session& s, const ProposedWrite& w) cons
   change << ",\"after\":";
   w.after->stringify(change);
   change << ",\"changed\":[";
-  for (std::size_t i = 0; i < w.changed.size(); ++i) change << (i ? "," : "") << quoted(w.changed[i]);
+  for (std::size_t i = 0; i < w.changed.size(); ++i)
+    change << (i ? "," : "") << json_quoted(w.changed[i]);
   change << "]}";
   std::string json = change.str();
   Poco::JSON::Object::Ptr merged;
@@ -242,8 +236,8 @@ std::string WorkflowRunner::check(soci::session& s, const ProposedWrite& w) cons
         // Fail closed: a guard that cannot decide does not let the write through.
         Poco::Logger::get("workflows").warning("before hook of %s failed: %s", def->name, r.error);
         throw Error(ErrorCode::kValidationFailed,
-                    "before hook of workflow " + def->name + " failed: " +
-                        r.error.substr(0, r.error.find('\n')),
+                    "before hook of workflow " + def->name +
+                        " failed: " + r.error.substr(0, r.error.find('\n')),
                     {{"workflow", def->name}, {"operation", w.op}});
       }
       if (!r.set_json.empty()) {

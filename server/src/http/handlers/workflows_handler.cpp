@@ -34,9 +34,12 @@ std::string check_name(const std::string& name) {
 
 const char* kind_name(wf::HandlerKind k) {
   switch (k) {
-    case wf::HandlerKind::kOn: return "on";
-    case wf::HandlerKind::kEvery: return "every";
-    case wf::HandlerKind::kBefore: return "before";
+    case wf::HandlerKind::kOn:
+      return "on";
+    case wf::HandlerKind::kEvery:
+      return "every";
+    case wf::HandlerKind::kBefore:
+      return "before";
   }
   return "on";
 }
@@ -45,7 +48,8 @@ Poco::JSON::Object workflow_json(ApiServices& sv, const WorkflowRow& r) {
   Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
   o.set("id", r.id);
   o.set("name", r.name);
-  o.set("description", r.description.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(r.description));
+  o.set("description",
+        r.description.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(r.description));
   o.set("origin", r.origin);
   o.set("enabled", r.enabled);
   o.set("version", r.version);
@@ -86,7 +90,8 @@ WorkflowRow require(ApiServices& sv, soci::session& s, WorkflowStore& store, std
   return *r;
 }
 
-void compile(ApiServices& sv, std::int64_t team, const std::string& name, const std::string& source) {
+void compile(ApiServices& sv, std::int64_t team, const std::string& name,
+             const std::string& source) {
   wf::WorkflowDef def;
   def.team_id = team;
   def.name = name;
@@ -147,7 +152,9 @@ Response patch(ApiServices& sv, Request& req, std::optional<bool> force_enabled)
     throw Error(ErrorCode::kConflict,
                 "this workflow comes from the workflows directory: edit the file, or only "
                 "enable/disable it here",
-                {{"field", std::string(name ? "name" : description ? "description" : "source")}});
+                {{"field", std::string(name          ? "name"
+                                       : description ? "description"
+                                                     : "source")}});
   }
   if (name) check_name(*name);
   if (source) compile(sv, team, name.value_or(current.name), *source);
@@ -246,14 +253,22 @@ void add_workflow_routes(Router& router, ApiServices& sv) {
   // What workflows act on and produce: user groups (assignment), staff notifications, and
   // the outbox of messages queued for the channel layer.
   add_record_routes(router, sv, sv.crm.groups,
-                    {.base = "/v1/groups", .item_param = "id", .read_role = Role::kAgent,
+                    {.base = "/v1/groups",
+                     .item_param = "id",
+                     .read_role = Role::kAgent,
                      .write_role = Role::kAdmin});
   add_record_routes(router, sv, sv.crm.notifications,
-                    {.base = "/v1/notifications", .item_param = "id", .read_role = Role::kAgent,
+                    {.base = "/v1/notifications",
+                     .item_param = "id",
+                     .read_role = Role::kAgent,
                      .write_role = Role::kAgent});
   add_record_routes(router, sv, sv.crm.outbox,
-                    {.base = "/v1/outbox", .item_param = "id", .read_role = Role::kAdmin,
-                     .write_role = Role::kAdmin, .writable = false, .deletable = false});
+                    {.base = "/v1/outbox",
+                     .item_param = "id",
+                     .read_role = Role::kAdmin,
+                     .write_role = Role::kAdmin,
+                     .writable = false,
+                     .deletable = false});
 }
 
 }  // namespace sb
