@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "app/server_runtime.h"
+#include "model/event_catalog.h"
 #include "store/event_queue_store.h"
 #include "support/http_client.h"
 #include "support/test_backend.h"
@@ -35,7 +36,20 @@ class ApiTest : public ::testing::TestWithParam<TestBackend> {
     server_ = std::make_unique<ServerRuntime>(config_);
     server_->start();
   }
-  void TearDown() override { server_.reset(); }
+  void TearDown() override {
+    // Whatever a test made the server emit must be in the event catalogue, which
+    // `workflow check` lints handlers against: every API test checks it.
+    if (server_) {
+      std::vector<std::string> types(200);
+      server_->database().read(
+          [&](soci::session& s) { s << "SELECT DISTINCT type FROM events", soci::into(types); });
+      for (const std::string& type : types) {
+        if (type.rfind("cron.", 0) == 0) continue;
+        EXPECT_TRUE(is_known_event_type(type)) << type << " is missing from model/event_catalog";
+      }
+    }
+    server_.reset();
+  }
   virtual void adjust(Config&) {}
 
   HttpClient client(const std::string& key = kOwnerKey) const {

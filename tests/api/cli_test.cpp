@@ -9,7 +9,11 @@
 #include <signal.h>
 #include <soci/soci.h>
 
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <thread>
 
@@ -235,6 +239,161 @@ TEST_F(CliTest, SigtermFinishesTheRequestInFlight) {
     return c;
   });
   EXPECT_EQ(n_keys, 1);
+}
+
+// ---- switchboard workflow check | test ----
+
+std::string write_file(const std::string& dir, const std::string& name, const std::string& text) {
+  std::string path = dir + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream o;
+  o << in.rdbuf();
+  return o.str();
+}
+
+TEST_F(CliTest, WorkflowCheckAcceptsTheStockWorkflowsAndTheExample) {
+  std::vector<std::string> files = {SB_SOURCE_DIR
+                                    "/examples/workflow-escalation/escalate_unhappy.lua"};
+  for (const auto& entry : std::filesystem::directory_iterator(SB_SOURCE_DIR "/workflows")) {
+    if (entry.path().extension() == ".lua" && entry.path().filename() != "crm.lua") {
+      files.push_back(entry.path().string());
+    }
+  }
+  ASSERT_GE(files.size(), 8u);
+  for (const std::string& f : files) {
+    RunResult r = run({"workflow", "check", f});
+    EXPECT_EQ(r.exit_code, 0) << f << "\n" << r.err;
+    EXPECT_NE(r.out.find(": ok, "), std::string::npos) << r.out;
+  }
+}
+
+TEST_F(CliTest, WorkflowCheckNamesEachProblemWithItsLine) {
+  std::string f =
+      write_file(dir_.path(), "sloppy.lua",
+                 "-- crm.not_a_function in a comment is fine\n"
+                 "on(\"contact.craeted\", function(e)\n"
+                 "  crm.tiket.create { subject = \"crm.bogus in a string\" }\n"
+                 "  crm.tickets.create { subject = [[crm.also_fine]] }\n"
+                 "  local n = crm.now()\n"
+                 "end)\n"
+                 "on(\"nudge\", function(e) crm.sendmail(e) end)\n"
+                 "on(\"ticket.*\", function(e) crm.get(e.ticket.contact_id).name = 1 end)\n");
+  RunResult r = run({"workflow", "check", f});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(f + ":2: on(\"contact.craeted\"): no event of that type exists"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(f + ":3: unknown crm function crm.tiket.create (did you mean "
+                           "crm.tickets.create?)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(f + ":7: on(\"nudge\") is a timer handler, but nothing"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(f + ":7: unknown crm function crm.sendmail"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("not_a_function"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("bogus"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("also_fine"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(":8:"), std::string::npos) << r.err;  // ticket.* and crm.get are fine
+  EXPECT_NE(r.out.find("4 problems"), std::string::npos) << r.out;
+}
+
+TEST_F(CliTest, WorkflowCheckReportsCompileErrorsWithFileAndLine) {
+  std::string f = write_file(dir_.path(), "broken.lua",
+                             "on(\"contact.created\", function(e)\n"
+                             "  if e.x then\n"
+                             "end)\n");
+  RunResult r = run({"workflow", "check", f});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("broken.lua:3:"), std::string::npos) << r.err;
+  RunResult bad_cron =
+      run({"workflow", "check",
+           write_file(dir_.path(), "cron.lua", "every(\"61 * * * *\", function() end)\n")});
+  EXPECT_EQ(bad_cron.exit_code, 1);
+  EXPECT_NE(bad_cron.err.find("61"), std::string::npos) << bad_cron.err;
+  RunResult missing = run({"workflow", "check", dir_.path() + "/nope.lua"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("cannot read"), std::string::npos) << missing.err;
+}
+
+TEST_F(CliTest, WorkflowTestPrintsTheExamplesExpectedActions) {
+  std::string dir = SB_SOURCE_DIR "/examples/workflow-escalation";
+  RunResult r = run({"workflow", "test", dir + "/escalate_unhappy.lua", "--event",
+                     dir + "/event.json", "--fixtures", dir + "/fixtures"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Poco::JSON::Parser parser;
+  auto normal = [&](const std::string& text) {
+    std::ostringstream o;
+    Poco::JSON::Stringifier::stringify(parser.parse(text), o);
+    return o.str();
+  };
+  EXPECT_EQ(normal(r.out), normal(slurp(dir + "/expected.json")));
+  EXPECT_NE(r.out.find("\"tickets.create\""), std::string::npos);
+}
+
+TEST_F(CliTest, WorkflowTestRunsCronHandlersAndReportsFailedRuns) {
+  std::string wf = write_file(dir_.path(), "daily.lua",
+                              "every(\"0 9 * * *\", function(e)\n"
+                              "  crm.log('tick', e.cron)\n"
+                              "  local c = crm.get(1)\n"
+                              "  crm.tag(c, 'daily')\n"
+                              "end)\n"
+                              "on(\"contact.updated\", function(e) error('boom') end)\n");
+  std::string fixtures = dir_.path() + "/fx";
+  std::filesystem::create_directory(fixtures);
+  write_file(fixtures, "contacts.json", "[{\"name\":\"Ed\"}]");
+  RunResult cron =
+      run({"workflow", "test", wf, "--event",
+           write_file(dir_.path(), "cron.json", "{\"type\":\"cron\"}"), "--fixtures", fixtures});
+  ASSERT_EQ(cron.exit_code, 0) << cron.err;
+  EXPECT_NE(cron.out.find("tick\\t0 9 * * *"), std::string::npos) << cron.out;
+  EXPECT_NE(cron.out.find("\"tag\""), std::string::npos) << cron.out;
+
+  RunResult failing =
+      run({"workflow", "test", wf, "--event",
+           write_file(dir_.path(), "upd.json", "{\"type\":\"contact.updated\",\"contact_id\":1}"),
+           "--fixtures", fixtures});
+  EXPECT_EQ(failing.exit_code, 1);
+  EXPECT_NE(failing.out.find("daily.lua:6: boom"), std::string::npos) << failing.out;
+}
+
+TEST_F(CliTest, WorkflowTestRefusesBadEventsAndFixturesPrecisely) {
+  std::string wf = write_file(dir_.path(), "w.lua", "on(\"contact.created\", function() end)\n");
+  RunResult unknown = run({"workflow", "test", wf, "--event",
+                           write_file(dir_.path(), "e1.json", "{\"type\":\"x.y\",\"colour\":1}")});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("field 'colour' is unknown"), std::string::npos) << unknown.err;
+  RunResult no_type =
+      run({"workflow", "test", wf, "--event", write_file(dir_.path(), "e2.json", "{}")});
+  EXPECT_NE(no_type.err.find("field 'type' is required"), std::string::npos) << no_type.err;
+  RunResult not_json =
+      run({"workflow", "test", wf, "--event", write_file(dir_.path(), "e3.json", "{oops")});
+  EXPECT_NE(not_json.err.find("e3.json: expected a JSON object"), std::string::npos)
+      << not_json.err;
+  RunResult no_event = run({"workflow", "test", wf});
+  EXPECT_EQ(no_event.exit_code, 64);
+  EXPECT_NE(no_event.err.find("--event"), std::string::npos);
+  std::string fixtures = dir_.path() + "/bad";
+  std::filesystem::create_directory(fixtures);
+  write_file(fixtures, "1-contacts.json", "[{\"name\":\"Ok\"},{\"emial\":\"x@example.com\"}]");
+  RunResult bad_fixture = run({"workflow", "test", wf, "--event",
+                               write_file(dir_.path(), "e4.json", "{\"type\":\"contact.created\"}"),
+                               "--fixtures", fixtures});
+  EXPECT_EQ(bad_fixture.exit_code, 1);
+  EXPECT_NE(bad_fixture.err.find("1-contacts.json item 1: POST /v1/contacts answered 422"),
+            std::string::npos)
+      << bad_fixture.err;
+  EXPECT_NE(bad_fixture.err.find("emial"), std::string::npos) << bad_fixture.err;
+  RunResult missing_contact =
+      run({"workflow", "test", wf, "--event",
+           write_file(dir_.path(), "e5.json", "{\"type\":\"contact.created\",\"contact_id\":9}")});
+  EXPECT_EQ(missing_contact.exit_code, 1);
+  EXPECT_NE(missing_contact.err.find("contact_id 9 is not among the fixtures"), std::string::npos)
+      << missing_contact.err;
 }
 
 }  // namespace

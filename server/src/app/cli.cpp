@@ -14,6 +14,7 @@
 #include "app/config.h"
 #include "app/logging.h"
 #include "app/server_runtime.h"
+#include "app/workflow_tool.h"
 #include "http/request.h"
 #include "model/error.h"
 #include "store/migrations.h"
@@ -35,6 +36,10 @@ const char* kUsage =
     "  switchboard team create NAME [--config FILE] create a team and print its owner key\n"
     "  switchboard apikey create --team ID --role owner|admin|agent|viewer [--name NAME]\n"
     "                            [--config FILE]    issue an API key and print it (once)\n"
+    "  switchboard workflow check FILE              compile and lint a workflow file\n"
+    "  switchboard workflow test FILE --event EVENT.json [--fixtures DIR]\n"
+    "                            run it against one event on a scratch database and print\n"
+    "                            every action it took, as JSON\n"
     "  switchboard --help | --version\n"
     "\n"
     "Configuration: defaults < --config FILE (or SB_CONFIG), lines 'key = value' with the\n"
@@ -246,6 +251,17 @@ int dispatch(int argc, char** argv) {
   if (p[0] == "apikey" && p.size() == 2 && p[1] == "create") {
     allow_only(a, {"config", "team", "role", "name"});
     return cmd_apikey_create(config_from(a), a);
+  }
+  if (p[0] == "workflow" && p.size() == 3 && p[1] == "check") {
+    allow_only(a, {});
+    return workflow_check(p[2], std::cout, std::cerr);
+  }
+  if (p[0] == "workflow" && p.size() == 3 && p[1] == "test") {
+    allow_only(a, {"event", "fixtures"});
+    if (!a.options.count("event")) throw UsageError("workflow test needs --event EVENT.json");
+    std::optional<std::string> fixtures;
+    if (a.options.count("fixtures")) fixtures = a.options.at("fixtures");
+    return workflow_test(p[2], a.options.at("event"), fixtures, std::cout, std::cerr);
   }
   throw UsageError("unknown command: " + p[0] + (p.size() > 1 ? " " + p[1] : ""));
 }
