@@ -2,12 +2,19 @@
 // turning a load run into a table row.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "load_generator.h"
 #include "scenarios.h"
+
+namespace sb {
+class Database;
+class Subscriber;
+}  // namespace sb
 
 namespace sb::bench {
 
@@ -35,6 +42,13 @@ class Child {
 // Access log and rate limit off: the bench measures request handling with one key.
 std::vector<std::pair<std::string, std::string>> server_env(const std::string& db_url,
                                                             bool auth_cache = true);
+
+// 20k 'bench.tick' events (subjects: contacts 0..999) inserted at once into the database at
+// `url`, then drained by `workers` dispatcher threads into the subscriber `make` builds on
+// the drain's database: events/s from the first claim to the last handled.
+using SubscriberFactory = std::function<std::shared_ptr<Subscriber>(Database&)>;
+Row drain_row(const std::string& name, const std::string& url, const SubscriberFactory& make,
+              int workers);
 
 Row http_row(const std::string& name, const std::string& backend, const Child& child,
              const BenchOptions& o, LoadSpec spec);

@@ -73,12 +73,15 @@ class LatencyProbe : public Subscriber {
   std::vector<float> latencies;
 };
 
-Row drain_row(const std::string& name, const std::string& url, std::shared_ptr<Subscriber> sub,
+}  // namespace
+
+Row drain_row(const std::string& name, const std::string& url, const SubscriberFactory& make,
               int workers) {
   DatabaseOptions o;
   o.url = url;
   o.pool_size = 8;
   Database db(o);
+  std::shared_ptr<Subscriber> sub = make(db);
   bool pg = db.backend() == Backend::kPostgresql;
   db.write([&](soci::session& s) {
     s << "UPDATE events SET status = 'done' WHERE status = 'pending'";
@@ -114,8 +117,6 @@ Row drain_row(const std::string& name, const std::string& url, std::shared_ptr<S
             << std::endl;
   return row;
 }
-
-}  // namespace
 
 // Events committed one per transaction at a fixed rate while the dispatcher runs; p50/p99
 // of the time from commit to handling.
@@ -184,8 +185,12 @@ std::vector<Row> run_event_scenarios(const BenchOptions& o) {
   }
   for (const auto& url : urls) {
     prepare(url);
-    rows.push_back(drain_row("events -> no-op subscriber (20k)", url, std::make_shared<NoOp>(), 2));
-    rows.push_back(drain_row("events -> once() effect (20k)", url, std::make_shared<Effect>(), 2));
+    rows.push_back(drain_row(
+        "events -> no-op subscriber (20k)", url, [](Database&) { return std::make_shared<NoOp>(); },
+        2));
+    rows.push_back(drain_row(
+        "events -> once() effect (20k)", url, [](Database&) { return std::make_shared<Effect>(); },
+        2));
     {
       DatabaseOptions opts;
       opts.url = url;
@@ -200,10 +205,12 @@ std::vector<Row> run_event_scenarios(const BenchOptions& o) {
                      : "(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < "
                        "1000) SELECT g FROM s)");
       });
-      rows.push_back(drain_row("events -> contact update (20k)", url,
-                               std::make_shared<ContactUpdater>(db.dialect()), 2));
-      rows.push_back(drain_row("events -> contact update, 8 workers", url,
-                               std::make_shared<ContactUpdater>(db.dialect()), 8));
+      rows.push_back(drain_row(
+          "events -> contact update (20k)", url,
+          [](Database& d) { return std::make_shared<ContactUpdater>(d.dialect()); }, 2));
+      rows.push_back(drain_row(
+          "events -> contact update, 8 workers", url,
+          [](Database& d) { return std::make_shared<ContactUpdater>(d.dialect()); }, 8));
     }
     rows.push_back(latency_row(url, 1000, o));
   }

@@ -4,9 +4,10 @@
 #include <iostream>
 #include <string>
 
+#include "model/error.h"
 #include "scenarios.h"
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   sb::bench::BenchOptions o;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -31,7 +32,7 @@ int main(int argc, char** argv) {
       o.with_pg = false;
     } else {
       std::cerr << "usage: sb_bench --server BIN --baseline BIN [--clients N] [--seconds S] "
-                   "[--only http|contacts|events|capture] [--no-pg]\n";
+                   "[--only http|contacts|events|capture|workflows] [--no-pg]\n";
       return 64;
     }
   }
@@ -49,6 +50,10 @@ int main(int argc, char** argv) {
   }
   if (o.only.empty() || o.only == "capture") {
     auto more = sb::bench::run_capture_scenarios(o);
+    rows.insert(rows.end(), more.begin(), more.end());
+  }
+  if (o.only.empty() || o.only == "workflows") {
+    auto more = sb::bench::run_workflow_scenarios(o);
     rows.insert(rows.end(), more.begin(), more.end());
   }
   if (o.only.empty() || o.only == "contacts") {
@@ -78,6 +83,20 @@ int main(int argc, char** argv) {
       "GET /v1/contacts/{id} on PostgreSQL >= 0.5x pgbench -S, p99 < 5 ms at 1000 req/s (issue "
       "3);\n"
       "events on PostgreSQL >= 20k/s to a no-op subscriber, >= 5k/s to a contact-updating one,\n"
-      "commit -> handling p99 < 50 ms at 1000 events/s (issue 6). Event rows: req/s = events/s.\n");
+      "commit -> handling p99 < 50 ms at 1000 events/s (issue 6). Event rows: req/s = events/s.\n"
+      "Workflows (issue 7): no-op engine run < 5 us (us/run = 1e6 / req/s, one thread);\n"
+      "round-robin >= 5k events/s end to end on PostgreSQL.\n");
   return 0;
+}
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const sb::Error& e) {
+    std::cerr << "sb_bench: " << e.what() << (e.internal().empty() ? "" : ": " + e.internal())
+              << std::endl;
+  } catch (const std::exception& e) {
+    std::cerr << "sb_bench: " << e.what() << std::endl;
+  }
+  return 1;
 }

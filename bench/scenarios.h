@@ -36,5 +36,8 @@ std::vector<Row> run_event_scenarios(const BenchOptions& options);
 // Issue 5: chat ingestion over HTTP (single messages and batches of 50, 8 and 32 clients)
 // on both backends, against pgbench single-row inserts at the same client counts.
 std::vector<Row> run_capture_scenarios(const BenchOptions& options);
+// Issue 7: Lua workflows, no-op and round-robin: the engine alone, the runner in process,
+// and end to end through the dispatcher, on both backends.
+std::vector<Row> run_workflow_scenarios(const BenchOptions& options);
 
 }  // namespace sb::bench

@@ -127,14 +127,15 @@ std::vector<Finding> unknown_crm_uses(const std::string& source) {
   int line = 1;
   for (std::size_t i = 0; i < code.size(); ++i) {
     if (code[i] == '\n') ++line;
-    if (code.compare(i, 3, "crm") != 0 || (i > 0 && (is_ident(code[i - 1], false) ||
-                                                     code[i - 1] == '.' || code[i - 1] == ':'))) {
+    if (code.compare(i, 3, "crm") != 0 ||
+        (i > 0 && (is_ident(code[i - 1], false) || code[i - 1] == '.' || code[i - 1] == ':'))) {
       continue;
     }
     std::size_t j = i + 3;
     if (j < code.size() && is_ident(code[j], false)) continue;  // crmx: another name
     std::string chain;
-    while (j < code.size() && code[j] == '.' && j + 1 < code.size() && is_ident(code[j + 1], true)) {
+    while (j < code.size() && code[j] == '.' && j + 1 < code.size() &&
+           is_ident(code[j + 1], true)) {
       std::size_t k = j + 1;
       while (k < code.size() && is_ident(code[k], false)) ++k;
       chain += (chain.empty() ? "" : ".") + code.substr(j + 1, k - j - 1);
@@ -333,8 +334,8 @@ int workflow_check(const std::string& file, std::ostream& out, std::ostream& err
     if (line == 0) line = line_of(def.source, "'" + h.pattern + "'");
     bool event_like = h.pattern == "*" || h.pattern.find('.') != std::string::npos;
     if (event_like && !pattern_matches_known_event(h.pattern)) {
-      findings.push_back({line, "on(\"" + h.pattern +
-                                    "\"): no event of that type exists (see docs/events.md)"});
+      findings.push_back(
+          {line, "on(\"" + h.pattern + "\"): no event of that type exists (see docs/events.md)"});
     } else if (!event_like && !schedules) {
       findings.push_back({line, "on(\"" + h.pattern +
                                     "\") is a timer handler, but nothing in this file calls "
@@ -404,7 +405,8 @@ int workflow_test(const std::string& file, const std::string& event_file,
     e.subject_type = "contact";
     e.subject_id = *event.contact_id;
     // Handlers read e.contact: the contact as the fixtures made it, unless the event says.
-    if (!event.payload->has("contact")) event.payload->set("contact", parse_object(c.body, "contact"));
+    if (!event.payload->has("contact"))
+      event.payload->set("contact", parse_object(c.body, "contact"));
   }
   if (event.type == "cron") {  // the workflow's first every() handler, as the scheduler ticks it
     auto def = runtime.workflows().team(team)->find(workflow_id);
@@ -433,7 +435,8 @@ int workflow_test(const std::string& file, const std::string& event_file,
   stored.id = runtime.database().write([&](soci::session& s) { return events.append(s, e); });
   runtime.workflow_runner().deliver(stored);
 
-  Reply runs = client.send("GET", "/v1/workflows/" + std::to_string(workflow_id) + "/runs?limit=200");
+  Reply runs =
+      client.send("GET", "/v1/workflows/" + std::to_string(workflow_id) + "/runs?limit=200");
   auto items = parse_object(runs.body, "runs")->getArray("data");
   Poco::JSON::Array report_runs;
   bool failed = false;

@@ -117,6 +117,25 @@ std::vector<User> UserStore::list(soci::session& s, std::int64_t team_id, std::i
   return query(s, team_id, "id > :a", after_id, limit);
 }
 
+std::vector<std::int64_t> UserStore::active_ids(soci::session& s, std::int64_t team_id,
+                                                const std::vector<std::int64_t>& ids) const {
+  std::vector<std::int64_t> out;
+  if (ids.empty()) return out;
+  // A group lists at most a few hundred users: inline integers, not a parameter per id
+  // (they are int64 values, never text, so nothing reaches the SQL unparsed).
+  std::string list;
+  for (std::int64_t id : ids) list += (list.empty() ? "" : ",") + std::to_string(id);
+  long long team = team_id;
+  long long id = 0;
+  soci::statement st =
+      (s.prepare << "SELECT id FROM users WHERE team_id = :t AND active <> 0 AND id IN (" + list +
+                        ") ORDER BY id",
+       soci::use(team), soci::into(id));
+  st.execute();
+  while (st.fetch()) out.push_back(id);
+  return out;
+}
+
 void UserStore::require_active(soci::session& s, std::int64_t team_id, std::int64_t id,
                                const std::string& field) const {
   auto u = get(s, team_id, id);

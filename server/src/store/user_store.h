@@ -29,6 +29,9 @@ class UserStore {
   std::vector<User> list(soci::session& s, std::int64_t team_id, std::int64_t after_id,
                          int limit) const;
   // 422 naming `field` unless `id` is an active user of the team.
+  // Of `ids`, those of active users of the team, ascending: one query for a whole group.
+  std::vector<std::int64_t> active_ids(soci::session& s, std::int64_t team_id,
+                                       const std::vector<std::int64_t>& ids) const;
   void require_active(soci::session& s, std::int64_t team_id, std::int64_t id,
                       const std::string& field) const;
 

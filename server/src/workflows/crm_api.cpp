@@ -303,13 +303,9 @@ std::vector<std::int64_t> active_members(RunContext& ctx, const Record& group) {
   Poco::JSON::Parser parser;
   auto arr = parser.parse(group.text_or(crm::user_group(), "members", "[]"))
                  .extract<Poco::JSON::Array::Ptr>();
-  std::vector<std::int64_t> out;
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    std::int64_t id = arr->getElement<std::int64_t>(i);
-    auto u = ctx.sv.users.get(ctx.s, ctx.def.team_id, id);
-    if (u && u->active) out.push_back(id);
-  }
-  return out;
+  std::vector<std::int64_t> ids;
+  for (std::size_t i = 0; i < arr->size(); ++i) ids.push_back(arr->getElement<std::int64_t>(i));
+  return ctx.sv.users.active_ids(ctx.s, ctx.def.team_id, ids);
 }
 
 std::string opt_string(lua_State* L, int idx, const char* key) {
