@@ -49,8 +49,9 @@ void prepare(const std::string& url) {
            "'agent', 'agent" +
                std::to_string(i) + "@bench.io', 'agent', 0, 0)";
     }
-    s << std::string("INSERT INTO user_groups (team_id, name, members, created_at, updated_at) "
-                     "SELECT 1, 'sales', ('[' || ") +
+    s << std::string(
+             "INSERT INTO user_groups (team_id, name, members, created_at, updated_at) "
+             "SELECT 1, 'sales', ('[' || ") +
              (pg ? "string_agg(id::text, ',') || ']')::jsonb" : "group_concat(id, ',') || ']')") +
              ", 0, 0 FROM users WHERE team_id = 1";
   });
@@ -143,12 +144,13 @@ Row deliver_row(const std::string& name, const std::string& url, const std::stri
     Outcome out = w.runner.deliver(tick(base + i));
     if (out.result != HandleResult::kOk) throw std::runtime_error(name + ": " + out.reason);
   }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   Row row{name, backend_name(db), 1};
   row.load.requests = static_cast<std::uint64_t>(events);
   row.load.seconds = seconds;
-  std::cerr << "  " << name << " (" << row.backend << "): " << seconds * 1e6 / events
-            << " us/event" << std::endl;
+  std::cerr << "  " << name << " (" << row.backend << "): " << seconds * 1e6 / events << " us/event"
+            << std::endl;
   return row;
 }
 

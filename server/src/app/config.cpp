@@ -155,7 +155,7 @@ const std::vector<Setting>& settings() {
        "Lua workflows synced into every team (hot reload)",
        [](Config& c, const std::string& v) { c.workflows_dir = non_empty(v); }},
       {"plugins_dir", "SB_PLUGINS_DIR", "./plugins",
-       "native plugins to load (not loaded yet: issue 8)",
+       "directory of native plugins (*.so, with optional <name>.conf settings)",
        [](Config& c, const std::string& v) { c.plugins_dir = non_empty(v); }},
       {"log_level", "SB_LOG_LEVEL", "information",
        "trace, debug, information, notice, warning, error, fatal or none",

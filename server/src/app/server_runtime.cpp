@@ -4,6 +4,7 @@
 #include <Poco/Logger.h>
 
 #include "capture/conversation_closer.h"
+#include "plugins/plugin_bus.h"
 #include "store/migrations.h"
 #include "store/ticket_rules.h"
 #include "store/workflow_store.h"
@@ -25,16 +26,20 @@ void ServerRuntime::start() {
   // first start generates a key and the caller prints it once.
   first_team_ = provision_team(*db_, config_.bootstrap_api_key ? "Default team" : "My team",
                                config_.bootstrap_api_key, /*only_if_empty=*/true);
-  // Subscribers (workflows, plugins) register here once they exist; until then every event
-  // is marked done as it is dispatched.
   dispatcher_ = std::make_unique<Dispatcher>(*db_, config_.events);
   db_->set_commit_listener([d = dispatcher_.get()] { d->on_events_committed(); });
   // Workflows: the directory synced into every team, compiled, subscribed to every event
   // and guarding writes with their before() hooks.
+  // Native plugins: loaded before anything can call them; a plugin that fails to load is
+  // listed at /v1/plugins with the reason and does not stop the server.
+  plugins_ = std::make_unique<plugins::PluginHost>(*db_, config_.plugins_dir);
+  plugins_->load();
+  dispatcher_->add(std::make_shared<plugins::PluginSubscriber>(*plugins_));
   workflows_ = std::make_unique<wf::WorkflowRegistry>(*db_, config_.workflows_dir);
   workflows_->sync_directory();
   workflows_->refresh(true);
-  runner_ = std::make_shared<wf::WorkflowRunner>(*db_, *workflows_);
+  runner_ =
+      std::make_shared<wf::WorkflowRunner>(*db_, *workflows_, wf::EngineLimits{}, plugins_.get());
   db_->set_write_guard(runner_.get());
   dispatcher_->add(runner_);
   dispatcher_->start();  // with 0 workers it still announces this process's events
@@ -72,6 +77,7 @@ void ServerRuntime::start() {
   scheduler_->start();
   http_ = std::make_unique<HttpServer>(config_.http, *db_, dispatcher_.get());
   http_->set_workflows(workflows_.get());
+  http_->set_plugins(plugins_.get());
   http_->start();
   log.information("listening on %s:%d, database %s", config_.http.host, http_->port(),
                   db_->display_url());
@@ -88,6 +94,7 @@ void ServerRuntime::stop() {
   if (db_) db_->set_write_guard(nullptr);
   runner_.reset();
   workflows_.reset();
+  plugins_.reset();  // last of the users of plugin code: the libraries close here
   db_.reset();
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/config.h"
+#include "plugins/plugin_host.h"
 #include "store/team_store.h"
 #include "workflows/workflow_registry.h"
 #include "workflows/workflow_runner.h"
@@ -28,6 +29,7 @@ class ServerRuntime {
   Dispatcher& dispatcher() { return *dispatcher_; }
   wf::WorkflowRegistry& workflows() { return *workflows_; }
   wf::WorkflowRunner& workflow_runner() { return *runner_; }
+  plugins::PluginHost& plugins() { return *plugins_; }
   // Set when start() created the first team (empty database).
   const std::optional<ProvisionedTeam>& first_team() const { return first_team_; }
 
@@ -35,6 +37,7 @@ class ServerRuntime {
   Config config_;
   std::unique_ptr<Database> db_;
   std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<plugins::PluginHost> plugins_;
   std::unique_ptr<wf::WorkflowRegistry> workflows_;
   std::shared_ptr<wf::WorkflowRunner> runner_;
   std::unique_ptr<Scheduler> scheduler_;

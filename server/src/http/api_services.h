@@ -26,6 +26,9 @@
 namespace sb {
 
 class Dispatcher;
+namespace plugins {
+class PluginHost;
+}
 namespace wf {
 class WorkflowRegistry;
 }
@@ -69,6 +72,7 @@ struct ApiServices {
   const Router* router = nullptr;             // for the OpenAPI consistency check
   const Dispatcher* dispatcher = nullptr;     // for queue metrics; null in tools and tests
   wf::WorkflowRegistry* workflows = nullptr;  // null: workflow writes are not checked live
+  plugins::PluginHost* plugins = nullptr;     // null: /v1/plugins and /v1/actions answer 404
   EventQueueStore queue{db.dialect()};
   CrmServices crm{db.dialect(), contacts};
   capture::Ingestor ingestor{contacts};

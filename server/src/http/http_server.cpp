@@ -1,6 +1,8 @@
 // Poco server setup and the per-request pipeline.
 #include "http/http_server.h"
 
+#include "plugins/plugin_bus.h"
+
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -482,6 +484,12 @@ HttpServer::HttpServer(const HttpOptions& options, Database& db, const Dispatche
 
 void HttpServer::set_workflows(wf::WorkflowRegistry* registry) {
   impl_->services.workflows = registry;
+}
+
+void HttpServer::set_plugins(plugins::PluginHost* host) {
+  impl_->services.plugins = host;
+  if (host)
+    impl_->services.ingestor.add_extractor(std::make_unique<plugins::PluginExtractors>(*host));
 }
 
 HttpServer::~HttpServer() {

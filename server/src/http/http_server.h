@@ -8,6 +8,9 @@
 #include <string>
 
 namespace sb {
+namespace plugins {
+class PluginHost;
+}
 namespace wf {
 class WorkflowRegistry;
 }
@@ -39,6 +42,8 @@ class HttpServer {
   ~HttpServer();
   // The workflow registry the /v1/workflows routes manage (before start()).
   void set_workflows(wf::WorkflowRegistry* registry);
+  // Before start(): /v1/plugins, /v1/actions and the plugins' chat-capture extractors.
+  void set_plugins(plugins::PluginHost* host);
 
   void start();
   int port() const;

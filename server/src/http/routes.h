@@ -29,5 +29,6 @@ void add_agent_routes(Router& router, ApiServices& services);  // agents, bot lo
 void add_message_routes(Router& router, ApiServices& services);       // chat ingestion, search
 void add_conversation_routes(Router& router, ApiServices& services);  // + capture settings
 void add_workflow_routes(Router& router, ApiServices& services);  // + groups, notifications, outbox
+void add_plugin_routes(Router& router, ApiServices& services);    // plugins, actions
 
 }  // namespace sb

@@ -291,6 +291,14 @@ bool EventQueueStore::claim_effect(soci::session& s, std::int64_t team_id,
   return s.got_data();
 }
 
+bool EventQueueStore::has_effect(soci::session& s, std::int64_t team_id,
+                                 const std::string& key) const {
+  long long team = team_id, n = 0;
+  s << "SELECT COUNT(*) FROM effect_keys WHERE team_id = :t AND key = :k", soci::use(team),
+      soci::use(key), soci::into(n);
+  return n > 0;
+}
+
 std::vector<StoredEvent> EventQueueStore::list(soci::session& s, std::int64_t team_id,
                                                const EventFilter& f, std::int64_t before_id,
                                                int limit) const {

@@ -82,6 +82,7 @@ class EventQueueStore {
 
   // Inserts the key; false when it exists (the effect already happened).
   bool claim_effect(soci::session& s, std::int64_t team_id, const std::string& key) const;
+  bool has_effect(soci::session& s, std::int64_t team_id, const std::string& key) const;
 
   std::vector<StoredEvent> list(soci::session& s, std::int64_t team_id, const EventFilter& filter,
                                 std::int64_t before_id, int limit) const;

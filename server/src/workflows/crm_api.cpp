@@ -15,6 +15,7 @@
 #include "model/crm_schemas.h"
 #include "model/error.h"
 #include "model/record_rules.h"
+#include "plugins/plugin_host.h"
 #include "workflows/lua_json.h"
 #include "workflows/lua_sandbox.h"
 #include "workflows/timer.h"
@@ -712,10 +713,29 @@ int crm_reject(lua_State* L) {
   return 1;
 }
 
-int no_action(lua_State* L) {
-  const char* name = lua_tostring(L, 2);
-  raise(L, std::string("crm.actions[\"") + (name ? name : "?") +
-               "\"]: no plugin registers this action");
+// crm.actions["plugin.action"](args): the closure for one name (upvalue 1).
+int call_action(lua_State* L) {
+  std::string name = lua_tostring(L, lua_upvalueindex(1));
+  std::string fn = "actions[\"" + name + "\"]";
+  RunContext& ctx = writer_of(L, fn.c_str());
+  std::string input = lua_isnoneornil(L, 1) ? "null" : to_json(L, 1, ("crm." + fn).c_str());
+  if (!ctx.sv.plugins) raise(L, "crm." + fn + ": no plugin registers this action");
+  auto r = ctx.sv.plugins->call_action(name, {ctx.def.team_id, nullptr, &ctx.s}, input);
+  if (!r) raise(L, "crm." + fn + ": no plugin registers this action");
+  if (r->status != SB_OK) {
+    raise(L, "crm." + fn + (r->status == SB_RETRY ? " asked to retry: " : " failed: ") + r->error);
+  }
+  ctx.record("{\"action\":\"actions\",\"name\":" + json_quoted(name) +
+             ",\"duration_us\":" + std::to_string(r->duration_us) + "}");
+  push_json(L, r->result);
+  return 1;
+}
+
+int action_lookup(lua_State* L) {
+  if (lua_type(L, 2) != LUA_TSTRING) raise(L, "crm.actions: index it with \"plugin.action\"");
+  lua_pushvalue(L, 2);
+  lua_pushcclosure(L, call_action, 1);
+  return 1;
 }
 
 int read_only(lua_State* L) {
@@ -783,10 +803,10 @@ void install_crm(LuaSandbox& box) {
   lua_setfield(L, real, "sms");
   push_module(L, {{"post", crm_webhook_post}});
   lua_setfield(L, real, "webhook");
-  // Plugin actions arrive with the plugin host; until then every name is unknown.
+  // crm.actions["plugin.action"]: looked up in the plugin host when called.
   lua_newtable(L);
   lua_newtable(L);
-  lua_pushcfunction(L, no_action);
+  lua_pushcfunction(L, action_lookup);
   lua_setfield(L, -2, "__index");
   lua_pushcfunction(L, read_only);
   lua_setfield(L, -2, "__newindex");

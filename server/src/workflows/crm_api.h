@@ -19,6 +19,10 @@ namespace soci {
 class session;
 }
 
+namespace sb::plugins {
+class PluginHost;
+}
+
 namespace sb::wf {
 
 class LuaSandbox;
@@ -38,6 +42,7 @@ struct RunServices {
   EventQueueStore queue;
   WorkflowStore workflows;
   UserStore users;
+  plugins::PluginHost* plugins = nullptr;  // crm.actions; null: no plugin host
 };
 
 // One handler run: what crm.* acts on and what it records.

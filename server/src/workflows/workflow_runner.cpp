@@ -46,8 +46,11 @@ struct PlannedRun {
 
 }  // namespace
 
-WorkflowRunner::WorkflowRunner(Database& db, WorkflowRegistry& registry, EngineLimits limits)
-    : db_(db), registry_(registry), limits_(limits), services_(db.dialect()), serial_(g_serial++) {}
+WorkflowRunner::WorkflowRunner(Database& db, WorkflowRegistry& registry, EngineLimits limits,
+                               plugins::PluginHost* plugins)
+    : db_(db), registry_(registry), limits_(limits), services_(db.dialect()), serial_(g_serial++) {
+  services_.plugins = plugins;
+}
 
 WorkflowEngine& WorkflowRunner::engine() const {
   thread_local std::map<std::uint64_t, std::unique_ptr<WorkflowEngine>> engines;

@@ -20,7 +20,8 @@ namespace sb::wf {
 
 class WorkflowRunner : public Subscriber, public WriteGuard {
  public:
-  WorkflowRunner(Database& db, WorkflowRegistry& registry, EngineLimits limits = {});
+  WorkflowRunner(Database& db, WorkflowRegistry& registry, EngineLimits limits = {},
+                 plugins::PluginHost* plugins = nullptr);
 
   // Subscriber
   std::string name() const override { return "workflows"; }

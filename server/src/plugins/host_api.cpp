@@ -1,0 +1,359 @@
+// The sb_host_api table: what plugins may call. Every data function acts for the team of
+// its sb_call only, through the same store code as REST; nothing throws across the ABI.
+#include <Poco/JSON/Parser.h>
+#include <Poco/Logger.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <regex>
+
+#include "model/contact_filter.h"
+#include "model/contact_json.h"
+#include "model/contact_patch_json.h"
+#include "model/error.h"
+#include "model/json_syntax.h"
+#include "plugins/call_context.h"
+#include "store/contact_store.h"
+#include "store/database.h"
+#include "store/event_queue_store.h"
+#include "store/event_store.h"
+
+namespace sb::plugins {
+namespace {
+
+thread_local LoadedPlugin* t_loading = nullptr;
+
+// sb_plugin -> its LoadedPlugin, for host functions that get only `self`.
+std::mutex& owners_mutex() {
+  static std::mutex m;
+  return m;
+}
+std::map<const sb_plugin*, const LoadedPlugin*>& owners() {
+  static std::map<const sb_plugin*, const LoadedPlugin*> m;
+  return m;
+}
+thread_local std::string t_registration_error;
+
+bool valid_name(const char* name) {
+  if (!name) return false;
+  std::size_t n = std::strlen(name);
+  if (n == 0 || n > 40) return false;
+  for (std::size_t i = 0; i < n; ++i) {
+    char c = name[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
+// The plugin being loaded, when `self` is its sb_plugin and init is running.
+LoadedPlugin* loading(sb_plugin* self, const char* what, const char* name) {
+  if (!t_loading || self != &t_loading->self) return nullptr;
+  if (!valid_name(name)) {
+    t_registration_error = std::string(what) + " name '" + (name ? name : "(null)") +
+                           "' must be 1-40 characters of a-z, 0-9, _";
+    return nullptr;
+  }
+  return t_loading;
+}
+
+int refuse(const std::string& why) {
+  if (t_registration_error.empty()) t_registration_error = why;
+  return -1;
+}
+
+std::string prefixed(const LoadedPlugin& p, const char* name) {
+  return (p.self.name ? std::string(p.self.name) : std::string("?")) + "." + name;
+}
+
+int register_action(sb_plugin* self, const sb_action_def* def) {
+  if (!def || def->struct_size < sizeof(sb_action_def) || !def->fn) {
+    return refuse("register_action: incomplete sb_action_def");
+  }
+  LoadedPlugin* p = loading(self, "action", def->name);
+  if (!p) return refuse("register_action outside sb_plugin_init");
+  std::string full = prefixed(*p, def->name);
+  for (const auto& a : p->actions) {
+    if (a.name == full) return refuse("duplicate action " + full);
+  }
+  p->actions.push_back({full, def->description ? def->description : "", def->flags, def->fn,
+                        def->user_data});
+  return 0;
+}
+
+int register_subscriber(sb_plugin* self, const sb_subscriber_def* def) {
+  if (!def || def->struct_size < sizeof(sb_subscriber_def) || !def->fn || !def->pattern) {
+    return refuse("register_subscriber: incomplete sb_subscriber_def");
+  }
+  LoadedPlugin* p = loading(self, "subscriber", def->name);
+  if (!p) return refuse("register_subscriber outside sb_plugin_init");
+  std::string full = prefixed(*p, def->name);
+  for (const auto& s : p->subscriptions) {
+    if (s.name == full) return refuse("duplicate subscriber " + full);
+  }
+  p->subscriptions.push_back({full, def->pattern, def->fn, def->user_data});
+  return 0;
+}
+
+int register_extractor(sb_plugin* self, const sb_extractor_def* def) {
+  if (!def || def->struct_size < sizeof(sb_extractor_def) || !def->fn) {
+    return refuse("register_extractor: incomplete sb_extractor_def");
+  }
+  LoadedPlugin* p = loading(self, "extractor", def->name);
+  if (!p) return refuse("register_extractor outside sb_plugin_init");
+  std::string full = prefixed(*p, def->name);
+  for (const auto& e : p->extractors) {
+    if (e.name == full) return refuse("duplicate extractor " + full);
+  }
+  p->extractors.push_back({full, def->fn, def->user_data});
+  return 0;
+}
+
+int register_provider(sb_plugin* self, const sb_provider_def* def) {
+  if (!def || def->struct_size < sizeof(sb_provider_def) || !def->send || !def->channel) {
+    return refuse("register_provider: incomplete sb_provider_def");
+  }
+  if (std::strcmp(def->channel, "sms") != 0) {
+    return refuse(std::string("register_provider: unknown channel '") + def->channel +
+                  "' (known: sms)");
+  }
+  LoadedPlugin* p = loading(self, "provider", def->name);
+  if (!p) return refuse("register_provider outside sb_plugin_init");
+  std::string full = prefixed(*p, def->name);
+  for (const auto& e : p->providers) {
+    if (e.name == full) return refuse("duplicate provider " + full);
+  }
+  p->providers.push_back({def->channel, full, def->flags, def->send, def->user_data});
+  return 0;
+}
+
+void log(const sb_plugin* self, sb_log_level level, const char* message) {
+  Poco::Logger& l = Poco::Logger::get("plugin");
+  std::string text = std::string(self && self->name ? self->name : "plugin") + ": " +
+                     (message ? message : "");
+  switch (level) {
+    case SB_LOG_DEBUG:
+      l.debug(text);
+      break;
+    case SB_LOG_INFO:
+      l.information(text);
+      break;
+    case SB_LOG_WARN:
+      l.warning(text);
+      break;
+    default:
+      l.error(text);
+  }
+}
+
+const char* config(const sb_plugin* self, const char* key) {
+  if (!key) return nullptr;
+  const LoadedPlugin* p = nullptr;
+  if (t_loading && self == &t_loading->self) {
+    p = t_loading;
+  } else {
+    std::lock_guard lock(owners_mutex());
+    auto it = owners().find(self);
+    if (it != owners().end()) p = it->second;
+  }
+  if (!p) return nullptr;
+  auto it = p->config.find(key);
+  return it == p->config.end() ? nullptr : it->second.c_str();
+}
+
+int set_result(sb_call* call, const char* json, size_t len) {
+  if (!call || !json) return -1;
+  std::string text(json, len);
+  // The caller gets JSON or an error, never garbage.
+  if (auto bad = check_json_syntax(text)) {
+    call->last_error = "set_result: not JSON (" + bad->message + " at byte " +
+                       std::to_string(bad->offset) + ")";
+    call->error = call->last_error;
+    return -1;
+  }
+  call->result = std::move(text);
+  return 0;
+}
+
+void set_error(sb_call* call, const char* message) {
+  if (call) call->error = message ? message : "";
+}
+
+const char* last_error(sb_call* call) {
+  return call ? call->last_error.c_str() : "";
+}
+
+int64_t team_id(sb_call* call) {
+  return call ? call->scope.team_id : 0;
+}
+
+char* copy_out(const std::string& s) {
+  char* out = static_cast<char*>(std::malloc(s.size() + 1));
+  if (out) std::memcpy(out, s.c_str(), s.size() + 1);
+  return out;
+}
+
+// Runs `fn` with a session: the caller's open transaction, or a new one.
+template <class Fn>
+bool with_session(sb_call* call, bool write, Fn&& fn) {
+  if (!call) return false;
+  call->last_error.clear();
+  try {
+    if (call->scope.session) {
+      fn(*call->scope.session);
+    } else if (write) {
+      call->scope.db->write([&](soci::session& s) { fn(s); });
+    } else {
+      call->scope.db->read([&](soci::session& s) { fn(s); });
+    }
+    return true;
+  } catch (const Error& e) {
+    call->last_error = e.what();
+    for (const auto& d : e.details()) {
+      if (d.key == "field" && std::holds_alternative<std::string>(d.value)) {
+        call->last_error += " (field " + std::get<std::string>(d.value) + ")";
+      }
+    }
+  } catch (const std::exception& e) {
+    call->last_error = e.what();
+  }
+  return false;
+}
+
+char* contact_get(sb_call* call, int64_t id) {
+  std::string out;
+  bool ok = with_session(call, false, [&](soci::session& s) {
+    ContactStore contacts(call->scope.db->dialect());
+    auto c = contacts.get(s, call->scope.team_id, id);
+    if (!c) throw Error::not_found("contact", id);
+    out = json_text(contact_to_json(*c));
+  });
+  return ok ? copy_out(out) : nullptr;
+}
+
+char* contact_find(sb_call* call, const char* filter_json, int limit) {
+  std::string out;
+  bool ok = with_session(call, false, [&](soci::session& s) {
+    if (limit < 1 || limit > 500) throw std::invalid_argument("limit must be 1..500");
+    FilterNode node = parse_filter_json_text(filter_json && *filter_json ? filter_json : "{}");
+    ContactStore contacts(call->scope.db->dialect());
+    ContactPage page = contacts.list(s, call->scope.team_id, node, ContactSort{}, std::nullopt, limit);
+    Poco::JSON::Array arr;
+    for (const Contact& c : page.contacts) arr.add(contact_to_json(c));
+    out = json_text(arr);
+  });
+  return ok ? copy_out(out) : nullptr;
+}
+
+char* contact_update(sb_call* call, int64_t id, const char* patch_json) {
+  std::string out;
+  bool ok = with_session(call, true, [&](soci::session& s) {
+    Poco::JSON::Object::Ptr o;
+    try {
+      o = Poco::JSON::Parser().parse(patch_json ? patch_json : "").extract<Poco::JSON::Object::Ptr>();
+    } catch (const std::exception&) {
+      throw std::invalid_argument("the patch must be a JSON object");
+    }
+    JsonFields fields(o);
+    ContactPatch patch = read_contact_patch(fields);
+    fields.reject_unknown();
+    ContactStore contacts(call->scope.db->dialect());
+    Contact c = contacts.update(s, call->scope.team_id, id, patch, std::nullopt, std::nullopt);
+    out = json_text(contact_to_json(c));
+  });
+  return ok ? copy_out(out) : nullptr;
+}
+
+int once(sb_call* call, const char* key) {
+  if (!key || !*key) {
+    if (call) call->last_error = "once: empty key";
+    return -1;
+  }
+  bool first = false;
+  bool ok = with_session(call, true, [&](soci::session& s) {
+    EventQueueStore queue(call->scope.db->dialect());
+    first = queue.claim_effect(s, call->scope.team_id,
+                               "plugin:" + call->plugin->name + ":" + key);
+  });
+  return ok ? (first ? 1 : 0) : -1;
+}
+
+int schedule(sb_call* call, const char* name, const char* payload_json, int64_t delay_ms) {
+  static const std::regex valid("[a-z0-9_]{1,40}(\\.[a-z0-9_]{1,40})?");
+  if (!call) return -1;
+  if (!name || !std::regex_match(name, valid)) {
+    call->last_error = "schedule: name must be a-z, 0-9, _ (one optional dot)";
+    return -1;
+  }
+  if (delay_ms < 0 || delay_ms > 366LL * 24 * 3600 * 1000) {
+    call->last_error = "schedule: delay_ms must be 0 .. 366 days";
+    return -1;
+  }
+  std::string payload = payload_json && *payload_json ? payload_json : "{}";
+  bool ok = with_session(call, true, [&](soci::session& s) {
+    try {
+      Poco::JSON::Parser().parse(payload).extract<Poco::JSON::Object::Ptr>();
+    } catch (const std::exception&) {
+      throw std::invalid_argument("schedule: the payload must be a JSON object");
+    }
+    EventStore events(call->scope.db->dialect());
+    events.append(s, {.team_id = call->scope.team_id,
+                      .type = call->plugin->name + "." + name,
+                      .payload_json = payload,
+                      .available_at = now_ms() + delay_ms});
+  });
+  return ok ? 0 : -1;
+}
+
+void extracted(sb_extraction* out, const char* field, const char* value, double confidence,
+               double score) {
+  if (!out || !out->out || !field || !value) return;
+  capture::Extracted e;
+  e.field = field;
+  e.value = value;
+  e.confidence = confidence < 0 ? 0 : confidence > 1 ? 1 : confidence;
+  e.score = score < -1 ? -1 : score > 1 ? 1 : score;
+  e.source = out->source;
+  out->out->push_back(std::move(e));
+}
+
+void host_free(void* p) {
+  std::free(p);
+}
+
+}  // namespace
+
+void track(const LoadedPlugin* plugin, bool live) {
+  std::lock_guard lock(owners_mutex());
+  if (live) {
+    owners()[&plugin->self] = plugin;
+  } else {
+    owners().erase(&plugin->self);
+  }
+}
+
+void begin_registration(LoadedPlugin* plugin) {
+  t_loading = plugin;
+  t_registration_error.clear();
+}
+
+void end_registration() {
+  t_loading = nullptr;
+}
+
+const std::string& registration_error() {
+  return t_registration_error;
+}
+
+const sb_host_api* host_api() {
+  static const sb_host_api api = {
+      sizeof(sb_host_api), SB_PLUGIN_API_MAJOR, SB_PLUGIN_API_MINOR, &register_action,
+      &register_subscriber, &register_extractor, &register_provider, &log, &config,
+      &set_result, &set_error, &last_error, &team_id, &contact_get, &contact_find,
+      &contact_update, &once, &schedule, &extracted, &host_free,
+  };
+  return &api;
+}
+
+}  // namespace sb::plugins

@@ -1,0 +1,17 @@
+/* Registers an action, then fails: the action must not stay registered. */
+#include <switchboard/plugin.h>
+
+static sb_status act(sb_call* call, const char* in, size_t len, void* user) {
+  (void)call, (void)in, (void)len, (void)user;
+  return SB_OK;
+}
+
+int sb_plugin_init(const sb_host_api* host, sb_plugin* self) {
+  self->api_major = SB_PLUGIN_API_MAJOR;
+  self->api_minor = SB_PLUGIN_API_MINOR;
+  self->name = "init_fails";
+  sb_action_def def = {sizeof(sb_action_def), "half", "", 0, act, 0};
+  host->register_action(self, &def);
+  host->log(self, SB_LOG_ERROR, "cannot reach my licence server");
+  return -3;
+}
