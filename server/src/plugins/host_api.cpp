@@ -67,71 +67,73 @@ std::string prefixed(const LoadedPlugin& p, const char* name) {
   return (p.self.name ? std::string(p.self.name) : std::string("?")) + "." + name;
 }
 
+// The checks every registration shares: a complete def, init running for `self`, a valid
+// and unused name. Returns the plugin and the full "<plugin>.<name>", or refuses.
+template <class Def, class List>
+LoadedPlugin* admit(sb_plugin* self, const Def* def, bool complete, const char* what,
+                    List LoadedPlugin::*list, std::string& full) {
+  if (!def || def->struct_size < sizeof(Def) || !complete) {
+    refuse(std::string("register_") + what + ": incomplete definition");
+    return nullptr;
+  }
+  LoadedPlugin* p = loading(self, what, def->name);
+  if (!p) {
+    refuse(std::string("register_") + what + " outside sb_plugin_init");
+    return nullptr;
+  }
+  full = prefixed(*p, def->name);
+  for (const auto& existing : p->*list) {
+    if (existing.name == full) {
+      refuse(std::string("duplicate ") + what + " " + full);
+      return nullptr;
+    }
+  }
+  return p;
+}
+
 int register_action(sb_plugin* self, const sb_action_def* def) {
-  if (!def || def->struct_size < sizeof(sb_action_def) || !def->fn) {
-    return refuse("register_action: incomplete sb_action_def");
-  }
-  LoadedPlugin* p = loading(self, "action", def->name);
-  if (!p) return refuse("register_action outside sb_plugin_init");
-  std::string full = prefixed(*p, def->name);
-  for (const auto& a : p->actions) {
-    if (a.name == full) return refuse("duplicate action " + full);
-  }
-  p->actions.push_back({full, def->description ? def->description : "", def->flags, def->fn,
-                        def->user_data});
+  std::string full;
+  LoadedPlugin* p = admit(self, def, def && def->fn, "action", &LoadedPlugin::actions, full);
+  if (!p) return -1;
+  p->actions.push_back(
+      {full, def->description ? def->description : "", def->flags, def->fn, def->user_data});
   return 0;
 }
 
 int register_subscriber(sb_plugin* self, const sb_subscriber_def* def) {
-  if (!def || def->struct_size < sizeof(sb_subscriber_def) || !def->fn || !def->pattern) {
-    return refuse("register_subscriber: incomplete sb_subscriber_def");
-  }
-  LoadedPlugin* p = loading(self, "subscriber", def->name);
-  if (!p) return refuse("register_subscriber outside sb_plugin_init");
-  std::string full = prefixed(*p, def->name);
-  for (const auto& s : p->subscriptions) {
-    if (s.name == full) return refuse("duplicate subscriber " + full);
-  }
+  std::string full;
+  LoadedPlugin* p = admit(self, def, def && def->fn && def->pattern, "subscriber",
+                          &LoadedPlugin::subscriptions, full);
+  if (!p) return -1;
   p->subscriptions.push_back({full, def->pattern, def->fn, def->user_data});
   return 0;
 }
 
 int register_extractor(sb_plugin* self, const sb_extractor_def* def) {
-  if (!def || def->struct_size < sizeof(sb_extractor_def) || !def->fn) {
-    return refuse("register_extractor: incomplete sb_extractor_def");
-  }
-  LoadedPlugin* p = loading(self, "extractor", def->name);
-  if (!p) return refuse("register_extractor outside sb_plugin_init");
-  std::string full = prefixed(*p, def->name);
-  for (const auto& e : p->extractors) {
-    if (e.name == full) return refuse("duplicate extractor " + full);
-  }
+  std::string full;
+  LoadedPlugin* p = admit(self, def, def && def->fn, "extractor", &LoadedPlugin::extractors, full);
+  if (!p) return -1;
   p->extractors.push_back({full, def->fn, def->user_data});
   return 0;
 }
 
 int register_provider(sb_plugin* self, const sb_provider_def* def) {
-  if (!def || def->struct_size < sizeof(sb_provider_def) || !def->send || !def->channel) {
-    return refuse("register_provider: incomplete sb_provider_def");
-  }
-  if (std::strcmp(def->channel, "sms") != 0) {
+  if (def && def->channel && std::strcmp(def->channel, "sms") != 0) {
     return refuse(std::string("register_provider: unknown channel '") + def->channel +
                   "' (known: sms)");
   }
-  LoadedPlugin* p = loading(self, "provider", def->name);
-  if (!p) return refuse("register_provider outside sb_plugin_init");
-  std::string full = prefixed(*p, def->name);
-  for (const auto& e : p->providers) {
-    if (e.name == full) return refuse("duplicate provider " + full);
-  }
+  std::string full;
+  LoadedPlugin* p = admit(self, def, def && def->send && def->channel, "provider",
+                          &LoadedPlugin::providers, full);
+  if (!p) return -1;
   p->providers.push_back({def->channel, full, def->flags, def->send, def->user_data});
   return 0;
 }
 
 void log(const sb_plugin* self, sb_log_level level, const char* message) {
   Poco::Logger& l = Poco::Logger::get("plugin");
-  std::string text = std::string(self && self->name ? self->name : "plugin") + ": " +
-                     (message ? message : "");
+  std::string text =
+      std::string(self && self->name ? self->name : "plugin") + ": " + (message ? message : "");
   switch (level) {
     case SB_LOG_DEBUG:
       l.debug(text);
@@ -167,8 +169,8 @@ int set_result(sb_call* call, const char* json, size_t len) {
   std::string text(json, len);
   // The caller gets JSON or an error, never garbage.
   if (auto bad = check_json_syntax(text)) {
-    call->last_error = "set_result: not JSON (" + bad->message + " at byte " +
-                       std::to_string(bad->offset) + ")";
+    call->last_error =
+        "set_result: not JSON (" + bad->message + " at byte " + std::to_string(bad->offset) + ")";
     call->error = call->last_error;
     return -1;
   }
@@ -238,7 +240,8 @@ char* contact_find(sb_call* call, const char* filter_json, int limit) {
     if (limit < 1 || limit > 500) throw std::invalid_argument("limit must be 1..500");
     FilterNode node = parse_filter_json_text(filter_json && *filter_json ? filter_json : "{}");
     ContactStore contacts(call->scope.db->dialect());
-    ContactPage page = contacts.list(s, call->scope.team_id, node, ContactSort{}, std::nullopt, limit);
+    ContactPage page =
+        contacts.list(s, call->scope.team_id, node, ContactSort{}, std::nullopt, limit);
     Poco::JSON::Array arr;
     for (const Contact& c : page.contacts) arr.add(contact_to_json(c));
     out = json_text(arr);
@@ -251,7 +254,9 @@ char* contact_update(sb_call* call, int64_t id, const char* patch_json) {
   bool ok = with_session(call, true, [&](soci::session& s) {
     Poco::JSON::Object::Ptr o;
     try {
-      o = Poco::JSON::Parser().parse(patch_json ? patch_json : "").extract<Poco::JSON::Object::Ptr>();
+      o = Poco::JSON::Parser()
+              .parse(patch_json ? patch_json : "")
+              .extract<Poco::JSON::Object::Ptr>();
     } catch (const std::exception&) {
       throw std::invalid_argument("the patch must be a JSON object");
     }
@@ -273,8 +278,7 @@ int once(sb_call* call, const char* key) {
   bool first = false;
   bool ok = with_session(call, true, [&](soci::session& s) {
     EventQueueStore queue(call->scope.db->dialect());
-    first = queue.claim_effect(s, call->scope.team_id,
-                               "plugin:" + call->plugin->name + ":" + key);
+    first = queue.claim_effect(s, call->scope.team_id, "plugin:" + call->plugin->name + ":" + key);
   });
   return ok ? (first ? 1 : 0) : -1;
 }
@@ -348,10 +352,26 @@ const std::string& registration_error() {
 
 const sb_host_api* host_api() {
   static const sb_host_api api = {
-      sizeof(sb_host_api), SB_PLUGIN_API_MAJOR, SB_PLUGIN_API_MINOR, &register_action,
-      &register_subscriber, &register_extractor, &register_provider, &log, &config,
-      &set_result, &set_error, &last_error, &team_id, &contact_get, &contact_find,
-      &contact_update, &once, &schedule, &extracted, &host_free,
+      sizeof(sb_host_api),
+      SB_PLUGIN_API_MAJOR,
+      SB_PLUGIN_API_MINOR,
+      &register_action,
+      &register_subscriber,
+      &register_extractor,
+      &register_provider,
+      &log,
+      &config,
+      &set_result,
+      &set_error,
+      &last_error,
+      &team_id,
+      &contact_get,
+      &contact_find,
+      &contact_update,
+      &once,
+      &schedule,
+      &extracted,
+      &host_free,
   };
   return &api;
 }
