@@ -39,5 +39,7 @@ std::vector<Row> run_capture_scenarios(const BenchOptions& options);
 // Issue 7: Lua workflows, no-op and round-robin: the engine alone, the runner in process,
 // and end to end through the dispatcher, on both backends.
 std::vector<Row> run_workflow_scenarios(const BenchOptions& options);
+// Issue 8: one plugin action call through the ABI (plain C and the C++ SDK), in process.
+std::vector<Row> run_plugin_scenarios(const BenchOptions& options);
 
 }  // namespace sb::bench

@@ -52,7 +52,8 @@ switchboard::Json rescore(const Points& pts, switchboard::Call& call, long long 
   long long score = score_of(pts, *c);
   switchboard::Json patch = switchboard::Json::object();
   if ((*c)["score"].as_int(-1) != score) patch.set("score", score);
-  bool qualifies = score >= pts.threshold && !pts.stage.empty() && (*c)["stage"].as_string() != pts.stage;
+  bool qualifies =
+      score >= pts.threshold && !pts.stage.empty() && (*c)["stage"].as_string() != pts.stage;
   if (qualifies) patch.set("stage", pts.stage);
   if (patch.size() > 0) call.update_contact(contact_id, patch);
   return switchboard::Json::object()

@@ -37,8 +37,10 @@ SWITCHBOARD_PLUGIN(plugin) {
   plugin.describe("sentiment_lexicon", "1.0.0",
                   "Word-list sentiment for chat messages (configurable positive/negative words)");
   auto lex = std::make_shared<Lexicon>();
-  lex->positive = words(plugin.config_or("positive", "great,love,thanks,perfect,excellent,wunderbar,danke"));
-  lex->negative = words(plugin.config_or("negative", "refund,broken,angry,terrible,useless,scam,kaputt"));
+  lex->positive =
+      words(plugin.config_or("positive", "great,love,thanks,perfect,excellent,wunderbar,danke"));
+  lex->negative =
+      words(plugin.config_or("negative", "refund,broken,angry,terrible,useless,scam,kaputt"));
   plugin.extractor("words", [lex](switchboard::Extraction& out, std::string_view text) {
     int pos = 0, neg = 0;
     std::string word;

@@ -19,35 +19,15 @@
 
 #include "store/database.h"
 #include "support/http_client.h"
+#include "support/process.h"
 #include "support/test_backend.h"
 
 namespace sb::test {
 namespace {
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
 RunResult run(const std::vector<std::string>& args, const Poco::Process::Env& env = {},
               const std::string& cwd = "") {
-  Poco::Pipe out, err;
-  Poco::ProcessHandle h =
-      Poco::Process::launch(SB_BINARY_PATH, args, cwd, nullptr, &out, &err, env);
-  Poco::PipeInputStream out_stream(out), err_stream(err);
-  RunResult r;
-  std::thread err_reader([&] {
-    std::ostringstream e;
-    Poco::StreamCopier::copyStream(err_stream, e);
-    r.err = e.str();
-  });
-  std::ostringstream o;
-  Poco::StreamCopier::copyStream(out_stream, o);
-  err_reader.join();
-  r.out = o.str();
-  r.exit_code = h.wait();
-  return r;
+  return run_program(SB_BINARY_PATH, args, env, cwd);
 }
 
 class CliTest : public ::testing::Test {

@@ -1,7 +1,7 @@
 // Native plugins end to end: real .so files loaded with dlopen from a plugins directory,
 // every failure mode listed with its reason, actions over REST and from Lua, subscribers
 // on the event bus (retry, idempotency), extractors, providers, config, team isolation,
-// reload, and the first-party plugins.
+// reload. First-party plugins: first_party_plugins_test.cpp.
 #include <soci/soci.h>
 
 #include <Poco/JSON/Object.h>
@@ -9,60 +9,14 @@
 #include <filesystem>
 #include <fstream>
 
-#include "crm_fixture.h"
 #include "events/dispatcher.h"
 #include "model/contact_json.h"
+#include "plugin_fixture.h"
 #include "plugins/plugin_bus.h"
 #include "store/team_store.h"
 
 namespace sb::test {
 namespace {
-
-namespace fs = std::filesystem;
-
-class PluginTest : public CrmTest {
- protected:
-  void adjust(Config& c) override {
-    c.events.workers = 0;  // the test drives the dispatcher
-    c.events.backoff_base = std::chrono::milliseconds(0);
-    c.workflows_dir = "";
-    for (const auto& e : fs::directory_iterator(SB_PLUGIN_CASES_DIR)) {
-      if (e.path().extension() == ".so") fs::copy_file(e.path(), dir_.path() + "/" + e.path().filename().string());
-    }
-    std::ofstream(dir_.path() + "/probe.conf") << "# settings\ngreeting = hello there\n";
-    c.plugins_dir = dir_.path();
-  }
-  Poco::JSON::Object::Ptr get_contact(long long id) {
-    auto r = client().get("/v1/contacts/" + std::to_string(id));
-    EXPECT_EQ(r.status, 200) << r.body;
-    return r.json();
-  }
-  void drain() {
-    for (int i = 0; i < 50 && server_->dispatcher().run_once() > 0; ++i) {
-    }
-  }
-  HttpResult action(const std::string& name, const std::string& body,
-                    const std::string& key = kOwnerKey) {
-    return client(key).post("/v1/actions/" + name, body);
-  }
-  Poco::JSON::Object::Ptr plugin(const Poco::JSON::Object::Ptr& list, const std::string& name) {
-    auto data = list->getArray("data");
-    for (std::size_t i = 0; i < data->size(); ++i) {
-      auto p = data->getObject(static_cast<unsigned>(i));
-      if (p->getValue<std::string>("name") == name) return p;
-    }
-    return nullptr;
-  }
-  std::string failure(const Poco::JSON::Object::Ptr& list, const std::string& file) {
-    auto failed = list->getArray("failed");
-    for (std::size_t i = 0; i < failed->size(); ++i) {
-      auto f = failed->getObject(static_cast<unsigned>(i));
-      if (f->getValue<std::string>("file") == file) return f->getValue<std::string>("error");
-    }
-    return "";
-  }
-  TempDir dir_;
-};
 
 TEST_P(PluginTest, ListsLoadedPluginsAndEachFailureWithItsReason) {
   auto r = client().get("/v1/plugins");
@@ -70,16 +24,20 @@ TEST_P(PluginTest, ListsLoadedPluginsAndEachFailureWithItsReason) {
   auto list = r.json();
   auto probe = plugin(list, "probe");
   ASSERT_TRUE(probe) << r.body;
-  EXPECT_EQ(probe->getArray("actions")->size(), 8u);
+  EXPECT_EQ(probe->getArray("actions")->size(), 10u);
+  EXPECT_EQ(probe->getValue<std::string>("api"), "1.1");
   EXPECT_EQ(probe->getArray("subscribers")->size(), 2u);
   EXPECT_EQ(probe->getArray("extractors")->getElement<std::string>(0), "probe.orders");
   EXPECT_EQ(probe->getArray("providers")->getObject(0)->getValue<std::string>("channel"), "sms");
-  EXPECT_NE(failure(list, "wrong_major.so").find("built for plugin API 99.0, this server speaks 1.0"),
-            std::string::npos) << r.body;
+  EXPECT_NE(
+      failure(list, "wrong_major.so").find("built for plugin API 99.0, this server speaks 1.1"),
+      std::string::npos)
+      << r.body;
   EXPECT_NE(failure(list, "newer_minor.so").find("newer than this server's"), std::string::npos);
   EXPECT_NE(failure(list, "no_init.so").find("no sb_plugin_init"), std::string::npos);
   EXPECT_NE(failure(list, "init_fails.so").find("sb_plugin_init returned -3"), std::string::npos);
-  EXPECT_NE(failure(list, "duplicate.so").find("duplicate action duplicate.same"), std::string::npos);
+  EXPECT_NE(failure(list, "duplicate.so").find("duplicate action duplicate.same"),
+            std::string::npos);
   // All or nothing: what the refused plugins registered is not callable.
   EXPECT_EQ(action("init_fails.half", "{}").status, 404);
   EXPECT_EQ(action("wrong_major.act", "{}").status, 404);
@@ -104,14 +62,33 @@ TEST_P(PluginTest, ActionsRunOverRestWithTheirErrorsMapped) {
   // Settings from probe.conf; once; schedule only under the plugin's own prefix.
   EXPECT_NE(action("probe.config", "{\"key\":\"greeting\"}").body.find("\"hello there\""),
             std::string::npos);
-  EXPECT_NE(action("probe.once", "{\"key\":\"k1\"}").body.find("\"result\":true"), std::string::npos);
-  EXPECT_NE(action("probe.once", "{\"key\":\"k1\"}").body.find("\"result\":false"), std::string::npos);
+  EXPECT_NE(action("probe.once", "{\"key\":\"k1\"}").body.find("\"result\":true"),
+            std::string::npos);
+  EXPECT_NE(action("probe.once", "{\"key\":\"k1\"}").body.find("\"result\":false"),
+            std::string::npos);
   EXPECT_EQ(action("probe.schedule", "{\"name\":\"tick\"}").status, 200);
   auto types = event_types();
   EXPECT_NE(std::find(types.begin(), types.end(), "probe.tick"), types.end());
   auto bad_name = action("probe.schedule", "{\"name\":\"../contact.created\"}");
   EXPECT_EQ(bad_name.status, 422);
   EXPECT_NE(bad_name.body.find("schedule: name must be"), std::string::npos) << bad_name.body;
+}
+
+// The compatibility promise: a library compiled against the API 1.0 header (a smaller host
+// table, the 1.0 provider struct) loads into this 1.1 host and runs.
+TEST_P(PluginTest, APluginBuiltForAnOlderMinorStillLoadsAndRuns) {
+  auto r = client().get("/v1/plugins");
+  auto old = plugin(r.json(), "older_minor");
+  ASSERT_TRUE(old) << r.body;
+  EXPECT_EQ(old->getValue<std::string>("api"), "1.0");
+  EXPECT_FALSE(old->getArray("providers")->getObject(0)->getValue<bool>("delivery_reports"));
+  EXPECT_NE(action("older_minor.ping", "{}").body.find("\"pong\":true"), std::string::npos);
+  auto sent = server_->plugins().send("sms", "older_minor.old", {1, nullptr, nullptr}, "{}");
+  ASSERT_TRUE(sent);
+  EXPECT_NE(sent->result.find("old-1"), std::string::npos);
+  // It never registered a status reader: there is nothing to call.
+  EXPECT_FALSE(
+      server_->plugins().read_status("sms", "older_minor.old", {1, nullptr, nullptr}, "{}"));
 }
 
 TEST_P(PluginTest, HostFunctionsReachOnlyTheCallersTeam) {
@@ -130,10 +107,30 @@ TEST_P(PluginTest, HostFunctionsReachOnlyTheCallersTeam) {
   auto rename = action("probe.rename", "{\"id\":" + std::to_string(their_id) + ",\"name\":\"X\"}");
   EXPECT_EQ(rename.status, 422);
   EXPECT_NE(rename.body.find("not found"), std::string::npos) << rename.body;
-  auto found = action("probe.find", "{\"filter\":{\"field\":\"email\",\"op\":\"eq\",\"value\":\"t@b.io\"}}");
+  auto found =
+      action("probe.find", "{\"filter\":{\"field\":\"email\",\"op\":\"eq\",\"value\":\"t@b.io\"}}");
   EXPECT_NE(found.body.find("\"result\":[]"), std::string::npos) << found.body;
-  EXPECT_EQ(other.get("/v1/contacts/" + std::to_string(their_id)).json()->getValue<std::string>("name"),
-            "Theirs");
+  auto counted = action("probe.count",
+                        "{\"filter\":{\"field\":\"email\",\"op\":\"eq\",\"value\":\"t@b.io\"}}");
+  EXPECT_NE(counted.body.find("\"result\":0"), std::string::npos) << counted.body;
+  auto all = action("probe.count", "{\"filter\":{}}");
+  EXPECT_NE(all.body.find("\"result\":1"), std::string::npos) << all.body;
+  auto bad_filter =
+      action("probe.count", "{\"filter\":{\"field\":\"nope\",\"op\":\"eq\",\"value\":1}}");
+  EXPECT_EQ(bad_filter.status, 422);
+  EXPECT_NE(bad_filter.body.find("nope"), std::string::npos) << bad_filter.body;
+  long long agent = user("ann");
+  auto listed = action("probe.users", "{}");
+  auto users = listed.json()->getArray("result");
+  // Only ann: team B's user is invisible here.
+  ASSERT_EQ(other.post("/v1/users", R"({"name":"bee","email":"bee@b.io","role":"agent"})").status,
+            201);
+  ASSERT_EQ(users->size(), 1u) << listed.body;
+  EXPECT_EQ(users->getObject(0)->getValue<long long>("id"), agent);
+  EXPECT_EQ(users->getObject(0)->getValue<std::string>("role"), "agent");
+  EXPECT_EQ(
+      other.get("/v1/contacts/" + std::to_string(their_id)).json()->getValue<std::string>("name"),
+      "Theirs");
   // A write through the host is validated like REST.
   auto invalid = action("probe.rename", "{\"id\":" + std::to_string(mine) + ",\"name\":7}");
   EXPECT_EQ(invalid.status, 422);
@@ -162,7 +159,8 @@ on("contact.deleted", function(e) crm.actions["probe.missing"]({}) end)
   EXPECT_NE(runs.find("now\\tRenamed by plugin"), std::string::npos) << runs;
   EXPECT_NE(runs.find("\"name\":\"probe.rename\""), std::string::npos) << runs;
   EXPECT_NE(runs.find("crm.actions[\\\"probe.missing\\\"]: no plugin registers this action"),
-            std::string::npos) << runs;
+            std::string::npos)
+      << runs;
 }
 
 TEST_P(PluginTest, SubscribersRunThroughTheBusWithRetriesAndNoRepeats) {
@@ -193,7 +191,8 @@ TEST_P(PluginTest, ExtractorsAndProvidersAreCalledThroughTheHost) {
   EXPECT_EQ(out[0].field, "custom.order_id");
   EXPECT_EQ(out[0].value, "ORDER-4711");
   EXPECT_EQ(out[0].source, "plugin:probe.orders");
-  auto sent = host.send("sms", "", {1, nullptr, nullptr}, "{\"to\":\"+4915112345678\",\"text\":\"hi\"}");
+  auto sent = host.send("sms", "probe.loopback", {1, nullptr, nullptr},
+                        "{\"to\":\"+4915112345678\",\"text\":\"hi\"}");
   ASSERT_TRUE(sent);
   EXPECT_NE(sent->result.find("lb-+4915112345678"), std::string::npos) << sent->result;
   EXPECT_FALSE(host.send("email", "", {1, nullptr, nullptr}, "{}"));
@@ -207,42 +206,6 @@ TEST_P(PluginTest, ReloadPicksUpNewAndRemovedLibraries) {
   EXPECT_FALSE(plugin(r.json(), "probe"));
   EXPECT_TRUE(plugin(r.json(), "lead_score"));
   EXPECT_EQ(action("probe.echo", "{}").status, 404);
-}
-
-TEST_P(PluginTest, LeadScoreScoresAndQualifiesContacts) {
-  fs::copy_file(fs::path(SB_PLUGINS_BUILD_DIR) / "lead_score.so", dir_.path() + "/lead_score.so");
-  std::ofstream(dir_.path() + "/lead_score.conf") << "threshold = 50\nstage = Qualified\n";
-  ASSERT_EQ(client().post("/v1/plugins/reload", "").status, 200);
-  long long id = create("/v1/contacts", "{\"name\":\"Lee\",\"email\":\"lee@x.io\"}");
-  drain();
-  EXPECT_EQ(get_contact(id)->getValue<long long>("score"), 15);  // name 5 + email 10
-  patch("/v1/contacts/" + std::to_string(id), "{\"purchase_intent\":\"ready_to_buy\"}");
-  drain();
-  auto c = get_contact(id);
-  EXPECT_EQ(c->getValue<long long>("score"), 55);
-  EXPECT_EQ(c->getValue<std::string>("stage"), "Qualified");
-  auto r = action("lead_score.update", "{\"id\":" + std::to_string(id) + "}");
-  EXPECT_NE(r.body.find("\"score\":55"), std::string::npos) << r.body;
-  EXPECT_EQ(action("lead_score.update", "{}").status, 422);
-}
-
-TEST_P(PluginTest, SentimentLexiconExtractsFromChatText) {
-  fs::copy_file(fs::path(SB_PLUGINS_BUILD_DIR) / "sentiment_lexicon.so",
-                dir_.path() + "/sentiment_lexicon.so");
-  std::ofstream(dir_.path() + "/sentiment_lexicon.conf") << "negative = kaputt, mist\n";
-  server_->plugins().load();
-  plugins::PluginExtractors extractors(server_->plugins());
-  std::vector<capture::Extracted> out;
-  extractors.extract("Das Ding ist kaputt, so ein Mist", CaptureSettings{}, out);
-  bool found = false;
-  for (const auto& e : out) {
-    if (e.source == "plugin:sentiment_lexicon.words") {
-      found = true;
-      EXPECT_EQ(e.value, "negative");
-      EXPECT_LT(e.score, 0);
-    }
-  }
-  EXPECT_TRUE(found);
 }
 
 SB_INSTANTIATE_BACKENDS(PluginTest);

@@ -24,6 +24,12 @@ SWITCHBOARD_PLUGIN(plugin) {
                 [](switchboard::Call& call, const switchboard::Json& in) {
                   return call.find_contacts(in["filter"], 10);
                 });
+  plugin.action("count", "how many contacts match {filter}",
+                [](switchboard::Call& call, const switchboard::Json& in) {
+                  return switchboard::Json(call.count_contacts(in["filter"]));
+                });
+  plugin.action("users", "the team's active users",
+                [](switchboard::Call& call, const switchboard::Json&) { return call.users(); });
   plugin.action("once", "true the first time {key} is seen",
                 [](switchboard::Call& call, const switchboard::Json& in) {
                   return switchboard::Json(call.once(in["key"].as_string()));

@@ -35,7 +35,7 @@ extern "C" {
 #endif
 
 #define SB_PLUGIN_API_MAJOR 1
-#define SB_PLUGIN_API_MINOR 0
+#define SB_PLUGIN_API_MINOR 1
 
 #if defined(__GNUC__)
 #define SB_PLUGIN_EXPORT __attribute__((visibility("default")))
@@ -113,7 +113,10 @@ typedef struct sb_extractor_def {
 
 /* A channel provider (channel "sms" first): sends one message. `message` is
  * {"to": E.164, "text", "from"?, "message_id", "status_callback"?}; the result set with
- * set_result is {"provider_id", "status"}. SB_RETRY for transient failures. */
+ * set_result is {"provider_id", "status"}. SB_RETRY for transient failures.
+ * `status` (API 1.1, optional) reads a delivery report the provider POSTed to
+ * `status_callback`: `message` is {"form": {...}, "query": {...}, "body": "..."} and the
+ * result {"provider_id", "status": "queued|sent|delivered|failed|undelivered", "error"?}. */
 typedef sb_status (*sb_send_fn)(sb_call* call, const char* message, size_t message_len,
                                 void* user_data);
 typedef struct sb_provider_def {
@@ -123,6 +126,7 @@ typedef struct sb_provider_def {
   uint32_t flags;
   sb_send_fn send;
   void* user_data;
+  sb_send_fn status; /* API 1.1: may be NULL */
 } sb_provider_def;
 
 /* The host's function table. Returned ints: 0 success, -1 failure (then host->last_error
@@ -178,6 +182,17 @@ typedef struct sb_host_api {
 
   /* Releases a string the host returned. */
   void (*free)(void* p);
+
+  /* ---- API 1.1 ---- */
+  /* The call's team's active users, ascending id: [{"id", "name", "email", "role"}].
+   * Owned by the plugin (host->free); NULL on failure. */
+  char* (*users)(sb_call* call);
+  /* How many of the team's contacts match `filter_json` (as contact_find); -1 on failure. */
+  int64_t (*contact_count)(sb_call* call, const char* filter_json);
+  /* Wall-clock time in `time_zone` (IANA name, "UTC" or "+07:00") at `utc_ms`, written to
+   * *local_ms as milliseconds since the epoch read as if UTC. 0 success, -1 unknown zone.
+   * Uses the server's time zone database, so plugins need none. */
+  int (*local_time)(const char* time_zone, int64_t utc_ms, int64_t* local_ms);
 } sb_host_api;
 
 /* The one entry point. Fill in *self (api_major/minor first), register capabilities,

@@ -40,8 +40,16 @@ class Json {
   Json(long long n) : type_(Type::Number), n_(static_cast<double>(n)) {}
   Json(const char* s) : type_(Type::String), s_(s) {}
   Json(std::string s) : type_(Type::String), s_(std::move(s)) {}
-  static Json array() { Json j; j.type_ = Type::Array; return j; }
-  static Json object() { Json j; j.type_ = Type::Object; return j; }
+  static Json array() {
+    Json j;
+    j.type_ = Type::Array;
+    return j;
+  }
+  static Json object() {
+    Json j;
+    j.type_ = Type::Object;
+    return j;
+  }
 
   Type type() const { return type_; }
   bool is_null() const { return type_ == Type::Null; }
@@ -133,11 +141,21 @@ class Json {
       if (i >= t.size()) break;
       char e = t[i++];
       switch (e) {
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
+        case 'n':
+          out += '\n';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
         case 'u': {
           if (i + 4 > t.size()) throw std::runtime_error("JSON: bad \\u escape");
           unsigned long cp = std::stoul(std::string(t.substr(i, 4)), nullptr, 16);
@@ -150,7 +168,8 @@ class Json {
           put_utf8(out, cp);
           break;
         }
-        default: out += e;
+        default:
+          out += e;
       }
     }
     if (i >= t.size()) throw std::runtime_error("JSON: unterminated string");
@@ -175,7 +194,10 @@ class Json {
         expect(t, i, ":");
         o.o_[key] = parse_value(t, i, depth + 1);
         skip_ws(t, i);
-        if (i < t.size() && t[i] == ',') { ++i; continue; }
+        if (i < t.size() && t[i] == ',') {
+          ++i;
+          continue;
+        }
         expect(t, i, "}");
         return o;
       }
@@ -188,7 +210,10 @@ class Json {
       while (true) {
         a.a_.push_back(parse_value(t, i, depth + 1));
         skip_ws(t, i);
-        if (i < t.size() && t[i] == ',') { ++i; continue; }
+        if (i < t.size() && t[i] == ',') {
+          ++i;
+          continue;
+        }
         expect(t, i, "]");
         return a;
       }
@@ -223,8 +248,12 @@ class Json {
   }
   void write(std::string& out) const {
     switch (type_) {
-      case Type::Null: out += "null"; break;
-      case Type::Bool: out += b_ ? "true" : "false"; break;
+      case Type::Null:
+        out += "null";
+        break;
+      case Type::Bool:
+        out += b_ ? "true" : "false";
+        break;
       case Type::Number: {
         char buf[32];
         if (std::isfinite(n_) && n_ == std::floor(n_) && std::fabs(n_) < 9e15) {
@@ -235,7 +264,9 @@ class Json {
         out += buf;
         break;
       }
-      case Type::String: write_string(out, s_); break;
+      case Type::String:
+        write_string(out, s_);
+        break;
       case Type::Array: {
         out += '[';
         for (std::size_t k = 0; k < a_.size(); ++k) {
@@ -286,6 +317,18 @@ class Call {
     auto r = take(host_->contact_update(call_, id, patch.dump().c_str()));
     if (!r) throw std::runtime_error(host_->last_error(call_));
     return *r;
+  }
+  // API 1.1: the team's active users [{"id","name","email","role"}].
+  Json users() const {
+    auto r = take(host_->users(call_));
+    if (!r) throw std::runtime_error(host_->last_error(call_));
+    return *r;
+  }
+  // API 1.1: how many of the team's contacts match `filter`.
+  long long count_contacts(const Json& filter) const {
+    long long n = host_->contact_count(call_, filter.dump().c_str());
+    if (n < 0) throw std::runtime_error(host_->last_error(call_));
+    return n;
   }
   // True the first time `key` is seen (do the side effect then).
   bool once(const std::string& key) const {
@@ -353,10 +396,18 @@ class Plugin {
     sb_extractor_def def{sizeof(sb_extractor_def), name, &run_extract, &extractors_.back()};
     check(host_->register_extractor(self_, &def), "extractor", name);
   }
-  void provider(const char* channel, const char* name, ActionFn send, uint32_t flags = 0) {
-    actions_.push_back({this, std::move(send)});
-    sb_provider_def def{sizeof(sb_provider_def), channel, name, flags, &run_action,
-                        &actions_.back()};
+  // `status` (optional) reads the provider's delivery reports (see sb_provider_def).
+  void provider(const char* channel, const char* name, ActionFn send, uint32_t flags = 0,
+                ActionFn status = nullptr) {
+    const bool reports = static_cast<bool>(status);
+    providers_.push_back({this, std::move(send), std::move(status)});
+    sb_provider_def def{sizeof(sb_provider_def),
+                        channel,
+                        name,
+                        flags,
+                        &run_provider<&ProviderSlot::send>,
+                        &providers_.back(),
+                        reports ? &run_provider<&ProviderSlot::status> : nullptr};
     check(host_->register_provider(self_, &def), "provider", name);
   }
   void log(sb_log_level level, const std::string& message) const {
@@ -396,14 +447,27 @@ class Plugin {
       return SB_ERROR;
     }
   }
-  static sb_status run_action(sb_call* call, const char* input, size_t len, void* user) {
-    auto* slot = static_cast<Slot<ActionFn>*>(user);
-    const sb_host_api* host = slot->plugin->host_;
+  struct ProviderSlot {
+    Plugin* plugin;
+    ActionFn send, status;
+  };
+  static sb_status run_json(Plugin* plugin, const ActionFn& fn, sb_call* call, const char* input,
+                            size_t len) {
+    const sb_host_api* host = plugin->host_;
     return guarded(host, call, [&] {
       Call c(host, call);
-      std::string out = slot->fn(c, Json::parse(std::string_view(input, len))).dump();
+      std::string out = fn(c, Json::parse(std::string_view(input, len))).dump();
       host->set_result(call, out.data(), out.size());
     });
+  }
+  static sb_status run_action(sb_call* call, const char* input, size_t len, void* user) {
+    auto* slot = static_cast<Slot<ActionFn>*>(user);
+    return run_json(slot->plugin, slot->fn, call, input, len);
+  }
+  template <ActionFn ProviderSlot::*Fn>
+  static sb_status run_provider(sb_call* call, const char* input, size_t len, void* user) {
+    auto* slot = static_cast<ProviderSlot*>(user);
+    return run_json(slot->plugin, slot->*Fn, call, input, len);
   }
   static sb_status run_event(sb_call* call, const char* event, size_t len, void* user) {
     auto* slot = static_cast<Slot<EventFn>*>(user);
@@ -428,7 +492,17 @@ class Plugin {
   std::list<Slot<ActionFn>> actions_;
   std::list<Slot<EventFn>> events_;
   std::list<Slot<ExtractFn>> extractors_;
+  std::list<ProviderSlot> providers_;
 };
+
+// API 1.1: wall-clock time in an IANA zone (or "UTC", "+07:00") at `utc_ms`, as ms since the
+// epoch read as if UTC; nullopt for an unknown zone.
+inline std::optional<long long> local_time(const sb_host_api* host, const std::string& zone,
+                                           long long utc_ms) {
+  int64_t out = 0;
+  if (host->local_time(zone.c_str(), utc_ms, &out) != 0) return std::nullopt;
+  return out;
+}
 
 namespace detail {
 inline int init(const sb_host_api* host, sb_plugin* self, void (*setup)(Plugin&)) {
@@ -455,11 +529,11 @@ inline int init(const sb_host_api* host, sb_plugin* self, void (*setup)(Plugin&)
 
 // Defines sb_plugin_init; the body sets the plugin up: SWITCHBOARD_PLUGIN(p) { p.describe(...);
 // p.action(...); }
-#define SWITCHBOARD_PLUGIN(var)                                                        \
-  static void switchboard_plugin_setup(::switchboard::Plugin& var);                    \
+#define SWITCHBOARD_PLUGIN(var)                                                              \
+  static void switchboard_plugin_setup(::switchboard::Plugin& var);                          \
   extern "C" SB_PLUGIN_EXPORT int sb_plugin_init(const sb_host_api* host, sb_plugin* self) { \
-    return ::switchboard::detail::init(host, self, &switchboard_plugin_setup);          \
-  }                                                                                    \
+    return ::switchboard::detail::init(host, self, &switchboard_plugin_setup);               \
+  }                                                                                          \
   static void switchboard_plugin_setup(::switchboard::Plugin& var)
 
 #endif  // SWITCHBOARD_PLUGIN_HPP

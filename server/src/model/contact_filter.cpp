@@ -39,6 +39,10 @@ struct Parser {
     if (depth > kMaxDepth)
       bad("filter nests deeper than " + std::to_string(kMaxDepth), "limit", "depth");
     FilterNode n;
+    if (o->size() == 0) {  // {}: no condition, every contact (kAll of nothing)
+      n.kind = FilterNode::Kind::kAll;
+      return n;
+    }
     if (o->has("all") || o->has("any")) {
       std::string key = o->has("all") ? "all" : "any";
       if (o->size() != 1) bad("a '" + key + "' node takes no other keys", "node", key);

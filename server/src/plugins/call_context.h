@@ -28,6 +28,8 @@ void begin_registration(LoadedPlugin* plugin);
 void end_registration();
 // Why a registration was refused, for the load report ("" if none).
 const std::string& registration_error();
+// The last error the plugin logged during its init ("" if none): why a failed init failed.
+const std::string& init_error();
 // Makes host->config(self, ...) find the plugin after its init (live) or forgets it.
 void track(const LoadedPlugin* plugin, bool live);
 

@@ -3,6 +3,7 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
 
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -14,11 +15,14 @@
 #include "model/contact_patch_json.h"
 #include "model/error.h"
 #include "model/json_syntax.h"
+#include "model/role.h"
+#include "model/time_zone.h"
 #include "plugins/call_context.h"
 #include "store/contact_store.h"
 #include "store/database.h"
 #include "store/event_queue_store.h"
 #include "store/event_store.h"
+#include "store/user_store.h"
 
 namespace sb::plugins {
 namespace {
@@ -35,6 +39,7 @@ std::map<const sb_plugin*, const LoadedPlugin*>& owners() {
   return m;
 }
 thread_local std::string t_registration_error;
+thread_local std::string t_init_error;  // the last error the loading plugin logged
 
 bool valid_name(const char* name) {
   if (!name) return false;
@@ -67,12 +72,14 @@ std::string prefixed(const LoadedPlugin& p, const char* name) {
   return (p.self.name ? std::string(p.self.name) : std::string("?")) + "." + name;
 }
 
-// The checks every registration shares: a complete def, init running for `self`, a valid
-// and unused name. Returns the plugin and the full "<plugin>.<name>", or refuses.
+// The checks every registration shares: a complete def (at least `min_size` bytes: the
+// struct as the oldest API minor defined it), init running for `self`, a valid and unused
+// name. Returns the plugin and the full "<plugin>.<name>", or refuses.
 template <class Def, class List>
 LoadedPlugin* admit(sb_plugin* self, const Def* def, bool complete, const char* what,
-                    List LoadedPlugin::*list, std::string& full) {
-  if (!def || def->struct_size < sizeof(Def) || !complete) {
+                    List LoadedPlugin::*list, std::string& full,
+                    std::size_t min_size = sizeof(Def)) {
+  if (!def || def->struct_size < min_size || !complete) {
     refuse(std::string("register_") + what + ": incomplete definition");
     return nullptr;
   }
@@ -123,10 +130,13 @@ int register_provider(sb_plugin* self, const sb_provider_def* def) {
                   "' (known: sms)");
   }
   std::string full;
+  // API 1.0 defs end before `status`.
+  constexpr std::size_t v10_size = offsetof(sb_provider_def, status);
   LoadedPlugin* p = admit(self, def, def && def->send && def->channel, "provider",
-                          &LoadedPlugin::providers, full);
+                          &LoadedPlugin::providers, full, v10_size);
   if (!p) return -1;
-  p->providers.push_back({def->channel, full, def->flags, def->send, def->user_data});
+  sb_send_fn status = def->struct_size >= sizeof(sb_provider_def) ? def->status : nullptr;
+  p->providers.push_back({def->channel, full, def->flags, def->send, def->user_data, status});
   return 0;
 }
 
@@ -134,6 +144,10 @@ void log(const sb_plugin* self, sb_log_level level, const char* message) {
   Poco::Logger& l = Poco::Logger::get("plugin");
   std::string text =
       std::string(self && self->name ? self->name : "plugin") + ": " + (message ? message : "");
+  // An error logged by a plugin's own init is the best reason its load fails.
+  if (level == SB_LOG_ERROR && t_loading && self == &t_loading->self && message) {
+    t_init_error = message;
+  }
   switch (level) {
     case SB_LOG_DEBUG:
       l.debug(text);
@@ -310,6 +324,47 @@ int schedule(sb_call* call, const char* name, const char* payload_json, int64_t 
   return ok ? 0 : -1;
 }
 
+char* users(sb_call* call) {
+  std::string out;
+  bool ok = with_session(call, false, [&](soci::session& s) {
+    UserStore store(call->scope.db->dialect());
+    Poco::JSON::Array arr;
+    std::int64_t after = 0;
+    while (true) {
+      auto page = store.list(s, call->scope.team_id, after, 500);
+      for (const User& u : page) {
+        if (!u.active) continue;
+        Poco::JSON::Object o;
+        o.set("id", u.id);
+        o.set("name", u.name);
+        o.set("email", u.email);
+        o.set("role", std::string(role_name(u.role)));
+        arr.add(o);
+      }
+      if (page.size() < 500) break;
+      after = page.back().id;
+    }
+    out = json_text(arr);
+  });
+  return ok ? copy_out(out) : nullptr;
+}
+
+int64_t contact_count(sb_call* call, const char* filter_json) {
+  std::int64_t n = -1;
+  with_session(call, false, [&](soci::session& s) {
+    FilterNode node = parse_filter_json_text(filter_json && *filter_json ? filter_json : "{}");
+    n = ContactStore(call->scope.db->dialect()).count(s, call->scope.team_id, node);
+  });
+  return n;
+}
+
+int local_time(const char* time_zone, int64_t utc_ms, int64_t* local_ms) {
+  auto zone = time_zone ? TimeZone::find(time_zone) : nullptr;
+  if (!zone || !local_ms) return -1;
+  *local_ms = zone->utc_to_local(utc_ms);
+  return 0;
+}
+
 void extracted(sb_extraction* out, const char* field, const char* value, double confidence,
                double score) {
   if (!out || !out->out || !field || !value) return;
@@ -340,6 +395,7 @@ void track(const LoadedPlugin* plugin, bool live) {
 void begin_registration(LoadedPlugin* plugin) {
   t_loading = plugin;
   t_registration_error.clear();
+  t_init_error.clear();
 }
 
 void end_registration() {
@@ -348,6 +404,10 @@ void end_registration() {
 
 const std::string& registration_error() {
   return t_registration_error;
+}
+
+const std::string& init_error() {
+  return t_init_error;
 }
 
 const sb_host_api* host_api() {
@@ -372,6 +432,9 @@ const sb_host_api* host_api() {
       &schedule,
       &extracted,
       &host_free,
+      &users,
+      &contact_count,
+      &local_time,
   };
   return &api;
 }

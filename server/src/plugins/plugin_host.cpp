@@ -85,7 +85,11 @@ std::shared_ptr<LoadedPlugin> load_one(const fs::path& file, FailedPlugin& failu
   }
   if (rc != 0) {
     std::string why = "sb_plugin_init returned " + std::to_string(rc);
-    if (!registration_error().empty()) why += ": " + registration_error();
+    if (!registration_error().empty()) {
+      why += ": " + registration_error();
+    } else if (!init_error().empty()) {
+      why += ": " + init_error();
+    }
     return refuse(why);
   }
   if (!registration_error().empty()) return refuse(registration_error());
@@ -131,10 +135,11 @@ std::shared_ptr<const PluginSet> PluginHost::load() {
     auto p = load_one(f, failure, names);
     if (p) {
       names.insert(p->name);
-      log.information("loaded plugin %s %s from %s: %z actions, %z subscribers, %z extractors, "
-                      "%z providers",
-                      p->name, p->version, p->file, p->actions.size(), p->subscriptions.size(),
-                      p->extractors.size(), p->providers.size());
+      log.information(
+          "loaded plugin %s %s from %s: %z actions, %z subscribers, %z extractors, "
+          "%z providers",
+          p->name, p->version, p->file, p->actions.size(), p->subscriptions.size(),
+          p->extractors.size(), p->providers.size());
       set->loaded.push_back(std::move(p));
     } else {
       log.error("plugin %s not loaded: %s", failure.file, failure.error);
@@ -198,11 +203,26 @@ std::optional<CallResult> PluginHost::call_action(const std::string& name, const
 std::optional<CallResult> PluginHost::send(const std::string& channel, const std::string& provider,
                                            const CallScope& scope,
                                            const std::string& message_json) {
+  return call_provider(channel, provider, &LoadedPlugin::Provider::send, scope, message_json);
+}
+
+std::optional<CallResult> PluginHost::read_status(const std::string& channel,
+                                                  const std::string& provider,
+                                                  const CallScope& scope,
+                                                  const std::string& request_json) {
+  return call_provider(channel, provider, &LoadedPlugin::Provider::status, scope, request_json);
+}
+
+std::optional<CallResult> PluginHost::call_provider(const std::string& channel,
+                                                    const std::string& provider,
+                                                    sb_send_fn LoadedPlugin::Provider::*fn,
+                                                    const CallScope& scope,
+                                                    const std::string& input) {
   auto set = current();
   for (const auto& p : set->loaded) {
     for (const auto& pr : p->providers) {
-      if (pr.channel == channel && (provider.empty() || pr.name == provider)) {
-        return invoke(*p, scope, pr.send, pr.user_data, message_json);
+      if (pr.channel == channel && (provider.empty() || pr.name == provider) && pr.*fn) {
+        return invoke(*p, scope, pr.*fn, pr.user_data, input);
       }
     }
   }

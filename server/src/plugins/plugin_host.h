@@ -7,10 +7,10 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
-#include <set>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -63,6 +63,7 @@ struct LoadedPlugin {
     std::uint32_t flags = 0;
     sb_send_fn send = nullptr;
     void* user_data = nullptr;
+    sb_send_fn status = nullptr;  // delivery reports (API 1.1; optional)
   };
   std::vector<Action> actions;
   std::vector<Subscription> subscriptions;
@@ -115,6 +116,10 @@ class PluginHost {
   // A channel provider's send ("sms"; provider "" = the first one registered).
   std::optional<CallResult> send(const std::string& channel, const std::string& provider,
                                  const CallScope& scope, const std::string& message_json);
+  // A provider's delivery report (its `status` function): {"form","query","body"} in,
+  // {"provider_id","status","error"?} out. nullopt when no such provider reads reports.
+  std::optional<CallResult> read_status(const std::string& channel, const std::string& provider,
+                                        const CallScope& scope, const std::string& request_json);
 
   // Runs a plugin callback with the call plumbing (result, error, timing, counters).
   CallResult invoke(const LoadedPlugin& plugin, const CallScope& scope,
@@ -125,6 +130,10 @@ class PluginHost {
   const std::string& directory() const { return directory_; }
 
  private:
+  std::optional<CallResult> call_provider(const std::string& channel, const std::string& provider,
+                                          sb_send_fn LoadedPlugin::Provider::*fn,
+                                          const CallScope& scope, const std::string& input);
+
   Database& db_;
   std::string directory_;
   std::chrono::milliseconds call_limit_;

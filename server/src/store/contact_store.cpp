@@ -611,15 +611,20 @@ bool ContactStore::remove(soci::session& s, std::int64_t team_id, std::int64_t i
   return true;
 }
 
+std::string ContactStore::team_filter(soci::session& s, std::int64_t team_id,
+                                      const FilterNode& filter, SqlParams& p) const {
+  // Definitions only matter to custom.* conditions: most lists skip the query.
+  auto defs = uses_custom_fields(filter) ? fields_.by_key(s, team_id)
+                                         : std::map<std::string, CustomField>{};
+  return "c.team_id = " + p.add(static_cast<long long>(team_id)) + " AND " +
+         compile_contact_filter(filter, dialect_, defs, p);
+}
+
 std::string ContactStore::list_clause(soci::session& s, std::int64_t team_id,
                                       const FilterNode& filter, const ContactSort& sort,
                                       const std::optional<ContactCursor>& after, int limit,
                                       SqlParams& p) const {
-  // Definitions only matter to custom.* conditions: most lists skip the query.
-  auto defs = uses_custom_fields(filter) ? fields_.by_key(s, team_id)
-                                         : std::map<std::string, CustomField>{};
-  std::string where = "WHERE c.team_id = " + p.add(static_cast<long long>(team_id)) + " AND " +
-                      compile_contact_filter(filter, dialect_, defs, p);
+  std::string where = "WHERE " + team_filter(s, team_id, filter, p);
   std::string key = sort_expr(sort.field);
   const char* cmp = sort.descending ? "<" : ">";
   if (after) {
@@ -679,15 +684,10 @@ ContactPage ContactStore::list(soci::session& s, std::int64_t team_id, const Fil
 std::vector<std::int64_t> ContactStore::ids(soci::session& s, std::int64_t team_id,
                                             const FilterNode& filter, std::int64_t after_id,
                                             int limit) const {
-  // Definitions only matter to custom.* conditions: most lists skip the query.
-  auto defs = uses_custom_fields(filter) ? fields_.by_key(s, team_id)
-                                         : std::map<std::string, CustomField>{};
   SqlParams p;
-  std::string sql =
-      "SELECT c.id FROM contacts c WHERE c.team_id = " + p.add(static_cast<long long>(team_id)) +
-      " AND " + compile_contact_filter(filter, dialect_, defs, p) + " AND c.id > " +
-      p.add(static_cast<long long>(after_id)) + " ORDER BY c.id LIMIT " +
-      p.add(static_cast<long long>(limit));
+  std::string sql = "SELECT c.id FROM contacts c WHERE " + team_filter(s, team_id, filter, p) +
+                    " AND c.id > " + p.add(static_cast<long long>(after_id)) +
+                    " ORDER BY c.id LIMIT " + p.add(static_cast<long long>(limit));
   long long id = 0;
   soci::statement st(s);
   st.exchange(soci::into(id));
@@ -700,6 +700,18 @@ std::vector<std::int64_t> ContactStore::ids(soci::session& s, std::int64_t team_
     } while (st.fetch());
   }
   return out;
+}
+
+std::int64_t ContactStore::count(soci::session& s, std::int64_t team_id,
+                                 const FilterNode& filter) const {
+  SqlParams p;
+  std::string sql = "SELECT COUNT(*) FROM contacts c WHERE " + team_filter(s, team_id, filter, p);
+  long long n = 0;
+  soci::statement st(s);
+  st.exchange(soci::into(n));
+  p.bind(st);
+  execute_once(st, sql);
+  return n;
 }
 
 ContactStats ContactStore::stats(soci::session& s, std::int64_t team_id,

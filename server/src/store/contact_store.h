@@ -95,6 +95,8 @@ class ContactStore {
   // Ids matching a filter, ascending, after `after_id`: the iteration of bulk actions.
   std::vector<std::int64_t> ids(soci::session& s, std::int64_t team_id, const FilterNode& filter,
                                 std::int64_t after_id, int limit) const;
+  // How many contacts of the team match (one COUNT(*); no rows loaded).
+  std::int64_t count(soci::session& s, std::int64_t team_id, const FilterNode& filter) const;
   ContactStats stats(soci::session& s, std::int64_t team_id, EpochMs month_start) const;
   std::vector<DuplicatePair> duplicates(soci::session& s, std::int64_t team_id, int limit) const;
 
@@ -114,6 +116,9 @@ class ContactStore {
   const EventStore& events() const { return events_; }
 
  private:
+  // "c.team_id = ? AND <filter>" over contacts c, with its parameters.
+  std::string team_filter(soci::session& s, std::int64_t team_id, const FilterNode& filter,
+                          SqlParams& params) const;
   // WHERE ... ORDER BY ... LIMIT of list(), with its parameters.
   std::string list_clause(soci::session& s, std::int64_t team_id, const FilterNode& filter,
                           const ContactSort& sort, const std::optional<ContactCursor>& after,

@@ -29,6 +29,7 @@ Poco::JSON::Object set_json(const plugins::PluginSet& set, const std::string& di
     o.set("version", p->version);
     o.set("description", p->description);
     o.set("file", p->file);
+    o.set("api", std::to_string(p->self.api_major) + "." + std::to_string(p->self.api_minor));
     o.set("status", "loaded");
     Poco::JSON::Array actions, subscribers, extractors, providers;
     for (const auto& a : p->actions) {
@@ -50,6 +51,7 @@ Poco::JSON::Object set_json(const plugins::PluginSet& set, const std::string& di
       x.set("channel", pr.channel);
       x.set("name", pr.name);
       x.set("flags", flags_json(pr.flags));
+      x.set("delivery_reports", pr.status != nullptr);
       providers.add(x);
     }
     o.set("actions", actions);
