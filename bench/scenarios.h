@@ -41,5 +41,8 @@ std::vector<Row> run_capture_scenarios(const BenchOptions& options);
 std::vector<Row> run_workflow_scenarios(const BenchOptions& options);
 // Issue 8: one plugin action call through the ABI (plain C and the C++ SDK), in process.
 std::vector<Row> run_plugin_scenarios(const BenchOptions& options);
+// Issue 9: automatic segments over 1M contacts / 5M messages on PostgreSQL: count, first
+// page, full evaluation of a time-based segment.
+std::vector<Row> run_segment_scenarios(const BenchOptions& options);
 
 }  // namespace sb::bench

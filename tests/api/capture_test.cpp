@@ -260,7 +260,9 @@ TEST_P(CaptureTest, IdleConversationsCloseAfterTheAgentsIdleTime) {
   ASSERT_EQ(post(fresh, msg("m1", "u2", "hello")).status, 200);
   ContactStore contacts(server_->database().dialect());
   capture::ConversationCloser closer(contacts);
-  EXPECT_EQ(closer.close_idle(server_->database(), now_ms(), 100), 1);
+  // The server's own periodic pass may have closed it first: either way, exactly once.
+  EXPECT_LE(closer.close_idle(server_->database(), now_ms(), 100), 1);
+  EXPECT_EQ(closer.close_idle(server_->database(), now_ms(), 100), 0);
   auto c = client().get("/v1/conversations/" + s(r.json()->getValue<long long>("conversation_id")));
   EXPECT_EQ(c.json()->getValue<std::string>("close_reason"), "idle");
   EXPECT_EQ(count_of(event_types(), "conversation.ended"), 1);

@@ -1,5 +1,8 @@
 // Start-up order: database -> migrations -> first team -> HTTP.
 #include "app/server_runtime.h"
+#include "events/segment_subscriber.h"
+#include "store/segment_store.h"
+#include "store/team_store.h"
 
 #include <Poco/Logger.h>
 
@@ -35,6 +38,13 @@ void ServerRuntime::start() {
   plugins_ = std::make_unique<plugins::PluginHost>(*db_, config_.plugins_dir);
   plugins_->load();
   dispatcher_->add(std::make_shared<plugins::PluginSubscriber>(*plugins_));
+  // Segments: every team has the automatic ones (teams from before segments existed get
+  // them here); membership follows contact changes through the bus.
+  db_->write([&](soci::session& s) {
+    SegmentStore segments(db_->dialect());
+    for (std::int64_t team : TeamStore(db_->dialect()).ids(s)) segments.ensure_builtin(s, team);
+  });
+  dispatcher_->add(std::make_shared<SegmentSubscriber>());
   workflows_ = std::make_unique<wf::WorkflowRegistry>(*db_, config_.workflows_dir);
   workflows_->sync_directory();
   workflows_->refresh(true);
@@ -74,6 +84,9 @@ void ServerRuntime::start() {
     while (closer.close_idle(*db, now_ms(), 200) == 200) {
     }
   });
+  // Segments whose rules read the clock (New, Active, At risk) change with time alone.
+  scheduler_->add_periodic("segment re-evaluation", std::chrono::minutes(5),
+                           [db = db_.get()] { refresh_time_based_segments(*db); });
   scheduler_->start();
   http_ = std::make_unique<HttpServer>(config_.http, *db_, dispatcher_.get());
   http_->set_workflows(workflows_.get());

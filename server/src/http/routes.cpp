@@ -23,6 +23,7 @@ Router build_routes(ApiServices& services) {
   add_agent_routes(router, services);
   add_message_routes(router, services);
   add_conversation_routes(router, services);
+  add_segment_routes(router, services);
   add_workflow_routes(router, services);
   add_plugin_routes(router, services);
   return router;

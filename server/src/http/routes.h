@@ -28,6 +28,7 @@ void add_form_routes(Router& router, ApiServices& services);   // forms, submiss
 void add_agent_routes(Router& router, ApiServices& services);  // agents, bot lookup and access
 void add_message_routes(Router& router, ApiServices& services);       // chat ingestion, search
 void add_conversation_routes(Router& router, ApiServices& services);  // + capture settings
+void add_segment_routes(Router& router, ApiServices& services);
 void add_workflow_routes(Router& router, ApiServices& services);  // + groups, notifications, outbox
 void add_plugin_routes(Router& router, ApiServices& services);    // plugins, actions
 

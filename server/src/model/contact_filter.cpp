@@ -124,6 +124,9 @@ const std::vector<std::string>& filter_ops(FilterFieldKind kind) {
       {FilterFieldKind::kTime, {"gt", "gte", "lt", "lte"}},
       {FilterFieldKind::kList, {"any", "all", "none", "exists"}},
       {FilterFieldKind::kMetadata, {"eq", "ne", "in", "contains", "exists"}},
+      {FilterFieldKind::kAggregate, {"eq", "ne", "gt", "gte", "lt", "lte"}},
+      {FilterFieldKind::kFlag, {"eq"}},
+      {FilterFieldKind::kSegment, {"eq", "ne"}},
       {FilterFieldKind::kSearch, {"search"}},
   };
   return kOps.at(kind);
@@ -158,6 +161,13 @@ bool builtin_filter_field(const std::string& field, FilterFieldKind& kind) {
       {"message_count", FilterFieldKind::kNumber},
       {"conversation_count", FilterFieldKind::kNumber},
       {"last_channel", FilterFieldKind::kEnum},
+      {"bookings_count", FilterFieldKind::kAggregate},
+      {"no_show_count", FilterFieldKind::kAggregate},
+      {"lead_value", FilterFieldKind::kAggregate},
+      {"open_tickets", FilterFieldKind::kAggregate},
+      {"unresolved_conversation", FilterFieldKind::kFlag},
+      {"unanswered_ticket", FilterFieldKind::kFlag},
+      {"segment", FilterFieldKind::kSegment},
   };
   auto it = kFields.find(field);
   if (it == kFields.end()) return false;
@@ -169,6 +179,62 @@ FilterNode parse_filter_json(const Poco::JSON::Object::Ptr& object) {
   if (!object) bad("a filter must be a JSON object", "node", "root");
   Parser p;
   return p.node(object, 0);
+}
+
+bool filter_uses_field(const FilterNode& n, const std::string& field) {
+  if (n.kind == FilterNode::Kind::kCondition) return n.field == field;
+  for (const auto& c : n.children) {
+    if (filter_uses_field(c, field)) return true;
+  }
+  return false;
+}
+
+bool filter_uses_relative_time(const FilterNode& n) {
+  if (n.kind == FilterNode::Kind::kCondition) {
+    for (const auto& v : n.values) {
+      const auto* s = std::get_if<std::string>(&v);
+      if (s && s->rfind("now", 0) == 0) return true;
+    }
+    return false;
+  }
+  for (const auto& c : n.children) {
+    if (filter_uses_relative_time(c)) return true;
+  }
+  return false;
+}
+
+Poco::JSON::Object::Ptr filter_to_json(const FilterNode& n) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  auto value = [](const FilterValue& v) -> Poco::Dynamic::Var {
+    if (const auto* s = std::get_if<std::string>(&v)) return *s;
+    if (const auto* b = std::get_if<bool>(&v)) return *b;
+    return std::get<double>(v);
+  };
+  switch (n.kind) {
+    case FilterNode::Kind::kAll:
+    case FilterNode::Kind::kAny: {
+      if (n.kind == FilterNode::Kind::kAll && n.children.empty()) return o;  // {}
+      Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
+      for (const auto& c : n.children) arr->add(filter_to_json(c));
+      o->set(n.kind == FilterNode::Kind::kAll ? "all" : "any", arr);
+      return o;
+    }
+    case FilterNode::Kind::kNot:
+      o->set("not", filter_to_json(n.children.at(0)));
+      return o;
+    case FilterNode::Kind::kCondition:
+      o->set("field", n.field);
+      o->set("op", n.op);
+      if (list_op(n.op)) {
+        Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
+        for (const auto& v : n.values) arr->add(value(v));
+        o->set("value", arr);
+      } else {
+        o->set("value", value(n.values.at(0)));
+      }
+      return o;
+  }
+  return o;
 }
 
 FilterNode parse_filter_json_text(const std::string& text) {

@@ -25,7 +25,29 @@ struct FilterNode {
 };
 
 // What a field accepts; custom.<key> fields get their kind from the field's type.
-enum class FilterFieldKind { kEnum, kText, kId, kNumber, kTime, kList, kMetadata, kSearch };
+// kAggregate: a number computed from related rows (bookings_count, lead_value, ...);
+// kFlag: a computed true/false (unresolved_conversation); kSegment: membership of another
+// segment, expanded to that segment's rule before compiling (store/segment_store.h).
+enum class FilterFieldKind {
+  kEnum,
+  kText,
+  kId,
+  kNumber,
+  kTime,
+  kList,
+  kMetadata,
+  kSearch,
+  kAggregate,
+  kFlag,
+  kSegment
+};
+
+// True when any condition of the tree is on `field` / compares a time relative to now
+// ("now-30d"): such rules change with the clock, not only with writes.
+bool filter_uses_field(const FilterNode& filter, const std::string& field);
+bool filter_uses_relative_time(const FilterNode& filter);
+// The JSON form of a checked tree (inverse of parse_filter_json).
+Poco::JSON::Object::Ptr filter_to_json(const FilterNode& filter);
 
 // Throws Error(kInvalidFilter) naming the field or operator.
 FilterNode parse_filter_json(const Poco::JSON::Object::Ptr& object);

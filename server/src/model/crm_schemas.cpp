@@ -8,6 +8,8 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include "model/contact_filter.h"
+#include "model/contact_json.h"
 #include "model/contact_rules.h"
 #include "model/error.h"
 #include "model/form_fields.h"
@@ -368,12 +370,32 @@ const EntitySchema& outbox_message() {
   return s;
 }
 
+// A segment's rule: the contacts filter language (JSON form), stored normalised. References
+// to other segments and custom fields are checked against the team by SegmentHooks.
+static std::string check_segment_rule(const Poco::Dynamic::Var& value, const std::string& field) {
+  if (value.type() != typeid(Poco::JSON::Object::Ptr)) {
+    throw Error::validation(
+        field, "must be a filter object ({\"field\", \"op\", \"value\"} or all/any/not)");
+  }
+  return json_text(*filter_to_json(parse_filter_json(value.extract<Poco::JSON::Object::Ptr>())));
+}
+
+const EntitySchema& segment() {
+  static const EntitySchema s{
+      "segment",
+      "segments",
+      "segments",
+      {text("name", 100, kRequired | kFilter), text("description", 2000),
+       json("rule", check_segment_rule, kRequired), text("builtin", 40, kReadOnly | kFilter)}};
+  return s;
+}
+
 const std::vector<const EntitySchema*>& all() {
   static const std::vector<const EntitySchema*> v = {
-      &pipeline(),     &stage(),      &lead(),         &activity(),
-      &account(),      &sla_policy(), &ticket(),       &comment(),
-      &appointment(),  &form(),       &submission(),   &agent(),
-      &conversation(), &user_group(), &notification(), &outbox_message()};
+      &pipeline(),       &stage(),  &lead(),         &activity(),    &account(),
+      &sla_policy(),     &ticket(), &comment(),      &appointment(), &form(),
+      &submission(),     &agent(),  &conversation(), &user_group(),  &notification(),
+      &outbox_message(), &segment()};
   return v;
 }
 

@@ -27,6 +27,7 @@ const EntitySchema& conversation();    // read-only over REST: capture writes th
 const EntitySchema& user_group();      // users that assignment strategies pick from
 const EntitySchema& notification();    // staff notifications (crm.notify)
 const EntitySchema& outbox_message();  // messages workflows queued for the channel layer
+const EntitySchema& segment();         // saved contact rules; membership in segment_members
 
 const std::vector<const EntitySchema*>& all();
 

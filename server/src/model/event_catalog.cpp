@@ -44,6 +44,8 @@ const std::vector<std::string>& known_event_types() {
         "appointment.no_show",
         "appointment.rescheduled",
         "form.submitted",
+        "segment.entered",
+        "segment.exited",
         "conversation.started",
         "message.received",
         "conversation.handoff",

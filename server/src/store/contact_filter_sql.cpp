@@ -7,7 +7,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <optional>
 
+#include "model/clock.h"
 #include "model/contact_rules.h"
 #include "model/error.h"
 
@@ -58,13 +61,64 @@ bool bool_of(const FilterValue& v, const std::string& field) {
   bad("'" + field + "' takes true or false", field);
 }
 
+// "now", "now-30d", "now+2h" (units m, h, d, w): evaluated when the filter is compiled.
+std::optional<long long> relative_time(const std::string& s) {
+  if (s.rfind("now", 0) != 0) return std::nullopt;
+  if (s.size() == 3) return now_ms();
+  if (s.size() < 6 || (s[3] != '-' && s[3] != '+')) return std::nullopt;
+  long long amount = 0;
+  for (std::size_t i = 4; i + 1 < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9' || amount > 100000) return std::nullopt;
+    amount = amount * 10 + (s[i] - '0');
+  }
+  static const std::map<char, long long> kUnit = {
+      {'m', 60000LL}, {'h', 3600000LL}, {'d', 86400000LL}, {'w', 7 * 86400000LL}};
+  auto unit = kUnit.find(s.back());
+  if (unit == kUnit.end()) return std::nullopt;
+  return now_ms() + (s[3] == '-' ? -1 : 1) * amount * unit->second;
+}
+
 long long time_of(const FilterValue& v, const std::string& field) {
   if (const auto* d = std::get_if<double>(&v)) return static_cast<long long>(*d);
   if (const auto* s = std::get_if<std::string>(&v)) {
     if (auto ms = parse_iso8601(*s)) return *ms;
+    if (auto ms = relative_time(*s)) return *ms;
   }
-  bad("'" + field + "' compares with ISO-8601 times (2026-01-31T00:00:00Z) or epoch milliseconds",
+  bad("'" + field +
+          "' compares with ISO-8601 times (2026-01-31T00:00:00Z), epoch milliseconds or "
+          "times relative to now (now-30d; units m, h, d, w)",
       field);
+}
+
+// Numbers computed from a contact's related rows: correlated subqueries on indexes that
+// lead with (team_id, contact_id).
+std::string aggregate_sql(const std::string& field) {
+  if (field == "bookings_count") {
+    return "(SELECT COUNT(*) FROM appointments a WHERE a.team_id = c.team_id AND a.contact_id = "
+           "c.id AND a.status <> 'cancelled')";
+  }
+  if (field == "no_show_count") {
+    return "(SELECT COUNT(*) FROM appointments a WHERE a.team_id = c.team_id AND a.contact_id = "
+           "c.id AND a.status = 'no_show')";
+  }
+  if (field == "lead_value") {
+    return "(SELECT COALESCE(SUM(l.value), 0) FROM leads l WHERE l.team_id = c.team_id AND "
+           "l.contact_id = c.id AND l.status <> 'lost')";
+  }
+  // open_tickets
+  return "(SELECT COUNT(*) FROM tickets t WHERE t.team_id = c.team_id AND t.contact_id = c.id "
+         "AND t.status IN ('open', 'pending'))";
+}
+
+// unresolved_conversation: a conversation where the customer waits for an answer;
+// unanswered_ticket: an open ticket nobody has responded to yet.
+std::string flag_sql(const std::string& field) {
+  if (field == "unresolved_conversation") {
+    return "EXISTS (SELECT 1 FROM conversations v WHERE v.team_id = c.team_id AND v.contact_id = "
+           "c.id AND v.resolved = 0 AND v.awaiting_since IS NOT NULL)";
+  }
+  return "EXISTS (SELECT 1 FROM tickets t WHERE t.team_id = c.team_id AND t.contact_id = c.id "
+         "AND t.status IN ('open', 'pending') AND t.first_responded_at IS NULL)";
 }
 
 std::string like_pattern(std::string s, bool prefix_only) {
@@ -226,6 +280,13 @@ class Compiler {
         return scalar(col, n, as_time);
       case FilterFieldKind::kList:
         return list(col, n, f == "tags");
+      case FilterFieldKind::kAggregate:
+        return scalar(aggregate_sql(f), n, as_number);
+      case FilterFieldKind::kFlag:
+        return bool_of(n.values.at(0), f) ? flag_sql(f) : "NOT " + flag_sql(f);
+      case FilterFieldKind::kSegment:
+        // The store expands references to the segment's own rule before compiling.
+        bad("segment references must be expanded before compiling", f);
       default:
         bad("field '" + f + "' cannot be filtered this way", f);
     }

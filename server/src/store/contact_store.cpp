@@ -1,5 +1,6 @@
 // contacts rows, with their timeline entries and events.
 #include "store/contact_store.h"
+#include "store/segment_store.h"
 #include "store/statement.h"
 
 #include <Poco/JSON/Parser.h>
@@ -611,8 +612,11 @@ bool ContactStore::remove(soci::session& s, std::int64_t team_id, std::int64_t i
   return true;
 }
 
-std::string ContactStore::team_filter(soci::session& s, std::int64_t team_id,
-                                      const FilterNode& filter, SqlParams& p) const {
+std::string ContactStore::match_sql(soci::session& s, std::int64_t team_id,
+                                    const FilterNode& filter, SqlParams& p) const {
+  if (filter_uses_field(filter, "segment")) {
+    return match_sql(s, team_id, SegmentStore(dialect_).expand(s, team_id, filter), p);
+  }
   // Definitions only matter to custom.* conditions: most lists skip the query.
   auto defs = uses_custom_fields(filter) ? fields_.by_key(s, team_id)
                                          : std::map<std::string, CustomField>{};
@@ -624,7 +628,7 @@ std::string ContactStore::list_clause(soci::session& s, std::int64_t team_id,
                                       const FilterNode& filter, const ContactSort& sort,
                                       const std::optional<ContactCursor>& after, int limit,
                                       SqlParams& p) const {
-  std::string where = "WHERE " + team_filter(s, team_id, filter, p);
+  std::string where = "WHERE " + match_sql(s, team_id, filter, p);
   std::string key = sort_expr(sort.field);
   const char* cmp = sort.descending ? "<" : ">";
   if (after) {
@@ -685,7 +689,7 @@ std::vector<std::int64_t> ContactStore::ids(soci::session& s, std::int64_t team_
                                             const FilterNode& filter, std::int64_t after_id,
                                             int limit) const {
   SqlParams p;
-  std::string sql = "SELECT c.id FROM contacts c WHERE " + team_filter(s, team_id, filter, p) +
+  std::string sql = "SELECT c.id FROM contacts c WHERE " + match_sql(s, team_id, filter, p) +
                     " AND c.id > " + p.add(static_cast<long long>(after_id)) +
                     " ORDER BY c.id LIMIT " + p.add(static_cast<long long>(limit));
   long long id = 0;
@@ -705,7 +709,7 @@ std::vector<std::int64_t> ContactStore::ids(soci::session& s, std::int64_t team_
 std::int64_t ContactStore::count(soci::session& s, std::int64_t team_id,
                                  const FilterNode& filter) const {
   SqlParams p;
-  std::string sql = "SELECT COUNT(*) FROM contacts c WHERE " + team_filter(s, team_id, filter, p);
+  std::string sql = "SELECT COUNT(*) FROM contacts c WHERE " + match_sql(s, team_id, filter, p);
   long long n = 0;
   soci::statement st(s);
   st.exchange(soci::into(n));

@@ -111,14 +111,16 @@ class ContactStore {
                         bool creating) const;
   void check_status(soci::session& s, std::int64_t team_id, const std::string& status) const;
 
+  // "c.team_id = ? AND <filter>" over contacts c, with its parameters; segment references
+  // expanded. What lists, counts and segment membership share.
+  std::string match_sql(soci::session& s, std::int64_t team_id, const FilterNode& filter,
+                        SqlParams& params) const;
+
   const Dialect& dialect() const { return dialect_; }
   const TimelineStore& timeline() const { return timeline_; }
   const EventStore& events() const { return events_; }
 
  private:
-  // "c.team_id = ? AND <filter>" over contacts c, with its parameters.
-  std::string team_filter(soci::session& s, std::int64_t team_id, const FilterNode& filter,
-                          SqlParams& params) const;
   // WHERE ... ORDER BY ... LIMIT of list(), with its parameters.
   std::string list_clause(soci::session& s, std::int64_t team_id, const FilterNode& filter,
                           const ContactSort& sort, const std::optional<ContactCursor>& after,

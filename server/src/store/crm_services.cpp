@@ -24,6 +24,7 @@ CrmServices::CrmServices(const Dialect& d, const ContactStore& contacts)
       groups(crm::user_group(), d, &group_hooks_),
       notifications(crm::notification(), d),
       outbox(crm::outbox_message(), d),
+      segments(crm::segment(), d, &segment_hooks_),
       form_submitter(contacts, submissions),
       pipeline_hooks_(d),
       lead_hooks_(leads),
@@ -31,12 +32,13 @@ CrmServices::CrmServices(const Dialect& d, const ContactStore& contacts)
       ticket_hooks_(tickets),
       comment_hooks_(tickets),
       appointment_hooks_(appointments),
-      group_hooks_(d) {}
+      group_hooks_(d),
+      segment_hooks_(d) {}
 
 const RecordService& CrmServices::of(const EntitySchema& schema) const {
   for (const RecordService* s : {&pipelines, &stages, &leads, &activities, &accounts, &sla_policies,
                                  &tickets, &comments, &appointments, &forms, &submissions, &agents,
-                                 &conversations, &groups, &notifications, &outbox}) {
+                                 &conversations, &groups, &notifications, &outbox, &segments}) {
     if (&s->schema() == &schema) return *s;
   }
   throw std::logic_error("no service for schema " + std::string(schema.name));

@@ -10,6 +10,7 @@
 #include "store/group_rules.h"
 #include "store/pipeline_rules.h"
 #include "store/record_service.h"
+#include "store/segment_rules.h"
 #include "store/ticket_rules.h"
 
 namespace sb {
@@ -22,7 +23,8 @@ class CrmServices {
 
   // Services refer to hooks declared below them: only their addresses are taken here.
   RecordService pipelines, stages, leads, activities, accounts, sla_policies, tickets, comments,
-      appointments, forms, submissions, agents, conversations, groups, notifications, outbox;
+      appointments, forms, submissions, agents, conversations, groups, notifications, outbox,
+      segments;
   FormSubmitter form_submitter;
 
   // The service of a schema from crm::all().
@@ -41,6 +43,7 @@ class CrmServices {
   FormHooks form_hooks_;
   AgentHooks agent_hooks_;
   GroupHooks group_hooks_;
+  SegmentHooks segment_hooks_;
 };
 
 }  // namespace sb

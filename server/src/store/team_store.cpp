@@ -1,5 +1,6 @@
 // Team rows and team provisioning.
 #include "store/team_store.h"
+#include "store/segment_store.h"
 
 #include <Poco/JSON/Object.h>
 #include <soci/soci.h>
@@ -56,6 +57,15 @@ std::int64_t TeamStore::count(soci::session& s) const {
   return n;
 }
 
+std::vector<std::int64_t> TeamStore::ids(soci::session& s) const {
+  std::vector<std::int64_t> out;
+  long long id = 0;
+  soci::statement st = (s.prepare << "SELECT id FROM teams ORDER BY id", soci::into(id));
+  st.execute();
+  while (st.fetch()) out.push_back(id);
+  return out;
+}
+
 std::optional<ProvisionedTeam> provision_team(Database& db, std::string_view name,
                                               std::optional<std::string> owner_secret,
                                               bool only_if_empty) {
@@ -70,6 +80,7 @@ std::optional<ProvisionedTeam> provision_team(Database& db, std::string_view nam
     ProvisionedTeam out;
     out.team = teams.create(s, name);
     out.owner_key = keys.issue(s, out.team.id, "owner", Role::kOwner, std::move(owner_secret));
+    SegmentStore(db.dialect()).ensure_builtin(s, out.team.id);
     return out;
   });
 }

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/team.h"
 #include "store/api_key_store.h"
@@ -28,6 +29,7 @@ class TeamStore {
   Team create(soci::session& s, std::string_view name) const;
   std::optional<Team> get(soci::session& s, std::int64_t id) const;
   std::int64_t count(soci::session& s) const;
+  std::vector<std::int64_t> ids(soci::session& s) const;  // ascending
 
  private:
   const Dialect& dialect_;

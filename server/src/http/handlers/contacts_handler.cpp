@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "http/contact_input.h"
+#include "http/contact_list_page.h"
 #include "http/pagination.h"
 #include "http/routes.h"
 #include "model/contact_json.h"
@@ -24,21 +25,6 @@ Response contact_response(int status, const Contact& c) {
 Contact load(ApiServices& sv, const Request& req, std::int64_t id) {
   return sv.db.read(
       [&](soci::session& s) { return sv.contacts.require(s, req.auth().team_id, id); });
-}
-
-Response list_page(ApiServices& sv, const Request& req, const ContactListParams& params) {
-  ContactPage page = sv.db.read([&](soci::session& s) {
-    return sv.contacts.list(s, req.auth().team_id, params.filter, params.sort, params.after,
-                            params.limit);
-  });
-  Poco::JSON::Array::Ptr data = new Poco::JSON::Array;
-  for (const Contact& c : page.contacts) data->add(contact_to_json(c));
-  Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
-  body.set("data", data);
-  body.set("next_cursor", page.next
-                              ? Poco::Dynamic::Var(encode_contact_cursor(*page.next, params.sort))
-                              : Poco::Dynamic::Var());
-  return Response::json(200, body);
 }
 
 Response create(ApiServices& sv, Request& req) {
@@ -226,11 +212,14 @@ void add_contact_routes(Router& router, ApiServices& sv) {
   auto h = [&sv](Response (*fn)(ApiServices&, Request&)) {
     return [&sv, fn](Request& r) { return fn(sv, r); };
   };
-  router.add({"GET", "/v1/contacts", Role::kViewer,
-              [&sv](Request& r) { return list_page(sv, r, read_list_query(r)); }});
+  router.add({"GET", "/v1/contacts", Role::kViewer, [&sv](Request& r) {
+                return contact_list_page(sv, r.auth().team_id, read_list_query(r));
+              }});
   router.add({"POST", "/v1/contacts", Role::kAgent, h(create), true});
-  router.add({"POST", "/v1/contacts/search", Role::kViewer,
-              [&sv](Request& r) { return list_page(sv, r, read_list_body(r)); }, true});
+  router.add(
+      {"POST", "/v1/contacts/search", Role::kViewer,
+       [&sv](Request& r) { return contact_list_page(sv, r.auth().team_id, read_list_body(r)); },
+       true});
   router.add({"GET", "/v1/contacts/stats", Role::kViewer, h(stats)});
   router.add({"GET", "/v1/contacts/duplicates", Role::kViewer, h(duplicates)});
   router.add({"POST", "/v1/contacts/bulk", Role::kAdmin, h(bulk), true});

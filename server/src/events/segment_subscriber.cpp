@@ -1,0 +1,42 @@
+#include "events/segment_subscriber.h"
+
+#include "store/database.h"
+#include "store/segment_store.h"
+
+namespace sb {
+
+Outcome SegmentSubscriber::handle(const StoredEvent& event, DeliveryContext& context) {
+  // Our own output, and events that cannot change who matches a rule.
+  if (event.type.rfind("segment.entered", 0) == 0 || event.type.rfind("segment.exited", 0) == 0) {
+    return Outcome::ok();
+  }
+  Database& db = context.db();
+  SegmentStore segments(db.dialect());
+  if (event.subject_type == "segment" && event.subject_id &&
+      (event.type == "segment.created" || event.type == "segment.updated")) {
+    db.write([&](soci::session& s) {
+      if (auto seg = segments.get(s, event.team_id, *event.subject_id)) {
+        segments.refresh(s, event.team_id, *seg, std::nullopt);
+      }
+    });
+    return Outcome::ok();
+  }
+  // Record events name the contact as their subject when they have one (tickets,
+  // appointments, leads, messages), so this covers the aggregates too.
+  if (event.subject_type != "contact" || !event.subject_id) return Outcome::ok();
+  db.write(
+      [&](soci::session& s) { segments.refresh_contact(s, event.team_id, *event.subject_id); });
+  return Outcome::ok();
+}
+
+int refresh_time_based_segments(Database& db) {
+  SegmentStore segments(db.dialect());
+  auto teams = db.read([](soci::session& s) { return teams_with_segments(s); });
+  int n = 0;
+  for (std::int64_t team : teams) {
+    n += db.write([&](soci::session& s) { return segments.refresh_time_based(s, team); });
+  }
+  return n;
+}
+
+}  // namespace sb

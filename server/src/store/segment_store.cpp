@@ -1,0 +1,305 @@
+#include "store/segment_store.h"
+
+#include <soci/soci.h>
+
+#include <Poco/JSON/Object.h>
+
+#include <set>
+
+#include "model/clock.h"
+#include "model/contact_json.h"
+#include "model/error.h"
+#include "store/contact_filter_sql.h"
+#include "store/contact_store.h"
+#include "store/event_store.h"
+#include "store/statement.h"
+
+namespace sb {
+namespace {
+
+constexpr int kMaxReferenceDepth = 5;
+
+struct Builtin {
+  const char* key;
+  const char* name;
+  const char* description;
+  const char* rule;
+};
+
+// The automatic segments. Their rules are ordinary rules: a team edits the thresholds by
+// editing the rule (PATCH), and cannot delete them.
+const std::vector<Builtin>& builtins() {
+  static const std::vector<Builtin> b = {
+      {"new", "New", "First contact within 30 days",
+       R"({"field":"first_seen","op":"gte","value":"now-30d"})"},
+      {"active", "Active", "An interaction within 7 days",
+       R"({"field":"last_active","op":"gte","value":"now-7d"})"},
+      {"at_risk", "At risk", "No interaction for 60 days or more",
+       R"({"field":"last_active","op":"lt","value":"now-60d"})"},
+      {"high_value", "High value", "Two or more bookings, or open and won leads worth 1000+",
+       R"({"any":[{"field":"bookings_count","op":"gte","value":2},)"
+       R"({"field":"lead_value","op":"gte","value":1000}]})"},
+      {"frequent_bookers", "Frequent bookers", "Three or more appointments",
+       R"({"field":"bookings_count","op":"gte","value":3})"},
+      {"need_follow_up", "Need follow-up",
+       "A conversation waiting for an answer, or an open ticket without a reply",
+       R"({"any":[{"field":"unresolved_conversation","op":"eq","value":true},)"
+       R"({"field":"unanswered_ticket","op":"eq","value":true}]})"},
+  };
+  return b;
+}
+
+[[noreturn]] void bad_reference(const std::string& message, std::int64_t id) {
+  throw Error(ErrorCode::kInvalidFilter, message, {{"segment", id}});
+}
+
+// A number, or digits (the query-string form: ?segment=12).
+std::int64_t segment_id_of(const FilterValue& v) {
+  double d = 0;
+  if (const double* n = std::get_if<double>(&v)) {
+    d = *n;
+  } else if (const auto* text = std::get_if<std::string>(&v);
+             text && !text->empty() && text->size() < 16 &&
+             text->find_first_not_of("0123456789") == std::string::npos) {
+    d = std::stod(*text);
+  }
+  if (d < 1 || d != static_cast<double>(static_cast<std::int64_t>(d))) {
+    throw Error(ErrorCode::kInvalidFilter, "'segment' takes a segment id", {{"field", "segment"}});
+  }
+  return static_cast<std::int64_t>(d);
+}
+
+std::vector<SegmentInfo> fetch(soci::session& s, const std::string& where, long long team,
+                               long long id) {
+  std::string rule, name;
+  long long seg = 0;
+  std::string builtin;
+  soci::indicator builtin_ind = soci::i_ok;
+  soci::statement st =
+      (s.prepare
+           << "SELECT id, name, CAST(rule AS TEXT), builtin FROM segments WHERE team_id = :t" +
+                  where + " ORDER BY id",
+       soci::into(seg), soci::into(name), soci::into(rule), soci::into(builtin, builtin_ind),
+       soci::use(team), soci::use(id));
+  st.execute();
+  std::vector<SegmentInfo> out;
+  while (st.fetch()) {
+    SegmentInfo info;
+    info.id = seg;
+    info.name = name;
+    if (builtin_ind == soci::i_ok) info.builtin = builtin;
+    info.rule = parse_filter_json_text(rule);
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+std::vector<std::int64_t> ids_of(soci::session& s, const std::string& sql, SqlParams& p) {
+  long long id = 0;
+  soci::statement st(s);
+  st.exchange(soci::into(id));
+  p.bind(st);
+  std::vector<std::int64_t> out;
+  if (execute_once(st, sql)) {
+    do {
+      out.push_back(id);
+    } while (st.fetch());
+  }
+  return out;
+}
+
+}  // namespace
+
+FilterNode SegmentStore::expand(soci::session& s, std::int64_t team_id, const FilterNode& filter,
+                                std::int64_t self_id) const {
+  std::vector<std::int64_t> path;
+  if (self_id > 0) path.push_back(self_id);
+  std::function<FilterNode(const FilterNode&)> walk = [&](const FilterNode& n) -> FilterNode {
+    if (n.kind != FilterNode::Kind::kCondition) {
+      FilterNode out = n;
+      out.children.clear();
+      for (const auto& c : n.children) out.children.push_back(walk(c));
+      return out;
+    }
+    if (n.field != "segment") return n;
+    const std::int64_t id = segment_id_of(n.values.at(0));
+    for (std::int64_t seen : path) {
+      if (seen == id) bad_reference("segment " + std::to_string(id) + " refers back to itself", id);
+    }
+    if (static_cast<int>(path.size()) >= kMaxReferenceDepth) {
+      bad_reference(
+          "segments nest deeper than " + std::to_string(kMaxReferenceDepth) + " references", id);
+    }
+    auto target = get(s, team_id, id);
+    if (!target) bad_reference("no segment " + std::to_string(id) + " in this team", id);
+    path.push_back(id);
+    FilterNode inner = walk(target->rule);
+    path.pop_back();
+    if (n.op == "eq") return inner;
+    FilterNode negated;
+    negated.kind = FilterNode::Kind::kNot;
+    negated.children.push_back(std::move(inner));
+    return negated;
+  };
+  return walk(filter);
+}
+
+void SegmentStore::ensure_builtin(soci::session& s, std::int64_t team_id) const {
+  long long team = team_id, have = 0;
+  s << "SELECT COUNT(*) FROM segments WHERE team_id = :t AND builtin IS NOT NULL", soci::use(team),
+      soci::into(have);
+  if (have >= static_cast<long long>(builtins().size())) return;
+  long long now = now_ms();
+  for (const Builtin& b : builtins()) {
+    std::string key = b.key, name = b.name, description = b.description, rule = b.rule;
+    // A team's own segment of the same name wins: the built-in one is skipped.
+    s << "INSERT INTO segments (team_id, name, description, rule, builtin, created_at, "
+         "updated_at) VALUES (:t, :n, :d, " +
+             dialect_.json_param("r") + ", :b, :c, :u) ON CONFLICT DO NOTHING",
+        soci::use(team, "t"), soci::use(name, "n"), soci::use(description, "d"),
+        soci::use(rule, "r"), soci::use(key, "b"), soci::use(now, "c"), soci::use(now, "u");
+  }
+}
+
+std::vector<SegmentInfo> SegmentStore::list(soci::session& s, std::int64_t team_id) const {
+  return fetch(s, " AND id > :i", team_id, 0);
+}
+
+std::optional<SegmentInfo> SegmentStore::get(soci::session& s, std::int64_t team_id,
+                                             std::int64_t id) const {
+  auto rows = fetch(s, " AND id = :i", team_id, id);
+  if (rows.empty()) return std::nullopt;
+  return rows.front();
+}
+
+MembershipChange SegmentStore::refresh(soci::session& s, std::int64_t team_id,
+                                       const SegmentInfo& segment,
+                                       std::optional<std::int64_t> contact_id) const {
+  ContactStore contacts(dialect_);
+  MembershipChange change;
+  const long long team = team_id, seg = segment.id;
+  {
+    SqlParams p;
+    std::string sql =
+        "SELECT c.id FROM contacts c WHERE " + contacts.match_sql(s, team_id, segment.rule, p) +
+        (contact_id ? " AND c.id = " + p.add(static_cast<long long>(*contact_id)) : "") +
+        " AND NOT EXISTS (SELECT 1 FROM segment_members m WHERE m.segment_id = " + p.add(seg) +
+        " AND m.contact_id = c.id) ORDER BY c.id";
+    change.entered = ids_of(s, sql, p);
+  }
+  {
+    SqlParams p;
+    std::string match = contacts.match_sql(s, team_id, segment.rule, p);
+    std::string sql =
+        "SELECT m.contact_id FROM segment_members m WHERE m.segment_id = " + p.add(seg) +
+        (contact_id ? " AND m.contact_id = " + p.add(static_cast<long long>(*contact_id)) : "") +
+        " AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = m.contact_id AND " + match +
+        ") ORDER BY m.contact_id";
+    change.exited = ids_of(s, sql, p);
+  }
+  if (change.entered.empty() && change.exited.empty()) return change;
+
+  long long now = now_ms(), contact = 0;
+  std::vector<NewEvent> events;
+  Poco::JSON::Object payload(Poco::JSON_PRESERVE_KEY_ORDER);
+  payload.set("segment_id", segment.id);
+  payload.set("segment", segment.name);
+  if (segment.builtin) payload.set("builtin", *segment.builtin);
+  const std::string payload_json = json_text(payload);
+  if (!change.entered.empty()) {
+    soci::statement ins = (s.prepare << "INSERT INTO segment_members (team_id, segment_id, "
+                                        "contact_id, entered_at) VALUES (:t, :s, :c, :e)",
+                           soci::use(team), soci::use(seg), soci::use(contact), soci::use(now));
+    for (std::int64_t id : change.entered) {
+      contact = id;
+      ins.execute(true);
+      events.push_back({team_id, "segment.entered", "contact", id, payload_json, std::nullopt});
+    }
+  }
+  if (!change.exited.empty()) {
+    soci::statement del = (s.prepare << "DELETE FROM segment_members WHERE segment_id = :s AND "
+                                        "contact_id = :c",
+                           soci::use(seg), soci::use(contact));
+    for (std::int64_t id : change.exited) {
+      contact = id;
+      del.execute(true);
+      events.push_back({team_id, "segment.exited", "contact", id, payload_json, std::nullopt});
+    }
+  }
+  EventStore(dialect_).append_many(s, events);
+  return change;
+}
+
+void SegmentStore::refresh_contact(soci::session& s, std::int64_t team_id,
+                                   std::int64_t contact_id) const {
+  long long team = team_id, contact = contact_id, present = 0;
+  s << "SELECT COUNT(*) FROM contacts WHERE team_id = :t AND id = :c", soci::use(team),
+      soci::use(contact), soci::into(present);
+  if (present == 0) {
+    // Deleted (or merged away): its memberships go without exit events about a contact
+    // that no longer exists.
+    s << "DELETE FROM segment_members WHERE team_id = :t AND contact_id = :c", soci::use(team),
+        soci::use(contact);
+    return;
+  }
+  for (const SegmentInfo& seg : list(s, team_id)) refresh(s, team_id, seg, contact_id);
+}
+
+int SegmentStore::refresh_time_based(soci::session& s, std::int64_t team_id) const {
+  int n = 0;
+  for (const SegmentInfo& seg : list(s, team_id)) {
+    if (!filter_uses_relative_time(expand(s, team_id, seg.rule, seg.id))) continue;
+    refresh(s, team_id, seg, std::nullopt);
+    ++n;
+  }
+  return n;
+}
+
+std::vector<SegmentInfo> SegmentStore::of_contact(soci::session& s, std::int64_t team_id,
+                                                  std::int64_t contact_id) const {
+  ContactStore contacts(dialect_);
+  std::vector<SegmentInfo> out;
+  for (SegmentInfo& seg : list(s, team_id)) {
+    SqlParams p;
+    std::string sql = "SELECT c.id FROM contacts c WHERE " +
+                      contacts.match_sql(s, team_id, seg.rule, p) +
+                      " AND c.id = " + p.add(static_cast<long long>(contact_id));
+    if (!ids_of(s, sql, p).empty()) out.push_back(std::move(seg));
+  }
+  return out;
+}
+
+void SegmentStore::before_remove(soci::session& s, std::int64_t team_id, std::int64_t id) const {
+  for (const SegmentInfo& other : list(s, team_id)) {
+    if (other.id == id) continue;
+    std::function<bool(const FilterNode&)> refers = [&](const FilterNode& n) {
+      if (n.kind == FilterNode::Kind::kCondition) {
+        return n.field == "segment" && segment_id_of(n.values.at(0)) == id;
+      }
+      for (const auto& c : n.children) {
+        if (refers(c)) return true;
+      }
+      return false;
+    };
+    if (refers(other.rule)) {
+      throw Error(ErrorCode::kConflict,
+                  "segment " + std::to_string(other.id) + " '" + other.name +
+                      "' refers to this segment; change its rule first",
+                  {{"segment", other.id}});
+    }
+  }
+  long long seg = id;
+  s << "DELETE FROM segment_members WHERE segment_id = :s", soci::use(seg);
+}
+
+std::vector<std::int64_t> teams_with_segments(soci::session& s) {
+  std::vector<std::int64_t> out;
+  long long team = 0;
+  soci::statement st =
+      (s.prepare << "SELECT DISTINCT team_id FROM segments ORDER BY team_id", soci::into(team));
+  st.execute();
+  while (st.fetch()) out.push_back(team);
+  return out;
+}
+
+}  // namespace sb

@@ -1,0 +1,71 @@
+// Segments: saved contact rules, the automatic ones every team has, references between
+// segments (expanded with a cycle check), and membership kept in segment_members so that
+// changes become segment.entered / segment.exited events.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/contact_filter.h"
+#include "store/dialect.h"
+
+namespace soci {
+class session;
+}
+
+namespace sb {
+
+struct SegmentInfo {
+  std::int64_t id = 0;
+  std::string name;
+  std::optional<std::string> builtin;
+  FilterNode rule;
+};
+
+struct MembershipChange {
+  std::vector<std::int64_t> entered, exited;
+};
+
+class SegmentStore {
+ public:
+  explicit SegmentStore(const Dialect& dialect) : dialect_(dialect) {}
+
+  // Replaces every `segment` condition with the referenced segment's rule (eq) or its
+  // negation (ne), recursively. A missing segment or a cycle (through `self_id` too: the
+  // segment being saved) is an invalid_filter error naming the segment.
+  FilterNode expand(soci::session& s, std::int64_t team_id, const FilterNode& filter,
+                    std::int64_t self_id = 0) const;
+
+  // Inserts the automatic segments the team lacks (New, Active, At risk, High value,
+  // Frequent bookers, Need follow-up). Idempotent.
+  void ensure_builtin(soci::session& s, std::int64_t team_id) const;
+
+  std::vector<SegmentInfo> list(soci::session& s, std::int64_t team_id) const;
+  std::optional<SegmentInfo> get(soci::session& s, std::int64_t team_id, std::int64_t id) const;
+
+  // Brings segment_members up to date with the rule (for one contact, or all) and appends
+  // segment.entered / segment.exited for each difference, in the caller's transaction.
+  MembershipChange refresh(soci::session& s, std::int64_t team_id, const SegmentInfo& segment,
+                           std::optional<std::int64_t> contact_id) const;
+  // Every segment of the team for one contact (after a change to it); a contact that is
+  // gone leaves its segments silently.
+  void refresh_contact(soci::session& s, std::int64_t team_id, std::int64_t contact_id) const;
+  // Segments whose rules read the clock (now-30d), in full: what time alone changes.
+  int refresh_time_based(soci::session& s, std::int64_t team_id) const;
+
+  // The segments a contact matches now (each rule evaluated for that one contact).
+  std::vector<SegmentInfo> of_contact(soci::session& s, std::int64_t team_id,
+                                      std::int64_t contact_id) const;
+  // Drops a deleted segment's members; refuses (409) while another segment refers to it.
+  void before_remove(soci::session& s, std::int64_t team_id, std::int64_t id) const;
+
+ private:
+  const Dialect& dialect_;
+};
+
+// Team ids that have segments (the periodic re-evaluation walks them).
+std::vector<std::int64_t> teams_with_segments(soci::session& s);
+
+}  // namespace sb
