@@ -42,30 +42,21 @@ int run(int argc, char** argv) {
   }
   std::cerr << "running scenarios (" << o.clients << " clients, " << o.duration.count() / 1000.0
             << " s each)..." << std::endl;
+  // Scenario groups in the order they run; --only picks one.
+  using Group = std::vector<sb::bench::Row> (*)(const sb::bench::BenchOptions&);
+  const std::vector<std::pair<std::string, Group>> groups = {
+      {"http", &sb::bench::run_http_scenarios},
+      {"events", &sb::bench::run_event_scenarios},
+      {"capture", &sb::bench::run_capture_scenarios},
+      {"workflows", &sb::bench::run_workflow_scenarios},
+      {"plugins", &sb::bench::run_plugin_scenarios},
+      {"segments", &sb::bench::run_segment_scenarios},
+      {"contacts", &sb::bench::run_contact_scenarios},
+  };
   std::vector<sb::bench::Row> rows;
-  if (o.only.empty() || o.only == "http") rows = sb::bench::run_http_scenarios(o);
-  if (o.only.empty() || o.only == "events") {
-    auto more = sb::bench::run_event_scenarios(o);
-    rows.insert(rows.end(), more.begin(), more.end());
-  }
-  if (o.only.empty() || o.only == "capture") {
-    auto more = sb::bench::run_capture_scenarios(o);
-    rows.insert(rows.end(), more.begin(), more.end());
-  }
-  if (o.only.empty() || o.only == "workflows") {
-    auto more = sb::bench::run_workflow_scenarios(o);
-    rows.insert(rows.end(), more.begin(), more.end());
-  }
-  if (o.only.empty() || o.only == "plugins") {
-    auto more = sb::bench::run_plugin_scenarios(o);
-    rows.insert(rows.end(), more.begin(), more.end());
-  }
-  if (o.only.empty() || o.only == "segments") {
-    auto more = sb::bench::run_segment_scenarios(o);
-    rows.insert(rows.end(), more.begin(), more.end());
-  }
-  if (o.only.empty() || o.only == "contacts") {
-    auto more = sb::bench::run_contact_scenarios(o);
+  for (const auto& [name, run] : groups) {
+    if (!o.only.empty() && o.only != name) continue;
+    auto more = run(o);
     rows.insert(rows.end(), more.begin(), more.end());
   }
   std::printf("\n%-44s %-11s %7s %10s %8s %8s %8s %7s %6s  %s\n", "scenario", "backend", "clients",

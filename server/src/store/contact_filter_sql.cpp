@@ -90,35 +90,34 @@ long long time_of(const FilterValue& v, const std::string& field) {
       field);
 }
 
-// Numbers computed from a contact's related rows: correlated subqueries on indexes that
-// lead with (team_id, contact_id).
-std::string aggregate_sql(const std::string& field) {
-  if (field == "bookings_count") {
-    return "(SELECT COUNT(*) FROM appointments a WHERE a.team_id = c.team_id AND a.contact_id = "
-           "c.id AND a.status <> 'cancelled')";
-  }
-  if (field == "no_show_count") {
-    return "(SELECT COUNT(*) FROM appointments a WHERE a.team_id = c.team_id AND a.contact_id = "
-           "c.id AND a.status = 'no_show')";
-  }
-  if (field == "lead_value") {
-    return "(SELECT COALESCE(SUM(l.value), 0) FROM leads l WHERE l.team_id = c.team_id AND "
-           "l.contact_id = c.id AND l.status <> 'lost')";
-  }
-  // open_tickets
-  return "(SELECT COUNT(*) FROM tickets t WHERE t.team_id = c.team_id AND t.contact_id = c.id "
-         "AND t.status IN ('open', 'pending'))";
+// Numbers computed from a contact's related rows.
+struct Aggregate {
+  const char* from;   // "appointments a"
+  const char* alias;  // "a"
+  const char* where;  // which rows count
+  const char* value;  // over them
+};
+
+const Aggregate& aggregate_of(const std::string& field) {
+  static const std::map<std::string, Aggregate> kAggregates = {
+      {"bookings_count", {"appointments a", "a", "a.status <> 'cancelled'", "COUNT(*)"}},
+      {"no_show_count", {"appointments a", "a", "a.status = 'no_show'", "COUNT(*)"}},
+      {"lead_value", {"leads l", "l", "l.status <> 'lost'", "COALESCE(SUM(l.value), 0)"}},
+      {"open_tickets", {"tickets t", "t", "t.status IN ('open', 'pending')", "COUNT(*)"}},
+  };
+  return kAggregates.at(field);
 }
 
 // unresolved_conversation: a conversation where the customer waits for an answer;
-// unanswered_ticket: an open ticket nobody has responded to yet.
-std::string flag_sql(const std::string& field) {
+// unanswered_ticket: an open ticket nobody has responded to yet. The contact ids of the
+// team's such rows (a semi-join the planner hashes).
+std::string flag_rows(const std::string& field) {
   if (field == "unresolved_conversation") {
-    return "EXISTS (SELECT 1 FROM conversations v WHERE v.team_id = c.team_id AND v.contact_id = "
-           "c.id AND v.resolved = 0 AND v.awaiting_since IS NOT NULL)";
+    return "SELECT v.contact_id FROM conversations v WHERE v.resolved = 0 AND v.awaiting_since IS "
+           "NOT NULL AND v.team_id = ";
   }
-  return "EXISTS (SELECT 1 FROM tickets t WHERE t.team_id = c.team_id AND t.contact_id = c.id "
-         "AND t.status IN ('open', 'pending') AND t.first_responded_at IS NULL)";
+  return "SELECT t.contact_id FROM tickets t WHERE t.contact_id IS NOT NULL AND t.status IN "
+         "('open', 'pending') AND t.first_responded_at IS NULL AND t.team_id = ";
 }
 
 std::string like_pattern(std::string s, bool prefix_only) {
@@ -134,8 +133,9 @@ std::string like_pattern(std::string s, bool prefix_only) {
 
 class Compiler {
  public:
-  Compiler(const Dialect& d, const std::map<std::string, CustomField>& defs, SqlParams& p)
-      : d_(d), defs_(defs), p_(p) {}
+  Compiler(const Dialect& d, const std::map<std::string, CustomField>& defs, SqlParams& p,
+           std::int64_t team_id)
+      : d_(d), defs_(defs), p_(p), team_id_(static_cast<long long>(team_id)) {}
 
   std::string node(const FilterNode& n) {
     switch (n.kind) {
@@ -281,15 +281,38 @@ class Compiler {
       case FilterFieldKind::kList:
         return list(col, n, f == "tags");
       case FilterFieldKind::kAggregate:
-        return scalar(aggregate_sql(f), n, as_number);
+        return aggregate(n);
       case FilterFieldKind::kFlag:
-        return bool_of(n.values.at(0), f) ? flag_sql(f) : "NOT " + flag_sql(f);
+        return std::string(bool_of(n.values.at(0), f) ? "c.id IN (" : "c.id NOT IN (") +
+               flag_rows(f) + p_.add(team_id_) + ")";
       case FilterFieldKind::kSegment:
         // The store expands references to the segment's own rule before compiling.
         bad("segment references must be expanded before compiling", f);
       default:
         bad("field '" + f + "' cannot be filtered this way", f);
     }
+  }
+
+  // A threshold that a contact without rows (value 0) cannot meet becomes a grouped
+  // semi-join, which the planner hashes once; anything else is a correlated subquery (one
+  // index probe per contact).
+  std::string aggregate(const FilterNode& n) {
+    const Aggregate& a = aggregate_of(n.field);
+    const double v = number_of(n.values.at(0), n.field);
+    const bool needs_rows =
+        (n.op == "gt" && v >= 0) || (n.op == "gte" && v > 0) || (n.op == "eq" && v != 0);
+    const std::string alias = a.alias;
+    if (needs_rows) {
+      static const std::map<std::string, std::string> kCmp = {
+          {"gt", ">"}, {"gte", ">="}, {"eq", "="}};
+      return "c.id IN (SELECT " + alias + ".contact_id FROM " + a.from + " WHERE " + alias +
+             ".team_id = " + p_.add(team_id_) + " AND " + a.where + " GROUP BY " + alias +
+             ".contact_id HAVING " + a.value + " " + kCmp.at(n.op) + " " + p_.add(v) + ")";
+    }
+    return scalar("(SELECT " + std::string(a.value) + " FROM " + a.from + " WHERE " + alias +
+                      ".team_id = c.team_id AND " + alias + ".contact_id = c.id AND " + a.where +
+                      ")",
+                  n, [&](const FilterValue& x) -> SqlParam { return number_of(x, n.field); });
   }
 
   std::string custom(const FilterNode& n, const std::string& key) {
@@ -334,14 +357,15 @@ class Compiler {
   const Dialect& d_;
   const std::map<std::string, CustomField>& defs_;
   SqlParams& p_;
+  long long team_id_;  // aggregates' semi-joins read only this team's rows
 };
 
 }  // namespace
 
 std::string compile_contact_filter(const FilterNode& filter, const Dialect& dialect,
                                    const std::map<std::string, CustomField>& custom_fields,
-                                   SqlParams& params) {
-  Compiler c(dialect, custom_fields, params);
+                                   SqlParams& params, std::int64_t team_id) {
+  Compiler c(dialect, custom_fields, params, team_id);
   return c.node(filter);
 }
 

@@ -3,6 +3,7 @@
 // the fixed catalogue, never from input.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <variant>
@@ -33,9 +34,10 @@ class SqlParams {
 };
 
 // Throws Error(kInvalidFilter) for a custom field that does not exist or an operator its
-// type does not support, and for values of the wrong type.
+// type does not support, and for values of the wrong type. `team_id`: the team whose
+// related rows (appointments, tickets, ...) aggregates read.
 std::string compile_contact_filter(const FilterNode& filter, const Dialect& dialect,
                                    const std::map<std::string, CustomField>& custom_fields,
-                                   SqlParams& params);
+                                   SqlParams& params, std::int64_t team_id);
 
 }  // namespace sb

@@ -621,7 +621,7 @@ std::string ContactStore::match_sql(soci::session& s, std::int64_t team_id,
   auto defs = uses_custom_fields(filter) ? fields_.by_key(s, team_id)
                                          : std::map<std::string, CustomField>{};
   return "c.team_id = " + p.add(static_cast<long long>(team_id)) + " AND " +
-         compile_contact_filter(filter, dialect_, defs, p);
+         compile_contact_filter(filter, dialect_, defs, p, team_id);
 }
 
 std::string ContactStore::list_clause(soci::session& s, std::int64_t team_id,

@@ -4,6 +4,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <algorithm>
 #include <set>
 
 #include "model/clock.h"
@@ -177,54 +178,53 @@ MembershipChange SegmentStore::refresh(soci::session& s, std::int64_t team_id,
                                        std::optional<std::int64_t> contact_id) const {
   ContactStore contacts(dialect_);
   MembershipChange change;
-  const long long team = team_id, seg = segment.id;
+  const long long seg = segment.id, now = now_ms();
+  // One statement each way, RETURNING the contacts it moved: the events name exactly the
+  // rows written, even with writers racing this evaluation.
   {
     SqlParams p;
     std::string sql =
-        "SELECT c.id FROM contacts c WHERE " + contacts.match_sql(s, team_id, segment.rule, p) +
-        (contact_id ? " AND c.id = " + p.add(static_cast<long long>(*contact_id)) : "") +
-        " AND NOT EXISTS (SELECT 1 FROM segment_members m WHERE m.segment_id = " + p.add(seg) +
-        " AND m.contact_id = c.id) ORDER BY c.id";
+        "INSERT INTO segment_members (team_id, segment_id, contact_id, entered_at) SELECT "
+        "c.team_id, " +
+        p.add(seg) + ", c.id, " + p.add(now) + " FROM contacts c WHERE " +
+        contacts.match_sql(s, team_id, segment.rule, p) +
+        (contact_id ? " AND c.id = " + p.add(static_cast<long long>(*contact_id)) +
+                          " AND NOT EXISTS (SELECT 1 FROM segment_members m WHERE m.segment_id = " +
+                          p.add(seg) + " AND m.contact_id = c.id)"
+                    // In full: a hashed subplan, built once. A NOT EXISTS probe here can be
+                    // planned as a scan of the table this statement is growing: quadratic.
+                    : " AND c.id NOT IN (SELECT m.contact_id FROM segment_members m WHERE "
+                      "m.segment_id = " +
+                          p.add(seg) + ")") +
+        // A concurrent evaluation (the periodic pass, another process) may insert the same
+        // row first: skipped, and not RETURNed, so its entered event is written only once.
+        " ON CONFLICT DO NOTHING RETURNING contact_id";
     change.entered = ids_of(s, sql, p);
   }
   {
     SqlParams p;
-    std::string match = contacts.match_sql(s, team_id, segment.rule, p);
     std::string sql =
-        "SELECT m.contact_id FROM segment_members m WHERE m.segment_id = " + p.add(seg) +
-        (contact_id ? " AND m.contact_id = " + p.add(static_cast<long long>(*contact_id)) : "") +
-        " AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = m.contact_id AND " + match +
-        ") ORDER BY m.contact_id";
+        "DELETE FROM segment_members WHERE segment_id = " + p.add(seg) +
+        (contact_id ? " AND contact_id = " + p.add(static_cast<long long>(*contact_id)) : "") +
+        " AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = segment_members.contact_id AND " +
+        contacts.match_sql(s, team_id, segment.rule, p) + ") RETURNING contact_id";
     change.exited = ids_of(s, sql, p);
   }
   if (change.entered.empty() && change.exited.empty()) return change;
 
-  long long now = now_ms(), contact = 0;
   std::vector<NewEvent> events;
   Poco::JSON::Object payload(Poco::JSON_PRESERVE_KEY_ORDER);
   payload.set("segment_id", segment.id);
   payload.set("segment", segment.name);
   if (segment.builtin) payload.set("builtin", *segment.builtin);
   const std::string payload_json = json_text(payload);
-  if (!change.entered.empty()) {
-    soci::statement ins = (s.prepare << "INSERT INTO segment_members (team_id, segment_id, "
-                                        "contact_id, entered_at) VALUES (:t, :s, :c, :e)",
-                           soci::use(team), soci::use(seg), soci::use(contact), soci::use(now));
-    for (std::int64_t id : change.entered) {
-      contact = id;
-      ins.execute(true);
-      events.push_back({team_id, "segment.entered", "contact", id, payload_json, std::nullopt});
-    }
+  std::sort(change.entered.begin(), change.entered.end());
+  std::sort(change.exited.begin(), change.exited.end());
+  for (std::int64_t id : change.entered) {
+    events.push_back({team_id, "segment.entered", "contact", id, payload_json, std::nullopt});
   }
-  if (!change.exited.empty()) {
-    soci::statement del = (s.prepare << "DELETE FROM segment_members WHERE segment_id = :s AND "
-                                        "contact_id = :c",
-                           soci::use(seg), soci::use(contact));
-    for (std::int64_t id : change.exited) {
-      contact = id;
-      del.execute(true);
-      events.push_back({team_id, "segment.exited", "contact", id, payload_json, std::nullopt});
-    }
+  for (std::int64_t id : change.exited) {
+    events.push_back({team_id, "segment.exited", "contact", id, payload_json, std::nullopt});
   }
   EventStore(dialect_).append_many(s, events);
   return change;
