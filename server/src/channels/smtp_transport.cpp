@@ -1,0 +1,214 @@
+#include "channels/smtp_transport.h"
+
+#include <Poco/Net/Context.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/Net/SecureSMTPClientSession.h>
+#include <Poco/Net/SecureStreamSocket.h>
+#include <Poco/URI.h>
+
+#include "model/error.h"
+
+namespace sb::channels {
+namespace {
+
+Poco::Net::Context::Ptr client_context() {
+  static Poco::Net::Context::Ptr ctx = [] {
+    Poco::Net::initializeSSL();
+    return Poco::Net::Context::Ptr(new Poco::Net::Context(
+        Poco::Net::Context::TLS_CLIENT_USE, "", Poco::Net::Context::VERIFY_RELAXED, 9, true));
+  }();
+  return ctx;
+}
+
+[[noreturn]] void bad_url(const std::string& why) {
+  throw Error(ErrorCode::kConfigInvalid, "SB_SMTP_URL: " + why, {{"setting", "SB_SMTP_URL"}});
+}
+
+bool positive(int status) {
+  return status >= 200 && status < 400;
+}
+
+}  // namespace
+
+SmtpSettings parse_smtp_url(std::string_view text) {
+  Poco::URI uri;
+  try {
+    uri = Poco::URI(std::string(text));
+  } catch (const Poco::Exception& e) {
+    bad_url("not a URL (" + e.displayText() + ")");
+  }
+  SmtpSettings s;
+  if (uri.getScheme() == "smtp") {
+    s.tls = SmtpSettings::Tls::kStartTls;
+    s.port = 25;
+  } else if (uri.getScheme() == "smtps") {
+    s.tls = SmtpSettings::Tls::kImplicit;
+    s.port = 465;
+  } else {
+    bad_url("the scheme must be smtp or smtps");
+  }
+  if (uri.getHost().empty()) bad_url("no host");
+  s.host = uri.getHost();
+  if (uri.getSpecifiedPort() != 0) s.port = uri.getSpecifiedPort();
+  const std::string info = uri.getUserInfo();
+  if (!info.empty()) {
+    auto colon = info.find(':');
+    std::string user = info.substr(0, colon),
+                pass = colon == std::string::npos ? "" : info.substr(colon + 1);
+    Poco::URI::decode(user, s.user);
+    Poco::URI::decode(pass, s.password);
+  }
+  for (const auto& [k, v] : uri.getQueryParameters()) {
+    try {
+      if (k == "connections") {
+        s.connections = std::stoi(v);
+        if (s.connections < 1 || s.connections > 64) bad_url("connections must be 1..64");
+      } else if (k == "timeout_ms") {
+        s.timeout = std::chrono::milliseconds(std::stol(v));
+        if (s.timeout.count() < 100) bad_url("timeout_ms must be >= 100");
+      } else {
+        bad_url("unknown parameter '" + k + "' (connections, timeout_ms)");
+      }
+    } catch (const std::logic_error&) {
+      bad_url(k + " must be a number");
+    }
+  }
+  return s;
+}
+
+// Poco sends a MailMessage it builds itself; ours is finished text, so DATA goes through
+// the session's socket, which Poco keeps protected.
+class RawSmtpSession : public Poco::Net::SecureSMTPClientSession {
+ public:
+  using Poco::Net::SecureSMTPClientSession::SecureSMTPClientSession;
+  Poco::Net::DialogSocket& dialog() { return socket(); }
+};
+
+struct SmtpTransport::Connection {
+  std::unique_ptr<RawSmtpSession> session;
+};
+
+SmtpTransport::SmtpTransport(SmtpSettings settings) : settings_(std::move(settings)) {}
+SmtpTransport::~SmtpTransport() {
+  std::lock_guard lock(mutex_);
+  for (auto& c : idle_) {
+    try {
+      c->session->close();  // QUIT
+    } catch (...) {
+    }
+  }
+}
+
+std::unique_ptr<SmtpTransport::Connection> SmtpTransport::acquire(std::string& error,
+                                                                  bool& reused) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      auto c = std::move(idle_.back());
+      idle_.pop_back();
+      reused = true;
+      return c;
+    }
+  }
+  auto c = std::make_unique<Connection>();
+  const Poco::Timespan timeout(settings_.timeout.count() * 1000);
+  try {
+    Poco::Net::SocketAddress addr(settings_.host, static_cast<Poco::UInt16>(settings_.port));
+    if (settings_.tls == SmtpSettings::Tls::kImplicit) {
+      Poco::Net::SecureStreamSocket socket(addr, client_context());
+      c->session = std::make_unique<RawSmtpSession>(socket);
+    } else {
+      Poco::Net::StreamSocket socket;
+      socket.connect(addr, timeout);
+      c->session = std::make_unique<RawSmtpSession>(socket);
+    }
+    c->session->setTimeout(timeout);
+    c->session->login(settings_.helo);  // EHLO
+    if (settings_.tls == SmtpSettings::Tls::kStartTls) {
+      bool secured = c->session->startTLS(client_context());
+      // Credentials never travel in clear: without STARTTLS, only anonymous relaying.
+      if (!secured && !settings_.user.empty()) {
+        error = "the server does not offer STARTTLS; refusing to send credentials in clear";
+        return nullptr;
+      }
+    }
+    if (!settings_.user.empty()) {
+      // AUTH PLAIN: Poco's AUTH LOGIN silently skips authentication on unusual prompts.
+      c->session->login(settings_.helo, Poco::Net::SMTPClientSession::AUTH_PLAIN, settings_.user,
+                        settings_.password);
+    }
+  } catch (const Poco::Exception& e) {
+    error = "cannot connect to " + settings_.host + ":" + std::to_string(settings_.port) + ": " +
+            e.displayText();
+    return nullptr;
+  }
+  return c;
+}
+
+void SmtpTransport::release(std::unique_ptr<Connection> c) {
+  std::lock_guard lock(mutex_);
+  if (static_cast<int>(idle_.size()) < settings_.connections) idle_.push_back(std::move(c));
+}
+
+SendOutcome SmtpTransport::send(const std::string& mail_from, const std::string& rcpt,
+                                const std::string& message) {
+  // A pooled connection the server has since closed fails on its first command: that
+  // attempt is repeated once on a fresh connection (nothing was sent yet).
+  for (int attempt = 0;; ++attempt) {
+    bool reused = false;
+    std::string error;
+    auto c = acquire(error, reused);
+    if (!c) return {SendOutcome::Kind::kTransient, 0, error};
+    bool started = false;
+    auto out = transact(std::move(c), mail_from, rcpt, message, started);
+    if (out.kind == SendOutcome::Kind::kTransient && reused && !started && attempt == 0) continue;
+    return out;
+  }
+}
+
+SendOutcome SmtpTransport::transact(std::unique_ptr<Connection> c, const std::string& mail_from,
+                                    const std::string& rcpt, const std::string& message,
+                                    bool& started) {
+  // `c` goes back to the pool after a clean exchange, and is dropped otherwise.
+  auto& s = *c->session;
+  try {
+    std::string reply;
+    auto failed = [&](int status) -> SendOutcome {
+      SendOutcome out{status >= 500 ? SendOutcome::Kind::kPermanent : SendOutcome::Kind::kTransient,
+                      status, reply};
+      // 421: the server is closing the connection. Otherwise RSET keeps it usable.
+      std::string rset;
+      if (status != 421 && positive(s.sendCommand("RSET", rset))) release(std::move(c));
+      return out;
+    };
+    int status = s.sendCommand("MAIL FROM:<" + mail_from + ">", reply);
+    if (!positive(status)) return failed(status);
+    started = true;
+    status = s.sendCommand("RCPT TO:<" + rcpt + ">", reply);
+    if (!positive(status)) return failed(status);
+    status = s.sendCommand("DATA", reply);
+    if (status != 354) return failed(status);
+    // Dot-stuffing: a line that begins with "." gets another.
+    std::string data;
+    data.reserve(message.size() + 64);
+    bool line_start = true;
+    for (char ch : message) {
+      if (line_start && ch == '.') data += '.';
+      data += ch;
+      line_start = ch == '\n';
+    }
+    if (!line_start) data += "\r\n";
+    data += ".\r\n";
+    s.dialog().sendBytes(data.data(), static_cast<int>(data.size()));
+    status = s.dialog().receiveStatusMessage(reply);
+    if (!positive(status)) return failed(status);
+    release(std::move(c));
+    return {SendOutcome::Kind::kSent, status, reply};
+  } catch (const Poco::Exception& e) {
+    // The connection is in an unknown state: dropped, and the send is retried later.
+    return {SendOutcome::Kind::kTransient, 0, e.displayText()};
+  }
+}
+
+}  // namespace sb::channels

@@ -1,0 +1,62 @@
+// Sends finished messages over SMTP (SB_SMTP_URL): smtp:// with STARTTLS when the server
+// offers it, smtps:// implicit TLS, AUTH PLAIN, a small pool of reused connections, and
+// every reply classified as sent, transient (4xx, network: retry later) or permanent (5xx).
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sb::channels {
+
+struct SmtpSettings {
+  enum class Tls { kNone, kStartTls, kImplicit };
+  std::string host;
+  int port = 25;
+  std::string user, password;
+  Tls tls = Tls::kStartTls;  // kStartTls: used when offered; required when credentials are set
+  std::chrono::milliseconds timeout{10000};
+  int connections = 2;
+  std::string helo = "switchboard";
+};
+
+// smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps://... (implicit TLS,
+// port 465 by default); ?connections=N&timeout_ms=M. Throws Error (config) naming the part.
+SmtpSettings parse_smtp_url(std::string_view url);
+
+struct SendOutcome {
+  enum class Kind { kSent, kTransient, kPermanent };
+  Kind kind = Kind::kSent;
+  int code = 0;       // the SMTP reply code, 0 for network failures
+  std::string reply;  // the server's text or the network error
+};
+
+class SmtpTransport {
+ public:
+  explicit SmtpTransport(SmtpSettings settings);
+  ~SmtpTransport();
+  SmtpTransport(const SmtpTransport&) = delete;
+  SmtpTransport& operator=(const SmtpTransport&) = delete;
+
+  // One message to one recipient. `message`: the RFC 5322 text with CRLF line ends.
+  SendOutcome send(const std::string& mail_from, const std::string& rcpt,
+                   const std::string& message);
+
+  struct Connection;
+
+ private:
+  std::unique_ptr<Connection> acquire(std::string& error, bool& reused);
+  // One MAIL/RCPT/DATA exchange; `started` once the server accepted MAIL FROM.
+  SendOutcome transact(std::unique_ptr<Connection> c, const std::string& mail_from,
+                       const std::string& rcpt, const std::string& message, bool& started);
+  void release(std::unique_ptr<Connection> c);
+
+  SmtpSettings settings_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+}  // namespace sb::channels

@@ -1,0 +1,78 @@
+#include "support/smtp_sink.h"
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace sb::test {
+
+namespace fs = std::filesystem;
+
+SmtpSink::SmtpSink(const std::string& auth) {
+  {
+    Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
+    port_ = probe.address().port();
+  }
+  std::vector<std::string> args = {SB_SMTP_SINK_SCRIPT, "--port", std::to_string(port_), "--dir",
+                                   dir_.path()};
+  if (!auth.empty()) args.insert(args.end(), {"--auth", auth});
+  in_ = std::make_unique<Poco::Pipe>();
+  out_ = std::make_unique<Poco::Pipe>();
+  // Debian's interpreter, where python3-aiosmtpd is installed (./dev installs it).
+  process_ = std::make_unique<Poco::ProcessHandle>(
+      Poco::Process::launch("/usr/bin/python3", args, in_.get(), out_.get(), nullptr));
+  Poco::PipeInputStream ready(*out_);
+  std::string line;
+  std::getline(ready, line);
+  if (line.rfind("ready", 0) != 0) {
+    throw std::runtime_error("the SMTP sink did not start (is python3-aiosmtpd installed?)");
+  }
+}
+
+SmtpSink::~SmtpSink() {
+  try {
+    in_->close(Poco::Pipe::CLOSE_WRITE);  // the sink stops at EOF on stdin
+    process_->wait();
+  } catch (...) {
+    Poco::Process::kill(*process_);
+  }
+}
+
+void SmtpSink::set_fault(const std::string& fault) {
+  std::ofstream(dir_.path() + "/fault.tmp") << fault;
+  fs::rename(dir_.path() + "/fault.tmp", dir_.path() + "/fault");
+}
+
+std::vector<Poco::JSON::Object::Ptr> SmtpSink::messages() const {
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(dir_.path())) {
+    if (e.path().extension() == ".json") files.push_back(e.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<Poco::JSON::Object::Ptr> out;
+  for (const auto& f : files) {
+    std::ifstream in(f);
+    std::stringstream text;
+    text << in.rdbuf();
+    out.push_back(Poco::JSON::Parser().parse(text.str()).extract<Poco::JSON::Object::Ptr>());
+  }
+  return out;
+}
+
+std::string SmtpSink::raw(int n) const {
+  char name[16];
+  std::snprintf(name, sizeof name, "%06d.eml", n);
+  std::ifstream in(dir_.path() + "/" + name, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace sb::test

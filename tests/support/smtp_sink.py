@@ -1,0 +1,109 @@
+#!/usr/bin/python3
+"""A real SMTP server on loopback for the email tests (Debian's python3-aiosmtpd).
+
+Every accepted message is written to DIR/NNNNNN.eml (the bytes as received) and
+DIR/NNNNNN.json (the envelope and the message parsed by Python's email package: decoded
+headers and each part's decoded text), so the tests check our MIME with an independent
+parser. Faults are injected through DIR/fault, read on every transaction: "451" or "550"
+answers RCPT TO with that code, "drop" closes the connection at DATA. With --auth USER:PASS
+it requires AUTH PLAIN/LOGIN and refuses anything else.
+
+Prints "ready <port>" on stdout once listening."""
+import argparse
+import asyncio
+import email
+import email.policy
+import json
+import os
+import sys
+import threading
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+
+def fault(directory):
+    try:
+        with open(os.path.join(directory, "fault")) as f:
+            return f.read().strip()
+    except FileNotFoundError:
+        return ""
+
+
+class Sink:
+    def __init__(self, directory):
+        self.directory = directory
+        self.lock = threading.Lock()
+        self.count = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        f = fault(self.directory)
+        if f == "451":
+            return "451 4.3.0 Try again later"
+        if f == "550":
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if fault(self.directory) == "drop":
+            server.transport.close()
+            return "421 closing"
+        raw = envelope.original_content or envelope.content
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
+        parts = []
+        for part in msg.walk():
+            if part.is_multipart():
+                continue
+            parts.append({"type": part.get_content_type(),
+                          "charset": part.get_content_charset(),
+                          "transfer_encoding": part.get("Content-Transfer-Encoding"),
+                          "text": part.get_content()})
+        record = {
+            "mail_from": envelope.mail_from,
+            "peer_port": session.peer[1],  # one per client connection
+            "rcpt_tos": envelope.rcpt_tos,
+            "content_type": msg.get_content_type(),
+            "headers": {k: str(v) for k, v in msg.items()},
+            "parts": parts,
+            "defects": [str(d) for d in msg.defects],
+        }
+        with self.lock:
+            self.count += 1
+            base = os.path.join(self.directory, "%06d" % self.count)
+        with open(base + ".eml", "wb") as f:
+            f.write(raw)
+        with open(base + ".json.tmp", "w") as f:
+            json.dump(record, f)
+        os.rename(base + ".json.tmp", base + ".json")
+        return "250 2.0.0 Message accepted"
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--dir", required=True)
+    p.add_argument("--auth", default="")
+    a = p.parse_args()
+    kwargs = {}
+    if a.auth:
+        user, password = a.auth.split(":", 1)
+
+        def check(server, session, envelope, mechanism, auth_data):
+            ok = isinstance(auth_data, LoginPassword) and \
+                auth_data.login.decode() == user and auth_data.password.decode() == password
+            return AuthResult(success=ok)
+
+        kwargs = {"authenticator": check, "auth_required": True,
+                  "auth_require_tls": False}
+    controller = Controller(Sink(a.dir), hostname="127.0.0.1", port=a.port, **kwargs)
+    controller.start()
+    print("ready %d" % a.port, flush=True)
+    try:
+        sys.stdin.read()  # until the test closes our stdin (or kills us)
+    finally:
+        controller.stop()
+
+
+if __name__ == "__main__":
+    main()
