@@ -2,12 +2,13 @@
 
 #include "store/database.h"
 #include "store/segment_store.h"
+#include "store/team_store.h"
 
 namespace sb {
 
 Outcome SegmentSubscriber::handle(const StoredEvent& event, DeliveryContext& context) {
   // Our own output, and events that cannot change who matches a rule.
-  if (event.type.rfind("segment.entered", 0) == 0 || event.type.rfind("segment.exited", 0) == 0) {
+  if (event.type == "segment.entered" || event.type == "segment.exited") {
     return Outcome::ok();
   }
   Database& db = context.db();
@@ -31,7 +32,8 @@ Outcome SegmentSubscriber::handle(const StoredEvent& event, DeliveryContext& con
 
 int refresh_time_based_segments(Database& db) {
   SegmentStore segments(db.dialect());
-  auto teams = db.read([](soci::session& s) { return teams_with_segments(s); });
+  // Every team has segments (the automatic ones), so this walks all teams.
+  auto teams = db.read([&](soci::session& s) { return TeamStore(db.dialect()).ids(s); });
   int n = 0;
   for (std::int64_t team : teams) {
     n += db.write([&](soci::session& s) { return segments.refresh_time_based(s, team); });

@@ -257,14 +257,25 @@ int SegmentStore::refresh_time_based(soci::session& s, std::int64_t team_id) con
 
 std::vector<SegmentInfo> SegmentStore::of_contact(soci::session& s, std::int64_t team_id,
                                                   std::int64_t contact_id) const {
+  // One round trip: each segment's rule for this one contact, as a UNION ALL of the
+  // segment ids whose rule matches.
   ContactStore contacts(dialect_);
+  std::vector<SegmentInfo> all = list(s, team_id);
   std::vector<SegmentInfo> out;
-  for (SegmentInfo& seg : list(s, team_id)) {
-    SqlParams p;
-    std::string sql = "SELECT c.id FROM contacts c WHERE " +
-                      contacts.match_sql(s, team_id, seg.rule, p) +
-                      " AND c.id = " + p.add(static_cast<long long>(contact_id));
-    if (!ids_of(s, sql, p).empty()) out.push_back(std::move(seg));
+  if (all.empty()) return out;
+  SqlParams p;
+  std::string sql;
+  for (const SegmentInfo& seg : all) {
+    if (!sql.empty()) sql += " UNION ALL ";
+    sql += "SELECT " + std::to_string(seg.id) + " WHERE EXISTS (SELECT 1 FROM contacts c WHERE " +
+           contacts.match_sql(s, team_id, seg.rule, p) +
+           " AND c.id = " + p.add(static_cast<long long>(contact_id)) + ")";
+  }
+  std::vector<std::int64_t> matched = ids_of(s, sql, p);
+  for (SegmentInfo& seg : all) {
+    if (std::find(matched.begin(), matched.end(), seg.id) != matched.end()) {
+      out.push_back(std::move(seg));
+    }
   }
   return out;
 }
@@ -290,16 +301,6 @@ void SegmentStore::before_remove(soci::session& s, std::int64_t team_id, std::in
   }
   long long seg = id;
   s << "DELETE FROM segment_members WHERE segment_id = :s", soci::use(seg);
-}
-
-std::vector<std::int64_t> teams_with_segments(soci::session& s) {
-  std::vector<std::int64_t> out;
-  long long team = 0;
-  soci::statement st =
-      (s.prepare << "SELECT DISTINCT team_id FROM segments ORDER BY team_id", soci::into(team));
-  st.execute();
-  while (st.fetch()) out.push_back(team);
-  return out;
 }
 
 }  // namespace sb

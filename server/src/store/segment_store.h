@@ -65,7 +65,4 @@ class SegmentStore {
   const Dialect& dialect_;
 };
 
-// Team ids that have segments (the periodic re-evaluation walks them).
-std::vector<std::int64_t> teams_with_segments(soci::session& s);
-
 }  // namespace sb
