@@ -6,6 +6,7 @@
 #include <functional>
 #include <vector>
 
+#include "channels/smtp_transport.h"
 #include "model/error.h"
 #include "store/api_key_store.h"
 #include "store/database_url.h"
@@ -157,6 +158,44 @@ const std::vector<Setting>& settings() {
       {"plugins_dir", "SB_PLUGINS_DIR", "./plugins",
        "directory of native plugins (*.so, with optional <name>.conf settings)",
        [](Config& c, const std::string& v) { c.plugins_dir = non_empty(v); }},
+      {"smtp_url", "SB_SMTP_URL", "(unset)",
+       "smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps://... (implicit TLS); "
+       "?connections=N&timeout_ms=M. Unset: email is not sent",
+       [](Config& c, const std::string& v) {
+         try {
+           channels::parse_smtp_url(v);
+         } catch (const Error& e) {
+           throw std::invalid_argument(e.what());
+         }
+         c.messaging.smtp_url = v;
+       }},
+      {"email_from", "SB_EMAIL_FROM", "switchboard@localhost",
+       "sender address of teams that set none (/v1/settings/messaging)",
+       [](Config& c, const std::string& v) {
+         if (v.find('@') == std::string::npos || v.find_first_of(" <>\r\n") != std::string::npos) {
+           throw std::invalid_argument("not an email address: '" + v + "'");
+         }
+         c.messaging.email_from = v;
+       }},
+      {"public_url", "SB_PUBLIC_URL", "(unset)",
+       "the server's address as customers reach it (tracking, unsubscribe and delivery-report "
+       "links); unset: emails carry no tracking and no unsubscribe link",
+       [](Config& c, const std::string& v) {
+         if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) {
+           throw std::invalid_argument("must start with http:// or https://");
+         }
+         c.messaging.public_url = v;
+       }},
+      {"campaign_workers", "SB_CAMPAIGN_WORKERS", "8",
+       "parallel sends of a campaign (each holds one SMTP connection)",
+       [](Config& c, const std::string& v) {
+         c.campaigns.workers = static_cast<int>(parse_int(v, 1, 64));
+       }},
+      {"campaign_lease_ms", "SB_CAMPAIGN_LEASE_MS", "15000",
+       "how long a campaign stays with a process that stopped renewing it (then another resumes)",
+       [](Config& c, const std::string& v) {
+         c.campaigns.lease = std::chrono::milliseconds(parse_int(v, 1000, 600000));
+       }},
       {"log_level", "SB_LOG_LEVEL", "information",
        "trace, debug, information, notice, warning, error, fatal or none",
        [](Config& c, const std::string& v) {

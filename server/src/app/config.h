@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "campaigns/campaign_runner.h"
+#include "channels/messenger.h"
 #include "events/dispatcher.h"
 #include "events/scheduler.h"
 #include "http/http_server.h"
@@ -23,6 +25,8 @@ struct Config {
   std::string log_level = "information";
   DispatcherOptions events;
   SchedulerOptions scheduler;
+  channels::MessengerOptions messaging;
+  campaigns::CampaignOptions campaigns;
 };
 
 using Environment = std::map<std::string, std::string>;

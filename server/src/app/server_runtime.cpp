@@ -7,6 +7,7 @@
 #include <Poco/Logger.h>
 
 #include "capture/conversation_closer.h"
+#include "channels/outbox_sender.h"
 #include "plugins/plugin_bus.h"
 #include "store/migrations.h"
 #include "store/ticket_rules.h"
@@ -45,6 +46,10 @@ void ServerRuntime::start() {
     for (std::int64_t team : TeamStore(db_->dialect()).ids(s)) segments.ensure_builtin(s, team);
   });
   dispatcher_->add(std::make_shared<SegmentSubscriber>());
+  // Channels: messages workflows queue are sent from the bus, past the send policy.
+  messenger_ = std::make_unique<channels::Messenger>(*db_, config_.messaging, plugins_.get());
+  dispatcher_->add(
+      std::make_shared<channels::OutboxSender>(*messenger_, config_.events.max_attempts));
   workflows_ = std::make_unique<wf::WorkflowRegistry>(*db_, config_.workflows_dir);
   workflows_->sync_directory();
   workflows_->refresh(true);
@@ -88,9 +93,14 @@ void ServerRuntime::start() {
   scheduler_->add_periodic("segment re-evaluation", std::chrono::minutes(5),
                            [db = db_.get()] { refresh_time_based_segments(*db); });
   scheduler_->start();
+  // SMTP connections: the campaign workers' plus the bus's, each pooled by the transport.
+  campaigns_ = std::make_unique<campaigns::CampaignRunner>(*db_, *messenger_, config_.campaigns);
+  campaigns_->start();
   http_ = std::make_unique<HttpServer>(config_.http, *db_, dispatcher_.get());
   http_->set_workflows(workflows_.get());
   http_->set_plugins(plugins_.get());
+  http_->set_messenger(messenger_.get());
+  http_->set_campaigns(campaigns_.get());
   http_->start();
   log.information("listening on %s:%d, database %s", config_.http.host, http_->port(),
                   db_->display_url());
@@ -101,12 +111,15 @@ void ServerRuntime::stop() {
   http_.reset();
   if (scheduler_) scheduler_->stop();
   scheduler_.reset();
+  if (campaigns_) campaigns_->stop();
+  campaigns_.reset();
   if (dispatcher_) dispatcher_->stop();
   if (db_) db_->set_commit_listener(nullptr);
   dispatcher_.reset();
   if (db_) db_->set_write_guard(nullptr);
   runner_.reset();
   workflows_.reset();
+  messenger_.reset();
   plugins_.reset();  // last of the users of plugin code: the libraries close here
   db_.reset();
 }

@@ -30,6 +30,8 @@ class ServerRuntime {
   wf::WorkflowRegistry& workflows() { return *workflows_; }
   wf::WorkflowRunner& workflow_runner() { return *runner_; }
   plugins::PluginHost& plugins() { return *plugins_; }
+  channels::Messenger& messenger() { return *messenger_; }
+  campaigns::CampaignRunner& campaigns() { return *campaigns_; }
   // Set when start() created the first team (empty database).
   const std::optional<ProvisionedTeam>& first_team() const { return first_team_; }
 
@@ -40,6 +42,8 @@ class ServerRuntime {
   std::unique_ptr<plugins::PluginHost> plugins_;
   std::unique_ptr<wf::WorkflowRegistry> workflows_;
   std::shared_ptr<wf::WorkflowRunner> runner_;
+  std::unique_ptr<channels::Messenger> messenger_;
+  std::unique_ptr<campaigns::CampaignRunner> campaigns_;
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<HttpServer> http_;
   std::optional<ProvisionedTeam> first_team_;

@@ -85,9 +85,63 @@ class RawSmtpSession : public Poco::Net::SecureSMTPClientSession {
   Poco::Net::DialogSocket& dialog() { return socket(); }
 };
 
-struct SmtpTransport::Connection {
+struct PendingSend::Connection {
   std::unique_ptr<RawSmtpSession> session;
 };
+
+namespace {
+
+void send_all(Poco::Net::DialogSocket& socket, const std::string& data) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    int n = socket.sendBytes(data.data() + done, static_cast<int>(data.size() - done));
+    if (n <= 0) throw Poco::Net::NetException("connection closed while sending");
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+SendOutcome refused(int status, std::string reply) {
+  return {status >= 500 ? SendOutcome::Kind::kPermanent : SendOutcome::Kind::kTransient, status,
+          std::move(reply)};
+}
+
+}  // namespace
+
+PendingSend::PendingSend(SmtpTransport* transport, std::unique_ptr<Connection> c,
+                         SendOutcome outcome)
+    : transport_(transport), connection_(std::move(c)), outcome_(std::move(outcome)) {}
+PendingSend::PendingSend(PendingSend&&) noexcept = default;
+PendingSend& PendingSend::operator=(PendingSend&&) noexcept = default;
+
+PendingSend::~PendingSend() {
+  if (!connection_) return;
+  // Closing mid-DATA is how SMTP aborts a message; QUIT would become part of the content.
+  try {
+    connection_->session->dialog().close();
+  } catch (...) {
+  }
+}
+
+SendOutcome PendingSend::finish() {
+  if (!connection_) return outcome_;
+  auto c = std::move(connection_);
+  auto& s = *c->session;
+  try {
+    send_all(s.dialog(), ".\r\n");
+    std::string reply;
+    int status = s.dialog().receiveStatusMessage(reply);
+    if (!positive(status)) {
+      std::string rset;
+      if (status != 421 && positive(s.sendCommand("RSET", rset))) transport_->release(std::move(c));
+      return refused(status, reply);
+    }
+    transport_->release(std::move(c));
+    return {SendOutcome::Kind::kSent, status, reply};
+  } catch (const Poco::Exception& e) {
+    // The dot may or may not have arrived: the caller already recorded the send.
+    return {SendOutcome::Kind::kTransient, 0, e.displayText()};
+  }
+}
 
 SmtpTransport::SmtpTransport(SmtpSettings settings) : settings_(std::move(settings)) {}
 SmtpTransport::~SmtpTransport() {
@@ -153,34 +207,41 @@ void SmtpTransport::release(std::unique_ptr<Connection> c) {
 
 SendOutcome SmtpTransport::send(const std::string& mail_from, const std::string& rcpt,
                                 const std::string& message) {
+  PendingSend pending = prepare(mail_from, rcpt, message);
+  return pending.finish();
+}
+
+PendingSend SmtpTransport::prepare(const std::string& mail_from, const std::string& rcpt,
+                                   const std::string& message) {
   // A pooled connection the server has since closed fails on its first command: that
   // attempt is repeated once on a fresh connection (nothing was sent yet).
   for (int attempt = 0;; ++attempt) {
     bool reused = false;
     std::string error;
     auto c = acquire(error, reused);
-    if (!c) return {SendOutcome::Kind::kTransient, 0, error};
+    if (!c) return PendingSend(this, nullptr, {SendOutcome::Kind::kTransient, 0, error});
     bool started = false;
-    auto out = transact(std::move(c), mail_from, rcpt, message, started);
-    if (out.kind == SendOutcome::Kind::kTransient && reused && !started && attempt == 0) continue;
+    PendingSend out = transact(std::move(c), mail_from, rcpt, message, started);
+    if (!out.ready() && out.outcome().kind == SendOutcome::Kind::kTransient && reused && !started &&
+        attempt == 0) {
+      continue;
+    }
     return out;
   }
 }
 
-SendOutcome SmtpTransport::transact(std::unique_ptr<Connection> c, const std::string& mail_from,
+PendingSend SmtpTransport::transact(std::unique_ptr<Connection> c, const std::string& mail_from,
                                     const std::string& rcpt, const std::string& message,
                                     bool& started) {
-  // `c` goes back to the pool after a clean exchange, and is dropped otherwise.
+  // `c` goes back to the pool after a refused command it survived, and is dropped otherwise.
   auto& s = *c->session;
   try {
     std::string reply;
-    auto failed = [&](int status) -> SendOutcome {
-      SendOutcome out{status >= 500 ? SendOutcome::Kind::kPermanent : SendOutcome::Kind::kTransient,
-                      status, reply};
+    auto failed = [&](int status) -> PendingSend {
       // 421: the server is closing the connection. Otherwise RSET keeps it usable.
       std::string rset;
       if (status != 421 && positive(s.sendCommand("RSET", rset))) release(std::move(c));
-      return out;
+      return PendingSend(this, nullptr, refused(status, reply));
     };
     int status = s.sendCommand("MAIL FROM:<" + mail_from + ">", reply);
     if (!positive(status)) return failed(status);
@@ -199,15 +260,11 @@ SendOutcome SmtpTransport::transact(std::unique_ptr<Connection> c, const std::st
       line_start = ch == '\n';
     }
     if (!line_start) data += "\r\n";
-    data += ".\r\n";
-    s.dialog().sendBytes(data.data(), static_cast<int>(data.size()));
-    status = s.dialog().receiveStatusMessage(reply);
-    if (!positive(status)) return failed(status);
-    release(std::move(c));
-    return {SendOutcome::Kind::kSent, status, reply};
+    send_all(s.dialog(), data);
+    return PendingSend(this, std::move(c), {SendOutcome::Kind::kSent, 354, reply});
   } catch (const Poco::Exception& e) {
     // The connection is in an unknown state: dropped, and the send is retried later.
-    return {SendOutcome::Kind::kTransient, 0, e.displayText()};
+    return PendingSend(this, nullptr, {SendOutcome::Kind::kTransient, 0, e.displayText()});
   }
 }
 

@@ -34,6 +34,33 @@ struct SendOutcome {
   std::string reply;  // the server's text or the network error
 };
 
+class SmtpTransport;
+
+// A message sent up to its final dot: the server holds it but has not accepted it, so the
+// caller can durably record the send before finish() makes it real. Dropped unfinished, the
+// connection closes mid-DATA and the server discards the message.
+class PendingSend {
+ public:
+  PendingSend(PendingSend&&) noexcept;
+  PendingSend& operator=(PendingSend&&) noexcept;
+  ~PendingSend();
+
+  bool ready() const { return connection_ != nullptr; }
+  // Why it is not ready (transient or permanent, with the server's reply).
+  const SendOutcome& outcome() const { return outcome_; }
+  // Writes the final dot and reads the verdict; the connection returns to the pool.
+  SendOutcome finish();
+
+ private:
+  friend class SmtpTransport;
+  struct Connection;
+  PendingSend(SmtpTransport* transport, std::unique_ptr<Connection> c, SendOutcome outcome);
+
+  SmtpTransport* transport_ = nullptr;
+  std::unique_ptr<Connection> connection_;
+  SendOutcome outcome_;
+};
+
 class SmtpTransport {
  public:
   explicit SmtpTransport(SmtpSettings settings);
@@ -44,13 +71,16 @@ class SmtpTransport {
   // One message to one recipient. `message`: the RFC 5322 text with CRLF line ends.
   SendOutcome send(const std::string& mail_from, const std::string& rcpt,
                    const std::string& message);
-
-  struct Connection;
+  // MAIL, RCPT, DATA and the content, without the final dot (see PendingSend).
+  PendingSend prepare(const std::string& mail_from, const std::string& rcpt,
+                      const std::string& message);
 
  private:
+  friend class PendingSend;
+  using Connection = PendingSend::Connection;
   std::unique_ptr<Connection> acquire(std::string& error, bool& reused);
-  // One MAIL/RCPT/DATA exchange; `started` once the server accepted MAIL FROM.
-  SendOutcome transact(std::unique_ptr<Connection> c, const std::string& mail_from,
+  // One MAIL/RCPT/DATA exchange up to the dot; `started` once the server accepted MAIL FROM.
+  PendingSend transact(std::unique_ptr<Connection> c, const std::string& mail_from,
                        const std::string& rcpt, const std::string& message, bool& started);
   void release(std::unique_ptr<Connection> c);
 

@@ -11,6 +11,12 @@ Outcome SegmentSubscriber::handle(const StoredEvent& event, DeliveryContext& con
   if (event.type == "segment.entered" || event.type == "segment.exited") {
     return Outcome::ok();
   }
+  // Messages sent, skipped or engaged with change no field a rule reads; a campaign makes
+  // one per recipient, so they must not cost an evaluation each.
+  for (const char* prefix : {"email.", "sms.", "message.", "campaign.", "outbox_message.",
+                             "contact.suppressed", "contact.unsuppressed"}) {
+    if (event.type.rfind(prefix, 0) == 0) return Outcome::ok();
+  }
   Database& db = context.db();
   SegmentStore segments(db.dialect());
   if (event.subject_type == "segment" && event.subject_id &&

@@ -29,6 +29,12 @@ class Dispatcher;
 namespace plugins {
 class PluginHost;
 }
+namespace channels {
+class Messenger;
+}
+namespace campaigns {
+class CampaignRunner;
+}
 namespace wf {
 class WorkflowRegistry;
 }
@@ -73,6 +79,8 @@ struct ApiServices {
   const Dispatcher* dispatcher = nullptr;     // for queue metrics; null in tools and tests
   wf::WorkflowRegistry* workflows = nullptr;  // null: workflow writes are not checked live
   plugins::PluginHost* plugins = nullptr;     // null: /v1/plugins and /v1/actions answer 404
+  channels::Messenger* messenger = nullptr;   // null: tracking links answer 404
+  campaigns::CampaignRunner* campaign_runner = nullptr;  // null: campaigns wait for a poll
   EventQueueStore queue{db.dialect()};
   CrmServices crm{db.dialect(), contacts};
   capture::Ingestor ingestor{contacts};

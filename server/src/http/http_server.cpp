@@ -279,6 +279,10 @@ Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& 
   bool has_body =
       (req.hasContentLength() && req.getContentLength64() > 0) || req.getChunkedTransferEncoding();
   if (route.public_form) return public_form(route, req, request, has_body, close_connection);
+  if (route.signed_link) {
+    if (has_body) read_body(req, request, close_connection, options.max_form_body_bytes);
+    return route.handler(request);
+  }
   if (route.multipart) {
     std::string ct = req.getContentType();
     if (ct.rfind("multipart/form-data", 0) != 0) {
@@ -484,6 +488,14 @@ HttpServer::HttpServer(const HttpOptions& options, Database& db, const Dispatche
 
 void HttpServer::set_workflows(wf::WorkflowRegistry* registry) {
   impl_->services.workflows = registry;
+}
+
+void HttpServer::set_messenger(channels::Messenger* messenger) {
+  impl_->services.messenger = messenger;
+}
+
+void HttpServer::set_campaigns(campaigns::CampaignRunner* runner) {
+  impl_->services.campaign_runner = runner;
 }
 
 void HttpServer::set_plugins(plugins::PluginHost* host) {

@@ -11,6 +11,12 @@ namespace sb {
 namespace plugins {
 class PluginHost;
 }
+namespace channels {
+class Messenger;
+}
+namespace campaigns {
+class CampaignRunner;
+}
 namespace wf {
 class WorkflowRegistry;
 }
@@ -44,6 +50,8 @@ class HttpServer {
   void set_workflows(wf::WorkflowRegistry* registry);
   // Before start(): /v1/plugins, /v1/actions and the plugins' chat-capture extractors.
   void set_plugins(plugins::PluginHost* host);
+  void set_messenger(channels::Messenger* messenger);
+  void set_campaigns(campaigns::CampaignRunner* runner);
 
   void start();
   int port() const;

@@ -26,6 +26,9 @@ struct Route {
   bool secret_response = false;  // answers with a secret: never stored for Idempotency-Key
   // Public form post: JSON or urlencoded, a small body limit, rate-limited per client IP.
   bool public_form = false;
+  // Public, authorised by the signed token in its path (tracking, unsubscribe, delivery
+  // reports): any content type, a small body, no per-IP form limit (providers post in bulk).
+  bool signed_link = false;
   // Also admits the agent-bot key of the agent named by the {id} path parameter.
   bool bot_access = false;
   std::size_t max_body_bytes = 0;  // 0: the server's limit (SB_HTTP_MAX_BODY_BYTES)

@@ -26,6 +26,9 @@ Router build_routes(ApiServices& services) {
   add_segment_routes(router, services);
   add_workflow_routes(router, services);
   add_plugin_routes(router, services);
+  add_messaging_routes(router, services);
+  add_campaign_routes(router, services);
+  add_tracking_routes(router, services);
   return router;
 }
 

@@ -31,5 +31,8 @@ void add_conversation_routes(Router& router, ApiServices& services);  // + captu
 void add_segment_routes(Router& router, ApiServices& services);
 void add_workflow_routes(Router& router, ApiServices& services);  // + groups, notifications, outbox
 void add_plugin_routes(Router& router, ApiServices& services);    // plugins, actions
+void add_messaging_routes(Router& router, ApiServices& services);  // templates, do-not-contact
+void add_campaign_routes(Router& router, ApiServices& services);
+void add_tracking_routes(Router& router, ApiServices& services);  // public: /t, /u, /hooks
 
 }  // namespace sb

@@ -358,15 +358,70 @@ const EntitySchema& notification() {
 
 const EntitySchema& outbox_message() {
   constexpr unsigned ro = kReadOnly;
+  static const EntitySchema s{"outbox_message",
+                              "outbox_messages",
+                              "outbox",
+                              {choice("channel", {"email", "sms", "webhook"}, ro | kFilter),
+                               ref("contact_id", "contacts", ro | kFilter),
+                               text("recipient", 2000, ro),
+                               text("template", 200, ro),
+                               text("body", 100000, ro),
+                               json("data", check_json_object, ro),
+                               choice("status",
+                                      {"queued", "deferred", "sending", "sent", "delivered",
+                                       "failed", "skipped", "cancelled"},
+                                      ro | kFilter),
+                               text("source", 200, ro | kFilter),
+                               text("reason", 2000, ro),
+                               text("message_id", 300, ro),
+                               time("sent_at", ro),
+                               time("opened_at", ro),
+                               time("clicked_at", ro),
+                               {.name = "attempts",
+                                .type = FieldType::kInt,
+                                .flags = ro | kNotNull,
+                                .max = 1000000,
+                                .fallback = std::int64_t{0}}}};
+  return s;
+}
+
+const EntitySchema& message_template() {
   static const EntitySchema s{
-      "outbox_message",
-      "outbox_messages",
-      "outbox",
-      {choice("channel", {"email", "sms", "webhook"}, ro | kFilter),
-       ref("contact_id", "contacts", ro | kFilter), text("recipient", 2000, ro),
-       text("template", 200, ro), text("body", 100000, ro), json("data", check_json_object, ro),
-       choice("status", {"queued", "sent", "failed", "cancelled"}, ro | kFilter),
-       text("source", 200, ro | kFilter)}};
+      "template",
+      "message_templates",
+      "templates",
+      {text("name", 100, kRequired | kFilter),
+       choice("channel", {"email", "sms"}, kRequired | kFilter | kCreateOnly),
+       text("description", 2000), text("subject", 998), text("html", 200000),
+       text("text", 200000)}};
+  return s;
+}
+
+static std::string check_campaign_filter(const Poco::Dynamic::Var& value,
+                                         const std::string& field) {
+  if (value.type() != typeid(Poco::JSON::Object::Ptr)) {
+    throw Error::validation(field, "must be a contacts filter object");
+  }
+  return json_text(*filter_to_json(parse_filter_json(value.extract<Poco::JSON::Object::Ptr>())));
+}
+
+const EntitySchema& campaign() {
+  constexpr unsigned ro = kReadOnly;
+  static const EntitySchema s{
+      "campaign",
+      "campaigns",
+      "campaigns",
+      {text("name", 200, kRequired | kFilter),
+       choice("channel", {"email", "sms"}, kRequired | kFilter),
+       ref("template_id", "message_templates", kRequired),
+       ref("segment_id", "segments", kFilter),
+       json("filter", check_campaign_filter),
+       time("scheduled_at"),
+       {.name = "throttle_per_minute", .type = FieldType::kInt, .min = 1, .max = 1000000},
+       choice("status", {"draft", "scheduled", "sending", "paused", "completed", "cancelled"},
+              ro | kFilter | kNotNull, std::string("draft")),
+       time("started_at", ro),
+       time("completed_at", ro)}};
   return s;
 }
 
@@ -392,10 +447,13 @@ const EntitySchema& segment() {
 
 const std::vector<const EntitySchema*>& all() {
   static const std::vector<const EntitySchema*> v = {
-      &pipeline(),       &stage(),  &lead(),         &activity(),    &account(),
-      &sla_policy(),     &ticket(), &comment(),      &appointment(), &form(),
-      &submission(),     &agent(),  &conversation(), &user_group(),  &notification(),
-      &outbox_message(), &segment()};
+      &pipeline(),       &stage(),      &lead(),
+      &activity(),       &account(),    &sla_policy(),
+      &ticket(),         &comment(),    &appointment(),
+      &form(),           &submission(), &agent(),
+      &conversation(),   &user_group(), &notification(),
+      &outbox_message(), &segment(),    &message_template(),
+      &campaign()};
   return v;
 }
 

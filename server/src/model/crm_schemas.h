@@ -22,12 +22,14 @@ const EntitySchema& comment();
 const EntitySchema& appointment();
 const EntitySchema& form();
 const EntitySchema& submission();
-const EntitySchema& agent();           // chatbots that post conversations (capture)
-const EntitySchema& conversation();    // read-only over REST: capture writes them
-const EntitySchema& user_group();      // users that assignment strategies pick from
-const EntitySchema& notification();    // staff notifications (crm.notify)
-const EntitySchema& outbox_message();  // messages workflows queued for the channel layer
-const EntitySchema& segment();         // saved contact rules; membership in segment_members
+const EntitySchema& agent();             // chatbots that post conversations (capture)
+const EntitySchema& conversation();      // read-only over REST: capture writes them
+const EntitySchema& user_group();        // users that assignment strategies pick from
+const EntitySchema& notification();      // staff notifications (crm.notify)
+const EntitySchema& outbox_message();    // messages workflows queued for the channel layer
+const EntitySchema& segment();           // saved contact rules; membership in segment_members
+const EntitySchema& message_template();  // email and SMS templates (model/message_template.h)
+const EntitySchema& campaign();  // a message to an audience; recipients in campaign_recipients
 
 const std::vector<const EntitySchema*>& all();
 

@@ -54,6 +54,20 @@ const std::vector<std::string>& known_event_types() {
         "conversation.feedback",
         "conversation.ended",
         "workflow.timer",
+        "contact.suppressed",
+        "contact.unsuppressed",
+        "email.sent",
+        "email.failed",
+        "email.opened",
+        "email.clicked",
+        "email.unsubscribed",
+        "sms.sent",
+        "sms.delivered",
+        "sms.failed",
+        "message.skipped",
+        "outbox_message.due",
+        "campaign.started",
+        "campaign.completed",
     };
     // Every CRM entity's record events (conversations are written by capture only, and
     // emit the conversation.* events above instead).

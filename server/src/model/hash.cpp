@@ -2,6 +2,9 @@
 #include "model/hash.h"
 
 #include <Poco/SHA2Engine.h>
+#include <sys/random.h>
+
+#include "model/error.h"
 
 namespace sb {
 
@@ -9,6 +12,68 @@ std::string sha256_hex(std::string_view data) {
   Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
   engine.update(data.data(), static_cast<unsigned>(data.size()));
   return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+namespace {
+
+std::string sha256_raw(std::string_view a, std::string_view b) {
+  Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+  engine.update(a.data(), static_cast<unsigned>(a.size()));
+  engine.update(b.data(), static_cast<unsigned>(b.size()));
+  const Poco::DigestEngine::Digest& d = engine.digest();
+  return std::string(d.begin(), d.end());
+}
+
+}  // namespace
+
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+  constexpr std::size_t kBlock = 64;
+  std::string k = key.size() > kBlock ? sha256_raw(key, {}) : std::string(key);
+  k.resize(kBlock, '\0');
+  std::string inner(kBlock, '\0'), outer(kBlock, '\0');
+  for (std::size_t i = 0; i < kBlock; ++i) {
+    inner[i] = static_cast<char>(k[i] ^ 0x36);
+    outer[i] = static_cast<char>(k[i] ^ 0x5c);
+  }
+  return sha256_raw(outer, sha256_raw(inner, data));
+}
+
+std::string random_hex(std::size_t bytes) {
+  std::string raw(bytes, '\0');
+  std::size_t done = 0;
+  while (done < bytes) {
+    ssize_t n = getrandom(raw.data() + done, bytes - done, 0);
+    if (n <= 0) throw Error(ErrorCode::kInternal, "cannot read random bytes");
+    done += static_cast<std::size_t>(n);
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : raw) {
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+  return out;
+}
+
+std::string base64url(std::string_view data) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out;
+  std::size_t i = 0;
+  auto byte = [&](std::size_t j) { return static_cast<unsigned char>(data[j]); };
+  for (; i + 2 < data.size(); i += 3) {
+    unsigned v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
+    for (int shift : {18, 12, 6, 0}) out += kAlphabet[(v >> shift) & 63];
+  }
+  if (i + 1 == data.size()) {
+    unsigned v = byte(i) << 16;
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+  } else if (i + 2 == data.size()) {
+    unsigned v = (byte(i) << 16) | (byte(i + 1) << 8);
+    for (int shift : {18, 12, 6}) out += kAlphabet[(v >> shift) & 63];
+  }
+  return out;
 }
 
 }  // namespace sb

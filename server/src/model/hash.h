@@ -1,5 +1,5 @@
 // SHA-256 of a byte string as lower-case hex: migration checksums, API key hashes,
-// idempotency request fingerprints.
+// idempotency request fingerprints; HMAC-SHA-256 for signed links; random secrets.
 #pragma once
 
 #include <string>
@@ -8,5 +8,11 @@
 namespace sb {
 
 std::string sha256_hex(std::string_view data);
+// Raw 32-byte HMAC-SHA-256 (RFC 2104).
+std::string hmac_sha256(std::string_view key, std::string_view data);
+// `bytes` random bytes from the kernel, as lower-case hex.
+std::string random_hex(std::size_t bytes);
+// Unpadded base64url (RFC 4648 section 5), for tokens in URLs.
+std::string base64url(std::string_view data);
 
 }  // namespace sb

@@ -25,6 +25,8 @@ CrmServices::CrmServices(const Dialect& d, const ContactStore& contacts)
       notifications(crm::notification(), d),
       outbox(crm::outbox_message(), d),
       segments(crm::segment(), d, &segment_hooks_),
+      templates(crm::message_template(), d, &template_hooks_),
+      campaigns(crm::campaign(), d, &campaign_hooks_),
       form_submitter(contacts, submissions),
       pipeline_hooks_(d),
       lead_hooks_(leads),
@@ -33,12 +35,15 @@ CrmServices::CrmServices(const Dialect& d, const ContactStore& contacts)
       comment_hooks_(tickets),
       appointment_hooks_(appointments),
       group_hooks_(d),
-      segment_hooks_(d) {}
+      segment_hooks_(d),
+      template_hooks_(d),
+      campaign_hooks_(d) {}
 
 const RecordService& CrmServices::of(const EntitySchema& schema) const {
-  for (const RecordService* s : {&pipelines, &stages, &leads, &activities, &accounts, &sla_policies,
-                                 &tickets, &comments, &appointments, &forms, &submissions, &agents,
-                                 &conversations, &groups, &notifications, &outbox, &segments}) {
+  for (const RecordService* s :
+       {&pipelines, &stages, &leads, &activities, &accounts, &sla_policies, &tickets, &comments,
+        &appointments, &forms, &submissions, &agents, &conversations, &groups, &notifications,
+        &outbox, &segments, &templates, &campaigns}) {
     if (&s->schema() == &schema) return *s;
   }
   throw std::logic_error("no service for schema " + std::string(schema.name));

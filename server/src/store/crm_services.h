@@ -8,6 +8,7 @@
 #include "store/appointment_rules.h"
 #include "store/form_rules.h"
 #include "store/group_rules.h"
+#include "store/messaging_rules.h"
 #include "store/pipeline_rules.h"
 #include "store/record_service.h"
 #include "store/segment_rules.h"
@@ -24,7 +25,7 @@ class CrmServices {
   // Services refer to hooks declared below them: only their addresses are taken here.
   RecordService pipelines, stages, leads, activities, accounts, sla_policies, tickets, comments,
       appointments, forms, submissions, agents, conversations, groups, notifications, outbox,
-      segments;
+      segments, templates, campaigns;
   FormSubmitter form_submitter;
 
   // The service of a schema from crm::all().
@@ -44,6 +45,8 @@ class CrmServices {
   AgentHooks agent_hooks_;
   GroupHooks group_hooks_;
   SegmentHooks segment_hooks_;
+  TemplateHooks template_hooks_;
+  CampaignHooks campaign_hooks_;
 };
 
 }  // namespace sb

@@ -517,6 +517,7 @@ int queue_message(lua_State* L, RunContext& ctx, const char* fn, const std::stri
   if (!body.empty()) r.set(schema, "body", FieldValue(body));
   r.set(schema, "data", FieldValue(data));
   r.set(schema, "status", FieldValue(std::string("queued")));
+  r.set(schema, "attempts", FieldValue(std::int64_t{0}));
   r.set(schema, "source", FieldValue("workflow:" + ctx.def.name));
   outbox.insert(ctx.s, r, WriteContext{});
   ctx.record(std::string("{\"action\":\"") + fn + "\",\"outbox_id\":" + std::to_string(r.id) +

@@ -1,0 +1,42 @@
+#include "campaigns/group_commit.h"
+
+#include "store/database.h"
+
+namespace sb::campaigns {
+
+void GroupCommit::commit(RecipientMove move) {
+  std::unique_lock lock(mutex_);
+  queue_.push_back(std::move(move));
+  const std::uint64_t mine = ++queued_;
+  while (done_ < mine) {
+    if (leading_) {
+      done_cv_.wait(lock);
+      continue;
+    }
+    leading_ = true;
+    std::vector<RecipientMove> batch;
+    batch.swap(queue_);
+    const std::uint64_t first = done_ + 1, last = queued_;
+    lock.unlock();
+    std::exception_ptr error;
+    try {
+      db_.write([&](soci::session& s) { write_(s, batch); });
+    } catch (...) {
+      error = std::current_exception();
+    }
+    lock.lock();
+    leading_ = false;
+    done_ = last;
+    if (error) failures_.push_back({first, last, error, last - first + 1});
+    done_cv_.notify_all();
+  }
+  for (auto it = failures_.begin(); it != failures_.end(); ++it) {
+    if (mine >= it->from && mine <= it->to) {
+      std::exception_ptr error = it->error;
+      if (--it->unseen == 0) failures_.erase(it);
+      std::rethrow_exception(error);
+    }
+  }
+}
+
+}  // namespace sb::campaigns

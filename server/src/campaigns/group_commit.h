@@ -1,0 +1,45 @@
+// Group commit: threads that each need a small write durable before they go on (a
+// recipient marked sent before its SMTP dot) queue it; one of them commits everything
+// queued in one transaction while the others wait. One commit per group, not per message.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+#include "store/campaign_store.h"
+
+namespace sb {
+class Database;
+}
+
+namespace sb::campaigns {
+
+class GroupCommit {
+ public:
+  using Write = std::function<void(soci::session&, const std::vector<RecipientMove>&)>;
+  GroupCommit(Database& db, Write write) : db_(db), write_(std::move(write)) {}
+
+  // Returns once `move` is committed; throws what the transaction threw (nothing written).
+  void commit(RecipientMove move);
+
+ private:
+  struct Failure {
+    std::uint64_t from, to;
+    std::exception_ptr error;
+    std::uint64_t unseen;  // waiters of the group that have not rethrown it yet
+  };
+  Database& db_;
+  Write write_;
+  std::mutex mutex_;
+  std::condition_variable done_cv_;
+  std::vector<RecipientMove> queue_;
+  std::uint64_t queued_ = 0, done_ = 0;
+  bool leading_ = false;
+  std::vector<Failure> failures_;
+};
+
+}  // namespace sb::campaigns

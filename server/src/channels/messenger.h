@@ -1,0 +1,65 @@
+// What the senders share: the SMTP transport (when SB_SMTP_URL is set), the SMS providers
+// of the plugin host, the signed tracking links, and how a template and a contact become
+// an email or an SMS text.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "channels/mime_message.h"
+#include "channels/smtp_transport.h"
+#include "channels/tracking_links.h"
+#include "model/contact.h"
+#include "model/messaging_settings.h"
+#include "model/record.h"
+
+namespace sb {
+class Database;
+namespace plugins {
+class PluginHost;
+}
+}  // namespace sb
+
+namespace sb::channels {
+
+struct MessengerOptions {
+  std::string smtp_url;  // "": email is not configured
+  std::string email_from = "switchboard@localhost";
+  std::string public_url;  // base of tracking and unsubscribe links; "": none
+};
+
+class Messenger {
+ public:
+  Messenger(Database& db, MessengerOptions options, plugins::PluginHost* plugins);
+  ~Messenger();
+
+  // Null when SB_SMTP_URL is not set.
+  SmtpTransport* smtp() { return smtp_.get(); }
+  plugins::PluginHost* plugins() { return plugins_; }
+  // Null when SB_PUBLIC_URL is not set (no tracking, no unsubscribe link).
+  const TrackingLinks* links();
+
+  // The email of template record `tmpl` for `contact`: rendered subject and parts (HTML
+  // escaped), the team's sender, and with `ref`, tracked links, the open pixel and the
+  // one-click unsubscribe headers.
+  EmailContent compose_email(const Record& tmpl, const Contact& contact,
+                             const std::string& vars_json, const MessagingSettings& settings,
+                             const std::optional<MessageRef>& ref);
+  // An SMS template's text for `contact`.
+  static std::string compose_text(const Record& tmpl, const Contact& contact,
+                                  const std::string& vars_json);
+  // The envelope sender: the team's from address or SB_EMAIL_FROM.
+  std::string envelope_from(const MessagingSettings& settings) const;
+
+ private:
+  Database& db_;
+  MessengerOptions options_;
+  plugins::PluginHost* plugins_;
+  std::unique_ptr<SmtpTransport> smtp_;
+  std::once_flag links_once_;
+  std::unique_ptr<TrackingLinks> links_;
+};
+
+}  // namespace sb::channels

@@ -1,0 +1,282 @@
+#include "store/campaign_store.h"
+
+#include <Poco/JSON/Object.h>
+#include <soci/soci.h>
+
+#include "model/contact_json.h"
+#include "store/contact_filter_sql.h"
+#include "store/dialect.h"
+#include "store/event_store.h"
+#include "store/statement.h"
+
+namespace sb {
+
+std::vector<CampaignRef> CampaignStore::due(soci::session& s, EpochMs now, int limit) const {
+  long long when = now, team = 0, id = 0;
+  soci::statement st(s);
+  st.exchange(soci::into(team));
+  st.exchange(soci::into(id));
+  st.exchange(soci::use(when, "now"));
+  st.exchange(soci::use(when, "now2"));
+  st.exchange(soci::use(limit, "l"));
+  std::vector<CampaignRef> out;
+  if (execute_once(st,
+                   "SELECT team_id, id FROM campaigns WHERE ((status = 'scheduled' AND "
+                   "(scheduled_at IS NULL OR scheduled_at <= :now)) OR status = 'sending') AND "
+                   "(lease_until IS NULL OR lease_until < :now2) ORDER BY id LIMIT :l")) {
+    do {
+      out.push_back({team, id});
+    } while (st.fetch());
+  }
+  return out;
+}
+
+bool CampaignStore::lease(soci::session& s, const CampaignRef& c, const std::string& owner,
+                          EpochMs now, EpochMs until) const {
+  long long team = c.team_id, id = c.id, n = now, u = until;
+  soci::statement st =
+      (s.prepare << "UPDATE campaigns SET lease_owner = :o, lease_until = :u WHERE team_id = :t "
+                    "AND id = :id AND (lease_owner IS NULL OR lease_owner = :o2 OR lease_until "
+                    "IS NULL OR lease_until < :now)",
+       soci::use(owner, "o"), soci::use(u, "u"), soci::use(team, "t"), soci::use(id, "id"),
+       soci::use(owner, "o2"), soci::use(n, "now"));
+  st.execute(true);
+  return st.get_affected_rows() > 0;
+}
+
+void CampaignStore::release(soci::session& s, const CampaignRef& c,
+                            const std::string& owner) const {
+  long long team = c.team_id, id = c.id;
+  s << "UPDATE campaigns SET lease_owner = NULL, lease_until = NULL WHERE team_id = :t AND id = "
+       ":id AND lease_owner = :o",
+      soci::use(team, "t"), soci::use(id, "id"), soci::use(owner, "o");
+}
+
+std::string CampaignStore::status(soci::session& s, const CampaignRef& c) const {
+  long long team = c.team_id, id = c.id;
+  std::string status;
+  soci::indicator ind = soci::i_null;
+  s << "SELECT status FROM campaigns WHERE team_id = :t AND id = :id", soci::use(team, "t"),
+      soci::use(id, "id"), soci::into(status, ind);
+  return ind == soci::i_ok ? status : "";
+}
+
+bool CampaignStore::set_status(soci::session& s, const CampaignRef& c, const std::string& status,
+                               const std::vector<std::string>& from) const {
+  SqlParams p;
+  const long long now = now_ms();
+  std::string sql =
+      "UPDATE campaigns SET status = " + p.add(status) + ", updated_at = " + p.add(now);
+  if (status == "sending") sql += ", started_at = COALESCE(started_at, " + p.add(now) + ")";
+  if (status == "completed" || status == "cancelled") sql += ", completed_at = " + p.add(now);
+  sql += " WHERE team_id = " + p.add(static_cast<long long>(c.team_id)) +
+         " AND id = " + p.add(static_cast<long long>(c.id));
+  if (!from.empty()) {
+    std::string list;
+    for (const std::string& f : from) list += (list.empty() ? "" : ", ") + p.add(f);
+    sql += " AND status IN (" + list + ")";
+  }
+  soci::statement st(s);
+  p.bind(st);
+  execute_once(st, sql);
+  if (st.get_affected_rows() == 0) return false;
+  std::string type = status == "sending"     ? "campaign.started"
+                     : status == "completed" ? "campaign.completed"
+                                             : "";
+  if (type.empty()) return true;
+  Poco::JSON::Object payload(Poco::JSON_PRESERVE_KEY_ORDER);
+  payload.set("campaign_id", c.id);
+  payload.set("status", status);
+  if (status == "completed") {
+    CampaignStats st = stats(s, c);
+    payload.set("targeted", st.targeted);
+    payload.set("sent", st.sent);
+    payload.set("failed", st.failed);
+    payload.set("skipped", st.skipped);
+  }
+  EventStore(dialect_).append(
+      s, {c.team_id, type, "campaign", c.id, json_text(payload), std::nullopt});
+  return true;
+}
+
+void CampaignStore::skip_pending(soci::session& s, const CampaignRef& c,
+                                 const std::string& reason) const {
+  long long team = c.team_id, id = c.id;
+  s << "UPDATE campaign_recipients SET status = 'skipped', reason = :r WHERE team_id = :t AND "
+       "campaign_id = :c AND status = 'pending'",
+      soci::use(reason, "r"), soci::use(team, "t"), soci::use(id, "c");
+}
+
+std::int64_t CampaignStore::materialise(soci::session& s, const CampaignRef& c,
+                                        const std::string& channel, const std::string& match_sql,
+                                        SqlParams& p) const {
+  const std::string address = channel == "sms" ? "c.phone" : "c.email";
+  const std::string team = p.add(static_cast<long long>(c.team_id)), ch = p.add(channel);
+  // The reason a contact is skipped from the start; NULL: to send.
+  const std::string reason =
+      "CASE WHEN " + address + " IS NULL OR " + address +
+      " = '' THEN 'no_address' WHEN "
+      "c.status = 'blocked' THEN 'blocked' ELSE (SELECT 'do_not_contact:' || MIN(x.reason) FROM "
+      "contact_suppressions x WHERE x.team_id = " +
+      team +
+      " AND x.contact_id = c.id AND "
+      "x.channel IN (" +
+      ch + ", 'all')) END";
+  std::string sql =
+      "INSERT INTO campaign_recipients (team_id, campaign_id, contact_id, status, reason, "
+      "address) SELECT c.team_id, " +
+      p.add(static_cast<long long>(c.id)) + ", c.id, 'pending', " + reason + ", " + address +
+      " FROM contacts c WHERE " + match_sql + " ON CONFLICT DO NOTHING";
+  soci::statement st(s);
+  p.bind(st);
+  execute_once(st, sql);
+  std::int64_t added = st.get_affected_rows();
+  long long team_id = c.team_id, id = c.id;
+  s << "UPDATE campaign_recipients SET status = 'skipped' WHERE campaign_id = :c AND team_id = :t "
+       "AND status = 'pending' AND reason IS NOT NULL",
+      soci::use(id, "c"), soci::use(team_id, "t");
+  return added;
+}
+
+std::vector<std::int64_t> CampaignStore::pending(soci::session& s, const CampaignRef& c,
+                                                 std::int64_t after, EpochMs now, int limit) const {
+  long long id = c.id, from = after, when = now, contact = 0;
+  soci::statement st(s);
+  st.exchange(soci::into(contact));
+  st.exchange(soci::use(id, "c"));
+  st.exchange(soci::use(from, "a"));
+  st.exchange(soci::use(when, "now"));
+  st.exchange(soci::use(limit, "l"));
+  std::vector<std::int64_t> out;
+  if (execute_once(st,
+                   "SELECT contact_id FROM campaign_recipients WHERE campaign_id = :c AND status = "
+                   "'pending' AND contact_id > :a AND (not_before IS NULL OR not_before <= :now) "
+                   "ORDER BY contact_id LIMIT :l")) {
+    do {
+      out.push_back(contact);
+    } while (st.fetch());
+  }
+  return out;
+}
+
+std::int64_t CampaignStore::waiting(soci::session& s, const CampaignRef& c) const {
+  return count_status(s, c, "pending");
+}
+
+std::int64_t CampaignStore::count_status(soci::session& s, const CampaignRef& c,
+                                         const std::string& status) const {
+  long long id = c.id, n = 0;
+  s << "SELECT COUNT(*) FROM campaign_recipients WHERE campaign_id = :c AND status = :s",
+      soci::use(id, "c"), soci::use(status, "s"), soci::into(n);
+  return n;
+}
+
+std::map<std::int64_t, int> CampaignStore::attempts(
+    soci::session& s, const CampaignRef& c, const std::vector<std::int64_t>& contacts) const {
+  std::map<std::int64_t, int> out;
+  if (contacts.empty()) return out;
+  SqlParams p;
+  std::string list;
+  for (std::int64_t id : contacts) {
+    if (!list.empty()) list += ", ";
+    list += p.add(static_cast<long long>(id));
+  }
+  std::string sql = "SELECT contact_id, attempts FROM campaign_recipients WHERE campaign_id = " +
+                    p.add(static_cast<long long>(c.id)) + " AND contact_id IN (" + list + ")";
+  long long contact = 0;
+  int n = 0;
+  soci::statement st(s);
+  st.exchange(soci::into(contact));
+  st.exchange(soci::into(n));
+  p.bind(st);
+  if (execute_once(st, sql)) {
+    do {
+      out[contact] = n;
+    } while (st.fetch());
+  }
+  return out;
+}
+
+void CampaignStore::move(soci::session& s, const CampaignRef& c,
+                         const std::vector<RecipientMove>& moves, EpochMs now) const {
+  if (moves.empty()) return;
+  long long id = c.id, when = now, contact = 0, not_before = 0, attempted = 0;
+  std::string status, reason;
+  soci::indicator reason_ind = soci::i_null, nb_ind = soci::i_null;
+  soci::statement st =
+      (s.prepare << "UPDATE campaign_recipients SET status = :s, reason = :r, not_before = :nb, "
+                    "attempts = attempts + :a, sent_at = CASE WHEN :s2 = 'sent' THEN :now ELSE "
+                    "sent_at END WHERE campaign_id = :c AND contact_id = :ct",
+       soci::use(status, "s"), soci::use(reason, reason_ind, "r"),
+       soci::use(not_before, nb_ind, "nb"), soci::use(attempted, "a"), soci::use(status, "s2"),
+       soci::use(when, "now"), soci::use(id, "c"), soci::use(contact, "ct"));
+  for (const RecipientMove& m : moves) {
+    status = m.status;
+    reason = m.reason;
+    reason_ind = m.reason.empty() ? soci::i_null : soci::i_ok;
+    not_before = m.not_before;
+    nb_ind = m.not_before ? soci::i_ok : soci::i_null;
+    attempted = m.attempted ? 1 : 0;
+    contact = m.contact_id;
+    st.execute(true);
+  }
+}
+
+bool CampaignStore::mark_engagement(soci::session& s, const CampaignRef& c, std::int64_t contact_id,
+                                    const std::string& column, EpochMs at) const {
+  if (column != "opened_at" && column != "clicked_at" && column != "unsubscribed_at") return false;
+  long long team = c.team_id, id = c.id, contact = contact_id, when = at;
+  soci::statement st =
+      (s.prepare << "UPDATE campaign_recipients SET " + column +
+                        " = :at WHERE team_id = :t AND campaign_id = :c AND "
+                        "contact_id = :ct AND " +
+                        column + " IS NULL",
+       soci::use(when, "at"), soci::use(team, "t"), soci::use(id, "c"), soci::use(contact, "ct"));
+  st.execute(true);
+  return st.get_affected_rows() > 0;
+}
+
+CampaignStats CampaignStore::stats(soci::session& s, const CampaignRef& c) const {
+  CampaignStats out;
+  long long team = c.team_id, id = c.id, n = 0;
+  std::string status, reason;
+  soci::indicator reason_ind;
+  {
+    soci::statement st(s);
+    st.exchange(soci::into(status));
+    st.exchange(soci::into(reason, reason_ind));
+    st.exchange(soci::into(n));
+    st.exchange(soci::use(team, "t"));
+    st.exchange(soci::use(id, "c"));
+    if (execute_once(st,
+                     "SELECT status, reason, COUNT(*) FROM campaign_recipients WHERE team_id = :t "
+                     "AND campaign_id = :c GROUP BY status, reason")) {
+      do {
+        out.targeted += n;
+        std::string why = reason_ind == soci::i_ok ? reason : "";
+        if (status == "sent") {
+          out.sent += n;
+        } else if (status == "failed") {
+          out.failed += n;
+          out.failed_by_reason[why.empty() ? "unknown" : why] += n;
+        } else if (status == "skipped") {
+          out.skipped += n;
+          out.skipped_by_reason[why.empty() ? "unknown" : why] += n;
+        } else {
+          out.pending += n;  // pending, and sending (an SMS provider call in flight)
+        }
+      } while (st.fetch());
+    }
+  }
+  long long opened = 0, clicked = 0, unsubscribed = 0;
+  s << "SELECT COUNT(opened_at), COUNT(clicked_at), COUNT(unsubscribed_at) FROM "
+       "campaign_recipients WHERE team_id = :t AND campaign_id = :c",
+      soci::use(team, "t"), soci::use(id, "c"), soci::into(opened), soci::into(clicked),
+      soci::into(unsubscribed);
+  out.opened = opened;
+  out.clicked = clicked;
+  out.unsubscribed = unsubscribed;
+  return out;
+}
+
+}  // namespace sb
