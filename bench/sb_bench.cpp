@@ -32,7 +32,7 @@ int run(int argc, char** argv) {
       o.with_pg = false;
     } else {
       std::cerr << "usage: sb_bench --server BIN --baseline BIN [--clients N] [--seconds S] "
-                   "[--only http|contacts|events|capture|workflows|plugins|segments] [--no-pg]\n";
+                   "[--only http|contacts|events|capture|workflows|plugins|segments|campaigns] [--no-pg]\n";
       return 64;
     }
   }
@@ -51,6 +51,7 @@ int run(int argc, char** argv) {
       {"workflows", &sb::bench::run_workflow_scenarios},
       {"plugins", &sb::bench::run_plugin_scenarios},
       {"segments", &sb::bench::run_segment_scenarios},
+      {"campaigns", &sb::bench::run_campaign_scenarios},
       {"contacts", &sb::bench::run_contact_scenarios},
   };
   std::vector<sb::bench::Row> rows;

@@ -44,5 +44,8 @@ std::vector<Row> run_plugin_scenarios(const BenchOptions& options);
 // Issue 9: automatic segments over 1M contacts / 5M messages on PostgreSQL: count, first
 // page, full evaluation of a time-based segment.
 std::vector<Row> run_segment_scenarios(const BenchOptions& options);
+// Issue 10: a 100k-recipient email campaign into a local SMTP sink, both backends, against
+// the sink's own limit (a bare SMTP client loop) measured in the same run.
+std::vector<Row> run_campaign_scenarios(const BenchOptions& options);
 
 }  // namespace sb::bench

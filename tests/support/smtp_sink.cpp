@@ -15,7 +15,7 @@ namespace sb::test {
 
 namespace fs = std::filesystem;
 
-SmtpSink::SmtpSink(const std::string& auth) {
+SmtpSink::SmtpSink(const std::string& auth, bool discard) {
   {
     Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
     port_ = probe.address().port();
@@ -23,6 +23,7 @@ SmtpSink::SmtpSink(const std::string& auth) {
   std::vector<std::string> args = {SB_SMTP_SINK_SCRIPT, "--port", std::to_string(port_), "--dir",
                                    dir_.path()};
   if (!auth.empty()) args.insert(args.end(), {"--auth", auth});
+  if (discard) args.push_back("--discard");
   in_ = std::make_unique<Poco::Pipe>();
   out_ = std::make_unique<Poco::Pipe>();
   // Debian's interpreter, where python3-aiosmtpd is installed (./dev installs it).

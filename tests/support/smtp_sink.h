@@ -19,8 +19,9 @@ namespace sb::test {
 
 class SmtpSink {
  public:
-  // `auth` "user:pass" requires AUTH; "" accepts anyone.
-  explicit SmtpSink(const std::string& auth = "");
+  // `auth` "user:pass" requires AUTH; "" accepts anyone. `discard`: accept and count only
+  // (benchmarks); messages() is then empty.
+  explicit SmtpSink(const std::string& auth = "", bool discard = false);
   ~SmtpSink();
   SmtpSink(const SmtpSink&) = delete;
   SmtpSink& operator=(const SmtpSink&) = delete;

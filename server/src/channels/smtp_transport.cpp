@@ -171,10 +171,15 @@ std::unique_ptr<SmtpTransport::Connection> SmtpTransport::acquire(std::string& e
     Poco::Net::SocketAddress addr(settings_.host, static_cast<Poco::UInt16>(settings_.port));
     if (settings_.tls == SmtpSettings::Tls::kImplicit) {
       Poco::Net::SecureStreamSocket socket(addr, client_context());
+      socket.setNoDelay(true);
       c->session = std::make_unique<RawSmtpSession>(socket);
     } else {
       Poco::Net::StreamSocket socket;
       socket.connect(addr, timeout);
+      // The content and its final dot are separate small writes, each followed by a read:
+      // Nagle's algorithm would hold the dot back for the server's delayed ACK (and on
+      // some network stacks, indefinitely).
+      socket.setNoDelay(true);
       c->session = std::make_unique<RawSmtpSession>(socket);
     }
     c->session->setTimeout(timeout);
