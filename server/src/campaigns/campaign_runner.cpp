@@ -131,8 +131,8 @@ void CampaignRunner::Run::execute() {
     channel_ = campaign_.text_or(schema, "channel", "email");
     template_ = RecordStore(d_).require(s, crm::message_template(), ref_.team_id,
                                         campaign_.int_or(schema, "template_id", 0));
-    settings_ = parse_messaging_settings_text(
-        TeamSettingsStore(d_).get_json(s, ref_.team_id, "messaging"));
+    settings_ =
+        parse_messaging_settings_text(TeamSettingsStore(d_).get_json(s, ref_.team_id, "messaging"));
     std::string status = campaign_.text_or(schema, "status", "");
     if (status == "scheduled") {
       // Materialised once, in the transaction that moves it to sending: a crash before the
@@ -164,8 +164,8 @@ void CampaignRunner::Run::execute() {
     std::string status = db_.read([&](soci::session& s) { return store_.status(s, ref_); });
     if (status != "sending") break;
     EpochMs now = now_ms();
-    auto ids = db_.read(
-        [&](soci::session& s) { return store_.pending(s, ref_, after, now, batch); });
+    auto ids =
+        db_.read([&](soci::session& s) { return store_.pending(s, ref_, after, now, batch); });
     if (ids.empty()) {
       if (after != 0) {
         after = 0;  // deferred recipients before the cursor may be due now
@@ -197,8 +197,8 @@ void CampaignRunner::Run::execute() {
           } else if (v.kind == PolicyVerdict::Kind::kDefer) {
             later.push_back({id, "pending", v.reason, v.until, false});
           } else {
-            jobs.push_back({contacts[k], channels::channel_address(contacts[k], channel_),
-                            attempts[id]});
+            jobs.push_back(
+                {contacts[k], channels::channel_address(contacts[k], channel_), attempts[id]});
           }
           ++k;
         } else {
@@ -235,7 +235,8 @@ void CampaignRunner::Run::send_all(std::vector<Job>& jobs) {
       }
     }
   };
-  const int workers = std::max(1, std::min<int>(r_.options_.workers, static_cast<int>(jobs.size())));
+  const int workers =
+      std::max(1, std::min<int>(r_.options_.workers, static_cast<int>(jobs.size())));
   std::vector<std::jthread> pool;
   for (int w = 1; w < workers; ++w) pool.emplace_back(work);
   work();
@@ -288,8 +289,7 @@ void CampaignRunner::Run::send_email(const Job& job) {
   if (!pending.ready()) {
     const SendOutcome& out = pending.outcome();
     std::string reason = (out.code ? std::to_string(out.code) + " " : std::string()) + out.reply;
-    if (out.kind == SendOutcome::Kind::kPermanent && (out.code == 550 || out.code == 551 ||
-                                                      out.code == 553)) {
+    if (out.hard_bounce()) {
       db_.write([&](soci::session& s) {
         MessagingStore(d_).suppress(s, ref_.team_id, job.contact.id, "email", "bounced", reason);
       });
@@ -360,7 +360,8 @@ void CampaignRunner::poke() {
 }
 
 int CampaignRunner::run_due() {
-  auto due = db_.read([&](soci::session& s) { return CampaignStore(db_.dialect()).due(s, now_ms(), 20); });
+  auto due =
+      db_.read([&](soci::session& s) { return CampaignStore(db_.dialect()).due(s, now_ms(), 20); });
   for (const CampaignRef& c : due) {
     if (stopping_) break;
     try {

@@ -38,13 +38,6 @@ std::optional<Record> template_named(soci::session& s, const Dialect& d, std::in
   return rows.front();
 }
 
-// A 5xx to RCPT TO is the receiving server saying the mailbox does not exist: a hard
-// bounce, and the address is not tried again.
-bool hard_bounce(const SendOutcome& out) {
-  return out.kind == SendOutcome::Kind::kPermanent &&
-         (out.code == 550 || out.code == 551 || out.code == 553);
-}
-
 }  // namespace
 
 Outcome OutboxSender::handle(const StoredEvent& event, DeliveryContext& context) {
@@ -156,7 +149,7 @@ Outcome OutboxSender::handle(const StoredEvent& event, DeliveryContext& context)
       const SendOutcome& out = pending.outcome();
       std::string reason = (out.code ? std::to_string(out.code) + " " : std::string()) + out.reply;
       if (out.kind == SendOutcome::Kind::kTransient && !last_try) return Outcome::retry(reason);
-      if (hard_bounce(out)) {
+      if (out.hard_bounce()) {
         db.write([&](soci::session& s) {
           store.suppress(s, team, contact.id, "email", "bounced", reason);
         });

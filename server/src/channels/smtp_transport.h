@@ -32,6 +32,11 @@ struct SendOutcome {
   Kind kind = Kind::kSent;
   int code = 0;       // the SMTP reply code, 0 for network failures
   std::string reply;  // the server's text or the network error
+
+  // A 5xx naming the mailbox (550, 551, 553): it does not exist; never try it again.
+  bool hard_bounce() const {
+    return kind == Kind::kPermanent && (code == 550 || code == 551 || code == 553);
+  }
 };
 
 class SmtpTransport;

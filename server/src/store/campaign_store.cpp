@@ -176,11 +176,7 @@ std::map<std::int64_t, int> CampaignStore::attempts(
   std::map<std::int64_t, int> out;
   if (contacts.empty()) return out;
   SqlParams p;
-  std::string list;
-  for (std::int64_t id : contacts) {
-    if (!list.empty()) list += ", ";
-    list += p.add(static_cast<long long>(id));
-  }
+  const std::string list = p.add_ids(contacts);
   std::string sql = "SELECT contact_id, attempts FROM campaign_recipients WHERE campaign_id = " +
                     p.add(static_cast<long long>(c.id)) + " AND contact_id IN (" + list + ")";
   long long contact = 0;

@@ -16,6 +16,15 @@
 
 namespace sb {
 
+std::string SqlParams::add_ids(const std::vector<std::int64_t>& ids) {
+  std::string out;
+  for (std::int64_t id : ids) {
+    if (!out.empty()) out += ", ";
+    out += add(static_cast<long long>(id));
+  }
+  return out;
+}
+
 std::string SqlParams::add(SqlParam value) {
   names_.push_back("p" + std::to_string(values_.size()));
   values_.push_back(std::move(value));

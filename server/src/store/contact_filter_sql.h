@@ -25,6 +25,8 @@ using SqlParam = std::variant<std::string, double, long long>;
 class SqlParams {
  public:
   std::string add(SqlParam value);
+  // ":p3, :p4, ..." for an IN list of ids.
+  std::string add_ids(const std::vector<std::int64_t>& ids);
   void bind(soci::statement& st);  // the values must outlive the statement's execution
   std::size_t size() const { return values_.size(); }
 

@@ -12,19 +12,6 @@
 #include "store/timeline_store.h"
 
 namespace sb {
-namespace {
-
-std::string id_list(const std::vector<std::int64_t>& ids, SqlParams& p) {
-  std::string out;
-  for (std::int64_t id : ids) {
-    if (!out.empty()) out += ", ";
-    out += p.add(static_cast<long long>(id));
-  }
-  return out;
-}
-
-}  // namespace
-
 bool MessagingStore::suppress(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
                               const std::string& channel, const std::string& reason,
                               const std::optional<std::string>& note) const {
@@ -98,7 +85,7 @@ std::map<std::int64_t, std::string> MessagingStore::suppressed(
   SqlParams p;
   std::string sql = "SELECT contact_id, reason FROM contact_suppressions WHERE team_id = " +
                     p.add(static_cast<long long>(team_id)) + " AND channel IN (" + p.add(channel) +
-                    ", 'all') AND contact_id IN (" + id_list(contact_ids, p) + ")";
+                    ", 'all') AND contact_id IN (" + p.add_ids(contact_ids) + ")";
   long long id = 0;
   std::string reason;
   soci::statement st(s);
@@ -122,7 +109,7 @@ std::map<std::int64_t, std::int64_t> MessagingStore::sends_since(
     SqlParams p;
     std::string sql = std::string("SELECT contact_id, COUNT(*) FROM ") + table +
                       " WHERE team_id = " + p.add(static_cast<long long>(team_id)) +
-                      " AND contact_id IN (" + id_list(contact_ids, p) +
+                      " AND contact_id IN (" + p.add_ids(contact_ids) +
                       ") AND sent_at >= " + p.add(static_cast<long long>(since)) +
                       " GROUP BY contact_id";
     long long id = 0, n = 0;
