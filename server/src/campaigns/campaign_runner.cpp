@@ -172,7 +172,8 @@ void CampaignRunner::Run::execute() {
         continue;
       }
       bool done = db_.write([&](soci::session& s) {
-        if (store_.waiting(s, ref_) > 0 || store_.count_status(s, ref_, "sending") > 0) {
+        if (store_.count_status(s, ref_, "pending") > 0 ||
+            store_.count_status(s, ref_, "sending") > 0) {
           return false;
         }
         return store_.set_status(s, ref_, "completed", {"sending"});

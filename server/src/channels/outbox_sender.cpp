@@ -138,9 +138,8 @@ Outcome OutboxSender::handle(const StoredEvent& event, DeliveryContext& context)
       const std::string unique =
           "sb." + std::to_string(team) + "." + std::to_string(id) + "." + std::to_string(attempts);
       mime = build_mime(e, now_ms(), unique);
-      message_id = unique + "@" +
-                   messenger_.envelope_from(state->settings)
-                       .substr(messenger_.envelope_from(state->settings).find('@') + 1);
+      // build_mime's own Message-ID: the unique part at the sender's domain.
+      message_id = unique + "@" + e.from_address.substr(e.from_address.find('@') + 1);
     } catch (const Error& e) {
       return finish_as("failed", e.what(), "email.failed");
     }

@@ -159,10 +159,6 @@ std::vector<std::int64_t> CampaignStore::pending(soci::session& s, const Campaig
   return out;
 }
 
-std::int64_t CampaignStore::waiting(soci::session& s, const CampaignRef& c) const {
-  return count_status(s, c, "pending");
-}
-
 std::int64_t CampaignStore::count_status(soci::session& s, const CampaignRef& c,
                                          const std::string& status) const {
   long long id = c.id, n = 0;

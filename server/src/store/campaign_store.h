@@ -66,8 +66,7 @@ class CampaignStore {
   // Pending recipients due now, by contact id after `after`.
   std::vector<std::int64_t> pending(soci::session& s, const CampaignRef& c, std::int64_t after,
                                     EpochMs now, int limit) const;
-  // Recipients left to send later (pending, not due yet), and attempts of each given one.
-  std::int64_t waiting(soci::session& s, const CampaignRef& c) const;
+  // Attempts of each given recipient.
   std::map<std::int64_t, int> attempts(soci::session& s, const CampaignRef& c,
                                        const std::vector<std::int64_t>& contacts) const;
   void move(soci::session& s, const CampaignRef& c, const std::vector<RecipientMove>& moves,
@@ -75,7 +74,8 @@ class CampaignStore {
   // First open, click or unsubscribe of a recipient; false when recorded before.
   bool mark_engagement(soci::session& s, const CampaignRef& c, std::int64_t contact_id,
                        const std::string& column, EpochMs at) const;
-  // Recipients left 'sending' by a process that died during an SMS provider call.
+  // Recipients in `status` (pending: left to send; sending: an SMS provider call in flight
+  // or cut short by a crash).
   std::int64_t count_status(soci::session& s, const CampaignRef& c,
                             const std::string& status) const;
 
