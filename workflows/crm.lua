@@ -101,5 +101,11 @@ function crm.sms.send(contact, text) end
 crm.webhook = {}
 ---@return integer outbox_id
 function crm.webhook.post(url, body) end
+crm.sequences = {}
+---@param sequence integer|string id or name
+---@return integer? enrollment_id, string? reason "already_enrolled"
+function crm.sequences.enroll(contact, sequence) end
+---@return boolean exited
+function crm.sequences.exit(contact, sequence) end
 ---@type table<string, fun(args: any): any>
 crm.actions = {}

@@ -100,6 +100,9 @@ void PgCluster::start(bool durable) {
     ::close(fds[0]);
     ::close(fds[1]);
     ::setsid();  // out of the test's process group: a Ctrl-C must not kill the cleaner
+    // Nothing else of the test's: an inherited pipe end (an SMTP sink's stdin) would keep
+    // that helper from ever seeing EOF.
+    ::close_range(3, ~0U, 0);
     ::execl("/bin/sh", "sh", "-c", script.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }

@@ -5,6 +5,8 @@
 #include <Poco/Pipe.h>
 #include <Poco/PipeStream.h>
 
+#include <fcntl.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -29,6 +31,10 @@ SmtpSink::SmtpSink(const std::string& auth, bool discard) {
   // Debian's interpreter, where python3-aiosmtpd is installed (./dev installs it).
   process_ = std::make_unique<Poco::ProcessHandle>(
       Poco::Process::launch("/usr/bin/python3", args, in_.get(), out_.get(), nullptr));
+  // Our ends stay ours: a process started later (a PostgreSQL server through system())
+  // holding the write end would keep the sink from seeing EOF when the test ends.
+  ::fcntl(in_->writeHandle(), F_SETFD, FD_CLOEXEC);
+  ::fcntl(out_->readHandle(), F_SETFD, FD_CLOEXEC);
   Poco::PipeInputStream ready(*out_);
   std::string line;
   std::getline(ready, line);

@@ -7,6 +7,7 @@
 #include <Poco/Logger.h>
 
 #include "capture/conversation_closer.h"
+#include "campaigns/sequence_runner.h"
 #include "channels/outbox_sender.h"
 #include "plugins/plugin_bus.h"
 #include "store/migrations.h"
@@ -50,6 +51,8 @@ void ServerRuntime::start() {
   messenger_ = std::make_unique<channels::Messenger>(*db_, config_.messaging, plugins_.get());
   dispatcher_->add(
       std::make_shared<channels::OutboxSender>(*messenger_, config_.events.max_attempts));
+  // Sequences: each step is a bus event due at its time, so steps survive restarts.
+  dispatcher_->add(std::make_shared<campaigns::SequenceRunner>(db_->dialect()));
   workflows_ = std::make_unique<wf::WorkflowRegistry>(*db_, config_.workflows_dir);
   workflows_->sync_directory();
   workflows_->refresh(true);

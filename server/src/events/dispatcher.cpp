@@ -164,7 +164,7 @@ Dispatcher::Verdict Dispatcher::deliver(
     std::vector<std::tuple<std::int64_t, std::int64_t, Delivery>>& deliveries) {
   Verdict verdict;
   for (const auto& sub : subscribers_) {
-    if (!event_type_matches(sub->pattern(), e.type)) continue;
+    if (!sub->wants(e.type)) continue;
     auto state = states.find({e.id, sub->name()});
     if (state != states.end() && (state->second == "done" || state->second == "dead")) {
       verdict.dead = verdict.dead || state->second == "dead";

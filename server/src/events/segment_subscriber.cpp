@@ -6,17 +6,19 @@
 
 namespace sb {
 
-Outcome SegmentSubscriber::handle(const StoredEvent& event, DeliveryContext& context) {
+bool SegmentSubscriber::wants(std::string_view type) const {
   // Our own output, and events that cannot change who matches a rule.
-  if (event.type == "segment.entered" || event.type == "segment.exited") {
-    return Outcome::ok();
+  if (type == "segment.entered" || type == "segment.exited") return false;
+  // Messages sent, skipped or engaged with, and sequence steps, change no field a rule
+  // reads; a campaign makes one per recipient, so they must not cost an evaluation each.
+  for (std::string_view prefix : {"email.", "sms.", "message.", "campaign.", "outbox_message.",
+                                  "sequence.", "contact.suppressed", "contact.unsuppressed"}) {
+    if (type.substr(0, prefix.size()) == prefix) return false;
   }
-  // Messages sent, skipped or engaged with change no field a rule reads; a campaign makes
-  // one per recipient, so they must not cost an evaluation each.
-  for (const char* prefix : {"email.", "sms.", "message.", "campaign.", "outbox_message.",
-                             "contact.suppressed", "contact.unsuppressed"}) {
-    if (event.type.rfind(prefix, 0) == 0) return Outcome::ok();
-  }
+  return true;
+}
+
+Outcome SegmentSubscriber::handle(const StoredEvent& event, DeliveryContext& context) {
   Database& db = context.db();
   SegmentStore segments(db.dialect());
   if (event.subject_type == "segment" && event.subject_id &&

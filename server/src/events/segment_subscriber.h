@@ -11,6 +11,7 @@ class SegmentSubscriber : public Subscriber {
  public:
   std::string name() const override { return "segments"; }
   std::string pattern() const override { return "*"; }
+  bool wants(std::string_view type) const override;
   Outcome handle(const StoredEvent& event, DeliveryContext& context) override;
 };
 

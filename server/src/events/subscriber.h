@@ -46,6 +46,8 @@ class DeliveryContext {
   std::string subscriber_;
 };
 
+bool event_type_matches(std::string_view pattern, std::string_view type);
+
 class Subscriber {
  public:
   virtual ~Subscriber() = default;
@@ -53,10 +55,11 @@ class Subscriber {
   virtual std::string name() const = 0;
   // Exact type, "prefix.*" or "*".
   virtual std::string pattern() const = 0;
+  // Whether this subscriber gets an event of `type` (a delivery row is kept for each one it
+  // gets). The pattern by default; a subscriber of a few unrelated types lists them here.
+  virtual bool wants(std::string_view type) const { return event_type_matches(pattern(), type); }
   // Exceptions count as a retry with the exception's message.
   virtual Outcome handle(const StoredEvent& event, DeliveryContext& context) = 0;
 };
-
-bool event_type_matches(std::string_view pattern, std::string_view type);
 
 }  // namespace sb

@@ -1,6 +1,8 @@
 // Request accessors and response construction.
 #include "http/request.h"
 
+#include <algorithm>
+
 #include <Poco/Net/HTTPServerRequest.h>
 
 #include <charconv>
@@ -16,6 +18,15 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
     if (k == name) return v;
   }
   return std::nullopt;
+}
+
+void Request::allow_params(std::initializer_list<std::string_view> allowed) const {
+  for (const auto& [k, v] : query) {
+    if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
+    std::string list;
+    for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+    throw Error::validation(k, "unknown parameter (" + list + ")");
+  }
 }
 
 std::string Request::header(const std::string& name) const {

@@ -5,6 +5,7 @@
 #include <Poco/JSON/Object.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -33,6 +34,8 @@ struct Request {
 
   const Principal& auth() const { return *principal; }
   std::optional<std::string> query_param(std::string_view name) const;
+  // 422 naming the first query parameter not in `allowed` (and listing those that are).
+  void allow_params(std::initializer_list<std::string_view> allowed) const;
   std::string header(const std::string& name) const;
   // Path parameter as a positive id; 404 when it is not one (no such resource).
   std::int64_t path_id(const std::string& name) const;

@@ -28,6 +28,7 @@ Router build_routes(ApiServices& services) {
   add_plugin_routes(router, services);
   add_messaging_routes(router, services);
   add_campaign_routes(router, services);
+  add_sequence_routes(router, services);
   add_tracking_routes(router, services);
   return router;
 }

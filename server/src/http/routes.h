@@ -33,6 +33,7 @@ void add_workflow_routes(Router& router, ApiServices& services);  // + groups, n
 void add_plugin_routes(Router& router, ApiServices& services);    // plugins, actions
 void add_messaging_routes(Router& router, ApiServices& services);  // templates, do-not-contact
 void add_campaign_routes(Router& router, ApiServices& services);
+void add_sequence_routes(Router& router, ApiServices& services);  // + a contact's enrolments
 void add_tracking_routes(Router& router, ApiServices& services);  // public: /t, /u, /hooks
 
 }  // namespace sb

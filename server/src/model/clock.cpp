@@ -63,4 +63,42 @@ bool is_valid_date(std::string_view d) {
   return day <= kDays[m - 1] + ((m == 2 && leap) ? 1 : 0);
 }
 
+std::optional<std::int64_t> parse_delay(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  std::int64_t total = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::int64_t n = 0;
+    std::size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9' && i - start < 9) {
+      n = n * 10 + (text[i] - '0');
+      ++i;
+    }
+    if (i == start || i >= text.size()) return std::nullopt;
+    std::int64_t unit = 0;
+    switch (text[i]) {
+      case 's':
+        unit = 1000;
+        break;
+      case 'm':
+        unit = 60'000;
+        break;
+      case 'h':
+        unit = 3'600'000;
+        break;
+      case 'd':
+        unit = 86'400'000;
+        break;
+      case 'w':
+        unit = 7 * 86'400'000LL;
+        break;
+      default:
+        return std::nullopt;
+    }
+    total += n * unit;
+    ++i;
+  }
+  return total;
+}
+
 }  // namespace sb

@@ -17,5 +17,7 @@ std::string format_iso8601(EpochMs ms);  // 2026-11-21T14:01:23.456Z
 std::optional<EpochMs> parse_iso8601(const std::string& text);
 // "YYYY-MM-DD" naming a real calendar day.
 bool is_valid_date(std::string_view text);
+// "45s", "10m", "2h", "3d", "1w", "1h30m" -> milliseconds; nullopt when malformed.
+std::optional<std::int64_t> parse_delay(std::string_view text);
 
 }  // namespace sb

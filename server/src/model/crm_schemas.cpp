@@ -13,6 +13,7 @@
 #include "model/contact_rules.h"
 #include "model/error.h"
 #include "model/form_fields.h"
+#include "model/sequence.h"
 #include "model/sla.h"
 
 namespace sb::crm {
@@ -425,6 +426,21 @@ const EntitySchema& campaign() {
   return s;
 }
 
+const EntitySchema& sequence() {
+  static const EntitySchema s{
+      "sequence",
+      "sequences",
+      "sequences",
+      {text("name", 200, kRequired | kFilter), text("description", 2000),
+       json("steps", check_sequence_steps, kRequired),
+       json("exit_on", check_sequence_exit, kNotNull,
+            std::string(R"({"replied":true,"stage_changed":false,"unsubscribed":true,)"
+                        R"("entered_segments":[]})")),
+       choice("status", {"active", "paused", "archived"}, kFilter | kNotNull,
+              std::string("active"))}};
+  return s;
+}
+
 // A segment's rule: the contacts filter language (JSON form), stored normalised. References
 // to other segments and custom fields are checked against the team by SegmentHooks.
 static std::string check_segment_rule(const Poco::Dynamic::Var& value, const std::string& field) {
@@ -453,7 +469,7 @@ const std::vector<const EntitySchema*>& all() {
       &form(),           &submission(), &agent(),
       &conversation(),   &user_group(), &notification(),
       &outbox_message(), &segment(),    &message_template(),
-      &campaign()};
+      &campaign(),       &sequence()};
   return v;
 }
 

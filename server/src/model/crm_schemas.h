@@ -30,6 +30,7 @@ const EntitySchema& outbox_message();    // messages workflows queued for the ch
 const EntitySchema& segment();           // saved contact rules; membership in segment_members
 const EntitySchema& message_template();  // email and SMS templates (model/message_template.h)
 const EntitySchema& campaign();  // a message to an audience; recipients in campaign_recipients
+const EntitySchema& sequence();  // steps over time; enrolments in sequence_enrollments
 
 const std::vector<const EntitySchema*>& all();
 

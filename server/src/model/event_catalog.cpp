@@ -68,6 +68,10 @@ const std::vector<std::string>& known_event_types() {
         "outbox_message.due",
         "campaign.started",
         "campaign.completed",
+        "sequence.enrolled",
+        "sequence.step_due",
+        "sequence.completed",
+        "sequence.exited",
     };
     // Every CRM entity's record events (conversations are written by capture only, and
     // emit the conversation.* events above instead).

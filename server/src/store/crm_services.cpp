@@ -27,6 +27,7 @@ CrmServices::CrmServices(const Dialect& d, const ContactStore& contacts)
       segments(crm::segment(), d, &segment_hooks_),
       templates(crm::message_template(), d, &template_hooks_),
       campaigns(crm::campaign(), d, &campaign_hooks_),
+      sequences(crm::sequence(), d, &sequence_hooks_),
       form_submitter(contacts, submissions),
       pipeline_hooks_(d),
       lead_hooks_(leads),
@@ -37,13 +38,14 @@ CrmServices::CrmServices(const Dialect& d, const ContactStore& contacts)
       group_hooks_(d),
       segment_hooks_(d),
       template_hooks_(d),
-      campaign_hooks_(d) {}
+      campaign_hooks_(d),
+      sequence_hooks_(d) {}
 
 const RecordService& CrmServices::of(const EntitySchema& schema) const {
   for (const RecordService* s :
        {&pipelines, &stages, &leads, &activities, &accounts, &sla_policies, &tickets, &comments,
         &appointments, &forms, &submissions, &agents, &conversations, &groups, &notifications,
-        &outbox, &segments, &templates, &campaigns}) {
+        &outbox, &segments, &templates, &campaigns, &sequences}) {
     if (&s->schema() == &schema) return *s;
   }
   throw std::logic_error("no service for schema " + std::string(schema.name));

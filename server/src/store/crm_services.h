@@ -25,7 +25,7 @@ class CrmServices {
   // Services refer to hooks declared below them: only their addresses are taken here.
   RecordService pipelines, stages, leads, activities, accounts, sla_policies, tickets, comments,
       appointments, forms, submissions, agents, conversations, groups, notifications, outbox,
-      segments, templates, campaigns;
+      segments, templates, campaigns, sequences;
   FormSubmitter form_submitter;
 
   // The service of a schema from crm::all().
@@ -47,6 +47,7 @@ class CrmServices {
   SegmentHooks segment_hooks_;
   TemplateHooks template_hooks_;
   CampaignHooks campaign_hooks_;
+  SequenceHooks sequence_hooks_;
 };
 
 }  // namespace sb

@@ -5,10 +5,12 @@
 #include "model/crm_schemas.h"
 #include "model/error.h"
 #include "model/message_template.h"
+#include "model/sequence.h"
 #include "store/contact_store.h"
 #include "store/custom_field_store.h"
 #include "store/record_store.h"
 #include "store/segment_store.h"
+#include "store/sequence_store.h"
 
 namespace sb {
 
@@ -69,6 +71,20 @@ void TemplateHooks::before_remove(soci::session& s, const Record& record) const 
     throw Error(ErrorCode::kConflict, "the template is used by campaigns that have not finished",
                 {{"campaigns", users}});
   }
+  const EntitySchema& seq = crm::sequence();
+  RecordQuery q;
+  q.limit = 1000;
+  for (const Record& r : RecordStore(dialect_).list(s, seq, record.team_id, q)) {
+    if (r.text_or(seq, "status", "") == "archived") continue;
+    for (const SequenceStep& step : parse_sequence_steps(r.text_or(seq, "steps", "[]"))) {
+      if (step.template_id == record.id) {
+        throw Error(ErrorCode::kConflict,
+                    "the template is used by sequence '" + r.text_or(seq, "name", "") +
+                        "' (archive it or change its steps first)",
+                    {{"sequence_id", r.id}});
+      }
+    }
+  }
 }
 
 void CampaignHooks::before_write(soci::session& s, const Record* before, Record& after,
@@ -123,6 +139,43 @@ void CampaignHooks::before_remove(soci::session& s, const Record& record) const 
   }
   s << "DELETE FROM campaign_recipients WHERE team_id = :t AND campaign_id = :id",
       soci::use(record.team_id), soci::use(record.id);
+}
+
+void SequenceHooks::before_write(soci::session& s, const Record*, Record& after, std::vector<int>&,
+                                 const WriteContext&) const {
+  const EntitySchema& schema = crm::sequence();
+  RecordStore records(dialect_);
+  std::vector<SequenceStep> steps = parse_sequence_steps(after.text_or(schema, "steps", "[]"));
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const std::string where = "steps[" + std::to_string(i) + "].template_id";
+    auto tmpl = records.get(s, crm::message_template(), after.team_id, steps[i].template_id);
+    if (!tmpl) throw Error::validation(where, "no template with this id in the team");
+    std::string channel = tmpl->text_or(crm::message_template(), "channel", "");
+    if (channel != steps[i].channel) {
+      throw Error::validation(
+          where, "the template is for " + channel + ", the step for " + steps[i].channel);
+    }
+  }
+  SequenceExit exit = parse_sequence_exit(after.text_or(schema, "exit_on", "{}"));
+  for (std::size_t i = 0; i < exit.entered_segments.size(); ++i) {
+    if (!records.get(s, crm::segment(), after.team_id, exit.entered_segments[i])) {
+      throw Error::validation("exit_on.entered_segments[" + std::to_string(i) + "]",
+                              "no segment with this id in the team");
+    }
+  }
+}
+
+void SequenceHooks::after_write(soci::session& s, const Record* before, const Record& after,
+                                const std::vector<int>&, const WriteContext&) const {
+  const EntitySchema& schema = crm::sequence();
+  if (before && before->text_or(schema, "status", "") == "paused" &&
+      after.text_or(schema, "status", "") == "active") {
+    SequenceStore(dialect_).resume_waiting(s, after.team_id, after.id);
+  }
+}
+
+void SequenceHooks::before_remove(soci::session& s, const Record& record) const {
+  SequenceStore(dialect_).remove_all(s, record.team_id, record.id);
 }
 
 }  // namespace sb

@@ -115,6 +115,12 @@ void RecordService::guard(soci::session& s, const Record* before, Record& after,
 }
 
 void RecordService::insert(soci::session& s, Record& r, const WriteContext& ctx) const {
+  // Server-built records get the same defaults as created ones for what they leave unset.
+  r.values.resize(schema_.fields.size());
+  for (std::size_t i = 0; i < schema_.fields.size(); ++i) {
+    if (std::holds_alternative<std::monostate>(r.values[i]))
+      r.values[i] = schema_.fields[i].fallback;
+  }
   std::vector<int> changed;
   guard(s, nullptr, r, changed);
   hooks_.before_write(s, nullptr, r, changed, ctx);

@@ -16,6 +16,7 @@
 #include "model/error.h"
 #include "model/record_rules.h"
 #include "plugins/plugin_host.h"
+#include "store/outbox_queue.h"
 #include "workflows/lua_json.h"
 #include "workflows/lua_sandbox.h"
 #include "workflows/timer.h"
@@ -505,24 +506,18 @@ int crm_lead_move(lua_State* L) {
 int queue_message(lua_State* L, RunContext& ctx, const char* fn, const std::string& channel,
                   std::optional<std::int64_t> contact, const std::string& recipient,
                   const std::string& tmpl, const std::string& body, const std::string& data) {
-  const RecordService& outbox = ctx.sv.crm.outbox;
-  const EntitySchema& schema = outbox.schema();
-  Record r;
-  r.team_id = ctx.def.team_id;
-  r.values.resize(schema.fields.size());
-  r.set(schema, "channel", FieldValue(channel));
-  if (contact) r.set(schema, "contact_id", FieldValue(*contact));
-  r.set(schema, "recipient", FieldValue(recipient));
-  if (!tmpl.empty()) r.set(schema, "template", FieldValue(tmpl));
-  if (!body.empty()) r.set(schema, "body", FieldValue(body));
-  r.set(schema, "data", FieldValue(data));
-  r.set(schema, "status", FieldValue(std::string("queued")));
-  r.set(schema, "attempts", FieldValue(std::int64_t{0}));
-  r.set(schema, "source", FieldValue("workflow:" + ctx.def.name));
-  outbox.insert(ctx.s, r, WriteContext{});
-  ctx.record(std::string("{\"action\":\"") + fn + "\",\"outbox_id\":" + std::to_string(r.id) +
+  std::int64_t id = queue_outbox_message(ctx.s, ctx.sv.crm.outbox,
+                                         {.team_id = ctx.def.team_id,
+                                          .channel = channel,
+                                          .contact_id = contact,
+                                          .recipient = recipient,
+                                          .template_name = tmpl,
+                                          .body = body,
+                                          .data_json = data,
+                                          .source = "workflow:" + ctx.def.name});
+  ctx.record(std::string("{\"action\":\"") + fn + "\",\"outbox_id\":" + std::to_string(id) +
              (contact ? ",\"contact_id\":" + std::to_string(*contact) : "") + "}");
-  lua_pushinteger(L, r.id);
+  lua_pushinteger(L, id);
   return 1;
 }
 
@@ -556,6 +551,58 @@ int crm_sms_send(lua_State* L) {
       return 2;
     }
     return queue_message(L, ctx, "sms.send", "sms", id, *c.phone, "", text, "{}");
+  });
+}
+
+// ---- sequences ----
+
+// A sequence given by id or by name.
+std::int64_t sequence_arg(lua_State* L, RunContext& ctx, int index, const char* fn) {
+  if (lua_type(L, index) != LUA_TSTRING) return id_arg(L, index, fn, "sequence");
+  std::string name = lua_tostring(L, index);
+  const RecordService& sequences = ctx.sv.crm.sequences;
+  RecordQuery q;
+  q.filters.push_back({sequences.schema().index("name"), {FieldValue(name)}});
+  q.limit = 1;
+  auto rows = sequences.list(ctx.s, ctx.def.team_id, q);
+  if (rows.empty()) throw Error::validation("sequence", "no sequence named '" + name + "'");
+  return rows.front().id;
+}
+
+int crm_sequence_enroll(lua_State* L) {
+  RunContext& ctx = writer_of(L, "sequences.enroll");
+  std::int64_t contact = id_arg(L, 1, "sequences.enroll", "contact");
+  return guarded(L, "sequences.enroll", [&]() -> int {
+    std::int64_t seq = sequence_arg(L, ctx, 2, "sequences.enroll");
+    auto [e, created] =
+        ctx.sv.sequences.enroll(ctx.s, ctx.def.team_id, seq, contact, "workflow:" + ctx.def.name);
+    if (!created) {
+      lua_pushnil(L);
+      lua_pushliteral(L, "already_enrolled");
+      return 2;
+    }
+    ctx.record("{\"action\":\"sequences.enroll\",\"sequence_id\":" + std::to_string(seq) +
+               ",\"contact_id\":" + std::to_string(contact) +
+               ",\"enrollment_id\":" + std::to_string(e.id) + "}");
+    lua_pushinteger(L, e.id);
+    return 1;
+  });
+}
+
+int crm_sequence_exit(lua_State* L) {
+  RunContext& ctx = writer_of(L, "sequences.exit");
+  std::int64_t contact = id_arg(L, 1, "sequences.exit", "contact");
+  return guarded(L, "sequences.exit", [&]() -> int {
+    std::int64_t seq = sequence_arg(L, ctx, 2, "sequences.exit");
+    const SequenceStore& store = ctx.sv.sequences;
+    auto e = store.find(ctx.s, ctx.def.team_id, seq, contact);
+    bool exited = e && store.exit(ctx.s, *e, "workflow:" + ctx.def.name);
+    if (exited) {
+      ctx.record("{\"action\":\"sequences.exit\",\"sequence_id\":" + std::to_string(seq) +
+                 ",\"contact_id\":" + std::to_string(contact) + "}");
+    }
+    lua_pushboolean(L, exited);
+    return 1;
   });
 }
 
@@ -804,6 +851,8 @@ void install_crm(LuaSandbox& box) {
   lua_setfield(L, real, "sms");
   push_module(L, {{"post", crm_webhook_post}});
   lua_setfield(L, real, "webhook");
+  push_module(L, {{"enroll", crm_sequence_enroll}, {"exit", crm_sequence_exit}});
+  lua_setfield(L, real, "sequences");
   // crm.actions["plugin.action"]: looked up in the plugin host when called.
   lua_newtable(L);
   lua_newtable(L);
@@ -852,6 +901,8 @@ const std::vector<std::string>& crm_function_names() {
                                              "email.send",
                                              "sms.send",
                                              "webhook.post",
+                                             "sequences.enroll",
+                                             "sequences.exit",
                                              "actions"};
   return v;
 }

@@ -11,6 +11,7 @@
 #include "store/crm_services.h"
 #include "store/event_queue_store.h"
 #include "store/note_store.h"
+#include "store/sequence_store.h"
 #include "store/user_store.h"
 #include "store/workflow_store.h"
 #include "workflows/workflow_def.h"
@@ -35,13 +36,15 @@ struct RunServices {
         notes(dialect),
         queue(dialect),
         workflows(dialect),
-        users(dialect) {}
+        users(dialect),
+        sequences(dialect) {}
   ContactStore contacts;
   CrmServices crm;
   NoteStore notes;
   EventQueueStore queue;
   WorkflowStore workflows;
   UserStore users;
+  SequenceStore sequences;
   plugins::PluginHost* plugins = nullptr;  // crm.actions; null: no plugin host
 };
 

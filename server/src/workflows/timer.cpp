@@ -26,44 +26,6 @@ std::optional<BusinessHours> team_hours(RunContext& ctx) {
 
 }  // namespace
 
-std::optional<std::int64_t> parse_delay(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  std::int64_t total = 0;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    std::int64_t n = 0;
-    std::size_t start = i;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9' && i - start < 9) {
-      n = n * 10 + (text[i] - '0');
-      ++i;
-    }
-    if (i == start || i >= text.size()) return std::nullopt;
-    std::int64_t unit = 0;
-    switch (text[i]) {
-      case 's':
-        unit = 1000;
-        break;
-      case 'm':
-        unit = 60'000;
-        break;
-      case 'h':
-        unit = 3'600'000;
-        break;
-      case 'd':
-        unit = 86'400'000;
-        break;
-      case 'w':
-        unit = 7 * 86'400'000LL;
-        break;
-      default:
-        return std::nullopt;
-    }
-    total += n * unit;
-    ++i;
-  }
-  return total;
-}
-
 EpochMs schedule_timer(RunContext& ctx, const TimerRequest& t) {
   std::int64_t team = ctx.def.team_id;
   EpochMs due = now_ms() + t.delay_ms;

@@ -26,9 +26,6 @@ struct TimerRequest {
   bool business_hours = false;
 };
 
-// "45s", "10m", "2h", "3d", "1w", "1h30m" -> milliseconds; nullopt when malformed.
-std::optional<std::int64_t> parse_delay(std::string_view text);
-
 // Writes the timer event (and its cancel/replace row) in the run's transaction; returns the
 // due time.
 EpochMs schedule_timer(RunContext& ctx, const TimerRequest& timer);

@@ -42,13 +42,7 @@ Response list_events(ApiServices& sv, Request& req, std::optional<std::string> f
       throw Error::validation("subject_id", "must be an integer");
     }
   }
-  for (const auto& [k, v] : req.query) {
-    if (k != "type" && k != "status" && k != "subject_type" && k != "subject_id" && k != "limit" &&
-        k != "cursor") {
-      throw Error::validation(
-          k, "unknown parameter (type, status, subject_type, subject_id, limit, cursor)");
-    }
-  }
+  req.allow_params({"type", "status", "subject_type", "subject_id", "limit", "cursor"});
   if (f.status && *f.status != "pending" && *f.status != "done" && *f.status != "dead") {
     throw Error::validation("status", "must be pending, done or dead");
   }
