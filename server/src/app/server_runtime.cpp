@@ -6,8 +6,8 @@
 
 #include <Poco/Logger.h>
 
-#include "capture/conversation_closer.h"
 #include "campaigns/sequence_runner.h"
+#include "capture/conversation_closer.h"
 #include "channels/outbox_sender.h"
 #include "plugins/plugin_bus.h"
 #include "store/migrations.h"

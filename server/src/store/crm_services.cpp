@@ -43,9 +43,10 @@ CrmServices::CrmServices(const Dialect& d, const ContactStore& contacts)
 
 const RecordService& CrmServices::of(const EntitySchema& schema) const {
   for (const RecordService* s :
-       {&pipelines, &stages, &leads, &activities, &accounts, &sla_policies, &tickets, &comments,
-        &appointments, &forms, &submissions, &agents, &conversations, &groups, &notifications,
-        &outbox, &segments, &templates, &campaigns, &sequences}) {
+       {&pipelines,    &stages,   &leads,         &activities,   &accounts,
+        &sla_policies, &tickets,  &comments,      &appointments, &forms,
+        &submissions,  &agents,   &conversations, &groups,       &notifications,
+        &outbox,       &segments, &templates,     &campaigns,    &sequences}) {
     if (&s->schema() == &schema) return *s;
   }
   throw std::logic_error("no service for schema " + std::string(schema.name));
