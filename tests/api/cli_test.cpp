@@ -20,6 +20,7 @@
 #include "store/database.h"
 #include "support/http_client.h"
 #include "support/process.h"
+#include "support/serve_process.h"
 #include "support/test_backend.h"
 
 namespace sb::test {
@@ -106,46 +107,11 @@ TEST_F(CliTest, TamperedMigrationStopsStartUp) {
   }
 }
 
-// A server process with stdout readable line by line.
-class ServeProcess {
- public:
-  ServeProcess(const Poco::Process::Env& env, const std::string& cwd)
-      : handle_(
-            Poco::Process::launch(SB_BINARY_PATH, {"serve"}, cwd, nullptr, &out_, nullptr, env)),
-        stream_(out_) {}
-  ~ServeProcess() {
-    if (Poco::Process::isRunning(handle_)) Poco::Process::kill(handle_);
-  }
-  // Reads stdout until the "listening on" line; returns the port.
-  int wait_for_port() {
-    std::string line;
-    while (std::getline(stream_, line)) {
-      lines_.push_back(line);
-      auto at = line.find("listening on http://127.0.0.1:");
-      if (at != std::string::npos) return std::stoi(line.substr(at + 30));
-    }
-    return -1;
-  }
-  bool read_line(std::string& line) { return static_cast<bool>(std::getline(stream_, line)); }
-  std::string rest_of_output() {
-    std::ostringstream o;
-    Poco::StreamCopier::copyStream(stream_, o);
-    return o.str();
-  }
-  const std::vector<std::string>& lines() const { return lines_; }
-  Poco::ProcessHandle& handle() { return handle_; }
-
- private:
-  Poco::Pipe out_;
-  Poco::ProcessHandle handle_;
-  Poco::PipeInputStream stream_;
-  std::vector<std::string> lines_;
-};
-
 TEST_F(CliTest, FirstStartPrintsAKeyThatWorks) {
   std::string key;
   {
-    ServeProcess p({{"SB_HTTP_PORT", "0"}, {"SB_LOG_LEVEL", "warning"}}, dir_.path());
+    ServeProcess p(SB_BINARY_PATH, {{"SB_HTTP_PORT", "0"}, {"SB_LOG_LEVEL", "warning"}},
+                   dir_.path());
     ASSERT_GT(p.wait_for_port(), 0);
     std::string line;
     while (key.empty() && p.read_line(line)) {
@@ -158,7 +124,8 @@ TEST_F(CliTest, FirstStartPrintsAKeyThatWorks) {
   EXPECT_TRUE(std::filesystem::exists(dir_.path() + "/data/switchboard.db"))
       << "the default database is ./data/switchboard.db";
   // Second start on the same database: no new key, and the printed one authenticates.
-  ServeProcess again({{"SB_HTTP_PORT", "0"}, {"SB_LOG_LEVEL", "warning"}}, dir_.path());
+  ServeProcess again(SB_BINARY_PATH, {{"SB_HTTP_PORT", "0"}, {"SB_LOG_LEVEL", "warning"}},
+                     dir_.path());
   int port = again.wait_for_port();
   ASSERT_GT(port, 0);
   HttpClient c(port);
@@ -172,7 +139,8 @@ TEST_F(CliTest, FirstStartPrintsAKeyThatWorks) {
 
 TEST_F(CliTest, SigtermFinishesTheRequestInFlight) {
   const std::string key = "sb_cli_graceful_key_0000000000000000";
-  ServeProcess p({{"SB_HTTP_PORT", "0"},
+  ServeProcess p(SB_BINARY_PATH,
+                 {{"SB_HTTP_PORT", "0"},
                   {"SB_BOOTSTRAP_API_KEY", key},
                   {"SB_DATABASE_URL", db_url()},
                   {"SB_LOG_LEVEL", "warning"}},

@@ -298,9 +298,10 @@ void CampaignRunner::Run::send_email(const Job& job) {
     commit_.commit(retry_or_fail(job, reason, out.kind == SendOutcome::Kind::kTransient));
     return;
   }
-  // Durable before the dot. If the commit throws, `pending` closes unfinished and the
-  // server discards the message: the recipient is still pending, nothing was sent.
-  commit_.commit({job.contact.id, "sent", "", 0, true});
+  // Durable before the dot, and the dot written by the committing thread straight after
+  // the commit (no wake-up delay in between). If the commit throws, `pending` closes
+  // unfinished and the server discards the message: still pending, nothing was sent.
+  commit_.commit({job.contact.id, "sent", "", 0, true}, [&pending] { pending.write_dot(); });
   SendOutcome out = pending.finish();
   if (out.kind == SendOutcome::Kind::kSent || out.code == 0) {
     // code 0: the connection broke after the dot; the server may have it. Kept as sent.

@@ -4,9 +4,10 @@
 
 namespace sb::campaigns {
 
-void GroupCommit::commit(RecipientMove move) {
+void GroupCommit::commit(RecipientMove move, std::function<void()> on_durable) {
   std::unique_lock lock(mutex_);
   queue_.push_back(std::move(move));
+  then_.push_back(std::move(on_durable));
   const std::uint64_t mine = ++queued_;
   while (done_ < mine) {
     if (leading_) {
@@ -15,7 +16,9 @@ void GroupCommit::commit(RecipientMove move) {
     }
     leading_ = true;
     std::vector<RecipientMove> batch;
+    std::vector<std::function<void()>> then;
     batch.swap(queue_);
+    then.swap(then_);
     const std::uint64_t first = done_ + 1, last = queued_;
     lock.unlock();
     std::exception_ptr error;
@@ -23,6 +26,11 @@ void GroupCommit::commit(RecipientMove move) {
       db_.write([&](soci::session& s) { write_(s, batch); });
     } catch (...) {
       error = std::current_exception();
+    }
+    if (!error) {
+      for (auto& f : then) {
+        if (f) f();
+      }
     }
     lock.lock();
     leading_ = false;

@@ -24,7 +24,10 @@ class GroupCommit {
   GroupCommit(Database& db, Write write) : db_(db), write_(std::move(write)) {}
 
   // Returns once `move` is committed; throws what the transaction threw (nothing written).
-  void commit(RecipientMove move);
+  // `on_durable` runs right after the commit, on the committing thread, before any waiter
+  // wakes: what must follow the commit without a scheduling delay (the SMTP dot) goes
+  // there, so a crash between the two is as unlikely as it can be.
+  void commit(RecipientMove move, std::function<void()> on_durable = {});
 
  private:
   struct Failure {
@@ -37,6 +40,7 @@ class GroupCommit {
   std::mutex mutex_;
   std::condition_variable done_cv_;
   std::vector<RecipientMove> queue_;
+  std::vector<std::function<void()>> then_;  // on_durable of each queued move
   std::uint64_t queued_ = 0, done_ = 0;
   bool leading_ = false;
   std::vector<Failure> failures_;

@@ -122,12 +122,26 @@ PendingSend::~PendingSend() {
   }
 }
 
+void PendingSend::write_dot() noexcept {
+  if (!connection_ || dot_written_) return;
+  dot_written_ = true;
+  try {
+    send_all(connection_->session->dialog(), ".\r\n");
+  } catch (const Poco::Exception& e) {
+    dot_error_ = e.displayText();
+  } catch (const std::exception& e) {
+    dot_error_ = e.what();
+  }
+}
+
 SendOutcome PendingSend::finish() {
   if (!connection_) return outcome_;
+  write_dot();
   auto c = std::move(connection_);
   auto& s = *c->session;
+  // The dot may or may not have arrived: the caller already recorded the send.
+  if (!dot_error_.empty()) return {SendOutcome::Kind::kTransient, 0, dot_error_};
   try {
-    send_all(s.dialog(), ".\r\n");
     std::string reply;
     int status = s.dialog().receiveStatusMessage(reply);
     if (!positive(status)) {

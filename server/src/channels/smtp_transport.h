@@ -53,7 +53,10 @@ class PendingSend {
   bool ready() const { return connection_ != nullptr; }
   // Why it is not ready (transient or permanent, with the server's reply).
   const SendOutcome& outcome() const { return outcome_; }
-  // Writes the final dot and reads the verdict; the connection returns to the pool.
+  // Writes the final dot (once); the server delivers the message from then on. Never
+  // throws: a failed write shows in finish().
+  void write_dot() noexcept;
+  // Writes the dot unless written, reads the verdict; the connection returns to the pool.
   SendOutcome finish();
 
  private:
@@ -64,6 +67,8 @@ class PendingSend {
   SmtpTransport* transport_ = nullptr;
   std::unique_ptr<Connection> connection_;
   SendOutcome outcome_;
+  bool dot_written_ = false;
+  std::string dot_error_;
 };
 
 class SmtpTransport {

@@ -1,0 +1,50 @@
+#include "support/serve_process.h"
+
+#include <Poco/StreamCopier.h>
+#include <fcntl.h>
+#include <signal.h>
+
+#include <sstream>
+
+namespace sb::test {
+
+ServeProcess::ServeProcess(const std::string& binary, const Poco::Process::Env& env,
+                           const std::string& cwd)
+    : handle_(Poco::Process::launch(binary, {"serve"}, cwd, nullptr, &out_, nullptr, env)),
+      stream_(out_) {
+  // Later children (another server, a database) must not hold this pipe open.
+  ::fcntl(out_.readHandle(), F_SETFD, FD_CLOEXEC);
+}
+
+ServeProcess::~ServeProcess() {
+  if (Poco::Process::isRunning(handle_)) {
+    signal(SIGKILL);
+    handle_.wait();
+  }
+}
+
+int ServeProcess::wait_for_port() {
+  std::string line;
+  while (std::getline(stream_, line)) {
+    lines_.push_back(line);
+    auto at = line.find("listening on http://127.0.0.1:");
+    if (at != std::string::npos) return std::stoi(line.substr(at + 30));
+  }
+  return -1;
+}
+
+bool ServeProcess::read_line(std::string& line) {
+  return static_cast<bool>(std::getline(stream_, line));
+}
+
+std::string ServeProcess::rest_of_output() {
+  std::ostringstream o;
+  Poco::StreamCopier::copyStream(stream_, o);
+  return o.str();
+}
+
+void ServeProcess::signal(int sig) {
+  ::kill(static_cast<pid_t>(handle_.id()), sig);
+}
+
+}  // namespace sb::test
