@@ -318,6 +318,23 @@ TEST_P(MessagingTest, CampaignSendsOncePerRecipientSkipsWithReasonsAndCounts) {
   EXPECT_EQ(why->getValue<long long>("no_address"), 1);
   EXPECT_EQ(why->getValue<long long>("blocked"), 1);
   EXPECT_EQ(why->getValue<long long>("do_not_contact:manual"), 1);
+  // Recipients, one row per contact, paged and filtered by status.
+  auto sent = client().get(base + "/recipients?status=sent&limit=2").json();
+  ASSERT_EQ(sent->getArray("data")->size(), 2u);
+  EXPECT_EQ(sent->getArray("data")->getObject(0)->getValue<std::string>("address"),
+            "a@example.test");
+  EXPECT_FALSE(sent->getArray("data")->getObject(0)->isNull("sent_at"));
+  ASSERT_FALSE(sent->isNull("next_cursor"));
+  auto rest = client()
+                  .get(base + "/recipients?status=sent&limit=2&cursor=" +
+                       sent->getValue<std::string>("next_cursor"))
+                  .json();
+  EXPECT_EQ(rest->getArray("data")->size(), 1u);
+  auto skipped = client().get(base + "/recipients?status=skipped").json()->getArray("data");
+  ASSERT_EQ(skipped->size(), 3u);
+  EXPECT_FALSE(skipped->getObject(0)->isNull("reason"));
+  EXPECT_EQ(client().get(base + "/recipients?status=bounced").status, 422);
+  EXPECT_EQ(client().get(base + "/recipients?colour=red").status, 422);
 
   // The recipient's own links count for the campaign.
   std::string html;
@@ -367,6 +384,7 @@ TEST_P(MessagingTest, AnotherTeamCannotReachMessagingRows) {
             404);
   EXPECT_EQ(client(key).get("/v1/campaigns/" + std::to_string(camp)).status, 404);
   EXPECT_EQ(client(key).get("/v1/campaigns/" + std::to_string(camp) + "/stats").status, 404);
+  EXPECT_EQ(client(key).get("/v1/campaigns/" + std::to_string(camp) + "/recipients").status, 404);
   EXPECT_EQ(client(key).post("/v1/campaigns/" + std::to_string(camp) + "/schedule", "{}").status,
             404);
   EXPECT_EQ(client(key).post("/v1/campaigns/" + std::to_string(camp) + "/cancel", "").status, 404);

@@ -23,6 +23,10 @@ Poco::Dynamic::Var or_null(const std::optional<std::int64_t>& v) {
   return v ? Poco::Dynamic::Var(*v) : Poco::Dynamic::Var();
 }
 
+Poco::Dynamic::Var time_or_null(const std::optional<std::int64_t>& ms) {
+  return ms ? Poco::Dynamic::Var(format_iso8601(*ms)) : Poco::Dynamic::Var();
+}
+
 std::string json_text(const Poco::JSON::Object& o) {
   std::ostringstream out;
   o.stringify(out);

@@ -271,4 +271,48 @@ CampaignStats CampaignStore::stats(soci::session& s, const CampaignRef& c) const
   return out;
 }
 
+std::vector<CampaignRecipient> CampaignStore::recipients(soci::session& s, const CampaignRef& c,
+                                                         const std::string& status,
+                                                         std::int64_t after, int limit) const {
+  SqlParams p;
+  std::string sql =
+      "SELECT contact_id, status, reason, address, attempts, sent_at, opened_at, clicked_at, "
+      "unsubscribed_at FROM campaign_recipients WHERE team_id = " +
+      p.add(static_cast<long long>(c.team_id)) +
+      " AND campaign_id = " + p.add(static_cast<long long>(c.id)) + " AND contact_id > " +
+      p.add(static_cast<long long>(after));
+  if (!status.empty()) sql += " AND status = " + p.add(status);
+  sql += " ORDER BY contact_id LIMIT " + p.add(limit);
+  CampaignRecipient row;
+  long long id = 0;
+  std::string reason, address;
+  long long times[4] = {0, 0, 0, 0};
+  soci::indicator reason_ind = soci::i_null, address_ind = soci::i_null;
+  soci::indicator time_ind[4] = {soci::i_null, soci::i_null, soci::i_null, soci::i_null};
+  soci::statement st(s);
+  st.exchange(soci::into(id));
+  st.exchange(soci::into(row.status));
+  st.exchange(soci::into(reason, reason_ind));
+  st.exchange(soci::into(address, address_ind));
+  st.exchange(soci::into(row.attempts));
+  for (int i = 0; i < 4; ++i) st.exchange(soci::into(times[i], time_ind[i]));
+  p.bind(st);
+  std::vector<CampaignRecipient> out;
+  if (execute_once(st, sql)) {
+    do {
+      CampaignRecipient r = row;
+      r.id = id;
+      r.reason = reason_ind == soci::i_ok ? reason : "";
+      r.address = address_ind == soci::i_ok ? address : "";
+      std::optional<EpochMs>* targets[4] = {&r.sent_at, &r.opened_at, &r.clicked_at,
+                                            &r.unsubscribed_at};
+      for (int i = 0; i < 4; ++i) {
+        if (time_ind[i] == soci::i_ok) *targets[i] = times[i];
+      }
+      out.push_back(std::move(r));
+    } while (st.fetch());
+  }
+  return out;
+}
+
 }  // namespace sb

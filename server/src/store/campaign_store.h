@@ -39,6 +39,14 @@ struct CampaignStats {
   std::map<std::string, std::int64_t> skipped_by_reason, failed_by_reason;
 };
 
+// One recipient row as the API lists it; `id` is the contact's id (the page key).
+struct CampaignRecipient {
+  std::int64_t id = 0;
+  std::string status, reason, address;
+  int attempts = 0;
+  std::optional<EpochMs> sent_at, opened_at, clicked_at, unsubscribed_at;
+};
+
 class CampaignStore {
  public:
   explicit CampaignStore(const Dialect& dialect) : dialect_(dialect) {}
@@ -80,6 +88,10 @@ class CampaignStore {
                             const std::string& status) const;
 
   CampaignStats stats(soci::session& s, const CampaignRef& c) const;
+  // Recipients by contact id after `after`; `status` empty for all.
+  std::vector<CampaignRecipient> recipients(soci::session& s, const CampaignRef& c,
+                                            const std::string& status, std::int64_t after,
+                                            int limit) const;
 
  private:
   const Dialect& dialect_;

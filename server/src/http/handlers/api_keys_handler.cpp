@@ -3,6 +3,7 @@
 
 #include "http/pagination.h"
 #include "http/routes.h"
+#include "model/contact_json.h"
 #include "model/error.h"
 #include "model/json_body.h"
 
@@ -17,8 +18,7 @@ Poco::JSON::Object key_json(const ApiKey& key) {
   o.set("prefix", key.prefix);
   o.set("agent_id", key.agent_id ? Poco::Dynamic::Var(*key.agent_id) : Poco::Dynamic::Var());
   o.set("created_at", format_iso8601(key.created_at));
-  o.set("revoked_at", key.revoked_at ? Poco::Dynamic::Var(format_iso8601(*key.revoked_at))
-                                     : Poco::Dynamic::Var());
+  o.set("revoked_at", time_or_null(key.revoked_at));
   return o;
 }
 

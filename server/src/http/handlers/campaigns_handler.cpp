@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include "campaigns/campaign_runner.h"
+#include "http/pagination.h"
 #include "http/record_routes.h"
 #include "http/routes.h"
 #include "model/contact_json.h"
@@ -127,6 +128,38 @@ Response stats(ApiServices& sv, Request& req) {
   return Response::json(200, body);
 }
 
+Response recipients(ApiServices& sv, Request& req) {
+  const std::int64_t team = req.auth().team_id, id = req.path_id("id");
+  req.allow_params({"status", "limit", "cursor"});
+  PageRequest page = read_page_request(req);
+  std::string status = req.query_param("status").value_or("");
+  if (!status.empty() && status != "pending" && status != "sending" && status != "sent" &&
+      status != "failed" && status != "skipped") {
+    throw Error::validation("status", "must be pending, sending, sent, failed or skipped");
+  }
+  auto rows = sv.db.read([&](soci::session& s) {
+    sv.crm.campaigns.require(s, team, id);
+    return CampaignStore(sv.db.dialect())
+        .recipients(s, {team, id}, status, page.after_id, page.limit + 1);
+  });
+  auto text_or_null = [](const std::string& t) {
+    return t.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(t);
+  };
+  return id_page(std::move(rows), page.limit, [&](const CampaignRecipient& r) {
+    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+    o.set("contact_id", r.id);
+    o.set("status", r.status);
+    o.set("reason", text_or_null(r.reason));
+    o.set("address", text_or_null(r.address));
+    o.set("attempts", r.attempts);
+    o.set("sent_at", time_or_null(r.sent_at));
+    o.set("opened_at", time_or_null(r.opened_at));
+    o.set("clicked_at", time_or_null(r.clicked_at));
+    o.set("unsubscribed_at", time_or_null(r.unsubscribed_at));
+    return o;
+  });
+}
+
 }  // namespace
 
 void add_campaign_routes(Router& router, ApiServices& sv) {
@@ -142,6 +175,8 @@ void add_campaign_routes(Router& router, ApiServices& sv) {
   }
   router.add({"GET", "/v1/campaigns/{id}/stats", Role::kViewer,
               [&sv](Request& r) { return stats(sv, r); }});
+  router.add({"GET", "/v1/campaigns/{id}/recipients", Role::kViewer,
+              [&sv](Request& r) { return recipients(sv, r); }});
 }
 
 }  // namespace sb

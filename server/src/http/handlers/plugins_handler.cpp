@@ -81,8 +81,8 @@ Poco::JSON::Object set_json(const plugins::PluginSet& set, const std::string& di
   }
   Poco::JSON::Object out(Poco::JSON_PRESERVE_KEY_ORDER);
   out.set("directory", directory);
-  out.set("api_version", std::to_string(SB_PLUGIN_API_MAJOR) + "." +
-                             std::to_string(SB_PLUGIN_API_MINOR));
+  out.set("api_version",
+          std::to_string(SB_PLUGIN_API_MAJOR) + "." + std::to_string(SB_PLUGIN_API_MINOR));
   out.set("data", loaded);
   out.set("failed", failed);
   return out;
@@ -104,8 +104,7 @@ Response run_action(ApiServices& sv, Request& req) {
   req.json();  // an object, or the usual 400/415
   auto r = host.call_action(name, {req.auth().team_id, &sv.db, nullptr}, req.body);
   if (!r) {
-    throw Error(ErrorCode::kNotFound, "no plugin registers the action " + name,
-                {{"action", name}});
+    throw Error(ErrorCode::kNotFound, "no plugin registers the action " + name, {{"action", name}});
   }
   if (r->status == SB_RETRY) {
     throw Error(ErrorCode::kUnavailable, "the action asked to be retried: " + r->error,

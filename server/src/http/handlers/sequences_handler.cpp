@@ -15,9 +15,6 @@ namespace sb {
 namespace {
 
 Poco::JSON::Object enrollment_json(const Enrollment& e) {
-  auto time_or_null = [](const std::optional<EpochMs>& t) {
-    return t ? Poco::Dynamic::Var(format_iso8601(*t)) : Poco::Dynamic::Var();
-  };
   Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
   o.set("id", e.id);
   o.set("sequence_id", e.sequence_id);
@@ -26,7 +23,7 @@ Poco::JSON::Object enrollment_json(const Enrollment& e) {
   o.set("run", e.run);
   o.set("steps_done", e.step);
   o.set("next_step_at", time_or_null(e.next_at));
-  o.set("exit_reason", e.exit_reason ? Poco::Dynamic::Var(*e.exit_reason) : Poco::Dynamic::Var());
+  o.set("exit_reason", or_null(e.exit_reason));
   o.set("source", e.source);
   o.set("enrolled_at", format_iso8601(e.enrolled_at));
   o.set("updated_at", format_iso8601(e.updated_at));
