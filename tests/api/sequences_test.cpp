@@ -298,6 +298,71 @@ TEST_P(SequenceTest, AnotherTeamCannotReachSequences) {
   EXPECT_EQ(status_of(seq, ann), "active");
 }
 
+TEST_P(SequenceTest, SmsRepliesStopStartAndEndSequences) {
+  long long t1 = named_template("r-1", "First");
+  long long t2 = named_template("r-2", "Second");
+  long long seq = create("/v1/sequences", R"({"name":"reply","steps":)" + steps(t1, t2) + "}");
+  long long ann = create("/v1/contacts", R"({"name":"Ann","email":"ann@example.test",)"
+                                         R"("phone":"+84 90 123 4567"})");
+  const std::string base = "/v1/sequences/" + std::to_string(seq);
+  ASSERT_EQ(
+      client().post(base + "/enrollments", "{\"contact_id\":" + std::to_string(ann) + "}").status,
+      201);
+  drain();
+  auto inbound = [&](const std::string& from, const std::string& text,
+                     const std::string& key = kOwnerKey) {
+    return client(key).post("/v1/sms/inbound",
+                            R"({"from":")" + from + R"(","text":")" + text + R"("})");
+  };
+  auto dnc = [&]() {
+    return client()
+        .get("/v1/contacts/" + std::to_string(ann) + "/do-not-contact")
+        .json()
+        ->getArray("items");
+  };
+  // A plain reply: on the timeline, ends the sequence (replied), blocks nothing.
+  auto r = inbound("0084901234567", "please don't stop, when is it open?");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()->getValue<long long>("contact_id"), ann);
+  EXPECT_TRUE(r.json()->isNull("keyword"));
+  drain();
+  EXPECT_EQ(status_of(seq, ann), "exited");
+  EXPECT_EQ(enrollment_of(seq, ann)->getValue<std::string>("exit_reason"), "replied");
+  EXPECT_EQ(dnc()->size(), 0u);
+  // STOP: SMS do-not-contact with reason stop_reply; START lifts exactly that.
+  r = inbound("+84901234567", " Stop. ");
+  EXPECT_EQ(r.json()->getValue<std::string>("keyword"), "stop");
+  EXPECT_TRUE(r.json()->getValue<bool>("do_not_contact_changed"));
+  ASSERT_EQ(dnc()->size(), 1u);
+  EXPECT_EQ(dnc()->getObject(0)->getValue<std::string>("reason"), "stop_reply");
+  EXPECT_EQ(dnc()->getObject(0)->getValue<std::string>("channel"), "sms");
+  r = inbound("+84901234567", "START");
+  EXPECT_TRUE(r.json()->getValue<bool>("do_not_contact_changed"));
+  EXPECT_EQ(dnc()->size(), 0u);
+  // A manual block is not the customer's to lift by SMS.
+  ASSERT_EQ(client()
+                .send("PUT", "/v1/contacts/" + std::to_string(ann) + "/do-not-contact/sms",
+                      R"({"reason":"manual"})", {{"Content-Type", "application/json"}})
+                .status,
+            201);
+  r = inbound("+84901234567", "start");
+  EXPECT_FALSE(r.json()->getValue<bool>("do_not_contact_changed"));
+  EXPECT_EQ(dnc()->size(), 1u);
+  // Unknown numbers, bad input, and another team's replies touch nothing of ours.
+  r = inbound("+14155550100", "STOP");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_TRUE(r.json()->isNull("contact_id"));
+  EXPECT_EQ(field_of(inbound("not a phone", "STOP")), "from");
+  EXPECT_EQ(client().post("/v1/sms/inbound", R"({"from":"+84901234567"})").status, 422);
+  EXPECT_EQ(client().post("/v1/sms/inbound", R"({"from":"+84901234567","text":"x","y":1})").status,
+            422);
+  auto other = *provision_team(server_->database(), "Other", std::nullopt, false);
+  r = inbound("+84901234567", "STOP", other.owner_key.secret);
+  EXPECT_TRUE(r.json()->isNull("contact_id"));
+  EXPECT_EQ(dnc()->size(), 1u);
+  EXPECT_EQ(count_of(event_types(), "sms.received"), 4);
+}
+
 SB_INSTANTIATE_BACKENDS(SequenceTest);
 
 }  // namespace

@@ -14,7 +14,7 @@ namespace sb::campaigns {
 namespace {
 
 bool is_exit_signal(std::string_view type) {
-  return type == "message.received" || type == "contact.stage_changed" ||
+  return type == "message.received" || type == "sms.received" || type == "contact.stage_changed" ||
          type == "email.unsubscribed" || type == "contact.suppressed" || type == "segment.entered";
 }
 

@@ -64,6 +64,7 @@ const std::vector<std::string>& known_event_types() {
         "sms.sent",
         "sms.delivered",
         "sms.failed",
+        "sms.received",
         "message.skipped",
         "outbox_message.due",
         "campaign.started",

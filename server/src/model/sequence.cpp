@@ -140,6 +140,7 @@ SequenceExit parse_sequence_exit(const std::string& json) {
 
 std::optional<std::string> sequence_exit_reason(const SequenceExit& exit, std::string_view type,
                                                 const Poco::JSON::Object& payload) {
+  if (type == "sms.received" && exit.replied) return "replied";
   if (type == "message.received" && exit.replied) {
     auto m = payload.getObject("message");
     if (m && m->optValue<std::string>("role", "") == "user") return "replied";

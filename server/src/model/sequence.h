@@ -29,7 +29,7 @@ struct SequenceStep {
 // What ends an enrolment early. Unsubscribing (or any do-not-contact entry) always ends
 // it when `unsubscribed` is set; the send policy refuses such messages regardless.
 struct SequenceExit {
-  bool replied = true;         // the contact wrote in a conversation (message.received, user)
+  bool replied = true;         // the contact wrote: in a chat (message.received, user) or an SMS
   bool stage_changed = false;  // contact.stage_changed
   bool unsubscribed = true;    // email.unsubscribed, contact.suppressed
   std::vector<std::int64_t> entered_segments;

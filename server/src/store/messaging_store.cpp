@@ -175,6 +175,17 @@ std::optional<std::pair<std::int64_t, std::int64_t>> MessagingStore::outbox_by_m
   return std::make_pair(static_cast<std::int64_t>(team), static_cast<std::int64_t>(id));
 }
 
+std::optional<std::int64_t> MessagingStore::contact_by_phone(soci::session& s, std::int64_t team_id,
+                                                             const std::string& phone) const {
+  long long team = team_id, id = 0;
+  soci::indicator ind = soci::i_null;
+  s << "SELECT id FROM contacts WHERE team_id = :t AND phone = :p ORDER BY last_active DESC, id "
+       "DESC LIMIT 1",
+      soci::use(team, "t"), soci::use(phone, "p"), soci::into(id, ind);
+  if (ind != soci::i_ok || !s.got_data()) return std::nullopt;
+  return id;
+}
+
 std::string MessagingStore::install_secret(soci::session& s, const std::string& name) const {
   std::string fresh = random_hex(32);
   s << "INSERT INTO install_secrets (name, value) VALUES (:n, :v) ON CONFLICT (name) DO NOTHING",

@@ -72,6 +72,10 @@ class MessagingStore {
   std::optional<std::pair<std::int64_t, std::int64_t>> outbox_by_message_id(
       soci::session& s, const std::string& message_id) const;  // {team, id}
 
+  // The most recently active contact with this E.164 number, if any.
+  std::optional<std::int64_t> contact_by_phone(soci::session& s, std::int64_t team_id,
+                                               const std::string& phone) const;
+
   // A random secret shared by every process of the install, created on first use.
   std::string install_secret(soci::session& s, const std::string& name) const;
 

@@ -1,6 +1,7 @@
 // Template rendering, the quiet-hours clock and signed tracking links: pure functions.
 #include <gtest/gtest.h>
 
+#include "channels/inbound_sms.h"
 #include "channels/tracking_links.h"
 #include "model/contact.h"
 #include "model/error.h"
@@ -25,13 +26,13 @@ TEST(MessageTemplate, DefaultsFiltersAndEscaping) {
   c.metadata["city"] = "Köln";
   c.custom_json = R"({"plan":"gold","seats":3,"tags":["a","b"]})";
   EXPECT_EQ(render("Hi {{contact.first_name|capitalize}}", c, TemplateOutput::kText), "Hi Ana");
-  EXPECT_EQ(render("{{ contact.name }}", c, TemplateOutput::kHtml),
-            "ana &lt;b&gt;Jones&lt;/b&gt;");
+  EXPECT_EQ(render("{{ contact.name }}", c, TemplateOutput::kHtml), "ana &lt;b&gt;Jones&lt;/b&gt;");
   EXPECT_EQ(render("{{contact.email | default: \"you\"}}", c, TemplateOutput::kText), "you");
   EXPECT_EQ(render("{{contact.email | default: 'a \\' b'}}", c, TemplateOutput::kText), "a ' b");
-  EXPECT_EQ(render("{{contact.custom.plan|upcase}} {{contact.custom.seats}} {{contact.custom.tags}}",
-                   c, TemplateOutput::kText),
-            "GOLD 3 a, b");
+  EXPECT_EQ(
+      render("{{contact.custom.plan|upcase}} {{contact.custom.seats}} {{contact.custom.tags}}", c,
+             TemplateOutput::kText),
+      "GOLD 3 a, b");
   EXPECT_EQ(render("{{contact.metadata.city}}/{{vars.code}}/{{unsubscribe_url}}", c,
                    TemplateOutput::kHtml, R"({"code":"<x>"})"),
             "Köln/&lt;x&gt;/U");
@@ -91,7 +92,8 @@ TEST(TrackingLinks, SignaturesCoverTheMessageThePurposeAndTheTarget) {
   EXPECT_FALSE(links.verify(token, channels::LinkPurpose::kOpen));
   std::string other_team = token;
   other_team[2] = '5';
-  EXPECT_FALSE(links.verify(other_team, channels::LinkPurpose::kClick, "https://shop.test/?a=1&b=2"));
+  EXPECT_FALSE(
+      links.verify(other_team, channels::LinkPurpose::kClick, "https://shop.test/?a=1&b=2"));
   EXPECT_FALSE(channels::TrackingLinks("other", "https://crm.test")
                    .verify(token, channels::LinkPurpose::kClick, "https://shop.test/?a=1&b=2"));
   std::string html = links.track_html(
@@ -100,6 +102,22 @@ TEST(TrackingLinks, SignaturesCoverTheMessageThePurposeAndTheTarget) {
   EXPECT_NE(html.find("href=\"mailto:a@b\""), std::string::npos);
   EXPECT_NE(html.find("/t/o/r.4.17.99."), std::string::npos);
   EXPECT_LT(html.find("/t/o/"), html.find("</body>"));
+}
+
+TEST(InboundSmsTest, OnlyAKeywordAloneIsOne) {
+  using channels::classify_sms_keyword;
+  using channels::SmsKeyword;
+  for (const char* stop :
+       {"STOP", "stop", " Stop. ", "STOPALL", "unsubscribe", "Cancel!", "end", "QUIT"}) {
+    EXPECT_EQ(classify_sms_keyword(stop), SmsKeyword::kStop) << stop;
+  }
+  for (const char* start : {"START", "unstop", "Yes"}) {
+    EXPECT_EQ(classify_sms_keyword(start), SmsKeyword::kStart) << start;
+  }
+  for (const char* reply :
+       {"", "please don't stop", "stop it now", "STOP STOP", "yes please", "stopp", "s t o p"}) {
+    EXPECT_EQ(classify_sms_keyword(reply), SmsKeyword::kNone) << reply;
+  }
 }
 
 }  // namespace

@@ -1,11 +1,14 @@
 // /v1/templates (record routes + preview with a sample or real contact),
-// /v1/settings/messaging, and a contact's do-not-contact entries.
+// /v1/settings/messaging, a contact's do-not-contact entries, and inbound SMS replies
+// (STOP/START keywords).
 #include <soci/soci.h>
 
+#include "channels/inbound_sms.h"
 #include "channels/messenger.h"
 #include "http/record_routes.h"
 #include "http/routes.h"
 #include "model/contact_json.h"
+#include "model/contact_rules.h"
 #include "model/crm_schemas.h"
 #include "model/error.h"
 #include "model/json_body.h"
@@ -153,6 +156,22 @@ Response delete_suppression(ApiServices& sv, Request& req) {
   return Response::no_content();
 }
 
+// POST /v1/sms/inbound {"from", "text"}: a reply an SMS gateway or provider received.
+Response inbound_sms(ApiServices& sv, Request& req) {
+  JsonFields f(req.json());
+  std::string from = normalize_phone("from", f.required_string("from", 40));
+  std::string text = f.required_string("text", 1600);
+  f.reject_unknown();
+  auto r = channels::receive_sms(sv.db, req.auth().team_id, from, text);
+  Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+  body.set("contact_id", or_null(r.contact_id));
+  body.set("keyword", r.keyword == channels::SmsKeyword::kStop    ? Poco::Dynamic::Var("stop")
+                      : r.keyword == channels::SmsKeyword::kStart ? Poco::Dynamic::Var("start")
+                                                                  : Poco::Dynamic::Var());
+  body.set("do_not_contact_changed", r.changed);
+  return Response::json(200, body);
+}
+
 }  // namespace
 
 void add_messaging_routes(Router& router, ApiServices& sv) {
@@ -164,6 +183,8 @@ void add_messaging_routes(Router& router, ApiServices& sv) {
               [&sv](Request& r) { return get_settings(sv, r); }});
   router.add({"PUT", "/v1/settings/messaging", Role::kAdmin,
               [&sv](Request& r) { return put_settings(sv, r); }, true});
+  router.add({"POST", "/v1/sms/inbound", Role::kAgent,
+              [&sv](Request& r) { return inbound_sms(sv, r); }, /*takes_body=*/true});
   router.add({"GET", "/v1/contacts/{id}/do-not-contact", Role::kViewer,
               [&sv](Request& r) { return list_suppressions(sv, r); }});
   router.add({"PUT", "/v1/contacts/{id}/do-not-contact/{channel}", Role::kAgent,
