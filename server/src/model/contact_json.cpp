@@ -23,6 +23,12 @@ Poco::Dynamic::Var or_null(const std::optional<std::int64_t>& v) {
   return v ? Poco::Dynamic::Var(*v) : Poco::Dynamic::Var();
 }
 
+Poco::JSON::Object counts_json(const std::map<std::string, std::int64_t>& counts) {
+  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  for (const auto& [k, v] : counts) o.set(k, v);
+  return o;
+}
+
 Poco::Dynamic::Var time_or_null(const std::optional<std::int64_t>& ms) {
   return ms ? Poco::Dynamic::Var(format_iso8601(*ms)) : Poco::Dynamic::Var();
 }

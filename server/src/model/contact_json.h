@@ -25,6 +25,8 @@ Poco::JSON::Array::Ptr string_array(const std::vector<std::string>& items);
 // Optional values as JSON null when empty.
 Poco::Dynamic::Var or_null(const std::optional<std::string>& v);
 Poco::Dynamic::Var or_null(const std::optional<std::int64_t>& v);
+// Counts by name as a JSON object, in name order (stats by reason, by status).
+Poco::JSON::Object counts_json(const std::map<std::string, std::int64_t>& counts);
 // An optional time as ISO-8601 text, or null.
 Poco::Dynamic::Var time_or_null(const std::optional<std::int64_t>& ms);
 std::string json_text(const Poco::JSON::Object& o);

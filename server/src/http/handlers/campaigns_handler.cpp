@@ -88,12 +88,6 @@ Response move(ApiServices& sv, Request& req, const std::string& action) {
   return out;
 }
 
-Poco::JSON::Object counts(const std::map<std::string, std::int64_t>& m) {
-  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
-  for (const auto& [k, v] : m) o.set(k, v);
-  return o;
-}
-
 double rate(std::int64_t part, std::int64_t whole) {
   return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
 }
@@ -114,8 +108,8 @@ Response stats(ApiServices& sv, Request& req) {
   body.set("sent", st.sent);
   body.set("failed", st.failed);
   body.set("skipped", st.skipped);
-  body.set("skipped_by_reason", counts(st.skipped_by_reason));
-  body.set("failed_by_reason", counts(st.failed_by_reason));
+  body.set("skipped_by_reason", counts_json(st.skipped_by_reason));
+  body.set("failed_by_reason", counts_json(st.failed_by_reason));
   body.set("opened", st.opened);
   body.set("clicked", st.clicked);
   body.set("unsubscribed", st.unsubscribed);

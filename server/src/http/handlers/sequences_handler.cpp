@@ -102,19 +102,14 @@ Response stats(ApiServices& sv, Request& req) {
     sv.crm.sequences.require(s, team, id);
     return SequenceStore(sv.db.dialect()).stats(s, team, id);
   });
-  auto counts = [](const std::map<std::string, std::int64_t>& m) {
-    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
-    for (const auto& [k, v] : m) o.set(k, v);
-    return o;
-  };
   Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
   body.set("sequence_id", id);
   body.set("enrolled", st.enrolled);
   body.set("active", st.active);
   body.set("completed", st.completed);
   body.set("exited", st.exited);
-  body.set("exited_by_reason", counts(st.exited_by_reason));
-  body.set("messages_by_status", counts(st.messages_by_status));
+  body.set("exited_by_reason", counts_json(st.exited_by_reason));
+  body.set("messages_by_status", counts_json(st.messages_by_status));
   return Response::json(200, body);
 }
 
