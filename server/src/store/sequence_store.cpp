@@ -161,14 +161,27 @@ std::optional<Enrollment> SequenceStore::find(soci::session& s, std::int64_t tea
 
 std::vector<std::pair<Enrollment, std::string>> SequenceStore::active_for_contact(
     soci::session& s, std::int64_t team_id, std::int64_t contact_id) const {
+  // kColumns qualified with the enrolment table's alias, and the sequence's conditions.
+  std::string columns = std::string("e.") + kColumns;
+  for (std::size_t at = 0; (at = columns.find(", ", at)) != std::string::npos; at += 4) {
+    columns.replace(at, 2, ", e.");
+  }
+  RowBuffer row;
+  std::string exit_on;
+  long long team = team_id, contact = contact_id;
+  soci::statement st(s);
+  row.exchange(st);
+  st.exchange(soci::into(exit_on));
+  st.exchange(soci::use(team, "t"));
+  st.exchange(soci::use(contact, "c"));
   std::vector<std::pair<Enrollment, std::string>> out;
-  for (Enrollment& e : list(s, team_id, std::nullopt, contact_id, "active", 0, 1000)) {
-    long long team = team_id, id = e.sequence_id;
-    std::string exit_on;
-    soci::indicator ind = soci::i_null;
-    s << "SELECT exit_on FROM sequences WHERE team_id = :t AND id = :id", soci::use(team, "t"),
-        soci::use(id, "id"), soci::into(exit_on, ind);
-    if (ind == soci::i_ok) out.emplace_back(std::move(e), exit_on);
+  if (execute_once(st, "SELECT " + columns +
+                           ", q.exit_on FROM sequence_enrollments e JOIN sequences q ON "
+                           "q.team_id = e.team_id AND q.id = e.sequence_id WHERE e.team_id = :t "
+                           "AND e.contact_id = :c AND e.status = 'active' ORDER BY e.id")) {
+    do {
+      out.emplace_back(row.get(), exit_on);
+    } while (st.fetch());
   }
   return out;
 }
