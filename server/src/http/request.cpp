@@ -29,6 +29,19 @@ void Request::allow_params(std::initializer_list<std::string_view> allowed) cons
   }
 }
 
+std::optional<std::string> Request::choice_param(
+    std::string_view name, std::initializer_list<std::string_view> options) const {
+  std::optional<std::string> value = query_param(name);
+  if (!value || std::find(options.begin(), options.end(), *value) != options.end()) return value;
+  std::string list;
+  std::size_t i = 0;
+  for (std::string_view o : options) {
+    list += (i == 0 ? "" : i + 1 == options.size() ? " or " : ", ") + std::string(o);
+    ++i;
+  }
+  throw Error::validation(std::string(name), "must be " + list);
+}
+
 std::string Request::header(const std::string& name) const {
   return http ? http->get(name, "") : std::string();
 }

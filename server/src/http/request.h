@@ -36,6 +36,9 @@ struct Request {
   std::optional<std::string> query_param(std::string_view name) const;
   // 422 naming the first query parameter not in `allowed` (and listing those that are).
   void allow_params(std::initializer_list<std::string_view> allowed) const;
+  // A query parameter that must be one of `options` (422 listing them); nullopt if absent.
+  std::optional<std::string> choice_param(std::string_view name,
+                                          std::initializer_list<std::string_view> options) const;
   std::string header(const std::string& name) const;
   // Path parameter as a positive id; 404 when it is not one (no such resource).
   std::int64_t path_id(const std::string& name) const;

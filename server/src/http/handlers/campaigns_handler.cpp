@@ -126,11 +126,8 @@ Response recipients(ApiServices& sv, Request& req) {
   const std::int64_t team = req.auth().team_id, id = req.path_id("id");
   req.allow_params({"status", "limit", "cursor"});
   PageRequest page = read_page_request(req);
-  std::string status = req.query_param("status").value_or("");
-  if (!status.empty() && status != "pending" && status != "sending" && status != "sent" &&
-      status != "failed" && status != "skipped") {
-    throw Error::validation("status", "must be pending, sending, sent, failed or skipped");
-  }
+  std::string status =
+      req.choice_param("status", {"pending", "sending", "sent", "failed", "skipped"}).value_or("");
   auto rows = sv.db.read([&](soci::session& s) {
     sv.crm.campaigns.require(s, team, id);
     return CampaignStore(sv.db.dialect())

@@ -33,7 +33,8 @@ Response list_events(ApiServices& sv, Request& req, std::optional<std::string> f
   if (auto cursor = req.query_param("cursor")) page = read_page_request(req);
   EventFilter f;
   f.type = req.query_param("type");
-  f.status = forced_status ? forced_status : req.query_param("status");
+  f.status =
+      forced_status ? forced_status : req.choice_param("status", {"pending", "done", "dead"});
   f.subject_type = req.query_param("subject_type");
   if (auto sid = req.query_param("subject_id")) {
     try {
@@ -43,9 +44,6 @@ Response list_events(ApiServices& sv, Request& req, std::optional<std::string> f
     }
   }
   req.allow_params({"type", "status", "subject_type", "subject_id", "limit", "cursor"});
-  if (f.status && *f.status != "pending" && *f.status != "done" && *f.status != "dead") {
-    throw Error::validation("status", "must be pending, done or dead");
-  }
   auto rows = sv.db.read([&](soci::session& s) {
     return sv.queue.list(s, req.auth().team_id, f, page.after_id, page.limit + 1);
   });

@@ -32,11 +32,7 @@ Poco::JSON::Object enrollment_json(const Enrollment& e) {
 }
 
 std::string read_status(const Request& req) {
-  std::string status = req.query_param("status").value_or("");
-  if (!status.empty() && status != "active" && status != "completed" && status != "exited") {
-    throw Error::validation("status", "must be active, completed or exited");
-  }
-  return status;
+  return req.choice_param("status", {"active", "completed", "exited"}).value_or("");
 }
 
 std::string who(const Request& req) {
