@@ -262,6 +262,58 @@ end)
   EXPECT_EQ(outbox(3)->getValue<std::string>("reason"), "frequency_cap");
 }
 
+TEST_P(MessagingTest, SendRateHoldsTheTeamsMessagesBackWithoutDroppingThem) {
+  email_template();
+  add_workflow("twice", R"(
+on("contact.created", function(e)
+  crm.email.send(e.contact, "welcome")
+  crm.email.send(e.contact, "welcome")
+end)
+)");
+  auto put = [&](const std::string& body) {
+    return client().send("PUT", "/v1/settings/messaging", body,
+                         {{"Content-Type", "application/json"}});
+  };
+  EXPECT_EQ(put(R"({"send_rate":{"per_minute":0}})").status, 422);
+  EXPECT_EQ(put(R"({"send_rate":{}})").status, 422);
+  EXPECT_EQ(put(R"({"send_rate":{"per_minute":6,"burst":2}})").status, 422);
+  ASSERT_EQ(put(R"({"send_rate":{"per_minute":6}})").status, 200);  // one per 10 s
+  EXPECT_EQ(client()
+                .get("/v1/settings/messaging")
+                .json()
+                ->getObject("send_rate")
+                ->getValue<int>("per_minute"),
+            6);
+  contact("Paced", "paced@example.test");
+  drain();
+  // The first goes now; the second's slot is 10 s away, so it is deferred to it, not lost.
+  EXPECT_EQ(sink_.messages().size(), 1u);
+  EXPECT_EQ(outbox(0)->getValue<std::string>("status"), "sent");
+  EXPECT_EQ(outbox(1)->getValue<std::string>("status"), "deferred");
+  EXPECT_EQ(outbox(1)->getValue<std::string>("reason"), "send_rate");
+  auto due = client().get("/v1/events?type=outbox_message.due").json()->getArray("data");
+  ASSERT_EQ(due->size(), 1u);
+
+  // A campaign waits for its slots: at 120 a minute, 6 recipients take at least 2 s (two at
+  // once, then one per half second). A lower bound only: a slow machine cannot fail it.
+  ASSERT_EQ(put(R"({"send_rate":{"per_minute":120}})").status, 200);
+  long long t = email_template("promo");
+  for (int i = 0; i < 6; ++i) {
+    create("/v1/contacts", R"({"name":"R)" + std::to_string(i) + R"(","email":"r)" +
+                               std::to_string(i) + R"(@example.test","tags":["rate"]})");
+  }
+  long long id = create("/v1/campaigns",
+                        R"({"name":"Paced","channel":"email","template_id":)" + std::to_string(t) +
+                            R"(,"filter":{"field":"tags","op":"any","value":["rate"]}})");
+  auto started = std::chrono::steady_clock::now();
+  ASSERT_EQ(client().post("/v1/campaigns/" + std::to_string(id) + "/schedule", "{}").status, 200);
+  wait_campaign(id, "completed");
+  double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_GE(took, 1.9);
+  auto st = client().get("/v1/campaigns/" + std::to_string(id) + "/stats").json();
+  EXPECT_EQ(st->getValue<long long>("sent"), 6);
+}
+
 TEST_P(MessagingTest, CampaignSendsOncePerRecipientSkipsWithReasonsAndCounts) {
   long long t = email_template("promo");
   long long a = create("/v1/contacts", R"({"name":"A","email":"a@example.test","tags":["promo"]})");

@@ -25,12 +25,12 @@ TEST_P(PluginTest, ListsLoadedPluginsAndEachFailureWithItsReason) {
   auto probe = plugin(list, "probe");
   ASSERT_TRUE(probe) << r.body;
   EXPECT_EQ(probe->getArray("actions")->size(), 10u);
-  EXPECT_EQ(probe->getValue<std::string>("api"), "1.1");
+  EXPECT_EQ(probe->getValue<std::string>("api"), "1.2");
   EXPECT_EQ(probe->getArray("subscribers")->size(), 2u);
   EXPECT_EQ(probe->getArray("extractors")->getElement<std::string>(0), "probe.orders");
   EXPECT_EQ(probe->getArray("providers")->getObject(0)->getValue<std::string>("channel"), "sms");
   EXPECT_NE(
-      failure(list, "wrong_major.so").find("built for plugin API 99.0, this server speaks 1.1"),
+      failure(list, "wrong_major.so").find("built for plugin API 99.0, this server speaks 1.2"),
       std::string::npos)
       << r.body;
   EXPECT_NE(failure(list, "newer_minor.so").find("newer than this server's"), std::string::npos);
@@ -75,7 +75,7 @@ TEST_P(PluginTest, ActionsRunOverRestWithTheirErrorsMapped) {
 }
 
 // The compatibility promise: a library compiled against the API 1.0 header (a smaller host
-// table, the 1.0 provider struct) loads into this 1.1 host and runs.
+// table, the 1.0 provider struct) loads into this newer host and runs.
 TEST_P(PluginTest, APluginBuiltForAnOlderMinorStillLoadsAndRuns) {
   auto r = client().get("/v1/plugins");
   auto old = plugin(r.json(), "older_minor");
@@ -89,6 +89,22 @@ TEST_P(PluginTest, APluginBuiltForAnOlderMinorStillLoadsAndRuns) {
   // It never registered a status reader: there is nothing to call.
   EXPECT_FALSE(
       server_->plugins().read_status("sms", "older_minor.old", {1, nullptr, nullptr}, "{}"));
+}
+
+// A 1.1 provider struct (with `status`, before `session_window_s`): the host reads the
+// status function it has and gives it no session window.
+TEST_P(PluginTest, APluginBuiltForApi11KeepsItsDeliveryReportsAndHasNoSessionWindow) {
+  auto r = client().get("/v1/plugins");
+  auto p = plugin(r.json(), "minor_1_1");
+  ASSERT_TRUE(p) << r.body;
+  EXPECT_EQ(p->getValue<std::string>("api"), "1.1");
+  auto provider = p->getArray("providers")->getObject(0);
+  EXPECT_TRUE(provider->getValue<bool>("delivery_reports"));
+  EXPECT_EQ(provider->getValue<int>("session_window_s"), 0);
+  EXPECT_EQ(server_->plugins().session_window("sms", "minor_1_1.v11"), 0u);
+  auto report = server_->plugins().read_status("sms", "minor_1_1.v11", {1, nullptr, nullptr}, "{}");
+  ASSERT_TRUE(report);
+  EXPECT_NE(report->result.find("delivered"), std::string::npos);
 }
 
 TEST_P(PluginTest, HostFunctionsReachOnlyTheCallersTeam) {

@@ -11,9 +11,14 @@
 #include "crm_fixture.h"
 #include "model/contact_json.h"
 #include "support/process.h"
+#include "switchboard/plugin.h"
 
 namespace sb::test {
 namespace {
+
+// The version the SDK under test declares (the installed package must say the same).
+const std::string kApi =
+    std::to_string(SB_PLUGIN_API_MAJOR) + "." + std::to_string(SB_PLUGIN_API_MINOR);
 
 namespace fs = std::filesystem;
 
@@ -64,7 +69,7 @@ class SdkExampleTest : public CrmTest {
 TEST_P(SdkExampleTest, BuildsAgainstTheInstalledSdkAndRunsFromRestAndLua) {
   auto list = client().get("/v1/plugins");
   ASSERT_NE(list.body.find("\"name\":\"hello\""), std::string::npos) << list.body;
-  EXPECT_NE(list.body.find("\"api\":\"1.1\""), std::string::npos) << list.body;
+  EXPECT_NE(list.body.find("\"api\":\"" + kApi + "\""), std::string::npos) << list.body;
   long long id = create("/v1/contacts", "{\"name\":\"Ana\"}");
   auto r = client().post("/v1/actions/hello.greet", "{\"id\":" + std::to_string(id) + "}");
   ASSERT_EQ(r.status, 200) << r.body;
@@ -93,7 +98,7 @@ TEST(SdkPackageTest, PkgConfigBuildsThePluginWithABareCompilerLine) {
       {"PKG_CONFIG_PATH", example().root.path() + "/sdk/lib/pkgconfig"}};
   RunResult version = run_program("pkg-config", {"--modversion", "switchboard-plugin"}, env);
   ASSERT_EQ(version.exit_code, 0) << version.err;
-  EXPECT_EQ(version.out, "1.1\n");
+  EXPECT_EQ(version.out, kApi + "\n");
   RunResult cflags = run_program("pkg-config", {"--cflags", "switchboard-plugin"}, env);
   ASSERT_EQ(cflags.exit_code, 0) << cflags.err;
   std::vector<std::string> args = {"-std=c++17", "-shared", "-fPIC"};

@@ -1,7 +1,8 @@
 // The email transport against a real SMTP server on loopback (aiosmtpd, tests/support):
 // the received MIME parsed by Python's email package (headers, both parts, unsubscribe
-// headers, UTF-8), dot-stuffing, connection reuse, AUTH, and 4xx / 5xx / dropped
-// connections classified as transient or permanent.
+// headers, UTF-8), dot-stuffing, connection reuse, AUTH, STARTTLS and implicit TLS with
+// certificate verification, and 4xx / 5xx / dropped connections classified as transient or
+// permanent.
 #include <gtest/gtest.h>
 
 #include "channels/mime_message.h"
@@ -119,6 +120,36 @@ TEST(SmtpTest, UnreachableServerIsTransientAndCredentialsNeverGoInClear) {
   EXPECT_EQ(out.kind, SendOutcome::Kind::kTransient);
   EXPECT_NE(out.reply.find("cannot connect"), std::string::npos);
   EXPECT_EQ(sink.messages().size(), 0u);
+}
+
+// TLS against the sink's self-signed certificate: trusted through ca_file it carries the
+// message (and the credentials, which the sink accepts only inside TLS); the same server
+// without the CA file fails verification and nothing is sent.
+TEST(SmtpTest, StartTlsAndImplicitTlsVerifyTheServerCertificate) {
+  const std::string mime = channels::build_mime(sample(), 0, "tls1");
+  for (const std::string mode : {"starttls", "implicit"}) {
+    SCOPED_TRACE(mode);
+    SmtpSink sink(mode == "starttls" ? "user:secret" : "", false, mode);
+    const std::string base = (mode == "starttls" ? "smtp://user:secret@" : "smtps://") +
+                             std::string("127.0.0.1:") + std::to_string(sink.port()) +
+                             "?timeout_ms=3000";
+    SmtpTransport trusted(channels::parse_smtp_url(base + "&ca_file=" + sink.cert_file()));
+    auto out = trusted.send("b@shop.example", "ana@example.org", mime);
+    EXPECT_EQ(out.kind, SendOutcome::Kind::kSent) << out.reply;
+    auto again = trusted.send("b@shop.example", "bo@example.org", mime);  // a reused session
+    EXPECT_EQ(again.kind, SendOutcome::Kind::kSent) << again.reply;
+    auto msgs = sink.messages();
+    ASSERT_EQ(msgs.size(), 2u);
+    EXPECT_TRUE(msgs[0]->getValue<bool>("tls"));
+    EXPECT_EQ(msgs[0]->getValue<int>("peer_port"), msgs[1]->getValue<int>("peer_port"));
+
+    SmtpTransport untrusted(channels::parse_smtp_url(base));  // the system's CAs only
+    auto refused = untrusted.send("b@shop.example", "cy@example.org", mime);
+    EXPECT_EQ(refused.kind, SendOutcome::Kind::kTransient);
+    EXPECT_NE(refused.reply.find("ertificate"), std::string::npos) << refused.reply;
+    EXPECT_EQ(sink.messages().size(), 2u);
+  }
+  EXPECT_THROW(channels::parse_smtp_url("smtps://127.0.0.1?ca_file=/nonexistent/ca.pem"), Error);
 }
 
 TEST(SmtpTest, BadUrlsAndHeaderInjectionAreRefused) {

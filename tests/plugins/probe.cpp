@@ -62,7 +62,12 @@ SWITCHBOARD_PLUGIN(plugin) {
     auto at = text.find("ORDER-");
     if (at != std::string_view::npos) out.add("custom.order_id", std::string(text.substr(at, 10)), 0.9);
   });
-  plugin.provider("sms", "loopback", [](switchboard::Call&, const switchboard::Json& m) {
-    return switchboard::Json::object().set("provider_id", "lb-" + m["to"].as_string()).set("status", "sent");
-  });
+  // `session_window_s` in probe.conf makes the channel WhatsApp-like (API 1.2).
+  const auto window = static_cast<uint32_t>(std::stoul(plugin.config_or("session_window_s", "0")));
+  plugin.provider(
+      "sms", "loopback",
+      [](switchboard::Call&, const switchboard::Json& m) {
+        return switchboard::Json::object().set("provider_id", "lb-" + m["to"].as_string()).set("status", "sent");
+      },
+      0, nullptr, window);
 }

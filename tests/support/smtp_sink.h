@@ -21,15 +21,19 @@ class SmtpSink {
  public:
   // `auth` "user:pass" requires AUTH; "" accepts anyone. `discard`: accept and count only
   // (benchmarks); messages() is then empty.
-  explicit SmtpSink(const std::string& auth = "", bool discard = false);
+  // `tls` "starttls" or "implicit": a self-signed certificate (cert_file()) for 127.0.0.1.
+  explicit SmtpSink(const std::string& auth = "", bool discard = false,
+                    const std::string& tls = "");
   ~SmtpSink();
   SmtpSink(const SmtpSink&) = delete;
   SmtpSink& operator=(const SmtpSink&) = delete;
 
   int port() const { return port_; }
+  // The certificate a TLS sink serves (PEM), to trust as the client's CA file.
+  std::string cert_file() const { return dir_.path() + "/cert.pem"; }
   // "451", "550", "drop" or "" (none): applies to the following transactions.
   void set_fault(const std::string& fault);
-  // Messages received so far, oldest first: {mail_from, rcpt_tos, content_type, headers,
+  // Messages received so far, oldest first: {mail_from, rcpt_tos, tls, content_type, headers,
   // parts: [{type, charset, transfer_encoding, text}], defects}.
   std::vector<Poco::JSON::Object::Ptr> messages() const;
   // The raw bytes of message `n` (1-based).

@@ -7,7 +7,9 @@ headers and each part's decoded text), so the tests check our MIME with an indep
 parser. Faults are injected through DIR/fault, read on every transaction: "451" or "550"
 answers RCPT TO with that code, "drop" closes the connection at DATA. With --auth USER:PASS
 it requires AUTH PLAIN/LOGIN and refuses anything else. With --discard it only counts
-(benchmarks).
+(benchmarks). With --tls starttls (STARTTLS required before anything else) or --tls
+implicit (TLS from the first byte), it serves a self-signed certificate for 127.0.0.1 and
+localhost generated into DIR/cert.pem, which the tests name as the client's CA file.
 
 Prints "ready <port>" on stdout once listening."""
 import argparse
@@ -16,6 +18,8 @@ import email
 import email.policy
 import json
 import os
+import ssl
+import subprocess
 import sys
 import threading
 
@@ -69,6 +73,9 @@ class Sink:
         record = {
             "mail_from": envelope.mail_from,
             "peer_port": session.peer[1],  # one per client connection
+            # STARTTLS sets session.ssl; implicit TLS shows on the transport.
+            "tls": session.ssl is not None or
+            server.transport.get_extra_info("sslcontext") is not None,
             "rcpt_tos": envelope.rcpt_tos,
             "content_type": msg.get_content_type(),
             "headers": {k: str(v) for k, v in msg.items()},
@@ -92,8 +99,21 @@ def main():
     p.add_argument("--dir", required=True)
     p.add_argument("--auth", default="")
     p.add_argument("--discard", action="store_true")
+    p.add_argument("--tls", choices=["", "starttls", "implicit"], default="")
     a = p.parse_args()
     kwargs = {}
+    if a.tls:
+        cert, key = os.path.join(a.dir, "cert.pem"), os.path.join(a.dir, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                        "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
+                        "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+                       check=True, capture_output=True)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key)
+        if a.tls == "starttls":
+            kwargs.update(tls_context=context, require_starttls=True)
+        else:
+            kwargs.update(ssl_context=context)
     if a.auth:
         user, password = a.auth.split(":", 1)
 
@@ -102,8 +122,8 @@ def main():
                 auth_data.login.decode() == user and auth_data.password.decode() == password
             return AuthResult(success=ok)
 
-        kwargs = {"authenticator": check, "auth_required": True,
-                  "auth_require_tls": False}
+        # In clear only when the sink has no TLS: then the client's refusal is tested.
+        kwargs.update(authenticator=check, auth_required=True, auth_require_tls=bool(a.tls))
     controller = Controller(Sink(a.dir, a.discard), hostname="127.0.0.1", port=a.port, **kwargs)
     controller.start()
     print("ready %d" % a.port, flush=True)

@@ -35,7 +35,7 @@ extern "C" {
 #endif
 
 #define SB_PLUGIN_API_MAJOR 1
-#define SB_PLUGIN_API_MINOR 1
+#define SB_PLUGIN_API_MINOR 2
 
 #if defined(__GNUC__)
 #define SB_PLUGIN_EXPORT __attribute__((visibility("default")))
@@ -116,7 +116,11 @@ typedef struct sb_extractor_def {
  * set_result is {"provider_id", "status"}. SB_RETRY for transient failures.
  * `status` (API 1.1, optional) reads a delivery report the provider POSTed to
  * `status_callback`: `message` is {"form": {...}, "query": {...}, "body": "..."} and the
- * result {"provider_id", "status": "queued|sent|delivered|failed|undelivered", "error"?}. */
+ * result {"provider_id", "status": "queued|sent|delivered|failed|undelivered", "error"?}.
+ * `session_window_s` (API 1.2, 0 = none): like WhatsApp, the channel takes free-form
+ * messages only within this many seconds of the contact's last inbound message (chat or
+ * SMS reply); outside it only templates are sent, and a free-form message is skipped with
+ * reason `session_window`. */
 typedef sb_status (*sb_send_fn)(sb_call* call, const char* message, size_t message_len,
                                 void* user_data);
 typedef struct sb_provider_def {
@@ -127,6 +131,7 @@ typedef struct sb_provider_def {
   sb_send_fn send;
   void* user_data;
   sb_send_fn status; /* API 1.1: may be NULL */
+  uint32_t session_window_s; /* API 1.2 */
 } sb_provider_def;
 
 /* The host's function table. Returned ints: 0 success, -1 failure (then host->last_error

@@ -396,9 +396,11 @@ class Plugin {
     sb_extractor_def def{sizeof(sb_extractor_def), name, &run_extract, &extractors_.back()};
     check(host_->register_extractor(self_, &def), "extractor", name);
   }
-  // `status` (optional) reads the provider's delivery reports (see sb_provider_def).
+  // `status` (optional) reads the provider's delivery reports; `session_window_s` (0: none)
+  // limits free-form messages to that long after the contact's last message (see
+  // sb_provider_def).
   void provider(const char* channel, const char* name, ActionFn send, uint32_t flags = 0,
-                ActionFn status = nullptr) {
+                ActionFn status = nullptr, uint32_t session_window_s = 0) {
     const bool reports = static_cast<bool>(status);
     providers_.push_back({this, std::move(send), std::move(status)});
     sb_provider_def def{sizeof(sb_provider_def),
@@ -407,7 +409,8 @@ class Plugin {
                         flags,
                         &run_provider<&ProviderSlot::send>,
                         &providers_.back(),
-                        reports ? &run_provider<&ProviderSlot::status> : nullptr};
+                        reports ? &run_provider<&ProviderSlot::status> : nullptr,
+                        session_window_s};
     check(host_->register_provider(self_, &def), "provider", name);
   }
   void log(sb_log_level level, const std::string& message) const {

@@ -160,7 +160,7 @@ const std::vector<Setting>& settings() {
        [](Config& c, const std::string& v) { c.plugins_dir = non_empty(v); }},
       {"smtp_url", "SB_SMTP_URL", "(unset)",
        "smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps://... (implicit TLS); "
-       "?connections=N&timeout_ms=M. Unset: email is not sent",
+       "?connections=N&timeout_ms=M&ca_file=PATH. Unset: email is not sent",
        [](Config& c, const std::string& v) {
          try {
            channels::parse_smtp_url(v);
@@ -185,6 +185,12 @@ const std::vector<Setting>& settings() {
            throw std::invalid_argument("must start with http:// or https://");
          }
          c.messaging.public_url = v;
+       }},
+      {"send_rate_per_s", "SB_SEND_RATE_PER_S", "0",
+       "at most this many emails and SMS per second from this process, all teams together "
+       "(each team's own limit is send_rate in /v1/settings/messaging); 0: no limit",
+       [](Config& c, const std::string& v) {
+         c.messaging.send_rate_per_s = static_cast<double>(parse_int(v, 0, 1000000));
        }},
       {"campaign_workers", "SB_CAMPAIGN_WORKERS", "8",
        "parallel sends of a campaign (each holds one SMTP connection)",

@@ -9,6 +9,7 @@
 #include "campaigns/sequence_runner.h"
 #include "capture/conversation_closer.h"
 #include "channels/outbox_sender.h"
+#include "channels/tls_client.h"
 #include "plugins/plugin_bus.h"
 #include "store/migrations.h"
 #include "store/ticket_rules.h"
@@ -37,6 +38,8 @@ void ServerRuntime::start() {
   // and guarding writes with their before() hooks.
   // Native plugins: loaded before anything can call them; a plugin that fails to load is
   // listed at /v1/plugins with the reason and does not stop the server.
+  // Before plugins load: their TLS clients share this process-wide setup.
+  channels::init_tls_client();
   plugins_ = std::make_unique<plugins::PluginHost>(*db_, config_.plugins_dir);
   plugins_->load();
   dispatcher_->add(std::make_shared<plugins::PluginSubscriber>(*plugins_));

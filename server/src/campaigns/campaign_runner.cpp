@@ -14,6 +14,7 @@
 #include "model/crm_schemas.h"
 #include "model/error.h"
 #include "model/hash.h"
+#include "model/pace_bucket.h"
 #include "plugins/plugin_host.h"
 #include "store/contact_filter_sql.h"
 #include "store/contact_store.h"
@@ -100,13 +101,13 @@ class CampaignRunner::Run {
   std::string channel_;
   MessagingSettings settings_;
   std::mutex throttle_mutex_;
-  EpochMs next_slot_ = 0;
-  EpochMs interval_ms_ = 0;
+  PaceBucket throttle_;
+  double throttle_per_s_ = 0;
 };
 
 void CampaignRunner::Run::write_moves(soci::session& s, const std::vector<RecipientMove>& moves) {
   store_.move(s, ref_, moves, now_ms());
-  MessagingStore messages(d_);
+  std::vector<MessagingStore::ContactEvent> events;
   for (const RecipientMove& m : moves) {
     std::string type = m.status == "sent"      ? channel_ + ".sent"
                        : m.status == "failed"  ? channel_ + ".failed"
@@ -117,8 +118,9 @@ void CampaignRunner::Run::write_moves(soci::session& s, const std::vector<Recipi
     payload.set("campaign_id", ref_.id);
     payload.set("channel", channel_);
     if (!m.reason.empty()) payload.set("reason", m.reason);
-    messages.contact_event(s, ref_.team_id, m.contact_id, type, json_text(payload));
+    events.push_back({m.contact_id, type, json_text(payload)});
   }
+  MessagingStore(d_).contact_events(s, ref_.team_id, events);
 }
 
 void CampaignRunner::Run::execute() {
@@ -154,7 +156,7 @@ void CampaignRunner::Run::execute() {
   auto throttle = campaign_.int_or(schema, "throttle_per_minute", 0);
   int batch = r_.options_.batch;
   if (throttle > 0) {
-    interval_ms_ = 60000 / throttle;
+    throttle_per_s_ = static_cast<double>(throttle) / 60.0;
     // A batch lasts about five seconds, well inside the lease.
     batch = static_cast<int>(std::clamp<std::int64_t>(throttle / 12, 1, batch));
   }
@@ -244,15 +246,18 @@ void CampaignRunner::Run::send_all(std::vector<Job>& jobs) {
 }
 
 void CampaignRunner::Run::throttle() {
-  if (interval_ms_ <= 0) return;
-  EpochMs slot;
-  {
-    std::lock_guard lock(throttle_mutex_);
-    slot = std::max(next_slot_, now_ms());
-    next_slot_ = slot + interval_ms_;
+  // The campaign's own throttle first, then the team's and the server's send rates.
+  if (throttle_per_s_ > 0) {
+    const double now = steady_seconds();
+    double at;
+    {
+      std::lock_guard lock(throttle_mutex_);
+      at = throttle_.reserve(now, throttle_per_s_, 1);
+    }
+    if (at > now) std::this_thread::sleep_for(std::chrono::duration<double>(at - now));
   }
-  EpochMs wait = slot - now_ms();
-  if (wait > 0) std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+  double wait = r_.messenger_.pacer().reserve(ref_.team_id, settings_.send_rate_per_minute);
+  if (wait > 0) std::this_thread::sleep_for(std::chrono::duration<double>(wait));
 }
 
 RecipientMove CampaignRunner::Run::retry_or_fail(const Job& job, const std::string& reason,

@@ -1,6 +1,6 @@
 // What the senders share: the SMTP transport (when SB_SMTP_URL is set), the SMS providers
-// of the plugin host, the signed tracking links, and how a template and a contact become
-// an email or an SMS text.
+// of the plugin host, the send rates, the signed tracking links, and how a template and a contact
+// become an email or an SMS text.
 #pragma once
 
 #include <memory>
@@ -9,6 +9,7 @@
 #include <string>
 
 #include "channels/mime_message.h"
+#include "channels/send_pacer.h"
 #include "channels/smtp_transport.h"
 #include "channels/tracking_links.h"
 #include "model/contact.h"
@@ -27,7 +28,8 @@ namespace sb::channels {
 struct MessengerOptions {
   std::string smtp_url;  // "": email is not configured
   std::string email_from = "switchboard@localhost";
-  std::string public_url;  // base of tracking and unsubscribe links; "": none
+  std::string public_url;      // base of tracking and unsubscribe links; "": none
+  double send_rate_per_s = 0;  // SB_SEND_RATE_PER_S, all teams; 0: none
 };
 
 class Messenger {
@@ -38,6 +40,8 @@ class Messenger {
   // Null when SB_SMTP_URL is not set.
   SmtpTransport* smtp() { return smtp_.get(); }
   plugins::PluginHost* plugins() { return plugins_; }
+  // The team and server-wide send rates every sender waits its turn under.
+  SendPacer& pacer() { return pacer_; }
   // Null when SB_PUBLIC_URL is not set (no tracking, no unsubscribe link).
   const TrackingLinks* links();
 
@@ -58,6 +62,7 @@ class Messenger {
   MessengerOptions options_;
   plugins::PluginHost* plugins_;
   std::unique_ptr<SmtpTransport> smtp_;
+  SendPacer pacer_;
   std::once_flag links_once_;
   std::unique_ptr<TrackingLinks> links_;
 };

@@ -3,6 +3,9 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
 
+#include <chrono>
+#include <thread>
+
 #include "channels/messenger.h"
 #include "channels/send_policy.h"
 #include "model/contact_json.h"
@@ -19,11 +22,19 @@
 namespace sb::channels {
 namespace {
 
-std::int64_t message_id_of(const StoredEvent& event) {
+// Longest wait for a send-rate slot slept on a bus worker; a later slot defers the message.
+constexpr double kMaxPaceSleepS = 1.0;
+
+struct Delivery {
+  std::int64_t id = 0;
+  bool paced = false;  // comes back at the send-rate slot it already holds
+};
+
+Delivery delivery_of(const StoredEvent& event) {
   Poco::JSON::Parser parser;
   auto o = parser.parse(event.payload_json).extract<Poco::JSON::Object::Ptr>();
   auto m = o->getObject("outbox_message");
-  return m ? m->getValue<std::int64_t>("id") : 0;
+  return {m ? m->getValue<std::int64_t>("id") : 0, o->optValue<bool>("paced", false)};
 }
 
 std::optional<Record> template_named(soci::session& s, const Dialect& d, std::int64_t team,
@@ -44,7 +55,8 @@ Outcome OutboxSender::handle(const StoredEvent& event, DeliveryContext& context)
   if (event.type != "outbox_message.created" && event.type != "outbox_message.due") {
     return Outcome::ok();
   }
-  const std::int64_t team = event.team_id, id = message_id_of(event);
+  const Delivery delivery = delivery_of(event);
+  const std::int64_t team = event.team_id, id = delivery.id;
   Database& db = context.db();
   const Dialect& d = db.dialect();
   const EntitySchema& schema = crm::outbox_message();
@@ -75,6 +87,12 @@ Outcome OutboxSender::handle(const StoredEvent& event, DeliveryContext& context)
     }
     if (!msg->is_null(schema, "template")) {
       st.tmpl = template_named(s, d, team, msg->text_or(schema, "template", ""), channel);
+    } else if (st.contact && st.verdict.kind != PolicyVerdict::Kind::kSkip &&
+               messenger_.plugins() && channel != "email" && channel != "webhook") {
+      // Free-form text: the provider's session window decides (a deferral cannot help).
+      std::uint32_t window = messenger_.plugins()->session_window(channel, "");
+      PolicyVerdict v = check_session_window(s, d, team, st.contact->id, window, now_ms());
+      if (v.kind == PolicyVerdict::Kind::kSkip) st.verdict = v;
     }
     return st;
   });
@@ -106,18 +124,31 @@ Outcome OutboxSender::handle(const StoredEvent& event, DeliveryContext& context)
   if (state->verdict.kind == PolicyVerdict::Kind::kSkip) {
     return finish_as("skipped", state->verdict.reason, "message.skipped");
   }
-  if (state->verdict.kind == PolicyVerdict::Kind::kDefer) {
-    // Quiet hours: the same message comes back to this subscriber when they end.
+  // The same message comes back to this subscriber at `until`.
+  auto defer = [&](const std::string& reason, EpochMs until, bool paced) {
     db.write([&](soci::session& s) {
-      store.set_outbox_status(s, team, id, "deferred", state->verdict.reason);
+      store.set_outbox_status(s, team, id, "deferred", reason);
       Poco::JSON::Object ref(Poco::JSON_PRESERVE_KEY_ORDER), p(Poco::JSON_PRESERVE_KEY_ORDER);
       ref.set("id", id);
       p.set("outbox_message", ref);
-      p.set("reason", state->verdict.reason);
-      EventStore(d).append(s, {team, "outbox_message.due", "contact", contact.id, json_text(p),
-                               state->verdict.until});
+      p.set("reason", reason);
+      if (paced) p.set("paced", true);
+      EventStore(d).append(
+          s, {team, "outbox_message.due", "contact", contact.id, json_text(p), until});
     });
     return Outcome::ok();
+  };
+  if (state->verdict.kind == PolicyVerdict::Kind::kDefer) {
+    return defer(state->verdict.reason, state->verdict.until, false);  // quiet hours
+  }
+  if (!delivery.paced) {
+    // The team's and the server's send rates. The slot is taken now: a message deferred to
+    // it does not reserve another when it comes back.
+    double wait = messenger_.pacer().reserve(team, state->settings.send_rate_per_minute);
+    if (wait > kMaxPaceSleepS) {
+      return defer("send_rate", now_ms() + static_cast<EpochMs>(wait * 1000), true);
+    }
+    if (wait > 0) std::this_thread::sleep_for(std::chrono::duration<double>(wait));
   }
   const std::string address = channel_address(contact, channel);
   payload.set("to", address);

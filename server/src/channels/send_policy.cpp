@@ -10,6 +10,14 @@ std::string channel_address(const Contact& c, const std::string& channel) {
   return "";
 }
 
+PolicyVerdict check_session_window(soci::session& s, const Dialect& d, std::int64_t team_id,
+                                   std::int64_t contact_id, std::uint32_t window_s, EpochMs now) {
+  if (window_s == 0) return {};
+  EpochMs last = MessagingStore(d).last_inbound_at(s, team_id, contact_id);
+  if (last > 0 && now - last <= static_cast<EpochMs>(window_s) * 1000) return {};
+  return {PolicyVerdict::Kind::kSkip, "session_window", 0};
+}
+
 std::vector<PolicyVerdict> check_send_policy(soci::session& s, const Dialect& d,
                                              std::int64_t team_id,
                                              const MessagingSettings& settings,

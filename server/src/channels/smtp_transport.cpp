@@ -7,19 +7,13 @@
 #include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/URI.h>
 
+#include <fstream>
+
+#include "channels/tls_client.h"
 #include "model/error.h"
 
 namespace sb::channels {
 namespace {
-
-Poco::Net::Context::Ptr client_context() {
-  static Poco::Net::Context::Ptr ctx = [] {
-    Poco::Net::initializeSSL();
-    return Poco::Net::Context::Ptr(new Poco::Net::Context(
-        Poco::Net::Context::TLS_CLIENT_USE, "", Poco::Net::Context::VERIFY_RELAXED, 9, true));
-  }();
-  return ctx;
-}
 
 [[noreturn]] void bad_url(const std::string& why) {
   throw Error(ErrorCode::kConfigInvalid, "SB_SMTP_URL: " + why, {{"setting", "SB_SMTP_URL"}});
@@ -67,8 +61,12 @@ SmtpSettings parse_smtp_url(std::string_view text) {
       } else if (k == "timeout_ms") {
         s.timeout = std::chrono::milliseconds(std::stol(v));
         if (s.timeout.count() < 100) bad_url("timeout_ms must be >= 100");
+      } else if (k == "ca_file") {
+        // A relay with a private CA: trust only that file's certificates.
+        if (!std::ifstream(v).good()) bad_url("ca_file: cannot read '" + v + "'");
+        s.ca_file = v;
       } else {
-        bad_url("unknown parameter '" + k + "' (connections, timeout_ms)");
+        bad_url("unknown parameter '" + k + "' (connections, timeout_ms, ca_file)");
       }
     } catch (const std::logic_error&) {
       bad_url(k + " must be a number");
@@ -157,7 +155,9 @@ SendOutcome PendingSend::finish() {
   }
 }
 
-SmtpTransport::SmtpTransport(SmtpSettings settings) : settings_(std::move(settings)) {}
+SmtpTransport::SmtpTransport(SmtpSettings settings)
+    : settings_(std::move(settings)),
+      tls_(std::make_unique<Poco::Net::Context::Ptr>(tls_client_context(settings_.ca_file))) {}
 SmtpTransport::~SmtpTransport() {
   std::lock_guard lock(mutex_);
   for (auto& c : idle_) {
@@ -184,7 +184,7 @@ std::unique_ptr<SmtpTransport::Connection> SmtpTransport::acquire(std::string& e
   try {
     Poco::Net::SocketAddress addr(settings_.host, static_cast<Poco::UInt16>(settings_.port));
     if (settings_.tls == SmtpSettings::Tls::kImplicit) {
-      Poco::Net::SecureStreamSocket socket(addr, client_context());
+      Poco::Net::SecureStreamSocket socket(addr, *tls_);
       socket.setNoDelay(true);
       c->session = std::make_unique<RawSmtpSession>(socket);
     } else {
@@ -199,7 +199,7 @@ std::unique_ptr<SmtpTransport::Connection> SmtpTransport::acquire(std::string& e
     c->session->setTimeout(timeout);
     c->session->login(settings_.helo);  // EHLO
     if (settings_.tls == SmtpSettings::Tls::kStartTls) {
-      bool secured = c->session->startTLS(client_context());
+      bool secured = c->session->startTLS(*tls_);
       // Credentials never travel in clear: without STARTTLS, only anonymous relaying.
       if (!secured && !settings_.user.empty()) {
         error = "the server does not offer STARTTLS; refusing to send credentials in clear";

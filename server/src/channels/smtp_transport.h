@@ -10,6 +10,14 @@
 #include <string_view>
 #include <vector>
 
+namespace Poco {
+template <class C>
+class AutoPtr;
+namespace Net {
+class Context;
+}
+}  // namespace Poco
+
 namespace sb::channels {
 
 struct SmtpSettings {
@@ -21,10 +29,12 @@ struct SmtpSettings {
   std::chrono::milliseconds timeout{10000};
   int connections = 2;
   std::string helo = "switchboard";
+  std::string ca_file;  // PEM CAs to trust instead of the system's ("": the system's)
 };
 
 // smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps://... (implicit TLS,
-// port 465 by default); ?connections=N&timeout_ms=M. Throws Error (config) naming the part.
+// port 465 by default); ?connections=N&timeout_ms=M&ca_file=/path/ca.pem. Throws Error (config)
+// naming the part.
 SmtpSettings parse_smtp_url(std::string_view url);
 
 struct SendOutcome {
@@ -95,6 +105,7 @@ class SmtpTransport {
   void release(std::unique_ptr<Connection> c);
 
   SmtpSettings settings_;
+  std::unique_ptr<Poco::AutoPtr<Poco::Net::Context>> tls_;  // kept out of this header
   std::mutex mutex_;
   std::vector<std::unique_ptr<Connection>> idle_;
 };

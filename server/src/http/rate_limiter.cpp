@@ -1,27 +1,23 @@
-// Token bucket refill and take.
+// Token buckets per key: a request takes a token free now or is told when one will be.
 #include "http/rate_limiter.h"
 
-#include <algorithm>
 #include <cmath>
+
+#include "model/clock.h"
 
 namespace sb {
 
 bool RateLimiter::allow(std::int64_t key_id, int& retry_after_s) {
   if (rate_ <= 0) return true;
-  auto now = std::chrono::steady_clock::now();
+  const double now = steady_seconds();
   std::lock_guard lock(mutex_);
-  auto [it, fresh] = buckets_.try_emplace(key_id, Bucket{burst_, now});
-  Bucket& b = it->second;
-  if (!fresh) {
-    double elapsed = std::chrono::duration<double>(now - b.updated).count();
-    b.tokens = std::min(burst_, b.tokens + elapsed * rate_);
-    b.updated = now;
-  }
-  if (b.tokens >= 1.0) {
-    b.tokens -= 1.0;
+  PaceBucket& b = buckets_[key_id];
+  const double at = b.earliest(rate_, burst_);
+  if (at <= now) {
+    b.take(now, rate_);
     return true;
   }
-  retry_after_s = std::max(1, static_cast<int>(std::ceil((1.0 - b.tokens) / rate_)));
+  retry_after_s = std::max(1, static_cast<int>(std::ceil(at - now)));
   return false;
 }
 

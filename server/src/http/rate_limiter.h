@@ -2,10 +2,11 @@
 // with N server processes a key gets up to N times the rate; documented in operations.md.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <unordered_map>
+
+#include "model/pace_bucket.h"
 
 namespace sb {
 
@@ -18,14 +19,10 @@ class RateLimiter {
   bool allow(std::int64_t key_id, int& retry_after_s);
 
  private:
-  struct Bucket {
-    double tokens;
-    std::chrono::steady_clock::time_point updated;
-  };
   double rate_;
   double burst_;
   std::mutex mutex_;
-  std::unordered_map<std::int64_t, Bucket> buckets_;
+  std::unordered_map<std::int64_t, PaceBucket> buckets_;
 };
 
 }  // namespace sb

@@ -12,6 +12,8 @@ namespace sb {
 
 using EpochMs = std::int64_t;
 EpochMs now_ms();
+// Seconds on the monotonic clock, for intervals and pacing (never stored).
+double steady_seconds();
 std::string format_iso8601(EpochMs ms);  // 2026-11-21T14:01:23.456Z
 // Accepts "2026-11-21T14:01:23Z", fractions, "+07:00" offsets, and "2026-11-21" (midnight UTC).
 std::optional<EpochMs> parse_iso8601(const std::string& text);

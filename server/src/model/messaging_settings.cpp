@@ -58,6 +58,13 @@ MessagingSettings parse_messaging_settings(const Poco::JSON::Object& o) {
     if (s.cap_messages == 0) throw Error::validation("frequency_cap.messages", "is required");
     cf.reject_unknown_as("frequency_cap", "unknown member (messages, hours)");
   }
+  if (auto r = f.optional_object("send_rate")) {
+    JsonFields rf(*r);
+    auto per_minute = rf.optional_int("per_minute", 1, 1000000);
+    if (!per_minute) throw Error::validation("send_rate.per_minute", "is required");
+    s.send_rate_per_minute = static_cast<int>(*per_minute);
+    rf.reject_unknown_as("send_rate", "unknown member (per_minute)");
+  }
   f.reject_unknown();
   return s;
 }
@@ -84,6 +91,11 @@ std::string messaging_settings_json(const MessagingSettings& s) {
     c.set("messages", s.cap_messages);
     c.set("hours", s.cap_hours);
     o.set("frequency_cap", c);
+  }
+  if (s.send_rate_per_minute > 0) {
+    Poco::JSON::Object r(Poco::JSON_PRESERVE_KEY_ORDER);
+    r.set("per_minute", s.send_rate_per_minute);
+    o.set("send_rate", r);
   }
   return json_text(o);
 }

@@ -1,5 +1,5 @@
 // A team's messaging settings (/v1/settings/messaging): the sender identity, quiet hours in
-// the contact's time zone, and the frequency cap shared by every channel.
+// the contact's time zone, the frequency cap shared by every channel and the team's send rate.
 #pragma once
 
 #include <optional>
@@ -22,6 +22,8 @@ struct MessagingSettings {
   // At most `cap_messages` per contact per `cap_hours`; 0: no cap.
   int cap_messages = 0;
   int cap_hours = 24;
+  // At most this many messages of the team per minute, all channels; 0: no team limit.
+  int send_rate_per_minute = 0;
 };
 
 // Throws Error::validation naming the member; unknown members refused.

@@ -135,8 +135,17 @@ int register_provider(sb_plugin* self, const sb_provider_def* def) {
   LoadedPlugin* p = admit(self, def, def && def->send && def->channel, "provider",
                           &LoadedPlugin::providers, full, v10_size);
   if (!p) return -1;
-  sb_send_fn status = def->struct_size >= sizeof(sb_provider_def) ? def->status : nullptr;
-  p->providers.push_back({def->channel, full, def->flags, def->send, def->user_data, status});
+  // Fields a plugin's struct_size says it has; later ones read as unset.
+  auto has = [def](std::size_t offset, std::size_t size) {
+    return def->struct_size >= offset + size;
+  };
+  sb_send_fn status =
+      has(offsetof(sb_provider_def, status), sizeof def->status) ? def->status : nullptr;
+  std::uint32_t window = has(offsetof(sb_provider_def, session_window_s), sizeof(std::uint32_t))
+                             ? def->session_window_s
+                             : 0;
+  p->providers.push_back(
+      {def->channel, full, def->flags, def->send, def->user_data, status, window});
   return 0;
 }
 

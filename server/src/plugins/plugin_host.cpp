@@ -206,6 +206,19 @@ std::optional<CallResult> PluginHost::send(const std::string& channel, const std
   return call_provider(channel, provider, &LoadedPlugin::Provider::send, scope, message_json);
 }
 
+std::uint32_t PluginHost::session_window(const std::string& channel,
+                                         const std::string& provider) const {
+  auto set = current();
+  for (const auto& p : set->loaded) {
+    for (const auto& pr : p->providers) {
+      if (pr.channel == channel && (provider.empty() || pr.name == provider) && pr.send) {
+        return pr.session_window_s;
+      }
+    }
+  }
+  return 0;
+}
+
 std::optional<CallResult> PluginHost::read_status(const std::string& channel,
                                                   const std::string& provider,
                                                   const CallScope& scope,

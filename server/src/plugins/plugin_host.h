@@ -63,7 +63,8 @@ struct LoadedPlugin {
     std::uint32_t flags = 0;
     sb_send_fn send = nullptr;
     void* user_data = nullptr;
-    sb_send_fn status = nullptr;  // delivery reports (API 1.1; optional)
+    sb_send_fn status = nullptr;         // delivery reports (API 1.1; optional)
+    std::uint32_t session_window_s = 0;  // API 1.2; 0: free-form messages at any time
   };
   std::vector<Action> actions;
   std::vector<Subscription> subscriptions;
@@ -116,6 +117,8 @@ class PluginHost {
   // A channel provider's send ("sms"; provider "" = the first one registered).
   std::optional<CallResult> send(const std::string& channel, const std::string& provider,
                                  const CallScope& scope, const std::string& message_json);
+  // The session window (seconds) of the provider send() would use; 0: none, or no provider.
+  std::uint32_t session_window(const std::string& channel, const std::string& provider) const;
   // A provider's delivery report (its `status` function): {"form","query","body"} in,
   // {"provider_id","status","error"?} out. nullopt when no such provider reads reports.
   std::optional<CallResult> read_status(const std::string& channel, const std::string& provider,

@@ -3,6 +3,8 @@
 #include <Poco/JSON/Object.h>
 #include <soci/soci.h>
 
+#include <algorithm>
+
 #include "model/contact_json.h"
 #include "model/hash.h"
 #include "store/contact_filter_sql.h"
@@ -126,11 +128,38 @@ std::map<std::int64_t, std::int64_t> MessagingStore::sends_since(
   return out;
 }
 
+EpochMs MessagingStore::last_inbound_at(soci::session& s, std::int64_t team_id,
+                                        std::int64_t contact_id) const {
+  long long team = team_id, contact = contact_id, chat = 0, sms = 0;
+  soci::indicator chat_ind = soci::i_null, sms_ind = soci::i_null;
+  s << "SELECT MAX(created_at) FROM messages WHERE team_id = :t AND contact_id = :c AND "
+       "role = 'user'",
+      soci::into(chat, chat_ind), soci::use(team, "t"), soci::use(contact, "c");
+  s << "SELECT MAX(created_at) FROM timeline_entries WHERE team_id = :t AND contact_id = :c AND "
+       "kind = 'sms.received'",
+      soci::into(sms, sms_ind), soci::use(team, "t"), soci::use(contact, "c");
+  return std::max(chat_ind == soci::i_ok ? chat : 0LL, sms_ind == soci::i_ok ? sms : 0LL);
+}
+
 void MessagingStore::contact_event(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
                                    const std::string& type, const std::string& payload_json) const {
   EventStore(dialect_).append(s,
                               {team_id, type, "contact", contact_id, payload_json, std::nullopt});
   TimelineStore(dialect_).add(s, team_id, contact_id, type, payload_json, std::nullopt);
+}
+
+void MessagingStore::contact_events(soci::session& s, std::int64_t team_id,
+                                    const std::vector<ContactEvent>& events) const {
+  std::vector<NewEvent> bus;
+  std::vector<TimelineStore::NewEntry> timeline;
+  bus.reserve(events.size());
+  timeline.reserve(events.size());
+  for (const ContactEvent& e : events) {
+    bus.push_back({team_id, e.type, "contact", e.contact_id, e.payload_json, std::nullopt});
+    timeline.push_back({e.contact_id, e.type, e.payload_json});
+  }
+  EventStore(dialect_).append_many(s, bus);
+  TimelineStore(dialect_).add_many(s, team_id, timeline);
 }
 
 void MessagingStore::set_outbox_status(soci::session& s, std::int64_t team_id, std::int64_t id,

@@ -53,10 +53,21 @@ class MessagingStore {
                                                    const std::vector<std::int64_t>& contact_ids,
                                                    EpochMs since) const;
 
+  // When the contact last wrote to the team: a chat message of theirs or an SMS reply, as
+  // received (the server's clock, not the sender's). 0: never.
+  EpochMs last_inbound_at(soci::session& s, std::int64_t team_id, std::int64_t contact_id) const;
+
   // A message event (email.sent, sms.failed, message.skipped, ...) about a contact: the
   // event and its timeline entry, in the caller's transaction.
   void contact_event(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
                      const std::string& type, const std::string& payload_json) const;
+  struct ContactEvent {
+    std::int64_t contact_id = 0;
+    std::string type, payload_json;
+  };
+  // Many of them in two statements (a campaign's group commit).
+  void contact_events(soci::session& s, std::int64_t team_id,
+                      const std::vector<ContactEvent>& events) const;
 
   // Queued messages (outbox_messages) as the channel layer moves them.
   // `retry`: the send is tried again under a new effect key (attempts + 1).

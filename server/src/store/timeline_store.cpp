@@ -5,6 +5,7 @@
 #include <soci/soci.h>
 
 #include "store/dialect.h"
+#include "store/json_rows.h"
 
 namespace sb {
 
@@ -21,6 +22,30 @@ std::int64_t TimelineStore::add(soci::session& s, std::int64_t team_id, std::int
       soci::use(data_json, "d"), soci::use(actor, actor_ind, "a"), soci::use(now, "now"),
       soci::into(id);
   return id;
+}
+
+void TimelineStore::add_many(soci::session& s, std::int64_t team_id,
+                             const std::vector<NewEntry>& entries) const {
+  if (entries.empty()) return;
+  JsonRows rows;
+  for (const NewEntry& e : entries) {
+    rows.row()
+        .add("contact_id", e.contact_id)
+        .add("kind", e.kind)
+        .add_json("data", e.data_json)
+        .add("seq", static_cast<std::int64_t>(rows.size()));
+  }
+  std::string text = rows.text();
+  std::string source = json_rows_source(dialect_, "rows",
+                                        {{"contact_id", RowType::kInt},
+                                         {"kind", RowType::kText},
+                                         {"data", RowType::kJson},
+                                         {"seq", RowType::kInt}});
+  long long team = team_id, now = now_ms();
+  s << "INSERT INTO timeline_entries (team_id, contact_id, kind, data, created_at) SELECT :t, "
+       "r.contact_id, r.kind, r.data, :now FROM " +
+           source + " ORDER BY r.seq",
+      soci::use(text, "rows"), soci::use(team, "t"), soci::use(now, "now");
 }
 
 std::vector<TimelineEntry> TimelineStore::list(soci::session& s, std::int64_t team_id,

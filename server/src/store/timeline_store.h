@@ -33,6 +33,12 @@ class TimelineStore {
   std::int64_t add(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
                    const std::string& kind, const std::string& data_json,
                    std::optional<std::int64_t> actor_key_id) const;
+  struct NewEntry {
+    std::int64_t contact_id = 0;
+    std::string kind, data_json;
+  };
+  // Many entries of one team in one statement (no actor), ids ascending in the given order.
+  void add_many(soci::session& s, std::int64_t team_id, const std::vector<NewEntry>& entries) const;
   // Entries with id < before_id (0: from the newest), newest first.
   std::vector<TimelineEntry> list(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
                                   std::int64_t before_id, int limit) const;

@@ -52,6 +52,7 @@ Poco::JSON::Object set_json(const plugins::PluginSet& set, const std::string& di
       x.set("name", pr.name);
       x.set("flags", flags_json(pr.flags));
       x.set("delivery_reports", pr.status != nullptr);
+      x.set("session_window_s", static_cast<unsigned>(pr.session_window_s));
       providers.add(x);
     }
     o.set("actions", actions);
