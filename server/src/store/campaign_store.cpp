@@ -7,6 +7,7 @@
 #include "store/contact_filter_sql.h"
 #include "store/dialect.h"
 #include "store/event_store.h"
+#include "store/json_rows.h"
 #include "store/statement.h"
 
 namespace sb {
@@ -192,26 +193,32 @@ std::map<std::int64_t, int> CampaignStore::attempts(
 void CampaignStore::move(soci::session& s, const CampaignRef& c,
                          const std::vector<RecipientMove>& moves, EpochMs now) const {
   if (moves.empty()) return;
-  long long id = c.id, when = now, contact = 0, not_before = 0, attempted = 0;
-  std::string status, reason;
-  soci::indicator reason_ind = soci::i_null, nb_ind = soci::i_null;
-  soci::statement st =
-      (s.prepare << "UPDATE campaign_recipients SET status = :s, reason = :r, not_before = :nb, "
-                    "attempts = attempts + :a, sent_at = CASE WHEN :s2 = 'sent' THEN :now ELSE "
-                    "sent_at END WHERE campaign_id = :c AND contact_id = :ct",
-       soci::use(status, "s"), soci::use(reason, reason_ind, "r"),
-       soci::use(not_before, nb_ind, "nb"), soci::use(attempted, "a"), soci::use(status, "s2"),
-       soci::use(when, "now"), soci::use(id, "c"), soci::use(contact, "ct"));
+  // One statement for the whole batch: a group commit's moves cost one round trip.
+  JsonRows rows;
   for (const RecipientMove& m : moves) {
-    status = m.status;
-    reason = m.reason;
-    reason_ind = m.reason.empty() ? soci::i_null : soci::i_ok;
-    not_before = m.not_before;
-    nb_ind = m.not_before ? soci::i_ok : soci::i_null;
-    attempted = m.attempted ? 1 : 0;
-    contact = m.contact_id;
-    st.execute(true);
+    rows.row()
+        .add("contact_id", m.contact_id)
+        .add("status", m.status)
+        .add("reason", m.reason.empty() ? std::optional<std::string>() : m.reason)
+        .add("not_before", m.not_before ? std::optional<std::int64_t>(m.not_before)
+                                        : std::optional<std::int64_t>())
+        .add("attempted", static_cast<std::int64_t>(m.attempted ? 1 : 0));
   }
+  std::string text = rows.text();
+  std::string source = json_rows_source(dialect_, "rows",
+                                        {{"contact_id", RowType::kInt},
+                                         {"status", RowType::kText},
+                                         {"reason", RowType::kText},
+                                         {"not_before", RowType::kInt},
+                                         {"attempted", RowType::kInt}});
+  long long id = c.id, when = now;
+  s << "UPDATE campaign_recipients SET status = r.status, reason = r.reason, not_before = "
+       "r.not_before, attempts = attempts + r.attempted, sent_at = CASE WHEN r.status = 'sent' "
+       "THEN :now ELSE sent_at END FROM " +
+           source +
+           " WHERE campaign_recipients.campaign_id = :c AND "
+           "campaign_recipients.contact_id = r.contact_id",
+      soci::use(text, "rows"), soci::use(when, "now"), soci::use(id, "c");
 }
 
 bool CampaignStore::mark_engagement(soci::session& s, const CampaignRef& c, std::int64_t contact_id,
