@@ -152,6 +152,26 @@ TEST(SmtpTest, StartTlsAndImplicitTlsVerifyTheServerCertificate) {
   EXPECT_THROW(channels::parse_smtp_url("smtps://127.0.0.1?ca_file=/nonexistent/ca.pem"), Error);
 }
 
+// Each mechanism alone (the sink offers only it, inside STARTTLS), and a wrong password
+// refused with the server's answer, nothing sent.
+TEST(SmtpTest, AuthPlainOrLoginWhicheverTheServerOffers) {
+  const std::string mime = channels::build_mime(sample(), 0, "auth1");
+  for (const std::string mechanism : {"PLAIN", "LOGIN"}) {
+    SCOPED_TRACE(mechanism);
+    SmtpSink sink("user:s3cret pass", false, "starttls", mechanism);
+    const std::string base =
+        "127.0.0.1:" + std::to_string(sink.port()) + "?timeout_ms=3000&ca_file=" + sink.cert_file();
+    SmtpTransport good(channels::parse_smtp_url("smtp://user:s3cret%20pass@" + base));
+    auto out = good.send("b@shop.example", "ana@example.org", mime);
+    EXPECT_EQ(out.kind, SendOutcome::Kind::kSent) << out.reply;
+    SmtpTransport bad(channels::parse_smtp_url("smtp://user:wrong@" + base));
+    auto refused = bad.send("b@shop.example", "ana@example.org", mime);
+    EXPECT_EQ(refused.kind, SendOutcome::Kind::kTransient);
+    EXPECT_NE(refused.reply.find("authentication failed: 535"), std::string::npos) << refused.reply;
+    EXPECT_EQ(sink.messages().size(), 1u);
+  }
+}
+
 TEST(SmtpTest, BadUrlsAndHeaderInjectionAreRefused) {
   auto s = channels::parse_smtp_url("smtps://u%40x:p%3Aw@mail.example?connections=4");
   EXPECT_EQ(s.port, 465);

@@ -17,7 +17,8 @@ namespace sb::test {
 
 namespace fs = std::filesystem;
 
-SmtpSink::SmtpSink(const std::string& auth, bool discard, const std::string& tls) {
+SmtpSink::SmtpSink(const std::string& auth, bool discard, const std::string& tls,
+                   const std::string& auth_mechanism) {
   {
     Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
     port_ = probe.address().port();
@@ -27,6 +28,7 @@ SmtpSink::SmtpSink(const std::string& auth, bool discard, const std::string& tls
   if (!auth.empty()) args.insert(args.end(), {"--auth", auth});
   if (discard) args.push_back("--discard");
   if (!tls.empty()) args.insert(args.end(), {"--tls", tls});
+  if (!auth_mechanism.empty()) args.insert(args.end(), {"--auth-mechanism", auth_mechanism});
   in_ = std::make_unique<Poco::Pipe>();
   out_ = std::make_unique<Poco::Pipe>();
   // Debian's interpreter, where python3-aiosmtpd is installed (./dev installs it).

@@ -22,8 +22,9 @@ class SmtpSink {
   // `auth` "user:pass" requires AUTH; "" accepts anyone. `discard`: accept and count only
   // (benchmarks); messages() is then empty.
   // `tls` "starttls" or "implicit": a self-signed certificate (cert_file()) for 127.0.0.1.
-  explicit SmtpSink(const std::string& auth = "", bool discard = false,
-                    const std::string& tls = "");
+  // `auth_mechanism` "PLAIN" or "LOGIN": the only one offered ("": both).
+  explicit SmtpSink(const std::string& auth = "", bool discard = false, const std::string& tls = "",
+                    const std::string& auth_mechanism = "");
   ~SmtpSink();
   SmtpSink(const SmtpSink&) = delete;
   SmtpSink& operator=(const SmtpSink&) = delete;

@@ -6,7 +6,8 @@ DIR/NNNNNN.json (the envelope and the message parsed by Python's email package: 
 headers and each part's decoded text), so the tests check our MIME with an independent
 parser. Faults are injected through DIR/fault, read on every transaction: "451" or "550"
 answers RCPT TO with that code, "drop" closes the connection at DATA. With --auth USER:PASS
-it requires AUTH PLAIN/LOGIN and refuses anything else. With --discard it only counts
+it requires AUTH PLAIN/LOGIN (only one of them with --auth-mechanism) and refuses anything
+else. With --discard it only counts
 (benchmarks). With --tls starttls (STARTTLS required before anything else) or --tls
 implicit (TLS from the first byte), it serves a self-signed certificate for 127.0.0.1 and
 localhost generated into DIR/cert.pem, which the tests name as the client's CA file.
@@ -100,6 +101,7 @@ def main():
     p.add_argument("--auth", default="")
     p.add_argument("--discard", action="store_true")
     p.add_argument("--tls", choices=["", "starttls", "implicit"], default="")
+    p.add_argument("--auth-mechanism", default="", help="offer only this AUTH mechanism")
     a = p.parse_args()
     kwargs = {}
     if a.tls:
@@ -120,10 +122,14 @@ def main():
         def check(server, session, envelope, mechanism, auth_data):
             ok = isinstance(auth_data, LoginPassword) and \
                 auth_data.login.decode() == user and auth_data.password.decode() == password
-            return AuthResult(success=ok)
+            # handled=False: aiosmtpd answers 535 itself (True would leave the client waiting).
+            return AuthResult(success=ok, handled=False)
 
         # In clear only when the sink has no TLS: then the client's refusal is tested.
         kwargs.update(authenticator=check, auth_required=True, auth_require_tls=bool(a.tls))
+        if a.auth_mechanism:
+            others = {"PLAIN", "LOGIN"} - {a.auth_mechanism}
+            kwargs.update(auth_exclude_mechanism=others)
     controller = Controller(Sink(a.dir, a.discard), hostname="127.0.0.1", port=a.port, **kwargs)
     controller.start()
     print("ready %d" % a.port, flush=True)

@@ -1,13 +1,16 @@
 #include "channels/smtp_transport.h"
 
+#include <Poco/Base64Encoder.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Net/SecureSMTPClientSession.h>
 #include <Poco/Net/SecureStreamSocket.h>
+#include <Poco/String.h>
 #include <Poco/URI.h>
 
 #include <fstream>
+#include <sstream>
 
 #include "channels/tls_client.h"
 #include "model/error.h"
@@ -206,17 +209,70 @@ std::unique_ptr<SmtpTransport::Connection> SmtpTransport::acquire(std::string& e
         return nullptr;
       }
     }
-    if (!settings_.user.empty()) {
-      // AUTH PLAIN: Poco's AUTH LOGIN silently skips authentication on unusual prompts.
-      c->session->login(settings_.helo, Poco::Net::SMTPClientSession::AUTH_PLAIN, settings_.user,
-                        settings_.password);
-    }
+    if (!settings_.user.empty() && !authenticate(*c->session, error)) return nullptr;
   } catch (const Poco::Exception& e) {
     error = "cannot connect to " + settings_.host + ":" + std::to_string(settings_.port) + ": " +
             e.displayText();
     return nullptr;
   }
   return c;
+}
+
+namespace {
+
+std::string base64(const std::string& text) {
+  std::ostringstream out;
+  Poco::Base64Encoder encoder(out);
+  encoder.rdbuf()->setLineLength(0);
+  encoder << text;
+  encoder.close();
+  return out.str();
+}
+
+}  // namespace
+
+// Written here rather than through Poco's login(): its AUTH LOGIN skips authentication
+// without an error when the server's prompts are not the exact text it expects.
+bool SmtpTransport::authenticate(RawSmtpSession& session, std::string& error) {
+  std::string reply;
+  // EHLO again: after STARTTLS the server's capabilities start afresh (RFC 3207).
+  int status = session.sendCommand("EHLO", settings_.helo, reply);
+  if (!positive(status)) {
+    error = "EHLO refused: " + reply;
+    return false;
+  }
+  // "250-AUTH PLAIN LOGIN" (or the old "250-AUTH=LOGIN"): the mechanisms on offer.
+  bool plain = false, login = false;
+  std::istringstream lines(reply);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.size() < 9) continue;
+    std::string caps = Poco::toUpper(line.substr(4));
+    if (caps.rfind("AUTH", 0) != 0 || (caps[4] != ' ' && caps[4] != '=')) continue;
+    std::istringstream words(caps.substr(5));
+    for (std::string w; words >> w;) {
+      plain = plain || w == "PLAIN";
+      login = login || w == "LOGIN";
+    }
+  }
+  auto refused_auth = [&](int code, const std::string& text) {
+    error = "authentication failed: " + std::to_string(code) + " " + text;
+    return false;
+  };
+  if (plain) {
+    std::string token = base64(std::string(1, '\0') + settings_.user + '\0' + settings_.password);
+    status = session.sendCommand("AUTH PLAIN", token, reply);
+    return status == 235 || refused_auth(status, reply);
+  }
+  if (login) {
+    status = session.sendCommand("AUTH LOGIN", reply);
+    if (status != 334) return refused_auth(status, reply);
+    status = session.sendCommand(base64(settings_.user), reply);
+    if (status != 334) return refused_auth(status, reply);
+    status = session.sendCommand(base64(settings_.password), reply);
+    return status == 235 || refused_auth(status, reply);
+  }
+  error = "the server offers neither AUTH PLAIN nor AUTH LOGIN";
+  return false;
 }
 
 void SmtpTransport::release(std::unique_ptr<Connection> c) {

@@ -1,5 +1,5 @@
 // Sends finished messages over SMTP (SB_SMTP_URL): smtp:// with STARTTLS when the server
-// offers it, smtps:// implicit TLS, AUTH PLAIN, a small pool of reused connections, and
+// offers it, smtps:// implicit TLS, AUTH PLAIN or LOGIN, a small pool of reused connections, and
 // every reply classified as sent, transient (4xx, network: retry later) or permanent (5xx).
 #pragma once
 
@@ -50,6 +50,7 @@ struct SendOutcome {
 };
 
 class SmtpTransport;
+class RawSmtpSession;
 
 // A message sent up to its final dot: the server holds it but has not accepted it, so the
 // caller can durably record the send before finish() makes it real. Dropped unfinished, the
@@ -103,6 +104,8 @@ class SmtpTransport {
   PendingSend transact(std::unique_ptr<Connection> c, const std::string& mail_from,
                        const std::string& rcpt, const std::string& message, bool& started);
   void release(std::unique_ptr<Connection> c);
+  // AUTH PLAIN when offered, else AUTH LOGIN; false with `error` when refused.
+  bool authenticate(RawSmtpSession& session, std::string& error);
 
   SmtpSettings settings_;
   std::unique_ptr<Poco::AutoPtr<Poco::Net::Context>> tls_;  // kept out of this header
