@@ -37,6 +37,19 @@ class MessagingTest : public CrmTest {
     o.set("source", source);
     return create("/v1/workflows", json_text(o));
   }
+  HttpResult put_messaging_settings(const std::string& body) {
+    return client().send("PUT", "/v1/settings/messaging", body,
+                         {{"Content-Type", "application/json"}});
+  }
+  // A workflow that queues the "welcome" email twice for every new contact.
+  void welcome_twice() {
+    add_workflow("twice", R"(
+on("contact.created", function(e)
+  crm.email.send(e.contact, "welcome")
+  crm.email.send(e.contact, "welcome")
+end)
+)");
+  }
   long long email_template(const std::string& name = "welcome") {
     return create(
         "/v1/templates",

@@ -219,17 +219,9 @@ on("contact.created", function(e) crm.email.send(e.contact, "welcome") end)
 
 TEST_P(MessagingTest, SendPolicyDefersInQuietHoursAndCapsFrequency) {
   email_template();
-  add_workflow("twice", R"(
-on("contact.created", function(e)
-  crm.email.send(e.contact, "welcome")
-  crm.email.send(e.contact, "welcome")
-end)
-)");
+  welcome_twice();
   // Quiet all day except the current minute's complement: now is always inside.
-  auto put = [&](const std::string& body) {
-    return client().send("PUT", "/v1/settings/messaging", body,
-                         {{"Content-Type", "application/json"}});
-  };
+  auto put = [&](const std::string& body) { return put_messaging_settings(body); };
   EXPECT_EQ(put(R"({"quiet_hours":{"start":"25:00","end":"08:00"}})").status, 422);
   EXPECT_EQ(put(R"({"time_zone":"Mars/Olympus"})").status, 422);
   EXPECT_EQ(put(R"({"frequency_cap":{"messages":0}})").status, 422);
@@ -264,16 +256,8 @@ end)
 
 TEST_P(MessagingTest, SendRateHoldsTheTeamsMessagesBackWithoutDroppingThem) {
   email_template();
-  add_workflow("twice", R"(
-on("contact.created", function(e)
-  crm.email.send(e.contact, "welcome")
-  crm.email.send(e.contact, "welcome")
-end)
-)");
-  auto put = [&](const std::string& body) {
-    return client().send("PUT", "/v1/settings/messaging", body,
-                         {{"Content-Type", "application/json"}});
-  };
+  welcome_twice();
+  auto put = [&](const std::string& body) { return put_messaging_settings(body); };
   EXPECT_EQ(put(R"({"send_rate":{"per_minute":0}})").status, 422);
   EXPECT_EQ(put(R"({"send_rate":{}})").status, 422);
   EXPECT_EQ(put(R"({"send_rate":{"per_minute":6,"burst":2}})").status, 422);

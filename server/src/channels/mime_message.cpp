@@ -1,11 +1,10 @@
 #include "channels/mime_message.h"
 
-#include <Poco/Base64Encoder.h>
-
 #include <ctime>
 #include <sstream>
 
 #include "model/error.h"
+#include "model/hash.h"
 
 namespace sb::channels {
 namespace {
@@ -21,15 +20,6 @@ void check_header_value(const std::string& name, const std::string& value) {
   if (value.find_first_of("\r\n") != std::string::npos) {
     throw Error::validation(name, "must not contain line breaks");
   }
-}
-
-std::string base64(const std::string& bytes) {
-  std::ostringstream out;
-  Poco::Base64Encoder enc(out);
-  enc.rdbuf()->setLineLength(0);
-  enc << bytes;
-  enc.close();
-  return out.str();
 }
 
 // "Name <addr>": the name quoted or encoded, the address checked.

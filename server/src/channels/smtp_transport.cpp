@@ -1,6 +1,5 @@
 #include "channels/smtp_transport.h"
 
-#include <Poco/Base64Encoder.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLManager.h>
@@ -14,6 +13,7 @@
 
 #include "channels/tls_client.h"
 #include "model/error.h"
+#include "model/hash.h"
 
 namespace sb::channels {
 namespace {
@@ -217,19 +217,6 @@ std::unique_ptr<SmtpTransport::Connection> SmtpTransport::acquire(std::string& e
   }
   return c;
 }
-
-namespace {
-
-std::string base64(const std::string& text) {
-  std::ostringstream out;
-  Poco::Base64Encoder encoder(out);
-  encoder.rdbuf()->setLineLength(0);
-  encoder << text;
-  encoder.close();
-  return out.str();
-}
-
-}  // namespace
 
 // Written here rather than through Poco's login(): its AUTH LOGIN skips authentication
 // without an error when the server's prompts are not the exact text it expects.

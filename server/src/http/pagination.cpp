@@ -2,21 +2,19 @@
 #include "http/pagination.h"
 
 #include <Poco/Base64Decoder.h>
-#include <Poco/Base64Encoder.h>
+#include <Poco/Base64Encoder.h>  // the encoding flags the decoder takes
 
 #include <charconv>
 #include <sstream>
 
 #include "model/error.h"
+#include "model/hash.h"
 
 namespace sb {
 
 std::string encode_opaque_cursor(const std::string& text) {
-  std::ostringstream out;
-  Poco::Base64Encoder enc(out, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
-  enc << text;
-  enc.close();
-  return out.str();
+  // One line: Poco's encoder breaks lines every 72 characters, which a URL cannot carry.
+  return base64url(text);
 }
 
 std::string decode_opaque_cursor(const std::string& cursor) {

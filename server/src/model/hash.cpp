@@ -55,25 +55,41 @@ std::string random_hex(std::size_t bytes) {
   return out;
 }
 
-std::string base64url(std::string_view data) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+namespace {
+
+// RFC 4648 encoding with the given alphabet, on one line.
+std::string base64_with(std::string_view data, const char* alphabet, bool pad) {
   std::string out;
+  out.reserve((data.size() + 2) / 3 * 4);
   std::size_t i = 0;
   auto byte = [&](std::size_t j) { return static_cast<unsigned char>(data[j]); };
   for (; i + 2 < data.size(); i += 3) {
     unsigned v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-    for (int shift : {18, 12, 6, 0}) out += kAlphabet[(v >> shift) & 63];
+    for (int shift : {18, 12, 6, 0}) out += alphabet[(v >> shift) & 63];
   }
   if (i + 1 == data.size()) {
     unsigned v = byte(i) << 16;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
+    out += alphabet[(v >> 18) & 63];
+    out += alphabet[(v >> 12) & 63];
+    if (pad) out += "==";
   } else if (i + 2 == data.size()) {
     unsigned v = (byte(i) << 16) | (byte(i + 1) << 8);
-    for (int shift : {18, 12, 6}) out += kAlphabet[(v >> shift) & 63];
+    for (int shift : {18, 12, 6}) out += alphabet[(v >> shift) & 63];
+    if (pad) out += '=';
   }
   return out;
+}
+
+}  // namespace
+
+std::string base64url(std::string_view data) {
+  return base64_with(data, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+                     false);
+}
+
+std::string base64(std::string_view data) {
+  return base64_with(data, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+                     true);
 }
 
 }  // namespace sb

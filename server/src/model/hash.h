@@ -14,5 +14,7 @@ std::string hmac_sha256(std::string_view key, std::string_view data);
 std::string random_hex(std::size_t bytes);
 // Unpadded base64url (RFC 4648 section 5), for tokens in URLs.
 std::string base64url(std::string_view data);
+// Padded base64 (RFC 4648 section 4) on one line: MIME parts, SMTP AUTH.
+std::string base64(std::string_view data);
 
 }  // namespace sb
