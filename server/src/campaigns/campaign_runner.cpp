@@ -126,6 +126,7 @@ void CampaignRunner::Run::write_moves(soci::session& s, const std::vector<Recipi
 void CampaignRunner::Run::execute() {
   if (!renew()) return;
   const EntitySchema& schema = crm::campaign();
+  bool materialised = false;
   bool ready = db_.write([&](soci::session& s) {
     auto camp = RecordStore(d_).get(s, schema, ref_.team_id, ref_.id);
     if (!camp) return false;
@@ -145,6 +146,7 @@ void CampaignRunner::Run::execute() {
       std::string match = contacts.match_sql(s, ref_.team_id, audience, p);
       store_.materialise(s, ref_, channel_, match, p);
       store_.set_status(s, ref_, "sending", {"scheduled"});
+      materialised = true;
       return true;
     }
     return status == "sending";
@@ -153,6 +155,7 @@ void CampaignRunner::Run::execute() {
     db_.write([&](soci::session& s) { store_.release(s, ref_, r_.owner_); });
     return;
   }
+  if (materialised) db_.write([&](soci::session& s) { store_.refresh_statistics(s); });
   auto throttle = campaign_.int_or(schema, "throttle_per_minute", 0);
   int batch = r_.options_.batch;
   if (throttle > 0) {

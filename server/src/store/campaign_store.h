@@ -71,6 +71,10 @@ class CampaignStore {
   // do-not-contact list are written skipped with the reason.
   std::int64_t materialise(soci::session& s, const CampaignRef& c, const std::string& channel,
                            const std::string& match_sql, SqlParams& params) const;
+  // After a materialise committed (PostgreSQL): fresh planner statistics. A table that
+  // just grew by a whole audience still looks empty to the planner, which then scans it for
+  // every batch's UPDATE ... FROM (measured: one backend at 85% CPU, 743 messages/s).
+  void refresh_statistics(soci::session& s) const;
   // Pending recipients due now, by contact id after `after`.
   std::vector<std::int64_t> pending(soci::session& s, const CampaignRef& c, std::int64_t after,
                                     EpochMs now, int limit) const;
