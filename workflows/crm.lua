@@ -96,8 +96,9 @@ crm.email = {}
 ---@return integer? outbox_id, string? reason
 function crm.email.send(contact, template, vars) end
 crm.sms = {}
+---@param message string|{template: string, vars: table?} free-form text, or an SMS template
 ---@return integer? outbox_id, string? reason
-function crm.sms.send(contact, text) end
+function crm.sms.send(contact, message) end
 crm.webhook = {}
 ---@return integer outbox_id
 function crm.webhook.post(url, body) end

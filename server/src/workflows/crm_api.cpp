@@ -541,8 +541,24 @@ int crm_email_send(lua_State* L) {
 int crm_sms_send(lua_State* L) {
   RunContext& ctx = writer_of(L, "sms.send");
   std::int64_t id = id_arg(L, 1, "sms.send", "contact");
-  std::string text = string_arg(L, 2, "sms.send", "text");
-  if (text.empty() || text.size() > 1600) raise(L, "crm.sms.send: text must be 1..1600 bytes");
+  std::string text, tmpl, vars = "{}";
+  if (lua_istable(L, 2)) {
+    // {template = "name", vars = {...}}: a template, which a channel's session window never
+    // holds back (free-form text only goes within it).
+    lua_getfield(L, 2, "template");
+    if (lua_type(L, -1) != LUA_TSTRING || lua_rawlen(L, -1) == 0) {
+      raise(L, "crm.sms.send: expected text or {template = \"name\", vars = {...}}");
+    }
+    tmpl = lua_tostring(L, -1);
+    lua_pop(L, 1);
+    lua_getfield(L, 2, "vars");
+    if (!lua_isnil(L, -1)) vars = to_json(L, lua_absindex(L, -1), "crm.sms.send vars");
+    lua_pop(L, 1);
+    if (vars.empty() || vars[0] != '{') vars = "{}";
+  } else {
+    text = string_arg(L, 2, "sms.send", "text");
+    if (text.empty() || text.size() > 1600) raise(L, "crm.sms.send: text must be 1..1600 bytes");
+  }
   return guarded(L, "sms.send", [&]() -> int {
     Contact c = ctx.sv.contacts.require(ctx.s, ctx.def.team_id, id);
     if (!c.phone) {
@@ -550,7 +566,7 @@ int crm_sms_send(lua_State* L) {
       lua_pushliteral(L, "no_phone");
       return 2;
     }
-    return queue_message(L, ctx, "sms.send", "sms", id, *c.phone, "", text, "{}");
+    return queue_message(L, ctx, "sms.send", "sms", id, *c.phone, tmpl, text, vars);
   });
 }
 
