@@ -338,8 +338,8 @@ std::vector<CampaignRecipient> CampaignStore::recipients(soci::session& s, const
     do {
       CampaignRecipient r = row;
       r.id = id;
-      r.reason = reason_ind == soci::i_ok ? reason : "";
-      r.address = address_ind == soci::i_ok ? address : "";
+      r.reason = reason_ind == soci::i_ok ? std::optional<std::string>(reason) : std::nullopt;
+      r.address = address_ind == soci::i_ok ? std::optional<std::string>(address) : std::nullopt;
       std::optional<EpochMs>* targets[4] = {&r.sent_at, &r.opened_at, &r.clicked_at,
                                             &r.unsubscribed_at};
       for (int i = 0; i < 4; ++i) {

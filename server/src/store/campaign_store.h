@@ -42,7 +42,8 @@ struct CampaignStats {
 // One recipient row as the API lists it; `id` is the contact's id (the page key).
 struct CampaignRecipient {
   std::int64_t id = 0;
-  std::string status, reason, address;
+  std::string status;
+  std::optional<std::string> reason, address;
   int attempts = 0;
   std::optional<EpochMs> sent_at, opened_at, clicked_at, unsubscribed_at;
 };

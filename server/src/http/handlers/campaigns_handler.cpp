@@ -133,15 +133,12 @@ Response recipients(ApiServices& sv, Request& req) {
     return CampaignStore(sv.db.dialect())
         .recipients(s, {team, id}, status, page.after_id, page.limit + 1);
   });
-  auto text_or_null = [](const std::string& t) {
-    return t.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(t);
-  };
   return id_page(std::move(rows), page.limit, [&](const CampaignRecipient& r) {
     Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
     o.set("contact_id", r.id);
     o.set("status", r.status);
-    o.set("reason", text_or_null(r.reason));
-    o.set("address", text_or_null(r.address));
+    o.set("reason", or_null(r.reason));
+    o.set("address", or_null(r.address));
     o.set("attempts", r.attempts);
     o.set("sent_at", time_or_null(r.sent_at));
     o.set("opened_at", time_or_null(r.opened_at));
