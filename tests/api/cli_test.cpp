@@ -84,6 +84,18 @@ TEST_F(CliTest, MigrateTeamCreateAndApikeyCreate) {
   EXPECT_NE(k.out.find("\"role\":\"agent\""), std::string::npos) << k.out;
   EXPECT_NE(k.out.find("\"team_id\":1"), std::string::npos);
 
+  // Both writes are in the team's audit log, by the CLI and its operating-system user.
+  {
+    Database db({.url = db_url()});
+    std::vector<std::string> actions(10), actors(10);
+    db.read([&](soci::session& s) {
+      s << "SELECT action, actor_type FROM audit_log WHERE team_id = 1 ORDER BY id",
+          soci::into(actions), soci::into(actors);
+    });
+    EXPECT_EQ(actions, (std::vector<std::string>{"team create", "apikey create"}));
+    EXPECT_EQ(actors, (std::vector<std::string>{"cli", "cli"}));
+  }
+
   EXPECT_EQ(run({"apikey", "create", "--team", "99", "--role", "agent"}, env()).exit_code, 64);
   EXPECT_EQ(run({"apikey", "create", "--team", "1", "--role", "root"}, env()).exit_code, 64);
   EXPECT_EQ(run({"apikey", "create", "--team", "x1", "--role", "agent"}, env()).exit_code, 64);

@@ -3,8 +3,10 @@
 
 #include <Poco/JSON/Object.h>
 #include <Poco/Util/ServerApplication.h>
+#include <pwd.h>
 #include <signal.h>
 #include <soci/soci.h>
+#include <unistd.h>
 
 #include <iostream>
 #include <map>
@@ -17,6 +19,7 @@
 #include "app/workflow_tool.h"
 #include "http/request.h"
 #include "model/error.h"
+#include "store/audit_store.h"
 #include "store/migrations.h"
 #include "store/team_store.h"
 
@@ -104,6 +107,19 @@ Poco::JSON::Object issued_key_json(const IssuedKey& k) {
   return o;
 }
 
+// The CLI's writes go to the audit log as actor "cli" with the operating-system user.
+AuditEntry cli_audit(std::int64_t team_id, std::string action, std::string subject_type,
+                     std::int64_t subject_id) {
+  const passwd* pw = getpwuid(getuid());
+  return {.team_id = team_id,
+          .actor_type = "cli",
+          .actor_id = pw ? std::string(pw->pw_name) : std::to_string(getuid()),
+          .action = std::move(action),
+          .subject_type = std::move(subject_type),
+          .subject_id = subject_id,
+          .origin = "cli"};
+}
+
 int cmd_migrate(const Config& config) {
   Database db(config.database);
   MigrationReport report = migrate(db);
@@ -120,6 +136,10 @@ int cmd_team_create(const Config& config, const std::string& name) {
   Database db(config.database);
   migrate(db);
   auto provisioned = provision_team(db, name, std::nullopt, /*only_if_empty=*/false);
+  db.write([&](soci::session& s) {
+    AuditStore(db.dialect())
+        .append(s, cli_audit(provisioned->team.id, "team create", "team", provisioned->team.id));
+  });
   Poco::JSON::Object team(Poco::JSON_PRESERVE_KEY_ORDER);
   team.set("id", provisioned->team.id);
   team.set("name", provisioned->team.name);
@@ -154,7 +174,9 @@ int cmd_apikey_create(const Config& config, const Args& a) {
   ApiKeyStore keys(db.dialect());
   IssuedKey issued = db.write([&](soci::session& s) {
     if (!teams.get(s, team_id)) throw UsageError("no team with id " + std::to_string(team_id));
-    return keys.issue(s, team_id, name, *role);
+    IssuedKey k = keys.issue(s, team_id, name, *role);
+    AuditStore(db.dialect()).append(s, cli_audit(team_id, "apikey create", "api_key", k.key.id));
+    return k;
   });
   Poco::JSON::Object o = issued_key_json(issued);
   o.set("team_id", team_id);

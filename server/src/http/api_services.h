@@ -9,6 +9,7 @@
 #include "capture/ingestor.h"
 #include "http/auth_cache.h"
 #include "store/api_key_store.h"
+#include "store/audit_store.h"
 #include "store/blob_store.h"
 #include "store/contact_merge.h"
 #include "store/contact_store.h"
@@ -82,6 +83,7 @@ struct ApiServices {
   channels::Messenger* messenger = nullptr;   // null: tracking links answer 404
   campaigns::CampaignRunner* campaign_runner = nullptr;  // null: campaigns wait for a poll
   EventQueueStore queue{db.dialect()};
+  AuditStore audit{db.dialect()};
   CrmServices crm{db.dialect(), contacts};
   capture::Ingestor ingestor{contacts};
   capture::IngestQueue ingest{db, ingestor};

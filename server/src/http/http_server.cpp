@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "http/api_services.h"
+#include "http/audit_trail.h"
 #include "http/metrics.h"
 #include "http/rate_limiter.h"
 #include "http/routes.h"
@@ -421,6 +422,19 @@ void HttpServer::Impl::handle(Poco::Net::HTTPServerRequest& req,
     response = Response::json(500, error_body(internal, request.request_id));
   }
 
+  if (slot < router.routes().size()) {
+    const Route& route = router.routes()[slot];
+    if (auto entry =
+            audit_entry_for(route, request, response, req.clientAddress().host().toString())) {
+      try {
+        services.db.write([&](soci::session& s) { services.audit.append_alone(s, *entry); });
+      } catch (const std::exception& e) {
+        // The request's own change is committed; say loudly what the log is missing.
+        error_log.error("request_id=%s audit entry not written for %s: %s", request.request_id,
+                        entry->action, std::string(e.what()));
+      }
+    }
+  }
   if (close_connection) close_connection = !drain_body(req, request.body_stream_read);
   resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
   resp.set("X-Request-Id", request.request_id);

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <sstream>
 
+#include "model/clock.h"
 #include "model/error.h"
 #include "model/json_body.h"
 
@@ -40,6 +41,27 @@ std::optional<std::string> Request::choice_param(
     ++i;
   }
   throw Error::validation(std::string(name), "must be " + list);
+}
+
+std::optional<std::int64_t> Request::int_param(std::string_view name) const {
+  std::optional<std::string> value = query_param(name);
+  if (!value) return std::nullopt;
+  std::int64_t v = 0;
+  auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), v);
+  if (ec != std::errc() || end != value->data() + value->size())
+    throw Error::validation(std::string(name), "must be an integer");
+  return v;
+}
+
+std::optional<std::int64_t> Request::time_param(std::string_view name) const {
+  std::optional<std::string> value = query_param(name);
+  if (!value) return std::nullopt;
+  std::optional<EpochMs> t = parse_iso8601(*value);
+  if (!t) {
+    throw Error::validation(std::string(name),
+                            "must be an ISO-8601 time such as 2026-11-21T10:00:00Z");
+  }
+  return *t;
 }
 
 std::string Request::header(const std::string& name) const {

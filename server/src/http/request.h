@@ -39,6 +39,10 @@ struct Request {
   // A query parameter that must be one of `options` (422 listing them); nullopt if absent.
   std::optional<std::string> choice_param(std::string_view name,
                                           std::initializer_list<std::string_view> options) const;
+  // A query parameter that must be an integer (422 naming it); nullopt if absent.
+  std::optional<std::int64_t> int_param(std::string_view name) const;
+  // A query parameter that must be an ISO-8601 time (422 naming it); nullopt if absent.
+  std::optional<std::int64_t> time_param(std::string_view name) const;
   std::string header(const std::string& name) const;
   // Path parameter as a positive id; 404 when it is not one (no such resource).
   std::int64_t path_id(const std::string& name) const;

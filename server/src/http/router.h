@@ -32,6 +32,8 @@ struct Route {
   // Also admits the agent-bot key of the agent named by the {id} path parameter.
   bool bot_access = false;
   std::size_t max_body_bytes = 0;  // 0: the server's limit (SB_HTTP_MAX_BODY_BYTES)
+  // A read of one contact's personal data (profile, lookup, export): audited like a write.
+  bool personal_read = false;
 };
 
 class Router {

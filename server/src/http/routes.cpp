@@ -30,6 +30,7 @@ Router build_routes(ApiServices& services) {
   add_campaign_routes(router, services);
   add_sequence_routes(router, services);
   add_tracking_routes(router, services);
+  add_audit_routes(router, services);
   return router;
 }
 

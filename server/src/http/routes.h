@@ -35,5 +35,6 @@ void add_messaging_routes(Router& router, ApiServices& services);  // templates,
 void add_campaign_routes(Router& router, ApiServices& services);
 void add_sequence_routes(Router& router, ApiServices& services);  // + a contact's enrolments
 void add_tracking_routes(Router& router, ApiServices& services);  // public: /t, /u, /hooks
+void add_audit_routes(Router& router, ApiServices& services);
 
 }  // namespace sb

@@ -18,6 +18,7 @@
 #include "model/role.h"
 #include "model/time_zone.h"
 #include "plugins/call_context.h"
+#include "store/audit_store.h"
 #include "store/contact_store.h"
 #include "store/database.h"
 #include "store/event_queue_store.h"
@@ -288,6 +289,13 @@ char* contact_update(sb_call* call, int64_t id, const char* patch_json) {
     fields.reject_unknown();
     ContactStore contacts(call->scope.db->dialect());
     Contact c = contacts.update(s, call->scope.team_id, id, patch, std::nullopt, std::nullopt);
+    AuditStore(call->scope.db->dialect())
+        .append(s, {.team_id = call->scope.team_id,
+                    .actor_type = "plugin",
+                    .actor_id = call->plugin->name,
+                    .action = "contact_update",
+                    .subject_type = "contact",
+                    .subject_id = id});
     out = json_text(contact_to_json(c));
   });
   return ok ? copy_out(out) : nullptr;

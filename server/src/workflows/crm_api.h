@@ -7,6 +7,7 @@
 #include <string>
 
 #include "model/clock.h"
+#include "store/audit_store.h"
 #include "store/contact_store.h"
 #include "store/crm_services.h"
 #include "store/event_queue_store.h"
@@ -37,7 +38,8 @@ struct RunServices {
         queue(dialect),
         workflows(dialect),
         users(dialect),
-        sequences(dialect) {}
+        sequences(dialect),
+        audit(dialect) {}
   ContactStore contacts;
   CrmServices crm;
   NoteStore notes;
@@ -45,6 +47,7 @@ struct RunServices {
   WorkflowStore workflows;
   UserStore users;
   SequenceStore sequences;
+  AuditStore audit;
   plugins::PluginHost* plugins = nullptr;  // crm.actions; null: no plugin host
 };
 

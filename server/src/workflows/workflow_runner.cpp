@@ -36,6 +36,39 @@ std::string event_table_json(const StoredEvent& e, const std::string& type,
   return head + "}";
 }
 
+// One audit entry per crm write of a successful run, in the run's transaction. The
+// recorded actions name fields and ids, never values.
+void audit_actions(soci::session& s, const AuditStore& audit, const StoredEvent& e,
+                   const WorkflowDef& def, const std::string& actions_json) {
+  auto actions = Poco::JSON::Parser().parse(actions_json).extract<Poco::JSON::Array::Ptr>();
+  for (std::size_t i = 0; i < actions->size(); ++i) {
+    Poco::JSON::Object::Ptr o = actions->getObject(static_cast<unsigned>(i));
+    if (!o) continue;
+    std::string name = o->optValue<std::string>("action", "");
+    AuditEntry a;
+    a.team_id = e.team_id;
+    a.actor_type = "workflow";
+    a.actor_id = def.name;
+    a.action = "crm." + name;
+    auto subject = [&](const char* type, const char* key) {
+      if (a.subject_type || !o->has(key) || o->isNull(key)) return;
+      a.subject_type = type;
+      a.subject_id = o->getValue<std::int64_t>(key);
+    };
+    subject("contact", "contact_id");
+    if (std::size_t dot = name.find('.'); dot != std::string::npos && dot > 1) {
+      // tickets.create -> ticket, leads.move -> lead
+      subject(name.substr(0, dot - 1).c_str(), "id");
+    }
+    subject("outbox_message", "outbox_id");
+    subject("sequence", "sequence_id");
+    o->set("event_id", e.id);
+    o->set("workflow_version", def.version);
+    a.detail_json = json_text(*o);
+    audit.append(s, a);
+  }
+}
+
 struct PlannedRun {
   WorkflowDefPtr def;
   int handler = 0;
@@ -198,6 +231,8 @@ Outcome WorkflowRunner::deliver(const StoredEvent& e) {
                     result.error);
       }
       sv.workflows.add_run(s, row);
+      if (result.outcome == "ok" && !ctx.actions.empty())
+        audit_actions(s, sv.audit, e, def, row.actions_json);
     }
   });
   return outcome;

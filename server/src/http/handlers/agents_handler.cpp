@@ -200,7 +200,8 @@ void add_agent_routes(Router& router, ApiServices& sv) {
               .pattern = "/v1/agents/{id}/contacts/lookup",
               .min_role = Role::kAgent,
               .handler = [&sv](Request& r) { return lookup(sv, r); },
-              .bot_access = true});
+              .bot_access = true,
+              .personal_read = true});
   router.add({.method = "PATCH",
               .pattern = "/v1/agents/{id}/contacts/{contact_id}",
               .min_role = Role::kAgent,

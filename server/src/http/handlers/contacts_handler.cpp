@@ -223,8 +223,12 @@ void add_contact_routes(Router& router, ApiServices& sv) {
   router.add({"GET", "/v1/contacts/stats", Role::kViewer, h(stats)});
   router.add({"GET", "/v1/contacts/duplicates", Role::kViewer, h(duplicates)});
   router.add({"POST", "/v1/contacts/bulk", Role::kAdmin, h(bulk), true});
-  router.add({"GET", "/v1/contacts/{id}", Role::kViewer,
-              [&sv](Request& r) { return contact_response(200, load(sv, r, r.path_id("id"))); }});
+  router.add(
+      {.method = "GET",
+       .pattern = "/v1/contacts/{id}",
+       .min_role = Role::kViewer,
+       .handler = [&sv](Request& r) { return contact_response(200, load(sv, r, r.path_id("id"))); },
+       .personal_read = true});
   router.add({"PATCH", "/v1/contacts/{id}", Role::kAgent, h(update), true});
   router.add({"DELETE", "/v1/contacts/{id}", Role::kAdmin, h(remove)});
   router.add({"POST", "/v1/contacts/{id}/merge", Role::kAgent, h(merge), true});

@@ -36,13 +36,7 @@ Response list_events(ApiServices& sv, Request& req, std::optional<std::string> f
   f.status =
       forced_status ? forced_status : req.choice_param("status", {"pending", "done", "dead"});
   f.subject_type = req.query_param("subject_type");
-  if (auto sid = req.query_param("subject_id")) {
-    try {
-      f.subject_id = std::stoll(*sid);
-    } catch (const std::exception&) {
-      throw Error::validation("subject_id", "must be an integer");
-    }
-  }
+  if (auto sid = req.int_param("subject_id")) f.subject_id = *sid;
   req.allow_params({"type", "status", "subject_type", "subject_id", "limit", "cursor"});
   auto rows = sv.db.read([&](soci::session& s) {
     return sv.queue.list(s, req.auth().team_id, f, page.after_id, page.limit + 1);
