@@ -1,5 +1,6 @@
 #include "channels/send_policy.h"
 
+#include "store/contact_erasure.h"
 #include "store/messaging_store.h"
 
 namespace sb::channels {
@@ -32,14 +33,24 @@ std::vector<PolicyVerdict> check_send_policy(soci::session& s, const Dialect& d,
   if (settings.cap_messages > 0) {
     recent = store.sends_since(s, team_id, ids, now - settings.cap_hours * 3600000LL);
   }
+  std::vector<std::string> addresses;
+  for (const Contact& c : contacts) {
+    if (std::string a = channel_address(c, channel); !a.empty()) addresses.push_back(std::move(a));
+  }
+  // A contact created again with an erased person's address (by hand, or before the
+  // erasure reached an import) is never messaged silently.
+  auto erased = erased_addresses(s, team_id, channel == "email" ? "email" : "phone", addresses);
   std::vector<PolicyVerdict> out;
   out.reserve(contacts.size());
   for (const Contact& c : contacts) {
     PolicyVerdict v;
     auto dnc = suppressed.find(c.id);
     auto sent = recent.find(c.id);
-    if (channel_address(c, channel).empty()) {
+    std::string address = channel_address(c, channel);
+    if (address.empty()) {
       v = {PolicyVerdict::Kind::kSkip, "no_address", 0};
+    } else if (erased.count(address)) {
+      v = {PolicyVerdict::Kind::kSkip, "erased", 0};
     } else if (c.status == "blocked") {
       v = {PolicyVerdict::Kind::kSkip, "blocked", 0};
     } else if (dnc != suppressed.end()) {

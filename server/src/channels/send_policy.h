@@ -25,8 +25,8 @@ namespace sb::channels {
 struct PolicyVerdict {
   enum class Kind { kSend, kSkip, kDefer };
   Kind kind = Kind::kSend;
-  // kSkip: no_address | blocked | do_not_contact:<reason> | frequency_cap | session_window;
-  // kDefer: quiet_hours
+  // kSkip: no_address | erased | blocked | do_not_contact:<reason> | frequency_cap |
+  // session_window; kDefer: quiet_hours
   std::string reason;
   EpochMs until = 0;  // kDefer
 };

@@ -11,6 +11,7 @@
 #include "store/api_key_store.h"
 #include "store/audit_store.h"
 #include "store/blob_store.h"
+#include "store/contact_erasure.h"
 #include "store/contact_merge.h"
 #include "store/contact_store.h"
 #include "store/crm_services.h"
@@ -84,6 +85,7 @@ struct ApiServices {
   campaigns::CampaignRunner* campaign_runner = nullptr;  // null: campaigns wait for a poll
   EventQueueStore queue{db.dialect()};
   AuditStore audit{db.dialect()};
+  ContactEraser eraser{db.dialect(), contacts};
   CrmServices crm{db.dialect(), contacts};
   capture::Ingestor ingestor{contacts};
   capture::IngestQueue ingest{db, ingestor};

@@ -9,6 +9,7 @@
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/ServerSocket.h>
@@ -104,6 +105,27 @@ bool drain_body(Poco::Net::HTTPServerRequest& req, bool stream_read) {
   return total <= kMaxDrain;
 }
 
+// Passes bytes through to the response stream, counting them for the access log.
+struct CountingStream : std::streambuf {
+  std::ostream* target = nullptr;
+  std::uint64_t bytes = 0;
+  int_type overflow(int_type c) override {
+    if (c == traits_type::eof()) return traits_type::not_eof(c);
+    char ch = static_cast<char>(c);
+    return xsputn(&ch, 1) == 1 ? c : traits_type::eof();
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    target->write(s, n);
+    if (!*target) throw std::runtime_error("the client stopped reading");
+    bytes += static_cast<std::uint64_t>(n);
+    return n;
+  }
+  int sync() override {
+    target->flush();
+    return *target ? 0 : -1;
+  }
+};
+
 bool is_json_content_type(const std::string& ct) {
   std::string base = ct.substr(0, ct.find(';'));
   while (!base.empty() && base.back() == ' ') base.pop_back();
@@ -151,6 +173,8 @@ struct HttpServer::Impl {
   void read_body(Poco::Net::HTTPServerRequest& req, Request& request, bool& close_connection,
                  std::size_t limit = 0);
   Response with_idempotency(const Route& route, Request& request, const std::string& key);
+  std::uint64_t send_stream(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp,
+                            const Request& request, const Response& response);
   Response public_form(const Route& route, Poco::Net::HTTPServerRequest& req, Request& request,
                        bool has_body, bool& close_connection);
 };
@@ -383,6 +407,36 @@ Response HttpServer::Impl::with_idempotency(const Route& route, Request& request
   return response;
 }
 
+// Sends a body produced while it is written, chunked. A failure half-way cannot change the
+// status any more: the connection is shut down before the final chunk, so the client's
+// HTTP library reports an incomplete body instead of a short export that looks whole.
+std::uint64_t HttpServer::Impl::send_stream(Poco::Net::HTTPServerRequest& req,
+                                            Poco::Net::HTTPServerResponse& resp,
+                                            const Request& request, const Response& response) {
+  resp.setChunkedTransferEncoding(true);
+  resp.setContentType(response.content_type);
+  CountingStream counted;
+  try {
+    std::ostream& out = resp.send();
+    counted.target = &out;
+    std::ostream counting(&counted);
+    response.stream(counting);
+    counting.flush();
+    out.flush();
+  } catch (const std::exception& e) {
+    error_log.error("request_id=%s %s %s: stream cut after %Lu bytes: %s", request.request_id,
+                    request.method, request.path, static_cast<unsigned long long>(counted.bytes),
+                    std::string(e.what()));
+    try {
+      static_cast<Poco::Net::HTTPServerRequestImpl&>(req).socket().shutdown();
+    } catch (const Poco::Exception&) {
+      // Already gone.
+    }
+    resp.setKeepAlive(false);
+  }
+  return counted.bytes;
+}
+
 void HttpServer::Impl::handle(Poco::Net::HTTPServerRequest& req,
                               Poco::Net::HTTPServerResponse& resp) {
   auto started = Clock::now();
@@ -440,12 +494,17 @@ void HttpServer::Impl::handle(Poco::Net::HTTPServerRequest& req,
   resp.set("X-Request-Id", request.request_id);
   for (const auto& [k, v] : response.headers) resp.set(k, v);
   if (close_connection) resp.setKeepAlive(false);
-  resp.setContentLength(static_cast<std::streamsize>(response.body.size()));
-  if (!response.body.empty()) resp.setContentType(response.content_type);
-  try {
-    resp.send().write(response.body.data(), static_cast<std::streamsize>(response.body.size()));
-  } catch (const Poco::Exception&) {
-    // The client went away; nothing to tell it.
+  std::uint64_t bytes = response.body.size();
+  if (response.stream) {
+    bytes = send_stream(req, resp, request, response);
+  } else {
+    resp.setContentLength(static_cast<std::streamsize>(response.body.size()));
+    if (!response.body.empty()) resp.setContentType(response.content_type);
+    try {
+      resp.send().write(response.body.data(), static_cast<std::streamsize>(response.body.size()));
+    } catch (const Poco::Exception&) {
+      // The client went away; nothing to tell it.
+    }
   }
 
   double seconds = std::chrono::duration<double>(Clock::now() - started).count();
@@ -456,8 +515,7 @@ void HttpServer::Impl::handle(Poco::Net::HTTPServerRequest& req,
     std::snprintf(ms, sizeof ms, "%.3f", seconds * 1000);
     std::string line = "method=" + request.method + " path=" + request.path +
                        " status=" + std::to_string(response.status) + " duration_ms=" + ms +
-                       " bytes=" + std::to_string(response.body.size()) +
-                       " request_id=" + request.request_id;
+                       " bytes=" + std::to_string(bytes) + " request_id=" + request.request_id;
     if (request.principal) {
       line += " team=" + std::to_string(request.principal->team_id) +
               " key=" + std::to_string(request.principal->key_id);

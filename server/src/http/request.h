@@ -5,7 +5,9 @@
 #include <Poco/JSON/Object.h>
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
+#include <iosfwd>
 #include <map>
 #include <optional>
 #include <string>
@@ -55,9 +57,12 @@ struct Response {
   std::string body;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
+  // A body written while it is sent (exports): chunked, `body` unused. An exception from it
+  // cuts the connection before the final chunk, so the client sees the body is incomplete.
+  std::function<void(std::ostream&)> stream;
 
   static Response json(int status, const Poco::JSON::Object& object);
-  static Response no_content() { return Response{204, {}, {}, {}}; }
+  static Response no_content() { return Response{204, {}, {}, {}, {}}; }
 };
 
 // Compact JSON text of an object (Poco's Stringifier without indentation).

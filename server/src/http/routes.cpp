@@ -31,6 +31,8 @@ Router build_routes(ApiServices& services) {
   add_sequence_routes(router, services);
   add_tracking_routes(router, services);
   add_audit_routes(router, services);
+  add_export_routes(router, services);
+  add_privacy_routes(router, services);
   return router;
 }
 

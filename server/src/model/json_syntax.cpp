@@ -7,6 +7,47 @@
 #include <vector>
 
 namespace sb {
+
+std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) {
+  unsigned char c = static_cast<unsigned char>(text[pos]);
+  std::size_t len = 0;
+  std::uint32_t cp = 0;
+  if (c < 0x80) return 1;
+  if (c >= 0xc2 && c <= 0xdf) {
+    len = 2;
+    cp = c & 0x1f;
+  } else if (c >= 0xe0 && c <= 0xef) {
+    len = 3;
+    cp = c & 0x0f;
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    len = 4;
+    cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (pos + len > text.size()) return 0;
+  for (std::size_t i = 1; i < len; ++i) {
+    unsigned char cc = static_cast<unsigned char>(text[pos + i]);
+    if ((cc & 0xc0) != 0x80) return 0;
+    cp = (cp << 6) | (cc & 0x3f);
+  }
+  bool overlong = (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+  if (overlong || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  return len;
+}
+
+bool valid_utf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = utf8_sequence_length(text, i);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
 namespace {
 
 class Scanner {
@@ -159,31 +200,8 @@ class Scanner {
   }
 
   bool utf8_sequence() {
-    unsigned char c = static_cast<unsigned char>(peek());
-    int len = 0;
-    std::uint32_t cp = 0;
-    if (c >= 0xc2 && c <= 0xdf) {
-      len = 2;
-      cp = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      len = 3;
-      cp = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return failed("invalid UTF-8 byte");
-    }
-    if (pos_ + len > s_.size()) return failed("truncated UTF-8 sequence");
-    for (int i = 1; i < len; ++i) {
-      unsigned char cc = static_cast<unsigned char>(s_[pos_ + i]);
-      if ((cc & 0xc0) != 0x80) return failed("invalid UTF-8 sequence");
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    bool overlong = (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
-    if (overlong || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-      return failed("invalid UTF-8 sequence");
-    }
+    std::size_t len = utf8_sequence_length(s_, pos_);
+    if (len == 0) return failed("invalid UTF-8 sequence");
     pos_ += len;
     return true;
   }

@@ -17,6 +17,11 @@ struct JsonSyntaxError {
   std::string message;
 };
 
+// Length of the UTF-8 sequence starting at text[pos] (1 for ASCII), 0 when it is invalid
+// (overlong, surrogate, beyond U+10FFFF, truncated).
+std::size_t utf8_sequence_length(std::string_view text, std::size_t pos);
+bool valid_utf8(std::string_view text);
+
 // RFC 8259 with limits: nesting depth, valid UTF-8, no duplicate keys in an object.
 std::optional<JsonSyntaxError> check_json_syntax(std::string_view text, int max_depth = 64);
 

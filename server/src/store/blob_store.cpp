@@ -85,6 +85,10 @@ void BlobStore::discard(const Staged& staged) const {
   ::unlink(staged.temp_path.c_str());
 }
 
+void BlobStore::remove(const std::string& sha256) const {
+  ::unlink(path_of(sha256).c_str());
+}
+
 std::string BlobStore::read(const std::string& sha256) const {
   std::ifstream in(path_of(sha256), std::ios::binary);
   if (!in) throw disk_error("missing stored file", path_of(sha256));

@@ -25,6 +25,8 @@ class BlobStore {
   // Moves a staged file to its address; an identical file already there is kept.
   void commit(const Staged& staged) const;
   void discard(const Staged& staged) const;
+  // Deletes a stored file (erasure, when no row points at it any more); absent is fine.
+  void remove(const std::string& sha256) const;
   std::string path_of(const std::string& sha256) const;
   // Reads a stored file whole (files are bounded by SB_MAX_UPLOAD_BYTES).
   std::string read(const std::string& sha256) const;

@@ -596,7 +596,7 @@ Contact ContactStore::update(soci::session& s, std::int64_t team_id, std::int64_
 }
 
 bool ContactStore::remove(soci::session& s, std::int64_t team_id, std::int64_t id,
-                          std::optional<std::int64_t> actor) const {
+                          std::optional<std::int64_t> actor, bool erased) const {
   auto current = get(s, team_id, id, true);
   if (!current) return false;
   long long team = team_id, cid = id;
@@ -608,7 +608,8 @@ bool ContactStore::remove(soci::session& s, std::int64_t team_id, std::int64_t i
                      .type = "contact.deleted",
                      .subject_type = "contact",
                      .subject_id = id,
-                     .payload_json = "{\"id\":" + std::to_string(id) + "}"});
+                     .payload_json = "{\"id\":" + std::to_string(id) +
+                                     (erased ? ",\"erased\":true}" : "}")});
   return true;
 }
 

@@ -81,8 +81,9 @@ class ContactStore {
   Contact update(soci::session& s, std::int64_t team_id, std::int64_t id, const ContactPatch& patch,
                  std::optional<int> expected_version, std::optional<std::int64_t> actor_key_id,
                  std::vector<std::string>* changed_out = nullptr) const;
+  // `erased`: part of an erasure (store/contact_erasure.h); the event says so.
   bool remove(soci::session& s, std::int64_t team_id, std::int64_t id,
-              std::optional<std::int64_t> actor_key_id) const;
+              std::optional<std::int64_t> actor_key_id, bool erased = false) const;
 
   ContactPage list(soci::session& s, std::int64_t team_id, const FilterNode& filter,
                    const ContactSort& sort, const std::optional<ContactCursor>& after,

@@ -210,36 +210,7 @@ struct Reader {
 };
 
 void write_string(std::string& out, const char* s, std::size_t n) {
-  out += '"';
-  for (std::size_t i = 0; i < n; ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
+  append_json_string(out, std::string_view(s, n));
 }
 
 void write(lua_State* L, int idx, std::string& out, int depth, const char* what) {
@@ -332,12 +303,6 @@ void push_json(lua_State* L, std::string_view json) {
 std::string to_json(lua_State* L, int index, const char* what) {
   std::string out;
   write(L, index, out, 0, what);
-  return out;
-}
-
-std::string json_quoted(std::string_view text) {
-  std::string out;
-  write_string(out, text.data(), text.size());
   return out;
 }
 

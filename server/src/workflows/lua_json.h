@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "model/json_escape.h"  // json_quoted, used with these by every crm binding
+
 struct lua_State;
 
 namespace sb::wf {
@@ -16,7 +18,5 @@ void push_json(lua_State* L, std::string_view json);
 // table an object with string keys; nil is null. Raises a Lua error naming `what` for
 // functions, cycles, NaN, non-string keys or more than 64 levels.
 std::string to_json(lua_State* L, int index, const char* what);
-// `text` as a JSON string literal, quotes included.
-std::string json_quoted(std::string_view text);
 
 }  // namespace sb::wf

@@ -7,6 +7,7 @@
 #include "http/contact_input.h"
 #include "http/contact_list_page.h"
 #include "http/pagination.h"
+#include "http/privacy.h"
 #include "http/routes.h"
 #include "model/contact_json.h"
 #include "model/error.h"
@@ -52,7 +53,13 @@ Response update(ApiServices& sv, Request& req) {
 }
 
 Response remove(ApiServices& sv, Request& req) {
+  req.allow_params({"erase", "conversations"});
   std::int64_t id = req.path_id("id");
+  bool erase = req.choice_param("erase", {"true", "false"}).value_or("false") == "true";
+  auto conversations = req.choice_param("conversations", {"anonymise", "delete"});
+  if (conversations && !erase)
+    throw Error::validation("conversations", "applies only with erase=true");
+  if (erase) return erase_contact(sv, req, id, conversations);
   bool removed = sv.db.write([&](soci::session& s) {
     return sv.contacts.remove(s, req.auth().team_id, id, req.auth().key_id);
   });

@@ -121,7 +121,7 @@ Response run_action(ApiServices& sv, Request& req) {
   head.set("duration_us", r->duration_us);
   std::string body = to_json(head);
   body.insert(body.size() - 1, ",\"result\":" + r->result);
-  return Response{200, std::move(body), "application/json", {}};
+  return Response{200, std::move(body), "application/json", {}, {}};
 }
 
 }  // namespace
