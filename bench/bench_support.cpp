@@ -77,6 +77,19 @@ std::vector<std::pair<std::string, std::string>> server_env(const std::string& d
           {"SB_AUTH_CACHE_TTL_MS", auth_cache ? "2000" : "0"}};
 }
 
+double self_peak_rss_mb() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  }
+  return 0;
+}
+
+void reset_self_peak_rss() {
+  std::ofstream("/proc/self/clear_refs") << "5";  // resets VmHWM to the current RSS
+}
+
 Row http_row(const std::string& name, const std::string& backend, const Child& child,
              const BenchOptions& o, LoadSpec spec) {
   spec.port = child.port();

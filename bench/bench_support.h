@@ -50,6 +50,10 @@ using SubscriberFactory = std::function<std::shared_ptr<Subscriber>(Database&)>;
 Row drain_row(const std::string& name, const std::string& url, const SubscriberFactory& make,
               int workers);
 
+// This process's peak RSS (VmHWM) in MB, and resetting it to the current RSS.
+double self_peak_rss_mb();
+void reset_self_peak_rss();
+
 Row http_row(const std::string& name, const std::string& backend, const Child& child,
              const BenchOptions& o, LoadSpec spec);
 

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <thread>
 
+#include "bench_support.h"
 #include "campaigns/campaign_runner.h"
 #include "channels/messenger.h"
 #include "channels/mime_message.h"
@@ -27,19 +28,6 @@ namespace {
 constexpr int kRecipients = 100000;
 const int kWorkers =
     std::getenv("SB_BENCH_SMTP_WORKERS") ? std::atoi(std::getenv("SB_BENCH_SMTP_WORKERS")) : 8;
-
-double vm_hwm_mb() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-  }
-  return 0;
-}
-
-void reset_hwm() {
-  std::ofstream("/proc/self/clear_refs") << "5";  // resets VmHWM to the current RSS
-}
 
 // The sink's own limit: the transport alone, kWorkers threads, messages like the campaign's.
 Row bare_loop(int port) {
@@ -115,7 +103,7 @@ Row campaign(const std::string& backend, const std::string& url, int port, doubl
   campaigns::CampaignOptions co;
   co.workers = kWorkers;
   campaigns::CampaignRunner runner(db, messenger, co);
-  reset_hwm();
+  reset_self_peak_rss();
   auto started = std::chrono::steady_clock::now();
   runner.run_due();  // materialise, then send to the end
   double seconds =
@@ -128,7 +116,7 @@ Row campaign(const std::string& backend, const std::string& url, int port, doubl
   row.load.requests = static_cast<std::uint64_t>(sent);
   row.load.errors = static_cast<std::uint64_t>(kRecipients - sent);
   row.load.seconds = seconds;
-  row.peak_rss_mb = vm_hwm_mb();
+  row.peak_rss_mb = self_peak_rss_mb();
   row.ratio = sink_limit > 0 ? row.load.throughput() / sink_limit : 0;
   row.reference = "smtp sink limit";
   std::cerr << "  " << backend << ": " << sent << " sent in " << seconds << " s" << std::endl;

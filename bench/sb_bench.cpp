@@ -31,8 +31,10 @@ int run(int argc, char** argv) {
     } else if (a == "--no-pg") {
       o.with_pg = false;
     } else {
-      std::cerr << "usage: sb_bench --server BIN --baseline BIN [--clients N] [--seconds S] "
-                   "[--only http|contacts|events|capture|workflows|plugins|segments|campaigns] [--no-pg]\n";
+      std::cerr
+          << "usage: sb_bench --server BIN --baseline BIN [--clients N] [--seconds S] "
+             "[--only http|contacts|events|capture|workflows|plugins|segments|campaigns|imports] "
+             "[--no-pg]\n";
       return 64;
     }
   }
@@ -52,6 +54,7 @@ int run(int argc, char** argv) {
       {"plugins", &sb::bench::run_plugin_scenarios},
       {"segments", &sb::bench::run_segment_scenarios},
       {"campaigns", &sb::bench::run_campaign_scenarios},
+      {"imports", &sb::bench::run_import_scenarios},
       {"contacts", &sb::bench::run_contact_scenarios},
   };
   std::vector<sb::bench::Row> rows;

@@ -47,5 +47,8 @@ std::vector<Row> run_segment_scenarios(const BenchOptions& options);
 // Issue 10: a 100k-recipient email campaign into a local SMTP sink, both backends, against
 // the sink's own limit (a bare SMTP client loop) measured in the same run.
 std::vector<Row> run_campaign_scenarios(const BenchOptions& options);
+// Issue 11: a 1M-row CSV import (rows/s, peak RSS) and the export of those contacts as CSV
+// and NDJSON through the streaming route (rows/s), both backends.
+std::vector<Row> run_import_scenarios(const BenchOptions& options);
 
 }  // namespace sb::bench

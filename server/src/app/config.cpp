@@ -105,6 +105,11 @@ const std::vector<Setting>& settings() {
        [](Config& c, const std::string& v) {
          c.http.max_upload_bytes = static_cast<std::size_t>(parse_int(v, 1, 1LL << 32));
        }},
+      {"max_import_bytes", "SB_MAX_IMPORT_BYTES", "1073741824",
+       "largest CSV import (413 above); streamed to data_dir/imports",
+       [](Config& c, const std::string& v) {
+         c.http.max_import_bytes = static_cast<std::size_t>(parse_int(v, 1, 1LL << 40));
+       }},
       {"database_url", "SB_DATABASE_URL", "sqlite:./data/switchboard.db",
        "sqlite:PATH or postgresql://user:pass@host:port/db",
        [](Config& c, const std::string& v) {

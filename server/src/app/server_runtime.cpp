@@ -10,6 +10,7 @@
 #include "capture/conversation_closer.h"
 #include "channels/outbox_sender.h"
 #include "channels/tls_client.h"
+#include "imports/import_runner.h"
 #include "plugins/plugin_bus.h"
 #include "store/migrations.h"
 #include "store/ticket_rules.h"
@@ -102,11 +103,15 @@ void ServerRuntime::start() {
   // SMTP connections: the campaign workers' plus the bus's, each pooled by the transport.
   campaigns_ = std::make_unique<campaigns::CampaignRunner>(*db_, *messenger_, config_.campaigns);
   campaigns_->start();
+  imports_ = std::make_unique<imports::ImportRunner>(
+      *db_, imports::ImportRunnerOptions{.data_dir = config_.http.data_dir});
+  imports_->start();
   http_ = std::make_unique<HttpServer>(config_.http, *db_, dispatcher_.get());
   http_->set_workflows(workflows_.get());
   http_->set_plugins(plugins_.get());
   http_->set_messenger(messenger_.get());
   http_->set_campaigns(campaigns_.get());
+  http_->set_imports(imports_.get());
   http_->start();
   log.information("listening on %s:%d, database %s", config_.http.host, http_->port(),
                   db_->display_url());
@@ -119,6 +124,8 @@ void ServerRuntime::stop() {
   scheduler_.reset();
   if (campaigns_) campaigns_->stop();
   campaigns_.reset();
+  if (imports_) imports_->stop();
+  imports_.reset();
   if (dispatcher_) dispatcher_->stop();
   if (db_) db_->set_commit_listener(nullptr);
   dispatcher_.reset();

@@ -14,6 +14,9 @@
 #include "workflows/workflow_runner.h"
 
 namespace sb {
+namespace imports {
+class ImportRunner;
+}
 
 class ServerRuntime {
  public:
@@ -27,6 +30,7 @@ class ServerRuntime {
   int port() const;
   Database& database() { return *db_; }
   Dispatcher& dispatcher() { return *dispatcher_; }
+  imports::ImportRunner& imports() { return *imports_; }
   wf::WorkflowRegistry& workflows() { return *workflows_; }
   wf::WorkflowRunner& workflow_runner() { return *runner_; }
   plugins::PluginHost& plugins() { return *plugins_; }
@@ -44,6 +48,7 @@ class ServerRuntime {
   std::shared_ptr<wf::WorkflowRunner> runner_;
   std::unique_ptr<channels::Messenger> messenger_;
   std::unique_ptr<campaigns::CampaignRunner> campaigns_;
+  std::unique_ptr<imports::ImportRunner> imports_;
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<HttpServer> http_;
   std::optional<ProvisionedTeam> first_team_;

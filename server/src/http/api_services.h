@@ -20,6 +20,7 @@
 #include "store/event_queue_store.h"
 #include "store/event_store.h"
 #include "store/file_store.h"
+#include "store/import_store.h"
 #include "store/note_store.h"
 #include "store/team_settings_store.h"
 #include "store/team_store.h"
@@ -39,6 +40,9 @@ class CampaignRunner;
 }
 namespace wf {
 class WorkflowRegistry;
+}
+namespace imports {
+class ImportRunner;
 }
 class Metrics;
 class Router;
@@ -60,6 +64,7 @@ struct ApiServices {
         files(database.dialect()),
         users(database.dialect()),
         blobs(data_dir + "/files"),
+        data_dir(data_dir),
         max_upload_bytes(upload_limit) {}
 
   Database& db;
@@ -75,6 +80,7 @@ struct ApiServices {
   FileStore files;
   UserStore users;
   BlobStore blobs;
+  std::string data_dir;  // uploads: data_dir/files, data_dir/imports
   std::size_t max_upload_bytes;
   const Metrics* metrics = nullptr;           // for GET /metrics
   const Router* router = nullptr;             // for the OpenAPI consistency check
@@ -83,9 +89,12 @@ struct ApiServices {
   plugins::PluginHost* plugins = nullptr;     // null: /v1/plugins and /v1/actions answer 404
   channels::Messenger* messenger = nullptr;   // null: tracking links answer 404
   campaigns::CampaignRunner* campaign_runner = nullptr;  // null: campaigns wait for a poll
+  imports::ImportRunner* import_runner = nullptr;        // null: imports wait for a poll
+  std::size_t max_import_bytes = std::size_t{1} << 30;
   EventQueueStore queue{db.dialect()};
   AuditStore audit{db.dialect()};
   ContactEraser eraser{db.dialect(), contacts};
+  ImportStore imports{db.dialect()};
   CrmServices crm{db.dialect(), contacts};
   capture::Ingestor ingestor{contacts};
   capture::IngestQueue ingest{db, ingestor};

@@ -158,6 +158,7 @@ struct HttpServer::Impl {
         pool(2, o.threads, 60) {
     services.metrics = &metrics;
     services.router = &router;
+    services.max_import_bytes = o.max_import_bytes;
   }
 
   static std::vector<Metrics::RouteLabel> route_labels(const Router& r) {
@@ -307,6 +308,14 @@ Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& 
   if (route.signed_link) {
     if (has_body) read_body(req, request, close_connection, options.max_form_body_bytes);
     return route.handler(request);
+  }
+  if (route.raw_upload) {  // the handler checks the type and size it takes
+    try {
+      return route.handler(request);
+    } catch (...) {
+      close_connection = true;  // the handler may have stopped reading mid-body
+      throw;
+    }
   }
   if (route.multipart) {
     std::string ct = req.getContentType();
@@ -568,6 +577,10 @@ void HttpServer::set_messenger(channels::Messenger* messenger) {
 
 void HttpServer::set_campaigns(campaigns::CampaignRunner* runner) {
   impl_->services.campaign_runner = runner;
+}
+
+void HttpServer::set_imports(imports::ImportRunner* runner) {
+  impl_->services.import_runner = runner;
 }
 
 void HttpServer::set_plugins(plugins::PluginHost* host) {

@@ -20,6 +20,9 @@ class CampaignRunner;
 namespace wf {
 class WorkflowRegistry;
 }
+namespace imports {
+class ImportRunner;
+}
 
 class Database;
 class Dispatcher;
@@ -38,8 +41,9 @@ struct HttpOptions {
   std::size_t max_form_body_bytes = 64 << 10;
   int auth_cache_ttl_ms = 2000;  // 0: look every key up in the database
   int shutdown_grace_s = 10;
-  std::string data_dir = "./data";          // uploaded files live under data_dir/files
-  std::size_t max_upload_bytes = 10 << 20;  // per file
+  std::string data_dir = "./data";                      // uploaded files live under data_dir/files
+  std::size_t max_upload_bytes = 10 << 20;              // per file
+  std::size_t max_import_bytes = std::size_t{1} << 30;  // a CSV import
 };
 
 class HttpServer {
@@ -52,6 +56,7 @@ class HttpServer {
   void set_plugins(plugins::PluginHost* host);
   void set_messenger(channels::Messenger* messenger);
   void set_campaigns(campaigns::CampaignRunner* runner);
+  void set_imports(imports::ImportRunner* runner);
 
   void start();
   int port() const;

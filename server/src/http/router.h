@@ -21,8 +21,8 @@ struct Route {
   std::string pattern;
   std::optional<Role> min_role;  // nullopt: public (no key needed)
   Handler handler;
-  bool takes_body = false;       // POST/PATCH/PUT with a JSON body
-  bool multipart = false;        // multipart/form-data upload, streamed by the handler
+  bool takes_body = false;  // POST/PATCH/PUT with a JSON body
+  bool multipart = false;   // multipart/form-data upload, streamed by the handler
   bool secret_response = false;  // answers with a secret: never stored for Idempotency-Key
   // Public form post: JSON or urlencoded, a small body limit, rate-limited per client IP.
   bool public_form = false;
@@ -34,6 +34,9 @@ struct Route {
   std::size_t max_body_bytes = 0;  // 0: the server's limit (SB_HTTP_MAX_BODY_BYTES)
   // A read of one contact's personal data (profile, lookup, export): audited like a write.
   bool personal_read = false;
+  // Any content type (raw or multipart), streamed by the handler, which checks its size.
+  // (Fields are only ever added last: routes are initialised by position.)
+  bool raw_upload = false;
 };
 
 class Router {

@@ -32,6 +32,7 @@ Router build_routes(ApiServices& services) {
   add_tracking_routes(router, services);
   add_audit_routes(router, services);
   add_export_routes(router, services);
+  add_import_routes(router, services);
   add_privacy_routes(router, services);
   return router;
 }

@@ -37,6 +37,7 @@ void add_sequence_routes(Router& router, ApiServices& services);  // + a contact
 void add_tracking_routes(Router& router, ApiServices& services);  // public: /t, /u, /hooks
 void add_audit_routes(Router& router, ApiServices& services);
 void add_privacy_routes(Router& router, ApiServices& services);  // /v1/settings/privacy
+void add_import_routes(Router& router, ApiServices& services);
 void add_export_routes(Router& router, ApiServices& services);  // + a contact's privacy export
 
 }  // namespace sb

@@ -69,6 +69,7 @@ const std::vector<std::string>& known_event_types() {
         "outbox_message.due",
         "campaign.started",
         "campaign.completed",
+        "import.completed",
         "sequence.enrolled",
         "sequence.step_due",
         "sequence.completed",
