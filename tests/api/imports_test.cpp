@@ -319,6 +319,26 @@ TEST_P(ImportsTest, AResumedImportNeitherSkipsNorRepeatsARow) {
   EXPECT_FALSE(std::ifstream(config_.http.data_dir + "/" + job->file).good());
 }
 
+TEST_P(ImportsTest, AQueuedImportCanBeCancelledOnce) {
+  server_->imports().stop();  // it stays queued
+  auto r = post_csv("email,name\na@x.io,A\n");
+  ASSERT_EQ(r.status, 202) << r.body;
+  std::string id = std::to_string(r.json()->getValue<long long>("id"));
+  std::string file;
+  server_->database().read([&](soci::session& s) {
+    s << "SELECT file FROM imports WHERE id = " + id, soci::into(file);
+  });
+  ASSERT_TRUE(std::ifstream(config_.http.data_dir + "/" + file).good());
+  auto cancel = client().post("/v1/imports/" + id + "/cancel", "");
+  ASSERT_EQ(cancel.status, 200) << cancel.body;
+  EXPECT_EQ(cancel.json()->getValue<std::string>("status"), "cancelled");
+  EXPECT_FALSE(cancel.json()->isNull("finished_at"));
+  EXPECT_FALSE(std::ifstream(config_.http.data_dir + "/" + file).good());  // the upload went
+  auto again = client().post("/v1/imports/" + id + "/cancel", "");
+  EXPECT_EQ(again.status, 409) << again.body;
+  EXPECT_EQ(client().get("/v1/contacts").json()->getArray("data")->size(), 0u);
+}
+
 SB_INSTANTIATE_BACKENDS(ImportsTest);
 
 }  // namespace

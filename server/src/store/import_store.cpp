@@ -146,28 +146,21 @@ bool ImportStore::progress(soci::session& s, const ImportJob& job, const std::st
   return st.get_affected_rows() == 1;
 }
 
-void ImportStore::finish(soci::session& s, std::int64_t team_id, std::int64_t id,
+bool ImportStore::finish(soci::session& s, std::int64_t team_id, std::int64_t id,
                          const std::string& status, const std::optional<std::string>& error) const {
   long long team = team_id, iid = id, now = now_ms();
   std::string text = error.value_or("");
   soci::indicator ind = error ? soci::i_ok : soci::i_null;
-  s << "UPDATE imports SET status = :s, error = :e, lease_owner = NULL, lease_until = NULL, "
-       "updated_at = :now, finished_at = :fin WHERE team_id = :t AND id = :id AND status IN "
-       "('queued', 'running')",
-      soci::use(status, "s"), soci::use(text, ind, "e"), soci::use(now, "now"),
-      soci::use(now, "fin"), soci::use(team, "t"), soci::use(iid, "id");
-}
-
-bool ImportStore::cancel(soci::session& s, std::int64_t team_id, std::int64_t id) const {
-  long long team = team_id, iid = id, now = now_ms();
   soci::statement st(s);
+  st.exchange(soci::use(status, "s"));
+  st.exchange(soci::use(text, ind, "e"));
   st.exchange(soci::use(now, "now"));
   st.exchange(soci::use(now, "fin"));
   st.exchange(soci::use(team, "t"));
   st.exchange(soci::use(iid, "id"));
   execute_once(st,
-               "UPDATE imports SET status = 'cancelled', lease_owner = NULL, lease_until = NULL, "
-               "updated_at = :now, finished_at = :fin WHERE team_id = :t AND id = :id AND "
+               "UPDATE imports SET status = :s, error = :e, lease_owner = NULL, lease_until = "
+               "NULL, updated_at = :now, finished_at = :fin WHERE team_id = :t AND id = :id AND "
                "status IN ('queued', 'running')");
   return st.get_affected_rows() == 1;
 }

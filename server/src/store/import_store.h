@@ -67,10 +67,9 @@ class ImportStore {
   // this owner's to run (cancelled, or its lease was taken over).
   bool progress(soci::session& s, const ImportJob& job, const std::string& owner,
                 std::int64_t lease_ms) const;
-  void finish(soci::session& s, std::int64_t team_id, std::int64_t id, const std::string& status,
+  // Queued or running -> `status` (completed, failed, cancelled); false when it had ended.
+  bool finish(soci::session& s, std::int64_t team_id, std::int64_t id, const std::string& status,
               const std::optional<std::string>& error) const;
-  // Queued or running -> cancelled; false when it already ended.
-  bool cancel(soci::session& s, std::int64_t team_id, std::int64_t id) const;
   void add_errors(soci::session& s, std::int64_t team_id, std::int64_t import_id,
                   const std::vector<ImportRowError>& errors) const;
   // Errors with row > after_row, by row.

@@ -7,6 +7,7 @@
 #include <Poco/URI.h>
 #include <soci/soci.h>
 
+#include "http/multipart.h"
 #include "http/routes.h"
 #include "model/contact_json.h"
 #include "model/error.h"
@@ -53,16 +54,13 @@ class UploadHandler : public Poco::Net::PartHandler {
  public:
   UploadHandler(const BlobStore& blobs, std::int64_t limit) : blobs_(blobs), limit_(limit) {}
   void handlePart(const Poco::Net::MessageHeader& header, std::istream& stream) override {
-    std::string disposition;
-    Poco::Net::NameValueCollection params;
-    Poco::Net::MessageHeader::splitParameters(header.get("Content-Disposition", ""), disposition,
-                                              params);
-    std::string field = params.get("name", "");
+    PartName part = multipart_part_name(header);
+    const std::string& field = part.field;
     if (field != "file")
       throw Error::validation(field.empty() ? "(part)" : field,
                               "unknown part; send the file as 'file'");
     if (staged_) throw Error::validation("file", "one file per request");
-    name_ = safe_file_name(params.get("filename", "file"));
+    name_ = safe_file_name(part.filename.empty() ? "file" : part.filename);
     content_type_ = safe_content_type(header.get("Content-Type", "application/octet-stream"));
     staged_ = blobs_.stage(stream, limit_);
   }

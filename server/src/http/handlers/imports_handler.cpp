@@ -13,6 +13,7 @@
 #include <fstream>
 #include <set>
 
+#include "http/multipart.h"
 #include "http/pagination.h"
 #include "http/routes.h"
 #include "imports/contact_import.h"
@@ -115,11 +116,7 @@ class FilePart : public Poco::Net::PartHandler {
  public:
   explicit FilePart(CsvUpload& upload) : upload_(upload) {}
   void handlePart(const Poco::Net::MessageHeader& header, std::istream& stream) override {
-    std::string disposition;
-    Poco::Net::NameValueCollection params;
-    Poco::Net::MessageHeader::splitParameters(header.get("Content-Disposition", ""), disposition,
-                                              params);
-    std::string field = params.get("name", "");
+    const std::string field = multipart_part_name(header).field;
     if (field != "file") {
       throw Error::validation(
           field.empty() ? "(part)" : field,
@@ -298,8 +295,9 @@ Response list_imports(ApiServices& sv, Request& req) {
 
 Response cancel_import(ApiServices& sv, Request& req) {
   ImportJob job = load(sv, req);
-  bool cancelled =
-      sv.db.write([&](soci::session& s) { return sv.imports.cancel(s, job.team_id, job.id); });
+  bool cancelled = sv.db.write([&](soci::session& s) {
+    return sv.imports.finish(s, job.team_id, job.id, "cancelled", std::nullopt);
+  });
   if (!cancelled) {
     throw Error(ErrorCode::kConflict, "the import already ended (" + job.status + ")",
                 {{"status", job.status}});
