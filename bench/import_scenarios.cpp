@@ -1,4 +1,4 @@
-// Import and export scenarios (issue 11): a 1M-row CSV (SB_BENCH_IMPORT_ROWS) imported by
+// Import and export scenarios (issue 11): a 1M-row CSV (BENCH_IMPORT_ROWS) imported by
 // the import runner in this process (rows/s, this process's peak RSS), then the contacts
 // exported through the real server's streaming route as CSV and NDJSON (rows/s), on SQLite
 // and PostgreSQL (durable).
@@ -24,7 +24,7 @@ namespace sb::bench {
 namespace {
 
 long long rows_wanted() {
-  const char* env = std::getenv("SB_BENCH_IMPORT_ROWS");
+  const char* env = std::getenv("BENCH_IMPORT_ROWS");
   return env ? std::atoll(env) : 1000000;
 }
 

@@ -319,6 +319,18 @@ TEST_P(ImportsTest, AResumedImportNeitherSkipsNorRepeatsARow) {
   EXPECT_FALSE(std::ifstream(config_.http.data_dir + "/" + job->file).good());
 }
 
+TEST_P(ImportsTest, WithoutDedupeARepeatedEmailStillFailsItsRow) {
+  auto job = import_csv("email,name\nsame@x.io,First\nsame@x.io,Second\nother@x.io,Other\n",
+                        "?dedupe=none");
+  EXPECT_EQ(counted(job, "created"), 2);
+  EXPECT_EQ(counted(job, "failed"), 1);
+  auto errs = errors(job->getValue<long long>("id"));
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_EQ(errs[0]->getValue<int>("row"), 2);
+  EXPECT_EQ(errs[0]->getValue<std::string>("column"), "email");
+  EXPECT_NE(errs[0]->getValue<std::string>("reason").find("email exists"), std::string::npos);
+}
+
 TEST_P(ImportsTest, AQueuedImportCanBeCancelledOnce) {
   server_->imports().stop();  // it stays queued
   auto r = post_csv("email,name\na@x.io,A\n");

@@ -165,11 +165,54 @@ void ContactImport::apply(soci::session& s, std::vector<Pending>& rows,
   if (options_.dedupe != "none")
     existing = store.contacts_by(s, job_.team_id, options_.dedupe, keys);
 
+  // New contacts are written together; a row repeating the key of one still pending
+  // writes them first, so it finds the contact.
+  std::vector<Ready*> pending;
+  std::map<std::string, std::size_t> pending_keys;
+  auto fail_with = [&](const Pending& p, const Error& e) {
+    std::string column = column_for_field(columns_, field_of(e));
+    report(p, column.empty() ? std::nullopt : std::optional(column), "failed", e.what());
+  };
+  auto written = [&](const Contact& c) {
+    if (dry && dry->preview.size() < kPreviewRows)
+      dry->preview.push_back(new Poco::JSON::Object(contact_to_json(c)));
+  };
+  auto flush = [&] {
+    if (pending.empty()) return;
+    std::vector<ContactPatch> patches;
+    for (Ready* r : pending) patches.push_back(std::move(r->patch));
+    auto results =
+        contacts.create_many(s, job_.team_id, std::move(patches), job_.created_by_key_id);
+    for (std::size_t n = 0; n < results.size(); ++n) {
+      const Ready& r = *pending[n];
+      if (results[n].error) {
+        fail_with(*r.p, *results[n].error);
+        continue;
+      }
+      counts.created++;
+      if (!r.key.empty()) {
+        existing[r.key] = results[n].contact->id;
+        if (dry) created_keys_[r.key] = results[n].contact->id;
+      }
+      written(*results[n].contact);
+    }
+    pending.clear();
+    pending_keys.clear();
+  };
   for (Ready& r : ready) {
     const Pending& p = *r.p;
     if (erased_emails.count(r.email) || erased_phones.count(r.phone)) {
       report(p, std::nullopt, "skipped", "erased: this person asked to be forgotten");
       continue;
+    }
+    if (!r.key.empty() && options_.on_duplicate != "create" && pending_keys.count(r.key)) {
+      if (options_.on_duplicate == "skip") {
+        report(p, std::nullopt, "skipped",
+               "duplicate of row " + std::to_string(pending[pending_keys[r.key]]->p->row) +
+                   " (same " + options_.dedupe + ")");
+        continue;
+      }
+      flush();  // update: the contact that row makes must exist first
     }
     std::int64_t match = 0;
     if (!r.key.empty()) {
@@ -179,36 +222,29 @@ void ContactImport::apply(soci::session& s, std::vector<Pending>& rows,
         match = c->second;
       }
     }
-    try {
-      std::optional<Contact> written;
-      if (match && options_.on_duplicate == "skip") {
-        report(p, std::nullopt, "skipped",
-               "duplicate of contact " + std::to_string(match) + " (same " + options_.dedupe + ")");
-        continue;
-      }
-      if (match && options_.on_duplicate == "update") {
-        std::vector<std::string> changed;
-        written = contacts.update(s, job_.team_id, match, r.patch, std::nullopt,
-                                  job_.created_by_key_id, &changed);
-        (changed.empty() ? counts.unchanged : counts.updated)++;
-      } else {
-        r.patch.source.set(std::string("import"));
-        written = contacts.create(s, job_.team_id, r.patch, job_.created_by_key_id);
-        counts.created++;
-        if (!r.key.empty()) {
-          existing[r.key] = written->id;
-          if (dry) created_keys_[r.key] = written->id;
-        }
-      }
-      if (dry && dry->preview.size() < kPreviewRows) {
-        dry->preview.push_back(new Poco::JSON::Object(contact_to_json(*written)));
-      }
-    } catch (const Error& e) {
-      // Rules refuse before any SQL runs: the transaction stays usable.
-      std::string column = column_for_field(columns_, field_of(e));
-      report(p, column.empty() ? std::nullopt : std::optional(column), "failed", e.what());
+    if (match && options_.on_duplicate == "skip") {
+      report(p, std::nullopt, "skipped",
+             "duplicate of contact " + std::to_string(match) + " (same " + options_.dedupe + ")");
+      continue;
     }
+    if (match && options_.on_duplicate == "update") {
+      try {
+        std::vector<std::string> changed;
+        Contact c = contacts.update(s, job_.team_id, match, r.patch, std::nullopt,
+                                    job_.created_by_key_id, &changed);
+        (changed.empty() ? counts.unchanged : counts.updated)++;
+        written(c);
+      } catch (const Error& e) {
+        // Rules refuse before any SQL runs: the transaction stays usable.
+        fail_with(p, e);
+      }
+      continue;
+    }
+    r.patch.source.set(std::string("import"));
+    if (!r.key.empty()) pending_keys.emplace(r.key, pending.size());
+    pending.push_back(&r);
   }
+  flush();
   counts.rows_done = rows.empty() ? counts.rows_done : rows.back().row;
 }
 

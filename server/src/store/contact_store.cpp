@@ -7,6 +7,7 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <set>
 
 #include "model/contact_json.h"
 #include "model/contact_patch_json.h"
@@ -333,11 +334,12 @@ void ContactStore::check_status(soci::session& s, std::int64_t team_id,
   require_one_of("status", status, settings_.contact_statuses(s, team_id));
 }
 
-void ContactStore::normalize_custom(soci::session& s, std::int64_t team_id, ContactPatch& patch,
-                                    bool creating) const {
+namespace {
+
+// Custom values checked against the team's definitions (and required ones on create).
+void normalize_custom_with(const std::map<std::string, CustomField>& defs, ContactPatch& patch,
+                           bool creating) {
   bool touched = patch.custom_json.present;
-  if (!touched && !creating) return;
-  auto defs = fields_.by_key(s, team_id);
   if (patch.custom_json.present && !patch.custom_json.value) {
     throw Error::validation("custom_fields", "must be an object (set a key to null to clear it)");
   }
@@ -364,6 +366,14 @@ void ContactStore::normalize_custom(soci::session& s, std::int64_t team_id, Cont
       }
     }
   }
+}
+
+}  // namespace
+
+void ContactStore::normalize_custom(soci::session& s, std::int64_t team_id, ContactPatch& patch,
+                                    bool creating) const {
+  if (!patch.custom_json.present && !creating) return;
+  normalize_custom_with(fields_.by_key(s, team_id), patch, creating);
 }
 
 void ContactStore::check_identity(soci::session& s, const Contact& c,
@@ -515,6 +525,200 @@ Contact ContactStore::create(soci::session& s, std::int64_t team_id, const Conta
   return c;
 }
 
+std::vector<ContactStore::Creation> ContactStore::create_many(
+    soci::session& s, std::int64_t team_id, std::vector<ContactPatch> patches,
+    std::optional<std::int64_t> actor) const {
+  std::vector<Creation> out(patches.size());
+  const std::vector<std::string> statuses = settings_.contact_statuses(s, team_id);
+  const auto defs = fields_.by_key(s, team_id);
+  const EpochMs now = now_ms();
+  std::vector<std::size_t> ready;  // indexes into out whose contact passed the rules
+  for (std::size_t i = 0; i < patches.size(); ++i) {
+    try {
+      Contact c;
+      c.team_id = team_id;
+      c.source = "api";
+      c.platform = "other";
+      c.status = statuses.front();
+      c.first_seen = c.last_active = c.created_at = c.updated_at = now;
+      normalize_custom_with(defs, patches[i], /*creating=*/true);
+      apply_contact_patch(c, patches[i]);
+      guard(s, nullptr, c, nullptr);
+      if (patches[i].field_sources.present && patches[i].field_sources.value)
+        c.field_sources_json = *patches[i].field_sources.value;
+      require_one_of("status", c.status, statuses);
+      if (c.owner_id) users_.require_active(s, team_id, *c.owner_id, "owner_id");
+      if (c.account_id) require_account(s, team_id, *c.account_id);
+      if (c.external_id) check_identity(s, c, 0);  // rare in bulk: one by one
+      out[i].contact = std::move(c);
+      ready.push_back(i);
+    } catch (const Error& e) {
+      out[i].error = e;
+    }
+  }
+  // Emails: taken already, or twice in this batch (the first keeps it).
+  SqlParams p;
+  std::string emails, domains;
+  std::set<std::string> seen_domains;
+  for (std::size_t i : ready) {
+    const Contact& c = *out[i].contact;
+    if (!c.email) continue;
+    emails += (emails.empty() ? "" : ", ") + p.add(*c.email);
+    std::string d = crm::email_domain(*c.email);
+    if (!c.account_id && !d.empty() && seen_domains.insert(d).second)
+      domains += (domains.empty() ? "" : ", ") + p.add(d);
+  }
+  std::map<std::string, long long> taken;
+  std::map<std::string, long long> accounts;
+  if (!emails.empty()) {
+    std::string sql = "SELECT 'e', email, id FROM contacts WHERE team_id = " +
+                      p.add(static_cast<long long>(team_id)) + " AND email IN (" + emails + ")";
+    if (!domains.empty()) {
+      sql += " UNION ALL SELECT 'd', domain, id FROM accounts WHERE team_id = " +
+             p.add(static_cast<long long>(team_id)) + " AND domain IN (" + domains + ")";
+    }
+    std::string kind, value;
+    long long id = 0;
+    soci::statement st(s);
+    st.exchange(soci::into(kind));
+    st.exchange(soci::into(value));
+    st.exchange(soci::into(id));
+    p.bind(st);
+    if (execute_once(st, sql)) {
+      do {
+        (kind == "e" ? taken : accounts).emplace(value, id);
+      } while (st.fetch());
+    }
+  }
+  std::vector<std::size_t> rows;
+  for (std::size_t i : ready) {
+    Contact& c = *out[i].contact;
+    if (c.email) {
+      auto [it, fresh] = taken.emplace(*c.email, 0);
+      if (!fresh) {
+        out[i].error = Error(ErrorCode::kConflict, "a contact with this email exists",
+                             {{"existing_id", static_cast<std::int64_t>(it->second)},
+                              {"field", std::string("email")}});
+        out[i].contact.reset();
+        continue;
+      }
+      if (!c.account_id) {
+        auto a = accounts.find(crm::email_domain(*c.email));
+        if (a != accounts.end()) c.account_id = a->second;
+      }
+    }
+    rows.push_back(i);
+  }
+  if (rows.empty()) return out;
+
+  // One INSERT for the batch, ids in order; then the timeline and the events, one each.
+  JsonRows data;
+  for (std::size_t n = 0; n < rows.size(); ++n) {
+    const Contact& c = *out[rows[n]].contact;
+    ContactParams v(c);
+    auto opt = [](soci::indicator ind, const std::string& value) {
+      return ind == soci::i_ok ? std::optional<std::string>(value) : std::nullopt;
+    };
+    data.row()
+        .add("seq", static_cast<std::int64_t>(n))
+        .add("source", v.source)
+        .add("platform", v.platform)
+        .add("external_id", opt(v.i_ext, v.external_id))
+        .add("name", opt(v.i_name, v.name))
+        .add("email", opt(v.i_email, v.email))
+        .add("phone", opt(v.i_phone, v.phone))
+        .add("status", v.status)
+        .add("intent", opt(v.i_intent, v.intent))
+        .add_json("interests", v.interests)
+        .add_json("traits", v.traits)
+        .add("needs", opt(v.i_needs, v.needs))
+        .add_json("tags", v.tags)
+        .add("owner", c.owner_id)
+        .add("account", c.account_id)
+        .add("stage", opt(v.i_stage, v.stage))
+        .add("sentiment", opt(v.i_sent, v.sentiment))
+        .add("score", v.score)
+        .add_json("metadata", v.metadata)
+        .add_json("custom", v.custom)
+        .add_json("field_sources", v.field_sources)
+        .add("first_seen", static_cast<std::int64_t>(c.first_seen))
+        .add("last_active", static_cast<std::int64_t>(c.last_active));
+  }
+  std::string source = json_rows_source(dialect_, "rows", {{"seq", RowType::kInt},
+                                                           {"source", RowType::kText},
+                                                           {"platform", RowType::kText},
+                                                           {"external_id", RowType::kText},
+                                                           {"name", RowType::kText},
+                                                           {"email", RowType::kText},
+                                                           {"phone", RowType::kText},
+                                                           {"status", RowType::kText},
+                                                           {"intent", RowType::kText},
+                                                           {"interests", RowType::kJson},
+                                                           {"traits", RowType::kJson},
+                                                           {"needs", RowType::kText},
+                                                           {"tags", RowType::kJson},
+                                                           {"owner", RowType::kInt},
+                                                           {"account", RowType::kInt},
+                                                           {"stage", RowType::kText},
+                                                           {"sentiment", RowType::kText},
+                                                           {"score", RowType::kReal},
+                                                           {"metadata", RowType::kJson},
+                                                           {"custom", RowType::kJson},
+                                                           {"field_sources", RowType::kJson},
+                                                           {"first_seen", RowType::kInt},
+                                                           {"last_active", RowType::kInt}});
+  std::string text = data.text();
+  long long team = team_id, at = now;
+  std::vector<long long> ids;
+  ids.reserve(rows.size());
+  long long id = 0;
+  soci::statement st(s);
+  st.exchange(soci::into(id));
+  st.exchange(soci::use(text, "rows"));
+  st.exchange(soci::use(team, "t"));
+  st.exchange(soci::use(at, "a1"));
+  st.exchange(soci::use(at, "a2"));
+  const std::string sql =
+      "INSERT INTO contacts (team_id, source, platform, external_id, name, email, phone, status, "
+      "purchase_intent, interests, traits, needs, tags, owner_id, account_id, stage, sentiment, "
+      "score, metadata, custom, field_sources, first_seen, last_active, created_at, updated_at, "
+      "version) SELECT :t, r.source, r.platform, r.external_id, r.name, r.email, r.phone, "
+      "r.status, r.intent, r.interests, r.traits, r.needs, r.tags, r.owner, r.account, r.stage, "
+      "r.sentiment, r.score, r.metadata, r.custom, r.field_sources, r.first_seen, r.last_active, "
+      ":a1, :a2, 1 FROM " +
+      source + " ORDER BY r.seq RETURNING id";
+  if (execute_once(st, sql)) {
+    do {
+      ids.push_back(id);
+    } while (st.fetch());
+  }
+  if (ids.size() != rows.size()) {
+    throw Error(ErrorCode::kInternal, "bulk contact insert returned " + std::to_string(ids.size()) +
+                                          " ids for " + std::to_string(rows.size()) + " rows");
+  }
+  // RETURNING gives no order guarantee: the ids of one INSERT ... SELECT are ascending in
+  // the order the rows went in on both backends, so sort them rather than trust the order.
+  std::sort(ids.begin(), ids.end());
+  std::vector<TimelineStore::NewEntry> timeline;
+  std::vector<NewEvent> events;
+  timeline.reserve(rows.size());
+  events.reserve(rows.size());
+  for (std::size_t n = 0; n < rows.size(); ++n) {
+    Contact& c = *out[rows[n]].contact;
+    c.id = ids[n];
+    timeline.push_back({c.id, "created", "{\"source\":\"" + c.source + "\"}"});
+    events.push_back({.team_id = team_id,
+                      .type = "contact.created",
+                      .subject_type = "contact",
+                      .subject_id = c.id,
+                      .payload_json = json_text(contact_to_json(c))});
+  }
+  timeline_.add_many(s, team_id, timeline);
+  events_.append_many(s, events);
+  (void)actor;  // the timeline of a bulk create names no actor; the audit log has the request
+  return out;
+}
+
 Contact ContactStore::update(soci::session& s, std::int64_t team_id, std::int64_t id,
                              const ContactPatch& input, std::optional<int> expected_version,
                              std::optional<std::int64_t> actor,
@@ -604,12 +808,12 @@ bool ContactStore::remove(soci::session& s, std::int64_t team_id, std::int64_t i
       soci::use(cid);
   s << "DELETE FROM contacts WHERE team_id = :t AND id = :id", soci::use(team), soci::use(cid);
   // The payload carries the id only: a deletion may be an erasure request.
-  events_.append(s, {.team_id = team_id,
-                     .type = "contact.deleted",
-                     .subject_type = "contact",
-                     .subject_id = id,
-                     .payload_json = "{\"id\":" + std::to_string(id) +
-                                     (erased ? ",\"erased\":true}" : "}")});
+  events_.append(
+      s, {.team_id = team_id,
+          .type = "contact.deleted",
+          .subject_type = "contact",
+          .subject_id = id,
+          .payload_json = "{\"id\":" + std::to_string(id) + (erased ? ",\"erased\":true}" : "}")});
   return true;
 }
 

@@ -11,6 +11,7 @@
 
 #include "model/contact.h"
 #include "model/contact_filter.h"
+#include "model/error.h"
 #include "store/contact_filter_sql.h"
 #include "store/custom_field_store.h"
 #include "store/event_store.h"
@@ -78,6 +79,16 @@ class ContactStore {
                  std::optional<std::int64_t> actor_key_id, bool require_custom = true) const;
   // 404 when absent, 412 when expected_version is stale, 409/422 as create. Unchanged input
   // returns the contact as it is, with no version bump and no event.
+  // Many new contacts of one team in a few statements (imports): the rules of create(),
+  // with the lookups (statuses, custom fields, accounts, identities) done once for all.
+  // A patch the rules refuse gets its error and is not written; the others are.
+  struct Creation {
+    std::optional<Contact> contact;
+    std::optional<Error> error;
+  };
+  std::vector<Creation> create_many(soci::session& s, std::int64_t team_id,
+                                    std::vector<ContactPatch> patches,
+                                    std::optional<std::int64_t> actor_key_id) const;
   Contact update(soci::session& s, std::int64_t team_id, std::int64_t id, const ContactPatch& patch,
                  std::optional<int> expected_version, std::optional<std::int64_t> actor_key_id,
                  std::vector<std::string>* changed_out = nullptr) const;
