@@ -115,7 +115,11 @@ void scenario(std::vector<Row>& out, const BenchOptions& o, const std::string& b
   // race the one measured here.
   { Child first(o.server, {"serve"}, server_env(url)); }
   out.push_back(import_row(backend, url, data.path(), csv, rows));
-  Child server(o.server, {"serve"}, server_env(url));
+  // No event workers: the import's contact.created events would be handled meanwhile and
+  // the export would share the cores with them.
+  auto env = server_env(url);
+  env.emplace_back("SB_EVENT_WORKERS", "0");
+  Child server(o.server, {"serve"}, env);
   out.push_back(export_row(backend, server, "csv", rows));
   out.push_back(export_row(backend, server, "ndjson", rows));
 }

@@ -251,6 +251,7 @@ void ContactImport::apply(soci::session& s, std::vector<Pending>& rows,
 bool ContactImport::run(std::istream& file,
                         const std::function<bool(soci::session&, const ImportJob&)>& on_batch) {
   ImportStore store(db_.dialect());
+  std::int64_t batches = 0;
   return read(file, [&](std::vector<Pending>& rows) {
     ImportJob before = job_;
     try {
@@ -269,6 +270,10 @@ bool ContactImport::run(std::istream& file,
       job_ = before;  // the batch rolled back: the counters too
       throw;
     }
+    // After batches 1, 2, 4, 8, ...: statistics that follow the tables' growth.
+    ++batches;
+    if ((batches & (batches - 1)) != 0) return true;
+    db_.write([&](soci::session& s) { store.refresh_statistics(s); });
     return true;
   });
 }

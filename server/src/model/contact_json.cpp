@@ -69,13 +69,17 @@ Poco::JSON::Object contact_to_json(const Contact& c) {
   for (const auto& [k, v] : c.metadata) metadata->set(k, v);
   o.set("metadata", metadata);
   Poco::JSON::Parser parser;
-  o.set("custom_fields", parser.parse(c.custom_json));
+  auto object = [&parser](const std::string& json) {
+    return json == "{}" ? Poco::Dynamic::Var(Poco::JSON::Object::Ptr(new Poco::JSON::Object))
+                        : parser.parse(json);
+  };
+  o.set("custom_fields", object(c.custom_json));
   o.set("first_seen", format_iso8601(c.first_seen));
   o.set("last_active", format_iso8601(c.last_active));
   o.set("created_at", format_iso8601(c.created_at));
   o.set("updated_at", format_iso8601(c.updated_at));
   o.set("version", c.version);
-  o.set("field_sources", parser.parse(c.field_sources_json));
+  o.set("field_sources", object(c.field_sources_json));
   ContactBehaviour behaviour = ContactBehaviour::parse(c.behaviour_json);
   Poco::JSON::Object activity(Poco::JSON_PRESERVE_KEY_ORDER);
   activity.set("message_count", c.message_count);
@@ -198,6 +202,7 @@ Poco::JSON::Object user_to_json(const User& u) {
 
 std::vector<std::string> parse_string_array(const std::string& json) {
   std::vector<std::string> out;
+  if (json == "[]") return out;  // most lists: no parser (they cost microseconds each)
   Poco::JSON::Parser parser;
   auto arr = parser.parse(json).extract<Poco::JSON::Array::Ptr>();
   for (std::size_t i = 0; i < arr->size(); ++i) out.push_back(arr->get(i).toString());
@@ -206,6 +211,7 @@ std::vector<std::string> parse_string_array(const std::string& json) {
 
 std::map<std::string, std::string> parse_string_map(const std::string& json) {
   std::map<std::string, std::string> out;
+  if (json == "{}") return out;
   Poco::JSON::Parser parser;
   auto obj = parser.parse(json).extract<Poco::JSON::Object::Ptr>();
   for (const auto& [k, v] : *obj) out[k] = v.toString();

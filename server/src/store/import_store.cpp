@@ -221,6 +221,10 @@ std::vector<ImportRowError> ImportStore::errors(soci::session& s, std::int64_t t
   return out;
 }
 
+void ImportStore::refresh_statistics(soci::session& s) const {
+  if (dialect_.backend() == Backend::kPostgresql) s << "ANALYZE contacts, timeline_entries, events";
+}
+
 std::map<std::string, std::int64_t> ImportStore::contacts_by(
     soci::session& s, std::int64_t team_id, const std::string& key,
     const std::vector<std::string>& values) const {

@@ -75,6 +75,10 @@ class ImportStore {
   // Errors with row > after_row, by row.
   std::vector<ImportRowError> errors(soci::session& s, std::int64_t team_id, std::int64_t import_id,
                                      std::int64_t after_row, int limit) const;
+  // PostgreSQL: fresh planner statistics for the tables an import grows. A table that was
+  // empty when a connection first checked a foreign key into it keeps a sequential-scan
+  // plan for that check until its statistics change: every row would scan every row.
+  void refresh_statistics(soci::session& s) const;
   // Contact ids by the value of a dedupe key ("email", "phone" or "external_id").
   std::map<std::string, std::int64_t> contacts_by(soci::session& s, std::int64_t team_id,
                                                   const std::string& key,
