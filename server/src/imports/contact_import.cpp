@@ -181,8 +181,7 @@ void ContactImport::apply(soci::session& s, std::vector<Pending>& rows,
     if (pending.empty()) return;
     std::vector<ContactPatch> patches;
     for (Ready* r : pending) patches.push_back(std::move(r->patch));
-    auto results =
-        contacts.create_many(s, job_.team_id, std::move(patches), job_.created_by_key_id);
+    auto results = contacts.create_many(s, job_.team_id, std::move(patches));
     for (std::size_t n = 0; n < results.size(); ++n) {
       const Ready& r = *pending[n];
       if (results[n].error) {

@@ -499,27 +499,37 @@ void ContactStore::guard(soci::session& s, const Contact* before, Contact& after
   }
 }
 
-Contact ContactStore::create(soci::session& s, std::int64_t team_id, const ContactPatch& input,
-                             std::optional<std::int64_t> actor, bool require_custom) const {
-  ContactPatch patch = input;
+Contact ContactStore::new_contact(soci::session& s, std::int64_t team_id, ContactPatch& patch,
+                                  const std::vector<std::string>& statuses,
+                                  const std::map<std::string, CustomField>& custom_fields,
+                                  EpochMs now, bool require_custom) const {
   Contact c;
   c.team_id = team_id;
   c.source = "api";
   c.platform = "other";
-  c.status = settings_.contact_statuses(s, team_id).front();
-  EpochMs now = now_ms();
+  c.status = statuses.front();
   c.first_seen = c.last_active = c.created_at = c.updated_at = now;
-  normalize_custom(s, team_id, patch, /*creating=*/require_custom);
+  normalize_custom_with(custom_fields, patch, /*creating=*/require_custom);
   apply_contact_patch(c, patch);
   guard(s, nullptr, c, nullptr);
   if (patch.field_sources.present && patch.field_sources.value) {
     c.field_sources_json = *patch.field_sources.value;
   }
-  check_status(s, team_id, c.status);
+  require_one_of("status", c.status, statuses);
   if (c.owner_id) users_.require_active(s, team_id, *c.owner_id, "owner_id");
-  if (c.account_id) {
-    require_account(s, team_id, *c.account_id);
-  } else if (c.email) {
+  if (c.account_id) require_account(s, team_id, *c.account_id);
+  return c;
+}
+
+Contact ContactStore::create(soci::session& s, std::int64_t team_id, const ContactPatch& input,
+                             std::optional<std::int64_t> actor, bool require_custom) const {
+  ContactPatch patch = input;
+  const auto custom_fields = patch.custom_json.present || require_custom
+                                 ? fields_.by_key(s, team_id)
+                                 : std::map<std::string, CustomField>{};
+  Contact c = new_contact(s, team_id, patch, settings_.contact_statuses(s, team_id), custom_fields,
+                          now_ms(), require_custom);
+  if (!c.account_id && c.email) {
     c.account_id = account_by_domain(s, team_id, crm::email_domain(*c.email));
   }
   check_identity(s, c, 0);
@@ -536,8 +546,7 @@ Contact ContactStore::create(soci::session& s, std::int64_t team_id, const Conta
 }
 
 std::vector<ContactStore::Creation> ContactStore::create_many(
-    soci::session& s, std::int64_t team_id, std::vector<ContactPatch> patches,
-    std::optional<std::int64_t> actor) const {
+    soci::session& s, std::int64_t team_id, std::vector<ContactPatch> patches) const {
   std::vector<Creation> out(patches.size());
   const std::vector<std::string> statuses = settings_.contact_statuses(s, team_id);
   const auto defs = fields_.by_key(s, team_id);
@@ -545,20 +554,7 @@ std::vector<ContactStore::Creation> ContactStore::create_many(
   std::vector<std::size_t> ready;  // indexes into out whose contact passed the rules
   for (std::size_t i = 0; i < patches.size(); ++i) {
     try {
-      Contact c;
-      c.team_id = team_id;
-      c.source = "api";
-      c.platform = "other";
-      c.status = statuses.front();
-      c.first_seen = c.last_active = c.created_at = c.updated_at = now;
-      normalize_custom_with(defs, patches[i], /*creating=*/true);
-      apply_contact_patch(c, patches[i]);
-      guard(s, nullptr, c, nullptr);
-      if (patches[i].field_sources.present && patches[i].field_sources.value)
-        c.field_sources_json = *patches[i].field_sources.value;
-      require_one_of("status", c.status, statuses);
-      if (c.owner_id) users_.require_active(s, team_id, *c.owner_id, "owner_id");
-      if (c.account_id) require_account(s, team_id, *c.account_id);
+      Contact c = new_contact(s, team_id, patches[i], statuses, defs, now, /*require_custom=*/true);
       if (c.external_id) check_identity(s, c, 0);  // rare in bulk: one by one
       out[i].contact = std::move(c);
       ready.push_back(i);
@@ -725,7 +721,6 @@ std::vector<ContactStore::Creation> ContactStore::create_many(
   }
   timeline_.add_many(s, team_id, timeline);
   events_.append_many(s, events);
-  (void)actor;  // the timeline of a bulk create names no actor; the audit log has the request
   return out;
 }
 

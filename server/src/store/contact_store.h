@@ -81,14 +81,14 @@ class ContactStore {
   // returns the contact as it is, with no version bump and no event.
   // Many new contacts of one team in a few statements (imports): the rules of create(),
   // with the lookups (statuses, custom fields, accounts, identities) done once for all.
-  // A patch the rules refuse gets its error and is not written; the others are.
+  // A patch the rules refuse gets its error and is not written; the others are. Their
+  // timeline entries name no actor: the audit log has the import's request.
   struct Creation {
     std::optional<Contact> contact;
     std::optional<Error> error;
   };
   std::vector<Creation> create_many(soci::session& s, std::int64_t team_id,
-                                    std::vector<ContactPatch> patches,
-                                    std::optional<std::int64_t> actor_key_id) const;
+                                    std::vector<ContactPatch> patches) const;
   Contact update(soci::session& s, std::int64_t team_id, std::int64_t id, const ContactPatch& patch,
                  std::optional<int> expected_version, std::optional<std::int64_t> actor_key_id,
                  std::vector<std::string>* changed_out = nullptr) const;
@@ -119,6 +119,13 @@ class ContactStore {
   void check_identity(soci::session& s, const Contact& c, std::int64_t except_id) const;
   // Checks custom values against the team's definitions (unknown key, wrong type, removing
   // a required value; on create, required values missing) and normalises them in `patch`.
+  // A new contact from a patch under the rules every create shares (defaults, custom
+  // values, before hooks, status, owner, account); identity and domain checks are the
+  // caller's, one by one or for a batch.
+  Contact new_contact(soci::session& s, std::int64_t team_id, ContactPatch& patch,
+                      const std::vector<std::string>& statuses,
+                      const std::map<std::string, CustomField>& custom_fields, EpochMs now,
+                      bool require_custom) const;
   void normalize_custom(soci::session& s, std::int64_t team_id, ContactPatch& patch,
                         bool creating) const;
   void check_status(soci::session& s, std::int64_t team_id, const std::string& status) const;
