@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "model/contact_behaviour.h"
+#include "model/json_escape.h"
 
 namespace sb {
 
@@ -94,6 +95,154 @@ Poco::JSON::Object contact_to_json(const Contact& c) {
   activity.set("preferred_hours_utc", hours);
   o.set("activity", activity);
   return o;
+}
+
+namespace {
+
+// One key of the object being written; `first` is the only key without a leading comma.
+void append_key(std::string& out, std::string_view key, bool first = false) {
+  if (!first) out += ',';
+  out += '"';
+  out += key;  // keys are fixed ASCII names
+  out += "\":";
+}
+
+void append_text(std::string& out, const std::optional<std::string>& v) {
+  if (v) {
+    append_json_string(out, *v);
+  } else {
+    out += "null";
+  }
+}
+
+void append_int(std::string& out, std::optional<std::int64_t> v) {
+  out += v ? std::to_string(*v) : std::string("null");
+}
+
+// Poco's own number text, so the two writers agree on every double.
+void append_double(std::string& out, double v) {
+  out += Poco::Dynamic::Var(v).toString();
+}
+
+void append_list(std::string& out, const std::vector<std::string>& items) {
+  out += '[';
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    append_json_string(out, items[i]);
+  }
+  out += ']';
+}
+
+// Stored JSON objects: "{}" as is; anything else through Poco, which is what decides the
+// key order and number text of contact_to_json.
+void append_stored_object(std::string& out, const std::string& json) {
+  if (json == "{}") {
+    out += json;
+    return;
+  }
+  Poco::JSON::Parser parser;
+  std::ostringstream text;
+  parser.parse(json).extract<Poco::JSON::Object::Ptr>()->stringify(text);
+  out += text.str();
+}
+
+}  // namespace
+
+void append_contact_json(std::string& out, const Contact& c) {
+  out += '{';
+  append_key(out, "id", true);
+  out += std::to_string(c.id);
+  append_key(out, "source");
+  append_json_string(out, c.source);
+  append_key(out, "platform");
+  append_json_string(out, c.platform);
+  append_key(out, "external_id");
+  append_text(out, c.external_id);
+  append_key(out, "name");
+  append_text(out, c.name);
+  append_key(out, "email");
+  append_text(out, c.email);
+  append_key(out, "phone");
+  append_text(out, c.phone);
+  append_key(out, "status");
+  append_json_string(out, c.status);
+  append_key(out, "purchase_intent");
+  append_text(out, c.purchase_intent);
+  append_key(out, "interests");
+  append_list(out, c.interests);
+  append_key(out, "traits");
+  append_list(out, c.traits);
+  append_key(out, "needs");
+  append_text(out, c.needs);
+  append_key(out, "tags");
+  append_list(out, c.tags);
+  append_key(out, "owner_id");
+  append_int(out, c.owner_id);
+  append_key(out, "account_id");
+  append_int(out, c.account_id);
+  append_key(out, "stage");
+  append_text(out, c.stage);
+  append_key(out, "sentiment");
+  append_text(out, c.sentiment);
+  append_key(out, "score");
+  append_double(out, c.score);
+  append_key(out, "metadata");
+  out += '{';
+  bool first = true;
+  for (const auto& [k, v] : c.metadata) {  // a std::map: key order, as Poco's object has it
+    if (!first) out += ',';
+    first = false;
+    append_json_string(out, k);
+    out += ':';
+    append_json_string(out, v);
+  }
+  out += '}';
+  append_key(out, "custom_fields");
+  append_stored_object(out, c.custom_json);
+  append_key(out, "first_seen");
+  append_json_string(out, format_iso8601(c.first_seen));
+  append_key(out, "last_active");
+  append_json_string(out, format_iso8601(c.last_active));
+  append_key(out, "created_at");
+  append_json_string(out, format_iso8601(c.created_at));
+  append_key(out, "updated_at");
+  append_json_string(out, format_iso8601(c.updated_at));
+  append_key(out, "version");
+  out += std::to_string(c.version);
+  append_key(out, "field_sources");
+  append_stored_object(out, c.field_sources_json);
+  ContactBehaviour behaviour = ContactBehaviour::parse(c.behaviour_json);
+  append_key(out, "activity");
+  out += '{';
+  append_key(out, "message_count", true);
+  out += std::to_string(c.message_count);
+  append_key(out, "conversation_count");
+  out += std::to_string(c.conversation_count);
+  append_key(out, "last_channel");
+  append_text(out, c.last_channel);
+  append_key(out, "median_response_seconds");
+  std::int64_t median = behaviour.median_response_ms();
+  if (median < 0) {
+    out += "null";
+  } else {
+    append_double(out, static_cast<double>(median) / 1000.0);
+  }
+  append_key(out, "preferred_hours_utc");
+  out += '[';
+  first = true;
+  for (int h : behaviour.preferred_hours()) {
+    if (!first) out += ',';
+    first = false;
+    out += std::to_string(h);
+  }
+  out += "]}}";
+}
+
+std::string contact_json_text(const Contact& c) {
+  std::string out;
+  out.reserve(768);
+  append_contact_json(out, c);
+  return out;
 }
 
 Contact contact_from_json(const Poco::JSON::Object::Ptr& o, std::int64_t team_id) {

@@ -15,6 +15,10 @@
 namespace sb {
 
 Poco::JSON::Object contact_to_json(const Contact& c);
+// contact_json_text(c), byte for byte, written without building the object: the
+// form of event payloads and exports, where a bulk import or a 1M-row export pays it per row.
+std::string contact_json_text(const Contact& c);
+void append_contact_json(std::string& out, const Contact& c);
 // The inverse of contact_to_json (merge journals restore contacts from it).
 Contact contact_from_json(const Poco::JSON::Object::Ptr& o, std::int64_t team_id);
 Poco::JSON::Object custom_field_to_json(const CustomField& f);

@@ -7,7 +7,8 @@
 
 namespace sb {
 
-// Appends `text` as a quoted JSON string (control characters escaped; bytes >= 0x80 as is).
+// Appends `text` as a quoted JSON string, escaped as Poco's stringifier does (\b \f \n \r \t,
+// other control characters as \u00XX; bytes >= 0x80 as is), so both write the same text.
 void append_json_string(std::string& out, std::string_view text);
 std::string json_quoted(std::string_view text);
 

@@ -253,7 +253,7 @@ char* contact_get(sb_call* call, int64_t id) {
     ContactStore contacts(call->scope.db->dialect());
     auto c = contacts.get(s, call->scope.team_id, id);
     if (!c) throw Error::not_found("contact", id);
-    out = json_text(contact_to_json(*c));
+    out = contact_json_text(*c);
   });
   return ok ? copy_out(out) : nullptr;
 }
@@ -296,7 +296,7 @@ char* contact_update(sb_call* call, int64_t id, const char* patch_json) {
                     .action = "contact_update",
                     .subject_type = "contact",
                     .subject_id = id});
-    out = json_text(contact_to_json(c));
+    out = contact_json_text(c);
   });
   return ok ? copy_out(out) : nullptr;
 }

@@ -717,7 +717,7 @@ std::vector<ContactStore::Creation> ContactStore::create_many(
                       .type = "contact.created",
                       .subject_type = "contact",
                       .subject_id = c.id,
-                      .payload_json = json_text(contact_to_json(c))});
+                      .payload_json = contact_json_text(c)});
   }
   timeline_.add_many(s, team_id, timeline);
   events_.append_many(s, events);

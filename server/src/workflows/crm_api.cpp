@@ -121,7 +121,7 @@ std::string string_arg(lua_State* L, int idx, const char* fn, const char* what) 
 }
 
 void push_contact(lua_State* L, const Contact& c) {
-  push_json(L, json_text(contact_to_json(c)));
+  push_json(L, contact_json_text(c));
 }
 
 Poco::JSON::Object::Ptr object_arg(lua_State* L, int idx, const char* fn, const char* what) {

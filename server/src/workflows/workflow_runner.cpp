@@ -184,7 +184,7 @@ Outcome WorkflowRunner::deliver(const StoredEvent& e) {
         if (!p->isNull("contact_id")) {
           // Fresh state: the contact as it is now, not as it was when the timer was set.
           if (auto c = sv.contacts.get(s, e.team_id, p->getValue<std::int64_t>("contact_id")))
-            contact = json_text(contact_to_json(*c));
+            contact = contact_json_text(*c);
           ctx.event_contact = p->getValue<std::int64_t>("contact_id");
         }
         std::ostringstream data;

@@ -67,7 +67,7 @@ Response export_contacts(ApiServices& sv, Request& req) {
           append_contact_csv_row(buf, c, custom_keys);
         } else {
           if (format == "json" && !first_row) buf += ',';
-          buf += json_text(contact_to_json(c));
+          append_contact_json(buf, c);
           if (format == "ndjson") buf += '\n';
         }
         first_row = false;
@@ -154,7 +154,7 @@ Response export_person(ApiServices& sv, Request& req) {
       ExportSnapshot snapshot(s, sv.db.dialect());
       DataExport data(sv.db.dialect());
       std::string buf = export_head("switchboard-person-export", team) +
-                        ",\"contact\":" + json_text(contact_to_json(contact)) + ",\"held\":{";
+                        ",\"contact\":" + contact_json_text(contact) + ",\"held\":{";
       write_tables(buf, out, s, data, DataExport::contact_tables(), team, id);
       buf += "}}\n";
       flush(out, buf, true);
