@@ -259,6 +259,28 @@ TEST_P(DispatcherTest, EventsNobodyWantsAreDone) {
   EXPECT_EQ(rec->calls, 0);
 }
 
+// More events than one statement takes (a segment refresh over an imported list): every
+// one is written, ids follow the order given, across the statements it is split into.
+TEST_P(DispatcherTest, ALargeBatchIsWrittenWholeAndInOrder) {
+  std::vector<NewEvent> batch;
+  for (int i = 0; i < 2500; ++i) {
+    batch.push_back({.team_id = team_,
+                     .type = "segment.entered",
+                     .subject_type = "contact",
+                     .subject_id = 100000 + i,
+                     .payload_json = "{\"n\":" + std::to_string(i) + "}"});
+  }
+  db_->write([&](soci::session& s) { EventStore(db_->dialect()).append_many(s, batch); });
+  std::vector<long long> subjects(2500);
+  db_->read([&](soci::session& s) {
+    s << "SELECT subject_id FROM events WHERE team_id = :t AND type = 'segment.entered' "
+         "ORDER BY id",
+        soci::use(static_cast<long long>(team_)), soci::into(subjects);
+  });
+  ASSERT_EQ(subjects.size(), 2500u);
+  for (int i = 0; i < 2500; ++i) ASSERT_EQ(subjects[i], 100000 + i) << i;
+}
+
 SB_INSTANTIATE_BACKENDS(DispatcherTest);
 
 // Two processes on one PostgreSQL: the consumer polls only every ten minutes, so handling

@@ -1,10 +1,10 @@
 // JSON rows writer and their table source per backend.
 #include "store/json_rows.h"
 
-#include <Poco/JSONString.h>
-
 #include <cmath>
 #include <cstdio>
+
+#include "model/json_escape.h"
 
 namespace sb {
 
@@ -44,7 +44,7 @@ JsonRows& JsonRows::add(std::string_view column, double value) {
 
 JsonRows& JsonRows::add(std::string_view column, std::string_view value) {
   key(column);
-  out_ += Poco::toJSON(std::string(value), Poco::JSON_WRAP_STRINGS);
+  append_json_string(out_, value);
   return *this;
 }
 
