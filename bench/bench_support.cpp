@@ -8,7 +8,10 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <iterator>
+#include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace sb::bench {
 
@@ -64,6 +67,36 @@ double Child::status_mb(const std::string& field) const {
     if (line.rfind(field + ":", 0) == 0) return std::stod(line.substr(field.size() + 1)) / 1024.0;
   }
   return 0;
+}
+
+double Child::wait_idle(std::chrono::seconds limit) const {
+  // utime + stime, in clock ticks: fields 14 and 15 of /proc/PID/stat, after the ")"
+  // that ends the command name.
+  auto cpu_ticks = [&] {
+    std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::istringstream fields(text.substr(text.rfind(')') + 2));
+    std::string f;
+    long long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && fields >> f; ++i) {
+      if (i == 14) utime = std::atoll(f.c_str());
+      if (i == 15) stime = std::atoll(f.c_str());
+    }
+    return utime + stime;
+  };
+  const auto started = std::chrono::steady_clock::now();
+  long long before = cpu_ticks();
+  while (std::chrono::steady_clock::now() - started < limit) {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    long long now = cpu_ticks();
+    if (now - before <= 2) break;  // at most 20 ms of CPU in a second
+    before = now;
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
+void Child::reset_peak_rss() const {
+  std::ofstream("/proc/" + std::to_string(pid_) + "/clear_refs") << "5";
 }
 
 std::vector<std::pair<std::string, std::string>> server_env(const std::string& db_url,

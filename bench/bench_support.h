@@ -2,6 +2,7 @@
 // turning a load run into a table row.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -32,6 +33,10 @@ class Child {
   int port() const { return port_; }
   // A /proc/PID/status field in MB (VmRSS, VmHWM).
   double status_mb(const std::string& field) const;
+  // Waits (at most `limit`) until the process uses no CPU for a second: start-up work on a
+  // large database (segment refresh) done before a measurement. Returns the seconds waited.
+  double wait_idle(std::chrono::seconds limit) const;
+  void reset_peak_rss() const;  // VmHWM back to the current RSS
 
  private:
   int pid_ = -1;
