@@ -2,6 +2,7 @@
 #include "bench_support.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,6 +34,8 @@ Child::Child(const std::string& binary, const std::vector<std::string>& args,
   envp.push_back(nullptr);
   pid_ = ::fork();
   if (pid_ == 0) {
+    // A bench killed by a signal runs no destructor: the server must not outlive it.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     ::dup2(fds[1], 1);
     ::close(fds[0]);
     ::close(fds[1]);
