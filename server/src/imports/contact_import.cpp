@@ -269,11 +269,9 @@ bool ContactImport::run(std::istream& file,
       job_ = before;  // the batch rolled back: the counters too
       throw;
     }
-    // After batches 1, 2, 4, ... 64: statistics that follow the tables' growth while plans
-    // made on near-empty tables would scan them. Past 32k rows autovacuum's own ANALYZE
-    // keeps up, and each pass here costs more as the tables grow.
+    // After batches 1, 2, 4, 8, ...: statistics that follow the tables' growth.
     ++batches;
-    if ((batches & (batches - 1)) != 0 || batches > 64) return true;
+    if ((batches & (batches - 1)) != 0) return true;
     db_.write([&](soci::session& s) { store.refresh_statistics(s); });
     return true;
   });

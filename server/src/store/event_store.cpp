@@ -38,10 +38,9 @@ void EventStore::append_many(soci::session& s, const std::vector<NewEvent>& even
   }
   // Bounded statements: a segment refresh over a whole imported list can hand over 100k
   // events, and one statement over all of them held ~170 MB of parse trees (SQLite).
-  constexpr std::size_t kChunk = 1000;
-  if (events.size() > kChunk) {
-    for (std::size_t at = 0; at < events.size(); at += kChunk) {
-      const std::size_t end = std::min(events.size(), at + kChunk);
+  if (events.size() > kMaxPerStatement) {
+    for (std::size_t at = 0; at < events.size(); at += kMaxPerStatement) {
+      const std::size_t end = std::min(events.size(), at + kMaxPerStatement);
       append_many(s, std::vector<NewEvent>(events.begin() + static_cast<std::ptrdiff_t>(at),
                                            events.begin() + static_cast<std::ptrdiff_t>(end)));
     }

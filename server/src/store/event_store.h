@@ -46,9 +46,11 @@ class EventStore {
 
   // Must run inside the caller's write transaction. Returns the event id.
   std::int64_t append(soci::session& s, const NewEvent& event) const;
-  // Many events in one statement, ids ascending in the given order (how capture keeps a
-  // contact's events in order while writing a whole batch in one round trip).
+  // Many events, ids ascending in the given order (how capture keeps a contact's events
+  // in order while writing a whole batch in one round trip): one statement per
+  // kMaxPerStatement events, which bounds the memory a statement takes.
   void append_many(soci::session& s, const std::vector<NewEvent>& events) const;
+  static constexpr std::size_t kMaxPerStatement = 1000;
 
  private:
   const Dialect& dialect_;

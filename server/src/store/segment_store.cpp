@@ -212,7 +212,6 @@ MembershipChange SegmentStore::refresh(soci::session& s, std::int64_t team_id,
   }
   if (change.entered.empty() && change.exited.empty()) return change;
 
-  std::vector<NewEvent> events;
   Poco::JSON::Object payload(Poco::JSON_PRESERVE_KEY_ORDER);
   payload.set("segment_id", segment.id);
   payload.set("segment", segment.name);
@@ -220,13 +219,22 @@ MembershipChange SegmentStore::refresh(soci::session& s, std::int64_t team_id,
   const std::string payload_json = json_text(payload);
   std::sort(change.entered.begin(), change.entered.end());
   std::sort(change.exited.begin(), change.exited.end());
-  for (std::int64_t id : change.entered) {
-    events.push_back({team_id, "segment.entered", "contact", id, payload_json, std::nullopt});
-  }
-  for (std::int64_t id : change.exited) {
-    events.push_back({team_id, "segment.exited", "contact", id, payload_json, std::nullopt});
-  }
-  EventStore(dialect_).append_many(s, events);
+  // Events built a chunk at a time: a first refresh over 1M imported contacts held all
+  // their events at once (230 MB).
+  EventStore events(dialect_);
+  std::vector<NewEvent> chunk;
+  auto emit = [&](const std::vector<std::int64_t>& ids, const char* type) {
+    for (std::size_t at = 0; at < ids.size(); at += EventStore::kMaxPerStatement) {
+      chunk.clear();
+      const std::size_t end = std::min(ids.size(), at + EventStore::kMaxPerStatement);
+      for (std::size_t i = at; i < end; ++i) {
+        chunk.push_back({team_id, type, "contact", ids[i], payload_json, std::nullopt});
+      }
+      events.append_many(s, chunk);
+    }
+  };
+  emit(change.entered, "segment.entered");
+  emit(change.exited, "segment.exited");
   return change;
 }
 
