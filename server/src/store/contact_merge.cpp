@@ -135,7 +135,10 @@ MergeResult ContactMerger::merge(soci::session& s, std::int64_t team_id, std::in
   note(meta, "metadata");
   auto custom = parse_object(merged.custom_json);
   bool custom_changed = false;
-  for (const auto& [k, v] : *parse_object(dup.custom_json)) {
+  // Held in a name: a temporary in the range-for would die before the loop ran (C++20),
+  // and with it the only reference to the parsed object (AddressSanitizer found it).
+  const auto dup_custom = parse_object(dup.custom_json);
+  for (const auto& [k, v] : *dup_custom) {
     if (!custom->has(k)) {
       custom->set(k, v);
       custom_changed = true;
