@@ -17,6 +17,9 @@ namespace {
 int number(const std::string& s, const std::string& field) {
   if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos)
     bad("'" + s + "' is not a number in " + field);
+  // Every valid value has at most two digits; a longer run must be refused here rather than
+  // overflow the conversion (std::stoi threw out_of_range, a 500, for "99999999999").
+  if (s.size() > 4) bad("'" + s + "' is out of range in " + field);
   return std::stoi(s);
 }
 

@@ -29,18 +29,20 @@ void CsvReader::feed(std::string_view chunk) {
   // Until the first record's end is seen, keep the input: the BOM and the delimiter are
   // decided on it.
   head_.append(chunk);
+  std::string_view head(head_);
+  if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
+  // `end` is an offset into `head`, after the BOM: the first line the delimiter is counted
+  // on must be the same however the input was split.
   bool quoted = false;
   std::size_t end = std::string::npos;
-  for (std::size_t i = 0; i < head_.size(); ++i) {
-    if (head_[i] == '"') quoted = !quoted;
-    if (!quoted && (head_[i] == '\n' || head_[i] == '\r')) {
+  for (std::size_t i = 0; i < head.size(); ++i) {
+    if (head[i] == '"') quoted = !quoted;
+    if (!quoted && (head[i] == '\n' || head[i] == '\r')) {
       end = i;
       break;
     }
   }
   if (end == std::string::npos && head_.size() <= limits_.max_record_bytes) return;
-  std::string_view head(head_);
-  if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
   if (delimiter_ == 0) {
     delimiter_ = detect(head.substr(0, end == std::string::npos ? head.size() : end));
   }
