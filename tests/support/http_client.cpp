@@ -5,6 +5,7 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/StreamCopier.h>
 
 #include <algorithm>
@@ -31,7 +32,13 @@ std::string HttpResult::error_code() const {
 HttpResult HttpClient::send(const std::string& method, const std::string& path,
                             const std::string& body,
                             const std::map<std::string, std::string>& headers) const {
-  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port_));
+  std::unique_ptr<Poco::Net::HTTPClientSession> secure;
+  if (tls_) {
+    secure = std::make_unique<Poco::Net::HTTPSClientSession>(
+        "127.0.0.1", static_cast<Poco::UInt16>(port_), tls_);
+  }
+  Poco::Net::HTTPClientSession plain("127.0.0.1", static_cast<Poco::UInt16>(port_));
+  Poco::Net::HTTPClientSession& session = secure ? *secure : plain;
   session.setTimeout(Poco::Timespan(30, 0));
   Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
   if (!key_.empty()) req.set("Authorization", "Bearer " + key_);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <Poco/JSON/Object.h>
+#include <Poco/Net/Context.h>
 
 #include <map>
 #include <string>
@@ -22,6 +23,8 @@ class HttpClient {
  public:
   explicit HttpClient(int port) : port_(port) {}
   void set_key(std::string key) { key_ = std::move(key); }
+  // Speak HTTPS with this client context (its CAs decide what server certificate passes).
+  void set_tls(Poco::Net::Context::Ptr context) { tls_ = std::move(context); }
 
   HttpResult get(const std::string& path) const { return send("GET", path); }
   HttpResult del(const std::string& path) const { return send("DELETE", path); }
@@ -35,6 +38,7 @@ class HttpClient {
  private:
   int port_;
   std::string key_;
+  Poco::Net::Context::Ptr tls_;
 };
 
 }  // namespace sb::test

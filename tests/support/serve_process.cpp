@@ -8,9 +8,24 @@
 
 namespace sb::test {
 
+namespace {
+
+Poco::ProcessHandle launch(const std::string& binary, const Poco::Process::Env& env,
+                           const std::string& cwd, Poco::Pipe* out, bool with_stderr,
+                           bool die_with_parent) {
+  if (die_with_parent) {
+    return Poco::Process::launch("/usr/bin/setpriv", {"--pdeathsig", "KILL", "--", binary, "serve"},
+                                 cwd, nullptr, out, with_stderr ? out : nullptr, env);
+  }
+  return Poco::Process::launch(binary, {"serve"}, cwd, nullptr, out, with_stderr ? out : nullptr,
+                               env);
+}
+
+}  // namespace
+
 ServeProcess::ServeProcess(const std::string& binary, const Poco::Process::Env& env,
-                           const std::string& cwd)
-    : handle_(Poco::Process::launch(binary, {"serve"}, cwd, nullptr, &out_, nullptr, env)),
+                           const std::string& cwd, bool with_stderr, bool die_with_parent)
+    : handle_(launch(binary, env, cwd, &out_, with_stderr, die_with_parent)),
       stream_(out_) {
   // Later children (another server, a database) must not hold this pipe open.
   ::fcntl(out_.readHandle(), F_SETFD, FD_CLOEXEC);

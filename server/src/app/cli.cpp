@@ -203,7 +203,8 @@ class ServeApplication : public Poco::Util::ServerApplication {
       exit_code = e.code() == ErrorCode::kUnavailable ? kExitUnavailable : kExitConfig;
       return exit_code;
     }
-    std::string url = "http://" + config_.http.host + ":" + std::to_string(runtime.port());
+    std::string scheme = config_.http.tls_cert_file.empty() ? "http://" : "https://";
+    std::string url = scheme + config_.http.host + ":" + std::to_string(runtime.port());
     std::cout << "Switchboard listening on " << url << " (database "
               << runtime.database().display_url() << ")" << std::endl;
     if (const auto& first = runtime.first_team(); first && !config_.bootstrap_api_key) {

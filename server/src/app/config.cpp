@@ -1,9 +1,12 @@
 // The settings table and its parsers.
 #include "app/config.h"
 
+#include <Poco/Net/IPAddress.h>
+
 #include <charconv>
 #include <fstream>
 #include <functional>
+#include <sstream>
 #include <vector>
 
 #include "channels/smtp_transport.h"
@@ -89,6 +92,35 @@ const std::vector<Setting>& settings() {
       {"form_rate_per_min", "SB_FORM_RATE_PER_MIN", "20",
        "public form posts per minute per client IP; 0 = off",
        [](Config& c, const std::string& v) { c.http.form_rate_per_min = parse_number(v, 0, 1e6); }},
+      {"public_rate_per_min", "SB_PUBLIC_RATE_PER_MIN", "2400",
+       "tracking, unsubscribe and delivery-report hits per minute per client IP; 0 = off",
+       [](Config& c, const std::string& v) {
+         c.http.public_rate_per_min = parse_number(v, 0, 1e7);
+       }},
+      {"auth_failures_per_min", "SB_AUTH_FAILURES_PER_MIN", "30",
+       "failed authentications per client IP (at once, then per minute) before 429; 0 = off",
+       [](Config& c, const std::string& v) {
+         c.http.auth_failures_per_min = parse_number(v, 0, 1e6);
+       }},
+      {"trusted_proxies", "SB_TRUSTED_PROXIES", "",
+       "comma-separated proxy addresses whose X-Forwarded-For names the client (per-IP limits)",
+       [](Config& c, const std::string& v) {
+         c.http.trusted_proxies.clear();
+         std::stringstream in(v);
+         std::string item;
+         while (std::getline(in, item, ',')) {
+           Poco::Net::IPAddress a;
+           if (!Poco::Net::IPAddress::tryParse(item, a)) {
+             throw std::invalid_argument("'" + item + "' is not an IP address");
+           }
+           c.http.trusted_proxies.push_back(a.toString());
+         }
+       }},
+      {"tls_cert", "SB_TLS_CERT", "(unset)",
+       "PEM certificate (chain) to serve HTTPS with; needs SB_TLS_KEY. Unset: plain HTTP",
+       [](Config& c, const std::string& v) { c.http.tls_cert_file = v; }},
+      {"tls_key", "SB_TLS_KEY", "(unset)", "PEM private key (unencrypted) of SB_TLS_CERT",
+       [](Config& c, const std::string& v) { c.http.tls_key_file = v; }},
       {"auth_cache_ttl_ms", "SB_AUTH_CACHE_TTL_MS", "2000",
        "ms a verified key is trusted without a lookup; 0 = look up every request",
        [](Config& c, const std::string& v) {

@@ -4,6 +4,7 @@
 #include "plugins/plugin_bus.h"
 
 #include <Poco/Logger.h>
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
@@ -11,8 +12,11 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/IPAddress.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/String.h>
 #include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 #include <sys/random.h>
@@ -141,7 +145,9 @@ struct HttpServer::Impl {
   Router router;
   Metrics metrics;
   RateLimiter limiter;
-  RateLimiter form_limiter;  // per client IP, public form posts
+  RateLimiter form_limiter;    // per client IP, public form posts
+  RateLimiter public_limiter;  // per client IP, signed links
+  RateLimiter auth_failures;   // per client IP, failed authentications only
   Poco::ThreadPool pool;
   std::unique_ptr<Poco::Net::HTTPServer> server;
   Poco::Logger& access_log = Poco::Logger::get("http.access");
@@ -155,6 +161,8 @@ struct HttpServer::Impl {
         metrics(route_labels(router)),
         limiter(o.rate_limit_rps, o.rate_limit_burst),
         form_limiter(o.form_rate_per_min / 60.0, std::max(1.0, o.form_rate_per_min / 4)),
+        public_limiter(o.public_rate_per_min / 60.0, std::max(1.0, o.public_rate_per_min / 4)),
+        auth_failures(o.auth_failures_per_min / 60.0, std::max(1.0, o.auth_failures_per_min)),
         pool(2, o.threads, 60) {
     services.metrics = &metrics;
     services.router = &router;
@@ -178,19 +186,54 @@ struct HttpServer::Impl {
                             const Request& request, const Response& response);
   Response public_form(const Route& route, Poco::Net::HTTPServerRequest& req, Request& request,
                        bool has_body, bool& close_connection);
+  void authenticate(const Route& route, Poco::Net::HTTPServerRequest& req, Request& request);
+  std::string client_address(const Poco::Net::HTTPServerRequest& req) const;
+  // 429 when the client address has no token left in `limiter`.
+  static void limit_address(RateLimiter& limiter, const Request& request, const char* message,
+                            bool has_body, bool& close_connection);
 };
+
+// The peer, or, when the peer is a trusted proxy, the nearest address in X-Forwarded-For
+// that is not one: entries further left were written by the client and prove nothing.
+std::string HttpServer::Impl::client_address(const Poco::Net::HTTPServerRequest& req) const {
+  std::string peer = req.clientAddress().host().toString();
+  const auto& trusted = options.trusted_proxies;
+  auto is_trusted = [&](const std::string& a) {
+    return std::find(trusted.begin(), trusted.end(), a) != trusted.end();
+  };
+  if (trusted.empty() || !is_trusted(peer)) return peer;
+  std::string forwarded = req.get("X-Forwarded-For", "");
+  std::size_t end = forwarded.size();
+  while (end > 0) {
+    std::size_t comma = forwarded.rfind(',', end - 1);
+    std::size_t start = comma == std::string::npos ? 0 : comma + 1;
+    Poco::Net::IPAddress a;
+    if (!Poco::Net::IPAddress::tryParse(Poco::trim(forwarded.substr(start, end - start)), a)) {
+      return peer;  // garbled: trust nothing in it
+    }
+    if (!is_trusted(a.toString())) return a.toString();
+    if (comma == std::string::npos) break;
+    end = comma;
+  }
+  return peer;
+}
+
+void HttpServer::Impl::limit_address(RateLimiter& limiter, const Request& request,
+                                     const char* message, bool has_body, bool& close_connection) {
+  int retry_after = 1;
+  if (!limiter.allow(RateLimiter::address_key(request.client_address), retry_after)) {
+    close_connection = has_body;  // the body is never read
+    throw Error(ErrorCode::kRateLimited, message,
+                {{"retry_after_s", static_cast<std::int64_t>(retry_after)}});
+  }
+}
 
 // Public form posts come from browsers and bots without a key: limited per client IP (the
 // socket's peer; behind a proxy that is the proxy), a small body, JSON or urlencoded.
 Response HttpServer::Impl::public_form(const Route& route, Poco::Net::HTTPServerRequest& req,
                                        Request& request, bool has_body, bool& close_connection) {
-  std::string ip = req.clientAddress().host().toString();
-  int retry_after = 1;
-  if (!form_limiter.allow(static_cast<std::int64_t>(std::hash<std::string>{}(ip)), retry_after)) {
-    close_connection = has_body;
-    throw Error(ErrorCode::kRateLimited, "too many form submissions from this address",
-                {{"retry_after_s", static_cast<std::int64_t>(retry_after)}});
-  }
+  limit_address(form_limiter, request, "too many form submissions from this address", has_body,
+                close_connection);
   std::string ct = req.getContentType();
   if (!is_json_content_type(ct) && ct.rfind("application/x-www-form-urlencoded", 0) != 0) {
     close_connection = has_body;
@@ -232,6 +275,57 @@ void HttpServer::Impl::read_body(Poco::Net::HTTPServerRequest& req, Request& req
   }
 }
 
+// Resolves the Bearer key to its principal (cached), checks the route's role and the key's
+// rate. Every refusal here is a 401/403/429 the caller maps; 401s are counted per address.
+void HttpServer::Impl::authenticate(const Route& route, Poco::Net::HTTPServerRequest& req,
+                                    Request& request) {
+  std::string header = req.get("Authorization", "");
+  if (header.empty()) {
+    throw Error(ErrorCode::kUnauthorized,
+                "missing Authorization header: send 'Authorization: Bearer <api key>'");
+  }
+  if (header.size() < 8 || Poco::icompare(header.substr(0, 7), "Bearer ") != 0) {
+    throw Error(ErrorCode::kUnauthorized,
+                "malformed Authorization header: expected 'Bearer <api key>'");
+  }
+  std::string secret = header.substr(7);
+  if (!ApiKeyStore::well_formed(secret)) {
+    throw Error(ErrorCode::kUnauthorized, "invalid or revoked API key");
+  }
+  std::string hash = ApiKeyStore::hash_secret(secret);
+  auto principal = services.auth_cache.find(hash);
+  if (!principal) {
+    principal = services.db.read(
+        [&](soci::session& s) { return services.keys.authenticate_hash(s, hash); });
+    if (!principal) throw Error(ErrorCode::kUnauthorized, "invalid or revoked API key");
+    services.auth_cache.put(hash, *principal);
+  }
+  request.principal = principal;
+  if (principal->role == Role::kAgentBot) {
+    auto it = request.path_params.find("id");
+    bool own_agent = route.bot_access && principal->agent_id && it != request.path_params.end() &&
+                     it->second == std::to_string(*principal->agent_id);
+    if (!own_agent) {
+      throw Error(ErrorCode::kForbidden,
+                  "an agent-bot key may only post messages and look up contacts under "
+                  "/v1/agents/{its agent id}/",
+                  {{"role", std::string(role_name(principal->role))}});
+    }
+  } else if (!role_at_least(principal->role, *route.min_role)) {
+    throw Error(ErrorCode::kForbidden,
+                "this route needs the " + std::string(role_name(*route.min_role)) +
+                    " role or higher; the key has " + std::string(role_name(principal->role)),
+                {{"required_role", std::string(role_name(*route.min_role))},
+                 {"role", std::string(role_name(principal->role))}});
+  }
+  int retry_after = 1;
+  if (!limiter.allow(principal->key_id, retry_after)) {
+    Error e(ErrorCode::kRateLimited, "too many requests for this API key",
+            {{"retry_after_s", static_cast<std::int64_t>(retry_after)}});
+    throw e;
+  }
+}
+
 Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& request,
                                     std::size_t& slot, bool& close_connection) {
   Poco::URI uri(req.getURI());
@@ -254,58 +348,25 @@ Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& 
   const Route& route = *m.route;
   request.path_params = std::move(m.params);
 
-  if (route.min_role) {
-    std::string header = req.get("Authorization", "");
-    if (header.empty()) {
-      throw Error(ErrorCode::kUnauthorized,
-                  "missing Authorization header: send 'Authorization: Bearer <api key>'");
-    }
-    if (header.size() < 8 || Poco::icompare(header.substr(0, 7), "Bearer ") != 0) {
-      throw Error(ErrorCode::kUnauthorized,
-                  "malformed Authorization header: expected 'Bearer <api key>'");
-    }
-    std::string secret = header.substr(7);
-    if (!ApiKeyStore::well_formed(secret)) {
-      throw Error(ErrorCode::kUnauthorized, "invalid or revoked API key");
-    }
-    std::string hash = ApiKeyStore::hash_secret(secret);
-    auto principal = services.auth_cache.find(hash);
-    if (!principal) {
-      principal = services.db.read(
-          [&](soci::session& s) { return services.keys.authenticate_hash(s, hash); });
-      if (!principal) throw Error(ErrorCode::kUnauthorized, "invalid or revoked API key");
-      services.auth_cache.put(hash, *principal);
-    }
-    request.principal = principal;
-    if (principal->role == Role::kAgentBot) {
-      auto it = request.path_params.find("id");
-      bool own_agent = route.bot_access && principal->agent_id && it != request.path_params.end() &&
-                       it->second == std::to_string(*principal->agent_id);
-      if (!own_agent) {
-        throw Error(ErrorCode::kForbidden,
-                    "an agent-bot key may only post messages and look up contacts under "
-                    "/v1/agents/{its agent id}/",
-                    {{"role", std::string(role_name(principal->role))}});
-      }
-    } else if (!role_at_least(principal->role, *route.min_role)) {
-      throw Error(ErrorCode::kForbidden,
-                  "this route needs the " + std::string(role_name(*route.min_role)) +
-                      " role or higher; the key has " + std::string(role_name(principal->role)),
-                  {{"required_role", std::string(role_name(*route.min_role))},
-                   {"role", std::string(role_name(principal->role))}});
-    }
-    int retry_after = 1;
-    if (!limiter.allow(principal->key_id, retry_after)) {
-      Error e(ErrorCode::kRateLimited, "too many requests for this API key",
-              {{"retry_after_s", static_cast<std::int64_t>(retry_after)}});
-      throw e;
-    }
-  }
-
   bool has_body =
       (req.hasContentLength() && req.getContentLength64() > 0) || req.getChunkedTransferEncoding();
+  if (route.min_role || route.signed_link) {
+    // An address that keeps failing is refused before its next attempt is even checked:
+    // guessing keys or link signatures costs the guesser time, not us database reads.
+    int retry_after = 1;
+    if (auth_failures.exhausted(RateLimiter::address_key(request.client_address), retry_after)) {
+      close_connection = has_body;
+      throw Error(ErrorCode::kRateLimited,
+                  "too many failed authentications from this address; retry later",
+                  {{"retry_after_s", static_cast<std::int64_t>(retry_after)}});
+    }
+  }
+  if (route.min_role) authenticate(route, req, request);
+
   if (route.public_form) return public_form(route, req, request, has_body, close_connection);
   if (route.signed_link) {
+    limit_address(public_limiter, request, "too many requests from this address", has_body,
+                  close_connection);
     if (has_body) read_body(req, request, close_connection, options.max_form_body_bytes);
     return route.handler(request);
   }
@@ -455,6 +516,7 @@ void HttpServer::Impl::handle(Poco::Net::HTTPServerRequest& req,
   request.method = req.getMethod();
   std::string incoming_id = req.get("X-Request-Id", "");
   request.request_id = acceptable_request_id(incoming_id) ? incoming_id : new_request_id();
+  request.client_address = client_address(req);
   std::size_t slot = metrics.unmatched_slot();
   bool close_connection = false;
   Response response;
@@ -466,10 +528,10 @@ void HttpServer::Impl::handle(Poco::Net::HTTPServerRequest& req,
                       request.path, std::string(e.what()), e.internal());
     }
     response = Response::json(http_status(e.code()), error_body(e, request.request_id));
-    if (e.code() == ErrorCode::kUnauthorized) {
-      response.headers.emplace_back("WWW-Authenticate", "Bearer");
-    }
+    bool failed_auth = e.code() == ErrorCode::kUnauthorized;
+    if (failed_auth) response.headers.emplace_back("WWW-Authenticate", "Bearer");
     for (const ErrorDetail& d : e.details()) {
+      if (d.key == "link") failed_auth = true;  // a signed link that does not verify
       if (d.key == "retry_after_s") {
         response.headers.emplace_back("Retry-After",
                                       std::to_string(std::get<std::int64_t>(d.value)));
@@ -477,6 +539,7 @@ void HttpServer::Impl::handle(Poco::Net::HTTPServerRequest& req,
       if (d.key == "allowed")
         response.headers.emplace_back("Allow", std::get<std::string>(d.value));
     }
+    if (failed_auth) auth_failures.charge(RateLimiter::address_key(request.client_address));
   } catch (const std::exception& e) {
     // A bug: the client gets an id to quote, the log gets the detail.
     error_log.error("request_id=%s %s %s: unhandled exception: %s", request.request_id,
@@ -487,8 +550,7 @@ void HttpServer::Impl::handle(Poco::Net::HTTPServerRequest& req,
 
   if (slot < router.routes().size()) {
     const Route& route = router.routes()[slot];
-    if (auto entry =
-            audit_entry_for(route, request, response, req.clientAddress().host().toString())) {
+    if (auto entry = audit_entry_for(route, request, response, request.client_address)) {
       try {
         services.db.write([&](soci::session& s) { services.audit.append_alone(s, *entry); });
       } catch (const std::exception& e) {
@@ -501,6 +563,10 @@ void HttpServer::Impl::handle(Poco::Net::HTTPServerRequest& req,
   if (close_connection) close_connection = !drain_body(req, request.body_stream_read);
   resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
   resp.set("X-Request-Id", request.request_id);
+  // Defaults a handler may override: no content sniffing anywhere, and answers to keyed
+  // requests (personal data) are never kept by a shared cache.
+  resp.set("X-Content-Type-Options", "nosniff");
+  if (request.principal) resp.set("Cache-Control", "no-store");
   for (const auto& [k, v] : response.headers) resp.set(k, v);
   if (close_connection) resp.setKeepAlive(false);
   std::uint64_t bytes = response.body.size();
@@ -593,10 +659,38 @@ HttpServer::~HttpServer() {
   if (impl_->server) stop();
 }
 
+namespace {
+
+// Plain by default; with a certificate and key, TLS 1.2 or newer with OpenSSL's strong
+// ciphers. Files that do not load stop the start, naming the setting.
+Poco::Net::ServerSocket listening_socket(const HttpOptions& o) {
+  if (o.tls_cert_file.empty() && o.tls_key_file.empty()) return Poco::Net::ServerSocket();
+  if (o.tls_cert_file.empty() || o.tls_key_file.empty()) {
+    throw Error(ErrorCode::kConfigInvalid,
+                "SB_TLS_CERT and SB_TLS_KEY: set both to serve HTTPS, or neither");
+  }
+  Poco::Net::initializeSSL();
+  Poco::Net::Context::Ptr context;
+  try {
+    context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, o.tls_key_file,
+                                     o.tls_cert_file, "", Poco::Net::Context::VERIFY_NONE, 9, false,
+                                     "HIGH:!aNULL:!MD5:!RC4:!3DES");
+    context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+    context->disableStatelessSessionResumption();
+  } catch (const Poco::Exception& e) {
+    throw Error(ErrorCode::kConfigInvalid, "SB_TLS_CERT / SB_TLS_KEY: cannot load " +
+                                               o.tls_cert_file + " and " + o.tls_key_file + ": " +
+                                               e.displayText());
+  }
+  return Poco::Net::SecureServerSocket(context);
+}
+
+}  // namespace
+
 void HttpServer::start() {
   Poco::Net::SocketAddress address(impl_->options.host,
                                    static_cast<Poco::UInt16>(impl_->options.port));
-  Poco::Net::ServerSocket socket;
+  Poco::Net::ServerSocket socket = listening_socket(impl_->options);
   try {
     socket.bind(address, true);
     socket.listen(std::max(64, impl_->options.max_queued));

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace sb {
 namespace plugins {
@@ -38,6 +39,17 @@ struct HttpOptions {
   double rate_limit_rps = 200;  // per API key; 0 disables
   double rate_limit_burst = 400;
   double form_rate_per_min = 20;  // public form posts per client IP; 0 disables
+  // Signed-link hits (tracking, unsubscribe, delivery reports) per client IP; 0 disables.
+  double public_rate_per_min = 2400;
+  // Failed authentications (bad key, forged link) per client IP, all at once, before that
+  // address is refused; they then come back at this many per minute. 0 disables.
+  double auth_failures_per_min = 30;
+  // Peers (reverse proxies) trusted to name the client in X-Forwarded-For; without them
+  // every per-IP limit would see the proxy's address.
+  std::vector<std::string> trusted_proxies;
+  // Both set: serve HTTPS (TLS 1.2+) with this PEM certificate chain and unencrypted key.
+  std::string tls_cert_file;
+  std::string tls_key_file;
   std::size_t max_form_body_bytes = 64 << 10;
   int auth_cache_ttl_ms = 2000;  // 0: look every key up in the database
   int shutdown_grace_s = 10;

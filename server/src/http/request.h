@@ -27,6 +27,7 @@ struct Request {
   std::string method;
   std::string path;
   std::string request_id;
+  std::string client_address;  // the socket's peer host (behind a proxy: the proxy)
   std::map<std::string, std::string> path_params;          // {id} -> "42"
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::optional<Principal> principal;                      // set on authenticated routes

@@ -54,6 +54,15 @@ TEST(Config, WrongValuesNameTheVariable) {
   EXPECT_NE(config_error({{"SB_LOG_LEVEL", "loud"}}).find("SB_LOG_LEVEL"), std::string::npos);
   EXPECT_NE(config_error({{"SB_HTTP_PROT", "1"}}).find("SB_HTTP_PROT: unknown setting"),
             std::string::npos);
+  EXPECT_NE(config_error({{"SB_TRUSTED_PROXIES", "10.0.0.1,proxy.local"}})
+                .find("SB_TRUSTED_PROXIES: 'proxy.local' is not an IP address"),
+            std::string::npos);
+}
+
+TEST(Config, TrustedProxiesAreAddresses) {
+  Config c = load_config({{"SB_TRUSTED_PROXIES", "10.0.0.1,::1"}});
+  EXPECT_EQ(c.http.trusted_proxies, (std::vector<std::string>{"10.0.0.1", "::1"}));
+  EXPECT_TRUE(load_config({}).http.trusted_proxies.empty());
 }
 
 TEST(Config, FileIsOverriddenByEnvironmentAndChecked) {

@@ -141,7 +141,6 @@ Response download(ApiServices& sv, Request& req) {
   for (char c : f->name) ascii.push_back(static_cast<unsigned char>(c) < 0x80 ? c : '_');
   r.headers.emplace_back("Content-Disposition",
                          "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded);
-  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
   r.headers.emplace_back("ETag", "\"" + f->sha256 + "\"");
   return r;
 }

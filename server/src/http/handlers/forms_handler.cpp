@@ -52,7 +52,7 @@ Response submit(ApiServices& sv, Request& req) {
   Poco::JSON::Object::Ptr values =
       is_urlencoded(ct) ? parse_urlencoded(req.body) : parse_json_object(req.body);
   SubmissionMeta meta;
-  if (req.http) meta.ip = req.http->clientAddress().host().toString();
+  meta.ip = req.client_address;
   meta.user_agent = req.header("User-Agent");
   meta.referrer = req.header("Referer");
   SubmissionResult result = sv.db.write(

