@@ -2,6 +2,7 @@
 #include <soci/soci.h>
 
 #include "api_fixture.h"
+#include "store/idempotency_store.h"
 #include "store/team_store.h"
 
 namespace sb::test {
@@ -50,6 +51,46 @@ TEST_P(IdempotencyTest, KeysArePerTeamAndCheckedForShape) {
   EXPECT_EQ(post("/v1/contacts", "{}", "with space").status, 400);
   EXPECT_EQ(post("/v1/api-keys", R"({"name":"x","role":"agent"})", "key-1").status, 400)
       << "a response holding a secret is never stored";
+}
+
+TEST_P(IdempotencyTest, TheKeyCommitsWithTheEffectsSoACrashCanNeverApplyItTwice) {
+  // A key whose effects committed but whose answer was never stored (the process died in
+  // between): as the row such a crash leaves, first recent, then past the grace period.
+  auto crashed = [&](long long age_ms) {
+    server_->database().write([&](soci::session& s) {
+      long long at = now_ms() - age_ms;
+      s << "DELETE FROM idempotency_keys WHERE key = 'crashed'";
+      s << "INSERT INTO idempotency_keys (team_id, key, request_hash, created_at) "
+           "SELECT 1, 'crashed', request_hash, :at FROM idempotency_keys WHERE key = 'probe'",
+          soci::use(at);
+    });
+  };
+  const std::string body = R"({"email":"once@x.io"})";
+  ASSERT_EQ(post("/v1/contacts", body, "probe").status, 201);  // gives the body's hash
+  crashed(1000);
+  auto recent = post("/v1/contacts", body, "crashed");
+  EXPECT_EQ(recent.status, 409);
+  EXPECT_NE(recent.body.find("in progress"), std::string::npos) << recent.body;
+  crashed(IdempotencyStore::kResponseGraceMs + 1000);
+  auto lost = post("/v1/contacts", body, "crashed");
+  EXPECT_EQ(lost.status, 409);
+  EXPECT_NE(lost.body.find("applied, response not kept"), std::string::npos) << lost.body;
+  EXPECT_EQ(contacts(), 1);
+}
+
+TEST_P(IdempotencyTest, AKeyIsTakenOnlyByAWriteThatCommits) {
+  // The handler's transaction rolls back (the email is taken): the key stays free.
+  ASSERT_EQ(post("/v1/contacts", R"({"email":"taken@x.io"})", "first").status, 201);
+  EXPECT_EQ(post("/v1/contacts", R"({"email":"taken@x.io"})", "k2").status, 409);
+  EXPECT_EQ(post("/v1/contacts", R"({"email":"free@x.io"})", "k2").status, 201)
+      << "the failed request did not take the key";
+  auto replay = post("/v1/contacts", R"({"email":"free@x.io"})", "k2");
+  EXPECT_EQ(replay.headers["idempotent-replayed"], "true");
+  // A POST that writes nothing stores its key with its answer all the same.
+  auto search = post("/v1/contacts/search", R"({"limit":1})", "s1");
+  ASSERT_EQ(search.status, 200) << search.body;
+  EXPECT_EQ(post("/v1/contacts/search", R"({"limit":1})", "s1").headers["idempotent-replayed"],
+            "true");
 }
 
 SB_INSTANTIATE_BACKENDS(IdempotencyTest);

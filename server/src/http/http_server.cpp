@@ -439,14 +439,14 @@ Response HttpServer::Impl::with_idempotency(const Route& route, Request& request
   }
   const std::int64_t team = request.principal->team_id;
   IdempotencyStore store(services.db);
-  auto reservation = store.reserve(
-      team, key, sha256_hex(request.method + " " + request.path + "\n" + request.body));
-  switch (reservation.outcome) {
+  const std::string hash = sha256_hex(request.method + " " + request.path + "\n" + request.body);
+  auto found = store.lookup(team, key, hash);
+  switch (found.outcome) {
     case IdempotencyStore::Outcome::kReplay: {
       Response r;
-      r.status = reservation.stored.status;
-      r.body = reservation.stored.body;
-      r.headers = reservation.stored.headers;
+      r.status = found.stored.status;
+      r.body = found.stored.body;
+      r.headers = found.stored.headers;
       r.headers.emplace_back("Idempotent-Replayed", "true");
       return r;
     }
@@ -458,22 +458,34 @@ Response HttpServer::Impl::with_idempotency(const Route& route, Request& request
     case IdempotencyStore::Outcome::kInProgress:
       throw Error(ErrorCode::kConflict,
                   "a request with this Idempotency-Key is in progress; retry later");
-    case IdempotencyStore::Outcome::kReserved:
+    case IdempotencyStore::Outcome::kLost:
+      throw Error(ErrorCode::kConflict,
+                  "the request with this Idempotency-Key was applied, but its response was not "
+                  "kept (the server stopped before storing it); read the resource to see it",
+                  {{"field", std::string("Idempotency-Key")},
+                   {"reason", std::string("applied, response not kept")}});
+    case IdempotencyStore::Outcome::kNew:
       break;
   }
+  // The key is taken in the handler's write transaction: the effects and the key commit
+  // together or not at all, so a failure before the commit leaves the key free and one
+  // after it can never let a retry apply the request twice.
   Response response;
-  try {
+  {
+    Database::CommitClaim claim([&](soci::session& s) { store.claim(s, team, key, hash); });
     response = route.handler(request);
-  } catch (...) {
-    // Failed requests changed nothing (their transaction rolled back): free the key.
-    store.release(team, key);
-    throw;
-  }
+  }  // disarmed: complete() below must not take the key a second time
   StoredResponse stored{response.status, response.body, {}};
   for (const auto& [k, v] : response.headers) {
     if (k == "Location" || k == "ETag") stored.headers.emplace_back(k, v);
   }
-  store.complete(team, key, stored);
+  try {
+    store.complete(team, key, hash, stored);
+  } catch (const std::exception& e) {
+    // The effects are committed: the client gets its answer; a retry learns it was applied.
+    error_log.warning("request_id=%s response for Idempotency-Key not stored: %s",
+                      request.request_id, std::string(e.what()));
+  }
   return response;
 }
 

@@ -161,6 +161,7 @@ void Database::run_read(const std::function<void(soci::session&)>& fn) {
 
 namespace {
 thread_local bool t_event_appended = false;
+thread_local Database::CommitClaim* t_commit_claim = nullptr;
 }  // namespace
 
 void Database::note_event_appended() {
@@ -205,8 +206,10 @@ void Database::run_write(const std::function<void(soci::session&)>& fn) {
     }
     throw internal_db_error(e);
   };
+  CommitClaim* claim = t_commit_claim && !t_commit_claim->committed_ ? t_commit_claim : nullptr;
   try {
     fn(lease.session());
+    if (claim) claim->claim_(lease.session());
   } catch (const soci::soci_error& e) {
     fail(e, "write");
   } catch (...) {
@@ -218,8 +221,18 @@ void Database::run_write(const std::function<void(soci::session&)>& fn) {
   } catch (const soci::soci_error& e) {
     fail(e, "commit");
   }
+  if (claim) claim->committed_ = true;
   if (t_event_appended && commit_listener_) commit_listener_();
   t_event_appended = false;
+}
+
+Database::CommitClaim::CommitClaim(std::function<void(soci::session&)> claim)
+    : claim_(std::move(claim)), previous_(t_commit_claim) {
+  t_commit_claim = this;
+}
+
+Database::CommitClaim::~CommitClaim() {
+  t_commit_claim = previous_;
 }
 
 void Database::ping() {

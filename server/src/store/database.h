@@ -89,6 +89,26 @@ class Database {
 
   // Marks the current thread's write transaction as one that appended events.
   static void note_event_appended();
+
+  // While alive, `claim` runs inside the next write transaction this thread commits, just
+  // before its COMMIT, once: what it writes commits with the transaction's changes or not
+  // at all (Idempotency-Key: the key is taken together with the request's effects). A
+  // claim that throws rolls the whole transaction back.
+  class CommitClaim {
+   public:
+    explicit CommitClaim(std::function<void(soci::session&)> claim);
+    ~CommitClaim();
+    CommitClaim(const CommitClaim&) = delete;
+    CommitClaim& operator=(const CommitClaim&) = delete;
+    // The claim ran in a transaction that committed.
+    bool committed() const { return committed_; }
+
+   private:
+    friend class Database;
+    std::function<void(soci::session&)> claim_;
+    CommitClaim* previous_;
+    bool committed_ = false;
+  };
   std::size_t sessions_in_use() const;
 
  private:
