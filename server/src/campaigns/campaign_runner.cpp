@@ -72,7 +72,7 @@ class CampaignRunner::Run {
         ref_(ref),
         store_(d_),
         commit_(db_, [this](soci::session& s, const std::vector<RecipientMove>& m) {
-          write_moves(s, m);
+          return write_moves(s, m);
         }) {}
 
   void execute();
@@ -84,7 +84,7 @@ class CampaignRunner::Run {
       return store_.lease(s, ref_, r_.owner_, now, now + r_.options_.lease.count());
     });
   }
-  void write_moves(soci::session& s, const std::vector<RecipientMove>& moves);
+  std::vector<bool> write_moves(soci::session& s, const std::vector<RecipientMove>& moves);
   void send_all(std::vector<Job>& jobs);
   void send_email(const Job& job);
   void send_sms(const Job& job);
@@ -105,10 +105,13 @@ class CampaignRunner::Run {
   double throttle_per_s_ = 0;
 };
 
-void CampaignRunner::Run::write_moves(soci::session& s, const std::vector<RecipientMove>& moves) {
-  store_.move(s, ref_, moves, now_ms());
+std::vector<bool> CampaignRunner::Run::write_moves(soci::session& s,
+                                                   const std::vector<RecipientMove>& moves) {
+  std::vector<bool> applied = store_.move(s, ref_, moves, now_ms());
   std::vector<MessagingStore::ContactEvent> events;
-  for (const RecipientMove& m : moves) {
+  for (std::size_t i = 0; i < moves.size(); ++i) {
+    if (!applied[i]) continue;  // another sender has this recipient: its events, not ours
+    const RecipientMove& m = moves[i];
     std::string type = m.status == "sent"      ? channel_ + ".sent"
                        : m.status == "failed"  ? channel_ + ".failed"
                        : m.status == "skipped" ? "message.skipped"
@@ -121,6 +124,7 @@ void CampaignRunner::Run::write_moves(soci::session& s, const std::vector<Recipi
     events.push_back({m.contact_id, type, json_text(payload)});
   }
   MessagingStore(d_).contact_events(s, ref_.team_id, events);
+  return applied;
 }
 
 void CampaignRunner::Run::execute() {
@@ -309,7 +313,12 @@ void CampaignRunner::Run::send_email(const Job& job) {
   // Durable before the dot, and the dot written by the committing thread straight after
   // the commit (no wake-up delay in between). If the commit throws, `pending` closes
   // unfinished and the server discards the message: still pending, nothing was sent.
-  commit_.commit({job.contact.id, "sent", "", 0, true}, [&pending] { pending.write_dot(); });
+  if (!commit_.commit({job.contact.id, "sent", "", 0, true}, [&pending] { pending.write_dot(); })) {
+    // Another process took the campaign over while this one waited on the relay, and sent
+    // to this recipient: `pending` closes without its dot, so the relay drops our copy.
+    r_.counters_.taken_over++;
+    return;
+  }
   SendOutcome out = pending.finish();
   if (out.kind == SendOutcome::Kind::kSent || out.code == 0) {
     // code 0: the connection broke after the dot; the server may have it. Kept as sent.
@@ -329,7 +338,10 @@ void CampaignRunner::Run::send_sms(const Job& job) {
   throttle();
   std::string text = channels::Messenger::compose_text(template_, job.contact, "{}");
   // Marked first: a crash during the provider call leaves it 'sending', never sent twice.
-  commit_.commit({job.contact.id, "sending", "", 0, true});
+  if (!commit_.commit({job.contact.id, "sending", "", 0, true})) {
+    r_.counters_.taken_over++;  // another process is sending it, or has
+    return;
+  }
   Poco::JSON::Object msg(Poco::JSON_PRESERVE_KEY_ORDER);
   msg.set("to", job.address);
   msg.set("text", text);

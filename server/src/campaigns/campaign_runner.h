@@ -46,6 +46,9 @@ class CampaignRunner {
 
   struct Counters {
     std::atomic<std::uint64_t> sent{0}, failed{0}, skipped{0}, deferred{0}, retried{0};
+    // Recipients another process claimed first (after taking the campaign's lease over):
+    // not sent by this one.
+    std::atomic<std::uint64_t> taken_over{0};
   };
   const Counters& counters() const { return counters_; }
 

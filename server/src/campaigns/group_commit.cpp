@@ -4,7 +4,7 @@
 
 namespace sb::campaigns {
 
-void GroupCommit::commit(RecipientMove move, std::function<void()> on_durable) {
+bool GroupCommit::commit(RecipientMove move, std::function<void()> on_durable) {
   std::unique_lock lock(mutex_);
   queue_.push_back(std::move(move));
   then_.push_back(std::move(on_durable));
@@ -22,20 +22,25 @@ void GroupCommit::commit(RecipientMove move, std::function<void()> on_durable) {
     const std::uint64_t first = done_ + 1, last = queued_;
     lock.unlock();
     std::exception_ptr error;
+    std::vector<bool> applied;
     try {
-      db_.write([&](soci::session& s) { write_(s, batch); });
+      applied = db_.write([&](soci::session& s) { return write_(s, batch); });
     } catch (...) {
       error = std::current_exception();
     }
     if (!error) {
-      for (auto& f : then) {
-        if (f) f();
+      for (std::size_t i = 0; i < then.size(); ++i) {
+        if (then[i] && applied[i]) then[i]();
       }
     }
     lock.lock();
     leading_ = false;
     done_ = last;
-    if (error) failures_.push_back({first, last, error, last - first + 1});
+    if (error) {
+      failures_.push_back({first, last, error, last - first + 1});
+    } else {
+      for (std::size_t i = 0; i < applied.size(); ++i) applied_.emplace_back(first + i, applied[i]);
+    }
     done_cv_.notify_all();
   }
   for (auto it = failures_.begin(); it != failures_.end(); ++it) {
@@ -45,6 +50,14 @@ void GroupCommit::commit(RecipientMove move, std::function<void()> on_durable) {
       std::rethrow_exception(error);
     }
   }
+  for (auto it = applied_.begin(); it != applied_.end(); ++it) {
+    if (it->first == mine) {
+      bool applied = it->second;
+      applied_.erase(it);
+      return applied;
+    }
+  }
+  return true;  // not reached: every committed ticket has its entry
 }
 
 }  // namespace sb::campaigns

@@ -8,6 +8,7 @@
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include "store/campaign_store.h"
@@ -20,14 +21,17 @@ namespace sb::campaigns {
 
 class GroupCommit {
  public:
-  using Write = std::function<void(soci::session&, const std::vector<RecipientMove>&)>;
+  // Writes a group; returns, in order, whether each move was applied (CampaignStore::move).
+  using Write = std::function<std::vector<bool>(soci::session&, const std::vector<RecipientMove>&)>;
   GroupCommit(Database& db, Write write) : db_(db), write_(std::move(write)) {}
 
-  // Returns once `move` is committed; throws what the transaction threw (nothing written).
-  // `on_durable` runs right after the commit, on the committing thread, before any waiter
-  // wakes: what must follow the commit without a scheduling delay (the SMTP dot) goes
-  // there, so a crash between the two is as unlikely as it can be.
-  void commit(RecipientMove move, std::function<void()> on_durable = {});
+  // Returns once `move` is committed: whether it was applied (false: the recipient was
+  // already claimed by another sender). Throws what the transaction threw (nothing
+  // written). `on_durable` runs right after the commit, only for an applied move, on the
+  // committing thread, before any waiter wakes: what must follow the commit without a
+  // scheduling delay (the SMTP dot) goes there, so a crash between the two is as unlikely
+  // as it can be.
+  bool commit(RecipientMove move, std::function<void()> on_durable = {});
 
  private:
   struct Failure {
@@ -42,6 +46,7 @@ class GroupCommit {
   std::vector<RecipientMove> queue_;
   std::vector<std::function<void()>> then_;  // on_durable of each queued move
   std::uint64_t queued_ = 0, done_ = 0;
+  std::vector<std::pair<std::uint64_t, bool>> applied_;  // (ticket, applied) not yet read
   bool leading_ = false;
   std::vector<Failure> failures_;
 };

@@ -3,6 +3,8 @@
 #include <Poco/JSON/Object.h>
 #include <soci/soci.h>
 
+#include <set>
+
 #include "model/contact_json.h"
 #include "store/contact_filter_sql.h"
 #include "store/dialect.h"
@@ -194,10 +196,16 @@ void CampaignStore::refresh_statistics(soci::session& s) const {
   if (dialect_.backend() == Backend::kPostgresql) s << "ANALYZE campaign_recipients";
 }
 
-void CampaignStore::move(soci::session& s, const CampaignRef& c,
-                         const std::vector<RecipientMove>& moves, EpochMs now) const {
-  if (moves.empty()) return;
+std::vector<bool> CampaignStore::move(soci::session& s, const CampaignRef& c,
+                                      const std::vector<RecipientMove>& moves, EpochMs now) const {
+  std::vector<bool> applied(moves.size(), false);
+  if (moves.empty()) return applied;
   long long id = c.id, when = now;
+  // The claim rule, shared by both statements: nothing moves a sent row, and only one
+  // sender moves a row to sending.
+  const std::string claimable =
+      " AND campaign_recipients.status <> 'sent' AND (campaign_recipients.status <> 'sending' "
+      "OR ";
   if (dialect_.backend() == Backend::kSqlite) {
     // In process, a statement costs no round trip, and SQLite's planner scans the whole
     // table for an UPDATE ... FROM json_each (measured: minutes for 100k recipients).
@@ -207,11 +215,14 @@ void CampaignStore::move(soci::session& s, const CampaignRef& c,
     soci::statement st =
         (s.prepare << "UPDATE campaign_recipients SET status = :s, reason = :r, not_before = :nb, "
                       "attempts = attempts + :a, sent_at = CASE WHEN :s2 = 'sent' THEN :now ELSE "
-                      "sent_at END WHERE campaign_id = :c AND contact_id = :ct",
+                      "sent_at END WHERE campaign_id = :c AND contact_id = :ct" +
+                          claimable + ":s3 <> 'sending')",
          soci::use(status, "s"), soci::use(reason, reason_ind, "r"),
          soci::use(not_before, nb_ind, "nb"), soci::use(attempted, "a"), soci::use(status, "s2"),
-         soci::use(when, "now"), soci::use(id, "c"), soci::use(contact, "ct"));
-    for (const RecipientMove& m : moves) {
+         soci::use(when, "now"), soci::use(id, "c"), soci::use(contact, "ct"),
+         soci::use(status, "s3"));
+    for (std::size_t i = 0; i < moves.size(); ++i) {
+      const RecipientMove& m = moves[i];
       status = m.status;
       reason = m.reason;
       reason_ind = m.reason.empty() ? soci::i_null : soci::i_ok;
@@ -220,10 +231,12 @@ void CampaignStore::move(soci::session& s, const CampaignRef& c,
       attempted = m.attempted ? 1 : 0;
       contact = m.contact_id;
       st.execute(true);
+      applied[i] = st.get_affected_rows() > 0;
     }
-    return;
+    return applied;
   }
   // PostgreSQL: one statement for the whole batch, so a group commit costs one round trip.
+  // A concurrent sender's UPDATE of the same row waits for this one and then finds it sent.
   JsonRows rows;
   for (const RecipientMove& m : moves) {
     rows.row()
@@ -241,13 +254,18 @@ void CampaignStore::move(soci::session& s, const CampaignRef& c,
                                          {"reason", RowType::kText},
                                          {"not_before", RowType::kInt},
                                          {"attempted", RowType::kInt}});
+  std::vector<long long> moved(moves.size());
   s << "UPDATE campaign_recipients SET status = r.status, reason = r.reason, not_before = "
        "r.not_before, attempts = attempts + r.attempted, sent_at = CASE WHEN r.status = 'sent' "
        "THEN :now ELSE sent_at END FROM " +
            source +
            " WHERE campaign_recipients.campaign_id = :c AND "
-           "campaign_recipients.contact_id = r.contact_id",
-      soci::use(text, "rows"), soci::use(when, "now"), soci::use(id, "c");
+           "campaign_recipients.contact_id = r.contact_id" +
+           claimable + "r.status <> 'sending') RETURNING campaign_recipients.contact_id",
+      soci::use(text, "rows"), soci::use(when, "now"), soci::use(id, "c"), soci::into(moved);
+  std::set<long long> done(moved.begin(), moved.end());
+  for (std::size_t i = 0; i < moves.size(); ++i) applied[i] = done.count(moves[i].contact_id) > 0;
+  return applied;
 }
 
 bool CampaignStore::mark_engagement(soci::session& s, const CampaignRef& c, std::int64_t contact_id,

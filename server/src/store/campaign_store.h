@@ -82,8 +82,12 @@ class CampaignStore {
   // Attempts of each given recipient.
   std::map<std::int64_t, int> attempts(soci::session& s, const CampaignRef& c,
                                        const std::vector<std::int64_t>& contacts) const;
-  void move(soci::session& s, const CampaignRef& c, const std::vector<RecipientMove>& moves,
-            EpochMs now) const;
+  // Applies each move unless the recipient is already `sent` (or, for a `sending` move,
+  // already `sending`): a row is claimed by one sender only, even when two processes hold
+  // the campaign (a lease taken over from a sender stuck on a slow relay). Returns, in
+  // order, whether each move was applied; a sender whose `sent` was not must not send.
+  std::vector<bool> move(soci::session& s, const CampaignRef& c,
+                         const std::vector<RecipientMove>& moves, EpochMs now) const;
   // First open, click or unsubscribe of a recipient; false when recorded before.
   bool mark_engagement(soci::session& s, const CampaignRef& c, std::int64_t contact_id,
                        const std::string& column, EpochMs at) const;
