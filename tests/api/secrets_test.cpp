@@ -42,7 +42,7 @@ TEST_P(SecretsTest, CanariesAppearNowhere) {
                          {"SB_EMAIL_FROM", "news@shop.test"},
                          {"SB_WORKFLOWS_DIR", dir.path()},
                          {"SB_PLUGINS_DIR", dir.path()}},
-      dir.path(), /*with_stderr=*/true);
+      dir.path(), ServeOptions{.with_stderr = true});
   int port = server->wait_for_port();
   ASSERT_GT(port, 0) << "the server did not start";
 

@@ -126,9 +126,10 @@ void PgCluster::start_server() {
   running_ = true;
 }
 
-void PgCluster::stop_server() {
+void PgCluster::stop_server(bool immediate) {
   if (!running_) return;
-  run_as_owner(bin_ + "/pg_ctl -D " + dir_ + "/data -m fast -w stop");
+  run_as_owner(bin_ + "/pg_ctl -D " + dir_ + "/data -m " + (immediate ? "immediate" : "fast") +
+               " -w stop");
   running_ = false;
 }
 

@@ -18,7 +18,8 @@ class PgCluster {
   // initdb + start. `durable` keeps fsync on (benchmarks); tests run without it.
   void start(bool durable = false);
   // pg_ctl stop (fast) / start again on the same data and port: for outage tests.
-  void stop_server();
+  // immediate: as if the server crashed (no checkpoint; crash recovery on the next start).
+  void stop_server(bool immediate = false);
   void start_server();
   // Stops and deletes everything.
   void destroy();

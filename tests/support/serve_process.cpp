@@ -11,22 +11,23 @@ namespace sb::test {
 namespace {
 
 Poco::ProcessHandle launch(const std::string& binary, const Poco::Process::Env& env,
-                           const std::string& cwd, Poco::Pipe* out, bool with_stderr,
-                           bool die_with_parent) {
-  if (die_with_parent) {
-    return Poco::Process::launch("/usr/bin/setpriv", {"--pdeathsig", "KILL", "--", binary, "serve"},
-                                 cwd, nullptr, out, with_stderr ? out : nullptr, env);
-  }
-  return Poco::Process::launch(binary, {"serve"}, cwd, nullptr, out, with_stderr ? out : nullptr,
-                               env);
+                           const std::string& cwd, Poco::Pipe* out, const ServeOptions& o) {
+  Poco::Pipe* err = o.with_stderr ? out : nullptr;
+  if (!o.die_with_parent)
+    return Poco::Process::launch(binary, {"serve"}, cwd, nullptr, out, err, env);
+  // sh only redirects, then becomes setpriv, which becomes the server: one process, whose
+  // parent is this thread.
+  std::string cmd = "exec /usr/bin/setpriv --pdeathsig KILL -- \"$0\" serve";
+  if (!o.stderr_file.empty()) cmd += " 2>>\"$1\"";
+  return Poco::Process::launch("/bin/sh", {"-c", cmd, binary, o.stderr_file}, cwd, nullptr, out,
+                               err, env);
 }
 
 }  // namespace
 
 ServeProcess::ServeProcess(const std::string& binary, const Poco::Process::Env& env,
-                           const std::string& cwd, bool with_stderr, bool die_with_parent)
-    : handle_(launch(binary, env, cwd, &out_, with_stderr, die_with_parent)),
-      stream_(out_) {
+                           const std::string& cwd, const ServeOptions& options)
+    : handle_(launch(binary, env, cwd, &out_, options)), stream_(out_) {
   // Later children (another server, a database) must not hold this pipe open.
   ::fcntl(out_.readHandle(), F_SETFD, FD_CLOEXEC);
 }

@@ -12,14 +12,19 @@
 
 namespace sb::test {
 
+struct ServeOptions {
+  bool with_stderr = false;  // the log (stderr) read through the same stream as stdout
+  // The kernel kills the server when the thread that started it ends (setpriv
+  // --pdeathsig), so a test killed by a timeout leaves no server behind. Start such
+  // servers from the test's main thread only.
+  bool die_with_parent = false;
+  std::string stderr_file;  // with die_with_parent: the log appended to this file
+};
+
 class ServeProcess {
  public:
-  // with_stderr: the log (stderr) is read through the same stream as stdout.
-  // die_with_parent: the kernel kills the server when the thread that started it ends
-  // (setpriv --pdeathsig), so a test killed by a timeout leaves no server behind. Start
-  // such servers from the test's main thread only.
   ServeProcess(const std::string& binary, const Poco::Process::Env& env, const std::string& cwd,
-               bool with_stderr = false, bool die_with_parent = false);
+               const ServeOptions& options = {});
   int pid() const { return static_cast<int>(handle_.id()); }
   ~ServeProcess();
   ServeProcess(const ServeProcess&) = delete;

@@ -1,5 +1,7 @@
 #include "support/smtp_sink.h"
 
+#include <signal.h>
+
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Pipe.h>
@@ -83,6 +85,14 @@ std::string SmtpSink::raw(int n) const {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+void SmtpSink::pause() {
+  ::kill(static_cast<pid_t>(process_->id()), SIGSTOP);
+}
+
+void SmtpSink::resume() {
+  ::kill(static_cast<pid_t>(process_->id()), SIGCONT);
 }
 
 }  // namespace sb::test

@@ -39,6 +39,10 @@ class SmtpSink {
   std::vector<Poco::JSON::Object::Ptr> messages() const;
   // The raw bytes of message `n` (1-based).
   std::string raw(int n) const;
+  // SIGSTOP / SIGCONT the server: connections are accepted by the kernel and then hang, as
+  // with a relay that stopped answering (chaos tests).
+  void pause();
+  void resume();
 
  private:
   TempDir dir_;
