@@ -363,9 +363,11 @@ TEST_F(ChaosTest, NoAcknowledgedWriteLostNoMessageTwiceUnderCrashesAndOutages) {
       "back; SMTP pause (3 s) -> the first message delivered after it resumes\n");
   std::printf("%-20s %6s %28s\n", "fault", "count", "recovery s (min / median / max)");
   for (auto& [kind, times] : recovery) {
+    std::string each;
+    for (double t : times) each += " " + std::to_string(t).substr(0, 4);
     std::sort(times.begin(), times.end());
-    std::printf("%-20s %6d %12.2f / %6.2f / %6.2f\n", kind.c_str(), injected[kind], times.front(),
-                times[times.size() / 2], times.back());
+    std::printf("%-20s %6d %12.2f / %6.2f / %6.2f   each:%s\n", kind.c_str(), injected[kind],
+                times.front(), times[times.size() / 2], times.back(), each.c_str());
   }
   std::printf("\n%-46s %8s %10s\n", "invariant", "checked", "violations");
   for (const Invariant& inv : checks) {

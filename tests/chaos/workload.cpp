@@ -46,7 +46,7 @@ Workload::Settled Workload::send(const std::string& kind, const std::string& key
                                  const std::string& body,
                                  const std::map<std::string, std::string>& headers,
                                  HttpResult& answer) {
-  const auto deadline = Clock::now() + std::chrono::seconds(30);
+  const auto deadline = Clock::now() + std::chrono::seconds(45);
   for (int attempt = 0;; ++attempt) {
     if (attempt > 0) {
       std::lock_guard lock(ledger_.mutex);

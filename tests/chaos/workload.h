@@ -51,7 +51,7 @@ class Workload {
   void stop();  // waits for every thread's last request to settle
 
   enum class Settled { kAcked, kRefused, kUnknown };
-  // Sends until an answer settles the request: 2xx (acked), another 4xx (refused), or 30 s
+  // Sends until an answer settles the request: 2xx (acked), another 4xx (refused), or 45 s
   // of connection errors, 5xx, 429 and 409 "in progress" (unknown). `answer` is the last.
   Settled send(const std::string& kind, const std::string& key, const std::string& method,
                const std::string& path, const std::string& body,

@@ -228,8 +228,8 @@ void HttpServer::Impl::limit_address(RateLimiter& limiter, const Request& reques
   }
 }
 
-// Public form posts come from browsers and bots without a key: limited per client IP (the
-// socket's peer; behind a proxy that is the proxy), a small body, JSON or urlencoded.
+// Public form posts come from browsers and bots without a key: limited per client address
+// (client_address()), a small body, JSON or urlencoded.
 Response HttpServer::Impl::public_form(const Route& route, Poco::Net::HTTPServerRequest& req,
                                        Request& request, bool has_body, bool& close_connection) {
   limit_address(form_limiter, request, "too many form submissions from this address", has_body,

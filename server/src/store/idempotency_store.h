@@ -34,7 +34,7 @@ class IdempotencyStore {
   static constexpr EpochMs kRetentionMs = 24LL * 3600 * 1000;
   // A key taken with no response stored this long after is taken as lost (its process
   // died, or the database went away, between the commit and storing the response).
-  static constexpr EpochMs kResponseGraceMs = 30'000;
+  static constexpr EpochMs kResponseGraceMs = 10'000;
 
   enum class Outcome { kNew, kReplay, kMismatch, kInProgress, kLost };
   struct Lookup {
