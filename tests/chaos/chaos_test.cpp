@@ -22,6 +22,7 @@
 #include "chaos/fleet.h"
 #include "chaos/workload.h"
 #include "store/database.h"
+#include "support/http_stub.h"
 #include "support/pg_cluster.h"
 #include "support/smtp_sink.h"
 #include "support/test_backend.h"
@@ -78,17 +79,26 @@ class ChaosTest : public ::testing::Test {
     std::filesystem::create_directories(dir_.path() + "/workflows");
     std::filesystem::create_directories(dir_.path() + "/plugins");
     std::ofstream(dir_.path() + "/workflows/chaos.lua") << R"(
--- Chaos load: every new contact is assigned round robin in "sales"; those with an email,
--- except the campaign's audience, get one welcome email.
+-- Chaos load: every new contact is assigned round robin in "sales"; those with an email or
+-- a phone, except the campaign's audience, get one welcome email and one welcome SMS.
 on("contact.created", function(e)
   crm.assign(e.contact, { strategy = "round_robin", group = "sales" })
   for _, t in ipairs(e.contact.tags or {}) do
     if t == "camp" then return end
   end
   if e.contact.email then crm.email.send(e.contact, "welcome", {}) end
+  if e.contact.phone then crm.sms.send(e.contact, "Welcome to the shop") end
 end)
 on("contact.updated", function(e) crm.log("updated") end)
 )";
+    // SMS through the first-party sms_http plugin, to a loopback stub answering like
+    // Twilio; the stub's requests are what was delivered.
+    sms_.answer({{201, R"({"sid":"SM1","status":"queued"})"}});
+    std::filesystem::copy_file(std::string(SB_PLUGINS_BUILD_DIR) + "/sms_http.so",
+                               dir_.path() + "/plugins/sms_http.so");
+    std::ofstream(dir_.path() + "/plugins/sms_http.conf")
+        << "base_url = " << sms_.url()
+        << "\naccount_sid = AC1\nauth_token = tok\nfrom = +15550001111\ntimeout_ms = 2000\n";
     fleet_ = std::make_unique<Fleet>(
         FleetOptions{url_, "smtp://127.0.0.1:" + std::to_string(sink_.port()) + "?timeout_ms=2000",
                      dir_.path(), kOwnerKey});
@@ -112,6 +122,7 @@ on("contact.updated", function(e) crm.log("updated") end)
   std::string url_;
   TempDir dir_;
   SmtpSink sink_;
+  HttpStub sms_;
   std::unique_ptr<Fleet> fleet_;
 };
 
@@ -233,6 +244,7 @@ TEST_F(ChaosTest, NoAcknowledgedWriteLostNoMessageTwiceUnderCrashesAndOutages) {
   auto& order = checks.emplace_back(Invariant{"per-contact event order kept"});
   auto& workflow = checks.emplace_back(Invariant{"every new contact assigned and welcomed once"});
   auto& welcome = checks.emplace_back(Invariant{"no welcome email delivered twice"});
+  auto& sms = checks.emplace_back(Invariant{"no SMS delivered twice"});
   auto& camp = checks.emplace_back(Invariant{"campaign recipients got exactly one message"});
 
   db.read([&](soci::session& s) {
@@ -307,18 +319,21 @@ TEST_F(ChaosTest, NoAcknowledgedWriteLostNoMessageTwiceUnderCrashesAndOutages) {
       last_event = eid;
     }
 
-    // The workflow: assigned, and one welcome per created contact with an email.
+    // The workflow: assigned, and one welcome email and SMS per created contact.
     for (const auto& [email, id] : ledger.contacts) {
       ++workflow.checked;
-      long long owner = 0, welcomes = 0;
+      long long owner = 0, welcomes = 0, texts = 0;
       soci::indicator ind;
       s << "SELECT owner_id FROM contacts WHERE id = :id", soci::use(id), soci::into(owner, ind);
       s << "SELECT count(*) FROM outbox_messages WHERE contact_id = :id AND template = "
            "'welcome'",
           soci::use(id), soci::into(welcomes);
-      if (ind != soci::i_ok || (owner != ann && owner != bob) || welcomes != 1) {
+      s << "SELECT count(*) FROM outbox_messages WHERE contact_id = :id AND channel = 'sms'",
+          soci::use(id), soci::into(texts);
+      if (ind != soci::i_ok || (owner != ann && owner != bob) || welcomes != 1 || texts != 1) {
         workflow.fail(email + ": owner " + (ind == soci::i_ok ? std::to_string(owner) : "none") +
-                      ", " + std::to_string(welcomes) + " welcome(s)");
+                      ", " + std::to_string(welcomes) + " welcome(s), " + std::to_string(texts) +
+                      " SMS");
       }
     }
   });
@@ -332,6 +347,15 @@ TEST_F(ChaosTest, NoAcknowledgedWriteLostNoMessageTwiceUnderCrashesAndOutages) {
   for (const auto& [to, n] : welcomes) {
     ++welcome.checked;
     if (n > 1) welcome.fail(to + " got " + std::to_string(n));
+  }
+  std::map<std::string, int> texts;
+  for (const StubRequest& r : sms_.requests()) {
+    auto at = r.body.find("To=");
+    texts[r.body.substr(at, r.body.find('&', at) - at)]++;
+  }
+  for (const auto& [to, n] : texts) {
+    ++sms.checked;
+    if (n > 1) sms.fail(to + " got " + std::to_string(n));
   }
   for (int i = 0; i < kCampaignRecipients; ++i) {
     ++camp.checked;
@@ -357,6 +381,8 @@ TEST_F(ChaosTest, NoAcknowledgedWriteLostNoMessageTwiceUnderCrashesAndOutages) {
   }
   std::printf("%-18s %8lld (sent by the campaign)\n", "campaign email",
               static_cast<long long>(kCampaignRecipients));
+  std::printf("%-18s %8zu welcome emails, %zu welcome SMS delivered\n", "workflow sends",
+              welcomes.size(), texts.size());
   std::printf(
       "\nrecovery: kill -9 -> the restarted server answers /health; PostgreSQL restart "
       "(down 1 s, every other one a crash) -> both servers answer /health once it is "
@@ -364,7 +390,11 @@ TEST_F(ChaosTest, NoAcknowledgedWriteLostNoMessageTwiceUnderCrashesAndOutages) {
   std::printf("%-20s %6s %28s\n", "fault", "count", "recovery s (min / median / max)");
   for (auto& [kind, times] : recovery) {
     std::string each;
-    for (double t : times) each += " " + std::to_string(t).substr(0, 4);
+    for (double t : times) {
+      char one[16];
+      std::snprintf(one, sizeof one, " %.2f", t);
+      each += one;
+    }
     std::sort(times.begin(), times.end());
     std::printf("%-20s %6d %12.2f / %6.2f / %6.2f   each:%s\n", kind.c_str(), injected[kind],
                 times.front(), times[times.size() / 2], times.back(), each.c_str());

@@ -4,6 +4,7 @@
 #include <Poco/Exception.h>
 
 #include <chrono>
+#include <cstdio>
 #include <random>
 
 namespace sb::test::chaos {
@@ -75,13 +76,16 @@ void Workload::rest_writer(int n) {
   const std::map<std::string, std::string> json = {{"Content-Type", "application/json"}};
   for (int i = 0; i < setup_.max_ops_per_writer && !stop_; ++i) {
     const std::string email = "r" + std::to_string(n) + "-" + std::to_string(i) + "@chaos.test";
+    char phone[32];  // unique per contact: the SMS stub's recipients are counted by number
+    std::snprintf(phone, sizeof phone, "+49151%d%06d", n + 1, i);
     auto headers = json;
     headers["Idempotency-Key"] = "rest-" + std::to_string(n) + "-" + std::to_string(i);
     HttpResult r;
-    Settled s = send("contact.create", setup_.owner_key, "POST", "/v1/contacts",
-                     R"({"name":"Rest )" + std::to_string(n) + " " + std::to_string(i) +
-                         R"(","email":")" + email + R"(","tags":["chaos"]})",
-                     headers, r);
+    Settled s =
+        send("contact.create", setup_.owner_key, "POST", "/v1/contacts",
+             R"({"name":"Rest )" + std::to_string(n) + " " + std::to_string(i) + R"(","email":")" +
+                 email + R"(","phone":")" + phone + R"(","tags":["chaos"]})",
+             headers, r);
     {
       std::lock_guard lock(ledger_.mutex);
       if (s == Settled::kAcked && r.status == 201) {
