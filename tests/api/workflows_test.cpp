@@ -144,6 +144,11 @@ TEST_P(WorkflowTest, HostileScriptsEndWithClearErrorsAndTheServerGoesOn) {
       {"pcall-loop", "while true do pcall(function() while true do end end) end",
        "instruction budget"},
       {"memory", "local t = {} for i = 1, 1e9 do t[i] = ('x'):rep(1000) .. i end", "memory limit"},
+      // Catching the memory error must not switch the other limits off.
+      {"pcall-memory-then-loop",
+       "pcall(function() local t = {} for i = 1, 1e9 do t[i] = ('x'):rep(1000) .. i end end) "
+       "while true do end",
+       "memory limit"},
       {"rep-bomb", "local s = ('x'):rep(1e9)", "string.rep: result would exceed"},
       {"pattern", "local s = ('a'):rep(5000) s:find('.-.-.-b')", "too expensive"},
       // Lua's own stack limit lies beyond the memory cap: the cap ends runaway recursion.

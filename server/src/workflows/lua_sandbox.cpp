@@ -66,6 +66,7 @@ void check_pattern_cost(lua_State* L, const char* fn) {
 
 template <int Which>
 int guarded_pattern(lua_State* L) {
+  LuaSandbox::check_deadline(L);
   static const char* names[] = {"find", "match", "gmatch", "gsub"};
   check_pattern_cost(L, names[Which]);
   lua_pushvalue(L, lua_upvalueindex(1));
@@ -75,6 +76,7 @@ int guarded_pattern(lua_State* L) {
 }
 
 int guarded_rep(lua_State* L) {
+  LuaSandbox::check_deadline(L);
   std::size_t len = 0, sep = 0;
   luaL_checklstring(L, 1, &len);
   lua_Integer n = luaL_checkinteger(L, 2);
@@ -196,16 +198,31 @@ void LuaSandbox::hook(lua_State* L, lua_Debug*) {
       self.hit_ = LimitHit::kDeadline;
     }
   }
-  if (self.hit_ == LimitHit::kInstructions || self.hit_ == LimitHit::kDeadline) {
-    // Fire on every instruction from now on, in whichever coroutine runs: a pcall that
-    // caught this error cannot make progress.
-    lua_sethook(L, &LuaSandbox::hook, LUA_MASKCOUNT, 1);
-    luaL_error(L,
-               self.hit_ == LimitHit::kInstructions
-                   ? "instruction budget exhausted (%d instructions)"
-                   : "deadline exceeded",
-               static_cast<int>(self.budget_));
+  // Every limit ends the run, the memory cap included: a script that caught the memory
+  // error with pcall used to go on with its instruction budget and deadline unchecked
+  // (found by fuzzing: a loop after a caught memory bomb ran until the process ended).
+  if (self.hit_ != LimitHit::kNone) stop(L);
+}
+
+void LuaSandbox::stop(lua_State* L) {
+  LuaSandbox& self = of(L);
+  // Fire on every instruction from now on, in whichever coroutine runs: a pcall that
+  // caught this error cannot make progress.
+  lua_sethook(L, &LuaSandbox::hook, LUA_MASKCOUNT, 1);
+  luaL_error(L,
+             self.hit_ == LimitHit::kInstructions ? "instruction budget exhausted (%d instructions)"
+             : self.hit_ == LimitHit::kMemory     ? "memory limit exceeded"
+                                                  : "deadline exceeded",
+             static_cast<int>(self.budget_));
+}
+
+void LuaSandbox::check_deadline(lua_State* L) {
+  LuaSandbox& self = of(L);
+  if (!self.running_) return;
+  if (self.hit_ == LimitHit::kNone && std::chrono::steady_clock::now() > self.deadline_) {
+    self.hit_ = LimitHit::kDeadline;
   }
+  if (self.hit_ != LimitHit::kNone) stop(L);
 }
 
 void LuaSandbox::build_templates() {

@@ -56,12 +56,17 @@ class LuaSandbox {
 
   // The sandbox of a state (stored in the state's extra space).
   static LuaSandbox& of(lua_State* L);
+  // Ends the run (raises inside L) when its deadline has passed. The count hook checks only
+  // every kHookEvery instructions, so C functions that can work long per call (string.rep,
+  // pattern matching) call this too: the deadline then holds to within one call.
+  static void check_deadline(lua_State* L);
   // Per-run pointer for the API bindings (the current run's context).
   void* user = nullptr;
 
  private:
   static void* allocate(void* ud, void* ptr, std::size_t osize, std::size_t nsize);
   static void hook(lua_State* L, lua_Debug* ar);
+  static void stop(lua_State* L);  // raises the limit's error (luaL_error: never returns)
   void build_templates();
 
   lua_State* L_ = nullptr;
