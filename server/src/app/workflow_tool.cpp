@@ -21,6 +21,7 @@
 
 #include "app/server_runtime.h"
 #include "model/event_catalog.h"
+#include "model/json_body.h"
 #include "store/api_key_store.h"
 #include "store/event_store.h"
 #include "workflows/crm_api.h"
@@ -254,8 +255,8 @@ TestEvent read_event(const std::string& file) {
   for (const auto& [key, value] : *o) {
     if (key == "type" && value.isString()) {
       e.type = value.toString();
-    } else if (key == "contact_id" && value.isInteger()) {
-      e.contact_id = value.convert<std::int64_t>();
+    } else if (key == "contact_id" && json_int64(value)) {
+      e.contact_id = *json_int64(value);
     } else if (key == "payload" && value.type() == typeid(Poco::JSON::Object::Ptr)) {
       e.payload = value.extract<Poco::JSON::Object::Ptr>();
     } else {

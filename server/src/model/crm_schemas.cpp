@@ -13,6 +13,7 @@
 #include "model/contact_rules.h"
 #include "model/error.h"
 #include "model/form_fields.h"
+#include "model/json_body.h"
 #include "model/sequence.h"
 #include "model/sla.h"
 
@@ -324,10 +325,11 @@ static std::string check_id_list(const Poco::Dynamic::Var& value, const std::str
   std::vector<std::int64_t> ids;
   for (std::size_t i = 0; i < arr->size(); ++i) {
     Poco::Dynamic::Var v = arr->get(static_cast<unsigned>(i));
-    if (!v.isInteger() || v.convert<std::int64_t>() < 1) {
+    auto id = json_int64(v);
+    if (!id || *id < 1) {
       throw Error::validation(field + "[" + std::to_string(i) + "]", "must be a user id");
     }
-    ids.push_back(v.convert<std::int64_t>());
+    ids.push_back(*id);
   }
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());

@@ -13,6 +13,7 @@
 #include "model/contact_json.h"
 #include "model/contact_rules.h"
 #include "model/error.h"
+#include "model/json_body.h"
 
 namespace sb {
 namespace {
@@ -92,9 +93,10 @@ FormField read_field(const Poco::JSON::Object& o, const std::string& name) {
     throw Error::validation(name + ".options", "a select field needs options");
   if (o.has("max_length") && !o.isNull("max_length")) {
     auto v = o.get("max_length");
-    if (!v.isInteger() || v.convert<int>() < 1 || v.convert<int>() > 10000)
+    auto n = json_int64(v);
+    if (!n || *n < 1 || *n > 10000)
       throw Error::validation(name + ".max_length", "must be between 1 and 10000");
-    f.max_length = v.convert<int>();
+    f.max_length = static_cast<int>(*n);
   } else if (f.type == "textarea") {
     f.max_length = 5000;
   }

@@ -45,6 +45,19 @@ Poco::JSON::Object::Ptr parse_json_object(std::string_view body) {
   }
 }
 
+std::optional<std::int64_t> json_int64(const Poco::Dynamic::Var& v) {
+  if (!v.isInteger()) return std::nullopt;
+  if (v.type() == typeid(Poco::UInt64) &&
+      v.extract<Poco::UInt64>() > static_cast<Poco::UInt64>(INT64_MAX)) {
+    return std::nullopt;
+  }
+  try {
+    return v.convert<std::int64_t>();
+  } catch (const Poco::Exception&) {
+    return std::nullopt;  // any other unsigned type out of range
+  }
+}
+
 bool JsonFields::present(const std::string& key) {
   known_.insert(key);
   return object_->has(key) && !object_->isNull(key);
@@ -87,8 +100,13 @@ std::optional<std::int64_t> JsonFields::optional_int(const std::string& key, std
                                                      std::int64_t max) {
   if (!present(key)) return std::nullopt;
   Poco::Dynamic::Var v = object_->get(key);
-  if (!v.isInteger()) throw wrong_type(key, "an integer");
-  std::int64_t n = v.convert<std::int64_t>();
+  auto i = json_int64(v);
+  if (!i && v.isInteger()) {  // an integer, but beyond 64 bits
+    throw Error::validation(
+        key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+  }
+  if (!i) throw wrong_type(key, "an integer");
+  std::int64_t n = *i;
   if (n < min || n > max) {
     throw Error::validation(
         key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
@@ -222,9 +240,9 @@ std::optional<std::vector<std::int64_t>> JsonFields::optional_id_array(const std
   std::vector<std::int64_t> out;
   for (std::size_t i = 0; i < arr->size(); ++i) {
     auto item = arr->get(static_cast<unsigned>(i));
-    if (!item.isInteger() || item.convert<std::int64_t>() <= 0)
-      throw wrong_type(key, "an array of positive integer ids");
-    out.push_back(item.convert<std::int64_t>());
+    auto id = json_int64(item);
+    if (!id || *id <= 0) throw wrong_type(key, "an array of positive integer ids");
+    out.push_back(*id);
   }
   return out;
 }

@@ -22,6 +22,12 @@ namespace sb {
 // top level is not an object.
 Poco::JSON::Object::Ptr parse_json_object(std::string_view body);
 
+// The value as a 64-bit integer; nullopt when it is not an integer or does not fit. Poco
+// keeps integers above INT64_MAX as unsigned, isInteger() is true for them, and
+// convert<std::int64_t>() throws (a 500 where the client deserves a 422): read every
+// untrusted JSON integer through this.
+std::optional<std::int64_t> json_int64(const Poco::Dynamic::Var& v);
+
 class JsonFields {
  public:
   explicit JsonFields(Poco::JSON::Object::Ptr object) : object_(std::move(object)) {}

@@ -11,6 +11,7 @@
 
 #include "model/contact_rules.h"
 #include "model/error.h"
+#include "model/json_body.h"
 
 namespace sb {
 namespace {
@@ -74,11 +75,12 @@ FieldValue read_field_value(const FieldSpec& spec, const Poco::Dynamic::Var& v,
     }
     case FieldType::kInt:
     case FieldType::kRef: {
-      if (!v.isInteger()) {
-        throw Error::validation(
-            name, spec.type == FieldType::kRef ? "must be an id (integer)" : "must be an integer");
+      auto i = json_int64(v);
+      if (!i) {
+        throw Error::validation(name, spec.type == FieldType::kRef ? "must be an id (integer)"
+                                                                   : "must be an integer (64-bit)");
       }
-      std::int64_t n = v.convert<std::int64_t>();
+      std::int64_t n = *i;
       std::int64_t min = spec.type == FieldType::kRef ? 1 : spec.min;
       std::int64_t max = spec.type == FieldType::kRef ? INT64_MAX : spec.max;
       if (n < min || n > max) {

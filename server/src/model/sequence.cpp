@@ -9,15 +9,15 @@
 #include "model/clock.h"
 #include "model/contact_json.h"
 #include "model/error.h"
+#include "model/json_body.h"
 
 namespace sb {
 namespace {
 
 std::int64_t positive_id(const Poco::Dynamic::Var& v, const std::string& where) {
-  if (!v.isInteger() || v.convert<std::int64_t>() < 1) {
-    throw Error::validation(where, "must be a positive id");
-  }
-  return v.convert<std::int64_t>();
+  auto id = json_int64(v);
+  if (!id || *id < 1) throw Error::validation(where, "must be a positive id");
+  return *id;
 }
 
 Poco::JSON::Object::Ptr object_of(const Poco::Dynamic::Var& v, const std::string& where,

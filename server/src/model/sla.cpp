@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "model/error.h"
+#include "model/json_body.h"
 #include "model/time_zone.h"
 
 namespace sb {
@@ -64,11 +65,11 @@ std::string check_sla_targets(const Poco::Dynamic::Var& value, const std::string
       if (key != "first_response_minutes" && key != "resolution_minutes")
         throw Error::validation(name + "." + key, "unknown field");
       if (minutes.isEmpty()) continue;
-      if (!minutes.isInteger() || minutes.convert<std::int64_t>() < 1 ||
-          minutes.convert<std::int64_t>() > kMaxMinutes)
+      auto n = json_int64(minutes);
+      if (!n || *n < 1 || *n > kMaxMinutes)
         throw Error::validation(name + "." + key, "must be a whole number of minutes, 1 to " +
                                                       std::to_string(kMaxMinutes));
-      clean.set(key, minutes.convert<int>());
+      clean.set(key, static_cast<int>(*n));
     }
     out.set(priority, clean);
   }
@@ -91,9 +92,10 @@ std::string check_business_hours(const Poco::Dynamic::Var& value, const std::str
       std::set<int> days;
       for (std::size_t i = 0; i < arr->size(); ++i) {
         auto d = arr->get(static_cast<unsigned>(i));
-        if (!d.isInteger() || d.convert<int>() < 1 || d.convert<int>() > 7)
+        auto day = json_int64(d);
+        if (!day || *day < 1 || *day > 7)
           throw Error::validation(name, "must be an array of weekdays 1 (Monday) to 7 (Sunday)");
-        days.insert(d.convert<int>());
+        days.insert(static_cast<int>(*day));
       }
       if (days.empty()) throw Error::validation(name, "must name at least one weekday");
       h.days.assign(days.begin(), days.end());
