@@ -1,6 +1,8 @@
 // The CSV state machine.
 #include "model/csv_reader.h"
 
+#include <algorithm>
+
 #include "model/json_syntax.h"
 
 namespace sb {
@@ -42,9 +44,11 @@ void CsvReader::feed(std::string_view chunk) {
       break;
     }
   }
-  if (end == std::string::npos && head_.size() <= limits_.max_record_bytes) return;
+  if (end == std::string::npos && head.size() <= limits_.max_record_bytes) return;
   if (delimiter_ == 0) {
-    delimiter_ = detect(head.substr(0, end == std::string::npos ? head.size() : end));
+    // At most one record's bytes: a first line longer than that is cut at the same place
+    // whether it arrived whole or in pieces.
+    delimiter_ = detect(head.substr(0, std::min(end, limits_.max_record_bytes)));
   }
   started_ = true;
   std::string data(head);
