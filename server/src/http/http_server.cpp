@@ -137,6 +137,12 @@ bool is_json_content_type(const std::string& ct) {
   return base == "application/json";
 }
 
+// 429 with the seconds until a token is free (sent as Retry-After).
+Error rate_limited(const std::string& message, int retry_after_s) {
+  return Error(ErrorCode::kRateLimited, message,
+               {{"retry_after_s", static_cast<std::int64_t>(retry_after_s)}});
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -223,8 +229,7 @@ void HttpServer::Impl::limit_address(RateLimiter& limiter, const Request& reques
   int retry_after = 1;
   if (!limiter.allow(RateLimiter::address_key(request.client_address), retry_after)) {
     close_connection = has_body;  // the body is never read
-    throw Error(ErrorCode::kRateLimited, message,
-                {{"retry_after_s", static_cast<std::int64_t>(retry_after)}});
+    throw rate_limited(message, retry_after);
   }
 }
 
@@ -320,9 +325,7 @@ void HttpServer::Impl::authenticate(const Route& route, Poco::Net::HTTPServerReq
   }
   int retry_after = 1;
   if (!limiter.allow(principal->key_id, retry_after)) {
-    Error e(ErrorCode::kRateLimited, "too many requests for this API key",
-            {{"retry_after_s", static_cast<std::int64_t>(retry_after)}});
-    throw e;
+    throw rate_limited("too many requests for this API key", retry_after);
   }
 }
 
@@ -356,9 +359,8 @@ Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& 
     int retry_after = 1;
     if (auth_failures.exhausted(RateLimiter::address_key(request.client_address), retry_after)) {
       close_connection = has_body;
-      throw Error(ErrorCode::kRateLimited,
-                  "too many failed authentications from this address; retry later",
-                  {{"retry_after_s", static_cast<std::int64_t>(retry_after)}});
+      throw rate_limited("too many failed authentications from this address; retry later",
+                         retry_after);
     }
   }
   if (route.min_role) authenticate(route, req, request);
