@@ -200,8 +200,8 @@ Outcome OutboxSender::handle(const StoredEvent& event, DeliveryContext& context)
       // The connection broke after the dot: the server may have the message. Sending again
       // risks a duplicate, so it stays sent.
       Poco::Logger::get("channels")
-          .warning("message %Ld: %s after the final dot; kept as sent", static_cast<long long>(id),
-                   out.reply);
+          .warning("message %Ld: %s after the final dot; kept as sent",
+                   static_cast<Poco::Int64>(id), out.reply);
       return Outcome::ok();
     }
     std::string reason = std::to_string(out.code) + " " + out.reply;

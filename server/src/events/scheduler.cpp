@@ -4,6 +4,7 @@
 #include <Poco/Logger.h>
 #include <soci/soci.h>
 
+#include "model/error.h"
 #include "store/database.h"
 
 namespace sb {
@@ -73,7 +74,7 @@ void Scheduler::start() {
           }
         }
       } catch (const std::exception& e) {
-        log.warning("scheduler round failed: %s", std::string(e.what()));
+        log.warning("scheduler round failed: %s", log_text(e));
       }
       for (auto& p : periodic_) {
         auto now = std::chrono::steady_clock::now();
@@ -82,7 +83,7 @@ void Scheduler::start() {
         try {
           p.task();
         } catch (const std::exception& e) {
-          log.warning("%s failed: %s", p.name, std::string(e.what()));
+          log.warning("%s failed: %s", p.name, log_text(e));
         }
       }
       std::unique_lock lock(mutex_);

@@ -509,7 +509,7 @@ std::uint64_t HttpServer::Impl::send_stream(Poco::Net::HTTPServerRequest& req,
     out.flush();
   } catch (const std::exception& e) {
     error_log.error("request_id=%s %s %s: stream cut after %Lu bytes: %s", request.request_id,
-                    request.method, request.path, static_cast<unsigned long long>(counted.bytes),
+                    request.method, request.path, static_cast<Poco::UInt64>(counted.bytes),
                     std::string(e.what()));
     try {
       static_cast<Poco::Net::HTTPServerRequestImpl&>(req).socket().shutdown();

@@ -98,8 +98,8 @@ bool ImportRunner::run_once() {
   } catch (const std::exception& e) {
     status = "failed";
     error = e.what();
-    log.error("import %Ld of team %Ld failed: %s", static_cast<long long>(job.id),
-              static_cast<long long>(job.team_id), std::string(e.what()));
+    log.error("import %Ld of team %Ld failed: %s", static_cast<Poco::Int64>(job.id),
+              static_cast<Poco::Int64>(job.team_id), log_text(e));
   }
   db_.write([&](soci::session& s) {
     store.finish(s, job.team_id, job.id, status, error);
@@ -129,7 +129,7 @@ void ImportRunner::loop() {
       while (!stopping_ && run_once()) {
       }
     } catch (const std::exception& e) {
-      Poco::Logger::get("imports").error("import pass: %s", std::string(e.what()));
+      Poco::Logger::get("imports").error("import pass: %s", log_text(e));
     }
     std::unique_lock lock(mutex_);
     wake_.wait_for(lock, options_.poll, [&] { return poked_ || stopping_.load(); });

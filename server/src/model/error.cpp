@@ -3,6 +3,12 @@
 
 namespace sb {
 
+std::string log_text(const std::exception& e) {
+  const auto* error = dynamic_cast<const Error*>(&e);
+  if (!error || error->internal().empty()) return e.what();
+  return std::string(e.what()) + " (" + error->internal() + ")";
+}
+
 int http_status(ErrorCode code) {
   switch (code) {
     case ErrorCode::kBadRequest:

@@ -34,6 +34,9 @@ enum class ErrorCode {
 };
 
 int http_status(ErrorCode code);
+// For logs, never for clients: the message and, for an sb::Error with one, its internal
+// cause ("database unavailable (commit: server closed the connection...)").
+std::string log_text(const std::exception& e);
 std::string_view error_code_name(ErrorCode code);
 
 using DetailValue = std::variant<std::string, std::int64_t>;

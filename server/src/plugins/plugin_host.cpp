@@ -184,7 +184,7 @@ CallResult PluginHost::invoke(const LoadedPlugin& plugin, const CallScope& scope
     c.slow++;
     Poco::Logger::get("plugins").warning("plugin %s: a call took %Ld ms, over the %Ld ms limit",
                                          plugin.name, r.duration_us / 1000,
-                                         static_cast<long long>(call_limit_.count()));
+                                         static_cast<Poco::Int64>(call_limit_.count()));
   }
   return r;
 }

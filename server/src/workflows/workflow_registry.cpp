@@ -70,7 +70,7 @@ void WorkflowRegistry::refresh(bool force) {
         def = fresh;
       } catch (const std::exception& e) {
         log.warning("workflow %s (team %Ld) does not load: %s", row.name,
-                    static_cast<long long>(row.team_id), std::string(e.what()));
+                    static_cast<Poco::Int64>(row.team_id), std::string(e.what()));
         continue;
       }
     }

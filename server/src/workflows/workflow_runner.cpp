@@ -227,7 +227,7 @@ Outcome WorkflowRunner::deliver(const StoredEvent& e) {
         } else if (outcome.result != HandleResult::kFail) {
           outcome = Outcome::retry(why);
         }
-        log.warning("workflow %s failed on event %Ld: %s", def.name, static_cast<long long>(e.id),
+        log.warning("workflow %s failed on event %Ld: %s", def.name, static_cast<Poco::Int64>(e.id),
                     result.error);
       }
       sv.workflows.add_run(s, row);
