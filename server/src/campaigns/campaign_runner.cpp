@@ -238,10 +238,12 @@ void CampaignRunner::Run::send_all(std::vector<Job>& jobs) {
           send_sms(jobs[i]);
         }
       } catch (const std::exception& e) {
-        // The database went away mid-send: the recipient stays pending for the next pass.
+        // The database went away mid-send: the recipient stays pending for the next pass,
+        // unless a lost COMMIT answer could not be looked up (commit_outcome_unknown: the
+        // log says so, and if that commit did mark it sent, it gets nothing).
         Poco::Logger::get("campaigns")
-            .warning("campaign %Ld, contact %Ld: %s", static_cast<long long>(ref_.id),
-                     static_cast<long long>(jobs[i].contact.id), std::string(e.what()));
+            .warning("campaign %Ld, contact %Ld: %s", static_cast<Poco::Int64>(ref_.id),
+                     static_cast<Poco::Int64>(jobs[i].contact.id), log_text(e));
       }
     }
   };
@@ -390,7 +392,7 @@ int CampaignRunner::run_due() {
       Run(*this, c).execute();
     } catch (const std::exception& e) {
       Poco::Logger::get("campaigns")
-          .error("campaign %Ld: %s", static_cast<long long>(c.id), std::string(e.what()));
+          .error("campaign %Ld: %s", static_cast<Poco::Int64>(c.id), log_text(e));
     }
   }
   return static_cast<int>(due.size());
@@ -401,7 +403,7 @@ void CampaignRunner::loop() {
     try {
       run_due();
     } catch (const std::exception& e) {
-      Poco::Logger::get("campaigns").error("campaign pass: %s", std::string(e.what()));
+      Poco::Logger::get("campaigns").error("campaign pass: %s", log_text(e));
     }
     std::unique_lock lock(mutex_);
     wake_.wait_for(lock, options_.poll, [&] { return poked_ || stopping_.load(); });

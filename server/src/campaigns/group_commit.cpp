@@ -24,7 +24,7 @@ bool GroupCommit::commit(RecipientMove move, std::function<void()> on_durable) {
     std::exception_ptr error;
     std::vector<bool> applied;
     try {
-      applied = db_.write([&](soci::session& s) { return write_(s, batch); });
+      applied = db_.write_resolved([&](soci::session& s) { return write_(s, batch); });
     } catch (...) {
       error = std::current_exception();
     }

@@ -27,7 +27,9 @@ bool event_type_matches(std::string_view pattern, std::string_view type) {
 bool DeliveryContext::once(const std::string& key,
                            const std::function<void(soci::session&)>& effect) {
   EventQueueStore queue(db_.dialect());
-  return db_.write([&](soci::session& s) {
+  // Resolved: an effect whose commit answer was lost would otherwise count as done on the
+  // retry (its key is taken) while the act after it (the SMTP dot) never happened.
+  return db_.write_resolved([&](soci::session& s) {
     if (!queue.claim_effect(s, event_.team_id, subscriber_ + ":" + key)) return false;
     effect(s);
     return true;
@@ -151,7 +153,7 @@ void Dispatcher::worker_loop() {
     try {
       handled = run_once();
     } catch (const std::exception& e) {
-      log.warning("dispatch round failed: %s", std::string(e.what()));
+      log.warning("dispatch round failed: %s", log_text(e));
     }
     if (handled > 0) continue;
     std::unique_lock lock(mutex_);

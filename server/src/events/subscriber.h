@@ -37,7 +37,9 @@ class DeliveryContext {
 
   // Runs `effect` at most once per key for this subscriber, across retries, redeliveries
   // and processes: the key row and the effect's own writes commit in one transaction.
-  // Returns false when the key was used before (the effect already happened).
+  // Returns false when the key was used before (the effect already happened). A commit
+  // whose answer was lost is looked up first (Database::write_resolved), so `true` means
+  // committed and an exception means not committed, or commit_outcome_unknown().
   bool once(const std::string& key, const std::function<void(soci::session&)>& effect);
 
  private:

@@ -7,7 +7,9 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <thread>
 
 #include "model/error.h"
 #include "store/database_url.h"
@@ -49,7 +51,9 @@ Error internal_db_error(const std::exception& cause) {
 }  // namespace
 
 Database::Database(const DatabaseOptions& options)
-    : dialect_(Backend::kSqlite), acquire_timeout_(options.acquire_timeout) {
+    : dialect_(Backend::kSqlite),
+      acquire_timeout_(options.acquire_timeout),
+      commit_resolve_timeout_(options.commit_resolve_timeout) {
   DatabaseUrl url = parse_database_url(options.url, options.sqlite_busy_timeout_s);
   dialect_ = Dialect(url.backend);
   connect_string_ = url.connect_string;
@@ -168,7 +172,7 @@ void Database::note_event_appended() {
   t_event_appended = true;
 }
 
-void Database::run_write(const std::function<void(soci::session&)>& fn) {
+void Database::run_write(const std::function<void(soci::session&)>& fn, bool resolve) {
   t_event_appended = false;
   WriteGuard::Scope guard(write_guard_);
   std::unique_lock<std::mutex> writer;
@@ -207,9 +211,13 @@ void Database::run_write(const std::function<void(soci::session&)>& fn) {
     throw internal_db_error(e);
   };
   CommitClaim* claim = t_commit_claim && !t_commit_claim->committed_ ? t_commit_claim : nullptr;
+  // SQLite runs in process: its COMMIT either returns or fails, never leaves a doubt.
+  const bool look_up = resolve && backend() == Backend::kPostgresql;
+  long long txid = 0;
   try {
     fn(lease.session());
     if (claim) claim->claim_(lease.session());
+    if (look_up) lease.session() << "SELECT txid_current()", soci::into(txid);
   } catch (const soci::soci_error& e) {
     fail(e, "write");
   } catch (...) {
@@ -219,11 +227,46 @@ void Database::run_write(const std::function<void(soci::session&)>& fn) {
   try {
     lease.session() << "COMMIT";
   } catch (const soci::soci_error& e) {
-    fail(e, "commit");
+    if (!look_up || !connection_broken(lease.session())) fail(e, "commit");
+    lease.slot().needs_reconnect = true;
+    if (!committed_after_all(lease.slot(), txid, e)) throw unavailable("commit", e);
   }
   if (claim) claim->committed_ = true;
   if (t_event_appended && commit_listener_) commit_listener_();
   t_event_appended = false;
+}
+
+bool Database::committed_after_all(Slot& slot, long long txid, const std::exception& cause) {
+  const auto deadline = std::chrono::steady_clock::now() + commit_resolve_timeout_;
+  std::chrono::milliseconds pause{50};
+  for (;;) {
+    try {
+      open_session(slot);
+      std::string status;
+      soci::indicator ind = soci::i_null;
+      *slot.session << "SELECT txid_status(:t)", soci::use(txid), soci::into(status, ind);
+      if (ind != soci::i_ok) break;  // too old for the commit log: unknowable
+      if (status == "committed") return true;
+      if (status == "aborted") return false;
+      // "in progress": the old backend is still finishing the COMMIT; ask again.
+    } catch (const std::exception&) {
+      slot.needs_reconnect = true;  // still unreachable
+    }
+    if (std::chrono::steady_clock::now() + pause > deadline) break;
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(1000));
+  }
+  throw Error(ErrorCode::kUnavailable, "database unavailable", {{"outcome", "unknown"}},
+              "commit of transaction " + std::to_string(txid) + ": " + cause.what() +
+                  "; whether it committed could not be looked up within " +
+                  std::to_string(commit_resolve_timeout_.count()) + " ms");
+}
+
+bool commit_outcome_unknown(const Error& e) {
+  for (const ErrorDetail& d : e.details()) {
+    if (d.key == "outcome") return std::get_if<std::string>(&d.value) != nullptr;
+  }
+  return false;
 }
 
 Database::CommitClaim::CommitClaim(std::function<void(soci::session&)> claim)

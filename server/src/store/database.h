@@ -26,6 +26,8 @@ struct DatabaseOptions {
   std::size_t pool_size = 8;
   std::chrono::milliseconds acquire_timeout{2000};
   int sqlite_busy_timeout_s = 5;
+  // How long write_resolved() keeps looking up a COMMIT whose answer was lost.
+  std::chrono::milliseconds commit_resolve_timeout{120000};
 };
 
 class Database {
@@ -69,6 +71,25 @@ class Database {
     } else {
       R result{};
       run_write([&](soci::session& s) { result = fn(s); });
+      return result;
+    }
+  }
+
+  // write(), for a transaction followed by an act outside the database that must happen
+  // exactly when it committed (the SMTP dot after a recipient is marked sent). A broken
+  // connection during COMMIT leaves its outcome unknown to the client; here it is looked
+  // up (PostgreSQL: the transaction's status by its id, on a new connection, for up to
+  // commit_resolve_timeout): committed returns as write() would, not committed throws
+  // kUnavailable, and still unknown at the end throws kUnavailable with details
+  // outcome=unknown (commit_outcome_unknown). Costs one round trip more than write().
+  template <class F>
+  auto write_resolved(F&& fn) {
+    using R = decltype(fn(std::declval<soci::session&>()));
+    if constexpr (std::is_void_v<R>) {
+      run_write([&](soci::session& s) { fn(s); }, true);
+    } else {
+      R result{};
+      run_write([&](soci::session& s) { result = fn(s); }, true);
       return result;
     }
   }
@@ -118,7 +139,8 @@ class Database {
   Lease acquire();
   void release(std::size_t index);
   void run_read(const std::function<void(soci::session&)>& fn);
-  void run_write(const std::function<void(soci::session&)>& fn);
+  void run_write(const std::function<void(soci::session&)>& fn, bool resolve = false);
+  bool committed_after_all(Slot& slot, long long txid, const std::exception& cause);
   void open_session(Slot& slot);
   bool connection_broken(soci::session& s) const;
 
@@ -126,6 +148,7 @@ class Database {
   std::string connect_string_;
   std::string display_url_;
   std::chrono::milliseconds acquire_timeout_;
+  std::chrono::milliseconds commit_resolve_timeout_;
   std::vector<std::unique_ptr<Slot>> sessions_;
   std::vector<std::size_t> free_;
   mutable std::mutex mutex_;
@@ -135,5 +158,9 @@ class Database {
   std::function<void()>
       commit_listener_;  // SQLite allows one writer; queue them here, not on SQLITE_BUSY
 };
+
+class Error;
+// The error of write_resolved() when a commit's outcome could not be looked up in time.
+bool commit_outcome_unknown(const Error& e);
 
 }  // namespace sb
