@@ -221,6 +221,10 @@ TEST_F(ChaosTest, NoAcknowledgedWriteLostNoMessageTwiceUnderCrashesAndOutages) {
     db.read([&](soci::session& s) { s << sql, soci::into(n); });
     return n;
   };
+  // What the load left behind: the settle time is mostly working this off.
+  const long long backlog_events = count("SELECT count(*) FROM events WHERE status = 'pending'");
+  const long long backlog_messages =
+      count("SELECT count(*) FROM outbox_messages WHERE status IN ('queued', 'deferred')");
   auto settled_in = wait_until(
       [&] {
         return count("SELECT count(*) FROM events WHERE status = 'pending'") == 0 &&
@@ -396,9 +400,11 @@ TEST_F(ChaosTest, NoAcknowledgedWriteLostNoMessageTwiceUnderCrashesAndOutages) {
   }
 
   // The table.
-  char settled[64];
+  char settled[128];
   if (settled_in >= 0) {
-    std::snprintf(settled, sizeof settled, "%.1f s after the load stopped", settled_in);
+    std::snprintf(settled, sizeof settled,
+                  "%.1f s after the load stopped (its backlog: %lld events, %lld messages)",
+                  settled_in, backlog_events, backlog_messages);
   } else {
     std::snprintf(settled, sizeof settled, "NOT within 240 s");
   }
