@@ -106,6 +106,13 @@ TEST_F(CommitOutcomeTest, AnOutcomeThatCannotBeLookedUpIsReportedAsUnknown) {
   EXPECT_NO_THROW(db_->write(insert));
 }
 
+TEST_F(CommitOutcomeTest, WriteResolvedReconnectsWhenItsBeginFindsTheConnectionDead) {
+  proxy_->arm(Cut::kBeforeForwarding, "BEGIN");  // the pooled connection dies at BEGIN
+  EXPECT_NO_THROW(db_->write_resolved(insert));
+  EXPECT_TRUE(proxy_->fired());
+  EXPECT_EQ(probes(), 1);
+}
+
 TEST_F(CommitOutcomeTest, GroupCommitWritesTheDotWhenTheLostCommitCommitted) {
   int dots = 0;
   campaigns::GroupCommit group(*db_, [](soci::session& s, const std::vector<RecipientMove>& m) {

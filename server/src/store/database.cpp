@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <memory>
 #include <thread>
 
 #include "model/error.h"
@@ -178,16 +179,33 @@ void Database::run_write(const std::function<void(soci::session&)>& fn, bool res
   std::unique_lock<std::mutex> writer;
   if (backend() == Backend::kSqlite) writer = std::unique_lock(sqlite_writer_);
   Lease lease = acquire();
-  const char* begin = backend() == Backend::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN";
+  // SQLite runs in process: its COMMIT either returns or fails, never leaves a doubt.
+  const bool look_up = resolve && backend() == Backend::kPostgresql;
+  long long txid = 0;
+  auto begin = [&] {
+    if (!look_up) {
+      lease.session() << (backend() == Backend::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+      return;
+    }
+    // The transaction's id comes with BEGIN, in the same round trip (one simple query of
+    // two statements; PQexec returns the last one's result).
+    auto* pg = static_cast<soci::postgresql_session_backend*>(lease.session().get_backend());
+    std::unique_ptr<PGresult, decltype(&PQclear)> r(
+        PQexec(pg->conn_, "BEGIN; SELECT txid_current()"), &PQclear);
+    if (!r || PQresultStatus(r.get()) != PGRES_TUPLES_OK || PQntuples(r.get()) != 1) {
+      throw soci::soci_error(r ? PQresultErrorMessage(r.get()) : PQerrorMessage(pg->conn_));
+    }
+    txid = std::stoll(PQgetvalue(r.get(), 0, 0));
+  };
   // Only BEGIN is retried after a reconnect: nothing of the caller's has run yet.
   try {
-    lease.session() << begin;
+    begin();
   } catch (const soci::soci_error& e) {
     if (!connection_broken(lease.session())) throw internal_db_error(e);
     lease.slot().needs_reconnect = true;
     open_session(lease.slot());
     try {
-      lease.session() << begin;
+      begin();
     } catch (const soci::soci_error& again) {
       lease.slot().needs_reconnect = connection_broken(lease.session());
       throw unavailable("begin", again);
@@ -211,13 +229,9 @@ void Database::run_write(const std::function<void(soci::session&)>& fn, bool res
     throw internal_db_error(e);
   };
   CommitClaim* claim = t_commit_claim && !t_commit_claim->committed_ ? t_commit_claim : nullptr;
-  // SQLite runs in process: its COMMIT either returns or fails, never leaves a doubt.
-  const bool look_up = resolve && backend() == Backend::kPostgresql;
-  long long txid = 0;
   try {
     fn(lease.session());
     if (claim) claim->claim_(lease.session());
-    if (look_up) lease.session() << "SELECT txid_current()", soci::into(txid);
   } catch (const soci::soci_error& e) {
     fail(e, "write");
   } catch (...) {

@@ -81,7 +81,7 @@ class Database {
   // up (PostgreSQL: the transaction's status by its id, on a new connection, for up to
   // commit_resolve_timeout): committed returns as write() would, not committed throws
   // kUnavailable, and still unknown at the end throws kUnavailable with details
-  // outcome=unknown (commit_outcome_unknown). Costs one round trip more than write().
+  // outcome=unknown (commit_outcome_unknown). The id comes with BEGIN: no extra round trip.
   template <class F>
   auto write_resolved(F&& fn) {
     using R = decltype(fn(std::declval<soci::session&>()));
