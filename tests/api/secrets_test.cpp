@@ -1,7 +1,7 @@
 // Secrets never leave the server except where they are meant to (a new key's one showing):
-// the real binary runs with canary secrets in its database URL, SMTP URL and keys, is
-// exercised through failures and every read-out route, and none of the canaries may appear
-// in its log, its answers, its metrics or its exports.
+// the real binary runs with canary secrets in its database URL, SMTP URL, keys and metrics
+// token, is exercised through failures and every read-out route, and none of the canaries
+// may appear in its log, its answers, its metrics or its exports.
 #include <gtest/gtest.h>
 
 #include <signal.h>
@@ -21,6 +21,7 @@ const std::string kOwnerKey = "sb_canaryOwnerKey0000000000000000000000";
 const std::string kWrongKey = "sb_canaryWrongKey0000000000000000000000";
 const std::string kSmtpPassword = "canarySmtpPassw0rd";
 const std::string kDbPassword = "canaryDbPassw0rd";
+const std::string kMetricsToken = "canaryMetricsT0ken000";
 
 class SecretsTest : public ::testing::TestWithParam<TestBackend> {};
 
@@ -40,6 +41,7 @@ TEST_P(SecretsTest, CanariesAppearNowhere) {
                          {"SB_LOG_LEVEL", "debug"},
                          {"SB_SMTP_URL", "smtp://mailer:" + kSmtpPassword + "@127.0.0.1:9"},
                          {"SB_EMAIL_FROM", "news@shop.test"},
+                         {"SB_METRICS_TOKEN", kMetricsToken},
                          {"SB_WORKFLOWS_DIR", dir.path()},
                          {"SB_PLUGINS_DIR", dir.path()}},
       dir.path(), ServeOptions{.with_stderr = true});
@@ -54,6 +56,7 @@ TEST_P(SecretsTest, CanariesAppearNowhere) {
   answers.push_back(wrong.get("/v1/me"));
   answers.push_back(wrong.post("/v1/contacts", R"({"name":"x"})"));
   answers.push_back(owner.send("GET", "/v1/me", "", {{"Authorization", "Basic " + kWrongKey}}));
+  answers.push_back(owner.get("/metrics"));  // an API key does not open them
   auto issued = owner.post("/v1/api-keys", R"({"name":"ci","role":"admin"})");
   ASSERT_EQ(issued.status, 201) << issued.body;
   const std::string new_key = issued.json()->getValue<std::string>("key");
@@ -66,7 +69,8 @@ TEST_P(SecretsTest, CanariesAppearNowhere) {
   answers.push_back(owner.get("/v1/exports/contacts?format=ndjson"));
   answers.push_back(owner.get("/v1/exports/team"));
   answers.push_back(owner.get("/v1/settings/messaging"));
-  answers.push_back(owner.get("/metrics"));
+  answers.push_back(
+      owner.send("GET", "/metrics", "", {{"Authorization", "Bearer " + kMetricsToken}}));
   answers.push_back(owner.get("/health"));
   answers.push_back(owner.get("/v1/openapi.json"));
   server->signal(SIGTERM);
@@ -77,7 +81,8 @@ TEST_P(SecretsTest, CanariesAppearNowhere) {
 
   ASSERT_NE(log.find("listening on"), std::string::npos) << "stdout was not read";
   ASSERT_NE(log.find("status=401"), std::string::npos) << "the log (stderr) was not read";
-  for (const std::string& canary : {kOwnerKey, kWrongKey, new_key, kSmtpPassword, kDbPassword}) {
+  for (const std::string& canary :
+       {kOwnerKey, kWrongKey, new_key, kSmtpPassword, kDbPassword, kMetricsToken}) {
     EXPECT_EQ(log.find(canary), std::string::npos) << canary << " is in the log:\n" << log;
     for (const HttpResult& a : answers) {
       EXPECT_EQ(a.body.find(canary), std::string::npos) << canary << " is in an answer:\n"
@@ -87,8 +92,9 @@ TEST_P(SecretsTest, CanariesAppearNowhere) {
       }
     }
   }
+  EXPECT_EQ(answers[3].status, 401) << "metrics opened by an API key";
   // The exports and metrics were really read, not refused.
-  for (std::size_t i = 3; i < answers.size(); ++i) {
+  for (std::size_t i = 4; i < answers.size(); ++i) {
     EXPECT_EQ(answers[i].status / 100, 2) << i << ": " << answers[i].body.substr(0, 300);
   }
 }

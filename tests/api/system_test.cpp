@@ -47,6 +47,38 @@ TEST_P(SystemTest, MetricsCountRequestsByRouteAndStatus) {
   EXPECT_NE(r.body.find("sb_db_pool_size 4"), std::string::npos);
 }
 
+class MetricsTokenTest : public ApiTest {
+ protected:
+  static constexpr const char* kToken = "scrape-0123456789abcdef";
+  void adjust(Config& c) override { c.http.metrics_token = kToken; }
+  HttpResult scrape(const std::string& authorization) {
+    return anonymous().send("GET", "/metrics", {}, {{"Authorization", authorization}});
+  }
+};
+
+TEST_P(MetricsTokenTest, MetricsAnswerOnlyTheScraperWithTheToken) {
+  auto none = anonymous().get("/metrics");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_NE(none.body.find("SB_METRICS_TOKEN"), std::string::npos) << none.body;
+  EXPECT_EQ(client().get("/metrics").status, 401) << "an API key is not the metrics token";
+  for (const std::string& wrong :
+       {std::string("Bearer scrape-0123456789abcdeF"), std::string("Bearer ") + kToken + "0",
+        std::string("Bearer scrape"), std::string(kToken), std::string("Basic ") + kToken}) {
+    auto r = scrape(wrong);
+    EXPECT_EQ(r.status, 401) << wrong;
+    EXPECT_EQ(r.body.find("sb_http_requests_total"), std::string::npos) << wrong;
+  }
+  auto ok = scrape(std::string("Bearer ") + kToken);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_NE(
+      ok.body.find("sb_http_requests_total{method=\"GET\",route=\"/metrics\",status=\"401\"}"),
+      std::string::npos)
+      << ok.body;
+  EXPECT_EQ(anonymous().get("/health").status, 200) << "health stays open for load balancers";
+}
+
+SB_INSTANTIATE_BACKENDS(MetricsTokenTest);
+
 // Every route the server has is in the OpenAPI document, and the document lists no route
 // the server lacks.
 TEST_P(SystemTest, OpenApiDocumentsExactlyTheRoutes) {

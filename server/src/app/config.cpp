@@ -3,6 +3,7 @@
 
 #include <Poco/Net/IPAddress.h>
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <functional>
@@ -121,6 +122,16 @@ const std::vector<Setting>& settings() {
        [](Config& c, const std::string& v) { c.http.tls_cert_file = v; }},
       {"tls_key", "SB_TLS_KEY", "(unset)", "PEM private key (unencrypted) of SB_TLS_CERT",
        [](Config& c, const std::string& v) { c.http.tls_key_file = v; }},
+      {"metrics_token", "SB_METRICS_TOKEN", "(unset)",
+       "bearer token GET /metrics requires (16 to 200 printable characters). Unset: open",
+       [](Config& c, const std::string& v) {
+         bool printable =
+             std::all_of(v.begin(), v.end(), [](char ch) { return ch > ' ' && ch < 127; });
+         if (v.size() < 16 || v.size() > 200 || !printable) {
+           throw std::invalid_argument("must be 16 to 200 printable characters without spaces");
+         }
+         c.http.metrics_token = v;
+       }},
       {"auth_cache_ttl_ms", "SB_AUTH_CACHE_TTL_MS", "2000",
        "ms a verified key is trusted without a lookup; 0 = look up every request",
        [](Config& c, const std::string& v) {

@@ -29,16 +29,6 @@ bool parse_id(std::string_view text, std::int64_t& out) {
   return ec == std::errc() && end == text.data() + text.size() && out > 0;
 }
 
-// Constant time: a mismatch position must not show in the response time.
-bool same(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  }
-  return diff == 0;
-}
-
 }  // namespace
 
 TrackingLinks::TrackingLinks(std::string secret, std::string public_url)
@@ -85,7 +75,7 @@ std::optional<MessageRef> TrackingLinks::verify(std::string_view token, LinkPurp
   std::size_t last = token.rfind('.');
   if (last == std::string_view::npos) return std::nullopt;
   std::string_view body = token.substr(0, last), sig = token.substr(last + 1);
-  if (!same(sig, signature(body, purpose, target))) return std::nullopt;
+  if (!equal_in_constant_time(sig, signature(body, purpose, target))) return std::nullopt;
   std::vector<std::string_view> parts;
   std::size_t start = 0;
   for (;;) {

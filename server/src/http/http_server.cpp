@@ -173,6 +173,7 @@ struct HttpServer::Impl {
     services.metrics = &metrics;
     services.router = &router;
     services.max_import_bytes = o.max_import_bytes;
+    services.metrics_token = o.metrics_token;
   }
 
   static std::vector<Metrics::RouteLabel> route_labels(const Router& r) {

@@ -50,6 +50,8 @@ struct HttpOptions {
   // Both set: serve HTTPS (TLS 1.2+) with this PEM certificate chain and unencrypted key.
   std::string tls_cert_file;
   std::string tls_key_file;
+  // Set: GET /metrics needs 'Authorization: Bearer <this>'. Empty: it is open.
+  std::string metrics_token;
   std::size_t max_form_body_bytes = 64 << 10;
   int auth_cache_ttl_ms = 2000;  // 0: look every key up in the database
   int shutdown_grace_s = 10;

@@ -1,5 +1,6 @@
 // SHA-256 of a byte string as lower-case hex: migration checksums, API key hashes,
-// idempotency request fingerprints; HMAC-SHA-256 for signed links; random secrets.
+// idempotency request fingerprints; HMAC-SHA-256 for signed links; random secrets and
+// their comparison.
 #pragma once
 
 #include <string>
@@ -16,5 +17,8 @@ std::string random_hex(std::size_t bytes);
 std::string base64url(std::string_view data);
 // Padded base64 (RFC 4648 section 4) on one line: MIME parts, SMTP AUTH.
 std::string base64(std::string_view data);
+// Whether a == b, in a time that does not depend on where they differ (secrets, MACs);
+// only the length can show.
+bool equal_in_constant_time(std::string_view a, std::string_view b);
 
 }  // namespace sb

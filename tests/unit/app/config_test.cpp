@@ -57,6 +57,15 @@ TEST(Config, WrongValuesNameTheVariable) {
   EXPECT_NE(config_error({{"SB_TRUSTED_PROXIES", "10.0.0.1,proxy.local"}})
                 .find("SB_TRUSTED_PROXIES: 'proxy.local' is not an IP address"),
             std::string::npos);
+  for (const char* weak : {"short", "has a space in it ok", ""}) {
+    EXPECT_NE(config_error({{"SB_METRICS_TOKEN", weak}})
+                  .find("SB_METRICS_TOKEN: must be 16 to 200 printable characters"),
+              std::string::npos)
+        << weak;
+  }
+  EXPECT_EQ(load_config({{"SB_METRICS_TOKEN", "scrape-0123456789abcdef"}}).http.metrics_token,
+            "scrape-0123456789abcdef");
+  EXPECT_TRUE(load_config({}).http.metrics_token.empty());
 }
 
 TEST(Config, TrustedProxiesAreAddresses) {

@@ -10,6 +10,7 @@
 #include "http/routes.h"
 #include "model/embedded_file.h"
 #include "model/error.h"
+#include "model/hash.h"
 
 namespace sb {
 
@@ -75,7 +76,26 @@ void append_event_metrics(ApiServices& services, std::string& out) {
          std::to_string(c.delivered_failed.load()) + "\n";
 }
 
-Response metrics(ApiServices& services) {
+// With SB_METRICS_TOKEN set, only a scraper presenting it reads the metrics. Compared as
+// hashes, in constant time: neither the token's length nor a mismatch's place shows.
+void check_metrics_token(const ApiServices& services, const Request& request) {
+  if (services.metrics_token.empty()) return;
+  constexpr std::string_view kBearer = "Bearer ";
+  const std::string presented = request.header("Authorization");
+  if (presented.empty()) {
+    throw Error(ErrorCode::kUnauthorized,
+                "missing Authorization header: /metrics needs 'Authorization: Bearer <metrics "
+                "token>' (SB_METRICS_TOKEN)");
+  }
+  if (presented.rfind(kBearer, 0) != 0 ||
+      !equal_in_constant_time(sha256_hex(std::string_view(presented).substr(kBearer.size())),
+                              sha256_hex(services.metrics_token))) {
+    throw Error(ErrorCode::kUnauthorized, "wrong metrics token");
+  }
+}
+
+Response metrics(ApiServices& services, const Request& request) {
+  check_metrics_token(services, request);
   Response r;
   r.content_type = "text/plain; version=0.0.4";
   services.metrics->render(r.body);
@@ -107,8 +127,8 @@ Response openapi() {
 
 void add_system_routes(Router& router, ApiServices& services) {
   router.add({"GET", "/health", std::nullopt, [&services](Request&) { return health(services); }});
-  router.add(
-      {"GET", "/metrics", std::nullopt, [&services](Request&) { return metrics(services); }});
+  router.add({"GET", "/metrics", std::nullopt,
+              [&services](Request& request) { return metrics(services, request); }});
   router.add({"GET", "/v1/openapi.json", std::nullopt, [](Request&) { return openapi(); }});
 }
 
