@@ -193,7 +193,10 @@ void Database::run_write(const std::function<void(soci::session&)>& fn, bool res
     std::unique_ptr<PGresult, decltype(&PQclear)> r(
         PQexec(pg->conn_, "BEGIN; SELECT txid_current()"), &PQclear);
     if (!r || PQresultStatus(r.get()) != PGRES_TUPLES_OK || PQntuples(r.get()) != 1) {
-      throw soci::soci_error(r ? PQresultErrorMessage(r.get()) : PQerrorMessage(pg->conn_));
+      std::string why = r ? PQresultErrorMessage(r.get()) : PQerrorMessage(pg->conn_);
+      // BEGIN may have run without the SELECT: the session must not go back in a transaction.
+      if (PQstatus(pg->conn_) == CONNECTION_OK) PQclear(PQexec(pg->conn_, "ROLLBACK"));
+      throw soci::soci_error(why);
     }
     txid = std::stoll(PQgetvalue(r.get(), 0, 0));
   };
