@@ -28,10 +28,10 @@ class GroupCommit {
   // Returns once `move` is committed: whether it was applied (false: the recipient was
   // already claimed by another sender). Throws what the transaction threw: nothing
   // written, or commit_outcome_unknown() (a lost COMMIT answer is looked up first, see
-  // Database::write_resolved). `on_durable` runs right after the commit, only for an applied move,
-  // on the committing thread, before any waiter wakes: what must follow the commit without a
-  // scheduling delay (the SMTP dot) goes there, so a crash between the two is as unlikely
-  // as it can be.
+  // Database::write_resolved). `on_durable` runs right after the commit, only for an
+  // applied move, on the committing thread, before any waiter wakes: what must follow the
+  // commit without a scheduling delay (the SMTP dot) goes there, so a crash between the
+  // two is as unlikely as it can be.
   bool commit(RecipientMove move, std::function<void()> on_durable = {});
 
  private:

@@ -91,7 +91,7 @@ struct ApiServices {
   campaigns::CampaignRunner* campaign_runner = nullptr;  // null: campaigns wait for a poll
   imports::ImportRunner* import_runner = nullptr;        // null: imports wait for a poll
   std::size_t max_import_bytes = std::size_t{1} << 30;
-  std::string metrics_token;  // empty: /metrics is open
+  std::string metrics_token_sha256;  // of SB_METRICS_TOKEN; empty: /metrics is open
   EventQueueStore queue{db.dialect()};
   AuditStore audit{db.dialect()};
   ContactEraser eraser{db.dialect(), contacts};

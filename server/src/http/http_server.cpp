@@ -173,7 +173,7 @@ struct HttpServer::Impl {
     services.metrics = &metrics;
     services.router = &router;
     services.max_import_bytes = o.max_import_bytes;
-    services.metrics_token = o.metrics_token;
+    if (!o.metrics_token.empty()) services.metrics_token_sha256 = sha256_hex(o.metrics_token);
   }
 
   static std::vector<Metrics::RouteLabel> route_labels(const Router& r) {
@@ -539,8 +539,8 @@ void HttpServer::Impl::handle(Poco::Net::HTTPServerRequest& req,
     response = dispatch(req, request, slot, close_connection);
   } catch (const Error& e) {
     if (e.code() == ErrorCode::kInternal || e.code() == ErrorCode::kUnavailable) {
-      error_log.error("request_id=%s %s %s: %s (%s)", request.request_id, request.method,
-                      request.path, std::string(e.what()), e.internal());
+      error_log.error("request_id=%s %s %s: %s", request.request_id, request.method, request.path,
+                      log_text(e));
     }
     response = Response::json(http_status(e.code()), error_body(e, request.request_id));
     bool failed_auth = e.code() == ErrorCode::kUnauthorized;

@@ -79,7 +79,7 @@ void append_event_metrics(ApiServices& services, std::string& out) {
 // With SB_METRICS_TOKEN set, only a scraper presenting it reads the metrics. Compared as
 // hashes, in constant time: neither the token's length nor a mismatch's place shows.
 void check_metrics_token(const ApiServices& services, const Request& request) {
-  if (services.metrics_token.empty()) return;
+  if (services.metrics_token_sha256.empty()) return;
   constexpr std::string_view kBearer = "Bearer ";
   const std::string presented = request.header("Authorization");
   if (presented.empty()) {
@@ -89,7 +89,7 @@ void check_metrics_token(const ApiServices& services, const Request& request) {
   }
   if (presented.rfind(kBearer, 0) != 0 ||
       !equal_in_constant_time(sha256_hex(std::string_view(presented).substr(kBearer.size())),
-                              sha256_hex(services.metrics_token))) {
+                              services.metrics_token_sha256)) {
     throw Error(ErrorCode::kUnauthorized, "wrong metrics token");
   }
 }
