@@ -106,7 +106,7 @@ TEST_P(BadInputTest, UnknownRouteIs404AndWrongMethodIs405WithAllow) {
   auto mna = client().send("PUT", "/v1/api-keys");
   EXPECT_EQ(mna.status, 405);
   EXPECT_EQ(mna.error_code(), "method_not_allowed");
-  EXPECT_EQ(mna.headers["allow"], "GET, POST");
+  EXPECT_EQ(mna.headers["allow"], "GET, POST, HEAD, OPTIONS");
   EXPECT_EQ(client().get("/v1/me/").status, 404);
 }
 

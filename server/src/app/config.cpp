@@ -117,6 +117,25 @@ const std::vector<Setting>& settings() {
            c.http.trusted_proxies.push_back(a.toString());
          }
        }},
+      {"cors_origins", "SB_CORS_ORIGINS", "",
+       "comma-separated browser origins (scheme://host[:port]) allowed to call the API "
+       "cross-site",
+       [](Config& c, const std::string& v) {
+         c.http.cors_origins.clear();
+         std::stringstream in(v);
+         std::string item;
+         while (std::getline(in, item, ',')) {
+           bool scheme = item.rfind("https://", 0) == 0 || item.rfind("http://", 0) == 0;
+           std::size_t host = item.find("://") + 3;
+           bool plain = scheme && item.size() > host &&
+                        item.find_first_of("/?#* ", host) == std::string::npos;
+           if (!plain) {
+             throw std::invalid_argument("'" + item +
+                                         "' is not an origin like https://crm.example.com");
+           }
+           c.http.cors_origins.push_back(item);
+         }
+       }},
       {"tls_cert", "SB_TLS_CERT", "(unset)",
        "PEM certificate (chain) to serve HTTPS with; needs SB_TLS_KEY. Unset: plain HTTP",
        [](Config& c, const std::string& v) { c.http.tls_cert_file = v; }},

@@ -14,7 +14,12 @@ std::optional<int> read_if_match(const Request& request) {
   std::string v = request.header("If-Match");
   if (v.empty() || v == "*") return std::nullopt;
   std::string t = v;
-  if (t.rfind("W/", 0) == 0) t = t.substr(2);
+  if (t.rfind("W/", 0) == 0) {
+    throw Error(ErrorCode::kBadRequest,
+                "If-Match takes a strong ETag (as the contact's ETag header gives it), not a weak "
+                "one",
+                {{"header", std::string("If-Match")}});
+  }
   if (t.size() >= 2 && t.front() == '"' && t.back() == '"') t = t.substr(1, t.size() - 2);
   int version = 0;
   auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), version);

@@ -3,6 +3,7 @@
 
 #include "plugins/plugin_bus.h"
 
+#include <Poco/DeflatingStream.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -27,6 +28,7 @@
 
 #include "http/api_services.h"
 #include "http/audit_trail.h"
+#include "http/http_conditions.h"
 #include "http/metrics.h"
 #include "http/rate_limiter.h"
 #include "http/routes.h"
@@ -137,6 +139,68 @@ bool is_json_content_type(const std::string& ct) {
   return base == "application/json";
 }
 
+// Refuses a request whose body length is ambiguous: Transfer-Encoding other than exactly
+// "chunked", both Transfer-Encoding and Content-Length, or Content-Length twice. A proxy in
+// front may frame such a request differently from Poco, so part of its body would be read
+// here as a request of its own. Sets request.has_body for the rest of the pipeline.
+void check_framing(Poco::Net::HTTPServerRequest& req, Request& request) {
+  int lengths = 0, encodings = 0;
+  for (const auto& [name, value] : req) {
+    if (Poco::icompare(name, "Content-Length") == 0) ++lengths;
+    if (Poco::icompare(name, "Transfer-Encoding") == 0) ++encodings;
+  }
+  bool chunked = req.getChunkedTransferEncoding();
+  request.has_body = chunked || (req.hasContentLength() && req.getContentLength64() > 0);
+  const char* problem = nullptr;
+  if (encodings > 0 && (!chunked || encodings > 1)) {
+    problem = "Transfer-Encoding must be exactly 'chunked'";
+  } else if (encodings > 0 && lengths > 0) {
+    problem = "a request may not have both Transfer-Encoding and Content-Length";
+  } else if (lengths > 1) {
+    problem = "Content-Length must appear once";
+  }
+  if (problem == nullptr) return;
+  throw Error(ErrorCode::kBadRequest, problem,
+              {{"header", std::string(encodings > 0 ? "Transfer-Encoding" : "Content-Length")}});
+}
+
+// The Allow header of a path: its methods, HEAD beside GET, and OPTIONS.
+std::string allow_header(std::vector<std::string> methods) {
+  if (std::find(methods.begin(), methods.end(), "GET") != methods.end()) methods.push_back("HEAD");
+  methods.push_back("OPTIONS");
+  std::string allow;
+  for (const auto& a : methods) allow += (allow.empty() ? "" : ", ") + a;
+  return allow;
+}
+
+// Request headers a cross-origin caller may send, and response headers it may read.
+constexpr const char* kCorsRequestHeaders =
+    "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id, "
+    "X-CSRF-Token";
+constexpr const char* kCorsExposedHeaders =
+    "ETag, Location, Retry-After, X-Request-Id, Idempotent-Replayed, RateLimit-Limit, "
+    "RateLimit-Remaining, RateLimit-Reset";
+
+void add_vary(Response& response, const std::string& header) {
+  for (auto& [k, v] : response.headers) {
+    if (k != "Vary") continue;
+    if (v.find(header) == std::string::npos) v += ", " + header;
+    return;
+  }
+  response.headers.emplace_back("Vary", header);
+}
+
+const std::string* header_of(const Response& response, std::string_view name) {
+  for (const auto& [k, v] : response.headers) {
+    if (Poco::icompare(k, std::string(name)) == 0) return &v;
+  }
+  return nullptr;
+}
+
+bool is_json_type(const std::string& ct) {
+  return ct.rfind("application/json", 0) == 0;
+}
+
 // 429 with the seconds until a token is free (sent as Retry-After).
 Error rate_limited(const std::string& message, int retry_after_s) {
   return Error(ErrorCode::kRateLimited, message,
@@ -194,6 +258,19 @@ struct HttpServer::Impl {
   Response public_form(const Route& route, Poco::Net::HTTPServerRequest& req, Request& request,
                        bool has_body, bool& close_connection);
   void authenticate(const Route& route, Poco::Net::HTTPServerRequest& req, Request& request);
+  // If-Match on PUT/PATCH/DELETE: compared with the ETag GET on the same path answers now
+  // (400 where the path has no GET). Record and contact writes compare again under a row
+  // lock in their own transaction; for the other routes this check is the only one.
+  void precondition(const Request& request, const std::string& if_match);
+  // OPTIONS: the path's methods, and the CORS preflight answer for allowed origins.
+  Response answer_options(Poco::Net::HTTPServerRequest& req, const Request& request) const;
+  // Access-Control-* on an actual response to a cross-origin request.
+  void add_cors(const Poco::Net::HTTPServerRequest& req, const Request& request,
+                Response& response) const;
+  bool cors_allowed(const std::string& origin) const;
+  // Validators, 304, and gzip, applied to every answer on its way out.
+  void finish_representation(const Poco::Net::HTTPServerRequest& req, const Request& request,
+                             Response& response) const;
   std::string client_address(const Poco::Net::HTTPServerRequest& req) const;
   // 429 when the client address has no token left in `limiter`.
   static void limit_address(RateLimiter& limiter, const Request& request, const char* message,
@@ -279,6 +356,7 @@ void HttpServer::Impl::read_body(Poco::Net::HTTPServerRequest& req, Request& req
     if (request.body.size() + static_cast<std::size_t>(n) > limit) throw too_large();
     request.body.append(buf, static_cast<std::size_t>(n));
   }
+  request.body_complete = true;
 }
 
 // Resolves the Bearer key to its principal (cached), checks the route's role and the key's
@@ -325,9 +403,14 @@ void HttpServer::Impl::authenticate(const Route& route, Poco::Net::HTTPServerReq
                  {"role", std::string(role_name(principal->role))}});
   }
   int retry_after = 1;
-  if (!limiter.allow(principal->key_id, retry_after)) {
-    throw rate_limited("too many requests for this API key", retry_after);
+  RateLimiter::Quota quota;
+  bool allowed = limiter.allow(principal->key_id, retry_after, &quota);
+  if (limiter.enabled()) {
+    request.rate_headers = {{"RateLimit-Limit", std::to_string(quota.limit)},
+                            {"RateLimit-Remaining", std::to_string(quota.remaining)},
+                            {"RateLimit-Reset", std::to_string(quota.reset_s)}};
   }
+  if (!allowed) throw rate_limited("too many requests for this API key", retry_after);
 }
 
 Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& request,
@@ -336,11 +419,13 @@ Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& 
   request.path = uri.getPath();
   for (auto& [k, v] : uri.getQueryParameters()) request.query.emplace_back(k, v);
 
-  Router::Match m = router.match(request.method, request.path);
+  if (request.method == "OPTIONS") return answer_options(req, request);
+  // HEAD is GET without the body: the same handler, headers and length (send() writes no
+  // body for HEAD).
+  Router::Match m = router.match(request.method == "HEAD" ? "GET" : request.method, request.path);
   if (!m.route) {
     if (!m.allowed.empty()) {
-      std::string allow;
-      for (const auto& a : m.allowed) allow += (allow.empty() ? "" : ", ") + a;
+      std::string allow = allow_header(m.allowed);
       Error e(ErrorCode::kMethodNotAllowed,
               request.method + " is not allowed on " + request.path + " (allowed: " + allow + ")",
               {{"allowed", allow}});
@@ -352,8 +437,7 @@ Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& 
   const Route& route = *m.route;
   request.path_params = std::move(m.params);
 
-  bool has_body =
-      (req.hasContentLength() && req.getContentLength64() > 0) || req.getChunkedTransferEncoding();
+  const bool has_body = request.has_body;
   if (route.min_role || route.signed_link) {
     // An address that keeps failing is refused before its next attempt is even checked:
     // guessing keys or link signatures costs the guesser time, not us database reads.
@@ -415,6 +499,11 @@ Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& 
                   {{"content_type", req.getContentType()}});
     }
     read_body(req, request, close_connection, route.max_body_bytes);
+  }
+  const std::string if_match = req.get("If-Match", "");
+  if (!if_match.empty() && !route.own_if_match && request.method != "POST" &&
+      request.method != "GET" && request.method != "HEAD") {
+    precondition(request, if_match);
   }
   std::string idempotency_key = req.get("Idempotency-Key", "");
   if (idempotency_key.empty() || request.method != "POST" || !request.principal)
@@ -500,12 +589,20 @@ std::uint64_t HttpServer::Impl::send_stream(Poco::Net::HTTPServerRequest& req,
                                             const Request& request, const Response& response) {
   resp.setChunkedTransferEncoding(true);
   resp.setContentType(response.content_type);
+  const std::string* encoding = header_of(response, "Content-Encoding");
+  const bool gzipped = encoding && *encoding == "gzip";
   CountingStream counted;
   try {
     std::ostream& out = resp.send();
     counted.target = &out;
     std::ostream counting(&counted);
-    response.stream(counting);
+    if (gzipped) {
+      Poco::DeflatingOutputStream z(counting, Poco::DeflatingStreamBuf::STREAM_GZIP, 6);
+      response.stream(z);
+      z.close();
+    } else {
+      response.stream(counting);
+    }
     counting.flush();
     out.flush();
   } catch (const std::exception& e) {
@@ -534,8 +631,11 @@ void HttpServer::Impl::handle(Poco::Net::HTTPServerRequest& req,
   request.client_address = client_address(req);
   std::size_t slot = metrics.unmatched_slot();
   bool close_connection = false;
+  bool framed = false;  // the body's length is unambiguous (check_framing passed)
   Response response;
   try {
+    check_framing(req, request);
+    framed = true;
     response = dispatch(req, request, slot, close_connection);
   } catch (const Error& e) {
     if (e.code() == ErrorCode::kInternal || e.code() == ErrorCode::kUnavailable) {
@@ -563,6 +663,10 @@ void HttpServer::Impl::handle(Poco::Net::HTTPServerRequest& req,
     response = Response::json(500, error_body(internal, request.request_id));
   }
 
+  for (auto& h : request.rate_headers) response.headers.push_back(std::move(h));
+  add_cors(req, request, response);
+  finish_representation(req, request, response);
+
   if (slot < router.routes().size()) {
     const Route& route = router.routes()[slot];
     if (auto entry = audit_entry_for(route, request, response, request.client_address)) {
@@ -575,8 +679,15 @@ void HttpServer::Impl::handle(Poco::Net::HTTPServerRequest& req,
       }
     }
   }
-  if (close_connection) close_connection = !drain_body(req, request.body_stream_read);
-  resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
+  // Whatever the answer, no byte of this request's body may be parsed as the next request
+  // (request smuggling): a body not read to its end is drained up to a cap, or the
+  // connection closes after this response.
+  if (!framed) {
+    close_connection = true;  // where the body ends is unknown: read nothing past the headers
+  } else if (close_connection || (request.has_body && !request.body_complete)) {
+    close_connection = !drain_body(req, request.body_stream_read);
+  }
+  resp.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
   resp.set("X-Request-Id", request.request_id);
   // Defaults a handler may override: no content sniffing anywhere, and answers to keyed
   // requests (personal data) are never kept by a shared cache.
@@ -585,7 +696,16 @@ void HttpServer::Impl::handle(Poco::Net::HTTPServerRequest& req,
   for (const auto& [k, v] : response.headers) resp.set(k, v);
   if (close_connection) resp.setKeepAlive(false);
   std::uint64_t bytes = response.body.size();
-  if (response.stream) {
+  if (response.stream && request.method == "HEAD") {
+    bytes = 0;  // the headers of the stream, without running it
+    resp.setChunkedTransferEncoding(true);
+    resp.setContentType(response.content_type);
+    try {
+      resp.send();
+    } catch (const Poco::Exception&) {
+      // The client went away.
+    }
+  } else if (response.stream) {
     bytes = send_stream(req, resp, request, response);
   } else {
     resp.setContentLength(static_cast<std::streamsize>(response.body.size()));
@@ -613,6 +733,111 @@ void HttpServer::Impl::handle(Poco::Net::HTTPServerRequest& req,
     line += " remote=" + req.clientAddress().toString();
     access_log.information(line);
   }
+}
+
+void HttpServer::Impl::precondition(const Request& request, const std::string& if_match) {
+  Router::Match m = router.match("GET", request.path);
+  if (!m.route) {
+    throw Error(ErrorCode::kBadRequest,
+                "If-Match is not supported here: " + request.path +
+                    " has no representation to "
+                    "compare with",
+                {{"header", std::string("If-Match")}});
+  }
+  Request read = request;
+  read.method = "GET";
+  read.body.clear();
+  read.query.clear();
+  read.path_params = std::move(m.params);
+  Response current = m.route->handler(read);
+  const std::string* etag = header_of(current, "ETag");
+  require_if_match(if_match, etag ? *etag : body_etag(current.body));
+}
+
+bool HttpServer::Impl::cors_allowed(const std::string& origin) const {
+  const auto& list = options.cors_origins;
+  return !origin.empty() && std::find(list.begin(), list.end(), origin) != list.end();
+}
+
+Response HttpServer::Impl::answer_options(Poco::Net::HTTPServerRequest& req,
+                                          const Request& request) const {
+  // No route has this method: the match lists every method the path has.
+  Router::Match m = router.match("\x01", request.path);
+  if (m.allowed.empty()) {
+    throw Error(ErrorCode::kNotFound, "no route for " + request.path, {{"path", request.path}});
+  }
+  Response r = Response::no_content();
+  std::string allow = allow_header(m.allowed);
+  r.headers.emplace_back("Allow", allow);
+  const std::string origin = req.get("Origin", "");
+  if (origin.empty() || !req.has("Access-Control-Request-Method")) return r;
+  Router::Match form = router.match("POST", request.path);
+  if (form.route && form.route->public_form) {
+    // Public forms are posted from the business's own site, whatever it is, without
+    // credentials: the answer carries no personal data the posting page could not see.
+    r.headers.emplace_back("Access-Control-Allow-Origin", "*");
+    r.headers.emplace_back("Access-Control-Allow-Methods", "POST");
+    r.headers.emplace_back("Access-Control-Allow-Headers", "Content-Type");
+    r.headers.emplace_back("Access-Control-Max-Age", "600");
+    return r;
+  }
+  if (!options.cors_origins.empty()) r.headers.emplace_back("Vary", "Origin");
+  if (!cors_allowed(origin)) return r;  // no Access-Control-*: the browser refuses
+  r.headers.emplace_back("Access-Control-Allow-Origin", origin);
+  r.headers.emplace_back("Access-Control-Allow-Credentials", "true");
+  r.headers.emplace_back("Access-Control-Allow-Methods", allow);
+  r.headers.emplace_back("Access-Control-Allow-Headers", kCorsRequestHeaders);
+  r.headers.emplace_back("Access-Control-Max-Age", "600");
+  return r;
+}
+
+void HttpServer::Impl::add_cors(const Poco::Net::HTTPServerRequest& req, const Request& request,
+                                Response& response) const {
+  if (request.method == "OPTIONS") return;  // options() answered it
+  const std::string origin = req.get("Origin", "");
+  if (!options.cors_origins.empty()) add_vary(response, "Origin");
+  if (origin.empty()) return;
+  Router::Match form = router.match("POST", request.path);
+  if (form.route && form.route->public_form && request.method == "POST") {
+    response.headers.emplace_back("Access-Control-Allow-Origin", "*");
+    return;
+  }
+  if (!cors_allowed(origin)) return;
+  response.headers.emplace_back("Access-Control-Allow-Origin", origin);
+  response.headers.emplace_back("Access-Control-Allow-Credentials", "true");
+  response.headers.emplace_back("Access-Control-Expose-Headers", kCorsExposedHeaders);
+}
+
+void HttpServer::Impl::finish_representation(const Poco::Net::HTTPServerRequest& req,
+                                             const Request& request, Response& response) const {
+  const bool read = request.method == "GET" || request.method == "HEAD";
+  // Every JSON record (and page) answered whole gets a validator, unless its handler set
+  // one (contacts: their version).
+  if (!response.stream && (response.status == 200 || response.status == 201) &&
+      is_json_type(response.content_type) && !header_of(response, "ETag")) {
+    response.headers.emplace_back("ETag", body_etag(response.body));
+  }
+  if (read && response.status == 200) {
+    const std::string if_none_match = req.get("If-None-Match", "");
+    const std::string* etag = header_of(response, "ETag");
+    if (!if_none_match.empty() && etag && none_match_hits(if_none_match, *etag)) {
+      Response not_modified;
+      not_modified.status = 304;
+      for (const auto& [k, v] : response.headers) {
+        if (Poco::icompare(k, std::string("Content-Encoding")) != 0)
+          not_modified.headers.emplace_back(k, v);
+      }
+      response = std::move(not_modified);
+      return;
+    }
+  }
+  if (!compressible(response.content_type) || header_of(response, "Content-Encoding")) return;
+  constexpr std::size_t kMinCompressed = 1024;
+  if (!response.stream && response.body.size() < kMinCompressed) return;
+  add_vary(response, "Accept-Encoding");
+  if (!accepts_gzip(req.get("Accept-Encoding", ""))) return;
+  response.headers.emplace_back("Content-Encoding", "gzip");
+  if (!response.stream) response.body = gzip(response.body);
 }
 
 namespace {

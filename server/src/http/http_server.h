@@ -50,6 +50,9 @@ struct HttpOptions {
   // Both set: serve HTTPS (TLS 1.2+) with this PEM certificate chain and unencrypted key.
   std::string tls_cert_file;
   std::string tls_key_file;
+  // Browser origins ("https://crm.example.com", exactly) allowed to call the API from
+  // another site, with credentials. Empty: none (the public form route allows any origin).
+  std::vector<std::string> cors_origins;
   // Set: GET /metrics needs 'Authorization: Bearer <this>'. Empty: it is open.
   std::string metrics_token;
   std::size_t max_form_body_bytes = 64 << 10;

@@ -17,15 +17,24 @@ bool RateLimiter::free_now(const PaceBucket& b, double now, int& retry_after_s) 
   return false;
 }
 
-bool RateLimiter::allow(std::int64_t key, int& retry_after_s) {
+bool RateLimiter::allow(std::int64_t key, int& retry_after_s, Quota* quota) {
   if (rate_ <= 0) return true;
   const double now = steady_seconds();
   std::lock_guard lock(mutex_);
   sweep(now);
   PaceBucket& b = buckets_[key];
-  if (!free_now(b, now, retry_after_s)) return false;
-  b.take(now, rate_);
-  return true;
+  const bool ok = free_now(b, now, retry_after_s);
+  if (ok) b.take(now, rate_);
+  if (quota) {
+    // The bucket holds `burst` tokens when `due` is at or before now; each token owed
+    // pushes `due` 1/rate further out.
+    const double owed = std::max(0.0, b.due - now) * rate_;
+    quota->limit = static_cast<int>(burst_);
+    quota->remaining =
+        std::clamp(static_cast<int>(std::floor(burst_ - owed + 1e-6)), 0, quota->limit);
+    quota->reset_s = static_cast<int>(std::ceil(std::max(0.0, b.due - now)));
+  }
+  return ok;
 }
 
 bool RateLimiter::exhausted(std::int64_t key, int& retry_after_s) {

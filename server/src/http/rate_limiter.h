@@ -20,9 +20,17 @@ class RateLimiter {
   RateLimiter(double rate_per_s, double burst, std::size_t max_keys = 100000)
       : rate_(rate_per_s), burst_(burst), max_keys_(max_keys), next_sweep_(max_keys) {}
 
+  // What a client is told in RateLimit-* headers: the burst, the tokens left after this
+  // request, and the seconds until the bucket is full again.
+  struct Quota {
+    int limit = 0;
+    int remaining = 0;
+    int reset_s = 0;
+  };
   // True when the request may proceed (a token is taken); otherwise `retry_after_s` says
-  // when to come back.
-  bool allow(std::int64_t key, int& retry_after_s);
+  // when to come back. `quota`, when given and limiting is on, is filled either way.
+  bool allow(std::int64_t key, int& retry_after_s, Quota* quota = nullptr);
+  bool enabled() const { return rate_ > 0; }
   // Whether the bucket is empty, without taking a token (failed-auth throttling: only
   // failures take tokens, and a key with none left is refused before it is even checked).
   bool exhausted(std::int64_t key, int& retry_after_s);

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <mutex>
 
+#include "http/http_conditions.h"
 #include "http/pagination.h"
 #include "model/error.h"
 #include "model/record_rules.h"
@@ -58,6 +59,14 @@ std::string item_path(const RecordRouteOptions& o) {
 
 std::int64_t parent_of(const Request& req, const RecordRouteOptions& o) {
   return o.parent_param.empty() ? 0 : req.path_id(o.parent_param);
+}
+
+// If-Match against the record as GET shows it now: its ETag is that of its JSON body
+// (the edge's body_etag), read under a row lock so no write slips in between.
+void require_current(soci::session& s, const RecordService& records, const Request& req,
+                     std::int64_t id, std::int64_t parent, const std::string& if_match) {
+  Record current = records.require(s, req.auth().team_id, id, parent, true);
+  require_if_match(if_match, body_etag(to_json(records.to_json(s, current))));
 }
 
 }  // namespace
@@ -158,26 +167,42 @@ void add_record_routes(Router& router, ApiServices& sv, const RecordService& rec
                   });
                 },
                 true});
-    router.add({"PATCH", item_path(o), o.write_role,
-                [&sv, &records, &schema, o](Request& req) {
-                  RecordInput input = read_record_input(schema, *req.json(), InputMode::kUpdate);
-                  std::int64_t parent = parent_of(req, o), id = req.path_id(o.item_param);
-                  return sv.db.write([&](soci::session& s) {
-                    Record r = records.update(s, req.auth().team_id, id, input, parent,
-                                              {req.auth().key_id});
-                    return Response::json(200, records.to_json(s, r));
-                  });
-                },
-                true});
+    router.add({.method = "PATCH",
+                .pattern = item_path(o),
+                .min_role = o.write_role,
+                .handler =
+                    [&sv, &records, &schema, o](Request& req) {
+                      RecordInput input =
+                          read_record_input(schema, *req.json(), InputMode::kUpdate);
+                      std::int64_t parent = parent_of(req, o), id = req.path_id(o.item_param);
+                      const std::string if_match = req.header("If-Match");
+                      return sv.db.write([&](soci::session& s) {
+                        if (!if_match.empty())
+                          require_current(s, records, req, id, parent, if_match);
+                        Record r = records.update(s, req.auth().team_id, id, input, parent,
+                                                  {req.auth().key_id});
+                        return Response::json(200, records.to_json(s, r));
+                      });
+                    },
+                .takes_body = true,
+                .own_if_match = true});
   }
   if (o.deletable) {
-    router.add({"DELETE", item_path(o), o.write_role, [&sv, &records, o](Request& req) {
-                  std::int64_t parent = parent_of(req, o), id = req.path_id(o.item_param);
-                  sv.db.write([&](soci::session& s) {
-                    records.remove(s, req.auth().team_id, id, parent, {req.auth().key_id});
-                  });
-                  return Response::no_content();
-                }});
+    router.add({.method = "DELETE",
+                .pattern = item_path(o),
+                .min_role = o.write_role,
+                .handler =
+                    [&sv, &records, o](Request& req) {
+                      std::int64_t parent = parent_of(req, o), id = req.path_id(o.item_param);
+                      const std::string if_match = req.header("If-Match");
+                      sv.db.write([&](soci::session& s) {
+                        if (!if_match.empty())
+                          require_current(s, records, req, id, parent, if_match);
+                        records.remove(s, req.auth().team_id, id, parent, {req.auth().key_id});
+                      });
+                      return Response::no_content();
+                    },
+                .own_if_match = true});
   }
 }
 

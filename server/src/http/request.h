@@ -32,8 +32,12 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::optional<Principal> principal;                      // set on authenticated routes
   std::string body;                                        // raw, size-checked
-  bool body_stream_read = false;                 // a handler started reading http->stream() itself
+  bool body_stream_read = false;  // a handler started reading http->stream() itself
+  bool has_body = false;          // the request declared a body (Content-Length > 0 or chunked)
+  bool body_complete = false;     // read_body() read the body to its end
   Poco::Net::HTTPServerRequest* http = nullptr;  // headers, for the rare need
+  // RateLimit-* headers of the key's bucket, added to whatever the answer is.
+  std::vector<std::pair<std::string, std::string>> rate_headers;
 
   const Principal& auth() const { return *principal; }
   std::optional<std::string> query_param(std::string_view name) const;

@@ -21,8 +21,8 @@ struct Route {
   std::string pattern;
   std::optional<Role> min_role;  // nullopt: public (no key needed)
   Handler handler;
-  bool takes_body = false;  // POST/PATCH/PUT with a JSON body
-  bool multipart = false;   // multipart/form-data upload, streamed by the handler
+  bool takes_body = false;       // POST/PATCH/PUT with a JSON body
+  bool multipart = false;        // multipart/form-data upload, streamed by the handler
   bool secret_response = false;  // answers with a secret: never stored for Idempotency-Key
   // Public form post: JSON or urlencoded, a small body limit, rate-limited per client IP.
   bool public_form = false;
@@ -37,6 +37,9 @@ struct Route {
   // Any content type (raw or multipart), streamed by the handler, which checks its size.
   // (Fields are only ever added last: routes are initialised by position.)
   bool raw_upload = false;
+  // The handler compares If-Match itself, inside its write transaction (records, contacts);
+  // otherwise the edge compares it with the GET on the same path first.
+  bool own_if_match = false;
 };
 
 class Router {

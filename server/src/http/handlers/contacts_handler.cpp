@@ -236,7 +236,12 @@ void add_contact_routes(Router& router, ApiServices& sv) {
        .min_role = Role::kViewer,
        .handler = [&sv](Request& r) { return contact_response(200, load(sv, r, r.path_id("id"))); },
        .personal_read = true});
-  router.add({"PATCH", "/v1/contacts/{id}", Role::kAgent, h(update), true});
+  router.add({.method = "PATCH",
+              .pattern = "/v1/contacts/{id}",
+              .min_role = Role::kAgent,
+              .handler = h(update),
+              .takes_body = true,
+              .own_if_match = true});
   router.add({"DELETE", "/v1/contacts/{id}", Role::kAdmin, h(remove)});
   router.add({"POST", "/v1/contacts/{id}/merge", Role::kAgent, h(merge), true});
   router.add({"POST", "/v1/contacts/{id}/unmerge", Role::kAgent, h(unmerge), true});
