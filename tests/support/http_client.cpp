@@ -1,6 +1,8 @@
 // Test HTTP client.
 #include "support/http_client.h"
 
+#include <gtest/gtest.h>
+
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -9,9 +11,40 @@
 #include <Poco/StreamCopier.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
 #include <sstream>
 
+#include "support/openapi_validator.h"
+
 namespace sb::test {
+namespace {
+
+// Every answer an API test receives is checked against docs/api/openapi.json; a mismatch
+// fails the test that received it. TEST_OPENAPI_REPORT=FILE also appends each problem there
+// (one line each), to see them all at once across suites.
+void check_against_document(const std::string& method, const std::string& path,
+                            const HttpResult& r) {
+  if (!openapi_validation_enabled()) return;
+  auto problems = OpenApiValidator::project().check(method, path, r.status, r.headers, r.body);
+  if (problems.empty()) {
+    ++OpenApiValidator::validated();
+    return;
+  }
+  ++OpenApiValidator::failed();
+  std::string all;
+  for (const auto& p : problems) all += "\n  " + p;
+  ADD_FAILURE() << "the response does not match docs/api/openapi.json:" << all;
+  if (const char* report = std::getenv("TEST_OPENAPI_REPORT")) {
+    static std::mutex m;
+    std::lock_guard lock(m);
+    std::ofstream out(report, std::ios::app);
+    for (const auto& p : problems) out << p << "\n";
+  }
+}
+
+}  // namespace
 
 Poco::JSON::Object::Ptr HttpResult::json() const {
   try {
@@ -60,6 +93,7 @@ HttpResult HttpClient::send(const std::string& method, const std::string& path,
     std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
     r.headers[lower] = v;
   }
+  check_against_document(method, path, r);
   return r;
 }
 

@@ -1,26 +1,20 @@
 // Generated OpenAPI parts.
 #include "http/record_openapi.h"
 
+#include <Poco/JSON/Parser.h>
+
 #include <Poco/JSON/Array.h>
 
 #include <cctype>
 
+#include "http/filter_openapi.h"
+#include "http/openapi_conventions.h"
+#include "http/openapi_json.h"
+
 namespace sb {
 namespace {
 
-using Obj = Poco::JSON::Object;
-using ObjPtr = Poco::JSON::Object::Ptr;
-using Arr = Poco::JSON::Array;
-
-ObjPtr obj() {
-  return new Obj(Poco::JSON_PRESERVE_KEY_ORDER);
-}
-
-ObjPtr ref_to(const std::string& to) {
-  auto o = obj();
-  o->set("$ref", to);
-  return o;
-}
+using namespace openapi;
 
 std::string pascal(std::string_view name) {
   std::string out;
@@ -36,8 +30,93 @@ std::string pascal(std::string_view name) {
   return out;
 }
 
+// "activities" -> "activity", "sla-policies" -> "sla-policy", "tickets" -> "ticket".
+std::string singular(std::string word) {
+  if (word.size() > 3 && word.ends_with("ies")) return word.substr(0, word.size() - 3) + "y";
+  if (word.size() > 1 && word.ends_with("s") && !word.ends_with("ss")) word.pop_back();
+  return word;
+}
+
+std::string pascal_words(std::string_view text) {
+  std::string out;
+  bool up = true;
+  for (char c : text) {
+    if (c == '-' || c == '_') {
+      up = true;
+      continue;
+    }
+    out.push_back(up ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c);
+    up = false;
+  }
+  return out;
+}
+
+// Operation ids from the path's words: /v1/tickets/{id}/comments gives "TicketComments"
+// (collection) and "TicketComment" (one of them), as in listTicketComments, getTicketComment.
+struct OperationNames {
+  std::string collection;
+  std::string item;
+};
+OperationNames operation_names(const std::string& base) {
+  std::vector<std::string> words;
+  for (std::string_view part : split_path(base)) {
+    if (part == "v1" || part.front() == '{') continue;
+    words.emplace_back(part);
+  }
+  OperationNames n;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    bool last = i + 1 == words.size();
+    n.collection += pascal_words(last ? words[i] : singular(words[i]));
+    n.item += pascal_words(singular(words[i]));
+  }
+  return n;
+}
+
 std::string role_word(Role r) {
   return std::string(role_name(r));
+}
+
+// The shape of a JSON field, by field name (the names are unique across entities), as an
+// OpenAPI schema; fields not listed are free-form objects or arrays (by their default).
+void json_shape(const FieldSpec& f, Obj& out) {
+  static const std::pair<std::string_view, std::string_view> kShapes[] = {
+      {"rule", R"({"$ref":"#/components/schemas/FilterRule"})"},
+      {"filter", R"({"$ref":"#/components/schemas/FilterRule"})"},
+      {"fields",
+       R"({"type":"array","maxItems":50,"items":{"$ref":"#/components/schemas/FormField"}})"},
+      {"members", R"({"type":"array","items":{"type":"integer","format":"int64"},)"
+                  R"("description":"user ids, in round-robin order"})"},
+      {"reschedule_history",
+       R"({"type":"array","items":{"type":"object","additionalProperties":true}})"},
+      {"steps", R"({"type":"array","items":{"type":"object","additionalProperties":true},)"
+                R"("description":"see docs/messaging.md"})"},
+  };
+  for (const auto& [name, json] : kShapes) {
+    if (name != f.name) continue;
+    Poco::JSON::Parser parser;
+    auto shape = parser.parse(std::string(json)).extract<ObjPtr>();
+    if (shape->has("$ref")) {
+      // OpenAPI 3.0 allows nothing beside a $ref: wrap it so nullable can sit next to it.
+      Arr one;
+      one.add(shape);
+      out.set("allOf", one);
+      out.set("type", "object");
+      return;
+    }
+    for (const auto& [key, value] : *shape) out.set(key, value);
+    return;
+  }
+  const auto* text = std::get_if<std::string>(&f.fallback);
+  bool array = text && !text->empty() && text->front() == '[';
+  out.set("type", array ? "array" : "object");
+  if (array) {
+    auto items = obj();
+    items->set("additionalProperties", true);
+    out.set("items", items);
+  } else {
+    out.set("additionalProperties", true);
+  }
+  out.set("description", "JSON, see the entity's documentation");
 }
 
 ObjPtr field_schema(const FieldSpec& f) {
@@ -88,7 +167,7 @@ ObjPtr field_schema(const FieldSpec& f) {
       break;
     }
     case FieldType::kJson:
-      o->set("description", "JSON, see the entity's documentation");
+      json_shape(f, *o);
       break;
   }
   bool nullable = !(f.has(kNotNull) || f.has(kRequired) || f.type == FieldType::kBool);
@@ -97,7 +176,31 @@ ObjPtr field_schema(const FieldSpec& f) {
   return o;
 }
 
-void set_schemas(Obj& schemas, const EntitySchema& schema) {
+// Properties an entity's store hooks add to its JSON beyond the schema's fields (hooks'
+// decorate()), by entity name, as OpenAPI properties.
+void extra_properties(std::string_view entity, Obj& props) {
+  static const std::pair<std::string_view, std::string_view> kExtra[] = {
+      {"pipeline",
+       R"({"stages":{"type":"array","readOnly":true,"description":"the pipeline's stages, in order",)"
+       R"("items":{"$ref":"#/components/schemas/PipelineStage"}}})"},
+  };
+  for (const auto& [name, json] : kExtra) {
+    if (name != entity) continue;
+    Poco::JSON::Parser parser;
+    auto extra = parser.parse(std::string(json)).extract<ObjPtr>();
+    for (const auto& [key, value] : *extra) props.set(key, value);
+  }
+}
+
+// Whether a create can name another row (404 when it is not in the team).
+bool refers_to_rows(const EntitySchema& schema) {
+  for (const auto& f : schema.fields) {
+    if (f.type == FieldType::kRef && !f.has(kParent) && !f.has(kReadOnly)) return true;
+  }
+  return false;
+}
+
+void set_schemas(Obj& schemas, const EntitySchema& schema, bool writable) {
   auto entity = obj();
   entity->set("type", "object");
   auto props = obj();
@@ -114,8 +217,19 @@ void set_schemas(Obj& schemas, const EntitySchema& schema) {
     time->set("readOnly", true);
     props->set(t, time);
   }
+  // Every field is always sent (null when empty): generated clients may rely on it. What
+  // hooks add is not sent everywhere the entity is (a board's pipeline has no stages).
+  Arr always;
+  for (const auto& [name, value] : *props) always.add(name);
+  extra_properties(schema.name, *props);
   entity->set("properties", props);
+  entity->set("required", always);
+  entity->set("additionalProperties", false);
   schemas.set(pascal(schema.name), entity);
+  if (!writable) {
+    schemas.remove(pascal(schema.name) + "Input");
+    return;
+  }
 
   auto input = obj();
   input->set("type", "object");
@@ -182,8 +296,10 @@ ObjPtr path_param(const std::string& name) {
   return p;
 }
 
-ObjPtr operation(const std::string& summary, const std::string& tag, ObjPtr resp) {
+ObjPtr operation(const std::string& id, const std::string& summary, const std::string& tag,
+                 ObjPtr resp) {
   auto op = obj();
+  op->set("operationId", id);
   op->set("summary", summary);
   Arr tags;
   tags.add(tag);
@@ -201,7 +317,7 @@ void document_record_routes(Poco::JSON::Object& doc) {
   for (const RecordRouteDoc& d : record_route_docs()) {
     const EntitySchema& schema = *d.schema;
     const RecordRouteOptions& o = d.options;
-    set_schemas(*schemas, schema);
+    set_schemas(*schemas, schema, o.writable);
     std::string name = pascal(schema.name);
     std::string tag(schema.plural);
     std::string entity_ref = "#/components/schemas/" + name;
@@ -226,7 +342,13 @@ void document_record_routes(Poco::JSON::Object& doc) {
     next->set("nullable", true);
     list_props->set("next_cursor", next);
     list_schema->set("properties", list_props);
-    auto list = operation("List " + tag + " (" + readers + ")", tag,
+    Arr page_fields;
+    page_fields.add("data");
+    page_fields.add("next_cursor");
+    list_schema->set("required", page_fields);
+    list_schema->set("additionalProperties", false);
+    const OperationNames names = operation_names(o.base);
+    auto list = operation("list" + names.collection, "List " + tag + " (" + readers + ")", tag,
                           responses({{"200", described("A page", list_schema)},
                                      {"400", ref_to("#/components/responses/InvalidFilter")}},
                                     false, !o.parent_param.empty()));
@@ -261,9 +383,10 @@ void document_record_routes(Poco::JSON::Object& doc) {
     list->set("parameters", query);
     list_item->set("get", list);
     if (o.writable) {
-      auto post = operation("Create a " + std::string(schema.name) + " (" + writers + ")", tag,
+      auto post = operation("create" + names.item,
+                            "Create a " + std::string(schema.name) + " (" + writers + ")", tag,
                             responses({{"201", described("Created", ref_to(entity_ref))}}, true,
-                                      !o.parent_param.empty()));
+                                      !o.parent_param.empty() || refers_to_rows(schema)));
       auto body = obj();
       body->set("required", true);
       body->set("content", json_content(ref_to(input_ref)));
@@ -280,11 +403,13 @@ void document_record_routes(Poco::JSON::Object& doc) {
     if (!o.parent_param.empty()) item_params.add(path_param(o.parent_param));
     item_params.add(path_param(o.item_param));
     item->set("parameters", item_params);
-    item->set("get", operation("Get a " + std::string(schema.name) + " (" + readers + ")", tag,
+    item->set("get", operation("get" + names.item,
+                               "Get a " + std::string(schema.name) + " (" + readers + ")", tag,
                                responses({{"200", described("The " + std::string(schema.name),
                                                             ref_to(entity_ref))}})));
     if (o.writable) {
-      auto patch = operation("Change a " + std::string(schema.name) + " (" + writers + ")", tag,
+      auto patch = operation("update" + names.item,
+                             "Change a " + std::string(schema.name) + " (" + writers + ")", tag,
                              responses({{"200", described("Changed", ref_to(entity_ref))}}, true));
       auto body = obj();
       body->set("required", true);
@@ -294,12 +419,19 @@ void document_record_routes(Poco::JSON::Object& doc) {
     }
     if (o.deletable) {
       item->set("delete",
-                operation("Delete a " + std::string(schema.name) + " (" + writers + ")", tag,
+                operation("delete" + names.item,
+                          "Delete a " + std::string(schema.name) + " (" + writers + ")", tag,
                           responses({{"204", described("Deleted", nullptr)},
                                      {"409", ref_to("#/components/responses/Conflict")}})));
     }
     paths->set(o.base + "/{" + o.item_param + "}", item);
   }
+}
+
+void generate_openapi_parts(Poco::JSON::Object& doc) {
+  document_record_routes(doc);
+  document_contact_filters(doc);
+  apply_openapi_conventions(doc);
 }
 
 }  // namespace sb

@@ -12,4 +12,8 @@ namespace sb {
 // Sets components.schemas.<Entity>, <Entity>Input and the list/item path items.
 void document_record_routes(Poco::JSON::Object& doc);
 
+// Everything of the document written by code: the record routes, then the conventions
+// every operation shares (http/openapi_conventions.h).
+void generate_openapi_parts(Poco::JSON::Object& doc);
+
 }  // namespace sb

@@ -132,7 +132,7 @@ const std::vector<std::string>& filter_ops(FilterFieldKind kind) {
   return kOps.at(kind);
 }
 
-bool builtin_filter_field(const std::string& field, FilterFieldKind& kind) {
+const std::map<std::string, FilterFieldKind>& builtin_filter_fields() {
   static const std::map<std::string, FilterFieldKind> kFields = {
       {"source", FilterFieldKind::kEnum},
       {"platform", FilterFieldKind::kEnum},
@@ -169,6 +169,11 @@ bool builtin_filter_field(const std::string& field, FilterFieldKind& kind) {
       {"unanswered_ticket", FilterFieldKind::kFlag},
       {"segment", FilterFieldKind::kSegment},
   };
+  return kFields;
+}
+
+bool builtin_filter_field(const std::string& field, FilterFieldKind& kind) {
+  const auto& kFields = builtin_filter_fields();
   auto it = kFields.find(field);
   if (it == kFields.end()) return false;
   kind = it->second;

@@ -6,6 +6,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <map>
 #include <string>
 #include <utility>
 #include <variant>
@@ -61,5 +62,7 @@ FilterNode parse_filter_query(const std::vector<std::pair<std::string, std::stri
 const std::vector<std::string>& filter_ops(FilterFieldKind kind);
 // Kind of a built-in field; false when there is no such field.
 bool builtin_filter_field(const std::string& field, FilterFieldKind& kind);
+// Every built-in field by name (custom.<key> and metadata.<key> are per team).
+const std::map<std::string, FilterFieldKind>& builtin_filter_fields();
 
 }  // namespace sb

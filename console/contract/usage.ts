@@ -1,0 +1,107 @@
+// What a client written only from docs/api/openapi.json does, type-checked under
+// `tsc --strict` by ./dev test: no casts, no hand-written API types. If the document stops
+// describing these calls (a renamed field, a missing status), this stops compiling.
+import { apiClient } from "../src/api/client";
+import type { components } from "../src/api/schema";
+
+type Contact = components["schemas"]["Contact"];
+
+export async function walkthrough(baseUrl: string, ownerKey: string): Promise<string[]> {
+  const api = apiClient(baseUrl, ownerKey);
+  const seen: string[] = [];
+
+  // Create a contact, then list with a filter and follow the cursor.
+  const created = await api.POST("/v1/contacts", {
+    body: { name: "Ada Lovelace", email: "ada@example.com", tags: ["vip"], platform: "web" },
+  });
+  if (!created.data) throw new Error(created.error?.error.message ?? "create failed");
+  const contact: Contact = created.data;
+  seen.push(`created ${contact.id} version ${contact.version}`);
+
+  let cursor: string | undefined;
+  do {
+    const page = await api.GET("/v1/contacts", {
+      params: { query: { "tags.any": "vip", limit: 50, ...(cursor ? { cursor } : {}) } },
+    });
+    if (!page.data) throw new Error(page.error?.error.message ?? "list failed");
+    for (const c of page.data.data) seen.push(`listed ${c.id} ${c.name ?? ""}`);
+    cursor = page.data.next_cursor ?? undefined;
+  } while (cursor);
+
+  // PATCH with If-Match: the ETag header is the version the client saw.
+  const got = await api.GET("/v1/contacts/{id}", { params: { path: { id: contact.id } } });
+  const etag = got.response.headers.get("ETag") ?? "";
+  const patched = await api.PATCH("/v1/contacts/{id}", {
+    params: { path: { id: contact.id }, header: { "If-Match": etag } },
+    body: { stage: "Qualified" },
+  });
+  if (patched.response.status === 412) seen.push("someone else changed it first");
+  if (patched.data) seen.push(`stage ${patched.data.stage ?? "none"}`);
+
+  // A note, then the timeline.
+  const note = await api.POST("/v1/contacts/{id}/notes", {
+    params: { path: { id: contact.id } },
+    body: { body: "Called, wants a demo", pinned: true },
+  });
+  if (note.data) seen.push(`note ${note.data.id}`);
+  const timeline = await api.GET("/v1/contacts/{id}/timeline", {
+    params: { path: { id: contact.id } },
+  });
+  for (const entry of timeline.data?.data ?? []) seen.push(`timeline ${entry.kind}`);
+
+  // A ticket for the contact.
+  const ticket = await api.POST("/v1/tickets", {
+    body: { subject: "Demo request", contact_id: contact.id, priority: "high" },
+  });
+  if (ticket.data) seen.push(`ticket ${ticket.data.id} ${ticket.data.status}`);
+
+  // A segment and its count.
+  const segment = await api.POST("/v1/segments", {
+    body: { name: "VIPs", rule: { field: "tags", op: "any", value: ["vip"] } },
+  });
+  if (segment.data) {
+    const count = await api.GET("/v1/segments/{id}/count", {
+      params: { path: { id: segment.data.id } },
+    });
+    seen.push(`segment count ${count.data?.count ?? 0}`);
+  }
+
+  // A workflow, then its runs.
+  const workflow = await api.POST("/v1/workflows", {
+    body: {
+      name: "tag-vips",
+      source: 'on("contact.created", function(e) end)',
+      enabled: true,
+    },
+  });
+  if (workflow.data) {
+    const runs = await api.GET("/v1/workflows/{id}/runs", {
+      params: { path: { id: workflow.data.id } },
+    });
+    for (const run of runs.data?.data ?? []) seen.push(`run ${run.outcome}`);
+  }
+
+  // A chat message posted with an agent's bot key.
+  const agent = await api.POST("/v1/agents", { body: { name: "Website bot" } });
+  if (agent.data) {
+    const key = await api.POST("/v1/agents/{id}/keys", {
+      params: { path: { id: agent.data.id } },
+      body: { name: "widget" },
+    });
+    if (key.data) {
+      const bot = apiClient(baseUrl, key.data.key);
+      const posted = await bot.POST("/v1/agents/{id}/messages", {
+        params: { path: { id: agent.data.id } },
+        body: {
+          id: "m-1",
+          conversation_id: "c-1",
+          user_id: "visitor-1",
+          role: "user",
+          text: "Hi, do you ship to Lisbon?",
+        },
+      });
+      if (posted.data && "contact_id" in posted.data) seen.push(`captured ${posted.data.contact_id}`);
+    }
+  }
+  return seen;
+}
