@@ -278,6 +278,39 @@ on("reminder", function(e) crm.log("reminder") end)
   EXPECT_EQ(events->size(), 1u);  // the replaced and the cancelled timers are gone
 }
 
+// The chat message that creates a contact is committed with it: its message.received is
+// handled after contact.created set the follow-up, but it happened before, so it must not
+// cancel it. A message that arrives later does.
+TEST_P(WorkflowTest, AFollowUpIsCancelledOnlyByEventsAfterItWasSet) {
+  long long wf = add_workflow("follow-up", R"(
+on("contact.created", function(e)
+  crm.later("2h", "nudge", {}, { cancel_on = {"message.received"} })
+end)
+on("nudge", function(e) crm.log("nudge") end)
+)");
+  long long agent = create("/v1/agents", R"({"name":"Web bot","platforms":["web"]})");
+  auto key = client().post("/v1/agents/" + std::to_string(agent) + "/keys", "{}");
+  ASSERT_EQ(key.status, 201) << key.body;
+  auto say = [&](const std::string& id, const std::string& text) {
+    auto r = client(key.json()->getValue<std::string>("key"))
+                 .post("/v1/agents/" + std::to_string(agent) + "/messages",
+                       R"({"id":")" + id +
+                           R"(","conversation_id":"c1","platform":"web","user_id":"u1","text":")" +
+                           text + "\"}");
+    EXPECT_EQ(r.status, 200) << r.body;
+  };
+  auto pending_timers = [&] {
+    return client().get("/v1/events?type=workflow.timer").json()->getArray("data")->size();
+  };
+  say("m1", "hello, do you ship to Lisbon?");  // creates the contact
+  drain();
+  EXPECT_EQ(pending_timers(), 1u) << "the first message cancelled the follow-up it caused";
+  say("m2", "still there?");
+  drain();
+  EXPECT_EQ(pending_timers(), 0u) << "a later message cancels it";
+  EXPECT_EQ(runs(wf)->size(), 1u) << "the nudge never ran";
+}
+
 TEST_P(WorkflowTest, MessagingAndNotificationsAreQueued) {
   long long ann = user("ann");
   group("support", {ann});

@@ -153,8 +153,8 @@ ObjPtr field_schema(const FieldSpec& f) {
       break;
     case FieldType::kEnum: {
       o->set("type", "string");
-      Arr values;
-      for (auto v : f.options) values.add(std::string(v));
+      Poco::JSON::Array::Ptr values = new Arr;
+      for (auto v : f.options) values->add(std::string(v));
       o->set("enum", values);
       break;
     }
@@ -171,7 +171,11 @@ ObjPtr field_schema(const FieldSpec& f) {
       break;
   }
   bool nullable = !(f.has(kNotNull) || f.has(kRequired) || f.type == FieldType::kBool);
-  if (nullable) o->set("nullable", true);
+  if (nullable) {
+    o->set("nullable", true);
+    // OpenAPI 3.0: nullable does not admit null past an enum that does not list it.
+    if (o->has("enum")) o->getArray("enum")->add(Poco::Dynamic::Var());
+  }
   if (f.has(kReadOnly) || f.has(kParent)) o->set("readOnly", true);
   return o;
 }

@@ -255,14 +255,18 @@ void WorkflowStore::add_timer(soci::session& s, std::int64_t team_id, const std:
                               std::int64_t contact_id, const std::string& cancel_on_json,
                               EpochMs due) const {
   long long team = team_id, contact = contact_id, at = due;
-  s << "INSERT INTO workflow_timers (team_id, dedupe_key, contact_id, cancel_on, due_at) VALUES "
-       "(:t, :k, :c, " +
+  // after_event_id: the contact's newest event visible now, so that events already written
+  // (the one being handled, and any committed with it) never cancel this timer.
+  s << "INSERT INTO workflow_timers (team_id, dedupe_key, contact_id, cancel_on, due_at, "
+       "after_event_id) VALUES (:t, :k, :c, " +
            dialect_.json_param("o") +
-           ", :d) ON CONFLICT (team_id, dedupe_key) DO UPDATE SET contact_id = "
-           "excluded.contact_id, "
-           "cancel_on = excluded.cancel_on, due_at = excluded.due_at",
+           ", :d, (SELECT COALESCE(MAX(id), 0) FROM events WHERE team_id = :t2 AND subject_type = "
+           "'contact' AND subject_id = :c2)) ON CONFLICT (team_id, dedupe_key) DO UPDATE SET "
+           "contact_id = excluded.contact_id, cancel_on = excluded.cancel_on, due_at = "
+           "excluded.due_at, after_event_id = excluded.after_event_id",
       soci::use(team, "t"), soci::use(key, "k"), soci::use(contact, "c"),
-      soci::use(cancel_on_json, "o"), soci::use(at, "d");
+      soci::use(cancel_on_json, "o"), soci::use(at, "d"), soci::use(team, "t2"),
+      soci::use(contact, "c2");
 }
 
 bool WorkflowStore::take_timer(soci::session& s, std::int64_t team_id, const std::string& key,
@@ -279,19 +283,22 @@ bool WorkflowStore::take_timer(soci::session& s, std::int64_t team_id, const std
 
 std::vector<std::string> WorkflowStore::cancelled_by(soci::session& s, std::int64_t team_id,
                                                      std::int64_t contact_id,
-                                                     const std::string& type) const {
-  long long team = team_id, contact = contact_id;
+                                                     const std::string& type,
+                                                     std::int64_t event_id) const {
+  long long team = team_id, contact = contact_id, event = event_id;
   std::string key, cancel_on;
   soci::statement st(s);
   st.exchange(soci::into(key));
   st.exchange(soci::into(cancel_on));
   st.exchange(soci::use(team, "t"));
   st.exchange(soci::use(contact, "c"));
+  st.exchange(soci::use(event, "e"));
   std::vector<std::string> out;
   for (bool more = execute_once(
            st, std::string("SELECT dedupe_key, ") +
                    (dialect_.backend() == Backend::kPostgresql ? "cancel_on::text" : "cancel_on") +
-                   " FROM workflow_timers WHERE team_id = :t AND contact_id = :c");
+                   " FROM workflow_timers WHERE team_id = :t AND contact_id = :c AND "
+                   "after_event_id < :e");
        more; more = st.fetch()) {
     Poco::JSON::Parser parser;
     auto types = parser.parse(cancel_on).extract<Poco::JSON::Array::Ptr>();

@@ -88,9 +88,12 @@ class WorkflowStore {
   // Deletes the timer row scheduled for `due`; false when it was cancelled or replaced.
   bool take_timer(soci::session& s, std::int64_t team_id, const std::string& key,
                   std::optional<EpochMs> due = std::nullopt) const;
-  // Keys of the contact's timers that an event of `type` cancels (their rows deleted).
+  // Keys of the contact's timers that the event `event_id` of `type` cancels (their rows
+  // deleted): those naming the type in cancel_on and set before the event happened, i.e.
+  // whose contact had no event with this id or a later one when they were set.
   std::vector<std::string> cancelled_by(soci::session& s, std::int64_t team_id,
-                                        std::int64_t contact_id, const std::string& type) const;
+                                        std::int64_t contact_id, const std::string& type,
+                                        std::int64_t event_id) const;
 
   // The last user a group's round-robin picked (0 when none yet), and recording a pick.
   std::int64_t cursor(soci::session& s, std::int64_t team_id, std::int64_t group_id) const;

@@ -157,7 +157,8 @@ Outcome WorkflowRunner::deliver(const StoredEvent& e) {
   db_.write([&](soci::session& s) {
     const RunServices& sv = services_;
     if (contact_event) {
-      for (const std::string& key : sv.workflows.cancelled_by(s, e.team_id, *e.subject_id, e.type))
+      for (const std::string& key :
+           sv.workflows.cancelled_by(s, e.team_id, *e.subject_id, e.type, e.id))
         sv.queue.cancel(s, e.team_id, key);
     }
     for (PlannedRun& run : runs) {
