@@ -82,6 +82,13 @@ void StageHooks::before_write(soci::session& s, const Record* before, Record& af
   long long team = after.team_id, pipeline = after.int_or(st, "pipeline_id", 0), id = after.id,
             other = 0;
   std::string name = after.text_or(st, "name", "");
+  // Stage writes of one pipeline take turns on its row: the name check and the next
+  // position below read other stages, and two concurrent creates must not both pass the
+  // check or take the same position.
+  long long locked = 0;
+  s << "SELECT id FROM pipelines WHERE team_id = :t AND id = :p" +
+           std::string(s.get_backend_name() == "postgresql" ? " FOR UPDATE" : ""),
+      soci::use(team), soci::use(pipeline), soci::into(locked);
   s << "SELECT COUNT(*) FROM pipeline_stages WHERE team_id = :t AND pipeline_id = :p AND "
        "LOWER(name) = LOWER(:n) AND id <> :id",
       soci::use(team), soci::use(pipeline), soci::use(name), soci::use(id), soci::into(other);

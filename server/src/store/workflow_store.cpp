@@ -315,10 +315,17 @@ std::vector<std::string> WorkflowStore::cancelled_by(soci::session& s, std::int6
 
 std::int64_t WorkflowStore::cursor(soci::session& s, std::int64_t team_id,
                                    std::int64_t group_id) const {
-  long long team = team_id, group = group_id, last = 0;
+  long long team = team_id, group = group_id, last = 0, at = now_ms();
+  // The row must exist before it is locked: FOR UPDATE on a missing row locks nothing, so
+  // two first assignments to a new group both read 0 and pick the same person. A second
+  // transaction's insert waits for the first one's uncommitted row, then its SELECT sees
+  // the position that one wrote.
+  s << "INSERT INTO assignment_cursors (team_id, group_id, last_user_id, updated_at) VALUES (:t, "
+       ":g, 0, :a) ON CONFLICT (team_id, group_id) DO NOTHING",
+      soci::use(team, "t"), soci::use(group, "g"), soci::use(at, "a");
   s << "SELECT last_user_id FROM assignment_cursors WHERE team_id = :t AND group_id = :g" +
            std::string(dialect_.for_update()),
-      soci::use(team), soci::use(group), soci::into(last);
+      soci::use(team, "t"), soci::use(group, "g"), soci::into(last);
   return s.got_data() ? last : 0;
 }
 
