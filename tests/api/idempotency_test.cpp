@@ -15,6 +15,13 @@ class IdempotencyTest : public ApiTest {
     return client(api_key).send("POST", path, body,
                                 {{"Content-Type", "application/json"}, {"Idempotency-Key", key}});
   }
+  long long count_where(const std::string& condition, const std::string& table = "contacts") {
+    long long n = 0;
+    server_->database().read([&](soci::session& s) {
+      s << "SELECT COUNT(*) FROM " + table + " WHERE " + condition, soci::into(n);
+    });
+    return n;
+  }
   long long contacts() {
     return client().get("/v1/contacts?limit=200").json()->getArray("data")->size();
   }
@@ -91,6 +98,64 @@ TEST_P(IdempotencyTest, AKeyIsTakenOnlyByAWriteThatCommits) {
   ASSERT_EQ(search.status, 200) << search.body;
   EXPECT_EQ(post("/v1/contacts/search", R"({"limit":1})", "s1").headers["idempotent-replayed"],
             "true");
+}
+
+// A bulk update commits in chunks of 200; its key commits after the last one. Cut short
+// between chunks (here: a failure injected into the second), the key stays free and the
+// retry finishes the job, each contact updated once.
+TEST_P(IdempotencyTest, ABulkUpdateCutBetweenChunksIsFinishedByItsRetry) {
+  std::string ids;
+  for (int i = 0; i < 250; ++i) {
+    auto r = client().post("/v1/contacts",
+                           "{\"name\":\"" + std::string(i == 230 ? "boom" : "c") + "\"}");
+    ASSERT_EQ(r.status, 201) << r.body;
+    ids += (ids.empty() ? "" : ",") + std::to_string(r.json()->getValue<long long>("id"));
+  }
+  auto& db = server_->database();
+  db.write([&](soci::session& s) {
+    if (db.backend() == Backend::kSqlite) {
+      s << "CREATE TRIGGER cut BEFORE UPDATE ON contacts WHEN NEW.name = 'boom' BEGIN "
+           "SELECT RAISE(ABORT, 'injected failure'); END";
+    } else {
+      s << "CREATE FUNCTION cut() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.name = "
+           "'boom' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$";
+      s << "CREATE TRIGGER cut BEFORE UPDATE ON contacts FOR EACH ROW EXECUTE FUNCTION cut()";
+    }
+  });
+  const std::string body = "{\"ids\":[" + ids + "],\"set\":{\"status\":\"qualified\"}}";
+  auto cut = post("/v1/contacts/bulk", body, "bulk-1");
+  EXPECT_GE(cut.status, 500) << cut.body;
+  EXPECT_EQ(count_where("status = 'qualified'"), 200) << "the first chunk committed";
+  db.write([&](soci::session& s) {
+    s << "DROP TRIGGER cut" + std::string(db.backend() == Backend::kSqlite ? "" : " ON contacts");
+  });
+  auto retry = post("/v1/contacts/bulk", body, "bulk-1");
+  ASSERT_EQ(retry.status, 200) << retry.body;
+  EXPECT_TRUE(retry.headers["idempotent-replayed"].empty()) << "it ran: the key was still free";
+  EXPECT_EQ(retry.json()->getValue<int>("updated"), 50);
+  EXPECT_EQ(retry.json()->getValue<int>("unchanged"), 200);
+  EXPECT_EQ(count_where("status = 'qualified'"), 250);
+  EXPECT_EQ(count_where("version = 2"), 250) << "every contact updated exactly once";
+  auto replay = post("/v1/contacts/bulk", body, "bulk-1");
+  EXPECT_EQ(replay.headers["idempotent-replayed"], "true");
+  EXPECT_EQ(replay.body, retry.body);
+}
+
+// Chat messages are idempotent by their ids: the key is neither needed nor half-honoured.
+TEST_P(IdempotencyTest, ChatIngestIgnoresTheKeyAndDedupesByMessageId) {
+  auto agent = client().post("/v1/agents", R"({"name":"Bot","platforms":["web"]})");
+  ASSERT_EQ(agent.status, 201) << agent.body;
+  const std::string path =
+      "/v1/agents/" + std::to_string(agent.json()->getValue<long long>("id")) + "/messages";
+  const std::string msg =
+      R"({"id":"m1","conversation_id":"c1","platform":"web","user_id":"u1","text":"hi"})";
+  auto first = post(path, msg, "ingest-1");
+  auto again = post(path, msg, "ingest-1");
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_TRUE(again.headers["idempotent-replayed"].empty());
+  EXPECT_EQ(count_where("1 = 1", "messages"), 1);
 }
 
 SB_INSTANTIATE_BACKENDS(IdempotencyTest);

@@ -324,7 +324,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Post what the bot saw: one item, an array of up to 500, or {"messages": [...]} (body up to 8 MiB). Resolves or creates the contact, opens the conversation, stores messages idempotently and applies captured values; answered after commit (agent and above, or the agent's own key) */
+        /**
+         * Post what the bot saw: one item, an array of up to 500, or {"messages": [...]} (body up to 8 MiB). Resolves or creates the contact, opens the conversation, stores messages idempotently and applies captured values; answered after commit (agent and above, or the agent's own key)
+         * @description Idempotency-Key is ignored here: a message posted again (same id) is stored once and answered the same.
+         */
         post: operations["ingestAgentMessages"];
         delete?: never;
         options?: never;
@@ -617,7 +620,7 @@ export interface paths {
         put?: never;
         /**
          * Update many contacts at once (admin and above)
-         * @description Exactly one of ids (1..1000) or filter. One transaction per 200 contacts; each changed contact gets its events.
+         * @description Exactly one of ids (1..1000) or filter. One transaction per 200 contacts; each changed contact gets its events. Idempotency-Key: the update commits in chunks of 200 and the key commits after the last one, so a request cut short between chunks leaves the key free; its retry re-runs the request, and as every bulk action sets values, the contacts already changed count as unchanged: each is updated once.
          */
         post: operations["bulkUpdateContacts"];
         delete?: never;
@@ -2536,9 +2539,9 @@ export interface components {
             action: string;
             actor: {
                 /** @description API key id, workflow name, plugin name or the CLI's operating-system user */
-                id?: string | null;
+                id: string | null;
                 /** @enum {string} */
-                type?: "api_key" | "workflow" | "plugin" | "cli" | "system";
+                type: "api_key" | "workflow" | "plugin" | "cli" | "system";
             };
             /** Format: date-time */
             at: string;
@@ -2938,11 +2941,11 @@ export interface components {
         Health: {
             database: {
                 /** @enum {string} */
-                backend?: "sqlite" | "postgresql";
+                backend: "sqlite" | "postgresql";
                 error?: string;
-                latency_ms?: number;
+                latency_ms: number;
                 /** @enum {string} */
-                status?: "up" | "down";
+                status: "up" | "down";
             };
             /** @enum {string} */
             status: "ok" | "unavailable";
@@ -2950,11 +2953,11 @@ export interface components {
         Import: {
             bytes: number;
             counts: {
-                created?: number;
-                failed?: number;
-                skipped?: number;
-                unchanged?: number;
-                updated?: number;
+                created: number;
+                failed: number;
+                skipped: number;
+                unchanged: number;
+                updated: number;
             };
             /** Format: date-time */
             created_at: string;
@@ -2972,8 +2975,8 @@ export interface components {
             /** @description rows done / total, 0..1 */
             progress: number;
             rows: {
-                done?: number;
-                total?: number;
+                done: number;
+                total: number;
             };
             /** @enum {string} */
             status: "queued" | "running" | "completed" | "failed" | "cancelled";
@@ -2992,18 +2995,20 @@ export interface components {
             row: number;
         };
         IngestAnswer: {
-            captured: {
+            /** @description the values written to the contact (not on a repeated message) */
+            captured?: {
                 confidence?: number;
-                field?: string;
+                field: string;
                 reason?: string;
                 source?: string;
                 value?: string;
             }[];
             contact_id: number;
             conversation_id: number;
-            ignored: {
+            /** @description the values not written, with the reason (not on a repeated message) */
+            ignored?: {
                 confidence?: number;
-                field?: string;
+                field: string;
                 reason?: string;
                 source?: string;
                 value?: string;
@@ -3209,15 +3214,15 @@ export interface components {
         Me: {
             api_key: {
                 /** Format: int64 */
-                id?: number;
-                name?: string;
-                prefix?: string;
+                id: number;
+                name: string;
+                prefix: string;
             };
             role: components["schemas"]["Role"];
             team: {
                 /** Format: int64 */
-                id?: number;
-                name?: string;
+                id: number;
+                name: string;
             };
         };
         Message: {
@@ -3372,50 +3377,50 @@ export interface components {
             /** @example 1.1 */
             api_version: string;
             data: {
-                actions?: {
-                    description?: string;
-                    flags?: ("reads_only" | "sends_messages")[];
-                    name?: string;
+                actions: {
+                    description: string;
+                    flags: ("reads_only" | "sends_messages")[];
+                    name: string;
                 }[];
                 /**
                  * @description the plugin API major.minor the library was built for
                  * @example 1.1
                  */
-                api?: string;
-                description?: string;
-                extractors?: string[];
-                file?: string;
-                name?: string;
-                providers?: {
-                    channel?: string;
+                api: string;
+                description: string;
+                extractors: string[];
+                file: string;
+                name: string;
+                providers: {
+                    channel: string;
                     /** @description the provider reads delivery-status callbacks (API 1.1) */
-                    delivery_reports?: boolean;
-                    flags?: string[];
-                    name?: string;
+                    delivery_reports: boolean;
+                    flags: string[];
+                    name: string;
                     /** @description free-form messages only within this many seconds of the contact's last inbound message; 0: none (API 1.2) */
-                    session_window_s?: number;
+                    session_window_s: number;
                 }[];
-                stats?: {
-                    calls?: number;
-                    errors?: number;
-                    last_error?: string | null;
-                    slow?: number;
+                stats: {
+                    calls: number;
+                    errors: number;
+                    last_error: string | null;
+                    slow: number;
                 };
                 /** @enum {string} */
-                status?: "loaded";
-                subscribers?: {
-                    name?: string;
-                    pattern?: string;
+                status: "loaded";
+                subscribers: {
+                    name: string;
+                    pattern: string;
                 }[];
-                version?: string;
+                version: string;
             }[];
             directory: string;
             failed: {
-                error?: string;
-                file?: string;
-                name?: string | null;
+                error: string;
+                file: string;
+                name: string | null;
                 /** @enum {string} */
-                status?: "failed";
+                status: "failed";
             }[];
         };
         /** @enum {string} */
@@ -3653,10 +3658,10 @@ export interface components {
             description: string | null;
             enabled: boolean;
             handlers: {
-                filter?: boolean;
+                filter: boolean;
                 /** @enum {string} */
-                kind?: "on" | "every" | "before";
-                pattern?: string;
+                kind: "on" | "every" | "before";
+                pattern: string;
             }[];
             /** Format: int64 */
             id: number;
@@ -3895,6 +3900,7 @@ export interface components {
     parameters: {
         /** @description next_cursor of the previous page */
         Cursor: string;
+        /** @description Send the same key to retry a POST safely: the first request's effects and the key commit together, a retry gets the stored answer (Idempotent-Replayed: true), the same key with another body is 422, and a key whose request was applied but whose answer was lost is 409. Kept 24 hours, per team. Routes answering a secret (API keys) and uploads refuse it (400); POST /v1/contacts/bulk takes it after its last chunk; chat ingestion ignores it (messages dedupe by id). */
         IdempotencyKey: string;
         /** @description Apply only if the resource's current ETag is one of these strong tags (412 otherwise; 400 for a weak tag) */
         IfMatch: string;
@@ -3960,9 +3966,9 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        message?: string;
-                        ok?: boolean;
-                        redirect_url?: string | null;
+                        message: string;
+                        ok: boolean;
+                        redirect_url: string | null;
                     };
                 };
             };
@@ -4306,6 +4312,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Send the same key to retry a POST safely: the first request's effects and the key commit together, a retry gets the stored answer (Idempotent-Replayed: true), the same key with another body is 422, and a key whose request was applied but whose answer was lost is 409. Kept 24 hours, per team. Routes answering a secret (API keys) and uploads refuse it (400); POST /v1/contacts/bulk takes it after its last chunk; chat ingestion ignores it (messages dedupe by id). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -4494,10 +4501,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        action?: string;
-                        duration_us?: number;
+                        action: string;
+                        duration_us: number;
                         /** @description Any JSON value the action returned */
-                        result?: unknown;
+                        result: unknown;
                     };
                 };
             };
@@ -4603,6 +4610,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Send the same key to retry a POST safely: the first request's effects and the key commit together, a retry gets the stored answer (Idempotent-Replayed: true), the same key with another body is 422, and a key whose request was applied but whose answer was lost is 409. Kept 24 hours, per team. Routes answering a secret (API keys) and uploads refuse it (400); POST /v1/contacts/bulk takes it after its last chunk; chat ingestion ignores it (messages dedupe by id). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -4793,10 +4801,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        allowed?: boolean;
+                        allowed: boolean;
                         contact_id?: number;
-                        reason?: string;
-                        visibility?: string;
+                        reason: string;
+                        visibility: string;
                     };
                 };
             };
@@ -4843,10 +4851,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        contact?: components["schemas"]["Contact"];
-                        next_appointment?: components["schemas"]["Appointment"] | null;
-                        open_tickets?: components["schemas"]["Ticket"][];
-                        recent_conversations?: Record<string, never>[];
+                        contact: components["schemas"]["Contact"];
+                        next_appointment: components["schemas"]["Appointment"] | null;
+                        open_tickets: components["schemas"]["Ticket"][];
+                        recent_conversations: Record<string, never>[];
                     };
                 };
             };
@@ -4970,9 +4978,7 @@ export interface operations {
     ingestAgentMessages: {
         parameters: {
             query?: never;
-            header?: {
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-            };
+            header?: never;
             path: {
                 id: number;
             };
@@ -4999,8 +5005,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IngestAnswer"] | {
-                        count?: number;
-                        items?: components["schemas"]["IngestAnswer"][];
+                        count: number;
+                        items: components["schemas"]["IngestAnswer"][];
                     };
                 };
             };
@@ -5252,6 +5258,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Send the same key to retry a POST safely: the first request's effects and the key commit together, a retry gets the stored answer (Idempotent-Replayed: true), the same key with another body is 422, and a key whose request was applied but whose answer was lost is 409. Kept 24 hours, per team. Routes answering a secret (API keys) and uploads refuse it (400); POST /v1/contacts/bulk takes it after its last chunk; chat ingestion ignores it (messages dedupe by id). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -5454,8 +5461,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data?: components["schemas"]["AuditEntry"][];
-                        next_cursor?: string | null;
+                        data: components["schemas"]["AuditEntry"][];
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -5525,6 +5532,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Send the same key to retry a POST safely: the first request's effects and the key commit together, a retry gets the stored answer (Idempotent-Replayed: true), the same key with another body is 422, and a key whose request was applied but whose answer was lost is 409. Kept 24 hours, per team. Routes answering a secret (API keys) and uploads refuse it (400); POST /v1/contacts/bulk takes it after its last chunk; chat ingestion ignores it (messages dedupe by id). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -5788,23 +5796,23 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data?: {
-                            address?: string | null;
-                            attempts?: number;
+                        data: {
+                            address: string | null;
+                            attempts: number;
                             /** Format: date-time */
-                            clicked_at?: string | null;
-                            contact_id?: number;
+                            clicked_at: string | null;
+                            contact_id: number;
                             /** Format: date-time */
-                            opened_at?: string | null;
-                            reason?: string | null;
+                            opened_at: string | null;
+                            reason: string | null;
                             /** Format: date-time */
-                            sent_at?: string | null;
+                            sent_at: string | null;
                             /** @enum {string} */
-                            status?: "pending" | "sending" | "sent" | "failed" | "skipped";
+                            status: "pending" | "sending" | "sent" | "failed" | "skipped";
                             /** Format: date-time */
-                            unsubscribed_at?: string | null;
+                            unsubscribed_at: string | null;
                         }[];
-                        next_cursor?: string | null;
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -5927,28 +5935,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        campaign_id?: number;
-                        clicked?: number;
-                        failed?: number;
-                        failed_by_reason?: {
+                        campaign_id: number;
+                        clicked: number;
+                        failed: number;
+                        failed_by_reason: {
                             [key: string]: number;
                         };
-                        opened?: number;
-                        pending?: number;
-                        rates?: {
-                            click?: number;
-                            delivery?: number;
-                            open?: number;
-                            unsubscribe?: number;
+                        opened: number;
+                        pending: number;
+                        rates: {
+                            click: number;
+                            delivery: number;
+                            open: number;
+                            unsubscribe: number;
                         };
-                        sent?: number;
-                        skipped?: number;
-                        skipped_by_reason?: {
+                        sent: number;
+                        skipped: number;
+                        skipped_by_reason: {
                             [key: string]: number;
                         };
-                        status?: string;
-                        targeted?: number;
-                        unsubscribed?: number;
+                        status: string;
+                        targeted: number;
+                        unsubscribed: number;
                     };
                 };
             };
@@ -6344,6 +6352,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Send the same key to retry a POST safely: the first request's effects and the key commit together, a retry gets the stored answer (Idempotent-Replayed: true), the same key with another body is 422, and a key whose request was applied but whose answer was lost is 409. Kept 24 hours, per team. Routes answering a secret (API keys) and uploads refuse it (400); POST /v1/contacts/bulk takes it after its last chunk; chat ingestion ignores it (messages dedupe by id). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -6387,6 +6396,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Send the same key to retry a POST safely: the first request's effects and the key commit together, a retry gets the stored answer (Idempotent-Replayed: true), the same key with another body is 422, and a key whose request was applied but whose answer was lost is 409. Kept 24 hours, per team. Routes answering a secret (API keys) and uploads refuse it (400); POST /v1/contacts/bulk takes it after its last chunk; chat ingestion ignores it (messages dedupe by id). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -6422,14 +6432,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        failed?: {
-                            code?: string;
-                            id?: number;
-                            message?: string;
+                        failed: {
+                            code: string;
+                            id: number;
+                            message: string;
                         }[];
-                        matched?: number;
-                        unchanged?: number;
-                        updated?: number;
+                        matched: number;
+                        unchanged: number;
+                        updated: number;
                     };
                 };
             };
@@ -6470,11 +6480,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data?: {
-                            contact_ids?: number[];
+                        data: {
+                            contact_ids: number[];
                             /** @enum {string} */
-                            reason?: "phone" | "name";
-                            value?: string;
+                            reason: "phone" | "name";
+                            value: string;
                         }[];
                     };
                 };
@@ -6492,6 +6502,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Send the same key to retry a POST safely: the first request's effects and the key commit together, a retry gets the stored answer (Idempotent-Replayed: true), the same key with another body is 422, and a key whose request was applied but whose answer was lost is 409. Kept 24 hours, per team. Routes answering a secret (API keys) and uploads refuse it (400); POST /v1/contacts/bulk takes it after its last chunk; chat ingestion ignores it (messages dedupe by id). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -6561,17 +6572,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        by_intent?: {
+                        by_intent: {
                             [key: string]: number;
                         };
-                        by_platform?: {
+                        by_platform: {
                             [key: string]: number;
                         };
-                        by_status?: {
+                        by_status: {
                             [key: string]: number;
                         };
-                        new_this_month?: number;
-                        total?: number;
+                        new_this_month: number;
+                        total: number;
                     };
                 };
             };
@@ -6653,17 +6664,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        anonymised?: {
+                        anonymised: {
                             [key: string]: number;
                         };
                         /** @enum {string} */
-                        conversations?: "anonymised" | "deleted";
-                        erased?: boolean;
-                        id?: number;
-                        removed?: {
+                        conversations: "anonymised" | "deleted";
+                        erased: boolean;
+                        id: number;
+                        removed: {
                             [key: string]: number;
                         };
-                        stored_files_deleted?: number;
+                        stored_files_deleted: number;
                     };
                 };
             };
@@ -6761,17 +6772,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        average_advance_hours?: number | null;
-                        bookings?: number;
-                        cancelled?: number;
-                        completed?: number;
-                        contact_id?: number;
+                        average_advance_hours: number | null;
+                        bookings: number;
+                        cancelled: number;
+                        completed: number;
+                        contact_id: number;
                         /** Format: date-time */
-                        last_booked_at?: string | null;
-                        no_shows?: number;
-                        preferred_hour?: number | null;
-                        preferred_weekday?: string | null;
-                        upcoming?: number;
+                        last_booked_at: string | null;
+                        no_shows: number;
+                        preferred_hour: number | null;
+                        preferred_weekday: string | null;
+                        upcoming: number;
                     };
                 };
             };
@@ -6815,8 +6826,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data?: components["schemas"]["Conversation"][];
-                        next_cursor?: string | null;
+                        data: components["schemas"]["Conversation"][];
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -6856,14 +6867,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items?: {
+                        items: {
                             /** @enum {string} */
-                            channel?: "email" | "sms" | "all";
+                            channel: "email" | "sms" | "all";
                             /** Format: date-time */
-                            created_at?: string;
-                            note?: string | null;
+                            created_at: string;
+                            note: string | null;
                             /** @enum {string} */
-                            reason?: "unsubscribed" | "bounced" | "complained" | "manual" | "stop_reply";
+                            reason: "unsubscribed" | "bounced" | "complained" | "manual" | "stop_reply";
                         }[];
                     };
                 };
@@ -6914,12 +6925,12 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        channel?: "email" | "sms" | "all";
+                        channel: "email" | "sms" | "all";
                         /** Format: date-time */
-                        created_at?: string;
-                        note?: string | null;
+                        created_at: string;
+                        note: string | null;
                         /** @enum {string} */
-                        reason?: "unsubscribed" | "bounced" | "complained" | "manual" | "stop_reply";
+                        reason: "unsubscribed" | "bounced" | "complained" | "manual" | "stop_reply";
                     };
                 };
             };
@@ -6937,12 +6948,12 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        channel?: "email" | "sms" | "all";
+                        channel: "email" | "sms" | "all";
                         /** Format: date-time */
-                        created_at?: string;
-                        note?: string | null;
+                        created_at: string;
+                        note: string | null;
                         /** @enum {string} */
-                        reason?: "unsubscribed" | "bounced" | "complained" | "manual" | "stop_reply";
+                        reason: "unsubscribed" | "bounced" | "complained" | "manual" | "stop_reply";
                     };
                 };
             };
@@ -7060,7 +7071,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data?: components["schemas"]["File"][];
+                        data: components["schemas"]["File"][];
                     };
                 };
             };
@@ -7208,6 +7219,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Send the same key to retry a POST safely: the first request's effects and the key commit together, a retry gets the stored answer (Idempotent-Replayed: true), the same key with another body is 422, and a key whose request was applied but whose answer was lost is 409. Kept 24 hours, per team. Routes answering a secret (API keys) and uploads refuse it (400); POST /v1/contacts/bulk takes it after its last chunk; chat ingestion ignores it (messages dedupe by id). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -7237,10 +7249,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        contact?: components["schemas"]["Contact"];
-                        duplicate_id?: number;
-                        filled?: string[];
-                        merge_id?: number;
+                        contact: components["schemas"]["Contact"];
+                        duplicate_id: number;
+                        filled: string[];
+                        merge_id: number;
                     };
                 };
             };
@@ -7283,7 +7295,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data?: components["schemas"]["Note"][];
+                        data: components["schemas"]["Note"][];
                     };
                 };
             };
@@ -7301,6 +7313,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Send the same key to retry a POST safely: the first request's effects and the key commit together, a retry gets the stored answer (Idempotent-Replayed: true), the same key with another body is 422, and a key whose request was applied but whose answer was lost is 409. Kept 24 hours, per team. Routes answering a secret (API keys) and uploads refuse it (400); POST /v1/contacts/bulk takes it after its last chunk; chat ingestion ignores it (messages dedupe by id). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -7498,9 +7511,9 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: {
-                            builtin?: string | null;
-                            id?: number;
-                            name?: string;
+                            builtin: string | null;
+                            id: number;
+                            name: string;
                         }[];
                     };
                 };
@@ -7546,31 +7559,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data?: {
-                            contact_id?: number;
+                        data: {
+                            contact_id: number;
                             /** Format: date-time */
-                            enrolled_at?: string;
+                            enrolled_at: string;
                             /** @description replied, stage_changed, unsubscribed, entered_segment:<id>, manual, workflow:<name>, sequence_archived, contact_deleted, template_deleted */
-                            exit_reason?: string | null;
+                            exit_reason: string | null;
                             /** Format: date-time */
-                            finished_at?: string | null;
-                            id?: number;
+                            finished_at: string | null;
+                            id: number;
                             /**
                              * Format: date-time
                              * @description null once finished, or while the sequence is paused
                              */
-                            next_step_at?: string | null;
+                            next_step_at: string | null;
                             /** @description 1 + how many times the contact was enrolled again */
-                            run?: number;
-                            sequence_id?: number;
-                            source?: string;
+                            run: number;
+                            sequence_id: number;
+                            source: string;
                             /** @enum {string} */
-                            status?: "active" | "completed" | "exited";
-                            steps_done?: number;
+                            status: "active" | "completed" | "exited";
+                            steps_done: number;
                             /** Format: date-time */
-                            updated_at?: string;
+                            updated_at: string;
                         }[];
-                        next_cursor?: string | null;
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -7617,8 +7630,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data?: components["schemas"]["Ticket"][];
-                        next_cursor?: string | null;
+                        data: components["schemas"]["Ticket"][];
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -7662,13 +7675,13 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: {
-                            actor_key_id?: number | null;
+                            actor_key_id: number | null;
                             /** Format: date-time */
-                            created_at?: string;
-                            data?: Record<string, never>;
-                            id?: number;
+                            created_at: string;
+                            data: Record<string, never>;
+                            id: number;
                             /** @description created, field_changed, note_added, file_added, merged, unmerged; <record>_created, <record>_updated and <record>_deleted for the records linked to the contact (lead, ticket, appointment, form_submission, outbox_message, ...); conversation_started; and the messaging events of the contact (email.sent, email.opened, email.clicked, email.unsubscribed, sms.sent, sms.received, ...). See docs/contacts.md. */
-                            kind?: string;
+                            kind: string;
                         }[];
                         next_cursor: string | null;
                     };
@@ -7688,6 +7701,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Send the same key to retry a POST safely: the first request's effects and the key commit together, a retry gets the stored answer (Idempotent-Replayed: true), the same key with another body is 422, and a key whose request was applied but whose answer was lost is 409. Kept 24 hours, per team. Routes answering a secret (API keys) and uploads refuse it (400); POST /v1/contacts/bulk takes it after its last chunk; chat ingestion ignores it (messages dedupe by id). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -7716,8 +7730,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        contact?: components["schemas"]["Contact"];
-                        restored?: components["schemas"]["Contact"];
+                        contact: components["schemas"]["Contact"];
+                        restored: components["schemas"]["Contact"];
                     };
                 };
             };
@@ -7899,8 +7913,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data?: components["schemas"]["Message"][];
-                        next_cursor?: string | null;
+                        data: components["schemas"]["Message"][];
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -7938,7 +7952,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data?: components["schemas"]["CustomField"][];
+                        data: components["schemas"]["CustomField"][];
                     };
                 };
             };
@@ -7955,6 +7969,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Send the same key to retry a POST safely: the first request's effects and the key commit together, a retry gets the stored answer (Idempotent-Replayed: true), the same key with another body is 422, and a key whose request was applied but whose answer was lost is 409. Kept 24 hours, per team. Routes answering a secret (API keys) and uploads refuse it (400); POST /v1/contacts/bulk takes it after its last chunk; chat ingestion ignores it (messages dedupe by id). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -8162,8 +8177,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data?: components["schemas"]["Event"][];
-                        next_cursor?: string | null;
+                        data: components["schemas"]["Event"][];
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -8247,8 +8262,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data?: components["schemas"]["Event"][];
-                        next_cursor?: string | null;
+                        data: components["schemas"]["Event"][];
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -8288,7 +8303,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Event"] & {
-                        deliveries?: components["schemas"]["Delivery"][];
+                        deliveries: components["schemas"]["Delivery"][];
                     };
                 };
             };
@@ -8764,6 +8779,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Send the same key to retry a POST safely: the first request's effects and the key commit together, a retry gets the stored answer (Idempotent-Replayed: true), the same key with another body is 422, and a key whose request was applied but whose answer was lost is 409. Kept 24 hours, per team. Routes answering a secret (API keys) and uploads refuse it (400); POST /v1/contacts/bulk takes it after its last chunk; chat ingestion ignores it (messages dedupe by id). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -9098,6 +9114,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Send the same key to retry a POST safely: the first request's effects and the key commit together, a retry gets the stored answer (Idempotent-Replayed: true), the same key with another body is 422, and a key whose request was applied but whose answer was lost is 409. Kept 24 hours, per team. Routes answering a secret (API keys) and uploads refuse it (400); POST /v1/contacts/bulk takes it after its last chunk; chat ingestion ignores it (messages dedupe by id). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -9285,8 +9302,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data?: components["schemas"]["Import"][];
-                        next_cursor?: string | null;
+                        data: components["schemas"]["Import"][];
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -9341,18 +9358,18 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        counts?: {
-                            created?: number;
-                            failed?: number;
-                            skipped?: number;
-                            unchanged?: number;
-                            updated?: number;
+                        counts: {
+                            created: number;
+                            failed: number;
+                            skipped: number;
+                            unchanged: number;
+                            updated: number;
                         };
-                        delimiter?: string;
-                        dry_run?: boolean;
-                        errors?: components["schemas"]["ImportRowError"][];
-                        preview?: components["schemas"]["Contact"][];
-                        rows?: number;
+                        delimiter: string;
+                        dry_run: boolean;
+                        errors: components["schemas"]["ImportRowError"][];
+                        preview: components["schemas"]["Contact"][];
+                        rows: number;
                     };
                 };
             };
@@ -9498,7 +9515,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data?: components["schemas"]["ImportRowError"][];
+                        data: components["schemas"]["ImportRowError"][];
                     };
                     "text/csv": string;
                 };
@@ -9574,6 +9591,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Send the same key to retry a POST safely: the first request's effects and the key commit together, a retry gets the stored answer (Idempotent-Replayed: true), the same key with another body is 422, and a key whose request was applied but whose answer was lost is 409. Kept 24 hours, per team. Routes answering a secret (API keys) and uploads refuse it (400); POST /v1/contacts/bulk takes it after its last chunk; chat ingestion ignores it (messages dedupe by id). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -9791,6 +9809,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Send the same key to retry a POST safely: the first request's effects and the key commit together, a retry gets the stored answer (Idempotent-Replayed: true), the same key with another body is 422, and a key whose request was applied but whose answer was lost is 409. Kept 24 hours, per team. Routes answering a secret (API keys) and uploads refuse it (400); POST /v1/contacts/bulk takes it after its last chunk; chat ingestion ignores it (messages dedupe by id). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -10023,8 +10042,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data?: components["schemas"]["Message"][];
-                        next_cursor?: string | null;
+                        data: components["schemas"]["Message"][];
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -10103,6 +10122,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Send the same key to retry a POST safely: the first request's effects and the key commit together, a retry gets the stored answer (Idempotent-Replayed: true), the same key with another body is 422, and a key whose request was applied but whose answer was lost is 409. Kept 24 hours, per team. Routes answering a secret (API keys) and uploads refuse it (400); POST /v1/contacts/bulk takes it after its last chunk; chat ingestion ignores it (messages dedupe by id). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -10432,6 +10452,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Send the same key to retry a POST safely: the first request's effects and the key commit together, a retry gets the stored answer (Idempotent-Replayed: true), the same key with another body is 422, and a key whose request was applied but whose answer was lost is 409. Kept 24 hours, per team. Routes answering a secret (API keys) and uploads refuse it (400); POST /v1/contacts/bulk takes it after its last chunk; chat ingestion ignores it (messages dedupe by id). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -10619,9 +10640,9 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        pipeline?: components["schemas"]["Pipeline"];
-                        stages?: Record<string, never>[];
-                        totals?: Record<string, never>;
+                        pipeline: components["schemas"]["Pipeline"];
+                        stages: Record<string, never>[];
+                        totals: Record<string, never>;
                     };
                 };
             };
@@ -10686,6 +10707,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Send the same key to retry a POST safely: the first request's effects and the key commit together, a retry gets the stored answer (Idempotent-Replayed: true), the same key with another body is 422, and a key whose request was applied but whose answer was lost is 409. Kept 24 hours, per team. Routes answering a secret (API keys) and uploads refuse it (400); POST /v1/contacts/bulk takes it after its last chunk; chat ingestion ignores it (messages dedupe by id). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -10970,6 +10992,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Send the same key to retry a POST safely: the first request's effects and the key commit together, a retry gets the stored answer (Idempotent-Replayed: true), the same key with another body is 422, and a key whose request was applied but whose answer was lost is 409. Kept 24 hours, per team. Routes answering a secret (API keys) and uploads refuse it (400); POST /v1/contacts/bulk takes it after its last chunk; chat ingestion ignores it (messages dedupe by id). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -11321,6 +11344,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Send the same key to retry a POST safely: the first request's effects and the key commit together, a retry gets the stored answer (Idempotent-Replayed: true), the same key with another body is 422, and a key whose request was applied but whose answer was lost is 409. Kept 24 hours, per team. Routes answering a secret (API keys) and uploads refuse it (400); POST /v1/contacts/bulk takes it after its last chunk; chat ingestion ignores it (messages dedupe by id). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -11511,31 +11535,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data?: {
-                            contact_id?: number;
+                        data: {
+                            contact_id: number;
                             /** Format: date-time */
-                            enrolled_at?: string;
+                            enrolled_at: string;
                             /** @description replied, stage_changed, unsubscribed, entered_segment:<id>, manual, workflow:<name>, sequence_archived, contact_deleted, template_deleted */
-                            exit_reason?: string | null;
+                            exit_reason: string | null;
                             /** Format: date-time */
-                            finished_at?: string | null;
-                            id?: number;
+                            finished_at: string | null;
+                            id: number;
                             /**
                              * Format: date-time
                              * @description null once finished, or while the sequence is paused
                              */
-                            next_step_at?: string | null;
+                            next_step_at: string | null;
                             /** @description 1 + how many times the contact was enrolled again */
-                            run?: number;
-                            sequence_id?: number;
-                            source?: string;
+                            run: number;
+                            sequence_id: number;
+                            source: string;
                             /** @enum {string} */
-                            status?: "active" | "completed" | "exited";
-                            steps_done?: number;
+                            status: "active" | "completed" | "exited";
+                            steps_done: number;
                             /** Format: date-time */
-                            updated_at?: string;
+                            updated_at: string;
                         }[];
-                        next_cursor?: string | null;
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -11581,28 +11605,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        contact_id?: number;
+                        contact_id: number;
                         /** Format: date-time */
-                        enrolled_at?: string;
+                        enrolled_at: string;
                         /** @description replied, stage_changed, unsubscribed, entered_segment:<id>, manual, workflow:<name>, sequence_archived, contact_deleted, template_deleted */
-                        exit_reason?: string | null;
+                        exit_reason: string | null;
                         /** Format: date-time */
-                        finished_at?: string | null;
-                        id?: number;
+                        finished_at: string | null;
+                        id: number;
                         /**
                          * Format: date-time
                          * @description null once finished, or while the sequence is paused
                          */
-                        next_step_at?: string | null;
+                        next_step_at: string | null;
                         /** @description 1 + how many times the contact was enrolled again */
-                        run?: number;
-                        sequence_id?: number;
-                        source?: string;
+                        run: number;
+                        sequence_id: number;
+                        source: string;
                         /** @enum {string} */
-                        status?: "active" | "completed" | "exited";
-                        steps_done?: number;
+                        status: "active" | "completed" | "exited";
+                        steps_done: number;
                         /** Format: date-time */
-                        updated_at?: string;
+                        updated_at: string;
                     };
                 };
             };
@@ -11646,28 +11670,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        contact_id?: number;
+                        contact_id: number;
                         /** Format: date-time */
-                        enrolled_at?: string;
+                        enrolled_at: string;
                         /** @description replied, stage_changed, unsubscribed, entered_segment:<id>, manual, workflow:<name>, sequence_archived, contact_deleted, template_deleted */
-                        exit_reason?: string | null;
+                        exit_reason: string | null;
                         /** Format: date-time */
-                        finished_at?: string | null;
-                        id?: number;
+                        finished_at: string | null;
+                        id: number;
                         /**
                          * Format: date-time
                          * @description null once finished, or while the sequence is paused
                          */
-                        next_step_at?: string | null;
+                        next_step_at: string | null;
                         /** @description 1 + how many times the contact was enrolled again */
-                        run?: number;
-                        sequence_id?: number;
-                        source?: string;
+                        run: number;
+                        sequence_id: number;
+                        source: string;
                         /** @enum {string} */
-                        status?: "active" | "completed" | "exited";
-                        steps_done?: number;
+                        status: "active" | "completed" | "exited";
+                        steps_done: number;
                         /** Format: date-time */
-                        updated_at?: string;
+                        updated_at: string;
                     };
                 };
             };
@@ -11708,17 +11732,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        active?: number;
-                        completed?: number;
-                        enrolled?: number;
-                        exited?: number;
-                        exited_by_reason?: {
+                        active: number;
+                        completed: number;
+                        enrolled: number;
+                        exited: number;
+                        exited_by_reason: {
                             [key: string]: number;
                         };
-                        messages_by_status?: {
+                        messages_by_status: {
                             [key: string]: number;
                         };
-                        sequence_id?: number;
+                        sequence_id: number;
                     };
                 };
             };
@@ -11833,7 +11857,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        statuses?: string[];
+                        statuses: string[];
                     };
                 };
             };
@@ -11876,7 +11900,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        statuses?: string[];
+                        statuses: string[];
                     };
                 };
             };
@@ -11922,8 +11946,8 @@ export interface operations {
                             messages: number;
                         };
                         /** Format: email */
-                        from_address?: string;
-                        from_name?: string;
+                        from_address: string;
+                        from_name: string;
                         quiet_hours?: {
                             /** @example 08:00 */
                             end: string;
@@ -11935,7 +11959,7 @@ export interface operations {
                             per_minute: number;
                         };
                         /** @description IANA zone for contacts without metadata.time_zone */
-                        time_zone?: string;
+                        time_zone: string;
                     };
                 };
             };
@@ -12003,8 +12027,8 @@ export interface operations {
                             messages: number;
                         };
                         /** Format: email */
-                        from_address?: string;
-                        from_name?: string;
+                        from_address: string;
+                        from_name: string;
                         quiet_hours?: {
                             /** @example 08:00 */
                             end: string;
@@ -12016,7 +12040,7 @@ export interface operations {
                             per_minute: number;
                         };
                         /** @description IANA zone for contacts without metadata.time_zone */
-                        time_zone?: string;
+                        time_zone: string;
                     };
                 };
             };
@@ -12177,6 +12201,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Send the same key to retry a POST safely: the first request's effects and the key commit together, a retry gets the stored answer (Idempotent-Replayed: true), the same key with another body is 422, and a key whose request was applied but whose answer was lost is 409. Kept 24 hours, per team. Routes answering a secret (API keys) and uploads refuse it (400); POST /v1/contacts/bulk takes it after its last chunk; chat ingestion ignores it (messages dedupe by id). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -12366,10 +12391,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        contact_id?: number | null;
-                        do_not_contact_changed?: boolean;
+                        contact_id: number | null;
+                        do_not_contact_changed: boolean;
                         /** @enum {string|null} */
-                        keyword?: "stop" | "start" | null;
+                        keyword: "stop" | "start" | null;
                     };
                 };
             };
@@ -12436,6 +12461,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Send the same key to retry a POST safely: the first request's effects and the key commit together, a retry gets the stored answer (Idempotent-Replayed: true), the same key with another body is 422, and a key whose request was applied but whose answer was lost is 409. Kept 24 hours, per team. Routes answering a secret (API keys) and uploads refuse it (400); POST /v1/contacts/bulk takes it after its last chunk; chat ingestion ignores it (messages dedupe by id). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -12627,13 +12653,13 @@ export interface operations {
                 content: {
                     "application/json": {
                         bytes?: number;
-                        channel?: string;
-                        contact_id?: number | null;
-                        from?: string;
-                        html?: string;
-                        subject?: string;
-                        text?: string;
-                        to?: string | null;
+                        channel: string;
+                        contact_id: number | null;
+                        from: string;
+                        html: string;
+                        subject: string;
+                        text: string;
+                        to: string | null;
                     };
                 };
             };
@@ -12715,6 +12741,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Send the same key to retry a POST safely: the first request's effects and the key commit together, a retry gets the stored answer (Idempotent-Replayed: true), the same key with another body is 422, and a key whose request was applied but whose answer was lost is 409. Kept 24 hours, per team. Routes answering a secret (API keys) and uploads refuse it (400); POST /v1/contacts/bulk takes it after its last chunk; chat ingestion ignores it (messages dedupe by id). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -12928,6 +12955,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Send the same key to retry a POST safely: the first request's effects and the key commit together, a retry gets the stored answer (Idempotent-Replayed: true), the same key with another body is 422, and a key whose request was applied but whose answer was lost is 409. Kept 24 hours, per team. Routes answering a secret (API keys) and uploads refuse it (400); POST /v1/contacts/bulk takes it after its last chunk; chat ingestion ignores it (messages dedupe by id). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -13121,8 +13149,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data?: components["schemas"]["User"][];
-                        next_cursor?: string | null;
+                        data: components["schemas"]["User"][];
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -13139,6 +13167,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Send the same key to retry a POST safely: the first request's effects and the key commit together, a retry gets the stored answer (Idempotent-Replayed: true), the same key with another body is 422, and a key whose request was applied but whose answer was lost is 409. Kept 24 hours, per team. Routes answering a secret (API keys) and uploads refuse it (400); POST /v1/contacts/bulk takes it after its last chunk; chat ingestion ignores it (messages dedupe by id). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;

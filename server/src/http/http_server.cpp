@@ -506,7 +506,8 @@ Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& 
     precondition(request, if_match);
   }
   std::string idempotency_key = req.get("Idempotency-Key", "");
-  if (idempotency_key.empty() || request.method != "POST" || !request.principal)
+  if (idempotency_key.empty() || request.method != "POST" || !request.principal ||
+      route.ignores_idempotency_key)
     return route.handler(request);
   return with_idempotency(route, request, idempotency_key);
 }

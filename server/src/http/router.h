@@ -40,6 +40,9 @@ struct Route {
   // The handler compares If-Match itself, inside its write transaction (records, contacts);
   // otherwise the edge compares it with the GET on the same path first.
   bool own_if_match = false;
+  // Requests are idempotent by their content (chat messages by their ids): Idempotency-Key
+  // is not needed and is ignored rather than half-honoured.
+  bool ignores_idempotency_key = false;
 };
 
 class Router {

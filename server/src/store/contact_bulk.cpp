@@ -75,24 +75,32 @@ BulkResult run_bulk(Database& db, const ContactStore& contacts, std::int64_t tea
     }
   });
   BulkResult result;
-  if (ids) {
-    for (std::size_t i = 0; i < ids->size(); i += kBulkChunk) {
-      std::vector<std::int64_t> chunk(
-          ids->begin() + static_cast<long>(i),
-          ids->begin() + static_cast<long>(std::min(ids->size(), i + kBulkChunk)));
-      apply_chunk(db, contacts, team_id, action, chunk, actor, result);
+  {
+    // An Idempotency-Key must not commit with the first chunk: a request cut short after it
+    // would then be reported applied. It commits after the last one instead (below); a
+    // retry after a cut re-runs the request, and since every bulk action sets values, the
+    // contacts already changed stay unchanged: each is updated once.
+    Database::ClaimDeferral chunks;
+    if (ids) {
+      for (std::size_t i = 0; i < ids->size(); i += kBulkChunk) {
+        std::vector<std::int64_t> chunk(
+            ids->begin() + static_cast<long>(i),
+            ids->begin() + static_cast<long>(std::min(ids->size(), i + kBulkChunk)));
+        apply_chunk(db, contacts, team_id, action, chunk, actor, result);
+      }
+    } else {
+      std::int64_t after = 0;
+      while (true) {
+        auto chunk = db.read(
+            [&](soci::session& s) { return contacts.ids(s, team_id, *filter, after, kBulkChunk); });
+        if (chunk.empty()) break;
+        apply_chunk(db, contacts, team_id, action, chunk, actor, result);
+        after = chunk.back();
+        if (static_cast<int>(chunk.size()) < kBulkChunk) break;
+      }
     }
-    return result;
   }
-  std::int64_t after = 0;
-  while (true) {
-    auto chunk = db.read(
-        [&](soci::session& s) { return contacts.ids(s, team_id, *filter, after, kBulkChunk); });
-    if (chunk.empty()) break;
-    apply_chunk(db, contacts, team_id, action, chunk, actor, result);
-    after = chunk.back();
-    if (static_cast<int>(chunk.size()) < kBulkChunk) break;
-  }
+  if (Database::claim_pending()) db.write([](soci::session&) {});
   return result;
 }
 

@@ -286,6 +286,18 @@ bool commit_outcome_unknown(const Error& e) {
   return false;
 }
 
+Database::ClaimDeferral::ClaimDeferral() : saved_(t_commit_claim) {
+  t_commit_claim = nullptr;
+}
+
+Database::ClaimDeferral::~ClaimDeferral() {
+  t_commit_claim = saved_;
+}
+
+bool Database::claim_pending() {
+  return t_commit_claim && !t_commit_claim->committed_;
+}
+
 Database::CommitClaim::CommitClaim(std::function<void(soci::session&)> claim)
     : claim_(std::move(claim)), previous_(t_commit_claim) {
   t_commit_claim = this;

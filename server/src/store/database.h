@@ -130,6 +130,21 @@ class Database {
     CommitClaim* previous_;
     bool committed_ = false;
   };
+  // While alive, writes on this thread do not take the CommitClaim armed around them: a
+  // use case that commits in several transactions (bulk updates in chunks) defers the
+  // claim to its last write, made after this is gone. Nothing happens without a claim.
+  class ClaimDeferral {
+   public:
+    ClaimDeferral();
+    ~ClaimDeferral();
+    ClaimDeferral(const ClaimDeferral&) = delete;
+    ClaimDeferral& operator=(const ClaimDeferral&) = delete;
+
+   private:
+    CommitClaim* saved_;
+  };
+  // Whether a CommitClaim is armed on this thread and has not committed yet.
+  static bool claim_pending();
   std::size_t sessions_in_use() const;
 
  private:

@@ -371,7 +371,8 @@ void add_message_routes(Router& router, ApiServices& sv) {
               .handler = [&sv](Request& r) { return ingest(sv, r); },
               .takes_body = true,
               .bot_access = true,
-              .max_body_bytes = kMaxIngestBody});
+              .max_body_bytes = kMaxIngestBody,
+              .ignores_idempotency_key = true});
   router.add(
       {"GET", "/v1/messages/search", Role::kViewer, [&sv](Request& r) { return search(sv, r); }});
 }
