@@ -116,6 +116,20 @@ TEST_P(BadInputTest, BodyOnARouteThatTakesNoneIs400) {
   EXPECT_EQ(r.error_code(), "bad_request");
 }
 
+// Action routes share one rule: no body, or an empty JSON object; anything else is 400.
+TEST_P(BadInputTest, ActionRoutesTakeNoBodyOrAnEmptyObject) {
+  auto w = client().post("/v1/workflows", R"({"name":"noop","source":"-- nothing"})");
+  ASSERT_EQ(w.status, 201) << w.body;
+  const std::string base = "/v1/workflows/" + std::to_string(w.json()->getValue<long long>("id"));
+  EXPECT_EQ(client().send("POST", base + "/disable").status, 200);
+  EXPECT_EQ(client().post(base + "/enable", "{}").status, 200);
+  EXPECT_EQ(client().post(base + "/disable", " { } ").status, 200);
+  auto options = client().post(base + "/enable", R"({"now":true})");
+  EXPECT_EQ(options.status, 400);
+  EXPECT_NE(options.body.find("takes no body, or {}"), std::string::npos) << options.body;
+  EXPECT_EQ(client().post(base + "/enable", "{}", "text/plain").status, 415);
+}
+
 TEST_P(BadInputTest, SqlLookingStringsAreJustData) {
   std::string name = "x'); DELETE FROM api_keys; --";
   auto r = client().post("/v1/api-keys",

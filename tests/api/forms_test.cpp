@@ -52,6 +52,25 @@ TEST_P(FormsTest, ASubmissionCreatesThenUpdatesTheContact) {
             std::string::npos);
 }
 
+// A lone email or phone field fills the contact's email or phone without maps_to.
+TEST_P(FormsTest, ALoneEmailOrPhoneFieldMapsByItsType) {
+  create("/v1/forms", R"({"name":"Callback","slug":"callback","fields":[
+        {"key":"who","type":"text","maps_to":"name"},
+        {"key":"mail","type":"email","required":true},
+        {"key":"tel","type":"phone"}]})");
+  auto r = submit("callback", R"({"who":"Bo","mail":"bo@example.com","tel":"+14155550100"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto found = ids(client().get("/v1/contacts?email=bo@example.com"));
+  ASSERT_EQ(found.size(), 1u) << "the email field was not mapped";
+  auto c = client().get("/v1/contacts/" + std::to_string(found[0])).json();
+  EXPECT_EQ(c->getValue<std::string>("phone"), "+14155550100");
+  // Two email fields: which one is the contact's is not obvious, so neither is taken.
+  create("/v1/forms", R"({"name":"Refer","slug":"refer","fields":[
+        {"key":"mine","type":"email"},{"key":"friend","type":"email"}]})");
+  ASSERT_EQ(submit("refer", R"({"mine":"a@example.com","friend":"b@example.com"})").status, 201);
+  EXPECT_TRUE(ids(client().get("/v1/contacts?email=a@example.com")).empty());
+}
+
 TEST_P(FormsTest, BadSubmissionsNameTheFieldAndEchoNothing) {
   form("signup");
   auto missing = submit("signup", R"({"email":"x@y.io","consent":true})");

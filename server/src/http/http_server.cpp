@@ -201,6 +201,15 @@ bool is_json_type(const std::string& ct) {
   return ct.rfind("application/json", 0) == 0;
 }
 
+// "{}", with any white space around and inside.
+bool is_empty_json_object(std::string_view body) {
+  std::string compact;
+  for (char c : body) {
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') compact.push_back(c);
+  }
+  return compact == "{}";
+}
+
 // 429 with the seconds until a token is free (sent as Retry-After).
 Error rate_limited(const std::string& message, int retry_after_s) {
   return Error(ErrorCode::kRateLimited, message,
@@ -489,7 +498,7 @@ Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& 
     }
   }
   if (route.takes_body || has_body) {
-    if (!route.takes_body) {
+    if (!route.takes_body && request.method != "POST") {
       throw Error(ErrorCode::kBadRequest, request.method + " " + route.pattern + " takes no body");
     }
     if (!is_json_content_type(req.getContentType())) {
@@ -498,7 +507,13 @@ Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& 
                   "Content-Type must be application/json, got '" + req.getContentType() + "'",
                   {{"content_type", req.getContentType()}});
     }
-    read_body(req, request, close_connection, route.max_body_bytes);
+    read_body(req, request, close_connection, route.takes_body ? route.max_body_bytes : 1024);
+    // One rule for action routes (enable, close, replay, ...): no body, or an empty JSON
+    // object, as the action routes that take options accept.
+    if (!route.takes_body && !is_empty_json_object(request.body)) {
+      throw Error(ErrorCode::kBadRequest,
+                  request.method + " " + route.pattern + " takes no body, or {}");
+    }
   }
   const std::string if_match = req.get("If-Match", "");
   if (!if_match.empty() && !route.own_if_match && request.method != "POST" &&

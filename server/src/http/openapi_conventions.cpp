@@ -176,6 +176,22 @@ void use_parameter(Obj& op, const std::string& header_name, const std::string& c
 void complete_operation(const std::string& path, const std::string& method, Obj& op) {
   const bool is_public = op.has("security") && array_of(op, "security")->size() == 0;
   const bool writes = method == "put" || method == "patch" || method == "delete";
+  if (method == "post" && !op.has("requestBody") && !is_public) {
+    // Action routes (enable, close, replay, ...) take no body or an empty JSON object.
+    auto empty = obj();
+    empty->set("type", "object");
+    empty->set("maxProperties", 0);
+    empty->set("additionalProperties", false);
+    auto media = obj();
+    media->set("schema", empty);
+    auto content = obj();
+    content->set("application/json", media);
+    auto body = obj();
+    body->set("description", "No body, or an empty JSON object");
+    body->set("required", false);
+    body->set("content", content);
+    op.set("requestBody", body);
+  }
   ObjPtr responses = child(op, "responses");
   add_response(*responses, "400", "BadRequest");
   add_response(*responses, "500", "InternalError");

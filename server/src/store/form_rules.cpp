@@ -124,10 +124,21 @@ SubmissionResult FormSubmitter::submit(soci::session& s, const std::string& slug
   ContactPatch patch;
   Poco::JSON::Object custom;
   std::map<std::string, std::string> metadata;
+  // A form with one email (or phone) field and no field mapped to the contact's email
+  // (phone) fills it from that field: a form builder need not say the obvious.
+  auto implied_target = [&](const FormField& field) -> std::string {
+    if (!field.maps_to.empty() || (field.type != "email" && field.type != "phone")) return "";
+    int same_type = 0, mapped = 0;
+    for (const auto& f : fields) {
+      same_type += f.type == field.type;
+      mapped += f.maps_to == field.type;
+    }
+    return same_type == 1 && mapped == 0 ? field.type : "";
+  };
   for (const auto& field : fields) {
     auto it = checked.find(field.key);
-    if (it == checked.end() || field.maps_to.empty()) continue;
-    const std::string& to = field.maps_to;
+    const std::string to = field.maps_to.empty() ? implied_target(field) : field.maps_to;
+    if (it == checked.end() || to.empty()) continue;
     if (to == "name") patch.name.set(text_of(it->second));
     if (to == "email") patch.email.set(text_of(it->second));
     if (to == "phone") patch.phone.set(text_of(it->second));
