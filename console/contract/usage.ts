@@ -1,8 +1,8 @@
 // What a client written only from docs/api/openapi.json does, type-checked under
 // `tsc --strict` by ./dev test: no casts, no hand-written API types. If the document stops
 // describing these calls (a renamed field, a missing status), this stops compiling.
-import { apiClient } from "../src/api/client";
-import type { components } from "../src/api/schema";
+import { apiClient } from "../src/api/client.js";
+import type { components } from "../src/api/schema.js";
 
 type Contact = components["schemas"]["Contact"];
 
@@ -74,6 +74,7 @@ export async function walkthrough(baseUrl: string, ownerKey: string): Promise<st
       enabled: true,
     },
   });
+  if (!workflow.data) seen.push(`workflow refused: ${workflow.error?.error.message ?? ""}`);
   if (workflow.data) {
     const runs = await api.GET("/v1/workflows/{id}/runs", {
       params: { path: { id: workflow.data.id } },
@@ -82,12 +83,16 @@ export async function walkthrough(baseUrl: string, ownerKey: string): Promise<st
   }
 
   // A chat message posted with an agent's bot key.
-  const agent = await api.POST("/v1/agents", { body: { name: "Website bot" } });
+  const agent = await api.POST("/v1/agents", {
+    body: { name: "Website bot", platforms: ["web"] },
+  });
+  if (!agent.data) seen.push(`agent refused: ${agent.error?.error.message ?? ""}`);
   if (agent.data) {
     const key = await api.POST("/v1/agents/{id}/keys", {
       params: { path: { id: agent.data.id } },
       body: { name: "widget" },
     });
+    if (!key.data) seen.push(`key refused: ${key.error?.error.message ?? ""}`);
     if (key.data) {
       const bot = apiClient(baseUrl, key.data.key);
       const posted = await bot.POST("/v1/agents/{id}/messages", {
@@ -100,6 +105,7 @@ export async function walkthrough(baseUrl: string, ownerKey: string): Promise<st
           text: "Hi, do you ship to Lisbon?",
         },
       });
+      if (!posted.data) seen.push(`message refused: ${posted.error?.error.message ?? ""}`);
       if (posted.data && "contact_id" in posted.data) seen.push(`captured ${posted.data.contact_id}`);
     }
   }
