@@ -338,7 +338,7 @@ std::vector<std::string> OpenApiValidator::check(const std::string& method_upper
     content->set("application/json", json);
     response->set("content", content);
     ObjPtr generic = new Obj;
-    for (const char* h : {"X-Request-Id", "Allow"}) generic->set(h, new Obj);
+    for (const char* h : {"X-Request-Id", "Allow"}) generic->set(h, ObjPtr(new Obj));
     response->set("headers", generic);
   } else {
     label = method_upper + " " + op_name.substr(op_name.find(' ') + 1) + " -> " +

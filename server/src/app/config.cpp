@@ -10,6 +10,7 @@
 #include <sstream>
 #include <vector>
 
+#include "channels/address_guard.h"
 #include "channels/smtp_transport.h"
 #include "model/error.h"
 #include "store/api_key_store.h"
@@ -134,6 +135,17 @@ const std::vector<Setting>& settings() {
                                          "' is not an origin like https://crm.example.com");
            }
            c.http.cors_origins.push_back(item);
+         }
+       }},
+      {"webhook_allow_private", "SB_WEBHOOK_ALLOW_PRIVATE", "",
+       "comma-separated address ranges (10.0.0.0/8, 127.0.0.1) webhooks may reach although "
+       "private, loopback or link-local; by default they are refused (SSRF)",
+       [](Config& c, const std::string& v) {
+         c.messaging.webhook_allow_private.clear();
+         std::stringstream in(v);
+         std::string item;
+         while (std::getline(in, item, ',')) {
+           c.messaging.webhook_allow_private.push_back(channels::parse_address_range(item));
          }
        }},
       {"tls_cert", "SB_TLS_CERT", "(unset)",

@@ -18,7 +18,11 @@ std::string render_part(const Record& tmpl, std::string_view part, const Templat
 }  // namespace
 
 Messenger::Messenger(Database& db, MessengerOptions options, plugins::PluginHost* plugins)
-    : db_(db), options_(std::move(options)), plugins_(plugins), pacer_(options_.send_rate_per_s) {
+    : db_(db),
+      options_(std::move(options)),
+      plugins_(plugins),
+      pacer_(options_.send_rate_per_s),
+      webhooks_(AddressGuard(options_.webhook_allow_private)) {
   if (!options_.smtp_url.empty()) {
     smtp_ = std::make_unique<SmtpTransport>(parse_smtp_url(options_.smtp_url));
   }

@@ -12,6 +12,7 @@
 #include "channels/send_pacer.h"
 #include "channels/smtp_transport.h"
 #include "channels/tracking_links.h"
+#include "channels/webhook_transport.h"
 #include "model/contact.h"
 #include "model/messaging_settings.h"
 #include "model/record.h"
@@ -30,6 +31,8 @@ struct MessengerOptions {
   std::string email_from = "switchboard@localhost";
   std::string public_url;      // base of tracking and unsubscribe links; "": none
   double send_rate_per_s = 0;  // SB_SEND_RATE_PER_S, all teams; 0: none
+  // Address ranges webhooks may reach although private (SB_WEBHOOK_ALLOW_PRIVATE).
+  std::vector<AddressRange> webhook_allow_private;
 };
 
 class Messenger {
@@ -44,6 +47,8 @@ class Messenger {
   SendPacer& pacer() { return pacer_; }
   // Null when SB_PUBLIC_URL is not set (no tracking, no unsubscribe link).
   const TrackingLinks* links();
+  // Outgoing webhook POSTs, behind the SSRF guard.
+  const WebhookTransport& webhooks() const { return webhooks_; }
 
   // The email of template record `tmpl` for `contact`: rendered subject and parts (HTML
   // escaped), the team's sender, and with `ref`, tracked links, the open pixel and the
@@ -65,6 +70,7 @@ class Messenger {
   SendPacer pacer_;
   std::once_flag links_once_;
   std::unique_ptr<TrackingLinks> links_;
+  WebhookTransport webhooks_;
 };
 
 }  // namespace sb::channels

@@ -8,6 +8,8 @@
 
 #include "channels/messenger.h"
 #include "channels/send_policy.h"
+#include "channels/webhook_secrets.h"
+#include "channels/webhook_transport.h"
 #include "model/contact_json.h"
 #include "model/crm_schemas.h"
 #include "model/error.h"
@@ -96,7 +98,10 @@ Outcome OutboxSender::handle(const StoredEvent& event, DeliveryContext& context)
     }
     return st;
   });
-  if (!state || state->msg.text_or(schema, "channel", "") == "webhook") return Outcome::ok();
+  if (!state) return Outcome::ok();
+  if (state->msg.text_or(schema, "channel", "") == "webhook") {
+    return send_webhook(event, db, state->msg);
+  }
   const std::string channel = state->msg.text_or(schema, "channel", "");
   const std::int64_t attempts = state->msg.int_or(schema, "attempts", 0);
   const std::string effect = channel + ":" + std::to_string(id) + ":" + std::to_string(attempts);
@@ -265,6 +270,41 @@ Outcome OutboxSender::handle(const StoredEvent& event, DeliveryContext& context)
     return finish_as("failed", r->error, "sms.failed");
   }
   return Outcome::ok();
+}
+
+Outcome OutboxSender::send_webhook(const StoredEvent& event, Database& db, const Record& msg) {
+  const EntitySchema& schema = crm::outbox_message();
+  const std::int64_t team = event.team_id, id = msg.id;
+  MessagingStore store(db.dialect());
+  auto finish = [&](const std::string& status, const std::string& reason, bool retry) {
+    db.write([&](soci::session& s) {
+      if (status == "sent") {
+        store.set_outbox_sent(s, team, id, "", now_ms());
+      } else {
+        store.set_outbox_status(s, team, id, status, reason, retry);
+      }
+    });
+    return retry ? Outcome::retry(reason) : Outcome::ok();
+  };
+  // The same id on every attempt: receivers drop a delivery they have already processed
+  // (delivery is at least once: a crash after the POST and before "sent" sends it again).
+  const std::string webhook_id = "msg_sb" + std::to_string(team) + "_" + std::to_string(id);
+  const std::string body = msg.text_or(schema, "body", "{}");
+  const EpochMs now = now_ms();
+  const std::int64_t timestamp = now / 1000;
+  std::string signature =
+      webhook_signature_header(webhook_secrets(db, team), webhook_id, timestamp, body, now);
+  WebhookResponse r = messenger_.webhooks().post(msg.text_or(schema, "recipient", ""), body,
+                                                 {{"webhook-id", webhook_id},
+                                                  {"webhook-timestamp", std::to_string(timestamp)},
+                                                  {"webhook-signature", signature}});
+  if (r.status >= 200 && r.status < 300) return finish("sent", "", false);
+  std::string reason = r.status ? "HTTP " + std::to_string(r.status) : r.error;
+  if (r.status && !r.body.empty()) reason += ": " + r.body.substr(0, 200);
+  // Refused addresses and 410 Gone are final; anything else may pass on a later attempt.
+  const bool final_answer = r.refused || r.status == 410 || event.attempts + 1 >= max_attempts_;
+  if (final_answer) return finish("failed", reason, false);
+  return finish("queued", reason, true);
 }
 
 }  // namespace sb::channels

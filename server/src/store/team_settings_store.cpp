@@ -42,6 +42,16 @@ std::string TeamSettingsStore::get_json(soci::session& s, std::int64_t team_id,
   return s.got_data() ? value : std::string();
 }
 
+void TeamSettingsStore::insert_json_if_absent(soci::session& s, std::int64_t team_id,
+                                              const std::string& key,
+                                              const std::string& json) const {
+  long long team = team_id;
+  EpochMs now = now_ms();
+  s << "INSERT INTO team_settings (team_id, key, value, updated_at) VALUES (:t, :k, " +
+           dialect_.json_param("v") + ", :now) ON CONFLICT (team_id, key) DO NOTHING",
+      soci::use(team, "t"), soci::use(key, "k"), soci::use(json, "v"), soci::use(now, "now");
+}
+
 void TeamSettingsStore::set_json(soci::session& s, std::int64_t team_id, const std::string& key,
                                  const std::string& json) const {
   long long team = team_id;

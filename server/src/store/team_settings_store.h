@@ -23,6 +23,9 @@ class TeamSettingsStore {
                             const std::vector<std::string>& statuses) const;
   // Any other setting as JSON text ("" when the team never set it).
   std::string get_json(soci::session& s, std::int64_t team_id, const std::string& key) const;
+  // Stores `json` only if the key has no value yet (concurrent first writers agree on one).
+  void insert_json_if_absent(soci::session& s, std::int64_t team_id, const std::string& key,
+                             const std::string& json) const;
   void set_json(soci::session& s, std::int64_t team_id, const std::string& key,
                 const std::string& json) const;
 

@@ -1,6 +1,7 @@
 // /v1/settings/contact-statuses: the team's list of contact statuses.
 #include <soci/soci.h>
 
+#include "channels/webhook_secrets.h"
 #include "http/routes.h"
 #include "model/contact_json.h"
 #include "model/contact_rules.h"
@@ -47,9 +48,41 @@ Response put(ApiServices& sv, Request& req) {
   return statuses_response(statuses);
 }
 
+// How long a rotated-out webhook secret keeps signing, so receivers can switch over.
+constexpr EpochMs kSecretOverlapMs = 24LL * 3600 * 1000;
+
+Response webhook_secret_response(const channels::WebhookSecrets& w) {
+  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("secret", w.current);
+  const bool overlapping = !w.previous.empty() && now_ms() < w.previous_until;
+  o.set("previous_secret_expires_at",
+        overlapping ? Poco::Dynamic::Var(format_iso8601(w.previous_until)) : Poco::Dynamic::Var());
+  return Response::json(200, o);
+}
+
 }  // namespace
 
 void add_settings_routes(Router& router, ApiServices& sv) {
+  // The team's signing secret of outgoing webhooks (crm.webhook.post), for receivers to
+  // verify deliveries with (docs/messaging.md).
+  router.add({.method = "GET",
+              .pattern = "/v1/settings/webhooks",
+              .min_role = Role::kAdmin,
+              .handler =
+                  [&sv](Request& r) {
+                    return webhook_secret_response(
+                        channels::webhook_secrets(sv.db, r.auth().team_id));
+                  },
+              .secret_response = true});
+  router.add({.method = "POST",
+              .pattern = "/v1/settings/webhooks/rotate",
+              .min_role = Role::kAdmin,
+              .handler =
+                  [&sv](Request& r) {
+                    return webhook_secret_response(
+                        channels::rotate_webhook_secret(sv.db, r.auth().team_id, kSecretOverlapMs));
+                  },
+              .secret_response = true});
   router.add({"GET", "/v1/settings/contact-statuses", Role::kViewer,
               [&sv](Request& r) { return get(sv, r); }});
   router.add({"PUT", "/v1/settings/contact-statuses", Role::kAdmin,
