@@ -2025,6 +2025,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/settings/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The secret outgoing webhooks are signed with (admin and above)
+         * @description Deliveries of crm.webhook.post carry webhook-id, webhook-timestamp and webhook-signature as the Standard Webhooks specification defines; verify them with this secret. Created on first use. See docs/messaging.md.
+         */
+        get: operations["getWebhookSecret"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settings/webhooks/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace the webhook secret (admin and above)
+         * @description The previous secret keeps signing for 24 hours (both signatures are sent), so receivers can switch over.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sla-policies": {
         parameters: {
             query?: never;
@@ -2385,66 +2425,66 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         Account: {
-            /** Format: date-time */
-            readonly created_at: string;
-            domain: string | null;
             /** Format: int64 */
             readonly id: number;
-            industry: string | null;
             name: string;
+            domain: string | null;
+            /** @enum {string|null} */
+            size: "1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5000+" | null;
+            industry: string | null;
             /**
              * Format: int64
              * @description id of a users row
              */
             owner_id: number | null;
-            /** @enum {string|null} */
-            size: "1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5000+" | null;
             tags: string[];
+            /** Format: date-time */
+            readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
         };
         /** @description On PATCH every field is optional. */
         AccountInput: {
-            domain?: string | null;
-            industry?: string | null;
             name: string;
+            domain?: string | null;
+            /** @enum {string|null} */
+            size?: "1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5000+" | null;
+            industry?: string | null;
             /**
              * Format: int64
              * @description id of a users row
              */
             owner_id?: number | null;
-            /** @enum {string|null} */
-            size?: "1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5000+" | null;
             tags?: string[];
         };
         Agent: {
-            /** Format: date-time */
-            readonly created_at: string;
-            customer_tracking: boolean;
-            description: string | null;
             /** Format: int64 */
             readonly id: number;
-            /** Format: int64 */
-            idle_minutes: number;
             name: string;
-            paid_tag: string | null;
+            description: string | null;
             platforms: string[];
-            /** Format: date-time */
-            readonly updated_at: string;
+            customer_tracking: boolean;
             /** @enum {string} */
             visibility: "public" | "restricted" | "paid";
+            paid_tag: string | null;
+            /** Format: int64 */
+            idle_minutes: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
         };
         /** @description On PATCH every field is optional. */
         AgentInput: {
-            customer_tracking?: boolean;
-            description?: string | null;
-            /** Format: int64 */
-            idle_minutes?: number;
             name: string;
-            paid_tag?: string | null;
+            description?: string | null;
             platforms?: string[];
+            customer_tracking?: boolean;
             /** @enum {string} */
             visibility?: "public" | "restricted" | "paid";
+            paid_tag?: string | null;
+            /** Format: int64 */
+            idle_minutes?: number;
         };
         ApiKey: {
             /**
@@ -2468,36 +2508,36 @@ export interface components {
             role: "owner" | "admin" | "agent" | "viewer" | "agent-bot";
         };
         Appointment: {
-            /**
-             * Format: int64
-             * @description id of a users row
-             */
-            assignee_id: number | null;
-            /** Format: date-time */
-            booked_at: string | null;
-            cancel_reason: string | null;
+            /** Format: int64 */
+            readonly id: number;
             /**
              * Format: int64
              * @description id of a contacts row
              */
             contact_id: number;
-            /** Format: date-time */
-            readonly created_at: string;
-            /** Format: date-time */
-            ends_at: string;
-            /** Format: int64 */
-            readonly id: number;
-            location: string | null;
-            notes: string | null;
-            readonly reschedule_history: {
-                [key: string]: unknown;
-            }[];
             service: string;
             /** Format: date-time */
             starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            time_zone: string;
             /** @enum {string} */
             status: "booked" | "confirmed" | "cancelled" | "completed" | "no_show";
-            time_zone: string;
+            /** Format: date-time */
+            booked_at: string | null;
+            /**
+             * Format: int64
+             * @description id of a users row
+             */
+            assignee_id: number | null;
+            location: string | null;
+            notes: string | null;
+            cancel_reason: string | null;
+            readonly reschedule_history: {
+                [key: string]: unknown;
+            }[];
+            /** Format: date-time */
+            readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
         };
@@ -2505,30 +2545,30 @@ export interface components {
         AppointmentInput: {
             /**
              * Format: int64
-             * @description id of a users row
+             * @description set on create only
              */
-            assignee_id?: number | null;
+            contact_id: number;
+            service: string;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            time_zone?: string;
+            /** @enum {string} */
+            status?: "booked" | "confirmed" | "cancelled" | "completed" | "no_show";
             /**
              * Format: date-time
              * @description set on create only
              */
             booked_at?: string | null;
-            cancel_reason?: string | null;
             /**
              * Format: int64
-             * @description set on create only
+             * @description id of a users row
              */
-            contact_id: number;
-            /** Format: date-time */
-            ends_at: string;
+            assignee_id?: number | null;
             location?: string | null;
             notes?: string | null;
-            service: string;
-            /** Format: date-time */
-            starts_at: string;
-            /** @enum {string} */
-            status?: "booked" | "confirmed" | "cancelled" | "completed" | "no_show";
-            time_zone?: string;
+            cancel_reason?: string | null;
         };
         /** @description One audit log entry. Holds ids, route names and who/where, never the data written. */
         AuditEntry: {
@@ -2558,55 +2598,55 @@ export interface components {
             subject_type: string | null;
         };
         Campaign: {
-            /** @enum {string} */
-            channel: "email" | "sms";
-            /** Format: date-time */
-            readonly completed_at: string | null;
-            /** Format: date-time */
-            readonly created_at: string;
-            filter: components["schemas"]["FilterRule"] | null;
             /** Format: int64 */
             readonly id: number;
             name: string;
-            /** Format: date-time */
-            scheduled_at: string | null;
+            /** @enum {string} */
+            channel: "email" | "sms";
+            /**
+             * Format: int64
+             * @description id of a message_templates row
+             */
+            template_id: number;
             /**
              * Format: int64
              * @description id of a segments row
              */
             segment_id: number | null;
+            filter: components["schemas"]["FilterRule"] | null;
             /** Format: date-time */
-            readonly started_at: string | null;
-            /** @enum {string} */
-            readonly status: "draft" | "scheduled" | "sending" | "paused" | "completed" | "cancelled";
-            /**
-             * Format: int64
-             * @description id of a message_templates row
-             */
-            template_id: number;
+            scheduled_at: string | null;
             /** Format: int64 */
             throttle_per_minute: number | null;
+            /** @enum {string} */
+            readonly status: "draft" | "scheduled" | "sending" | "paused" | "completed" | "cancelled";
+            /** Format: date-time */
+            readonly started_at: string | null;
+            /** Format: date-time */
+            readonly completed_at: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
         };
         /** @description On PATCH every field is optional. */
         CampaignInput: {
+            name: string;
             /** @enum {string} */
             channel: "email" | "sms";
-            filter?: components["schemas"]["FilterRule"] | null;
-            name: string;
-            /** Format: date-time */
-            scheduled_at?: string | null;
-            /**
-             * Format: int64
-             * @description id of a segments row
-             */
-            segment_id?: number | null;
             /**
              * Format: int64
              * @description id of a message_templates row
              */
             template_id: number;
+            /**
+             * Format: int64
+             * @description id of a segments row
+             */
+            segment_id?: number | null;
+            filter?: components["schemas"]["FilterRule"] | null;
+            /** Format: date-time */
+            scheduled_at?: string | null;
             /** Format: int64 */
             throttle_per_minute?: number | null;
         };
@@ -2745,46 +2785,46 @@ export interface components {
             traits?: string[];
         };
         Conversation: {
+            /** Format: int64 */
+            readonly id: number;
             /**
              * Format: int64
              * @description id of a agents row
              */
             readonly agent_id: number | null;
-            /** Format: date-time */
-            readonly awaiting_since: string | null;
-            readonly close_reason: string | null;
             /**
              * Format: int64
              * @description id of a contacts row
              */
             readonly contact_id: number | null;
+            readonly external_id: string | null;
+            readonly platform: string | null;
+            /** @enum {string|null} */
+            readonly status: "open" | "closed" | null;
+            readonly close_reason: string | null;
+            /** Format: date-time */
+            readonly started_at: string | null;
+            /** Format: date-time */
+            readonly last_message_at: string | null;
+            /** Format: date-time */
+            readonly ended_at: string | null;
+            /** Format: int64 */
+            readonly message_count: number | null;
+            /** Format: int64 */
+            readonly user_message_count: number | null;
+            /** Format: date-time */
+            readonly awaiting_since: string | null;
+            readonly handed_off: boolean;
+            readonly escalated: boolean;
+            readonly resolved: boolean;
+            /** Format: int64 */
+            readonly rating: number | null;
+            readonly feedback: string | null;
+            readonly topics: string[];
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
-            readonly ended_at: string | null;
-            readonly escalated: boolean;
-            readonly external_id: string | null;
-            readonly feedback: string | null;
-            readonly handed_off: boolean;
-            /** Format: int64 */
-            readonly id: number;
-            /** Format: date-time */
-            readonly last_message_at: string | null;
-            /** Format: int64 */
-            readonly message_count: number | null;
-            readonly platform: string | null;
-            /** Format: int64 */
-            readonly rating: number | null;
-            readonly resolved: boolean;
-            /** Format: date-time */
-            readonly started_at: string | null;
-            /** @enum {string|null} */
-            readonly status: "open" | "closed" | null;
-            readonly topics: string[];
-            /** Format: date-time */
             readonly updated_at: string;
-            /** Format: int64 */
-            readonly user_message_count: number | null;
         };
         CustomField: {
             allow_for_ai?: boolean;
@@ -2859,17 +2899,17 @@ export interface components {
             value?: unknown;
         };
         Form: {
-            /** Format: date-time */
-            readonly created_at: string;
-            enabled: boolean;
-            fields: components["schemas"]["FormField"][];
-            honeypot_field: string;
             /** Format: int64 */
             readonly id: number;
             name: string;
-            redirect_url: string | null;
             slug: string;
+            enabled: boolean;
+            fields: components["schemas"]["FormField"][];
             thank_you_message: string;
+            redirect_url: string | null;
+            honeypot_field: string;
+            /** Format: date-time */
+            readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
         };
@@ -2886,64 +2926,64 @@ export interface components {
         };
         /** @description On PATCH every field is optional. */
         FormInput: {
+            name: string;
+            slug?: string;
             enabled?: boolean;
             fields: components["schemas"]["FormField"][];
-            honeypot_field?: string;
-            name: string;
-            redirect_url?: string | null;
-            slug?: string;
             thank_you_message?: string;
+            redirect_url?: string | null;
+            honeypot_field?: string;
         };
         FormSubmission: {
-            /**
-             * Format: int64
-             * @description id of a contacts row
-             */
-            readonly contact_id: number | null;
-            /** Format: date-time */
-            readonly created_at: string;
-            /** @description JSON, see the entity's documentation */
-            readonly data: {
-                [key: string]: unknown;
-            };
+            /** Format: int64 */
+            readonly id: number;
             /**
              * Format: int64
              * @description id of a forms row
              */
             readonly form_id: number;
-            /** Format: int64 */
-            readonly id: number;
+            /**
+             * Format: int64
+             * @description id of a contacts row
+             */
+            readonly contact_id: number | null;
+            /** @description JSON, see the entity's documentation */
+            readonly data: {
+                [key: string]: unknown;
+            };
             readonly ip: string | null;
+            readonly user_agent: string | null;
             readonly referrer: string | null;
             /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
             readonly updated_at: string;
-            readonly user_agent: string | null;
         };
         Group: {
-            /** Format: date-time */
-            readonly created_at: string;
-            description: string | null;
             /** Format: int64 */
             readonly id: number;
+            name: string;
+            description: string | null;
             /** @description user ids, in round-robin order */
             members: number[];
-            name: string;
+            /** Format: date-time */
+            readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
         };
         /** @description On PATCH every field is optional. */
         GroupInput: {
+            name: string;
             description?: string | null;
             /** @description user ids, in round-robin order */
             members?: number[];
-            name: string;
         };
         Health: {
             database: {
                 /** @enum {string} */
-                backend: "sqlite" | "postgresql";
+                backend?: "sqlite" | "postgresql";
                 error?: string;
-                latency_ms: number;
+                latency_ms?: number;
                 /** @enum {string} */
                 status: "up" | "down";
             };
@@ -3089,60 +3129,52 @@ export interface components {
             role: "owner" | "admin" | "agent" | "viewer" | "agent-bot";
         };
         Lead: {
-            /**
-             * Format: int64
-             * @description id of a accounts row
-             */
-            account_id: number | null;
-            /** Format: date-time */
-            readonly closed_at: string | null;
+            /** Format: int64 */
+            readonly id: number;
             /**
              * Format: int64
              * @description id of a contacts row
              */
             contact_id: number;
-            /** Format: date-time */
-            readonly created_at: string;
-            currency: string;
-            /** Format: date */
-            expected_close_date: string | null;
-            /** Format: int64 */
-            readonly id: number;
-            lost_reason: string | null;
             /**
              * Format: int64
-             * @description id of a users row
+             * @description id of a accounts row
              */
-            owner_id: number | null;
+            account_id: number | null;
             /**
              * Format: int64
              * @description id of a pipelines row
              */
             pipeline_id: number;
-            score: number | null;
-            /** Format: date-time */
-            readonly stage_entered_at: string | null;
             /**
              * Format: int64
              * @description id of a pipeline_stages row
              */
             stage_id: number;
+            title: string | null;
+            value: number;
+            currency: string;
+            /**
+             * Format: int64
+             * @description id of a users row
+             */
+            owner_id: number | null;
+            /** Format: date */
+            expected_close_date: string | null;
+            score: number | null;
+            lost_reason: string | null;
             /** @enum {string|null} */
             readonly status: "open" | "won" | "lost" | null;
-            title: string | null;
             /** Format: date-time */
-            readonly updated_at: string;
-            value: number;
-        };
-        LeadActivity: {
-            body: string | null;
+            readonly stage_entered_at: string | null;
+            /** Format: date-time */
+            readonly closed_at: string | null;
             /** Format: date-time */
             readonly created_at: string;
-            done: boolean;
             /** Format: date-time */
-            readonly done_at: string | null;
-            /** Format: date-time */
-            due_at: string | null;
+            readonly updated_at: string;
+        };
+        LeadActivity: {
             /** Format: int64 */
             readonly id: number;
             /**
@@ -3150,34 +3182,47 @@ export interface components {
              * @description id of a leads row
              */
             readonly lead_id: number;
+            /** @enum {string} */
+            type: "call" | "email" | "meeting" | "task";
+            subject: string;
+            body: string | null;
+            /** Format: date-time */
+            due_at: string | null;
+            done: boolean;
+            /** Format: date-time */
+            readonly done_at: string | null;
             /**
              * Format: int64
              * @description id of a users row
              */
             owner_id: number | null;
-            subject: string;
-            /** @enum {string} */
-            type: "call" | "email" | "meeting" | "task";
+            /** Format: date-time */
+            readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
         };
         /** @description On PATCH every field is optional. */
         LeadActivityInput: {
+            /** @enum {string} */
+            type: "call" | "email" | "meeting" | "task";
+            subject: string;
             body?: string | null;
-            done?: boolean;
             /** Format: date-time */
             due_at?: string | null;
+            done?: boolean;
             /**
              * Format: int64
              * @description id of a users row
              */
             owner_id?: number | null;
-            subject: string;
-            /** @enum {string} */
-            type: "call" | "email" | "meeting" | "task";
         };
         /** @description On PATCH every field is optional. */
         LeadInput: {
+            /**
+             * Format: int64
+             * @description id of a contacts row
+             */
+            contact_id: number;
             /**
              * Format: int64
              * @description id of a accounts row
@@ -3185,24 +3230,9 @@ export interface components {
             account_id?: number | null;
             /**
              * Format: int64
-             * @description id of a contacts row
-             */
-            contact_id: number;
-            currency?: string;
-            /** Format: date */
-            expected_close_date?: string | null;
-            lost_reason?: string | null;
-            /**
-             * Format: int64
-             * @description id of a users row
-             */
-            owner_id?: number | null;
-            /**
-             * Format: int64
              * @description id of a pipelines row
              */
             pipeline_id?: number;
-            score?: number | null;
             /**
              * Format: int64
              * @description id of a pipeline_stages row
@@ -3210,6 +3240,16 @@ export interface components {
             stage_id?: number;
             title?: string | null;
             value?: number;
+            currency?: string;
+            /**
+             * Format: int64
+             * @description id of a users row
+             */
+            owner_id?: number | null;
+            /** Format: date */
+            expected_close_date?: string | null;
+            score?: number | null;
+            lost_reason?: string | null;
         };
         Me: {
             api_key: {
@@ -3255,25 +3295,25 @@ export interface components {
             updated_at: string;
         };
         Notification: {
-            /**
-             * Format: int64
-             * @description id of a contacts row
-             */
-            contact_id: number | null;
-            /** Format: date-time */
-            readonly created_at: string;
             /** Format: int64 */
             readonly id: number;
-            read: boolean;
-            readonly source: string | null;
-            text: string;
-            /** Format: date-time */
-            readonly updated_at: string;
             /**
              * Format: int64
              * @description id of a users row
              */
             user_id: number;
+            text: string;
+            /**
+             * Format: int64
+             * @description id of a contacts row
+             */
+            contact_id: number | null;
+            readonly source: string | null;
+            read: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
         };
         /** @description On PATCH every field is optional. */
         NotificationInput: {
@@ -3281,97 +3321,97 @@ export interface components {
              * Format: int64
              * @description set on create only
              */
-            contact_id?: number | null;
-            read?: boolean;
+            user_id: number;
             /** @description set on create only */
             text: string;
             /**
              * Format: int64
              * @description set on create only
              */
-            user_id: number;
+            contact_id?: number | null;
+            read?: boolean;
         };
         OutboxMessage: {
             /** Format: int64 */
-            readonly attempts: number;
-            readonly body: string | null;
+            readonly id: number;
             /** @enum {string|null} */
             readonly channel: "email" | "sms" | "webhook" | null;
-            /** Format: date-time */
-            readonly clicked_at: string | null;
             /**
              * Format: int64
              * @description id of a contacts row
              */
             readonly contact_id: number | null;
-            /** Format: date-time */
-            readonly created_at: string;
+            readonly recipient: string | null;
+            readonly template: string | null;
+            readonly body: string | null;
             /** @description JSON, see the entity's documentation */
             readonly data: {
                 [key: string]: unknown;
             } | null;
-            /** Format: int64 */
-            readonly id: number;
-            readonly message_id: string | null;
-            /** Format: date-time */
-            readonly opened_at: string | null;
-            readonly reason: string | null;
-            readonly recipient: string | null;
-            /** Format: date-time */
-            readonly sent_at: string | null;
-            readonly source: string | null;
             /** @enum {string|null} */
             readonly status: "queued" | "deferred" | "sending" | "sent" | "delivered" | "failed" | "skipped" | "cancelled" | null;
-            readonly template: string | null;
+            readonly source: string | null;
+            readonly reason: string | null;
+            readonly message_id: string | null;
+            /** Format: date-time */
+            readonly sent_at: string | null;
+            /** Format: date-time */
+            readonly opened_at: string | null;
+            /** Format: date-time */
+            readonly clicked_at: string | null;
+            /** Format: int64 */
+            readonly attempts: number;
+            /** Format: date-time */
+            readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
         };
         Pipeline: {
-            /** Format: date-time */
-            readonly created_at: string;
-            description: string | null;
             /** Format: int64 */
             readonly id: number;
-            is_default: boolean;
             name: string;
-            /** @description the pipeline's stages, in order */
-            readonly stages?: components["schemas"]["PipelineStage"][];
+            description: string | null;
+            is_default: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
+            /** @description the pipeline's stages, in order */
+            readonly stages?: components["schemas"]["PipelineStage"][];
         };
         /** @description On PATCH every field is optional. */
         PipelineInput: {
+            name: string;
             description?: string | null;
             is_default?: boolean;
-            name: string;
         };
         PipelineStage: {
-            /** Format: date-time */
-            readonly created_at: string;
             /** Format: int64 */
             readonly id: number;
-            is_lost: boolean;
-            is_won: boolean;
-            name: string;
             /**
              * Format: int64
              * @description id of a pipelines row
              */
             readonly pipeline_id: number;
+            name: string;
             /** Format: int64 */
             position: number;
             probability: number;
+            is_won: boolean;
+            is_lost: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
         };
         /** @description On PATCH every field is optional. */
         PipelineStageInput: {
-            is_lost?: boolean;
-            is_won?: boolean;
             name: string;
             /** Format: int64 */
             position?: number;
             probability?: number;
+            is_won?: boolean;
+            is_lost?: boolean;
         };
         PluginList: {
             /** @example 1.1 */
@@ -3426,163 +3466,172 @@ export interface components {
         /** @enum {string} */
         Role: "owner" | "admin" | "agent" | "viewer";
         Segment: {
-            readonly builtin: string | null;
-            /** Format: date-time */
-            readonly created_at: string;
-            description: string | null;
             /** Format: int64 */
             readonly id: number;
             name: string;
+            description: string | null;
             rule: components["schemas"]["FilterRule"];
+            readonly builtin: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
         };
         /** @description On PATCH every field is optional. */
         SegmentInput: {
-            description?: string | null;
             name: string;
+            description?: string | null;
             rule: components["schemas"]["FilterRule"];
         };
         Sequence: {
-            /** Format: date-time */
-            readonly created_at: string;
-            description: string | null;
-            /** @description JSON, see the entity's documentation */
-            exit_on: {
-                [key: string]: unknown;
-            };
             /** Format: int64 */
             readonly id: number;
             name: string;
-            /** @enum {string} */
-            status: "active" | "paused" | "archived";
+            description: string | null;
             /** @description see docs/messaging.md */
             steps: {
                 [key: string]: unknown;
             }[];
+            /** @description JSON, see the entity's documentation */
+            exit_on: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status: "active" | "paused" | "archived";
+            /** Format: date-time */
+            readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
         };
         /** @description On PATCH every field is optional. */
         SequenceInput: {
-            description?: string | null;
-            /** @description JSON, see the entity's documentation */
-            exit_on?: {
-                [key: string]: unknown;
-            };
             name: string;
-            /** @enum {string} */
-            status?: "active" | "paused" | "archived";
+            description?: string | null;
             /** @description see docs/messaging.md */
             steps: {
                 [key: string]: unknown;
             }[];
+            /** @description JSON, see the entity's documentation */
+            exit_on?: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status?: "active" | "paused" | "archived";
         };
         SlaPolicy: {
+            /** Format: int64 */
+            readonly id: number;
+            name: string;
+            is_default: boolean;
+            /** @description JSON, see the entity's documentation */
+            targets: {
+                [key: string]: unknown;
+            };
             /** @description JSON, see the entity's documentation */
             business_hours: {
                 [key: string]: unknown;
             } | null;
             /** Format: date-time */
             readonly created_at: string;
-            /** Format: int64 */
-            readonly id: number;
-            is_default: boolean;
-            name: string;
-            /** @description JSON, see the entity's documentation */
-            targets: {
-                [key: string]: unknown;
-            };
             /** Format: date-time */
             readonly updated_at: string;
         };
         /** @description On PATCH every field is optional. */
         SlaPolicyInput: {
-            /** @description JSON, see the entity's documentation */
-            business_hours?: {
-                [key: string]: unknown;
-            } | null;
-            is_default?: boolean;
             name: string;
+            is_default?: boolean;
             /** @description JSON, see the entity's documentation */
             targets: {
                 [key: string]: unknown;
             };
+            /** @description JSON, see the entity's documentation */
+            business_hours?: {
+                [key: string]: unknown;
+            } | null;
         };
         Template: {
-            /** @enum {string} */
-            channel: "email" | "sms";
-            /** Format: date-time */
-            readonly created_at: string;
-            description: string | null;
-            html: string | null;
             /** Format: int64 */
             readonly id: number;
             name: string;
+            /** @enum {string} */
+            channel: "email" | "sms";
+            description: string | null;
             subject: string | null;
+            html: string | null;
             text: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
         };
         /** @description On PATCH every field is optional. */
         TemplateInput: {
+            name: string;
             /**
              * @description set on create only
              * @enum {string}
              */
             channel: "email" | "sms";
             description?: string | null;
-            html?: string | null;
-            name: string;
             subject?: string | null;
+            html?: string | null;
             text?: string | null;
         };
         Ticket: {
-            /**
-             * Format: int64
-             * @description id of a users row
-             */
-            assignee_id: number | null;
-            channel: string | null;
+            /** Format: int64 */
+            readonly id: number;
+            subject: string;
+            description: string | null;
             /**
              * Format: int64
              * @description id of a contacts row
              */
             contact_id: number | null;
+            /** @enum {string} */
+            status: "open" | "pending" | "resolved" | "closed";
+            /** @enum {string} */
+            priority: "low" | "normal" | "high" | "urgent";
+            /**
+             * Format: int64
+             * @description id of a users row
+             */
+            assignee_id: number | null;
+            tags: string[];
+            channel: string | null;
             /**
              * Format: int64
              * @description id of a conversations row
              */
             conversation_id: number | null;
-            /** Format: date-time */
-            readonly created_at: string;
-            description: string | null;
-            /** Format: date-time */
-            readonly first_responded_at: string | null;
-            /** Format: date-time */
-            readonly first_response_due_at: string | null;
-            /** Format: int64 */
-            readonly id: number;
-            /** @enum {string} */
-            priority: "low" | "normal" | "high" | "urgent";
-            /** Format: date-time */
-            readonly resolve_due_at: string | null;
-            /** Format: date-time */
-            readonly resolved_at: string | null;
-            readonly sla_breached: boolean;
             /**
              * Format: int64
              * @description id of a sla_policies row
              */
             readonly sla_policy_id: number | null;
-            /** @enum {string} */
-            status: "open" | "pending" | "resolved" | "closed";
-            subject: string;
-            tags: string[];
+            /** Format: date-time */
+            readonly first_response_due_at: string | null;
+            /** Format: date-time */
+            readonly resolve_due_at: string | null;
+            /** Format: date-time */
+            readonly first_responded_at: string | null;
+            /** Format: date-time */
+            readonly resolved_at: string | null;
+            readonly sla_breached: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
         };
         TicketComment: {
+            /** Format: int64 */
+            readonly id: number;
+            /**
+             * Format: int64
+             * @description id of a tickets row
+             */
+            readonly ticket_id: number;
+            body: string;
+            internal: boolean;
             /** Format: int64 */
             readonly author_key_id: number | null;
             /**
@@ -3590,55 +3639,46 @@ export interface components {
              * @description id of a users row
              */
             author_user_id: number | null;
-            body: string;
             /** Format: date-time */
             readonly created_at: string;
-            /** Format: int64 */
-            readonly id: number;
-            internal: boolean;
-            /**
-             * Format: int64
-             * @description id of a tickets row
-             */
-            readonly ticket_id: number;
             /** Format: date-time */
             readonly updated_at: string;
         };
         /** @description On PATCH every field is optional. */
         TicketCommentInput: {
+            body: string;
+            internal?: boolean;
             /**
              * Format: int64
              * @description set on create only
              */
             author_user_id?: number | null;
-            body: string;
-            internal?: boolean;
         };
         /** @description On PATCH every field is optional. */
         TicketInput: {
-            /**
-             * Format: int64
-             * @description id of a users row
-             */
-            assignee_id?: number | null;
-            channel?: string | null;
+            subject: string;
+            description?: string | null;
             /**
              * Format: int64
              * @description id of a contacts row
              */
             contact_id?: number | null;
+            /** @enum {string} */
+            status?: "open" | "pending" | "resolved" | "closed";
+            /** @enum {string} */
+            priority?: "low" | "normal" | "high" | "urgent";
+            /**
+             * Format: int64
+             * @description id of a users row
+             */
+            assignee_id?: number | null;
+            tags?: string[];
+            channel?: string | null;
             /**
              * Format: int64
              * @description id of a conversations row
              */
             conversation_id?: number | null;
-            description?: string | null;
-            /** @enum {string} */
-            priority?: "low" | "normal" | "high" | "urgent";
-            /** @enum {string} */
-            status?: "open" | "pending" | "resolved" | "closed";
-            subject: string;
-            tags?: string[];
         };
         User: {
             active: boolean;
@@ -4285,11 +4325,11 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4327,13 +4367,13 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
-                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4370,11 +4410,11 @@ export interface operations {
             /** @description The account */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4408,10 +4448,10 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4448,11 +4488,11 @@ export interface operations {
             /** @description Changed */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4583,11 +4623,11 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4625,13 +4665,13 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
-                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4667,11 +4707,11 @@ export interface operations {
             /** @description The agent */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4705,10 +4745,10 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4745,11 +4785,11 @@ export interface operations {
             /** @description Changed */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5231,11 +5271,11 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5273,13 +5313,13 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
-                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5316,11 +5356,11 @@ export interface operations {
             /** @description The appointment */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5354,10 +5394,10 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5394,11 +5434,11 @@ export interface operations {
             /** @description Changed */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5505,11 +5545,11 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5547,13 +5587,13 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
-                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5590,11 +5630,11 @@ export interface operations {
             /** @description The campaign */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5628,10 +5668,10 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5668,11 +5708,11 @@ export interface operations {
             /** @description Changed */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7812,11 +7852,11 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7852,11 +7892,11 @@ export interface operations {
             /** @description The conversation */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8791,11 +8831,11 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8833,13 +8873,13 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
-                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8875,11 +8915,11 @@ export interface operations {
             /** @description The form */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8913,10 +8953,10 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -8953,11 +8993,11 @@ export interface operations {
             /** @description Changed */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9003,11 +9043,11 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9045,11 +9085,11 @@ export interface operations {
             /** @description The form_submission */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9084,10 +9124,10 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -9126,11 +9166,11 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9168,13 +9208,13 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
-                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9210,11 +9250,11 @@ export interface operations {
             /** @description The group */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9248,10 +9288,10 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -9288,11 +9328,11 @@ export interface operations {
             /** @description Changed */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9610,11 +9650,11 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9652,13 +9692,13 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
-                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9695,11 +9735,11 @@ export interface operations {
             /** @description The lead */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9733,10 +9773,10 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -9773,11 +9813,11 @@ export interface operations {
             /** @description Changed */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9827,11 +9867,11 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9872,13 +9912,13 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
-                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9916,11 +9956,11 @@ export interface operations {
             /** @description The lead_activity */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9955,10 +9995,10 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -9996,11 +10036,11 @@ export interface operations {
             /** @description Changed */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10141,11 +10181,11 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10183,13 +10223,13 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
-                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10226,11 +10266,11 @@ export interface operations {
             /** @description The notification */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10264,10 +10304,10 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -10304,11 +10344,11 @@ export interface operations {
             /** @description Changed */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10387,11 +10427,11 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10427,11 +10467,11 @@ export interface operations {
             /** @description The outbox_message */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10471,11 +10511,11 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10513,13 +10553,13 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
-                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10555,11 +10595,11 @@ export interface operations {
             /** @description The pipeline */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10593,10 +10633,10 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -10633,11 +10673,11 @@ export interface operations {
             /** @description Changed */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10725,11 +10765,11 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10770,13 +10810,13 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
-                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10814,11 +10854,11 @@ export interface operations {
             /** @description The pipeline_stage */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10853,10 +10893,10 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -10894,11 +10934,11 @@ export interface operations {
             /** @description Changed */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11018,11 +11058,11 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11060,13 +11100,13 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
-                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11148,11 +11188,11 @@ export interface operations {
             /** @description The segment */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11186,10 +11226,10 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -11226,11 +11266,11 @@ export interface operations {
             /** @description Changed */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11370,11 +11410,11 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11412,13 +11452,13 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
-                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11454,11 +11494,11 @@ export interface operations {
             /** @description The sequence */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11492,10 +11532,10 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -11532,11 +11572,11 @@ export interface operations {
             /** @description Changed */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12204,6 +12244,96 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    getWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 304 Not Modified when the current ETag is one of these */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The secret */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date-time
+                         * @description after a rotation: until when the previous secret also signs
+                         */
+                        previous_secret_expires_at: string | null;
+                        /** @description whsec_ followed by the base64 key (Standard Webhooks) */
+                        secret: string;
+                    };
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description No body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description The new secret */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date-time
+                         * @description after a rotation: until when the previous secret also signs
+                         */
+                        previous_secret_expires_at: string | null;
+                        /** @description whsec_ followed by the base64 key (Standard Webhooks) */
+                        secret: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listSlaPolicies: {
         parameters: {
             query?: {
@@ -12227,11 +12357,11 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12269,13 +12399,13 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
-                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12311,11 +12441,11 @@ export interface operations {
             /** @description The sla_policy */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12349,10 +12479,10 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -12389,11 +12519,11 @@ export interface operations {
             /** @description Changed */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12487,11 +12617,11 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12529,13 +12659,13 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
-                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12571,11 +12701,11 @@ export interface operations {
             /** @description The template */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12609,10 +12739,10 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -12649,11 +12779,11 @@ export interface operations {
             /** @description Changed */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12767,11 +12897,11 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12809,13 +12939,13 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
-                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12852,11 +12982,11 @@ export interface operations {
             /** @description The ticket */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12890,10 +13020,10 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -12930,11 +13060,11 @@ export interface operations {
             /** @description Changed */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12980,11 +13110,11 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13025,13 +13155,13 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
-                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13069,11 +13199,11 @@ export interface operations {
             /** @description The ticket_comment */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13108,10 +13238,10 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -13149,11 +13279,11 @@ export interface operations {
             /** @description Changed */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
