@@ -14,6 +14,7 @@
 
 #include "app/server_runtime.h"
 #include "model/event_catalog.h"
+#include "model/timeline_catalog.h"
 #include "store/event_queue_store.h"
 #include "support/http_client.h"
 #include "support/test_backend.h"
@@ -54,6 +55,15 @@ class ApiTest : public ::testing::TestWithParam<TestBackend> {
         }
         if (from_plugin) continue;
         EXPECT_TRUE(is_known_event_type(type)) << type << " is missing from model/event_catalog";
+      }
+      // And every timeline entry in the timeline catalogue the document's enum comes from.
+      std::vector<std::string> kinds(500);
+      server_->database().read([&](soci::session& s) {
+        s << "SELECT DISTINCT kind FROM timeline_entries", soci::into(kinds);
+      });
+      for (const std::string& kind : kinds) {
+        EXPECT_TRUE(is_known_timeline_kind(kind))
+            << kind << " is missing from model/timeline_catalog";
       }
     }
     server_.reset();

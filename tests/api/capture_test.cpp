@@ -6,6 +6,7 @@
 #include "capture/conversation_closer.h"
 #include "capture_fixture.h"
 #include "model/clock.h"
+#include "support/failure_injection.h"
 
 namespace sb::test {
 namespace {
@@ -423,21 +424,7 @@ TEST_P(CaptureTest, BadInputGetsPreciseErrors) {
 // the next request is served.
 TEST_P(CaptureTest, ADatabaseFailureMidBatchWritesNothing) {
   Bot b = bot();
-  {
-    auto& db = server_->database();
-    db.write([&](soci::session& s) {
-      if (db.backend() == Backend::kSqlite) {
-        s << "CREATE TRIGGER fail_boom BEFORE INSERT ON messages WHEN NEW.text = 'boom' BEGIN "
-             "SELECT RAISE(ABORT, 'injected failure'); END";
-      } else {
-        s << "CREATE FUNCTION fail_boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.text "
-             "= "
-             "'boom' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$";
-        s << "CREATE TRIGGER fail_boom BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION "
-             "fail_boom()";
-      }
-    });
-  }
+  fail_writes(server_->database(), "fail_boom", "INSERT", "messages", "NEW.text = 'boom'");
   auto r = post(b, "[" + msg("m1", "new-user", "my email is new@x.io") + "," +
                        msg("m2", "new-user", "boom") + "]");
   EXPECT_GE(r.status, 500) << r.body;

@@ -218,8 +218,9 @@ TEST_P(ContactsTest, DeleteRemovesTheContactAndItsNotes) {
   EXPECT_EQ(client().get("/v1/contacts/" + std::to_string(id)).status, 404);
   EXPECT_EQ(client().get("/v1/contacts/" + std::to_string(id) + "/notes").status, 404);
   EXPECT_EQ(client().del("/v1/contacts/" + std::to_string(id)).status, 404);
+  // The last event of the delete itself; subscribers (segments) may append theirs after it.
   auto types = event_types();
-  EXPECT_EQ(types.back(), "contact.deleted");
+  EXPECT_NE(std::find(types.begin(), types.end(), "contact.deleted"), types.end());
 }
 
 TEST_P(ContactsTest, NotesAndStatusesAndCustomFieldAdmin) {

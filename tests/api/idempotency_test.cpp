@@ -4,6 +4,7 @@
 #include "api_fixture.h"
 #include "store/idempotency_store.h"
 #include "store/team_store.h"
+#include "support/failure_injection.h"
 
 namespace sb::test {
 namespace {
@@ -111,24 +112,12 @@ TEST_P(IdempotencyTest, ABulkUpdateCutBetweenChunksIsFinishedByItsRetry) {
     ASSERT_EQ(r.status, 201) << r.body;
     ids += (ids.empty() ? "" : ",") + std::to_string(r.json()->getValue<long long>("id"));
   }
-  auto& db = server_->database();
-  db.write([&](soci::session& s) {
-    if (db.backend() == Backend::kSqlite) {
-      s << "CREATE TRIGGER cut BEFORE UPDATE ON contacts WHEN NEW.name = 'boom' BEGIN "
-           "SELECT RAISE(ABORT, 'injected failure'); END";
-    } else {
-      s << "CREATE FUNCTION cut() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.name = "
-           "'boom' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$";
-      s << "CREATE TRIGGER cut BEFORE UPDATE ON contacts FOR EACH ROW EXECUTE FUNCTION cut()";
-    }
-  });
+  fail_writes(server_->database(), "cut", "UPDATE", "contacts", "NEW.name = 'boom'");
   const std::string body = "{\"ids\":[" + ids + "],\"set\":{\"status\":\"qualified\"}}";
   auto cut = post("/v1/contacts/bulk", body, "bulk-1");
   EXPECT_GE(cut.status, 500) << cut.body;
   EXPECT_EQ(count_where("status = 'qualified'"), 200) << "the first chunk committed";
-  db.write([&](soci::session& s) {
-    s << "DROP TRIGGER cut" + std::string(db.backend() == Backend::kSqlite ? "" : " ON contacts");
-  });
+  stop_failing(server_->database(), "cut", "contacts");
   auto retry = post("/v1/contacts/bulk", body, "bulk-1");
   ASSERT_EQ(retry.status, 200) << retry.body;
   EXPECT_TRUE(retry.headers["idempotent-replayed"].empty()) << "it ran: the key was still free";

@@ -7745,8 +7745,11 @@ export interface operations {
                             created_at: string;
                             data: Record<string, never>;
                             id: number;
-                            /** @description created, field_changed, note_added, file_added, merged, unmerged; <record>_created, <record>_updated and <record>_deleted for the records linked to the contact (lead, ticket, appointment, form_submission, outbox_message, ...); conversation_started; and the messaging events of the contact (email.sent, email.opened, email.clicked, email.unsubscribed, sms.sent, sms.received, ...). See docs/contacts.md. */
-                            kind: string;
+                            /**
+                             * @description created, field_changed, note_added, file_added, merged, unmerged, conversation_started; <record>_created|updated|deleted of the records naming the contact; the contact's messaging events (email.*, sms.*). See docs/contacts.md.
+                             * @enum {string}
+                             */
+                            kind: "appointment_created" | "appointment_deleted" | "appointment_updated" | "contact.suppressed" | "contact.unsuppressed" | "conversation_created" | "conversation_deleted" | "conversation_ended" | "conversation_escalation" | "conversation_feedback" | "conversation_handoff" | "conversation_resolved" | "conversation_started" | "conversation_updated" | "created" | "email.clicked" | "email.failed" | "email.opened" | "email.sent" | "email.unsubscribed" | "field_changed" | "file_added" | "form_submission_created" | "form_submission_deleted" | "form_submission_updated" | "form_submitted" | "lead_created" | "lead_deleted" | "lead_stage_changed" | "lead_updated" | "merged" | "message.skipped" | "note_added" | "notification_created" | "notification_deleted" | "notification_updated" | "outbox_message_created" | "outbox_message_deleted" | "outbox_message_updated" | "sequence.completed" | "sequence.enrolled" | "sequence.exited" | "sms.delivered" | "sms.failed" | "sms.received" | "sms.sent" | "ticket_created" | "ticket_deleted" | "ticket_updated" | "unmerged";
                         }[];
                         next_cursor: string | null;
                     };
@@ -12259,11 +12262,11 @@ export interface operations {
             /** @description The secret */
             200: {
                 headers: {
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12304,12 +12307,12 @@ export interface operations {
             /** @description The new secret */
             200: {
                 headers: {
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    ETag: components["headers"]["ETag"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {

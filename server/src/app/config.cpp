@@ -55,6 +55,16 @@ bool parse_bool(const std::string& v) {
   throw std::invalid_argument("expected true or false, got '" + v + "'");
 }
 
+// Each item of a comma-separated list, parsed by `parse` (which throws to refuse one).
+template <class T, class Parse>
+std::vector<T> parse_list(const std::string& v, Parse parse) {
+  std::vector<T> out;
+  std::stringstream in(v);
+  std::string item;
+  while (std::getline(in, item, ',')) out.push_back(parse(item));
+  return out;
+}
+
 std::string non_empty(const std::string& v) {
   if (v.empty()) throw std::invalid_argument("must not be empty");
   return v;
@@ -107,25 +117,19 @@ const std::vector<Setting>& settings() {
       {"trusted_proxies", "SB_TRUSTED_PROXIES", "",
        "comma-separated proxy addresses whose X-Forwarded-For names the client (per-IP limits)",
        [](Config& c, const std::string& v) {
-         c.http.trusted_proxies.clear();
-         std::stringstream in(v);
-         std::string item;
-         while (std::getline(in, item, ',')) {
+         c.http.trusted_proxies = parse_list<std::string>(v, [](const std::string& item) {
            Poco::Net::IPAddress a;
            if (!Poco::Net::IPAddress::tryParse(item, a)) {
              throw std::invalid_argument("'" + item + "' is not an IP address");
            }
-           c.http.trusted_proxies.push_back(a.toString());
-         }
+           return a.toString();
+         });
        }},
       {"cors_origins", "SB_CORS_ORIGINS", "",
        "comma-separated browser origins (scheme://host[:port]) allowed to call the API "
        "cross-site",
        [](Config& c, const std::string& v) {
-         c.http.cors_origins.clear();
-         std::stringstream in(v);
-         std::string item;
-         while (std::getline(in, item, ',')) {
+         c.http.cors_origins = parse_list<std::string>(v, [](const std::string& item) {
            bool scheme = item.rfind("https://", 0) == 0 || item.rfind("http://", 0) == 0;
            std::size_t host = item.find("://") + 3;
            bool plain = scheme && item.size() > host &&
@@ -134,19 +138,15 @@ const std::vector<Setting>& settings() {
              throw std::invalid_argument("'" + item +
                                          "' is not an origin like https://crm.example.com");
            }
-           c.http.cors_origins.push_back(item);
-         }
+           return item;
+         });
        }},
       {"webhook_allow_private", "SB_WEBHOOK_ALLOW_PRIVATE", "",
        "comma-separated address ranges (10.0.0.0/8, 127.0.0.1) webhooks may reach although "
        "private, loopback or link-local; by default they are refused (SSRF)",
        [](Config& c, const std::string& v) {
-         c.messaging.webhook_allow_private.clear();
-         std::stringstream in(v);
-         std::string item;
-         while (std::getline(in, item, ',')) {
-           c.messaging.webhook_allow_private.push_back(channels::parse_address_range(item));
-         }
+         c.messaging.webhook_allow_private = parse_list<channels::AddressRange>(
+             v, [](const std::string& item) { return channels::parse_address_range(item); });
        }},
       {"tls_cert", "SB_TLS_CERT", "(unset)",
        "PEM certificate (chain) to serve HTTPS with; needs SB_TLS_KEY. Unset: plain HTTP",

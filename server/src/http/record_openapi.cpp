@@ -10,6 +10,7 @@
 #include "http/filter_openapi.h"
 #include "http/openapi_conventions.h"
 #include "http/openapi_json.h"
+#include "model/timeline_catalog.h"
 
 namespace sb {
 namespace {
@@ -432,8 +433,38 @@ void document_record_routes(Poco::JSON::Object& doc) {
   }
 }
 
+namespace {
+
+// The timeline's kind enum, from the catalogue the API tests hold every written kind to.
+void document_timeline_kinds(Poco::JSON::Object& doc) {
+  ObjPtr paths = doc.getObject("paths");
+  const char* path = "/v1/contacts/{id}/timeline";
+  if (!paths->has(path)) return;
+  ObjPtr schema = paths->getObject(path)
+                      ->getObject("get")
+                      ->getObject("responses")
+                      ->getObject("200")
+                      ->getObject("content")
+                      ->getObject("application/json")
+                      ->getObject("schema");
+  ObjPtr item = schema->getObject("properties")->getObject("data")->getObject("items");
+  auto kind = obj();
+  kind->set("type", "string");
+  kind->set("description",
+            "created, field_changed, note_added, file_added, merged, unmerged, "
+            "conversation_started; <record>_created|updated|deleted of the records naming the "
+            "contact; the contact's messaging events (email.*, sms.*). See docs/contacts.md.");
+  Poco::JSON::Array::Ptr values = new Arr;
+  for (const std::string& k : known_timeline_kinds()) values->add(k);
+  kind->set("enum", values);
+  item->getObject("properties")->set("kind", kind);
+}
+
+}  // namespace
+
 void generate_openapi_parts(Poco::JSON::Object& doc) {
   document_record_routes(doc);
+  document_timeline_kinds(doc);
   document_contact_filters(doc);
   apply_openapi_conventions(doc);
 }
