@@ -1,8 +1,10 @@
+// The list of event types and the pattern checks against it.
 #include "model/event_catalog.h"
 
 #include <algorithm>
 
 #include "model/crm_schemas.h"
+#include "model/name_list.h"
 
 namespace sb {
 
@@ -83,16 +85,13 @@ const std::vector<std::string>& known_event_types() {
         v.push_back(std::string(schema->name) + what);
       }
     }
-    std::sort(v.begin(), v.end());
-    v.erase(std::unique(v.begin(), v.end()), v.end());
-    return v;
+    return sorted_unique(std::move(v));
   }();
   return types;
 }
 
 bool is_known_event_type(std::string_view type) {
-  const auto& v = known_event_types();
-  return std::binary_search(v.begin(), v.end(), type, std::less<>());
+  return has_name(known_event_types(), type);
 }
 
 bool pattern_matches_known_event(std::string_view pattern) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "model/crm_schemas.h"
+#include "model/name_list.h"
 
 namespace sb {
 
@@ -51,16 +52,13 @@ const std::vector<std::string>& known_timeline_kinds() {
         k.push_back(std::string(schema->name) + what);
       }
     }
-    std::sort(k.begin(), k.end());
-    k.erase(std::unique(k.begin(), k.end()), k.end());
-    return k;
+    return sorted_unique(std::move(k));
   }();
   return kinds;
 }
 
 bool is_known_timeline_kind(std::string_view kind) {
-  const auto& k = known_timeline_kinds();
-  return std::binary_search(k.begin(), k.end(), kind);
+  return has_name(known_timeline_kinds(), kind);
 }
 
 }  // namespace sb
