@@ -37,6 +37,20 @@ export async function walkthrough(baseUrl: string, ownerKey: string): Promise<st
   });
   if (patched.response.status === 412) seen.push("someone else changed it first");
   if (patched.data) seen.push(`stage ${patched.data.stage ?? "none"}`);
+  // The validator the client held is stale now: the server refuses to apply it again.
+  const stale = await api.PATCH("/v1/contacts/{id}", {
+    params: { path: { id: contact.id }, header: { "If-Match": etag } },
+    body: { stage: "Lost" },
+  });
+  if (stale.response.status === 412 && stale.error) {
+    seen.push(`stale etag refused: ${stale.error.error.code}`);
+  }
+  // And a GET with the current validator costs no body.
+  const fresh = patched.response.headers.get("ETag") ?? "";
+  const unchanged = await api.GET("/v1/contacts/{id}", {
+    params: { path: { id: contact.id }, header: { "If-None-Match": fresh } },
+  });
+  if (unchanged.response.status === 304) seen.push("not modified");
 
   // A note, then the timeline.
   const note = await api.POST("/v1/contacts/{id}/notes", {
