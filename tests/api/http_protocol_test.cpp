@@ -414,6 +414,14 @@ TEST_P(HttpProtocolTest, EveryRecordHasAnETagAndConditionalRequestsHonourIt) {
   auto note_fresh = json;
   note_fresh["If-Match"] = client().get(note_url).headers["etag"];
   EXPECT_EQ(client().send("PATCH", note_url, R"({"body":"second"})", note_fresh).status, 200);
+  EXPECT_EQ(client().send("DELETE", note_url, "", {{"If-Match", note_fresh["If-Match"]}}).status,
+            412)
+      << "the edit changed the note";
+  EXPECT_EQ(
+      client()
+          .send("DELETE", note_url, "", {{"If-Match", client().get(note_url).headers["etag"]}})
+          .status,
+      204);
 }
 
 TEST_P(HttpProtocolTest, KeyedAnswersCarryRateLimitHeaders) {

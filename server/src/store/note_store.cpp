@@ -21,7 +21,7 @@ void check_body(const std::string& body) {
 }
 
 std::vector<Note> query(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
-                        long long id) {
+                        long long id, std::string_view lock = "") {
   long long team = team_id, contact = contact_id, nid = 0, author = 0, created = 0, updated = 0;
   int pinned = 0;
   soci::indicator author_ind;
@@ -29,7 +29,7 @@ std::vector<Note> query(soci::session& s, std::int64_t team_id, std::int64_t con
   std::string sql =
       "SELECT id, author_key_id, body, pinned, created_at, updated_at FROM contact_notes "
       "WHERE team_id = :t AND contact_id = :c";
-  sql += id ? " AND id = :id" : " ORDER BY pinned DESC, id DESC";
+  sql += id ? " AND id = :id" + std::string(lock) : " ORDER BY pinned DESC, id DESC";
   soci::statement st(s);
   st.exchange(soci::into(nid));
   st.exchange(soci::into(author, author_ind));
@@ -93,8 +93,8 @@ Note NoteStore::add(soci::session& s, std::int64_t team_id, std::int64_t contact
 }
 
 std::optional<Note> NoteStore::get(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
-                                   std::int64_t id) const {
-  auto rows = query(s, team_id, contact_id, id);
+                                   std::int64_t id, bool for_update) const {
+  auto rows = query(s, team_id, contact_id, id, for_update ? dialect_.for_update() : "");
   if (rows.empty()) return std::nullopt;
   return rows.front();
 }

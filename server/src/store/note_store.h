@@ -21,14 +21,17 @@ namespace sb {
 
 class NoteStore {
  public:
-  explicit NoteStore(const Dialect& dialect) : events_(dialect), timeline_(dialect) {}
+  explicit NoteStore(const Dialect& dialect)
+      : dialect_(dialect), events_(dialect), timeline_(dialect) {}
 
   static constexpr std::size_t kMaxBodyBytes = 20000;
 
   Note add(soci::session& s, std::int64_t team_id, std::int64_t contact_id, const std::string& body,
            bool pinned, std::optional<std::int64_t> author_key_id) const;
+  // `for_update`: the row stays locked until the transaction ends (a conditional write
+  // compares it with If-Match, then changes it).
   std::optional<Note> get(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
-                          std::int64_t id) const;
+                          std::int64_t id, bool for_update = false) const;
   // Pinned first, then newest first (a contact has few notes: no paging).
   std::vector<Note> list(soci::session& s, std::int64_t team_id, std::int64_t contact_id) const;
   Note update(soci::session& s, const Note& note) const;
@@ -36,6 +39,7 @@ class NoteStore {
               std::int64_t id) const;
 
  private:
+  Dialect dialect_;
   EventStore events_;
   TimelineStore timeline_;
 };

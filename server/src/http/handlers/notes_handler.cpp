@@ -1,6 +1,7 @@
 // /v1/contacts/{id}/notes: Markdown notes on a contact.
 #include <soci/soci.h>
 
+#include "http/http_conditions.h"
 #include "http/routes.h"
 #include "model/contact_json.h"
 #include "model/error.h"
@@ -52,9 +53,11 @@ Response edit(ApiServices& sv, Request& req) {
   auto body = f.optional_string("body", NoteStore::kMaxBodyBytes);
   auto pinned = f.optional_bool("pinned");
   f.reject_unknown();
+  const std::string if_match = req.header("If-Match");
   Note n = sv.db.write([&](soci::session& s) {
-    auto current = sv.notes.get(s, req.auth().team_id, cid, nid);
+    auto current = sv.notes.get(s, req.auth().team_id, cid, nid, !if_match.empty());
     if (!current) throw Error::not_found("note", nid);
+    require_if_match(if_match, body_etag(to_json(note_to_json(*current))));
     if (body) current->body = *body;
     if (pinned) current->pinned = *pinned;
     return sv.notes.update(s, *current);
@@ -64,8 +67,15 @@ Response edit(ApiServices& sv, Request& req) {
 
 Response remove(ApiServices& sv, Request& req) {
   std::int64_t cid = req.path_id("id"), nid = req.path_id("note_id");
-  bool removed = sv.db.write(
-      [&](soci::session& s) { return sv.notes.remove(s, req.auth().team_id, cid, nid); });
+  const std::string if_match = req.header("If-Match");
+  bool removed = sv.db.write([&](soci::session& s) {
+    if (!if_match.empty()) {
+      auto current = sv.notes.get(s, req.auth().team_id, cid, nid, true);
+      if (!current) return false;
+      require_if_match(if_match, body_etag(to_json(note_to_json(*current))));
+    }
+    return sv.notes.remove(s, req.auth().team_id, cid, nid);
+  });
   if (!removed) throw Error::not_found("note", nid);
   return Response::no_content();
 }
@@ -79,8 +89,18 @@ void add_note_routes(Router& router, ApiServices& sv) {
   router.add({"GET", "/v1/contacts/{id}/notes", Role::kViewer, h(list)});
   router.add({"POST", "/v1/contacts/{id}/notes", Role::kAgent, h(add), true});
   router.add({"GET", "/v1/contacts/{id}/notes/{note_id}", Role::kViewer, h(get)});
-  router.add({"PATCH", "/v1/contacts/{id}/notes/{note_id}", Role::kAgent, h(edit), true});
-  router.add({"DELETE", "/v1/contacts/{id}/notes/{note_id}", Role::kAgent, h(remove)});
+  // Both compare If-Match under the note's row lock, in their own write.
+  router.add({.method = "PATCH",
+              .pattern = "/v1/contacts/{id}/notes/{note_id}",
+              .min_role = Role::kAgent,
+              .handler = h(edit),
+              .takes_body = true,
+              .own_if_match = true});
+  router.add({.method = "DELETE",
+              .pattern = "/v1/contacts/{id}/notes/{note_id}",
+              .min_role = Role::kAgent,
+              .handler = h(remove),
+              .own_if_match = true});
 }
 
 }  // namespace sb
