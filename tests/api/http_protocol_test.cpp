@@ -401,6 +401,21 @@ TEST_P(HttpProtocolTest, EveryRecordHasAnETagAndConditionalRequestsHonourIt) {
   EXPECT_EQ(client().send("DELETE", url, "", {{"If-Match", etag}}).status, 412);
   EXPECT_EQ(client().send("DELETE", url, "", {{"If-Match", updated.headers["etag"]}}).status, 204);
 
+  // So does a custom field, under its row lock.
+  auto field =
+      client().post("/v1/custom-fields", R"({"key":"seats","label":"Seats","type":"number"})");
+  ASSERT_EQ(field.status, 201) << field.body;
+  const std::string field_url =
+      "/v1/custom-fields/" + std::to_string(field.json()->getValue<long long>("id"));
+  auto field_stale = json;
+  field_stale["If-Match"] = "\"0000000000000000\"";
+  EXPECT_EQ(client().send("PATCH", field_url, R"({"label":"Licences"})", field_stale).status, 412);
+  auto field_fresh = json;
+  field_fresh["If-Match"] = field.headers["etag"];
+  EXPECT_EQ(client().send("PATCH", field_url, R"({"label":"Licences"})", field_fresh).status, 200);
+  EXPECT_EQ(client().send("DELETE", field_url, "", {{"If-Match", field.headers["etag"]}}).status,
+            412);
+
   // A hand-written route (a note) honours it too.
   auto contact = client().post("/v1/contacts", R"({"name":"Noted"})");
   const std::string notes =

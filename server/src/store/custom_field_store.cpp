@@ -101,8 +101,10 @@ std::map<std::string, CustomField> CustomFieldStore::by_key(soci::session& s,
 }
 
 std::optional<CustomField> CustomFieldStore::get(soci::session& s, std::int64_t team_id,
-                                                 std::int64_t id) const {
-  auto rows = query(s, team_id, "WHERE team_id = :t AND id = :id", id);
+                                                 std::int64_t id, bool for_update) const {
+  auto rows = query(
+      s, team_id,
+      "WHERE team_id = :t AND id = :id" + std::string(for_update ? dialect_.for_update() : ""), id);
   if (rows.empty()) return std::nullopt;
   return rows.front();
 }

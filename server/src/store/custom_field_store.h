@@ -22,7 +22,9 @@ class CustomFieldStore {
 
   std::vector<CustomField> list(soci::session& s, std::int64_t team_id) const;
   std::map<std::string, CustomField> by_key(soci::session& s, std::int64_t team_id) const;
-  std::optional<CustomField> get(soci::session& s, std::int64_t team_id, std::int64_t id) const;
+  // `for_update`: the row stays locked until the transaction ends (If-Match, then change).
+  std::optional<CustomField> get(soci::session& s, std::int64_t team_id, std::int64_t id,
+                                 bool for_update = false) const;
   // Validates key, type, options; 409 when the key exists.
   CustomField create(soci::session& s, CustomField field) const;
   // Label, options, required, allow_for_ai; key and type are fixed once created.

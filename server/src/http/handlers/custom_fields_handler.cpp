@@ -1,6 +1,7 @@
 // /v1/custom-fields: the team's contact field definitions (admin to change).
 #include <soci/soci.h>
 
+#include "http/http_conditions.h"
 #include "http/routes.h"
 #include "model/contact_json.h"
 #include "model/error.h"
@@ -58,9 +59,11 @@ Response update(ApiServices& sv, Request& req) {
     if (req.json()->has(fixed)) throw Error::validation(fixed, "is fixed once the field exists");
   }
   f.reject_unknown();
+  const std::string if_match = req.header("If-Match");
   CustomField updated = sv.db.write([&](soci::session& s) {
-    auto current = sv.custom_fields.get(s, req.auth().team_id, id);
+    auto current = sv.custom_fields.get(s, req.auth().team_id, id, !if_match.empty());
     if (!current) throw Error::not_found("custom field", id);
+    require_if_match(if_match, body_etag(to_json(custom_field_to_json(*current))));
     if (label) current->label = *label;
     if (has_options) current->options = options;
     if (required) current->required = *required;
@@ -72,8 +75,15 @@ Response update(ApiServices& sv, Request& req) {
 
 Response remove(ApiServices& sv, Request& req) {
   std::int64_t id = req.path_id("id");
-  bool removed = sv.db.write(
-      [&](soci::session& s) { return sv.custom_fields.remove(s, req.auth().team_id, id); });
+  const std::string if_match = req.header("If-Match");
+  bool removed = sv.db.write([&](soci::session& s) {
+    if (!if_match.empty()) {
+      auto current = sv.custom_fields.get(s, req.auth().team_id, id, true);
+      if (!current) return false;
+      require_if_match(if_match, body_etag(to_json(custom_field_to_json(*current))));
+    }
+    return sv.custom_fields.remove(s, req.auth().team_id, id);
+  });
   if (!removed) throw Error::not_found("custom field", id);
   return Response::no_content();
 }
@@ -87,8 +97,18 @@ void add_custom_field_routes(Router& router, ApiServices& sv) {
   router.add({"GET", "/v1/custom-fields", Role::kViewer, h(list)});
   router.add({"POST", "/v1/custom-fields", Role::kAdmin, h(create), true});
   router.add({"GET", "/v1/custom-fields/{id}", Role::kViewer, h(get)});
-  router.add({"PATCH", "/v1/custom-fields/{id}", Role::kAdmin, h(update), true});
-  router.add({"DELETE", "/v1/custom-fields/{id}", Role::kAdmin, h(remove)});
+  // Both compare If-Match under the field's row lock, in their own write.
+  router.add({.method = "PATCH",
+              .pattern = "/v1/custom-fields/{id}",
+              .min_role = Role::kAdmin,
+              .handler = h(update),
+              .takes_body = true,
+              .own_if_match = true});
+  router.add({.method = "DELETE",
+              .pattern = "/v1/custom-fields/{id}",
+              .min_role = Role::kAdmin,
+              .handler = h(remove),
+              .own_if_match = true});
 }
 
 }  // namespace sb
