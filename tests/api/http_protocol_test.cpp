@@ -416,6 +416,15 @@ TEST_P(HttpProtocolTest, EveryRecordHasAnETagAndConditionalRequestsHonourIt) {
   EXPECT_EQ(client().send("DELETE", field_url, "", {{"If-Match", field.headers["etag"]}}).status,
             412);
 
+  // And a team member.
+  const std::string user_url = "/v1/users/" + std::to_string(user("olga"));
+  const std::string user_etag = client().get(user_url).headers["etag"];
+  auto user_fresh = json;
+  user_fresh["If-Match"] = user_etag;
+  EXPECT_EQ(client().send("PATCH", user_url, R"({"name":"Olga K"})", user_fresh).status, 200);
+  EXPECT_EQ(client().send("PATCH", user_url, R"({"name":"Olga L"})", user_fresh).status, 412)
+      << "the first change made that validator stale";
+
   // A hand-written route (a note) honours it too.
   auto contact = client().post("/v1/contacts", R"({"name":"Noted"})");
   const std::string notes =

@@ -19,7 +19,7 @@ void check(User& u) {
 }
 
 std::vector<User> query(soci::session& s, std::int64_t team_id, const std::string& where,
-                        long long a, int limit) {
+                        long long a, int limit, std::string_view lock = "") {
   long long team = team_id, id = 0, created = 0, updated = 0;
   int active = 0;
   std::string role;
@@ -39,7 +39,7 @@ std::vector<User> query(soci::session& s, std::int64_t team_id, const std::strin
   bool more = execute_once(st,
                            "SELECT id, name, email, role, active, created_at, updated_at FROM "
                            "users WHERE team_id = :t AND " +
-                               where + " ORDER BY id LIMIT :l");
+                               where + " ORDER BY id LIMIT :l" + std::string(lock));
   for (; more; more = st.fetch()) {
     u.team_id = team_id;
     u.id = id;
@@ -106,8 +106,9 @@ User UserStore::update(soci::session& s, const User& in) const {
   return u;
 }
 
-std::optional<User> UserStore::get(soci::session& s, std::int64_t team_id, std::int64_t id) const {
-  auto rows = query(s, team_id, "id = :a", id, 1);
+std::optional<User> UserStore::get(soci::session& s, std::int64_t team_id, std::int64_t id,
+                                   bool for_update) const {
+  auto rows = query(s, team_id, "id = :a", id, 1, for_update ? dialect_.for_update() : "");
   if (rows.empty()) return std::nullopt;
   return rows.front();
 }

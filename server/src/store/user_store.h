@@ -20,12 +20,14 @@ namespace sb {
 
 class UserStore {
  public:
-  explicit UserStore(const Dialect& dialect) : events_(dialect) {}
+  explicit UserStore(const Dialect& dialect) : dialect_(dialect), events_(dialect) {}
 
   // 409 when the email is taken in the team; 422 on an empty name or bad email.
   User create(soci::session& s, User user) const;
   User update(soci::session& s, const User& user) const;
-  std::optional<User> get(soci::session& s, std::int64_t team_id, std::int64_t id) const;
+  // `for_update`: the row stays locked until the transaction ends (If-Match, then change).
+  std::optional<User> get(soci::session& s, std::int64_t team_id, std::int64_t id,
+                          bool for_update = false) const;
   std::vector<User> list(soci::session& s, std::int64_t team_id, std::int64_t after_id,
                          int limit) const;
   // 422 naming `field` unless `id` is an active user of the team.
@@ -36,6 +38,7 @@ class UserStore {
                       const std::string& field) const;
 
  private:
+  Dialect dialect_;
   EventStore events_;
 };
 

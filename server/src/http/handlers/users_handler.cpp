@@ -1,6 +1,7 @@
 // /v1/users: team members contacts are assigned to (admin to change; deactivate, never delete).
 #include <soci/soci.h>
 
+#include "http/http_conditions.h"
 #include "http/pagination.h"
 #include "http/routes.h"
 #include "model/contact_json.h"
@@ -49,9 +50,11 @@ Response update(ApiServices& sv, Request& req) {
     role = f.required_enum("role", {"owner", "admin", "agent", "viewer"});
   auto active = f.optional_bool("active");
   f.reject_unknown();
+  const std::string if_match = req.header("If-Match");
   User u = sv.db.write([&](soci::session& s) {
-    auto current = sv.users.get(s, req.auth().team_id, id);
+    auto current = sv.users.get(s, req.auth().team_id, id, !if_match.empty());
     if (!current) throw Error::not_found("user", id);
+    require_if_match(if_match, body_etag(to_json(user_to_json(*current))));
     if (name) current->name = *name;
     if (email) current->email = *email;
     if (role) current->role = *parse_role(*role);
@@ -70,7 +73,12 @@ void add_user_routes(Router& router, ApiServices& sv) {
   router.add({"GET", "/v1/users", Role::kViewer, h(list)});
   router.add({"POST", "/v1/users", Role::kAdmin, h(create), true});
   router.add({"GET", "/v1/users/{id}", Role::kViewer, h(get)});
-  router.add({"PATCH", "/v1/users/{id}", Role::kAdmin, h(update), true});
+  router.add({.method = "PATCH",
+              .pattern = "/v1/users/{id}",
+              .min_role = Role::kAdmin,
+              .handler = h(update),
+              .takes_body = true,
+              .own_if_match = true});  // compared under the user's row lock
 }
 
 }  // namespace sb
