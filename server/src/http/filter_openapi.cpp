@@ -5,12 +5,13 @@
 
 #include <string>
 
+#include "http/openapi_json.h"
 #include "model/contact_filter.h"
 
 namespace sb {
 namespace {
 
-using ObjPtr = Poco::JSON::Object::Ptr;
+using namespace openapi;
 
 const char* kind_words(FilterFieldKind kind) {
   switch (kind) {
@@ -40,11 +41,11 @@ const char* kind_words(FilterFieldKind kind) {
 }
 
 ObjPtr parameter(const std::string& name, const std::string& description) {
-  ObjPtr p = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  ObjPtr p = obj();
   p->set("name", name);
   p->set("in", "query");
   p->set("description", description);
-  ObjPtr schema = new Poco::JSON::Object;
+  ObjPtr schema = obj();
   schema->set("type", "string");
   p->set("schema", schema);
   return p;

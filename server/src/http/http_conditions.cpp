@@ -2,8 +2,8 @@
 #include "http/http_conditions.h"
 
 #include <Poco/DeflatingStream.h>
+#include <Poco/String.h>
 
-#include <cctype>
 #include <cstdlib>
 #include <sstream>
 #include <vector>
@@ -30,16 +30,6 @@ std::vector<std::string_view> split_list(std::string_view header) {
     header.remove_prefix(comma + 1);
   }
   return out;
-}
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
 }
 
 std::string_view strip_weak(std::string_view tag) {
@@ -88,8 +78,8 @@ bool accepts_gzip(std::string_view accept_encoding) {
   for (std::string_view item : split_list(accept_encoding)) {
     std::size_t semi = item.find(';');
     std::string_view coding = trim(item.substr(0, semi));
-    if (!equals_ignoring_case(coding, "gzip") && !equals_ignoring_case(coding, "x-gzip") &&
-        coding != "*")
+    const std::string name(coding);
+    if (Poco::icompare(name, "gzip") != 0 && Poco::icompare(name, "x-gzip") != 0 && name != "*")
       continue;
     if (semi == std::string_view::npos) return true;
     std::string_view param = trim(item.substr(semi + 1));

@@ -197,10 +197,6 @@ const std::string* header_of(const Response& response, std::string_view name) {
   return nullptr;
 }
 
-bool is_json_type(const std::string& ct) {
-  return ct.rfind("application/json", 0) == 0;
-}
-
 // "{}", with any white space around and inside.
 bool is_empty_json_object(std::string_view body) {
   std::string compact;
@@ -273,8 +269,9 @@ struct HttpServer::Impl {
   void precondition(const Request& request, const std::string& if_match);
   // OPTIONS: the path's methods, and the CORS preflight answer for allowed origins.
   Response answer_options(Poco::Net::HTTPServerRequest& req, const Request& request) const;
-  // Access-Control-* on an actual response to a cross-origin request.
-  void add_cors(const Poco::Net::HTTPServerRequest& req, const Request& request,
+  // Access-Control-* on an actual response to a cross-origin request; `route` is the one
+  // that answered (null when none matched).
+  void add_cors(const Poco::Net::HTTPServerRequest& req, const Request& request, const Route* route,
                 Response& response) const;
   bool cors_allowed(const std::string& origin) const;
   // Validators, 304, and gzip, applied to every answer on its way out.
@@ -680,7 +677,8 @@ void HttpServer::Impl::handle(Poco::Net::HTTPServerRequest& req,
   }
 
   for (auto& h : request.rate_headers) response.headers.push_back(std::move(h));
-  add_cors(req, request, response);
+  add_cors(req, request, slot < router.routes().size() ? &router.routes()[slot] : nullptr,
+           response);
   finish_representation(req, request, response);
 
   if (slot < router.routes().size()) {
@@ -808,13 +806,12 @@ Response HttpServer::Impl::answer_options(Poco::Net::HTTPServerRequest& req,
 }
 
 void HttpServer::Impl::add_cors(const Poco::Net::HTTPServerRequest& req, const Request& request,
-                                Response& response) const {
+                                const Route* route, Response& response) const {
   if (request.method == "OPTIONS") return;  // options() answered it
   const std::string origin = req.get("Origin", "");
   if (!options.cors_origins.empty()) add_vary(response, "Origin");
   if (origin.empty()) return;
-  Router::Match form = router.match("POST", request.path);
-  if (form.route && form.route->public_form && request.method == "POST") {
+  if (route && route->public_form) {
     response.headers.emplace_back("Access-Control-Allow-Origin", "*");
     return;
   }
@@ -830,7 +827,7 @@ void HttpServer::Impl::finish_representation(const Poco::Net::HTTPServerRequest&
   // Every JSON record (and page) answered whole gets a validator, unless its handler set
   // one (contacts: their version).
   if (!response.stream && (response.status == 200 || response.status == 201) &&
-      is_json_type(response.content_type) && !header_of(response, "ETag")) {
+      is_json_content_type(response.content_type) && !header_of(response, "ETag")) {
     response.headers.emplace_back("ETag", body_etag(response.body));
   }
   if (read && response.status == 200) {
