@@ -94,6 +94,34 @@ class ApiTest : public ::testing::TestWithParam<TestBackend> {
     return r.json()->getValue<long long>("id");
   }
 
+  // A person of the key's team with `role`, invited and signed in through the API: a
+  // client that speaks with their session cookie and CSRF token, and no key.
+  HttpClient person(const std::string& name, const std::string& role = "agent",
+                    const std::string& as = kOwnerKey) {
+    auto u = client(as).post("/v1/users", "{\"name\":\"" + name + "\",\"email\":\"" + name +
+                                              "@people.io\",\"role\":\"" + role + "\"}");
+    EXPECT_EQ(u.status, 201) << u.body;
+    auto invite = client(as).post(
+        "/v1/users/" + std::to_string(u.json()->getValue<long long>("id")) + "/invite", "");
+    EXPECT_EQ(invite.status, 200) << invite.body;
+    std::string url = invite.json()->optValue<std::string>("invite_url", "");
+    std::string token = url.substr(url.find("#token=") + 7);
+    auto accepted =
+        anonymous().post("/v1/auth/invite/accept",
+                         "{\"token\":\"" + token + "\",\"password\":\"" + kPassword + "\"}");
+    EXPECT_EQ(accepted.status, 200) << accepted.body;
+    HttpClient c(server_->port());
+    c.set_session(session_token(accepted), accepted.json()->getValue<std::string>("csrf_token"));
+    return c;
+  }
+  static constexpr const char* kPassword = "a long enough password";
+  // The sb_session value of a response's Set-Cookie ("" when none).
+  static std::string session_token(const HttpResult& r) {
+    auto it = r.headers.find("set-cookie");
+    if (it == r.headers.end() || it->second.rfind("sb_session=", 0) != 0) return "";
+    return it->second.substr(11, it->second.find(';') - 11);
+  }
+
   // Event types of the team, oldest first (the newest 1000).
   std::vector<std::string> event_types(long long team = 1) {
     EventQueueStore events(server_->database().dialect());

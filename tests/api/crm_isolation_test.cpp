@@ -32,6 +32,8 @@ TEST_P(CrmIsolationTest, TeamBCanNeverReachTeamARows) {
 
   auto b_team = provision_team(server_->database(), "Team B", std::nullopt, false);
   HttpClient b = client(b_team->owner_key.secret);
+  // Team B's owner signed in through the console: a session, not a key, sees no more.
+  HttpClient b_person = person("bella", "owner", b_team->owner_key.secret);
   auto s = [](long long v) { return std::to_string(v); };
   struct Call {
     std::string method, url, body;
@@ -82,7 +84,9 @@ TEST_P(CrmIsolationTest, TeamBCanNeverReachTeamARows) {
   for (const auto& call : calls) {
     std::map<std::string, std::string> h;
     if (!call.body.empty()) h["Content-Type"] = "application/json";
-    auto r = b.send(call.method, call.url, call.body, h);
+    auto r = b_person.send(call.method, call.url, call.body, h);
+    EXPECT_EQ(r.status, 404) << "session: " << call.method << " " << call.url << " " << r.body;
+    r = b.send(call.method, call.url, call.body, h);
     EXPECT_EQ(r.status, 404) << call.method << " " << call.url << " " << r.body;
   }
   // Team B's own rows may not point at team A's.

@@ -75,6 +75,10 @@ HttpResult HttpClient::send(const std::string& method, const std::string& path,
   session.setTimeout(Poco::Timespan(30, 0));
   Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
   if (!key_.empty()) req.set("Authorization", "Bearer " + key_);
+  if (!session_.empty()) {
+    req.set("Cookie", "sb_session=" + session_);
+    if (method != "GET" && method != "HEAD") req.set("X-CSRF-Token", csrf_);
+  }
   for (const auto& [k, v] : headers) req.set(k, v);
   if (!body.empty() || method == "POST" || method == "PATCH" || method == "PUT") {
     req.setContentLength(static_cast<std::streamsize>(body.size()));

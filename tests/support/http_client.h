@@ -23,6 +23,13 @@ class HttpClient {
  public:
   explicit HttpClient(int port) : port_(port) {}
   void set_key(std::string key) { key_ = std::move(key); }
+  // Speak as a signed-in person: the session cookie on every request, the CSRF token on
+  // writes, and no key.
+  void set_session(std::string token, std::string csrf_token) {
+    key_.clear();
+    session_ = std::move(token);
+    csrf_ = std::move(csrf_token);
+  }
   // Speak HTTPS with this client context (its CAs decide what server certificate passes).
   void set_tls(Poco::Net::Context::Ptr context) { tls_ = std::move(context); }
 
@@ -38,6 +45,7 @@ class HttpClient {
  private:
   int port_;
   std::string key_;
+  std::string session_, csrf_;
   Poco::Net::Context::Ptr tls_;
 };
 

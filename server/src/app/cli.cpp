@@ -17,11 +17,14 @@
 #include "app/logging.h"
 #include "app/server_runtime.h"
 #include "app/workflow_tool.h"
+#include "auth/sign_in.h"
 #include "http/request.h"
+#include "model/contact_rules.h"
 #include "model/error.h"
 #include "store/audit_store.h"
 #include "store/migrations.h"
 #include "store/team_store.h"
+#include "store/user_store.h"
 
 namespace sb {
 namespace {
@@ -39,6 +42,9 @@ const char* kUsage =
     "  switchboard team create NAME [--config FILE] create a team and print its owner key\n"
     "  switchboard apikey create --team ID --role owner|admin|agent|viewer [--name NAME]\n"
     "                            [--config FILE]    issue an API key and print it (once)\n"
+    "  switchboard user reset-password --team ID --email EMAIL [--config FILE]\n"
+    "                            print a one-time link (valid 1 hour) that sets the\n"
+    "                            user's password and signs them in\n"
     "  switchboard workflow check FILE              compile and lint a workflow file\n"
     "  switchboard workflow test FILE --event EVENT.json [--fixtures DIR]\n"
     "                            run it against one event on a scratch database and print\n"
@@ -184,6 +190,66 @@ int cmd_apikey_create(const Config& config, const Args& a) {
   return 0;
 }
 
+std::int64_t team_option(const Args& a) {
+  auto it = a.options.find("team");
+  if (it == a.options.end()) throw UsageError("--team ID is needed");
+  try {
+    std::size_t used = 0;
+    std::int64_t id = std::stoll(it->second, &used);
+    if (used != it->second.size() || id <= 0) throw std::invalid_argument("id");
+    return id;
+  } catch (const std::exception&) {
+    throw UsageError("--team must be a positive team id, got '" + it->second + "'");
+  }
+}
+
+// The base of printed sign-in links: SB_PUBLIC_URL, or the address the server listens on.
+std::string link_base(const Config& config, int port) {
+  if (!config.http.public_url.empty()) {
+    std::string url = config.http.public_url;
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    return url;
+  }
+  const std::string& h = config.http.host;
+  const bool any = h == "0.0.0.0" || h == "::" || h.empty();
+  return std::string(config.http.tls_cert_file.empty() ? "http://" : "https://") +
+         (any ? std::string("localhost") : h) + ":" + std::to_string(port);
+}
+
+// For an admin locked out (or a team without mail): a reset link printed on the terminal.
+int cmd_user_reset_password(const Config& config, const Args& a) {
+  const std::int64_t team_id = team_option(a);
+  auto email_it = a.options.find("email");
+  if (email_it == a.options.end()) throw UsageError("user reset-password needs --email EMAIL");
+  Database db(config.database);
+  migrate(db);
+  std::optional<User> user = db.read([&](soci::session& s) -> std::optional<User> {
+    UserStore users(db.dialect());
+    for (std::int64_t after = 0;;) {
+      auto page = users.list(s, team_id, after, 500);
+      for (const User& u : page) {
+        if (u.email == normalize_email("email", email_it->second)) return u;
+      }
+      if (page.size() < 500) return std::nullopt;
+      after = page.back().id;
+    }
+  });
+  if (!user)
+    throw UsageError("team " + std::to_string(team_id) + " has no user " + email_it->second);
+  auth::SignIn sign_in(db, {});
+  auth::IssuedLink link = sign_in.reset_link(team_id, user->id);
+  db.write([&](soci::session& s) {
+    AuditStore(db.dialect()).append(s, cli_audit(team_id, "user reset-password", "user", user->id));
+  });
+  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("user_id", user->id);
+  o.set("email", user->email);
+  o.set("reset_url", link_base(config, config.http.port) + "/app/reset#token=" + link.token);
+  o.set("expires_at", format_iso8601(link.link.expires_at));
+  print_json(o);
+  return 0;
+}
+
 // `switchboard serve`: Poco's ServerApplication gives SIGTERM/SIGINT handling.
 class ServeApplication : public Poco::Util::ServerApplication {
  public:
@@ -212,6 +278,19 @@ class ServeApplication : public Poco::Util::ServerApplication {
                 << "\" and its owner API key. It is shown only now; store it:\n  "
                 << first->owner_key.secret << "\nTry: curl -H 'Authorization: Bearer "
                 << first->owner_key.secret << "' " << url << "/v1/me" << std::endl;
+    }
+    // Until someone has an account, every start prints a fresh link that creates the owner's
+    // (the one printed before stops working).
+    Database& db = runtime.database();
+    auth::SignIn sign_in(db, {});
+    auto teams = db.read([&](soci::session& s) { return TeamStore(db.dialect()).ids(s); });
+    if (!teams.empty() && !sign_in.anyone_can_sign_in()) {
+      auth::IssuedLink link = sign_in.setup_link(teams.front());
+      std::cout << "Open the console and create your owner account (link valid 7 days, once):\n  "
+                << link_base(config_, runtime.port()) << "/app/setup#token=" << link.token
+                << std::endl;
+    } else {
+      std::cout << "Console: " << link_base(config_, runtime.port()) << "/app/" << std::endl;
     }
     waitForTerminationRequest();
     Poco::Logger::get("app").information("shutting down: finishing requests in flight");
@@ -274,6 +353,10 @@ int dispatch(int argc, char** argv) {
   if (p[0] == "apikey" && p.size() == 2 && p[1] == "create") {
     allow_only(a, {"config", "team", "role", "name"});
     return cmd_apikey_create(config_from(a), a);
+  }
+  if (p[0] == "user" && p.size() == 2 && p[1] == "reset-password") {
+    allow_only(a, {"config", "team", "email"});
+    return cmd_user_reset_password(config_from(a), a);
   }
   if (p[0] == "workflow" && p.size() == 3 && p[1] == "check") {
     allow_only(a, {});

@@ -168,6 +168,16 @@ const std::vector<Setting>& settings() {
        [](Config& c, const std::string& v) {
          c.http.auth_cache_ttl_ms = static_cast<int>(parse_int(v, 0, 600000));
        }},
+      {"session_idle_minutes", "SB_SESSION_IDLE_MINUTES", "720",
+       "a person's console session ends after this many minutes without a request",
+       [](Config& c, const std::string& v) {
+         c.http.session_idle_minutes = static_cast<int>(parse_int(v, 1, 60 * 24 * 30));
+       }},
+      {"session_max_days", "SB_SESSION_MAX_DAYS", "30",
+       "a person's console session ends this many days after signing in, however active",
+       [](Config& c, const std::string& v) {
+         c.http.session_max_days = static_cast<int>(parse_int(v, 1, 365));
+       }},
       {"shutdown_grace_s", "SB_SHUTDOWN_GRACE_S", "10",
        "how long SIGTERM waits for requests in flight",
        [](Config& c, const std::string& v) {
@@ -257,13 +267,15 @@ const std::vector<Setting>& settings() {
          c.messaging.email_from = v;
        }},
       {"public_url", "SB_PUBLIC_URL", "(unset)",
-       "the server's address as customers reach it (tracking, unsubscribe and delivery-report "
-       "links); unset: emails carry no tracking and no unsubscribe link",
+       "the server's address as customers and the team reach it (tracking, unsubscribe and "
+       "delivery-report links, and the sign-in links of invites and password resets); unset: "
+       "emails carry no tracking and no unsubscribe link",
        [](Config& c, const std::string& v) {
          if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) {
            throw std::invalid_argument("must start with http:// or https://");
          }
          c.messaging.public_url = v;
+         c.http.public_url = v;
        }},
       {"send_rate_per_s", "SB_SEND_RATE_PER_S", "0",
        "at most this many emails and SMS per second from this process, all teams together "

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "auth/sign_in.h"
 #include "capture/conversation_closer.h"
 #include "capture/ingest_queue.h"
 #include "capture/ingestor.h"
@@ -50,7 +51,8 @@ class Router;
 struct ApiServices {
   explicit ApiServices(Database& database,
                        std::chrono::milliseconds auth_cache_ttl = std::chrono::milliseconds(0),
-                       const std::string& data_dir = "./data", std::size_t upload_limit = 10 << 20)
+                       const std::string& data_dir = "./data", std::size_t upload_limit = 10 << 20,
+                       auth::SignInOptions sign_in_options = {})
       : db(database),
         keys(database.dialect()),
         teams(database.dialect()),
@@ -65,7 +67,8 @@ struct ApiServices {
         users(database.dialect()),
         blobs(data_dir + "/files"),
         data_dir(data_dir),
-        max_upload_bytes(upload_limit) {}
+        max_upload_bytes(upload_limit),
+        sign_in(database, std::move(sign_in_options)) {}
 
   Database& db;
   ApiKeyStore keys;
@@ -82,6 +85,7 @@ struct ApiServices {
   BlobStore blobs;
   std::string data_dir;  // uploads: data_dir/files, data_dir/imports
   std::size_t max_upload_bytes;
+  auth::SignIn sign_in;
   const Metrics* metrics = nullptr;           // for GET /metrics
   const Router* router = nullptr;             // for the OpenAPI consistency check
   const Dispatcher* dispatcher = nullptr;     // for queue metrics; null in tools and tests
@@ -92,6 +96,8 @@ struct ApiServices {
   imports::ImportRunner* import_runner = nullptr;        // null: imports wait for a poll
   std::size_t max_import_bytes = std::size_t{1} << 30;
   std::string metrics_token_sha256;  // of SB_METRICS_TOKEN; empty: /metrics is open
+  std::string public_url;            // SB_PUBLIC_URL ("": none)
+  std::string own_url;               // this server as it listens ("http://127.0.0.1:8080")
   EventQueueStore queue{db.dialect()};
   AuditStore audit{db.dialect()};
   ContactEraser eraser{db.dialect(), contacts};

@@ -50,8 +50,10 @@ std::optional<AuditEntry> audit_entry_for(const Route& route, const Request& req
 
   AuditEntry e;
   e.team_id = request.principal->team_id;
-  e.actor_type = "api_key";
-  e.actor_id = std::to_string(request.principal->key_id);
+  // A signed-in person is audited as themself, a key as the key.
+  const Principal& who = *request.principal;
+  e.actor_type = who.user_id ? "user" : "api_key";
+  e.actor_id = std::to_string(who.user_id ? *who.user_id : who.key_id);
   e.action = request.method + " " + route.pattern;
   e.status = response.status;
   e.origin = origin;

@@ -26,14 +26,20 @@
 #include <chrono>
 #include <thread>
 
+#include "channels/messenger.h"
+#include "channels/mime_message.h"
+#include "channels/smtp_transport.h"
 #include "http/api_services.h"
 #include "http/audit_trail.h"
+#include "http/console_assets.h"
 #include "http/http_conditions.h"
 #include "http/metrics.h"
 #include "http/rate_limiter.h"
 #include "http/routes.h"
+#include "http/session_cookie.h"
 #include "model/error.h"
 #include "model/hash.h"
+#include "model/messaging_settings.h"
 #include "store/database.h"
 #include "store/idempotency_store.h"
 
@@ -223,6 +229,7 @@ struct HttpServer::Impl {
   RateLimiter form_limiter;    // per client IP, public form posts
   RateLimiter public_limiter;  // per client IP, signed links
   RateLimiter auth_failures;   // per client IP, failed authentications only
+  ConsoleAssets console{embedded_console()};
   Poco::ThreadPool pool;
   std::unique_ptr<Poco::Net::HTTPServer> server;
   Poco::Logger& access_log = Poco::Logger::get("http.access");
@@ -230,8 +237,8 @@ struct HttpServer::Impl {
 
   Impl(const HttpOptions& o, Database& db)
       : options(o),
-        services(db, std::chrono::milliseconds(o.auth_cache_ttl_ms), o.data_dir,
-                 o.max_upload_bytes),
+        services(db, std::chrono::milliseconds(o.auth_cache_ttl_ms), o.data_dir, o.max_upload_bytes,
+                 sign_in_options(o)),
         router(build_routes(services)),
         metrics(route_labels(router)),
         limiter(o.rate_limit_rps, o.rate_limit_burst),
@@ -243,6 +250,35 @@ struct HttpServer::Impl {
     services.router = &router;
     services.max_import_bytes = o.max_import_bytes;
     if (!o.metrics_token.empty()) services.metrics_token_sha256 = sha256_hex(o.metrics_token);
+  }
+
+  auth::SignInOptions sign_in_options(const HttpOptions& o) {
+    auth::SignInOptions out;
+    out.idle = std::chrono::minutes(o.session_idle_minutes);
+    out.absolute = std::chrono::hours(24) * o.session_max_days;
+    out.can_mail = [this] { return services.messenger && services.messenger->smtp(); };
+    out.mail = [this](const std::string& to, const std::string& subject, const std::string& text) {
+      return send_mail(to, subject, text);
+    };
+    return out;
+  }
+  // Invites and password resets: plain text through the messaging SMTP relay.
+  bool send_mail(const std::string& to, const std::string& subject, const std::string& text) {
+    channels::Messenger* m = services.messenger;
+    if (!m || !m->smtp()) return false;
+    channels::EmailContent e;
+    e.from_address = m->envelope_from(MessagingSettings{});
+    e.from_name = "Switchboard";
+    e.to_address = to;
+    e.subject = subject;
+    e.text = text;
+    auto outcome =
+        m->smtp()->send(e.from_address, to, channels::build_mime(e, now_ms(), random_hex(8)));
+    if (outcome.kind != channels::SendOutcome::Kind::kSent) {
+      error_log.warning("sign-in email to %s not sent: %s", to, outcome.reply);
+      return false;
+    }
+    return true;
   }
 
   static std::vector<Metrics::RouteLabel> route_labels(const Router& r) {
@@ -263,6 +299,10 @@ struct HttpServer::Impl {
   Response public_form(const Route& route, Poco::Net::HTTPServerRequest& req, Request& request,
                        bool has_body, bool& close_connection);
   void authenticate(const Route& route, Poco::Net::HTTPServerRequest& req, Request& request);
+  void authenticate_session(Poco::Net::HTTPServerRequest& req, Request& request,
+                            const std::string& token);
+  // The route's role, and the caller's request rate (per key, or per signed-in person).
+  void admit(const Route& route, Request& request);
   // If-Match on PUT/PATCH/DELETE: compared with the ETag GET on the same path answers now
   // (400 where the path has no GET). Record and contact writes compare again under a row
   // lock in their own transaction; for the other routes this check is the only one.
@@ -278,6 +318,8 @@ struct HttpServer::Impl {
   void finish_representation(const Poco::Net::HTTPServerRequest& req, const Request& request,
                              Response& response) const;
   std::string client_address(const Poco::Net::HTTPServerRequest& req) const;
+  // Over HTTPS here, or through a trusted proxy that says X-Forwarded-Proto: https.
+  bool arrived_secure(const Poco::Net::HTTPServerRequest& req) const;
   // 429 when the client address has no token left in `limiter`.
   static void limit_address(RateLimiter& limiter, const Request& request, const char* message,
                             bool has_body, bool& close_connection);
@@ -306,6 +348,14 @@ std::string HttpServer::Impl::client_address(const Poco::Net::HTTPServerRequest&
     end = comma;
   }
   return peer;
+}
+
+bool HttpServer::Impl::arrived_secure(const Poco::Net::HTTPServerRequest& req) const {
+  if (!options.tls_cert_file.empty()) return true;
+  const auto& trusted = options.trusted_proxies;
+  std::string peer = req.clientAddress().host().toString();
+  if (std::find(trusted.begin(), trusted.end(), peer) == trusted.end()) return false;
+  return Poco::icompare(req.get("X-Forwarded-Proto", ""), "https") == 0;
 }
 
 void HttpServer::Impl::limit_address(RateLimiter& limiter, const Request& request,
@@ -371,6 +421,11 @@ void HttpServer::Impl::authenticate(const Route& route, Poco::Net::HTTPServerReq
                                     Request& request) {
   std::string header = req.get("Authorization", "");
   if (header.empty()) {
+    if (auto token = session_cookie(req)) {
+      authenticate_session(req, request, *token);
+      admit(route, request);
+      return;
+    }
     throw Error(ErrorCode::kUnauthorized,
                 "missing Authorization header: send 'Authorization: Bearer <api key>'");
   }
@@ -391,6 +446,27 @@ void HttpServer::Impl::authenticate(const Route& route, Poco::Net::HTTPServerReq
     services.auth_cache.put(hash, *principal);
   }
   request.principal = principal;
+  admit(route, request);
+}
+
+// A person's session cookie: only when no Authorization header is sent (a Bearer key
+// ignores the cookie). Unsafe methods also need the session's CSRF token, from this site.
+void HttpServer::Impl::authenticate_session(Poco::Net::HTTPServerRequest& req, Request& request,
+                                            const std::string& token) {
+  auto found = services.sign_in.resume(token);
+  if (!found) {
+    throw Error(ErrorCode::kUnauthorized, "your session has ended: sign in again",
+                {{"reason", std::string("session_ended")}});
+  }
+  const std::string& m = request.method;
+  if (m != "GET" && m != "HEAD" && m != "OPTIONS") {
+    require_csrf(req, request.secure, found->session.csrf_token);
+  }
+  request.principal = std::move(found->principal);
+}
+
+void HttpServer::Impl::admit(const Route& route, Request& request) {
+  const std::optional<Principal>& principal = request.principal;
   if (principal->role == Role::kAgentBot) {
     auto it = request.path_params.find("id");
     bool own_agent = route.bot_access && principal->agent_id && it != request.path_params.end() &&
@@ -410,13 +486,19 @@ void HttpServer::Impl::authenticate(const Route& route, Poco::Net::HTTPServerReq
   }
   int retry_after = 1;
   RateLimiter::Quota quota;
-  bool allowed = limiter.allow(principal->key_id, retry_after, &quota);
+  // A person's requests share one bucket per user, apart from every key's (negative ids).
+  const std::int64_t bucket = principal->user_id ? -*principal->user_id : principal->key_id;
+  bool allowed = limiter.allow(bucket, retry_after, &quota);
   if (limiter.enabled()) {
     request.rate_headers = {{"RateLimit-Limit", std::to_string(quota.limit)},
                             {"RateLimit-Remaining", std::to_string(quota.remaining)},
                             {"RateLimit-Reset", std::to_string(quota.reset_s)}};
   }
-  if (!allowed) throw rate_limited("too many requests for this API key", retry_after);
+  if (!allowed) {
+    throw rate_limited(principal->user_id ? "too many requests for this person"
+                                          : "too many requests for this API key",
+                       retry_after);
+  }
 }
 
 Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& request,
@@ -426,6 +508,14 @@ Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& 
   for (auto& [k, v] : uri.getQueryParameters()) request.query.emplace_back(k, v);
 
   if (request.method == "OPTIONS") return answer_options(req, request);
+  if (ConsoleAssets::owns(request.path)) {
+    if (request.method != "GET" && request.method != "HEAD") {
+      throw Error(ErrorCode::kMethodNotAllowed,
+                  request.method + " is not allowed on " + request.path + " (allowed: GET, HEAD)",
+                  {{"allowed", std::string("GET, HEAD")}});
+    }
+    return console.serve(request.path, accepts_gzip(req.get("Accept-Encoding", "")));
+  }
   // HEAD is GET without the body: the same handler, headers and length (send() writes no
   // body for HEAD).
   Router::Match m = router.match(request.method == "HEAD" ? "GET" : request.method, request.path);
@@ -444,7 +534,7 @@ Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& 
   request.path_params = std::move(m.params);
 
   const bool has_body = request.has_body;
-  if (route.min_role || route.signed_link) {
+  if (route.min_role || route.signed_link || route.sign_in) {
     // An address that keeps failing is refused before its next attempt is even checked:
     // guessing keys or link signatures costs the guesser time, not us database reads.
     int retry_after = 1;
@@ -455,6 +545,12 @@ Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& 
     }
   }
   if (route.min_role) authenticate(route, req, request);
+  if (route.sign_in && cross_site(req, request.secure)) {
+    close_connection = has_body;
+    throw Error(ErrorCode::kForbidden,
+                "cross-site sign-in refused: sign in from this server's pages",
+                {{"reason", std::string("cross_site")}});
+  }
 
   if (route.public_form) return public_form(route, req, request, has_body, close_connection);
   if (route.signed_link) {
@@ -642,6 +738,7 @@ void HttpServer::Impl::handle(Poco::Net::HTTPServerRequest& req,
   std::string incoming_id = req.get("X-Request-Id", "");
   request.request_id = acceptable_request_id(incoming_id) ? incoming_id : new_request_id();
   request.client_address = client_address(req);
+  request.secure = arrived_secure(req);
   std::size_t slot = metrics.unmatched_slot();
   bool close_connection = false;
   bool framed = false;  // the body's length is unambiguous (check_framing passed)
@@ -657,7 +754,14 @@ void HttpServer::Impl::handle(Poco::Net::HTTPServerRequest& req,
     }
     response = Response::json(http_status(e.code()), error_body(e, request.request_id));
     bool failed_auth = e.code() == ErrorCode::kUnauthorized;
-    if (failed_auth) response.headers.emplace_back("WWW-Authenticate", "Bearer");
+    for (const ErrorDetail& d : e.details()) {
+      // An ended session is not a guess (its token has 256 bits): no address penalty.
+      if (d.key == "reason" && std::get_if<std::string>(&d.value) &&
+          std::get<std::string>(d.value) == "session_ended")
+        failed_auth = false;
+    }
+    const bool challenge = e.code() == ErrorCode::kUnauthorized;
+    if (challenge) response.headers.emplace_back("WWW-Authenticate", "Bearer");
     for (const ErrorDetail& d : e.details()) {
       if (d.key == "link") failed_auth = true;  // a signed link that does not verify
       if (d.key == "retry_after_s") {
@@ -961,6 +1065,14 @@ void HttpServer::start() {
   impl_->server = std::make_unique<Poco::Net::HTTPServer>(new PipelineFactory(*impl_), impl_->pool,
                                                           socket, params);
   impl_->server->start();
+  const HttpOptions& o = impl_->options;
+  const bool any = o.host == "0.0.0.0" || o.host == "::" || o.host.empty();
+  impl_->services.own_url = std::string(o.tls_cert_file.empty() ? "http://" : "https://") +
+                            (any ? std::string("localhost") : o.host) + ":" +
+                            std::to_string(port());
+  impl_->services.public_url = o.public_url;
+  while (!impl_->services.public_url.empty() && impl_->services.public_url.back() == '/')
+    impl_->services.public_url.pop_back();
 }
 
 int HttpServer::port() const {

@@ -57,6 +57,11 @@ struct HttpOptions {
   std::string metrics_token;
   std::size_t max_form_body_bytes = 64 << 10;
   int auth_cache_ttl_ms = 2000;  // 0: look every key up in the database
+  // People's sessions end after this long without a request, and this long after sign-in.
+  int session_idle_minutes = 12 * 60;
+  int session_max_days = 30;
+  // SB_PUBLIC_URL: the base of emailed sign-in links ("": this server's own address).
+  std::string public_url;
   int shutdown_grace_s = 10;
   std::string data_dir = "./data";                      // uploaded files live under data_dir/files
   std::size_t max_upload_bytes = 10 << 20;              // per file

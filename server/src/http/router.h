@@ -43,6 +43,9 @@ struct Route {
   // Requests are idempotent by their content (chat messages by their ids): Idempotency-Key
   // is not needed and is ignored rather than half-honoured.
   bool ignores_idempotency_key = false;
+  // Public, takes a password or a one-time link (sign-in, setup, invite, reset): refused
+  // from an address with too many failed authentications, and from another site.
+  bool sign_in = false;
 };
 
 class Router {

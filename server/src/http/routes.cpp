@@ -7,6 +7,7 @@ Router build_routes(ApiServices& services) {
   Router router;
   add_system_routes(router, services);
   add_me_routes(router, services);
+  add_auth_routes(router, services);
   add_api_key_routes(router, services);
   add_user_routes(router, services);
   add_custom_field_routes(router, services);

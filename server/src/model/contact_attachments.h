@@ -44,6 +44,7 @@ struct User {
   std::string email;
   Role role = Role::kAgent;
   bool active = true;
+  bool can_sign_in = false;  // has a password (read only: set through setup, invite, reset)
   EpochMs created_at = 0;
   EpochMs updated_at = 0;
 };

@@ -344,6 +344,7 @@ Poco::JSON::Object user_to_json(const User& u) {
   o.set("email", u.email);
   o.set("role", std::string(role_name(u.role)));
   o.set("active", u.active);
+  o.set("can_sign_in", u.can_sign_in);
   o.set("created_at", format_iso8601(u.created_at));
   o.set("updated_at", format_iso8601(u.updated_at));
   return o;

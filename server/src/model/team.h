@@ -27,8 +27,8 @@ struct ApiKey {
   std::optional<std::int64_t> agent_id;  // agent-bot keys: the chatbot they belong to
 };
 
-// Who is calling: resolved from the bearer key on every authenticated request (and
-// cached briefly, see http/auth_cache.h), with what /v1/me shows.
+// Who is calling: resolved from the bearer key (or a person's session cookie) on every
+// authenticated request (keys cached briefly, see http/auth_cache.h), with what /v1/me shows.
 struct Principal {
   std::int64_t team_id = 0;
   std::int64_t key_id = 0;
@@ -37,6 +37,11 @@ struct Principal {
   std::string key_name;
   std::string key_prefix;
   std::optional<std::int64_t> agent_id;  // agent-bot keys only
+  // A person signed in through a session (key_id is then 0): who, and which session.
+  std::optional<std::int64_t> user_id;
+  std::int64_t session_id = 0;
+  std::string user_name;
+  std::string user_email;
 };
 
 }  // namespace sb

@@ -22,8 +22,8 @@ struct AuditEntry {
   std::int64_t id = 0;
   std::int64_t team_id = 0;
   EpochMs at = 0;                       // 0 on append: now
-  std::string actor_type;               // api_key | workflow | plugin | cli | system
-  std::optional<std::string> actor_id;  // key id, workflow name, plugin name, CLI user
+  std::string actor_type;               // api_key | user | workflow | plugin | cli | system
+  std::optional<std::string> actor_id;  // key id, user id, workflow name, plugin name, CLI user
   std::string action;                   // "POST /v1/contacts/{id}", "crm.set_stage", ...
   std::optional<std::string> subject_type;
   std::optional<std::int64_t> subject_id;
@@ -54,7 +54,8 @@ class AuditStore {
   // Newest first.
   std::vector<AuditEntry> list(soci::session& s, const AuditQuery& q) const;
 
-  static constexpr const char* kActorTypes[] = {"api_key", "workflow", "plugin", "cli", "system"};
+  static constexpr const char* kActorTypes[] = {"api_key", "user", "workflow", "plugin", "cli",
+                                                "system"};
 
  private:
   const Dialect& dialect_;

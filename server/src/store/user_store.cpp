@@ -21,7 +21,7 @@ void check(User& u) {
 std::vector<User> query(soci::session& s, std::int64_t team_id, const std::string& where,
                         long long a, int limit, std::string_view lock = "") {
   long long team = team_id, id = 0, created = 0, updated = 0;
-  int active = 0;
+  int active = 0, can_sign_in = 0;
   std::string role;
   User u;
   soci::statement st(s);
@@ -30,6 +30,7 @@ std::vector<User> query(soci::session& s, std::int64_t team_id, const std::strin
   st.exchange(soci::into(u.email));
   st.exchange(soci::into(role));
   st.exchange(soci::into(active));
+  st.exchange(soci::into(can_sign_in));
   st.exchange(soci::into(created));
   st.exchange(soci::into(updated));
   st.exchange(soci::use(team, "t"));
@@ -37,7 +38,8 @@ std::vector<User> query(soci::session& s, std::int64_t team_id, const std::strin
   st.exchange(soci::use(limit, "l"));
   std::vector<User> out;
   bool more = execute_once(st,
-                           "SELECT id, name, email, role, active, created_at, updated_at FROM "
+                           "SELECT id, name, email, role, active, CASE WHEN password_hash IS NULL "
+                           "THEN 0 ELSE 1 END, created_at, updated_at FROM "
                            "users WHERE team_id = :t AND " +
                                where + " ORDER BY id LIMIT :l" + std::string(lock));
   for (; more; more = st.fetch()) {
@@ -45,6 +47,7 @@ std::vector<User> query(soci::session& s, std::int64_t team_id, const std::strin
     u.id = id;
     u.role = parse_role(role).value_or(Role::kViewer);
     u.active = active != 0;
+    u.can_sign_in = can_sign_in != 0;
     u.created_at = created;
     u.updated_at = updated;
     out.push_back(u);

@@ -37,7 +37,8 @@ Response list_audit(ApiServices& sv, Request& req) {
   q.team_id = req.auth().team_id;
   q.before_id = page.after_id;  // newest first: the cursor is the last id seen
   q.limit = page.limit + 1;
-  q.actor_type = req.choice_param("actor_type", {"api_key", "workflow", "plugin", "cli", "system"});
+  q.actor_type =
+      req.choice_param("actor_type", {"api_key", "user", "workflow", "plugin", "cli", "system"});
   q.actor_id = req.query_param("actor_id");
   q.action_prefix = req.query_param("action");
   q.subject_type = req.query_param("subject_type");

@@ -7,8 +7,21 @@
 #include "model/contact_json.h"
 #include "model/error.h"
 #include "model/json_body.h"
+#include "store/sign_in_store.h"
 
 namespace sb {
+namespace {}  // namespace
+
+// Users can sign in with their role: only an owner may make, change or invite an owner
+// (otherwise an admin could invite an owner account to their own address).
+void require_owner_for(const Request& req, Role role) {
+  if (role == Role::kOwner && req.auth().role != Role::kOwner) {
+    throw Error(ErrorCode::kForbidden, "only an owner may create, change or invite an owner",
+                {{"required_role", std::string("owner")},
+                 {"role", std::string(role_name(req.auth().role))}});
+  }
+}
+
 namespace {
 
 Response list(ApiServices& sv, Request& req) {
@@ -27,6 +40,7 @@ Response create(ApiServices& sv, Request& req) {
   u.email = f.required_string("email", 254);
   u.role = *parse_role(f.required_enum("role", {"owner", "admin", "agent", "viewer"}));
   f.reject_unknown();
+  require_owner_for(req, u.role);
   User created = sv.db.write([&](soci::session& s) { return sv.users.create(s, u); });
   Response r = Response::json(201, user_to_json(created));
   r.headers.emplace_back("Location", "/v1/users/" + std::to_string(created.id));
@@ -55,11 +69,17 @@ Response update(ApiServices& sv, Request& req) {
     auto current = sv.users.get(s, req.auth().team_id, id, !if_match.empty());
     if (!current) throw Error::not_found("user", id);
     require_if_match(if_match, body_etag(to_json(user_to_json(*current))));
+    require_owner_for(req, current->role);
+    if (role) require_owner_for(req, *parse_role(*role));
     if (name) current->name = *name;
     if (email) current->email = *email;
     if (role) current->role = *parse_role(*role);
+    const bool disabling = active && !*active && current->active;
     if (active) current->active = *active;
-    return sv.users.update(s, *current);
+    User updated = sv.users.update(s, *current);
+    // A disabled person is signed out everywhere at once (and stays out if re-enabled).
+    if (disabling) SignInStore{}.revoke_sessions(s, updated.team_id, updated.id, now_ms());
+    return updated;
   });
   return Response::json(200, user_to_json(u));
 }
