@@ -1,0 +1,175 @@
+// The contacts screens: filters in the URL, the virtualised list, bulk updates of every
+// matching contact, the profile's autosave with If-Match conflicts, notes, live chat, the
+// command palette and a keyboard-only journey.
+import { acceptInvite, api, checkA11y, expect, invitedPerson, test } from "./fixtures";
+
+async function agentId(): Promise<number> {
+  const made = await api().POST("/v1/agents", { body: { name: `Bot ${Date.now()}`, platforms: ["whatsapp"] } });
+  expect(made.response.status).toBe(201);
+  return made.data!.id;
+}
+
+test("2,100 contacts: URL filters survive reload and Back, the list stays small, all matching are bulk-updated", async ({ page }) => {
+  const tag = `batch${Date.now()}`;
+  const agent = await agentId();
+  // Chat capture makes the contacts: 5 posts of 420 messages from 420 people each.
+  for (let b = 0; b < 5; b++) {
+    const messages = Array.from({ length: 420 }, (_, i) => ({
+      id: `m${b}-${i}`,
+      conversation_id: `c${b}-${i}`,
+      user_id: `${tag}-${b}-${i}`,
+      user_name: `Person ${b}-${i}`,
+      text: "hello",
+    }));
+    const r = await api().POST("/v1/agents/{id}/messages", { params: { path: { id: agent } }, body: messages });
+    expect(r.response.status).toBeLessThan(300);
+  }
+  const ids: number[] = [];
+  for (let cursor: string | null = ""; cursor !== null; ) {
+    const page: Awaited<ReturnType<ReturnType<typeof api>["GET"]>> = await api().GET("/v1/contacts", {
+      params: { query: { "external_id.starts_with": `${tag}-`, limit: 200, ...(cursor ? { cursor } : {}) } },
+    } as never);
+    const data = page.data as { data: { id: number }[]; next_cursor: string | null };
+    ids.push(...data.data.map((c) => c.id));
+    cursor = data.next_cursor;
+  }
+  expect(ids.length).toBe(2100);
+  const tagged = await api().POST("/v1/contacts/bulk", {
+    body: { filter: { field: "external_id", op: "starts_with", value: `${tag}-` }, add_tags: [tag] },
+  });
+  expect(tagged.data?.updated).toBe(2100);
+
+  const admin = await invitedPerson("Bulk", "admin");
+  await acceptInvite(page, admin.url);
+  await page.goto(`/app/contacts?tags=${tag}&platform=whatsapp`);
+  await expect(page.getByRole("link", { name: /^Person / }).first()).toBeVisible();
+  expect(await page.locator("[role=rowgroup] [role=row]").count()).toBeLessThan(100);
+  await checkA11y(page, "contacts list");
+  // The filters live in the URL: reload keeps them, Back returns to the previous ones.
+  await page.reload();
+  await expect(page.getByLabel("Platform")).toHaveValue("whatsapp");
+  await page.getByLabel("Sort").selectOption("name");
+  await expect(page).toHaveURL(/sort=name/);
+  await page.goto("/app/contacts");
+  await page.goBack();
+  await expect(page.getByLabel("Sort")).toHaveValue("name");
+  await expect(page.getByLabel("Tags")).toHaveValue(tag);
+
+  // Scrolling loads more pages without putting them all in the DOM.
+  const scroller = page.getByTestId("contacts-scroller");
+  for (let i = 0; i < 6; i++) await scroller.evaluate((el) => el.scrollBy(0, 8000));
+  await expect(page.getByText(/^(4|6|8)\d\d\+ contacts$/)).toBeVisible();
+  expect(await page.locator("[role=rowgroup] [role=row]").count()).toBeLessThan(100);
+
+  await page.getByRole("checkbox").first().check();
+  await page.getByRole("button", { name: "Select all matching" }).click();
+  await page.getByRole("button", { name: "Update…" }).click();
+  const dialog = page.getByRole("dialog", { name: "Update all matching contacts" });
+  await checkA11y(page, "bulk dialog");
+  await dialog.getByLabel("Status").selectOption("qualified");
+  await dialog.getByRole("button", { name: "Apply" }).click();
+  await expect(dialog.getByRole("status")).toContainText("2100 updated", { timeout: 60_000 });
+  await dialog.getByRole("button", { name: "Close" }).click();
+  const check = await api().GET("/v1/contacts/stats");
+  expect((check.data!.by_status as Record<string, number>)["qualified"]).toBeGreaterThanOrEqual(2100);
+  // The CSV export is of the same filter.
+  const href = await page.getByRole("link", { name: "Export CSV" }).getAttribute("href");
+  const csv = await page.request.get(href!);
+  expect(csv.status()).toBe(200);
+  expect((await csv.text()).trim().split("\n").length).toBe(2101);
+});
+
+test("the profile saves each field with If-Match and shows a conflict with the newer value", async ({ page }) => {
+  const made = await api().POST("/v1/contacts", { body: { name: "Carmen", email: "carmen@x.io" } });
+  const id = made.data!.id;
+  const agent = await invitedPerson("Pat", "agent");
+  await acceptInvite(page, agent.url);
+  await page.goto(`/app/contacts/${id}`);
+  await expect(page.getByRole("heading", { name: "Carmen" })).toBeVisible();
+  await checkA11y(page, "contact profile");
+  await page.getByLabel("Phone").fill("+34 600 111 222");
+  await page.getByLabel("Phone").press("Tab");
+  await expect(page.getByText("Saved")).toBeVisible();
+  expect((await api().GET("/v1/contacts/{id}", { params: { path: { id } } })).data?.phone).toBe("+34600111222");
+
+  // Someone else changes the contact; this page still holds the old version.
+  await api().PATCH("/v1/contacts/{id}", { params: { path: { id } }, body: { needs: "braces before June" } });
+  await page.getByLabel("Status").selectOption("qualified");
+  const alert = page.getByRole("alert");
+  await expect(alert).toContainText("Someone else changed this contact");
+  await alert.getByRole("button", { name: "Apply mine again" }).click();
+  await expect(page.getByText("Saved")).toBeVisible();
+  const now = (await api().GET("/v1/contacts/{id}", { params: { path: { id } } })).data!;
+  expect(now.status).toBe("qualified");
+  expect(now.needs).toBe("braces before June");
+
+  // Notes, and the timeline shows the status change before -> after.
+  await page.getByRole("link", { name: "Notes" }).click();
+  await page.getByLabel("New note (Markdown)").fill("Called back, wants a quote");
+  await page.getByRole("button", { name: "Add note" }).click();
+  await expect(page.getByText("Called back, wants a quote")).toBeVisible();
+  await page.getByRole("link", { name: "Timeline" }).click();
+  await expect(page.getByText(/status: new → qualified/)).toBeVisible();
+});
+
+test("a message posted through the API appears in the open conversation within 2 s", async ({ page }) => {
+  const agent = await agentId();
+  const user = `live-${Date.now()}`;
+  const post = (id: string, text: string) =>
+    api().POST("/v1/agents/{id}/messages", {
+      params: { path: { id: agent } },
+      body: { id, conversation_id: "conv-1", user_id: user, user_name: "Lina Live", text },
+    });
+  await post("1", "Hi, do you open on Saturdays?");
+  const found = await api().GET("/v1/contacts", { params: { query: { q: "Lina Live" } } });
+  const id = found.data!.data[0]!.id;
+  const person = await invitedPerson("Sam", "agent");
+  await acceptInvite(page, person.url);
+  await page.goto(`/app/contacts/${id}?tab=conversations`);
+  await expect(page.getByText("Hi, do you open on Saturdays?")).toBeVisible();
+  await checkA11y(page, "conversation");
+  await post("2", "And can I bring my dog?");
+  await expect(page.getByText("And can I bring my dog?")).toBeVisible({ timeout: 2000 });
+});
+
+test("keyboard only: palette, list, profile, edit, back", async ({ page }) => {
+  const made = await api().POST("/v1/contacts", { body: { name: `Keyboard Kim ${Date.now()}` } });
+  const name = made.data!.name!;
+  const agent = await invitedPerson("Kay", "agent");
+  await acceptInvite(page, agent.url);
+  // The command palette finds the contact.
+  await page.keyboard.press("Control+k");
+  const palette = page.getByRole("dialog", { name: "Go to" });
+  await expect(palette).toBeVisible();
+  await checkA11y(page, "command palette");
+  await page.keyboard.type(name);
+  await expect(palette.getByRole("option", { name: new RegExp(name) })).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(palette).toHaveCount(0);
+  // "/" searches the list; j moves to the first row; Enter opens it.
+  await page.keyboard.press("/");
+  await page.keyboard.type(name);
+  await expect(page).toHaveURL(/q=Keyboard/);
+  await expect(page.getByRole("link", { name })).toBeVisible();
+  await page.locator("body").click({ position: { x: 5, y: 5 } }); // leave the search box
+  await page.keyboard.press("j");
+  await expect(page.getByRole("link", { name })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { name })).toBeVisible();
+  // Tab to the Name field, change it, Tab away: saved.
+  for (let i = 0; i < 30 && !(await page.getByLabel("Name").evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press("Tab");
+  }
+  await expect(page.getByLabel("Name")).toBeFocused();
+  await page.keyboard.press("End");
+  await page.keyboard.type(" Jr");
+  await page.keyboard.press("Tab");
+  await expect(page.getByText("Saved")).toBeVisible();
+  // Back to the list through its link, reached by keyboard.
+  for (let i = 0; i < 40 && !(await page.getByRole("link", { name: "← Contacts" }).evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press("Shift+Tab");
+  }
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { name: "Contacts", level: 1 })).toBeVisible();
+  expect((await api().GET("/v1/contacts/{id}", { params: { path: { id: made.data!.id } } })).data?.name).toBe(`${name} Jr`);
+});

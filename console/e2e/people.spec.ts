@@ -1,0 +1,105 @@
+// Identity in the browser: invites, roles, session expiry and return, CSRF, and tenant
+// isolation with deep links.
+import { acceptInvite, api, checkA11y, expect, invitedPerson, PASSWORD, signIn, test, URL_BASE } from "./fixtures";
+
+test("an admin invites someone from Settings; they set a password and sign in", async ({ page, browser }) => {
+  const admin = await invitedPerson("Ada", "admin");
+  await acceptInvite(page, admin.url);
+  await page.getByRole("link", { name: "Settings" }).click();
+  await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
+  await checkA11y(page, "settings: users");
+  await page.getByRole("button", { name: "Invite someone" }).click();
+  const dialog = page.getByRole("dialog", { name: "Invite someone" });
+  await checkA11y(page, "invite dialog");
+  const email = `rita.${Date.now()}@clinic.io`;
+  await dialog.getByLabel("Name").fill("Rita Reception");
+  await dialog.getByLabel("Email").fill(email);
+  await dialog.getByLabel("Role").selectOption("agent");
+  await dialog.getByRole("button", { name: "Invite" }).click();
+  const link = await page.getByLabel("Invite link").inputValue();
+  expect(link).toContain("/app/invite#token=");
+
+  const other = await browser.newContext();
+  const rita = await other.newPage();
+  await rita.goto(link);
+  await checkA11y(rita, "invite acceptance");
+  await rita.getByLabel("Password (at least 10 characters)").fill(PASSWORD);
+  await rita.getByLabel("Password again").fill(PASSWORD);
+  await rita.getByRole("button", { name: "Continue" }).click();
+  await expect(rita.getByText("Rita Reception · ")).toBeVisible();
+  await expect(rita.getByRole("link", { name: "Settings" })).toHaveCount(0); // an agent
+  await other.close();
+
+  // An API key is shown once, then only its prefix.
+  await page.getByRole("link", { name: "API keys" }).click();
+  await page.getByLabel("Name").fill("Website bot");
+  await page.getByRole("button", { name: "Create key" }).click();
+  const key = await page.getByLabel("New API key").inputValue();
+  expect(key).toMatch(/^sb_/);
+  const me = await api(key).GET("/v1/me");
+  expect(me.data?.api_key?.name).toBe("Website bot");
+  await checkA11y(page, "settings: api keys");
+});
+
+test("a viewer sees no write controls, and the server refuses their writes anyway", async ({ page }) => {
+  const created = await api().POST("/v1/contacts", { body: { name: "Vera's customer" } });
+  const viewer = await invitedPerson("Vic", "viewer");
+  await acceptInvite(page, viewer.url);
+  await page.goto(`/app/contacts/${created.data!.id}`);
+  await expect(page.getByRole("heading", { name: "Vera's customer" })).toBeVisible();
+  await expect(page.getByLabel("Name")).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Delete" })).toHaveCount(0);
+  await page.getByRole("link", { name: "Notes" }).click();
+  await expect(page.getByRole("button", { name: "Add note" })).toHaveCount(0);
+  const session = await page.request.get("/v1/auth/session");
+  const csrf = (await session.json()).csrf_token as string;
+  const refused = await page.request.post("/v1/contacts", {
+    data: { name: "sneaky" },
+    headers: { "X-CSRF-Token": csrf },
+  });
+  expect(refused.status()).toBe(403);
+});
+
+test("a session that ends sends the person to sign-in, then back where they were", async ({ page }) => {
+  const agent = await invitedPerson("Ethan", "agent");
+  await acceptInvite(page, agent.url);
+  await page.goto("/app/contacts?status=new&sort=name");
+  await expect(page.getByLabel("Sort")).toHaveValue("name");
+  // An admin signs Ethan out everywhere.
+  expect((await api().DELETE("/v1/users/{id}/sessions", { params: { path: { id: agent.id } } })).response.status).toBe(204);
+  await page.reload();
+  await expect(page).toHaveURL(/\/app\/sign-in\?next=/);
+  await signIn(page, agent.email);
+  await expect(page).toHaveURL(/\/app\/contacts\?status=new&sort=name$/);
+  await expect(page.getByLabel("Status")).toHaveValue("new");
+});
+
+test("a cross-site POST carrying the session cookie is refused (CSRF)", async ({ page }) => {
+  const agent = await invitedPerson("Carl", "agent");
+  await acceptInvite(page, agent.url);
+  const session = await (await page.request.get("/v1/auth/session")).json();
+  const body = { name: "forged" };
+  const crossSite = await page.request.post("/v1/contacts", {
+    data: body,
+    headers: { "X-CSRF-Token": session.csrf_token, Origin: "https://evil.example", "Sec-Fetch-Site": "cross-site" },
+  });
+  expect(crossSite.status()).toBe(403);
+  const noToken = await page.request.post("/v1/contacts", { data: body });
+  expect(noToken.status()).toBe(403);
+  expect((await noToken.json()).error.details.reason).toBe("csrf");
+  const list = await api().GET("/v1/contacts", { params: { query: { q: "forged" } } });
+  expect(list.data?.data.length).toBe(0);
+});
+
+test("team B's person never reaches team A's contacts: a deep link shows not-found", async ({ page }) => {
+  const a = await api().POST("/v1/contacts", { body: { name: "Alice of team A" } });
+  const bella = await invitedPerson("Bella", "owner", process.env.SB_KEY_B!);
+  await acceptInvite(page, bella.url);
+  await page.goto(`/app/contacts/${a.data!.id}`);
+  await expect(page.getByRole("heading", { name: "Contact not found" })).toBeVisible();
+  await page.goto("/app/contacts?q=Alice");
+  await expect(page.getByRole("heading", { name: "No contact matches" })).toBeVisible();
+  await checkA11y(page, "empty list");
+  void URL_BASE;
+  void signIn;
+});

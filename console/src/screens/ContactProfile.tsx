@@ -1,0 +1,432 @@
+// One contact: identity (read-only), CRM fields that save themselves with If-Match (a
+// conflict shows the newer value and lets the person apply theirs again), where each value
+// came from, and tabs for the timeline, notes and conversations.
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { api, ApiError, unwrap, type Contact, type Schemas } from "../api/console-client";
+import { navigate, useLocation, useTitle } from "../app/router";
+import { canWrite, isAdmin, useSession } from "../app/session";
+import { INTENTS, IntentBadge, PlatformIcon, relativeTime } from "../components/badges";
+import { Dialog } from "../components/Dialog";
+import { ErrorNotice } from "../components/ErrorNotice";
+import { Link } from "../components/Link";
+
+type Patch = Schemas["ContactInput"];
+type SaveState = { field: string; state: "saving" | "saved" | "conflict" | "error"; error?: unknown };
+
+export default function ContactProfile({ id }: { id: number }) {
+  const qc = useQueryClient();
+  const { session } = useSession();
+  const writer = canWrite(session);
+  const { search } = useLocation();
+  const tab = new URLSearchParams(search).get("tab") ?? "timeline";
+  const contact = useQuery({
+    queryKey: ["contact", id],
+    queryFn: async () => {
+      const r = await api.GET("/v1/contacts/{id}", { params: { path: { id } } });
+      return { contact: unwrap(r), etag: r.response.headers.get("ETag") ?? "" };
+    },
+  });
+  const statuses = useQuery({
+    queryKey: ["statuses"],
+    queryFn: async () => unwrap(await api.GET("/v1/settings/contact-statuses")),
+  });
+  const users = useQuery({
+    queryKey: ["users"],
+    queryFn: async () => unwrap(await api.GET("/v1/users", { params: { query: { limit: 200 } } })).data,
+  });
+  const [save, setSave] = useState<SaveState | null>(null);
+  const [conflict, setConflict] = useState<{ patch: Patch; theirs: Contact } | null>(null);
+  const [confirm, setConfirm] = useState<"delete" | "erase" | null>(null);
+  const c = contact.data?.contact;
+  useTitle(c ? (c.name ?? `Contact ${c.id}`) : "Contact");
+
+  if (contact.error instanceof ApiError && contact.error.status === 404) {
+    return (
+      <main id="main" tabIndex={-1}>
+        <h1>Contact not found</h1>
+        <p>It does not exist in your team, or it was deleted.</p>
+        <Link href="/app/contacts">Back to contacts</Link>
+      </main>
+    );
+  }
+  if (!c) {
+    return (
+      <main id="main" tabIndex={-1}>
+        <ErrorNotice error={contact.error} />
+        {contact.isLoading ? <p className="loading">Loading…</p> : null}
+      </main>
+    );
+  }
+
+  async function apply(patch: Patch, etag: string) {
+    const field = Object.keys(patch)[0] ?? "";
+    setSave({ field, state: "saving" });
+    const r = await api.PATCH("/v1/contacts/{id}", {
+      params: { path: { id }, header: { "If-Match": etag } },
+      body: patch,
+    });
+    if (r.response.status === 412) {
+      const fresh = await api.GET("/v1/contacts/{id}", { params: { path: { id } } });
+      const theirs = unwrap(fresh);
+      qc.setQueryData(["contact", id], { contact: theirs, etag: fresh.response.headers.get("ETag") ?? "" });
+      setConflict({ patch, theirs });
+      setSave({ field, state: "conflict" });
+      return;
+    }
+    try {
+      const updated = unwrap(r);
+      qc.setQueryData(["contact", id], { contact: updated, etag: r.response.headers.get("ETag") ?? "" });
+      void qc.invalidateQueries({ queryKey: ["timeline", id] });
+      void qc.invalidateQueries({ queryKey: ["contacts"] });
+      setSave({ field, state: "saved" });
+    } catch (error) {
+      setSave({ field, state: "error", error });
+    }
+  }
+  const change = (patch: Patch) => void apply(patch, contact.data!.etag);
+  const source = (field: string) => {
+    const s = (c.field_sources as Record<string, { source: string; confidence: number }> | undefined)?.[field];
+    return s ? `${s.source}${s.confidence < 1 ? ` ${Math.round(s.confidence * 100)}%` : ""}` : null;
+  };
+
+  return (
+    <main id="main" tabIndex={-1} className="profile">
+      <p>
+        <Link href="/app/contacts">← Contacts</Link>
+      </p>
+      <div className="page-head">
+        <h1>
+          <PlatformIcon platform={c.platform} /> {c.name ?? `Contact ${c.id}`}
+        </h1>
+        <span role="status" aria-live="polite" className="save-state">
+          {save?.state === "saving" ? "Saving…" : save?.state === "saved" ? "Saved" : null}
+        </span>
+        {writer ? (
+          <div className="actions">
+            <a className="button" href={`/v1/contacts/${c.id}/export`} download={`contact-${c.id}.json`}>
+              Export data
+            </a>
+            <button type="button" onClick={() => setConfirm("delete")}>
+              Delete
+            </button>
+            {isAdmin(session) ? (
+              <button type="button" className="danger" onClick={() => setConfirm("erase")}>
+                Erase…
+              </button>
+            ) : null}
+          </div>
+        ) : null}
+      </div>
+      {save?.state === "error" ? <ErrorNotice error={save.error} /> : null}
+      {conflict ? (
+        <div role="alert" className="notice warn">
+          Someone else changed this contact while you edited it. Now:{" "}
+          <strong>{String((conflict.theirs as Record<string, unknown>)[Object.keys(conflict.patch)[0]!] ?? "–")}</strong>.
+          <button type="button" onClick={() => { const p = conflict.patch; setConflict(null); change(p); }}>
+            Apply mine again
+          </button>
+          <button type="button" onClick={() => { setConflict(null); setSave(null); }}>
+            Keep theirs
+          </button>
+        </div>
+      ) : null}
+      <div className="profile-grid">
+        <section aria-labelledby="identity" className="card">
+          <h2 id="identity">Identity</h2>
+          <dl>
+            <dt>Platform</dt>
+            <dd>{c.platform}</dd>
+            <dt>External id</dt>
+            <dd>{c.external_id ?? "–"}</dd>
+            <dt>First seen</dt>
+            <dd>{new Date(c.first_seen).toLocaleString()}</dd>
+            <dt>Last active</dt>
+            <dd>{relativeTime(c.last_active)}</dd>
+            <dt>Source</dt>
+            <dd>{c.source}</dd>
+            <dt>Intent</dt>
+            <dd><IntentBadge intent={c.purchase_intent} /></dd>
+          </dl>
+        </section>
+        <section aria-labelledby="crm" className="card" key={contact.data!.etag}>
+          <h2 id="crm">CRM fields</h2>
+          <TextField label="Name" value={c.name} disabled={!writer} hint={source("name")} onSave={(v) => change({ name: v })} />
+          <TextField label="Email" value={c.email} disabled={!writer} hint={source("email")} onSave={(v) => change({ email: v })} />
+          <TextField label="Phone" value={c.phone} disabled={!writer} hint={source("phone")} onSave={(v) => change({ phone: v })} />
+          <label>
+            Status
+            <select value={c.status} disabled={!writer} onChange={(e) => change({ status: e.target.value })}>
+              {(statuses.data?.statuses ?? [c.status]).map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Purchase intent {source("purchase_intent") ? <small className="muted">({source("purchase_intent")})</small> : null}
+            <select
+              value={c.purchase_intent ?? ""}
+              disabled={!writer}
+              onChange={(e) => change({ purchase_intent: (e.target.value || null) as Exclude<Patch["purchase_intent"], undefined> })}
+            >
+              <option value="">None</option>
+              {INTENTS.map((i) => (
+                <option key={i} value={i}>
+                  {i.replace(/_/g, " ")}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Owner
+            <select
+              value={c.owner_id == null ? "" : String(c.owner_id)}
+              disabled={!writer}
+              onChange={(e) => change({ owner_id: e.target.value ? Number(e.target.value) : null })}
+            >
+              <option value="">Nobody</option>
+              {(users.data ?? []).map((u) => (
+                <option key={u.id} value={String(u.id)}>
+                  {u.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <TextField
+            label="Tags (comma-separated)"
+            value={c.tags.join(", ")}
+            disabled={!writer}
+            onSave={(v) => change({ tags: (v ?? "").split(",").map((t) => t.trim()).filter(Boolean) })}
+          />
+          <TextField label="Needs" value={c.needs} disabled={!writer} hint={source("needs")} onSave={(v) => change({ needs: v })} />
+          <p className="muted">
+            Interests: {c.interests.join(", ") || "–"} · Traits: {c.traits.join(", ") || "–"}
+          </p>
+        </section>
+      </div>
+      <nav aria-label="Contact sections" className="tabs">
+        {["timeline", "notes", "conversations"].map((t) => (
+          <Link key={t} href={`/app/contacts/${id}?tab=${t}`} aria-current={tab === t ? "page" : undefined}>
+            {t[0]!.toUpperCase() + t.slice(1)}
+          </Link>
+        ))}
+      </nav>
+      {tab === "notes" ? <Notes id={id} writer={writer} /> : tab === "conversations" ? <Conversations id={id} /> : <Timeline id={id} />}
+      {confirm ? <RemoveDialog id={id} kind={confirm} onClose={() => setConfirm(null)} /> : null}
+    </main>
+  );
+}
+
+function TextField(props: {
+  label: string;
+  value: string | null | undefined;
+  disabled: boolean;
+  hint?: string | null;
+  onSave: (v: string | null) => void;
+}) {
+  const [value, setValue] = useState(props.value ?? "");
+  const commit = () => {
+    if (value !== (props.value ?? "")) props.onSave(value.trim() === "" ? null : value);
+  };
+  return (
+    <label>
+      {props.label} {props.hint ? <small className="muted">({props.hint})</small> : null}
+      <input
+        value={value}
+        disabled={props.disabled}
+        onChange={(e) => setValue(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => e.key === "Enter" && (e.preventDefault(), commit())}
+      />
+    </label>
+  );
+}
+
+function Timeline({ id }: { id: number }) {
+  const timeline = useQuery({
+    queryKey: ["timeline", id],
+    queryFn: async () =>
+      unwrap(await api.GET("/v1/contacts/{id}/timeline", { params: { path: { id }, query: { limit: 100 } } })).data,
+  });
+  if (timeline.error) return <ErrorNotice error={timeline.error} />;
+  if (timeline.data && timeline.data.length === 0) return <p className="empty">Nothing has happened yet.</p>;
+  return (
+    <ol className="timeline" aria-label="Timeline">
+      {(timeline.data ?? []).map((e) => {
+        const d = e.data as Record<string, unknown>;
+        return (
+          <li key={e.id}>
+            <time dateTime={e.created_at}>{new Date(e.created_at).toLocaleString()}</time>{" "}
+            <strong>{e.kind.replace(/[_.]/g, " ")}</strong>{" "}
+            {e.kind === "field_changed" ? (
+              <span>
+                {String(d.field)}: {String(d.old ?? "–")} → {String(d.new ?? "–")}
+              </span>
+            ) : null}
+            {e.actor_key_id ? <span className="muted"> by key #{e.actor_key_id}</span> : null}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+function Notes({ id, writer }: { id: number; writer: boolean }) {
+  const qc = useQueryClient();
+  const notes = useQuery({
+    queryKey: ["notes", id],
+    queryFn: async () => unwrap(await api.GET("/v1/contacts/{id}/notes", { params: { path: { id } } })).data,
+  });
+  const [error, setError] = useState<unknown>(null);
+  async function add(e: React.FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const body = String(new FormData(form).get("body") ?? "").trim();
+    if (!body) return;
+    try {
+      unwrap(await api.POST("/v1/contacts/{id}/notes", { params: { path: { id } }, body: { body } }));
+      form.reset();
+      setError(null);
+      await qc.invalidateQueries({ queryKey: ["notes", id] });
+      void qc.invalidateQueries({ queryKey: ["timeline", id] });
+    } catch (err) {
+      setError(err);
+    }
+  }
+  async function pin(noteId: number, pinned: boolean) {
+    try {
+      unwrap(
+        await api.PATCH("/v1/contacts/{id}/notes/{note_id}", {
+          params: { path: { id, note_id: noteId } },
+          body: { pinned },
+        }),
+      );
+      await qc.invalidateQueries({ queryKey: ["notes", id] });
+    } catch (err) {
+      setError(err);
+    }
+  }
+  return (
+    <section aria-label="Notes">
+      <ErrorNotice error={error} />
+      {writer ? (
+        <form onSubmit={(e) => void add(e)} className="stack">
+          <label>
+            New note (Markdown)
+            <textarea name="body" rows={3} />
+          </label>
+          <button type="submit" className="primary">
+            Add note
+          </button>
+        </form>
+      ) : null}
+      {notes.data && notes.data.length === 0 ? <p className="empty">No notes yet.</p> : null}
+      <ul className="notes">
+        {(notes.data ?? []).map((n) => (
+          <li key={n.id} className={n.pinned ? "pinned" : ""}>
+            <p className="note-body">{n.body}</p>
+            <span className="muted">
+              {new Date(n.created_at).toLocaleString()}
+              {n.pinned ? " · pinned" : ""}
+            </span>
+            {writer ? (
+              <button type="button" className="ghost" onClick={() => void pin(n.id, !n.pinned)}>
+                {n.pinned ? "Unpin" : "Pin"}
+              </button>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function Conversations({ id }: { id: number }) {
+  const conversations = useQuery({
+    queryKey: ["conversations", id],
+    refetchInterval: 5000,
+    queryFn: async () =>
+      unwrap(await api.GET("/v1/contacts/{id}/conversations", { params: { path: { id }, query: { limit: 50 } } })).data,
+  });
+  const [open, setOpen] = useState<number | null>(null);
+  const current = open ?? conversations.data?.[0]?.id ?? null;
+  if (conversations.data && conversations.data.length === 0) return <p className="empty">No conversations yet.</p>;
+  return (
+    <section aria-label="Conversations" className="conversations">
+      <ul className="conversation-list">
+        {(conversations.data ?? []).map((cv) => (
+          <li key={cv.id}>
+            <button type="button" aria-pressed={cv.id === current} onClick={() => setOpen(cv.id)}>
+              {cv.platform} · {cv.status} · {cv.message_count} messages · {relativeTime(cv.last_message_at)}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {current ? <Messages conversationId={current} /> : null}
+    </section>
+  );
+}
+
+function Messages({ conversationId }: { conversationId: number }) {
+  // New messages arrive by polling every second while the conversation is open.
+  const messages = useQuery({
+    queryKey: ["messages", conversationId],
+    refetchInterval: 1000,
+    queryFn: async () =>
+      unwrap(
+        await api.GET("/v1/conversations/{id}/messages", {
+          params: { path: { id: conversationId }, query: { limit: 200 } },
+        }),
+      ).data,
+  });
+  return (
+    <ol className="bubbles" aria-label="Messages" aria-live="polite">
+      {(messages.data ?? []).map((m) => (
+        <li key={m.id} className={`bubble ${m.role}`}>
+          <span className="sr-only">{m.role}: </span>
+          {m.text}
+          <time dateTime={m.sent_at ?? m.created_at}>{new Date(m.sent_at ?? m.created_at).toLocaleTimeString()}</time>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function RemoveDialog({ id, kind, onClose }: { id: number; kind: "delete" | "erase"; onClose: () => void }) {
+  const [error, setError] = useState<unknown>(null);
+  const qc = useQueryClient();
+  async function go() {
+    try {
+      unwrap(
+        await api.DELETE("/v1/contacts/{id}", {
+          params: { path: { id }, query: kind === "erase" ? { erase: "true" } : {} },
+        }),
+      );
+      await qc.invalidateQueries({ queryKey: ["contacts"] });
+      onClose();
+      navigate("/app/contacts");
+    } catch (err) {
+      setError(err);
+    }
+  }
+  return (
+    <Dialog title={kind === "erase" ? "Erase this person's data?" : "Delete this contact?"} onClose={onClose}>
+      <ErrorNotice error={error} />
+      <p>
+        {kind === "erase"
+          ? "Erasure removes the contact and their personal data for good (right to be forgotten). It cannot be undone."
+          : "The contact leaves every list."}
+      </p>
+      <div className="actions">
+        <button type="button" onClick={onClose} autoFocus>
+          Cancel
+        </button>
+        <button type="button" className="danger" onClick={() => void go()}>
+          {kind === "erase" ? "Erase" : "Delete"}
+        </button>
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,405 @@
+// Settings for admins: users (invite, role, disable, sessions), API keys (shown once,
+// revoke) and custom fields (type, Allow for AI, required).
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { api, unwrap, type Schemas } from "../api/console-client";
+import { useLocation, useTitle } from "../app/router";
+import { useSession } from "../app/session";
+import { Dialog } from "../components/Dialog";
+import { ErrorNotice } from "../components/ErrorNotice";
+import { Link } from "../components/Link";
+
+const ROLES = ["viewer", "agent", "admin", "owner"] as const;
+type Role = (typeof ROLES)[number];
+
+export default function Settings() {
+  const { path } = useLocation();
+  const section = path.split("/")[3] ?? "users";
+  useTitle("Settings");
+  return (
+    <main id="main" tabIndex={-1}>
+      <h1>Settings</h1>
+      <nav aria-label="Settings sections" className="tabs">
+        <Link href="/app/settings/users" aria-current={section === "users" ? "page" : undefined}>
+          Users
+        </Link>
+        <Link href="/app/settings/api-keys" aria-current={section === "api-keys" ? "page" : undefined}>
+          API keys
+        </Link>
+        <Link href="/app/settings/custom-fields" aria-current={section === "custom-fields" ? "page" : undefined}>
+          Custom fields
+        </Link>
+      </nav>
+      {section === "api-keys" ? <ApiKeys /> : section === "custom-fields" ? <CustomFields /> : <Users />}
+    </main>
+  );
+}
+
+function Users() {
+  const qc = useQueryClient();
+  const { session } = useSession();
+  const users = useQuery({
+    queryKey: ["users"],
+    queryFn: async () => unwrap(await api.GET("/v1/users", { params: { query: { limit: 200 } } })).data,
+  });
+  const [error, setError] = useState<unknown>(null);
+  const [inviting, setInviting] = useState(false);
+  const [link, setLink] = useState<Schemas["Invite"] | null>(null);
+  const refresh = () => qc.invalidateQueries({ queryKey: ["users"] });
+  async function act(fn: () => Promise<unknown>) {
+    setError(null);
+    try {
+      await fn();
+      await refresh();
+    } catch (err) {
+      setError(err);
+    }
+  }
+  const patch = (id: number, body: Schemas["User"] extends never ? never : { role?: Role; active?: boolean }) =>
+    act(async () => unwrap(await api.PATCH("/v1/users/{id}", { params: { path: { id } }, body })));
+  const invite = (id: number) =>
+    act(async () => setLink(unwrap(await api.POST("/v1/users/{id}/invite", { params: { path: { id } } }))));
+  const endSessions = (id: number) =>
+    act(async () => unwrap(await api.DELETE("/v1/users/{id}/sessions", { params: { path: { id } } })));
+  return (
+    <section aria-labelledby="users-title">
+      <div className="page-head">
+        <h2 id="users-title">Users</h2>
+        <button type="button" className="primary" onClick={() => setInviting(true)}>
+          Invite someone
+        </button>
+      </div>
+      <ErrorNotice error={error} />
+      {link ? <InviteResult invite={link} onClose={() => setLink(null)} /> : null}
+      <table className="plain">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Email</th>
+            <th scope="col">Role</th>
+            <th scope="col">Signs in</th>
+            <th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(users.data ?? []).map((u) => (
+            <tr key={u.id} className={u.active ? "" : "inactive"}>
+              <td>{u.name}</td>
+              <td>{u.email}</td>
+              <td>
+                <select
+                  aria-label={`Role of ${u.name}`}
+                  value={u.role}
+                  disabled={u.id === session?.user.id}
+                  onChange={(e) => void patch(u.id, { role: e.target.value as Role })}
+                >
+                  {ROLES.map((r) => (
+                    <option key={r}>{r}</option>
+                  ))}
+                </select>
+              </td>
+              <td>{!u.active ? "disabled" : u.can_sign_in ? "yes" : "not yet"}</td>
+              <td className="actions">
+                {u.active ? (
+                  <button type="button" onClick={() => void invite(u.id)}>
+                    {u.can_sign_in ? "Re-invite" : "Invite"}
+                  </button>
+                ) : null}
+                <button type="button" onClick={() => void endSessions(u.id)}>
+                  End sessions
+                </button>
+                {u.id !== session?.user.id ? (
+                  <button type="button" onClick={() => void patch(u.id, { active: !u.active })}>
+                    {u.active ? "Disable" : "Enable"}
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {inviting ? (
+        <InviteDialog
+          onClose={() => setInviting(false)}
+          onInvited={(i) => {
+            setInviting(false);
+            setLink(i);
+            void refresh();
+          }}
+        />
+      ) : null}
+    </section>
+  );
+}
+
+function InviteDialog({ onClose, onInvited }: { onClose: () => void; onInvited: (i: Schemas["Invite"]) => void }) {
+  const [error, setError] = useState<unknown>(null);
+  async function submit(e: React.FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    try {
+      const user = unwrap(
+        await api.POST("/v1/users", {
+          body: { name: String(f.get("name")), email: String(f.get("email")), role: String(f.get("role")) as Role },
+        }),
+      );
+      onInvited(unwrap(await api.POST("/v1/users/{id}/invite", { params: { path: { id: user.id } } })));
+    } catch (err) {
+      setError(err);
+    }
+  }
+  return (
+    <Dialog title="Invite someone" onClose={onClose}>
+      <form className="stack" onSubmit={(e) => void submit(e)}>
+        <ErrorNotice error={error} />
+        <label>
+          Name
+          <input name="name" required autoFocus />
+        </label>
+        <label>
+          Email
+          <input name="email" type="email" required />
+        </label>
+        <label>
+          Role
+          <select name="role" defaultValue="agent">
+            {ROLES.map((r) => (
+              <option key={r}>{r}</option>
+            ))}
+          </select>
+        </label>
+        <div className="actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary">
+            Invite
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function InviteResult({ invite, onClose }: { invite: Schemas["Invite"]; onClose: () => void }) {
+  return (
+    <div role="status" className="notice">
+      {invite.emailed ? (
+        <p>Invitation emailed to {invite.email}.</p>
+      ) : (
+        <>
+          <p>This server sends no email: give {invite.email} this link (it works once, until {new Date(invite.expires_at).toLocaleDateString()}):</p>
+          <input readOnly aria-label="Invite link" value={invite.invite_url ?? ""} onFocus={(e) => e.currentTarget.select()} />
+        </>
+      )}
+      <button type="button" onClick={onClose}>
+        Done
+      </button>
+    </div>
+  );
+}
+
+function ApiKeys() {
+  const qc = useQueryClient();
+  const keys = useQuery({
+    queryKey: ["api-keys"],
+    queryFn: async () => unwrap(await api.GET("/v1/api-keys", { params: { query: { limit: 200 } } })).data,
+  });
+  const [error, setError] = useState<unknown>(null);
+  const [issued, setIssued] = useState<string | null>(null);
+  async function create(e: React.FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const f = new FormData(form);
+    setError(null);
+    try {
+      const k = unwrap(
+        await api.POST("/v1/api-keys", { body: { name: String(f.get("name")), role: String(f.get("role")) as Role } }),
+      );
+      setIssued(k.key);
+      form.reset();
+      await qc.invalidateQueries({ queryKey: ["api-keys"] });
+    } catch (err) {
+      setError(err);
+    }
+  }
+  async function revoke(id: number) {
+    setError(null);
+    try {
+      unwrap(await api.DELETE("/v1/api-keys/{id}", { params: { path: { id } } }));
+      await qc.invalidateQueries({ queryKey: ["api-keys"] });
+    } catch (err) {
+      setError(err);
+    }
+  }
+  return (
+    <section aria-labelledby="keys-title">
+      <h2 id="keys-title">API keys</h2>
+      <ErrorNotice error={error} />
+      {issued ? (
+        <div role="status" className="notice">
+          <p>The new key is shown only now: store it.</p>
+          <input readOnly aria-label="New API key" value={issued} onFocus={(e) => e.currentTarget.select()} />
+          <button type="button" onClick={() => setIssued(null)}>
+            Done
+          </button>
+        </div>
+      ) : null}
+      <form className="inline" onSubmit={(e) => void create(e)}>
+        <label>
+          Name
+          <input name="name" required maxLength={100} />
+        </label>
+        <label>
+          Role
+          <select name="role" defaultValue="agent">
+            {ROLES.map((r) => (
+              <option key={r}>{r}</option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="primary">
+          Create key
+        </button>
+      </form>
+      <table className="plain">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Prefix</th>
+            <th scope="col">Role</th>
+            <th scope="col">Created</th>
+            <th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(keys.data ?? []).map((k) => (
+            <tr key={k.id} className={k.revoked_at ? "inactive" : ""}>
+              <td>{k.name}</td>
+              <td><code>{k.prefix}…</code></td>
+              <td>{k.role}</td>
+              <td>{new Date(k.created_at).toLocaleDateString()}</td>
+              <td>
+                {k.revoked_at ? (
+                  "revoked"
+                ) : (
+                  <button type="button" onClick={() => void revoke(k.id)}>
+                    Revoke
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function CustomFields() {
+  const qc = useQueryClient();
+  const fields = useQuery({
+    queryKey: ["custom-fields"],
+    queryFn: async () => unwrap(await api.GET("/v1/custom-fields")).data,
+  });
+  const [error, setError] = useState<unknown>(null);
+  async function create(e: React.FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const f = new FormData(form);
+    const options = String(f.get("options") ?? "").split(",").map((o) => o.trim()).filter(Boolean);
+    setError(null);
+    try {
+      unwrap(
+        await api.POST("/v1/custom-fields", {
+          body: {
+            key: String(f.get("key")),
+            label: String(f.get("label")),
+            type: String(f.get("type")) as NonNullable<Schemas["CustomField"]["type"]>,
+            allow_for_ai: f.get("allow_for_ai") === "on",
+            required: f.get("required") === "on",
+            ...(options.length ? { options } : {}),
+          },
+        }),
+      );
+      form.reset();
+      await qc.invalidateQueries({ queryKey: ["custom-fields"] });
+    } catch (err) {
+      setError(err);
+    }
+  }
+  async function toggleAi(id: number, allow: boolean) {
+    setError(null);
+    try {
+      unwrap(await api.PATCH("/v1/custom-fields/{id}", { params: { path: { id } }, body: { allow_for_ai: allow } }));
+      await qc.invalidateQueries({ queryKey: ["custom-fields"] });
+    } catch (err) {
+      setError(err);
+    }
+  }
+  return (
+    <section aria-labelledby="fields-title">
+      <h2 id="fields-title">Custom fields</h2>
+      <ErrorNotice error={error} />
+      <form className="inline" onSubmit={(e) => void create(e)}>
+        <label>
+          Key
+          <input name="key" required pattern="[a-z][a-z0-9_]{0,62}" />
+        </label>
+        <label>
+          Label
+          <input name="label" required />
+        </label>
+        <label>
+          Type
+          <select name="type" defaultValue="text">
+            {["text", "number", "boolean", "date", "select", "multiselect", "email", "phone", "url"].map((t) => (
+              <option key={t}>{t}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Options (select types)
+          <input name="options" placeholder="a, b, c" />
+        </label>
+        <label className="check">
+          <input type="checkbox" name="allow_for_ai" /> Allow for AI
+        </label>
+        <label className="check">
+          <input type="checkbox" name="required" /> Required
+        </label>
+        <button type="submit" className="primary">
+          Add field
+        </button>
+      </form>
+      {fields.data && fields.data.length === 0 ? <p className="empty">No custom fields yet.</p> : null}
+      <table className="plain">
+        <thead>
+          <tr>
+            <th scope="col">Key</th>
+            <th scope="col">Label</th>
+            <th scope="col">Type</th>
+            <th scope="col">Allow for AI</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(fields.data ?? []).map((f) => (
+            <tr key={f.id}>
+              <td><code>{f.key}</code></td>
+              <td>{f.label}</td>
+              <td>{f.type}</td>
+              <td>
+                <input
+                  type="checkbox"
+                  aria-label={`Allow ${f.label} for AI`}
+                  checked={f.allow_for_ai}
+                  onChange={(e) => void toggleAi(f.id ?? 0, e.target.checked)}
+                />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
