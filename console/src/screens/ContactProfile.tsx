@@ -6,7 +6,10 @@ import { useState } from "react";
 import { api, ApiError, unwrap, type Contact, type Schemas } from "../api/console-client";
 import { navigate, useLocation, useTitle } from "../app/router";
 import { canWrite, isAdmin, useSession } from "../app/session";
-import { INTENTS, IntentBadge, PlatformIcon, relativeTime } from "../components/badges";
+import { IntentBadge, PlatformIcon, relativeTime } from "../components/badges";
+import { IntentOptions, UserOptions } from "../components/options";
+import { useStatuses, useUsers } from "../api/queries";
+import { useAction } from "../lib/useAction";
 import { Dialog } from "../components/Dialog";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Link } from "../components/Link";
@@ -27,14 +30,8 @@ export default function ContactProfile({ id }: { id: number }) {
       return { contact: unwrap(r), etag: r.response.headers.get("ETag") ?? "" };
     },
   });
-  const statuses = useQuery({
-    queryKey: ["statuses"],
-    queryFn: async () => unwrap(await api.GET("/v1/settings/contact-statuses")),
-  });
-  const users = useQuery({
-    queryKey: ["users"],
-    queryFn: async () => unwrap(await api.GET("/v1/users", { params: { query: { limit: 200 } } })).data,
-  });
+  const statuses = useStatuses();
+  const users = useUsers();
   const [save, setSave] = useState<SaveState | null>(null);
   const [conflict, setConflict] = useState<{ patch: Patch; theirs: Contact } | null>(null);
   const [confirm, setConfirm] = useState<"delete" | "erase" | null>(null);
@@ -157,7 +154,7 @@ export default function ContactProfile({ id }: { id: number }) {
           <label>
             Status
             <select value={c.status} disabled={!writer} onChange={(e) => change({ status: e.target.value })}>
-              {(statuses.data?.statuses ?? [c.status]).map((s) => (
+              {(statuses.data ?? [c.status]).map((s) => (
                 <option key={s} value={s}>
                   {s}
                 </option>
@@ -172,11 +169,7 @@ export default function ContactProfile({ id }: { id: number }) {
               onChange={(e) => change({ purchase_intent: (e.target.value || null) as Exclude<Patch["purchase_intent"], undefined> })}
             >
               <option value="">None</option>
-              {INTENTS.map((i) => (
-                <option key={i} value={i}>
-                  {i.replace(/_/g, " ")}
-                </option>
-              ))}
+              <IntentOptions />
             </select>
           </label>
           <label>
@@ -187,11 +180,7 @@ export default function ContactProfile({ id }: { id: number }) {
               onChange={(e) => change({ owner_id: e.target.value ? Number(e.target.value) : null })}
             >
               <option value="">Nobody</option>
-              {(users.data ?? []).map((u) => (
-                <option key={u.id} value={String(u.id)}>
-                  {u.name}
-                </option>
-              ))}
+              <UserOptions users={users.data} />
             </select>
           </label>
           <TextField
@@ -279,24 +268,21 @@ function Notes({ id, writer }: { id: number; writer: boolean }) {
     queryKey: ["notes", id],
     queryFn: async () => unwrap(await api.GET("/v1/contacts/{id}/notes", { params: { path: { id } } })).data,
   });
-  const [error, setError] = useState<unknown>(null);
-  async function add(e: React.FormEvent<HTMLFormElement>) {
+  const { error, run } = useAction();
+  function add(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = e.currentTarget;
     const body = String(new FormData(form).get("body") ?? "").trim();
     if (!body) return;
-    try {
+    return run(async () => {
       unwrap(await api.POST("/v1/contacts/{id}/notes", { params: { path: { id } }, body: { body } }));
       form.reset();
-      setError(null);
       await qc.invalidateQueries({ queryKey: ["notes", id] });
       void qc.invalidateQueries({ queryKey: ["timeline", id] });
-    } catch (err) {
-      setError(err);
-    }
+    });
   }
-  async function pin(noteId: number, pinned: boolean) {
-    try {
+  const pin = (noteId: number, pinned: boolean) =>
+    run(async () => {
       unwrap(
         await api.PATCH("/v1/contacts/{id}/notes/{note_id}", {
           params: { path: { id, note_id: noteId } },
@@ -304,10 +290,7 @@ function Notes({ id, writer }: { id: number; writer: boolean }) {
         }),
       );
       await qc.invalidateQueries({ queryKey: ["notes", id] });
-    } catch (err) {
-      setError(err);
-    }
-  }
+    });
   return (
     <section aria-label="Notes">
       <ErrorNotice error={error} />
@@ -395,10 +378,10 @@ function Messages({ conversationId }: { conversationId: number }) {
 }
 
 function RemoveDialog({ id, kind, onClose }: { id: number; kind: "delete" | "erase"; onClose: () => void }) {
-  const [error, setError] = useState<unknown>(null);
+  const { error, run } = useAction();
   const qc = useQueryClient();
-  async function go() {
-    try {
+  const go = () =>
+    run(async () => {
       unwrap(
         await api.DELETE("/v1/contacts/{id}", {
           params: { path: { id }, query: kind === "erase" ? { erase: "true" } : {} },
@@ -407,10 +390,7 @@ function RemoveDialog({ id, kind, onClose }: { id: number; kind: "delete" | "era
       await qc.invalidateQueries({ queryKey: ["contacts"] });
       onClose();
       navigate("/app/contacts");
-    } catch (err) {
-      setError(err);
-    }
-  }
+    });
   return (
     <Dialog title={kind === "erase" ? "Erase this person's data?" : "Delete this contact?"} onClose={onClose}>
       <ErrorNotice error={error} />

@@ -4,7 +4,10 @@
 import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { api, unwrap, type Contact } from "../api/console-client";
+import { api, unwrap, type Contact, type Schemas } from "../api/console-client";
+import { useStatuses, useUsers } from "../api/queries";
+import { IntentOptions, UserOptions } from "../components/options";
+import { useAction } from "../lib/useAction";
 import { navigate, useLocation, useTitle } from "../app/router";
 import { canWrite, useSession } from "../app/session";
 import { INTENTS, IntentBadge, PLATFORMS, PlatformIcon, relativeTime } from "../components/badges";
@@ -33,14 +36,8 @@ export default function ContactsList() {
   const setView = (next: ContactView) => navigate(`/app/contacts${searchFromView(next)}`, { replace: true });
   const filter = useMemo(() => JSON.stringify(filterFromView(view)), [view]);
 
-  const users = useQuery({
-    queryKey: ["users"],
-    queryFn: async () => unwrap(await api.GET("/v1/users", { params: { query: { limit: 200 } } })).data,
-  });
-  const statuses = useQuery({
-    queryKey: ["statuses"],
-    queryFn: async () => unwrap(await api.GET("/v1/settings/contact-statuses")),
-  });
+  const users = useUsers();
+  const statuses = useStatuses();
   const stats = useQuery({
     queryKey: ["contact-stats"],
     queryFn: async () => unwrap(await api.GET("/v1/contacts/stats")),
@@ -159,7 +156,7 @@ export default function ContactsList() {
         <Select
           label="Status"
           value={view.filters.status.join(",")}
-          options={statuses.data?.statuses ?? []}
+          options={statuses.data ?? []}
           onChange={(v) => setFilter("status", v)}
         />
         <Select label="Source" value={view.filters.source.join(",")} options={["chat", "form", "manual", "import", "api"]} onChange={(v) => setFilter("source", v)} />
@@ -168,11 +165,7 @@ export default function ContactsList() {
           <select value={view.owner} onChange={(e) => setView({ ...view, owner: e.target.value })}>
             <option value="">Anyone</option>
             <option value="none">Nobody</option>
-            {(users.data ?? []).map((u) => (
-              <option key={u.id} value={String(u.id)}>
-                {u.name}
-              </option>
-            ))}
+            <UserOptions users={users.data} />
           </select>
         </label>
         <label>
@@ -291,7 +284,7 @@ export default function ContactsList() {
           ids={allMatching ? null : [...selected]}
           filter={filter}
           count={count}
-          statuses={statuses.data?.statuses ?? []}
+          statuses={statuses.data ?? []}
           users={users.data ?? []}
           onClose={() => setBulk(false)}
         />
@@ -331,15 +324,14 @@ function BulkDialog(props: {
   filter: string;
   count: number | null;
   statuses: string[];
-  users: { id: number; name: string }[];
+  users: Schemas["User"][];
   onClose: () => void;
 }) {
   const qc = useQueryClient();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useAction();
   const [result, setResult] = useState<string | null>(null);
 
-  async function submit(e: React.FormEvent<HTMLFormElement>) {
+  function submit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     const set: { status?: string; purchase_intent?: string | null; owner_id?: number | null } = {};
@@ -350,9 +342,7 @@ function BulkDialog(props: {
     if (intent) set.purchase_intent = intent === "none" ? null : intent;
     if (owner) set.owner_id = owner === "none" ? null : Number(owner);
     const tags = String(f.get("tags") ?? "").split(",").map((t) => t.trim()).filter(Boolean);
-    setBusy(true);
-    setError(null);
-    try {
+    return run(async () => {
       const r = unwrap(
         await api.POST("/v1/contacts/bulk", {
           body: {
@@ -365,11 +355,7 @@ function BulkDialog(props: {
       setResult(`${r.updated} updated, ${r.unchanged} unchanged, ${r.failed.length} failed of ${r.matched}.`);
       await qc.invalidateQueries({ queryKey: ["contacts"] });
       await qc.invalidateQueries({ queryKey: ["contact-stats"] });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
   return (
     <Dialog title={props.count === null ? "Update all matching contacts" : `Update ${props.count} contacts`} onClose={props.onClose}>
@@ -389,11 +375,7 @@ function BulkDialog(props: {
           <select name="intent" defaultValue="">
             <option value="">Keep</option>
             <option value="none">None</option>
-            {INTENTS.map((i) => (
-              <option key={i} value={i}>
-                {i.replace(/_/g, " ")}
-              </option>
-            ))}
+            <IntentOptions />
           </select>
         </label>
         <label>
@@ -401,11 +383,7 @@ function BulkDialog(props: {
           <select name="owner" defaultValue="">
             <option value="">Keep</option>
             <option value="none">Nobody</option>
-            {props.users.map((u) => (
-              <option key={u.id} value={String(u.id)}>
-                {u.name}
-              </option>
-            ))}
+            <UserOptions users={props.users} />
           </select>
         </label>
         <label>

@@ -6,6 +6,7 @@ import { api, unwrap } from "../api/console-client";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { navigate, useLocation, useTitle } from "../app/router";
 import { useSession } from "../app/session";
+import { useAction } from "../lib/useAction";
 
 type Kind = "setup" | "invite" | "reset";
 const TITLES: Record<Kind, string> = {
@@ -19,10 +20,9 @@ export function LinkScreen({ kind }: { kind: Kind }) {
   const { hash } = useLocation();
   const token = new URLSearchParams(hash.replace(/^#/, "")).get("token") ?? "";
   const { refresh } = useSession();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run, setError } = useAction();
 
-  async function submit(e: React.FormEvent<HTMLFormElement>) {
+  function submit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     const password = String(f.get("password") ?? "");
@@ -30,9 +30,7 @@ export function LinkScreen({ kind }: { kind: Kind }) {
       setError(new Error("The two passwords differ."));
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    return run(async () => {
       if (kind === "setup") {
         unwrap(
           await api.POST("/v1/auth/setup", {
@@ -47,11 +45,7 @@ export function LinkScreen({ kind }: { kind: Kind }) {
       }
       await refresh();
       navigate("/app/contacts", { replace: true });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

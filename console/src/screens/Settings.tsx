@@ -8,9 +8,9 @@ import { useSession } from "../app/session";
 import { Dialog } from "../components/Dialog";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Link } from "../components/Link";
-
-const ROLES = ["viewer", "agent", "admin", "owner"] as const;
-type Role = (typeof ROLES)[number];
+import { RoleOptions, type Role } from "../components/options";
+import { useUsers } from "../api/queries";
+import { useAction } from "../lib/useAction";
 
 export default function Settings() {
   const { path } = useLocation();
@@ -38,24 +38,17 @@ export default function Settings() {
 function Users() {
   const qc = useQueryClient();
   const { session } = useSession();
-  const users = useQuery({
-    queryKey: ["users"],
-    queryFn: async () => unwrap(await api.GET("/v1/users", { params: { query: { limit: 200 } } })).data,
-  });
-  const [error, setError] = useState<unknown>(null);
+  const users = useUsers();
+  const { error, run } = useAction();
   const [inviting, setInviting] = useState(false);
   const [link, setLink] = useState<Schemas["Invite"] | null>(null);
   const refresh = () => qc.invalidateQueries({ queryKey: ["users"] });
-  async function act(fn: () => Promise<unknown>) {
-    setError(null);
-    try {
+  const act = (fn: () => Promise<unknown>) =>
+    run(async () => {
       await fn();
       await refresh();
-    } catch (err) {
-      setError(err);
-    }
-  }
-  const patch = (id: number, body: Schemas["User"] extends never ? never : { role?: Role; active?: boolean }) =>
+    });
+  const patch = (id: number, body: { role?: Role; active?: boolean }) =>
     act(async () => unwrap(await api.PATCH("/v1/users/{id}", { params: { path: { id } }, body })));
   const invite = (id: number) =>
     act(async () => setLink(unwrap(await api.POST("/v1/users/{id}/invite", { params: { path: { id } } }))));
@@ -93,9 +86,7 @@ function Users() {
                   disabled={u.id === session?.user.id}
                   onChange={(e) => void patch(u.id, { role: e.target.value as Role })}
                 >
-                  {ROLES.map((r) => (
-                    <option key={r}>{r}</option>
-                  ))}
+                  <RoleOptions />
                 </select>
               </td>
               <td>{!u.active ? "disabled" : u.can_sign_in ? "yes" : "not yet"}</td>
@@ -133,20 +124,18 @@ function Users() {
 }
 
 function InviteDialog({ onClose, onInvited }: { onClose: () => void; onInvited: (i: Schemas["Invite"]) => void }) {
-  const [error, setError] = useState<unknown>(null);
-  async function submit(e: React.FormEvent<HTMLFormElement>) {
+  const { error, run } = useAction();
+  function submit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
-    try {
+    return run(async () => {
       const user = unwrap(
         await api.POST("/v1/users", {
           body: { name: String(f.get("name")), email: String(f.get("email")), role: String(f.get("role")) as Role },
         }),
       );
       onInvited(unwrap(await api.POST("/v1/users/{id}/invite", { params: { path: { id: user.id } } })));
-    } catch (err) {
-      setError(err);
-    }
+    });
   }
   return (
     <Dialog title="Invite someone" onClose={onClose}>
@@ -163,9 +152,7 @@ function InviteDialog({ onClose, onInvited }: { onClose: () => void; onInvited: 
         <label>
           Role
           <select name="role" defaultValue="agent">
-            {ROLES.map((r) => (
-              <option key={r}>{r}</option>
-            ))}
+            <RoleOptions />
           </select>
         </label>
         <div className="actions">
@@ -205,33 +192,26 @@ function ApiKeys() {
     queryKey: ["api-keys"],
     queryFn: async () => unwrap(await api.GET("/v1/api-keys", { params: { query: { limit: 200 } } })).data,
   });
-  const [error, setError] = useState<unknown>(null);
+  const { error, run } = useAction();
   const [issued, setIssued] = useState<string | null>(null);
-  async function create(e: React.FormEvent<HTMLFormElement>) {
+  function create(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = e.currentTarget;
     const f = new FormData(form);
-    setError(null);
-    try {
+    return run(async () => {
       const k = unwrap(
         await api.POST("/v1/api-keys", { body: { name: String(f.get("name")), role: String(f.get("role")) as Role } }),
       );
       setIssued(k.key);
       form.reset();
       await qc.invalidateQueries({ queryKey: ["api-keys"] });
-    } catch (err) {
-      setError(err);
-    }
+    });
   }
-  async function revoke(id: number) {
-    setError(null);
-    try {
+  const revoke = (id: number) =>
+    run(async () => {
       unwrap(await api.DELETE("/v1/api-keys/{id}", { params: { path: { id } } }));
       await qc.invalidateQueries({ queryKey: ["api-keys"] });
-    } catch (err) {
-      setError(err);
-    }
-  }
+    });
   return (
     <section aria-labelledby="keys-title">
       <h2 id="keys-title">API keys</h2>
@@ -253,9 +233,7 @@ function ApiKeys() {
         <label>
           Role
           <select name="role" defaultValue="agent">
-            {ROLES.map((r) => (
-              <option key={r}>{r}</option>
-            ))}
+            <RoleOptions />
           </select>
         </label>
         <button type="submit" className="primary">
@@ -302,14 +280,13 @@ function CustomFields() {
     queryKey: ["custom-fields"],
     queryFn: async () => unwrap(await api.GET("/v1/custom-fields")).data,
   });
-  const [error, setError] = useState<unknown>(null);
-  async function create(e: React.FormEvent<HTMLFormElement>) {
+  const { error, run } = useAction();
+  function create(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = e.currentTarget;
     const f = new FormData(form);
     const options = String(f.get("options") ?? "").split(",").map((o) => o.trim()).filter(Boolean);
-    setError(null);
-    try {
+    return run(async () => {
       unwrap(
         await api.POST("/v1/custom-fields", {
           body: {
@@ -324,19 +301,13 @@ function CustomFields() {
       );
       form.reset();
       await qc.invalidateQueries({ queryKey: ["custom-fields"] });
-    } catch (err) {
-      setError(err);
-    }
+    });
   }
-  async function toggleAi(id: number, allow: boolean) {
-    setError(null);
-    try {
+  const toggleAi = (id: number, allow: boolean) =>
+    run(async () => {
       unwrap(await api.PATCH("/v1/custom-fields/{id}", { params: { path: { id } }, body: { allow_for_ai: allow } }));
       await qc.invalidateQueries({ queryKey: ["custom-fields"] });
-    } catch (err) {
-      setError(err);
-    }
-  }
+    });
   return (
     <section aria-labelledby="fields-title">
       <h2 id="fields-title">Custom fields</h2>

@@ -5,6 +5,7 @@ import { ErrorNotice } from "../components/ErrorNotice";
 import { Link } from "../components/Link";
 import { navigate, useLocation, useTitle } from "../app/router";
 import { useSession } from "../app/session";
+import { useAction } from "../lib/useAction";
 
 // Only a path inside the console: never an address on another site.
 export function safeNext(search: string): string {
@@ -17,17 +18,14 @@ export function SignIn() {
   const forgot = path.startsWith("/app/forgot");
   useTitle(forgot ? "Reset your password" : "Sign in");
   const { refresh } = useSession();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useAction();
   const [sent, setSent] = useState<string | null>(null);
 
-  async function submit(e: React.FormEvent<HTMLFormElement>) {
+  function submit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     const email = String(form.get("email") ?? "");
-    setBusy(true);
-    setError(null);
-    try {
+    return run(async () => {
       if (forgot) {
         const r = unwrap(await api.POST("/v1/auth/password-reset/request", { body: { email } }));
         setSent(
@@ -41,11 +39,7 @@ export function SignIn() {
         await refresh();
         navigate(safeNext(search), { replace: true });
       }
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

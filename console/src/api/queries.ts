@@ -1,0 +1,17 @@
+// Reads several screens share, under one cache key each.
+import { useQuery } from "@tanstack/react-query";
+import { api, unwrap } from "./console-client";
+
+export function useUsers() {
+  return useQuery({
+    queryKey: ["users"],
+    queryFn: async () => unwrap(await api.GET("/v1/users", { params: { query: { limit: 200 } } })).data,
+  });
+}
+
+export function useStatuses() {
+  return useQuery({
+    queryKey: ["statuses"],
+    queryFn: async () => unwrap(await api.GET("/v1/settings/contact-statuses")).statuses,
+  });
+}
