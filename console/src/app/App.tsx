@@ -6,6 +6,7 @@ import { api, setCsrfToken, setSessionEndedHandler, type Session } from "../api/
 import { match, navigate, useLocation } from "./router";
 import { SessionContext } from "./session";
 import { Shell } from "./Shell";
+import { useLiveUpdates } from "./live";
 import { SignIn } from "../screens/SignIn";
 import { LinkScreen } from "../screens/LinkScreen";
 
@@ -61,6 +62,7 @@ export function App() {
     }
   }, [loaded, session, isPublic, path, search]);
 
+  useLiveUpdates(queryClient, session?.session_id ?? null);
   const state = useMemo(() => ({ session, refresh, signedOut }), [session, refresh, signedOut]);
   if (!loaded) return <p className="loading">Loading…</p>;
 

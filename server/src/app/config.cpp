@@ -178,6 +178,11 @@ const std::vector<Setting>& settings() {
        [](Config& c, const std::string& v) {
          c.http.session_max_days = static_cast<int>(parse_int(v, 1, 365));
        }},
+      {"max_streams", "SB_MAX_STREAMS", "16",
+       "open live event streams (GET /v1/stream) per process; each holds one HTTP thread",
+       [](Config& c, const std::string& v) {
+         c.http.max_streams = static_cast<int>(parse_int(v, 0, 10000));
+       }},
       {"shutdown_grace_s", "SB_SHUTDOWN_GRACE_S", "10",
        "how long SIGTERM waits for requests in flight",
        [](Config& c, const std::string& v) {

@@ -2,6 +2,7 @@
 // the HttpServer; one instance shared by all request threads (every member is thread-safe).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 
 #include "auth/sign_in.h"
@@ -98,6 +99,11 @@ struct ApiServices {
   std::string metrics_token_sha256;  // of SB_METRICS_TOKEN; empty: /metrics is open
   std::string public_url;            // SB_PUBLIC_URL ("": none)
   std::string own_url;               // this server as it listens ("http://127.0.0.1:8080")
+  // GET /v1/stream: each open stream holds one of the server's threads, so at most this
+  // many at once; `stopping` ends them when the server shuts down.
+  int max_streams = 16;
+  std::atomic<int> open_streams{0};
+  std::atomic<bool> stopping{false};
   EventQueueStore queue{db.dialect()};
   AuditStore audit{db.dialect()};
   ContactEraser eraser{db.dialect(), contacts};

@@ -91,6 +91,8 @@ bool accepts_gzip(std::string_view accept_encoding) {
 
 bool compressible(std::string_view content_type) {
   std::string_view base = trim(content_type.substr(0, content_type.find(';')));
+  // An event stream is never buffered by a compressor: each event must leave at once.
+  if (base == "text/event-stream") return false;
   return base == "application/json" || base.rfind("text/", 0) == 0 ||
          base == "application/x-ndjson" || base == "application/javascript" ||
          base == "image/svg+xml";

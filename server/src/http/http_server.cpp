@@ -249,6 +249,7 @@ struct HttpServer::Impl {
     services.metrics = &metrics;
     services.router = &router;
     services.max_import_bytes = o.max_import_bytes;
+    services.max_streams = o.max_streams;
     if (!o.metrics_token.empty()) services.metrics_token_sha256 = sha256_hex(o.metrics_token);
   }
 
@@ -1081,6 +1082,7 @@ int HttpServer::port() const {
 
 void HttpServer::stop() {
   if (!impl_->server) return;
+  impl_->services.stopping = true;  // live streams end at their next tick
   // Stop accepting and let requests being handled finish; idle keep-alive connections are
   // closed right after, instead of waiting out their timeout.
   impl_->server->stopAll(false);

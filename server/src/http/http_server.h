@@ -60,6 +60,8 @@ struct HttpOptions {
   // People's sessions end after this long without a request, and this long after sign-in.
   int session_idle_minutes = 12 * 60;
   int session_max_days = 30;
+  // Open GET /v1/stream connections per process (each holds a thread of `threads`).
+  int max_streams = 16;
   // SB_PUBLIC_URL: the base of emailed sign-in links ("": this server's own address).
   std::string public_url;
   int shutdown_grace_s = 10;

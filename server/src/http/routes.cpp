@@ -8,6 +8,7 @@ Router build_routes(ApiServices& services) {
   add_system_routes(router, services);
   add_me_routes(router, services);
   add_auth_routes(router, services);
+  add_stream_routes(router, services);
   add_api_key_routes(router, services);
   add_user_routes(router, services);
   add_custom_field_routes(router, services);

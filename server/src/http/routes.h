@@ -13,6 +13,7 @@ Router build_routes(ApiServices& services);
 void add_system_routes(Router& router, ApiServices& services);  // /health, /metrics, openapi
 void add_me_routes(Router& router, ApiServices& services);
 void add_auth_routes(Router& router, ApiServices& services);  // sign-in, sessions, invites
+void add_stream_routes(Router& router, ApiServices& services);  // GET /v1/stream (SSE)
 // 403 unless the caller is an owner when `role` is owner (users_handler.cpp).
 void require_owner_for(const Request& req, Role role);
 void add_api_key_routes(Router& router, ApiServices& services);

@@ -314,6 +314,25 @@ std::vector<StoredEvent> EventQueueStore::list(soci::session& s, std::int64_t te
   return fetch_events(s, sql, p);
 }
 
+std::vector<StoredEvent> EventQueueStore::after(soci::session& s, std::int64_t team_id,
+                                                std::int64_t after_id, EpochMs now,
+                                                int limit) const {
+  SqlParams p;
+  std::string sql = std::string("SELECT ") + kEventColumns +
+                    " FROM events WHERE team_id = " + p.add(static_cast<long long>(team_id)) +
+                    " AND id > " + p.add(static_cast<long long>(after_id)) +
+                    " AND available_at <= " + p.add(static_cast<long long>(now)) +
+                    " ORDER BY id LIMIT " + p.add(static_cast<long long>(limit));
+  return fetch_events(s, sql, p);
+}
+
+std::int64_t EventQueueStore::newest_id(soci::session& s, std::int64_t team_id) const {
+  long long team = team_id, id = 0;
+  soci::indicator ind = soci::i_null;
+  s << "SELECT MAX(id) FROM events WHERE team_id = :t", soci::use(team), soci::into(id, ind);
+  return ind == soci::i_ok ? id : 0;
+}
+
 std::optional<StoredEvent> EventQueueStore::get(soci::session& s, std::int64_t team_id,
                                                 std::int64_t id) const {
   SqlParams p;

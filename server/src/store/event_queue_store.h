@@ -87,6 +87,11 @@ class EventQueueStore {
   std::vector<StoredEvent> list(soci::session& s, std::int64_t team_id, const EventFilter& filter,
                                 std::int64_t before_id, int limit) const;
   std::optional<StoredEvent> get(soci::session& s, std::int64_t team_id, std::int64_t id) const;
+  // Events of the team with id > after_id that are due, oldest first (the live stream).
+  std::vector<StoredEvent> after(soci::session& s, std::int64_t team_id, std::int64_t after_id,
+                                 EpochMs now, int limit) const;
+  // The newest event id of the team (0 when none).
+  std::int64_t newest_id(soci::session& s, std::int64_t team_id) const;
   std::vector<Delivery> deliveries(soci::session& s, std::int64_t team_id,
                                    std::int64_t event_id) const;
   // A dead event back to pending, its dead deliveries retried. False unless it was dead.
