@@ -205,6 +205,23 @@ TEST_P(ContactListTest, StatsAndDuplicates) {
   EXPECT_EQ(st->getObject("by_platform")->getValue<int>("web"), 2);
   EXPECT_EQ(st->getObject("by_intent")->getValue<int>("none"), 3);
   EXPECT_EQ(st->getObject("by_status")->getValue<int>("new"), 4);
+  // The counts follow the list's filters: the same parameters, the same contacts.
+  const std::vector<std::string> queries = {
+      "platform=web", "status.nin=new", "q=ann",
+      "filter=%7B%22field%22%3A%22platform%22%2C%22op%22%3A%22eq%22%2C%22value%22%3A%22web%22%7D"};
+  for (const std::string& query : queries) {
+    auto filtered = client().get("/v1/contacts/stats?" + query);
+    ASSERT_EQ(filtered.status, 200) << query << " " << filtered.body;
+    auto listed = client().get("/v1/contacts?limit=200&" + query).json()->getArray("data");
+    EXPECT_EQ(filtered.json()->getValue<std::size_t>("total"), listed->size()) << query;
+    auto by_platform = filtered.json()->getObject("by_platform");
+    std::size_t sum = 0;
+    for (const auto& [k, v] : *by_platform) sum += v.convert<std::size_t>();
+    EXPECT_EQ(sum, listed->size()) << query;
+  }
+  EXPECT_EQ(client().get("/v1/contacts/stats?platform=web").json()->getValue<int>("total"), 2);
+  EXPECT_EQ(client().get("/v1/contacts/stats?limit=5").status, 422);
+  EXPECT_EQ(client().get("/v1/contacts/stats?nonsense=1").status, 400);
   auto dups = client().get("/v1/contacts/duplicates").json()->getArray("data");
   std::set<std::string> reasons;
   for (std::size_t i = 0; i < dups->size(); ++i)

@@ -852,7 +852,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Counts: total, new this month (UTC), by platform, intent and status */
+        /**
+         * Counts: total, new this month (UTC), by platform, intent and status
+         * @description Takes the contacts list's filters (field parameters, q and filter), not its paging or order (422).
+         */
         get: operations["getContactStats"];
         put?: never;
         post?: never;
@@ -7294,7 +7297,342 @@ export interface operations {
     };
     getContactStats: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A filter in JSON form (see ContactFilter); combined with the field parameters by AND */
+                filter?: string;
+                /** @description Case-insensitive substring of name, email, phone, external_id or metadata */
+                q?: string;
+                /** @description account_id equals an id */
+                account_id?: string;
+                /** @description account_id ne an id */
+                "account_id.ne"?: string;
+                /** @description account_id in an id (comma-separated) */
+                "account_id.in"?: string;
+                /** @description account_id nin an id (comma-separated) */
+                "account_id.nin"?: string;
+                /** @description account_id exists an id */
+                "account_id.exists"?: string;
+                /** @description bookings_count equals a number */
+                bookings_count?: string;
+                /** @description bookings_count ne a number */
+                "bookings_count.ne"?: string;
+                /** @description bookings_count gt a number */
+                "bookings_count.gt"?: string;
+                /** @description bookings_count gte a number */
+                "bookings_count.gte"?: string;
+                /** @description bookings_count lt a number */
+                "bookings_count.lt"?: string;
+                /** @description bookings_count lte a number */
+                "bookings_count.lte"?: string;
+                /** @description conversation_count equals a number */
+                conversation_count?: string;
+                /** @description conversation_count ne a number */
+                "conversation_count.ne"?: string;
+                /** @description conversation_count gt a number */
+                "conversation_count.gt"?: string;
+                /** @description conversation_count gte a number */
+                "conversation_count.gte"?: string;
+                /** @description conversation_count lt a number */
+                "conversation_count.lt"?: string;
+                /** @description conversation_count lte a number */
+                "conversation_count.lte"?: string;
+                /** @description conversation_count exists a number */
+                "conversation_count.exists"?: string;
+                /** @description created_at gt an ISO-8601 time or a relative one (now-30d) */
+                "created_at.gt"?: string;
+                /** @description created_at gte an ISO-8601 time or a relative one (now-30d) */
+                "created_at.gte"?: string;
+                /** @description created_at lt an ISO-8601 time or a relative one (now-30d) */
+                "created_at.lt"?: string;
+                /** @description created_at lte an ISO-8601 time or a relative one (now-30d) */
+                "created_at.lte"?: string;
+                /** @description email equals text */
+                email?: string;
+                /** @description email ne text */
+                "email.ne"?: string;
+                /** @description email in text (comma-separated) */
+                "email.in"?: string;
+                /** @description email nin text (comma-separated) */
+                "email.nin"?: string;
+                /** @description email contains text */
+                "email.contains"?: string;
+                /** @description email starts_with text */
+                "email.starts_with"?: string;
+                /** @description email exists text */
+                "email.exists"?: string;
+                /** @description external_id equals text */
+                external_id?: string;
+                /** @description external_id ne text */
+                "external_id.ne"?: string;
+                /** @description external_id in text (comma-separated) */
+                "external_id.in"?: string;
+                /** @description external_id nin text (comma-separated) */
+                "external_id.nin"?: string;
+                /** @description external_id contains text */
+                "external_id.contains"?: string;
+                /** @description external_id starts_with text */
+                "external_id.starts_with"?: string;
+                /** @description external_id exists text */
+                "external_id.exists"?: string;
+                /** @description first_seen gt an ISO-8601 time or a relative one (now-30d) */
+                "first_seen.gt"?: string;
+                /** @description first_seen gte an ISO-8601 time or a relative one (now-30d) */
+                "first_seen.gte"?: string;
+                /** @description first_seen lt an ISO-8601 time or a relative one (now-30d) */
+                "first_seen.lt"?: string;
+                /** @description first_seen lte an ISO-8601 time or a relative one (now-30d) */
+                "first_seen.lte"?: string;
+                /** @description id equals an id */
+                id?: string;
+                /** @description id ne an id */
+                "id.ne"?: string;
+                /** @description id in an id (comma-separated) */
+                "id.in"?: string;
+                /** @description id nin an id (comma-separated) */
+                "id.nin"?: string;
+                /** @description id exists an id */
+                "id.exists"?: string;
+                /** @description interests any values (comma-separated) */
+                "interests.any"?: string;
+                /** @description interests all values (comma-separated) */
+                "interests.all"?: string;
+                /** @description interests none values (comma-separated) */
+                "interests.none"?: string;
+                /** @description interests exists values */
+                "interests.exists"?: string;
+                /** @description last_active gt an ISO-8601 time or a relative one (now-30d) */
+                "last_active.gt"?: string;
+                /** @description last_active gte an ISO-8601 time or a relative one (now-30d) */
+                "last_active.gte"?: string;
+                /** @description last_active lt an ISO-8601 time or a relative one (now-30d) */
+                "last_active.lt"?: string;
+                /** @description last_active lte an ISO-8601 time or a relative one (now-30d) */
+                "last_active.lte"?: string;
+                /** @description last_channel equals one of the field's values */
+                last_channel?: string;
+                /** @description last_channel ne one of the field's values */
+                "last_channel.ne"?: string;
+                /** @description last_channel in one of the field's values (comma-separated) */
+                "last_channel.in"?: string;
+                /** @description last_channel nin one of the field's values (comma-separated) */
+                "last_channel.nin"?: string;
+                /** @description last_channel exists one of the field's values */
+                "last_channel.exists"?: string;
+                /** @description lead_value equals a number */
+                lead_value?: string;
+                /** @description lead_value ne a number */
+                "lead_value.ne"?: string;
+                /** @description lead_value gt a number */
+                "lead_value.gt"?: string;
+                /** @description lead_value gte a number */
+                "lead_value.gte"?: string;
+                /** @description lead_value lt a number */
+                "lead_value.lt"?: string;
+                /** @description lead_value lte a number */
+                "lead_value.lte"?: string;
+                /** @description message matches words to search for */
+                message?: string;
+                /** @description message_count equals a number */
+                message_count?: string;
+                /** @description message_count ne a number */
+                "message_count.ne"?: string;
+                /** @description message_count gt a number */
+                "message_count.gt"?: string;
+                /** @description message_count gte a number */
+                "message_count.gte"?: string;
+                /** @description message_count lt a number */
+                "message_count.lt"?: string;
+                /** @description message_count lte a number */
+                "message_count.lte"?: string;
+                /** @description message_count exists a number */
+                "message_count.exists"?: string;
+                /** @description name equals text */
+                name?: string;
+                /** @description name ne text */
+                "name.ne"?: string;
+                /** @description name in text (comma-separated) */
+                "name.in"?: string;
+                /** @description name nin text (comma-separated) */
+                "name.nin"?: string;
+                /** @description name contains text */
+                "name.contains"?: string;
+                /** @description name starts_with text */
+                "name.starts_with"?: string;
+                /** @description name exists text */
+                "name.exists"?: string;
+                /** @description needs equals text */
+                needs?: string;
+                /** @description needs ne text */
+                "needs.ne"?: string;
+                /** @description needs in text (comma-separated) */
+                "needs.in"?: string;
+                /** @description needs nin text (comma-separated) */
+                "needs.nin"?: string;
+                /** @description needs contains text */
+                "needs.contains"?: string;
+                /** @description needs starts_with text */
+                "needs.starts_with"?: string;
+                /** @description needs exists text */
+                "needs.exists"?: string;
+                /** @description no_show_count equals a number */
+                no_show_count?: string;
+                /** @description no_show_count ne a number */
+                "no_show_count.ne"?: string;
+                /** @description no_show_count gt a number */
+                "no_show_count.gt"?: string;
+                /** @description no_show_count gte a number */
+                "no_show_count.gte"?: string;
+                /** @description no_show_count lt a number */
+                "no_show_count.lt"?: string;
+                /** @description no_show_count lte a number */
+                "no_show_count.lte"?: string;
+                /** @description open_tickets equals a number */
+                open_tickets?: string;
+                /** @description open_tickets ne a number */
+                "open_tickets.ne"?: string;
+                /** @description open_tickets gt a number */
+                "open_tickets.gt"?: string;
+                /** @description open_tickets gte a number */
+                "open_tickets.gte"?: string;
+                /** @description open_tickets lt a number */
+                "open_tickets.lt"?: string;
+                /** @description open_tickets lte a number */
+                "open_tickets.lte"?: string;
+                /** @description owner_id equals an id */
+                owner_id?: string;
+                /** @description owner_id ne an id */
+                "owner_id.ne"?: string;
+                /** @description owner_id in an id (comma-separated) */
+                "owner_id.in"?: string;
+                /** @description owner_id nin an id (comma-separated) */
+                "owner_id.nin"?: string;
+                /** @description owner_id exists an id */
+                "owner_id.exists"?: string;
+                /** @description phone equals text */
+                phone?: string;
+                /** @description phone ne text */
+                "phone.ne"?: string;
+                /** @description phone in text (comma-separated) */
+                "phone.in"?: string;
+                /** @description phone nin text (comma-separated) */
+                "phone.nin"?: string;
+                /** @description phone contains text */
+                "phone.contains"?: string;
+                /** @description phone starts_with text */
+                "phone.starts_with"?: string;
+                /** @description phone exists text */
+                "phone.exists"?: string;
+                /** @description platform equals one of the field's values */
+                platform?: string;
+                /** @description platform ne one of the field's values */
+                "platform.ne"?: string;
+                /** @description platform in one of the field's values (comma-separated) */
+                "platform.in"?: string;
+                /** @description platform nin one of the field's values (comma-separated) */
+                "platform.nin"?: string;
+                /** @description platform exists one of the field's values */
+                "platform.exists"?: string;
+                /** @description purchase_intent equals one of the field's values */
+                purchase_intent?: string;
+                /** @description purchase_intent ne one of the field's values */
+                "purchase_intent.ne"?: string;
+                /** @description purchase_intent in one of the field's values (comma-separated) */
+                "purchase_intent.in"?: string;
+                /** @description purchase_intent nin one of the field's values (comma-separated) */
+                "purchase_intent.nin"?: string;
+                /** @description purchase_intent exists one of the field's values */
+                "purchase_intent.exists"?: string;
+                /** @description score equals a number */
+                score?: string;
+                /** @description score ne a number */
+                "score.ne"?: string;
+                /** @description score gt a number */
+                "score.gt"?: string;
+                /** @description score gte a number */
+                "score.gte"?: string;
+                /** @description score lt a number */
+                "score.lt"?: string;
+                /** @description score lte a number */
+                "score.lte"?: string;
+                /** @description score exists a number */
+                "score.exists"?: string;
+                /** @description segment equals a segment id */
+                segment?: string;
+                /** @description segment ne a segment id */
+                "segment.ne"?: string;
+                /** @description sentiment equals one of the field's values */
+                sentiment?: string;
+                /** @description sentiment ne one of the field's values */
+                "sentiment.ne"?: string;
+                /** @description sentiment in one of the field's values (comma-separated) */
+                "sentiment.in"?: string;
+                /** @description sentiment nin one of the field's values (comma-separated) */
+                "sentiment.nin"?: string;
+                /** @description sentiment exists one of the field's values */
+                "sentiment.exists"?: string;
+                /** @description source equals one of the field's values */
+                source?: string;
+                /** @description source ne one of the field's values */
+                "source.ne"?: string;
+                /** @description source in one of the field's values (comma-separated) */
+                "source.in"?: string;
+                /** @description source nin one of the field's values (comma-separated) */
+                "source.nin"?: string;
+                /** @description source exists one of the field's values */
+                "source.exists"?: string;
+                /** @description stage equals text */
+                stage?: string;
+                /** @description stage ne text */
+                "stage.ne"?: string;
+                /** @description stage in text (comma-separated) */
+                "stage.in"?: string;
+                /** @description stage nin text (comma-separated) */
+                "stage.nin"?: string;
+                /** @description stage contains text */
+                "stage.contains"?: string;
+                /** @description stage starts_with text */
+                "stage.starts_with"?: string;
+                /** @description stage exists text */
+                "stage.exists"?: string;
+                /** @description status equals one of the field's values */
+                status?: string;
+                /** @description status ne one of the field's values */
+                "status.ne"?: string;
+                /** @description status in one of the field's values (comma-separated) */
+                "status.in"?: string;
+                /** @description status nin one of the field's values (comma-separated) */
+                "status.nin"?: string;
+                /** @description status exists one of the field's values */
+                "status.exists"?: string;
+                /** @description tags any values (comma-separated) */
+                "tags.any"?: string;
+                /** @description tags all values (comma-separated) */
+                "tags.all"?: string;
+                /** @description tags none values (comma-separated) */
+                "tags.none"?: string;
+                /** @description tags exists values */
+                "tags.exists"?: string;
+                /** @description traits any values (comma-separated) */
+                "traits.any"?: string;
+                /** @description traits all values (comma-separated) */
+                "traits.all"?: string;
+                /** @description traits none values (comma-separated) */
+                "traits.none"?: string;
+                /** @description traits exists values */
+                "traits.exists"?: string;
+                /** @description unanswered_ticket equals true or false */
+                unanswered_ticket?: string;
+                /** @description unresolved_conversation equals true or false */
+                unresolved_conversation?: string;
+                /** @description updated_at gt an ISO-8601 time or a relative one (now-30d) */
+                "updated_at.gt"?: string;
+                /** @description updated_at gte an ISO-8601 time or a relative one (now-30d) */
+                "updated_at.gte"?: string;
+                /** @description updated_at lt an ISO-8601 time or a relative one (now-30d) */
+                "updated_at.lt"?: string;
+                /** @description updated_at lte an ISO-8601 time or a relative one (now-30d) */
+                "updated_at.lte"?: string;
+            };
             header?: {
                 /** @description 304 Not Modified when the current ETag is one of these */
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
@@ -7335,9 +7673,10 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModified"];
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["InvalidFilter"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -13293,11 +13632,11 @@ export interface operations {
             /** @description An endless text/event-stream */
             200: {
                 headers: {
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {

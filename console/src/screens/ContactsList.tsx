@@ -38,9 +38,10 @@ export default function ContactsList() {
 
   const users = useUsers();
   const statuses = useStatuses();
+  // The cards count what the list shows: the same filter.
   const stats = useQuery({
-    queryKey: ["contact-stats"],
-    queryFn: async () => unwrap(await api.GET("/v1/contacts/stats")),
+    queryKey: ["contact-stats", filter],
+    queryFn: async () => unwrap(await api.GET("/v1/contacts/stats", { params: { query: { filter } } })),
   });
   const list = useInfiniteQuery({
     queryKey: ["contacts", filter, view.sort],
@@ -131,7 +132,7 @@ export default function ContactsList() {
         </a>
       </div>
       <section aria-label="Summary" className="stats">
-        <Stat label="Total" value={stats.data?.total} />
+        <Stat label={isFiltered(view) ? "Matching" : "Total"} value={stats.data?.total} />
         <Stat label="New this month" value={stats.data?.new_this_month} />
         {PLATFORMS.filter((p) => (stats.data?.by_platform as Record<string, number> | undefined)?.[p]).map((p) => (
           <Stat key={p} label={p} value={(stats.data?.by_platform as Record<string, number>)[p]} />

@@ -92,7 +92,7 @@ void replace_filters(Poco::JSON::Object& op) {
 
 void document_contact_filters(Poco::JSON::Object& doc) {
   ObjPtr paths = doc.getObject("paths");
-  for (const char* path : {"/v1/contacts", "/v1/exports/contacts"}) {
+  for (const char* path : {"/v1/contacts", "/v1/contacts/stats", "/v1/exports/contacts"}) {
     if (!paths->has(path)) continue;
     ObjPtr item = paths->getObject(path);
     if (item->has("get")) replace_filters(*item->getObject("get"));

@@ -933,29 +933,33 @@ std::int64_t ContactStore::count(soci::session& s, std::int64_t team_id,
   return n;
 }
 
-ContactStats ContactStore::stats(soci::session& s, std::int64_t team_id,
-                                 EpochMs month_start) const {
+ContactStats ContactStore::stats(soci::session& s, std::int64_t team_id, EpochMs month_start,
+                                 const FilterNode& filter) const {
   ContactStats out;
-  long long team = team_id, since = month_start, n = 0;
-  s << "SELECT COUNT(*) FROM contacts WHERE team_id = :t", soci::use(team), soci::into(n);
-  out.total = n;
-  s << "SELECT COUNT(*) FROM contacts WHERE team_id = :t AND created_at >= :s", soci::use(team),
-      soci::use(since), soci::into(n);
-  out.new_this_month = n;
-  auto group = [&](const std::string& column, std::map<std::string, std::int64_t>& into) {
+  // One statement per figure, each with the filter's condition and its own parameters.
+  auto run = [&](const std::string& select, const std::string& extra, auto&& each) {
+    SqlParams p;
+    std::string sql =
+        "SELECT " + select + " FROM contacts c WHERE " + match_sql(s, team_id, filter, p) + extra;
     std::string key;
-    soci::indicator ind;
+    soci::indicator ind = soci::i_null;
     long long count = 0;
     soci::statement st(s);
-    st.exchange(soci::into(key, ind));
+    if (select != "COUNT(*)") st.exchange(soci::into(key, ind));
     st.exchange(soci::into(count));
-    st.exchange(soci::use(team));
-    if (execute_once(st, "SELECT " + column +
-                             ", COUNT(*) FROM contacts WHERE team_id = :t GROUP BY " + column)) {
+    p.bind(st);
+    if (execute_once(st, sql)) {
       do {
-        into[ind == soci::i_ok ? key : "none"] = count;
+        each(ind == soci::i_ok ? key : "none", count);
       } while (st.fetch());
     }
+  };
+  run("COUNT(*)", "", [&](const std::string&, long long n) { out.total = n; });
+  run("COUNT(*)", " AND c.created_at >= " + std::to_string(month_start),
+      [&](const std::string&, long long n) { out.new_this_month = n; });
+  auto group = [&](const std::string& column, std::map<std::string, std::int64_t>& into) {
+    run("c." + column + ", COUNT(*)", " GROUP BY c." + column,
+        [&](const std::string& key, long long n) { into[key] = n; });
   };
   group("platform", out.by_platform);
   group("purchase_intent", out.by_intent);

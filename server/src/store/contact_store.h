@@ -109,7 +109,9 @@ class ContactStore {
                                 std::int64_t after_id, int limit) const;
   // How many contacts of the team match (one COUNT(*); no rows loaded).
   std::int64_t count(soci::session& s, std::int64_t team_id, const FilterNode& filter) const;
-  ContactStats stats(soci::session& s, std::int64_t team_id, EpochMs month_start) const;
+  // Counts of the team's contacts that match `filter` (the list's filter language).
+  ContactStats stats(soci::session& s, std::int64_t team_id, EpochMs month_start,
+                     const FilterNode& filter) const;
   std::vector<DuplicatePair> duplicates(soci::session& s, std::int64_t team_id, int limit) const;
 
   // Row-level writes for merge/unmerge: insert with a given id, overwrite all fields.

@@ -76,9 +76,17 @@ EpochMs start_of_month_utc(EpochMs now) {
   return static_cast<EpochMs>(timegm(&tm)) * 1000;
 }
 
+// The counts follow the list's filter parameters (the console's stat cards show the
+// filtered list's numbers).
 Response stats(ApiServices& sv, Request& req) {
+  for (const char* paging : {"limit", "cursor", "sort"}) {
+    if (req.query_param(paging)) {
+      throw Error::validation(paging, "stats take the list's filters, not its paging or order");
+    }
+  }
+  const FilterNode filter = read_list_query(req).filter;
   ContactStats st = sv.db.read([&](soci::session& s) {
-    return sv.contacts.stats(s, req.auth().team_id, start_of_month_utc(now_ms()));
+    return sv.contacts.stats(s, req.auth().team_id, start_of_month_utc(now_ms()), filter);
   });
   auto counts = [](const std::map<std::string, std::int64_t>& m) {
     Poco::JSON::Object o;
