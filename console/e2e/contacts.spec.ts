@@ -175,3 +175,33 @@ test("keyboard only: palette, list, profile, edit, back", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "Contacts", level: 1 })).toBeVisible();
   expect((await api().GET("/v1/contacts/{id}", { params: { path: { id: made.data!.id } } })).data?.name).toBe(`${name} Jr`);
 });
+
+test("a CSV import: the dry run names the bad row, the import keeps the good ones", async ({ page }) => {
+  const stamp = Date.now();
+  const csv = [
+    "Full name,email,Tags,Favourite colour",
+    `Imported One,one.${stamp}@imp.io,"vip,csv",blue`,
+    `Imported Two,not-an-email,csv,green`,
+    `Imported Three,three.${stamp}@imp.io,csv,red`,
+  ].join("\n");
+  const admin = await invitedPerson("Ivy", "admin");
+  await acceptInvite(page, admin.url);
+  await page.getByRole("button", { name: "Import CSV…" }).click();
+  const dialog = page.getByRole("dialog", { name: "Import contacts from CSV" });
+  await dialog.getByLabel("CSV file").setInputFiles({ name: "people.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await dialog.getByLabel("Column Full name", { exact: true }).selectOption("name");
+  await dialog.getByLabel("Column Tags", { exact: true }).selectOption("tags");
+  await dialog.getByLabel("Column Favourite colour", { exact: true }).selectOption("metadata.favourite_colour");
+  await checkA11y(page, "import dialog");
+  await dialog.getByRole("button", { name: "Dry run" }).click();
+  await expect(dialog.getByRole("status")).toContainText("Dry run over 3 rows: 2 created");
+  await expect(dialog.getByRole("table", { name: "Rows that would fail" })).toContainText("email");
+  expect((await api().GET("/v1/contacts", { params: { query: { q: `${stamp}@imp.io` } } })).data?.data.length).toBe(0);
+  await dialog.getByRole("button", { name: "Import" }).click();
+  await expect(dialog.getByRole("status")).toContainText("completed", { timeout: 30_000 });
+  await expect(dialog.getByRole("status")).toContainText("2 created");
+  await expect(dialog.getByRole("link", { name: "Error report (CSV)" })).toBeVisible();
+  const made = await api().GET("/v1/contacts", { params: { query: { q: `${stamp}@imp.io` } } });
+  expect(made.data?.data.map((c) => c.name).sort()).toEqual(["Imported One", "Imported Three"]);
+  expect(made.data?.data.find((c) => c.name === "Imported One")?.metadata).toEqual({ favourite_colour: "blue" });
+});

@@ -9,9 +9,10 @@ import { useStatuses, useUsers } from "../api/queries";
 import { IntentOptions, UserOptions } from "../components/options";
 import { useAction } from "../lib/useAction";
 import { navigate, useLocation, useTitle } from "../app/router";
-import { canWrite, useSession } from "../app/session";
+import { canWrite, isAdmin, useSession } from "../app/session";
 import { INTENTS, IntentBadge, PLATFORMS, PlatformIcon, relativeTime } from "../components/badges";
 import { Dialog } from "../components/Dialog";
+import { ImportDialog } from "./ImportDialog";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Link } from "../components/Link";
 import {
@@ -72,6 +73,7 @@ export default function ContactsList() {
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [allMatching, setAllMatching] = useState(false);
   const [bulk, setBulk] = useState(false);
+  const [importing, setImporting] = useState(false);
   useEffect(() => {
     setSelected(new Set());
     setAllMatching(false);
@@ -130,6 +132,11 @@ export default function ContactsList() {
         <a className="button" href={exportHref} download="contacts.csv">
           Export CSV
         </a>
+        {isAdmin(session) ? (
+          <button type="button" onClick={() => setImporting(true)}>
+            Import CSV…
+          </button>
+        ) : null}
       </div>
       <section aria-label="Summary" className="stats">
         <Stat label={isFiltered(view) ? "Matching" : "Total"} value={stats.data?.total} />
@@ -280,6 +287,7 @@ export default function ContactsList() {
         </p>
         </>
       )}
+      {importing ? <ImportDialog onClose={() => setImporting(false)} /> : null}
       {bulk ? (
         <BulkDialog
           ids={allMatching ? null : [...selected]}
