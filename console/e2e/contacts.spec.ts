@@ -60,7 +60,11 @@ test("2,100 contacts: URL filters survive reload and Back, the list stays small,
   // Scrolling loads more pages without putting them all in the DOM.
   const scroller = page.getByTestId("contacts-scroller");
   for (let i = 0; i < 6; i++) await scroller.evaluate((el) => el.scrollBy(0, 8000));
-  await expect(page.getByText(/^(4|6|8)\d\d\+ contacts$/)).toBeVisible();
+  // More than the first page arrived, and far fewer rows than that are in the page.
+  await expect(page.getByText(/^\d+\+? contacts$/)).toBeVisible();
+  await expect
+    .poll(async () => Number((await page.getByText(/^\d+\+? contacts$/).textContent())?.match(/\d+/)?.[0]))
+    .toBeGreaterThan(200);
   expect(await page.locator("[role=rowgroup] [role=row]").count()).toBeLessThan(100);
 
   await page.getByRole("checkbox").first().check();
@@ -85,6 +89,9 @@ test("the profile saves each field with If-Match and shows a conflict with the n
   const made = await api().POST("/v1/contacts", { body: { name: "Carmen", email: "carmen@x.io" } });
   const id = made.data!.id;
   const agent = await invitedPerson("Pat", "agent");
+  // No live updates on this page, so it keeps the version it loaded (as a page whose
+  // stream is down or lags would) and the conflict is certain.
+  await page.route("**/v1/stream", (route) => route.fulfill({ status: 204, body: "" }));
   await acceptInvite(page, agent.url);
   await page.goto(`/app/contacts/${id}`);
   await expect(page.getByRole("heading", { name: "Carmen" })).toBeVisible();
@@ -147,9 +154,10 @@ test("keyboard only: palette, list, profile, edit, back", async ({ page }) => {
   await page.keyboard.type(name);
   await expect(palette.getByRole("option", { name: new RegExp(name) })).toBeVisible();
   await page.keyboard.press("Escape");
-  await expect(palette).toHaveCount(0);
+  await expect(page.locator("dialog")).toHaveCount(0); // closed and gone from the page
   // "/" searches the list; j moves to the first row; Enter opens it.
   await page.keyboard.press("/");
+  await expect(page.getByRole("searchbox")).toBeFocused();
   await page.keyboard.type(name);
   await expect(page).toHaveURL(/q=Keyboard/);
   await expect(page.getByRole("link", { name })).toBeVisible();
@@ -204,4 +212,35 @@ test("a CSV import: the dry run names the bad row, the import keeps the good one
   const made = await api().GET("/v1/contacts", { params: { query: { q: `${stamp}@imp.io` } } });
   expect(made.data?.data.map((c) => c.name).sort()).toEqual(["Imported One", "Imported Three"]);
   expect(made.data?.data.find((c) => c.name === "Imported One")?.metadata).toEqual({ favourite_colour: "blue" });
+});
+
+test("the profile edits custom fields by type and metadata, lists what names the contact, and merges a duplicate", async ({ page }) => {
+  const stamp = Date.now();
+  await api().POST("/v1/custom-fields", { body: { key: `plan_${stamp}`, label: `Plan ${stamp}`, type: "select", options: ["basic", "pro"] } });
+  await api().POST("/v1/custom-fields", { body: { key: `seats_${stamp}`, label: `Seats ${stamp}`, type: "number" } });
+  const phone = `+3460${String(stamp).slice(-7)}`;
+  const keep = await api().POST("/v1/contacts", { body: { name: `Dora ${stamp}`, phone } });
+  const dup = await api().POST("/v1/contacts", { body: { name: `Dora dup ${stamp}`, phone, email: `dora.${stamp}@x.io` } });
+  const id = keep.data!.id;
+  await api().POST("/v1/tickets", { body: { subject: `Broken bracket ${stamp}`, contact_id: id } });
+  const agent = await invitedPerson("Mia", "agent");
+  await acceptInvite(page, agent.url);
+  await page.goto(`/app/contacts/${id}`);
+  await expect(page.getByText(`Broken bracket ${stamp}`)).toBeVisible();
+  await page.getByLabel(`Plan ${stamp}`).selectOption("pro");
+  await expect(page.getByText("Saved")).toBeVisible();
+  await page.getByLabel(`Seats ${stamp}`).fill("12");
+  await page.getByLabel(`Seats ${stamp}`).blur();
+  await page.getByLabel("Key", { exact: true }).fill("referrer");
+  await page.getByLabel("Value", { exact: true }).fill("dr-lopez");
+  await page.getByRole("button", { name: "Add", exact: true }).click();
+  await expect(page.getByText("dr-lopez")).toBeVisible();
+  const now = (await api().GET("/v1/contacts/{id}", { params: { path: { id } } })).data!;
+  expect(now.custom_fields).toMatchObject({ [`plan_${stamp}`]: "pro", [`seats_${stamp}`]: 12 });
+  expect(now.metadata).toMatchObject({ referrer: "dr-lopez" });
+  await checkA11y(page, "profile with custom fields");
+  // The duplicate with the same phone is offered; merging it brings its email along.
+  await page.getByRole("button", { name: "Merge into this one" }).click();
+  await expect(page.getByLabel("Email")).toHaveValue(`dora.${stamp}@x.io`);
+  expect((await api().GET("/v1/contacts/{id}", { params: { path: { id: dup.data!.id } } })).response.status).toBe(404);
 });

@@ -3003,7 +3003,9 @@ export interface components {
         };
         ContactInput: {
             /** @description values by custom field key; null removes */
-            custom_fields?: Record<string, never>;
+            custom_fields?: {
+                [key: string]: unknown;
+            };
             email?: string | null;
             external_id?: string | null;
             /** Format: date-time */

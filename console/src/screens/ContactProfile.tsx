@@ -2,7 +2,7 @@
 // conflict shows the newer value and lets the person apply theirs again), where each value
 // came from, and tabs for the timeline, notes and conversations.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { api, ApiError, unwrap, type Contact, type Schemas } from "../api/console-client";
 import { navigate, useLocation, useTitle } from "../app/router";
 import { canWrite, isAdmin, useSession } from "../app/session";
@@ -13,6 +13,7 @@ import { useAction } from "../lib/useAction";
 import { Dialog } from "../components/Dialog";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Link } from "../components/Link";
+import { CustomFieldsCard, MergeCard, MetadataCard, RelatedCard } from "./ContactExtras";
 
 type Patch = Schemas["ContactInput"];
 type SaveState = { field: string; state: "saving" | "saved" | "conflict" | "error"; error?: unknown };
@@ -35,6 +36,7 @@ export default function ContactProfile({ id }: { id: number }) {
   const [save, setSave] = useState<SaveState | null>(null);
   const [conflict, setConflict] = useState<{ patch: Patch; theirs: Contact } | null>(null);
   const [confirm, setConfirm] = useState<"delete" | "erase" | null>(null);
+  const saves = useRef<Promise<void>>(Promise.resolve());
   const c = contact.data?.contact;
   useTitle(c ? (c.name ?? `Contact ${c.id}`) : "Contact");
 
@@ -81,7 +83,14 @@ export default function ContactProfile({ id }: { id: number }) {
       setSave({ field, state: "error", error });
     }
   }
-  const change = (patch: Patch) => void apply(patch, contact.data!.etag);
+  // One save at a time, each with the version the previous one left: a person changing two
+  // fields quickly must not conflict with themself.
+  const change = (patch: Patch) => {
+    saves.current = saves.current.then(() => {
+      const cached = qc.getQueryData<{ etag: string }>(["contact", id]);
+      return apply(patch, cached?.etag ?? "");
+    });
+  };
   const source = (field: string) => {
     const s = (c.field_sources as Record<string, { source: string; confidence: number }> | undefined)?.[field];
     return s ? `${s.source}${s.confidence < 1 ? ` ${Math.round(s.confidence * 100)}%` : ""}` : null;
@@ -146,7 +155,7 @@ export default function ContactProfile({ id }: { id: number }) {
             <dd><IntentBadge intent={c.purchase_intent} /></dd>
           </dl>
         </section>
-        <section aria-labelledby="crm" className="card" key={contact.data!.etag}>
+        <section aria-labelledby="crm" className="card">
           <h2 id="crm">CRM fields</h2>
           <TextField label="Name" value={c.name} disabled={!writer} hint={source("name")} onSave={(v) => change({ name: v })} />
           <TextField label="Email" value={c.email} disabled={!writer} hint={source("email")} onSave={(v) => change({ email: v })} />
@@ -195,6 +204,21 @@ export default function ContactProfile({ id }: { id: number }) {
           </p>
         </section>
       </div>
+      <div className="profile-grid extras">
+        <CustomFieldsCard contact={c} writer={writer} onChange={change} />
+        <MetadataCard contact={c} writer={writer} onChange={change} />
+        <RelatedCard id={id} />
+        {writer ? (
+          <MergeCard
+            id={id}
+            onMerged={() => {
+              void qc.invalidateQueries({ queryKey: ["contact", id] });
+              void qc.invalidateQueries({ queryKey: ["timeline", id] });
+              void qc.invalidateQueries({ queryKey: ["duplicates"] });
+            }}
+          />
+        ) : null}
+      </div>
       <nav aria-label="Contact sections" className="tabs">
         {["timeline", "notes", "conversations"].map((t) => (
           <Link key={t} href={`/app/contacts/${id}?tab=${t}`} aria-current={tab === t ? "page" : undefined}>
@@ -216,6 +240,11 @@ function TextField(props: {
   onSave: (v: string | null) => void;
 }) {
   const [value, setValue] = useState(props.value ?? "");
+  const input = useRef<HTMLInputElement>(null);
+  // A newer value from the server shows, unless the person is typing in this field.
+  useEffect(() => {
+    if (document.activeElement !== input.current) setValue(props.value ?? "");
+  }, [props.value]);
   const commit = () => {
     if (value !== (props.value ?? "")) props.onSave(value.trim() === "" ? null : value);
   };
@@ -223,6 +252,7 @@ function TextField(props: {
     <label>
       {props.label} {props.hint ? <small className="muted">({props.hint})</small> : null}
       <input
+        ref={input}
         value={value}
         disabled={props.disabled}
         onChange={(e) => setValue(e.target.value)}

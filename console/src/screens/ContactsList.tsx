@@ -112,12 +112,18 @@ export default function ContactsList() {
 
   const [q, setQ] = useState(view.q);
   useEffect(() => setQ(view.q), [view.q]);
+  // The search reaches the URL 300 ms after the last keystroke (renders in between, from
+  // live updates, must not restart the wait).
+  const viewRef = useRef(view);
+  viewRef.current = view;
   useEffect(() => {
     const t = setTimeout(() => {
-      if (q.trim() !== view.q) setView({ ...view, q: q.trim() });
+      const current = viewRef.current;
+      if (q.trim() !== current.q) setView({ ...current, q: q.trim() });
     }, 300);
     return () => clearTimeout(t);
-  });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [q]);
 
   const setFilter = (key: ListFilter, value: string) =>
     setView({ ...view, filters: { ...view.filters, [key]: value ? value.split(",").map((s) => s.trim()).filter(Boolean) : [] } });
