@@ -103,3 +103,42 @@ test("team B's person never reaches team A's contacts: a deep link shows not-fou
   void URL_BASE;
   void signIn;
 });
+
+test("an admin sets up statuses, a chat agent with its bot key, and chat capture", async ({ page }) => {
+  const admin = await invitedPerson("Sol", "admin");
+  await acceptInvite(page, admin.url);
+  await page.goto("/app/settings/statuses");
+  await checkA11y(page, "settings: statuses");
+  await page.getByLabel("New status").fill("vip-follow-up");
+  await page.getByRole("button", { name: "Add status" }).click();
+  await expect(page.getByText("vip-follow-up")).toBeVisible();
+  await page.getByRole("button", { name: "Move vip-follow-up up" }).click();
+  await expect.poll(async () => (await api().GET("/v1/settings/contact-statuses")).data?.statuses.slice(-2)[0]).toBe("vip-follow-up");
+
+  await page.getByRole("link", { name: "Chat agents" }).click();
+  await checkA11y(page, "settings: agents");
+  const name = `Clinic bot ${Date.now()}`;
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Platforms").fill("whatsapp, web");
+  await page.getByRole("button", { name: "Add agent" }).click();
+  await page.getByRole("row", { name: new RegExp(name) }).getByRole("button", { name: "New bot key" }).click();
+  const key = await page.getByLabel("New bot key").inputValue();
+  const agents = (await api().GET("/v1/agents", { params: { query: { limit: 200 } } })).data!.data;
+  const agent = agents.find((a) => a.name === name)!;
+  expect(agent.platforms).toEqual(["whatsapp", "web"]);
+  // The bot key posts messages for its agent.
+  const posted = await api(key).POST("/v1/agents/{id}/messages", {
+    params: { path: { id: agent.id! } },
+    body: { id: "k1", conversation_id: "k", user_id: `bot-key-${Date.now()}`, text: "hi", platform: "web" },
+  });
+  expect(posted.response.status).toBeLessThan(300);
+  await page.getByLabel(`Customer tracking for ${name}`).uncheck();
+  await expect.poll(async () => (await api().GET("/v1/agents/{id}", { params: { path: { id: agent.id! } } })).data?.customer_tracking).toBe(false);
+
+  await page.getByRole("link", { name: "Chat capture" }).click();
+  await checkA11y(page, "settings: capture");
+  await page.getByLabel("Calling code for phone numbers written without one").fill("34");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status")).toContainText("Saved");
+  expect((await api().GET("/v1/settings/capture")).data?.phone_country_code).toBe("34");
+});

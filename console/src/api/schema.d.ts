@@ -2727,9 +2727,21 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
-        /** @description On PATCH every field is optional. */
+        /** @description A new chat agent (PATCH takes AgentPatch). */
         AgentInput: {
             name: string;
+            description?: string | null;
+            platforms?: string[];
+            customer_tracking?: boolean;
+            /** @enum {string} */
+            visibility?: "public" | "restricted" | "paid";
+            paid_tag?: string | null;
+            /** Format: int64 */
+            idle_minutes?: number;
+        };
+        /** @description Every field optional: only those given change. */
+        AgentPatch: {
+            name?: string;
             description?: string | null;
             platforms?: string[];
             customer_tracking?: boolean;
@@ -5105,7 +5117,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AgentInput"];
+                "application/json": components["schemas"]["AgentPatch"];
             };
         };
         responses: {

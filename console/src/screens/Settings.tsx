@@ -11,6 +11,16 @@ import { Link } from "../components/Link";
 import { RoleOptions, type Role } from "../components/options";
 import { useUsers } from "../api/queries";
 import { useAction } from "../lib/useAction";
+import { Agents, Capture, Statuses } from "./SettingsCrm";
+
+const SECTIONS: [string, string][] = [
+  ["users", "Users"],
+  ["api-keys", "API keys"],
+  ["custom-fields", "Custom fields"],
+  ["statuses", "Statuses"],
+  ["agents", "Chat agents"],
+  ["capture", "Chat capture"],
+];
 
 export default function Settings() {
   const { path } = useLocation();
@@ -20,17 +30,25 @@ export default function Settings() {
     <main id="main" tabIndex={-1}>
       <h1>Settings</h1>
       <nav aria-label="Settings sections" className="tabs">
-        <Link href="/app/settings/users" aria-current={section === "users" ? "page" : undefined}>
-          Users
-        </Link>
-        <Link href="/app/settings/api-keys" aria-current={section === "api-keys" ? "page" : undefined}>
-          API keys
-        </Link>
-        <Link href="/app/settings/custom-fields" aria-current={section === "custom-fields" ? "page" : undefined}>
-          Custom fields
-        </Link>
+        {SECTIONS.map(([key, label]) => (
+          <Link key={key} href={`/app/settings/${key}`} aria-current={section === key ? "page" : undefined}>
+            {label}
+          </Link>
+        ))}
       </nav>
-      {section === "api-keys" ? <ApiKeys /> : section === "custom-fields" ? <CustomFields /> : <Users />}
+      {section === "api-keys" ? (
+        <ApiKeys />
+      ) : section === "custom-fields" ? (
+        <CustomFields />
+      ) : section === "statuses" ? (
+        <Statuses />
+      ) : section === "agents" ? (
+        <Agents />
+      ) : section === "capture" ? (
+        <Capture />
+      ) : (
+        <Users />
+      )}
     </main>
   );
 }
@@ -363,7 +381,8 @@ function CustomFields() {
                 <input
                   type="checkbox"
                   aria-label={`Allow ${f.label} for AI`}
-                  checked={f.allow_for_ai}
+                  key={String(f.allow_for_ai)}
+                  defaultChecked={f.allow_for_ai}
                   onChange={(e) => void toggleAi(f.id ?? 0, e.target.checked)}
                 />
               </td>
