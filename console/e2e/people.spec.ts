@@ -60,6 +60,25 @@ test("a viewer sees no write controls, and the server refuses their writes anywa
   expect(refused.status()).toBe(403);
 });
 
+test("a person sees where they are signed in and ends another session", async ({ page, browser }) => {
+  const person = await invitedPerson("Nora", "agent");
+  await acceptInvite(page, person.url);
+  const phone = await browser.newContext();
+  const other = await phone.newPage();
+  await other.goto("/app/sign-in");
+  await signIn(other, person.email);
+  await expect(other.getByRole("heading", { name: "Contacts", level: 1 })).toBeVisible();
+  await page.getByRole("link", { name: /Nora · / }).click();
+  await expect(page.getByRole("heading", { name: "Your account" })).toBeVisible();
+  await checkA11y(page, "account");
+  await expect(page.getByRole("row")).toHaveCount(3); // header + two sessions
+  await page.getByRole("button", { name: "Sign out everywhere else" }).click();
+  await expect(page.getByRole("row")).toHaveCount(2);
+  await other.reload();
+  await expect(other).toHaveURL(/\/app\/sign-in/);
+  await phone.close();
+});
+
 test("a session that ends sends the person to sign-in, then back where they were", async ({ page }) => {
   const agent = await invitedPerson("Ethan", "agent");
   await acceptInvite(page, agent.url);

@@ -13,6 +13,7 @@ import { LinkScreen } from "../screens/LinkScreen";
 const ContactsList = lazy(() => import("../screens/ContactsList"));
 const ContactProfile = lazy(() => import("../screens/ContactProfile"));
 const Settings = lazy(() => import("../screens/Settings"));
+const Account = lazy(() => import("../screens/Account"));
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 10_000 } },
@@ -78,6 +79,7 @@ export function App() {
     if (match("/app/contacts", path)) inner = <ContactsList />;
     else if (contact) inner = <ContactProfile id={Number(contact.id)} />;
     else if (path.startsWith("/app/settings")) inner = <Settings />;
+    else if (path === "/app/account") inner = <Account />;
     else inner = <NotFound />;
     screen = (
       <Shell>

@@ -48,9 +48,9 @@ export function Shell({ children }: { children: React.ReactNode }) {
         <button type="button" className="ghost" onClick={() => setPalette(true)} aria-keyshortcuts="Control+K">
           Search… <kbd>Ctrl K</kbd>
         </button>
-        <span className="who">
+        <Link className="who" href="/app/account" aria-current={current("/app/account")}>
           {session?.user.name} · {session?.team.name} · {session?.role}
-        </span>
+        </Link>
         <button type="button" onClick={() => void signOut()}>
           Sign out
         </button>
