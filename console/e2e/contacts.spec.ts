@@ -244,3 +244,33 @@ test("the profile edits custom fields by type and metadata, lists what names the
   await expect(page.getByLabel("Email")).toHaveValue(`dora.${stamp}@x.io`);
   expect((await api().GET("/v1/contacts/{id}", { params: { path: { id: dup.data!.id } } })).response.status).toBe(404);
 });
+
+test("files upload and download, notes render Markdown safely, and a merge is undone from the timeline", async ({ page }) => {
+  const stamp = Date.now();
+  const keep = await api().POST("/v1/contacts", { body: { name: `Finn ${stamp}` } });
+  const dup = await api().POST("/v1/contacts", { body: { name: `Finn dup ${stamp}`, email: `finn.${stamp}@x.io` } });
+  const id = keep.data!.id;
+  const merged = await api().POST("/v1/contacts/{id}/merge", { params: { path: { id } }, body: { duplicate_id: dup.data!.id } });
+  expect(merged.response.status).toBe(200);
+  const agent = await invitedPerson("Fay", "agent");
+  await acceptInvite(page, agent.url);
+  await page.goto(`/app/contacts/${id}?tab=files`);
+  await page.getByLabel("Upload a file").setInputFiles({ name: "quote.txt", mimeType: "text/plain", buffer: Buffer.from("braces: 2,400 EUR") });
+  const link = page.getByRole("link", { name: "quote.txt" });
+  await expect(link).toBeVisible();
+  const download = await page.request.get((await link.getAttribute("href"))!);
+  expect(await download.text()).toBe("braces: 2,400 EUR");
+  await checkA11y(page, "files");
+
+  await page.getByRole("link", { name: "Notes" }).click();
+  await page.getByLabel("New note (Markdown)").fill('**Wants** braces\n\n- before June\n- <img src=x onerror="alert(1)">');
+  await page.getByRole("button", { name: "Add note" }).click();
+  await expect(page.locator(".note-body strong", { hasText: "Wants" })).toBeVisible();
+  await expect(page.locator(".note-body li")).toHaveCount(2);
+  await expect(page.locator(".note-body img")).toHaveCount(0);
+
+  await page.getByRole("link", { name: "Timeline" }).click();
+  await page.getByRole("button", { name: "Unmerge" }).click();
+  await expect.poll(async () => (await api().GET("/v1/contacts/{id}", { params: { path: { id: dup.data!.id } } })).response.status).toBe(200);
+  await expect(page.getByLabel("Email")).toHaveValue("");
+});

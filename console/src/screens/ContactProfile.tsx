@@ -10,6 +10,8 @@ import { IntentBadge, PlatformIcon, relativeTime } from "../components/badges";
 import { IntentOptions, UserOptions } from "../components/options";
 import { useStatuses, useUsers } from "../api/queries";
 import { useAction } from "../lib/useAction";
+import { Markdown } from "../lib/markdown";
+import { Files } from "./ContactFiles";
 import { Dialog } from "../components/Dialog";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Link } from "../components/Link";
@@ -220,13 +222,21 @@ export default function ContactProfile({ id }: { id: number }) {
         ) : null}
       </div>
       <nav aria-label="Contact sections" className="tabs">
-        {["timeline", "notes", "conversations"].map((t) => (
+        {["timeline", "notes", "files", "conversations"].map((t) => (
           <Link key={t} href={`/app/contacts/${id}?tab=${t}`} aria-current={tab === t ? "page" : undefined}>
             {t[0]!.toUpperCase() + t.slice(1)}
           </Link>
         ))}
       </nav>
-      {tab === "notes" ? <Notes id={id} writer={writer} /> : tab === "conversations" ? <Conversations id={id} /> : <Timeline id={id} />}
+      {tab === "notes" ? (
+        <Notes id={id} writer={writer} />
+      ) : tab === "files" ? (
+        <Files id={id} writer={writer} />
+      ) : tab === "conversations" ? (
+        <Conversations id={id} />
+      ) : (
+        <Timeline id={id} writer={writer} />
+      )}
       {confirm ? <RemoveDialog id={id} kind={confirm} onClose={() => setConfirm(null)} /> : null}
     </main>
   );
@@ -263,13 +273,27 @@ function TextField(props: {
   );
 }
 
-function Timeline({ id }: { id: number }) {
+function Timeline({ id, writer }: { id: number; writer: boolean }) {
+  const qc = useQueryClient();
+  const { error, run } = useAction();
+  // A merge can be taken back for 30 days: the duplicate returns with its id and data.
+  const unmerge = (mergeId: unknown) =>
+    run(async () => {
+      unwrap(
+        await api.POST("/v1/contacts/{id}/unmerge", {
+          params: { path: { id } },
+          body: typeof mergeId === "number" ? { merge_id: mergeId } : {},
+        }),
+      );
+      await qc.invalidateQueries({ queryKey: ["contact", id] });
+      await qc.invalidateQueries({ queryKey: ["timeline", id] });
+    });
   const timeline = useQuery({
     queryKey: ["timeline", id],
     queryFn: async () =>
       unwrap(await api.GET("/v1/contacts/{id}/timeline", { params: { path: { id }, query: { limit: 100 } } })).data,
   });
-  if (timeline.error) return <ErrorNotice error={timeline.error} />;
+  if (timeline.error || error) return <ErrorNotice error={timeline.error ?? error} />;
   if (timeline.data && timeline.data.length === 0) return <p className="empty">Nothing has happened yet.</p>;
   return (
     <ol className="timeline" aria-label="Timeline">
@@ -285,6 +309,11 @@ function Timeline({ id }: { id: number }) {
               </span>
             ) : null}
             {e.actor_key_id ? <span className="muted"> by key #{e.actor_key_id}</span> : null}
+            {e.kind === "merged" && writer ? (
+              <button type="button" className="ghost" onClick={() => void unmerge(d.merge_id)}>
+                Unmerge
+              </button>
+            ) : null}
           </li>
         );
       })}
@@ -339,7 +368,9 @@ function Notes({ id, writer }: { id: number; writer: boolean }) {
       <ul className="notes">
         {(notes.data ?? []).map((n) => (
           <li key={n.id} className={n.pinned ? "pinned" : ""}>
-            <p className="note-body">{n.body}</p>
+            <div className="note-body">
+              <Markdown source={n.body} />
+            </div>
             <span className="muted">
               {new Date(n.created_at).toLocaleString()}
               {n.pinned ? " · pinned" : ""}
