@@ -77,6 +77,37 @@ TEST_P(CaptureTest, AMessageBecomesContactConversationMessageAndEvents) {
   EXPECT_NE(timeline.body.find("conversation_started"), std::string::npos);
 }
 
+// A chat view shows the newest messages first and scrolls back: order=desc pages from the
+// newest, and its cursor walks back without repeating or skipping a message.
+TEST_P(CaptureTest, ATranscriptPagesFromTheNewestBackwards) {
+  Bot b = bot();
+  std::string batch = "[";
+  for (int i = 1; i <= 5; ++i) {
+    batch += std::string(i > 1 ? "," : "") + R"({"id":"m)" + std::to_string(i) +
+             R"(","conversation_id":"c","platform":"web","user_id":"u","text":"t)" +
+             std::to_string(i) + R"("})";
+  }
+  auto r = post(b, batch + "]");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto convs = client().get("/v1/conversations").json()->getArray("data");
+  const std::string base = "/v1/conversations/" +
+                           s(convs->getObject(0)->getValue<long long>("id")) + "/messages?limit=2";
+  std::vector<std::string> seen;
+  std::string cursor;
+  for (int page = 0; page < 5; ++page) {
+    auto p = client().get(base + "&order=desc" + (cursor.empty() ? "" : "&cursor=" + cursor));
+    ASSERT_EQ(p.status, 200) << p.body;
+    auto data = p.json()->getArray("data");
+    for (std::size_t i = 0; i < data->size(); ++i)
+      seen.push_back(data->getObject(i)->getValue<std::string>("text"));
+    if (p.json()->isNull("next_cursor")) break;
+    cursor = p.json()->getValue<std::string>("next_cursor");
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"t5", "t4", "t3", "t2", "t1"}));
+  EXPECT_EQ(client().get(base + "&order=sideways").status, 422);
+  EXPECT_EQ(client().get(base + "&page=2").status, 422);
+}
+
 TEST_P(CaptureTest, ExtractsDetailsIntentSentimentAndInterestsWithProvenance) {
   ASSERT_EQ(client()
                 .send("PUT", "/v1/settings/capture",

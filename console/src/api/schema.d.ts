@@ -2727,21 +2727,9 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
-        /** @description A new chat agent (PATCH takes AgentPatch). */
+        /** @description On PATCH every field is optional. */
         AgentInput: {
             name: string;
-            description?: string | null;
-            platforms?: string[];
-            customer_tracking?: boolean;
-            /** @enum {string} */
-            visibility?: "public" | "restricted" | "paid";
-            paid_tag?: string | null;
-            /** Format: int64 */
-            idle_minutes?: number;
-        };
-        /** @description Every field optional: only those given change. */
-        AgentPatch: {
-            name?: string;
             description?: string | null;
             platforms?: string[];
             customer_tracking?: boolean;
@@ -5117,7 +5105,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AgentPatch"];
+                "application/json": components["schemas"]["AgentInput"];
             };
         };
         responses: {
@@ -9000,6 +8988,8 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description next_cursor of the previous page */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description asc (default): oldest first; desc: newest first (a chat view loads the newest page, then older ones with next_cursor) */
+                order?: "asc" | "desc";
             };
             header?: {
                 /** @description 304 Not Modified when the current ETag is one of these */
@@ -9034,6 +9024,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

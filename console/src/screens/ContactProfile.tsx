@@ -421,9 +421,9 @@ function Messages({ conversationId }: { conversationId: number }) {
     queryFn: async () =>
       unwrap(
         await api.GET("/v1/conversations/{id}/messages", {
-          params: { path: { id: conversationId }, query: { limit: 200 } },
+          params: { path: { id: conversationId }, query: { limit: 200, order: "desc" } },
         }),
-      ).data,
+      ).data.reverse(), // the newest 200, shown oldest first
   });
   return (
     <ol className="bubbles" aria-label="Messages" aria-live="polite">

@@ -91,7 +91,7 @@ export function Agents() {
       await refresh();
     });
   }
-  const patch = (id: number, body: Schemas["AgentPatch"]) =>
+  const patch = (id: number, body: Schemas["AgentInput"]) =>
     run(async () => {
       unwrap(await api.PATCH("/v1/agents/{id}", { params: { path: { id } }, body }));
       await refresh();
@@ -159,7 +159,7 @@ export function Agents() {
                   aria-label={`Customer tracking for ${a.name}`}
                   key={String(a.customer_tracking)}
                   defaultChecked={!!a.customer_tracking}
-                  onChange={(e) => void patch(a.id!, { customer_tracking: e.target.checked })}
+                  onChange={(e) => void patch(a.id!, { name: a.name ?? "", customer_tracking: e.target.checked })}
                 />
               </td>
               <td>
@@ -167,7 +167,7 @@ export function Agents() {
                   aria-label={`Visibility of ${a.name}`}
                   value={a.visibility ?? "public"}
                   onChange={(e) =>
-                    void patch(a.id!, { visibility: e.target.value as NonNullable<Schemas["AgentPatch"]["visibility"]> })
+                    void patch(a.id!, { name: a.name ?? "", visibility: e.target.value as NonNullable<Schemas["AgentInput"]["visibility"]> })
                   }
                 >
                   <option>public</option>

@@ -1,6 +1,8 @@
 // conversations, messages and contact_identities rows.
 #include "store/conversation_store.h"
 
+#include <limits>
+
 #include <soci/soci.h>
 
 #include "model/contact_json.h"
@@ -501,12 +503,16 @@ bool ConversationStore::agent_knows_contact(soci::session& s, std::int64_t team_
 
 std::vector<ChatMessage> ConversationStore::transcript(soci::session& s, std::int64_t team_id,
                                                        std::int64_t conversation_id,
-                                                       std::int64_t after_id, int limit) const {
+                                                       std::int64_t cursor_id, int limit,
+                                                       bool newest_first) const {
   std::vector<ChatMessage> out;
-  long long team = team_id, conv = conversation_id, after = after_id, lim = limit;
+  long long team = team_id, conv = conversation_id, lim = limit;
+  long long after =
+      newest_first && cursor_id == 0 ? std::numeric_limits<long long>::max() : cursor_id;
   std::string sql = std::string("SELECT ") + kMessageColumns +
-                    " FROM messages m WHERE m.team_id = :t AND m.conversation_id = :c AND m.id > "
-                    ":after ORDER BY m.id LIMIT :lim";
+                    " FROM messages m WHERE m.team_id = :t AND m.conversation_id = :c AND m.id " +
+                    (newest_first ? "< :after ORDER BY m.id DESC" : "> :after ORDER BY m.id") +
+                    " LIMIT :lim";
   fetch_all<MessageRow>(
       s, sql,
       [&](soci::statement& st) {

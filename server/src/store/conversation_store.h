@@ -82,9 +82,11 @@ class ConversationStore {
                            std::int64_t contact_id) const;
 
   // A conversation's messages in order, ids above after_id.
+  // A page of the conversation's messages after `cursor_id` (oldest first), or with
+  // `newest_first` before it (0: from the newest), for a chat view that scrolls back.
   std::vector<ChatMessage> transcript(soci::session& s, std::int64_t team_id,
-                                      std::int64_t conversation_id, std::int64_t after_id,
-                                      int limit) const;
+                                      std::int64_t conversation_id, std::int64_t cursor_id,
+                                      int limit, bool newest_first = false) const;
   // Full-text search (PostgreSQL tsvector 'simple', SQLite FTS5), newest first.
   std::vector<ChatMessage> search(soci::session& s, std::int64_t team_id,
                                   const MessageSearch& q) const;

@@ -17,11 +17,13 @@ namespace {
 
 Response transcript(ApiServices& sv, Request& req) {
   std::int64_t id = req.path_id("id");
+  req.allow_params({"limit", "cursor", "order"});
   PageRequest page = read_page_request(req);
+  const bool newest_first = req.choice_param("order", {"asc", "desc"}).value_or("asc") == "desc";
   auto rows = sv.db.read([&](soci::session& s) {
     sv.crm.conversations.require(s, req.auth().team_id, id);
     return sv.ingestor.conversations().transcript(s, req.auth().team_id, id, page.after_id,
-                                                  page.limit + 1);
+                                                  page.limit + 1, newest_first);
   });
   return id_page(std::move(rows), page.limit, message_to_json);
 }
