@@ -8,6 +8,7 @@ import { useSession } from "../app/session";
 import { Dialog } from "../components/Dialog";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Link } from "../components/Link";
+import { ShownOnce } from "../components/ShownOnce";
 import { RoleOptions, type Role } from "../components/options";
 import { useUsers } from "../api/queries";
 import { useAction } from "../lib/useAction";
@@ -187,20 +188,23 @@ function InviteDialog({ onClose, onInvited }: { onClose: () => void; onInvited: 
 }
 
 function InviteResult({ invite, onClose }: { invite: Schemas["Invite"]; onClose: () => void }) {
-  return (
-    <div role="status" className="notice">
-      {invite.emailed ? (
+  if (invite.emailed) {
+    return (
+      <div role="status" className="notice">
         <p>Invitation emailed to {invite.email}.</p>
-      ) : (
-        <>
-          <p>This server sends no email: give {invite.email} this link (it works once, until {new Date(invite.expires_at).toLocaleDateString()}):</p>
-          <input readOnly aria-label="Invite link" value={invite.invite_url ?? ""} onFocus={(e) => e.currentTarget.select()} />
-        </>
-      )}
-      <button type="button" onClick={onClose}>
-        Done
-      </button>
-    </div>
+        <button type="button" onClick={onClose}>
+          Done
+        </button>
+      </div>
+    );
+  }
+  return (
+    <ShownOnce label="Invite link" value={invite.invite_url ?? ""} onDone={onClose}>
+      <p>
+        This server sends no email: give {invite.email} this link (it works once, until{" "}
+        {new Date(invite.expires_at).toLocaleDateString()}):
+      </p>
+    </ShownOnce>
   );
 }
 
@@ -235,13 +239,9 @@ function ApiKeys() {
       <h2 id="keys-title">API keys</h2>
       <ErrorNotice error={error} />
       {issued ? (
-        <div role="status" className="notice">
+        <ShownOnce label="New API key" value={issued} onDone={() => setIssued(null)}>
           <p>The new key is shown only now: store it.</p>
-          <input readOnly aria-label="New API key" value={issued} onFocus={(e) => e.currentTarget.select()} />
-          <button type="button" onClick={() => setIssued(null)}>
-            Done
-          </button>
-        </div>
+        </ShownOnce>
       ) : null}
       <form className="inline" onSubmit={(e) => void create(e)}>
         <label>

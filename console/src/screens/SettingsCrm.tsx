@@ -5,6 +5,7 @@ import { useState } from "react";
 import { api, unwrap, type Schemas } from "../api/console-client";
 import { useStatuses } from "../api/queries";
 import { ErrorNotice } from "../components/ErrorNotice";
+import { ShownOnce } from "../components/ShownOnce";
 import { useAction } from "../lib/useAction";
 
 const list = (text: string) => text.split(",").map((s) => s.trim()).filter(Boolean);
@@ -105,13 +106,9 @@ export function Agents() {
       <h2 id="agents-title">Chat agents</h2>
       <ErrorNotice error={error} />
       {key ? (
-        <div role="status" className="notice">
+        <ShownOnce label="New bot key" value={key} onDone={() => setKey(null)}>
           <p>The bot's ingest key is shown only now: put it in the bot's configuration.</p>
-          <input readOnly aria-label="New bot key" value={key} onFocus={(e) => e.currentTarget.select()} />
-          <button type="button" onClick={() => setKey(null)}>
-            Done
-          </button>
-        </div>
+        </ShownOnce>
       ) : null}
       <form className="inline" onSubmit={(e) => void create(e)}>
         <label>

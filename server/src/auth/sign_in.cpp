@@ -36,6 +36,7 @@ SignIn::SignIn(Database& db, SignInOptions options)
       options_(std::move(options)),
       throttle_(options_.account_failures, options_.account_window),
       users_(db.dialect()),
+      teams_(db.dialect()),
       audit_(db.dialect()) {}
 
 void SignIn::audit(soci::session& s, std::int64_t team_id, std::int64_t user_id, std::string action,
@@ -48,6 +49,11 @@ void SignIn::audit(soci::session& s, std::int64_t team_id, std::int64_t user_id,
                     .subject_id = user_id,
                     .origin = client.address,
                     .request_id = client.request_id});
+}
+
+std::string SignIn::team_name_of(soci::session& s, std::int64_t team_id) const {
+  auto team = teams_.get(s, team_id);
+  return team ? team->name : std::string();
 }
 
 NewSession SignIn::open_session(soci::session& s, const User& user, const std::string& team_name,
@@ -208,8 +214,7 @@ NewSession SignIn::complete_setup(std::string_view token, const std::string& nam
     u.role = Role::kOwner;
     User created = users_.create(s, u);
     store_.set_password(s, created.team_id, created.id, hash);
-    std::string team_name;
-    s << "SELECT name FROM teams WHERE id = :t", soci::use(link.team_id), soci::into(team_name);
+    const std::string team_name = team_name_of(s, link.team_id);
     NewSession out = open_session(s, created, team_name, client);
     audit(s, created.team_id, created.id, "auth.setup", client);
     return out;
@@ -229,8 +234,7 @@ NewSession SignIn::accept_invite(std::string_view token, std::optional<std::stri
       *u = users_.update(s, *u);
     }
     store_.set_password(s, u->team_id, u->id, hash);
-    std::string team_name;
-    s << "SELECT name FROM teams WHERE id = :t", soci::use(link.team_id), soci::into(team_name);
+    const std::string team_name = team_name_of(s, link.team_id);
     NewSession out = open_session(s, *u, team_name, client);
     audit(s, u->team_id, u->id, "auth.invite_accepted", client);
     return out;
@@ -248,8 +252,7 @@ NewSession SignIn::reset_password(std::string_view token, std::string_view passw
     store_.set_password(s, u->team_id, u->id, hash);
     // Whoever knew the old password is signed out everywhere.
     store_.revoke_sessions(s, u->team_id, u->id, now_ms());
-    std::string team_name;
-    s << "SELECT name FROM teams WHERE id = :t", soci::use(link.team_id), soci::into(team_name);
+    const std::string team_name = team_name_of(s, link.team_id);
     NewSession fresh = open_session(s, *u, team_name, client);
     audit(s, u->team_id, u->id, "auth.password_reset", client);
     return fresh;
@@ -270,21 +273,9 @@ void SignIn::request_reset(std::string_view email_in, const std::string& link_ba
   } catch (const Error&) {
     return;
   }
-  auto accounts = db_.read([&](soci::session& s) {
-    std::vector<User> out;
-    soci::rowset<soci::row> rows =
-        (s.prepare << "SELECT team_id, id FROM users WHERE email = :e AND active <> 0",
-         soci::use(email));
-    for (const soci::row& r : rows) {
-      User u;
-      u.team_id = r.get<long long>(0);
-      u.id = r.get<long long>(1);
-      out.push_back(u);
-    }
-    return out;
-  });
-  for (const User& u : accounts) {
-    IssuedLink link = reset_link(u.team_id, u.id);
+  auto accounts = db_.read([&](soci::session& s) { return store_.active_accounts(s, email); });
+  for (const auto& [team_id, user_id] : accounts) {
+    IssuedLink link = reset_link(team_id, user_id);
     send_mail(email, "Reset your Switchboard password",
               "Someone asked to reset the password of this Switchboard account.\n\n"
               "Set a new password here (the link works once, for one hour):\n" +

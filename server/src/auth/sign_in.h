@@ -12,6 +12,7 @@
 #include "auth/login_throttle.h"
 #include "store/audit_store.h"
 #include "store/sign_in_store.h"
+#include "store/team_store.h"
 #include "store/user_store.h"
 
 namespace sb {
@@ -99,6 +100,7 @@ class SignIn {
   IssuedLink issue_link(std::int64_t team_id, std::optional<std::int64_t> user_id, LinkKind kind,
                         std::chrono::milliseconds valid);
   AuthLink use_link(soci::session& s, std::string_view token, LinkKind kind);
+  std::string team_name_of(soci::session& s, std::int64_t team_id) const;
   void audit(soci::session& s, std::int64_t team_id, std::int64_t user_id, std::string action,
              const Client& client);
 
@@ -107,6 +109,7 @@ class SignIn {
   LoginThrottle throttle_;
   SignInStore store_;
   UserStore users_;
+  TeamStore teams_;
   AuditStore audit_;
 };
 

@@ -90,6 +90,21 @@ void SignInStore::set_password(soci::session& s, std::int64_t team_id, std::int6
       soci::use(hash), soci::use(now), soci::use(team), soci::use(id);
 }
 
+std::vector<std::pair<std::int64_t, std::int64_t>> SignInStore::active_accounts(
+    soci::session& s, const std::string& email) const {
+  long long team = 0, id = 0;
+  std::string e = email;
+  soci::statement st(s);
+  st.exchange(soci::into(team));
+  st.exchange(soci::into(id));
+  st.exchange(soci::use(e, "e"));
+  std::vector<std::pair<std::int64_t, std::int64_t>> out;
+  bool more = execute_once(
+      st, "SELECT team_id, id FROM users WHERE email = :e AND active <> 0 ORDER BY team_id");
+  for (; more; more = st.fetch()) out.emplace_back(team, id);
+  return out;
+}
+
 bool SignInStore::anyone_can_sign_in(soci::session& s) const {
   int n = 0;
   s << "SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE password_hash IS NOT NULL LIMIT 1) x",

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/clock.h"
@@ -60,6 +61,9 @@ class SignInStore {
   std::vector<Credential> credentials(soci::session& s, const std::string& email) const;
   void set_password(soci::session& s, std::int64_t team_id, std::int64_t user_id,
                     const std::string& hash) const;
+  // (team id, user id) of every active user with this (normalised) email, password or not.
+  std::vector<std::pair<std::int64_t, std::int64_t>> active_accounts(
+      soci::session& s, const std::string& email) const;
   // Whether any user of any team can sign in (has a password).
   bool anyone_can_sign_in(soci::session& s) const;
 
