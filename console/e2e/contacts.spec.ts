@@ -100,6 +100,14 @@ test("the profile saves each field with If-Match and shows a conflict with the n
   await page.getByLabel("Phone").press("Tab");
   await expect(page.getByText("Saved")).toBeVisible();
   expect((await api().GET("/v1/contacts/{id}", { params: { path: { id } } })).data?.phone).toBe("+34600111222");
+  await page.getByLabel("Interests (comma-separated)").fill("whitening, braces");
+  await page.getByLabel("Interests (comma-separated)").press("Enter");
+  await page.getByLabel("Traits (up to 5)").fill("punctual");
+  await page.getByLabel("Traits (up to 5)").press("Tab");
+  await expect
+    .poll(async () => (await api().GET("/v1/contacts/{id}", { params: { path: { id } } })).data?.traits)
+    .toEqual(["punctual"]);
+  expect((await api().GET("/v1/contacts/{id}", { params: { path: { id } } })).data?.interests).toEqual(["whitening", "braces"]);
 
   // Someone else changes the contact; this page still holds the old version.
   await api().PATCH("/v1/contacts/{id}", { params: { path: { id } }, body: { needs: "braces before June" } });
@@ -117,28 +125,82 @@ test("the profile saves each field with If-Match and shows a conflict with the n
   await page.getByLabel("New note (Markdown)").fill("Called back, wants a quote");
   await page.getByRole("button", { name: "Add note" }).click();
   await expect(page.getByText("Called back, wants a quote")).toBeVisible();
+  await expect(page.getByRole("region", { name: "Notes" }).getByText(/^Pat · /)).toBeVisible();
   await page.getByRole("link", { name: "Timeline" }).click();
-  await expect(page.getByText(/status: new → qualified/)).toBeVisible();
+  // Who changed what: the person by name, the API key by its name.
+  await expect(page.getByRole("listitem").filter({ hasText: /status: new → qualified/ })).toContainText("by Pat");
+  await expect(page.getByRole("listitem").filter({ hasText: /^.*created/ })).toContainText(/by (?!Pat)\S/);
 });
 
-test("a message posted through the API appears in the open conversation within 2 s", async ({ page }) => {
+test("the chat pages back through older messages, shows the handoff panel, and one stream serves every tab", async ({ page, context }) => {
   const agent = await agentId();
   const user = `live-${Date.now()}`;
-  const post = (id: string, text: string) =>
+  const post = (body: { id: string; text: string }[]) =>
     api().POST("/v1/agents/{id}/messages", {
       params: { path: { id: agent } },
-      body: { id, conversation_id: "conv-1", user_id: user, user_name: "Lina Live", text },
+      body: body.map((m) => ({ ...m, conversation_id: "conv-1", user_id: user, user_name: "Lina Live" })),
     });
-  await post("1", "Hi, do you open on Saturdays?");
+  const history = Array.from({ length: 60 }, (_, i) => ({ id: `h${i}`, text: `Earlier message ${i}` }));
+  expect((await post(history)).response.status).toBeLessThan(300);
   const found = await api().GET("/v1/contacts", { params: { query: { q: "Lina Live" } } });
   const id = found.data!.data[0]!.id;
+  const soon = new Date(Date.now() + 86_400_000);
+  await api().POST("/v1/tickets", { body: { subject: "Dog policy question", contact_id: id } });
+  await api().POST("/v1/appointments", {
+    body: { contact_id: id, service: "Grooming", starts_at: soon.toISOString(), ends_at: new Date(soon.getTime() + 3_600_000).toISOString() },
+  });
   const person = await invitedPerson("Sam", "agent");
   await acceptInvite(page, person.url);
   await page.goto(`/app/contacts/${id}?tab=conversations`);
-  await expect(page.getByText("Hi, do you open on Saturdays?")).toBeVisible();
+  const chat = page.getByRole("list", { name: "Messages" });
+  await expect(chat.getByText("Earlier message 59")).toBeVisible();
+  await expect(chat.locator(".bubble")).toHaveCount(50); // the newest page only
+  const handoff = page.getByRole("complementary", { name: "Handoff" });
+  await expect(handoff).toContainText("Dog policy question");
+  await expect(handoff).toContainText("Grooming");
   await checkA11y(page, "conversation");
-  await post("2", "And can I bring my dog?");
+  // Scrolling to the top loads the page before.
+  await chat.evaluate((el) => (el.scrollTop = 0));
+  await expect(chat.locator(".bubble")).toHaveCount(60);
+  await expect(chat.getByText("Start of the conversation")).toBeVisible();
+
+  // A second tab opens no stream of its own, yet shows what arrives live.
+  const streams: string[] = [];
+  context.on("request", (r) => new URL(r.url()).pathname === "/v1/stream" && streams.push(r.url()));
+  const other = await context.newPage();
+  await other.goto(`/app/contacts/${id}?tab=conversations`);
+  await expect(other.getByText("Earlier message 59")).toBeVisible();
+  await post([{ id: "live-1", text: "And can I bring my dog?" }]);
   await expect(page.getByText("And can I bring my dog?")).toBeVisible({ timeout: 2000 });
+  await expect(other.getByText("And can I bring my dog?")).toBeVisible({ timeout: 2000 });
+  expect(streams).toHaveLength(0);
+  // When the tab holding the stream closes, the other one takes it over.
+  await page.close();
+  await expect.poll(() => streams.length).toBe(1);
+  await post([{ id: "live-2", text: "Great, see you then" }]);
+  await expect(other.getByText("Great, see you then")).toBeVisible({ timeout: 2000 });
+  await other.close();
+});
+
+test("the segment filter lists only the segment's members, and stays in the URL", async ({ page }) => {
+  const tag = `seg${Date.now()}`;
+  await api().POST("/v1/contacts", { body: { name: `Member ${tag}`, tags: [tag] } });
+  await api().POST("/v1/contacts", { body: { name: `Outsider ${tag}` } });
+  const segment = await api().POST("/v1/segments", {
+    body: { name: `Segment ${tag}`, rule: { field: "tags", op: "any", value: [tag] } },
+  });
+  expect(segment.response.status).toBe(201);
+  const person = await invitedPerson("Sid", "viewer");
+  await acceptInvite(page, person.url);
+  await page.goto(`/app/contacts?q=${tag}`);
+  await expect(page.getByText(`Outsider ${tag}`)).toBeVisible();
+  await page.getByLabel("Segment").selectOption({ label: `Segment ${tag}` });
+  await expect(page).toHaveURL(new RegExp(`segment=${segment.data!.id}`));
+  await expect(page.getByText(`Member ${tag}`)).toBeVisible();
+  await expect(page.getByText(`Outsider ${tag}`)).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByLabel("Segment")).toHaveValue(String(segment.data!.id));
+  await expect(page.getByText(`Outsider ${tag}`)).toHaveCount(0);
 });
 
 test("keyboard only: palette, list, profile, edit, back", async ({ page }) => {

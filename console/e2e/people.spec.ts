@@ -160,4 +160,27 @@ test("an admin sets up statuses, a chat agent with its bot key, and chat capture
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("status")).toContainText("Saved");
   expect((await api().GET("/v1/settings/capture")).data?.phone_country_code).toBe("34");
+
+  await page.getByRole("link", { name: "Custom fields" }).click();
+  const stamp = Date.now();
+  for (const label of [`Budget ${stamp}`, `Pet name ${stamp}`]) {
+    await page.getByLabel("Key").fill(label.toLowerCase().replace(/ /g, "_"));
+    await page.getByLabel("Label").fill(label);
+    await page.getByRole("button", { name: "Add field" }).click();
+    await expect(page.getByRole("cell", { name: label, exact: true })).toBeVisible();
+  }
+  await checkA11y(page, "settings: custom fields");
+  await page.getByLabel(`Allow Pet name ${stamp} for AI`).check();
+  await page.getByRole("button", { name: `Move Pet name ${stamp} up` }).click();
+  await expect
+    .poll(async () => (await api().GET("/v1/custom-fields")).data!.data.map((f) => f.label).filter((l) => l?.endsWith(String(stamp))))
+    .toEqual([`Pet name ${stamp}`, `Budget ${stamp}`]);
+  const pet = (await api().GET("/v1/custom-fields")).data!.data.find((f) => f.label === `Pet name ${stamp}`)!;
+  expect(pet.allow_for_ai).toBe(true);
+  await expect
+    .poll(async () => {
+      const rows = await page.getByRole("row").allTextContents();
+      return rows.findIndex((r) => r.includes(`Pet name ${stamp}`)) < rows.findIndex((r) => r.includes(`Budget ${stamp}`));
+    })
+    .toBe(true);
 });

@@ -223,6 +223,40 @@ TEST_P(ContactsTest, DeleteRemovesTheContactAndItsNotes) {
   EXPECT_NE(std::find(types.begin(), types.end(), "contact.deleted"), types.end());
 }
 
+TEST_P(ContactsTest, CustomFieldsListInTheOrderAdminsSet) {
+  auto make = [&](const std::string& key) {
+    auto r = client().post("/v1/custom-fields",
+                           "{\"key\":\"" + key + "\",\"label\":\"" + key + "\",\"type\":\"text\"}");
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json();
+  };
+  auto a = make("first"), b = make("second"), c = make("third");
+  EXPECT_LT(a->getValue<long long>("position"), b->getValue<long long>("position"));
+  EXPECT_LT(b->getValue<long long>("position"), c->getValue<long long>("position"));
+  auto keys = [&] {
+    std::string out;
+    auto list = client().get("/v1/custom-fields").json()->getArray("data");
+    for (std::size_t i = 0; i < list->size(); ++i)
+      out += list->getObject(static_cast<unsigned>(i))->getValue<std::string>("key") + " ";
+    return out;
+  };
+  EXPECT_EQ(keys(), "first second third ");
+  auto move = [&](const Poco::JSON::Object::Ptr& f, long long position) {
+    return client().send(
+        "PATCH", "/v1/custom-fields/" + std::to_string(f->getValue<long long>("id")),
+        "{\"position\":" + std::to_string(position) + "}", {{"Content-Type", "application/json"}});
+  };
+  // The console swaps two neighbours' positions.
+  ASSERT_EQ(move(c, a->getValue<long long>("position")).status, 200);
+  ASSERT_EQ(move(a, c->getValue<long long>("position")).status, 200);
+  EXPECT_EQ(keys(), "third second first ");
+  EXPECT_EQ(move(a, 0).status, 422);
+  auto placed = client().post("/v1/custom-fields",
+                              R"({"key":"placed","label":"Placed","type":"text","position":1})");
+  ASSERT_EQ(placed.status, 201) << placed.body;
+  EXPECT_EQ(keys(), "third placed second first ") << "equal positions list in the order made";
+}
+
 TEST_P(ContactsTest, NotesAndStatusesAndCustomFieldAdmin) {
   long long id = create_id("{}");
   std::string base = "/v1/contacts/" + std::to_string(id) + "/notes";

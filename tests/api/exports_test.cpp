@@ -31,7 +31,7 @@ class ExportsTest : public CrmTest {
       for (int i = 0; i < n; ++i) {
         ContactPatch p;
         p.name.set(prefix + std::to_string(i));
-        store.create(s, 1, p, std::nullopt);
+        store.create(s, 1, p, Actor::none());
       }
     });
   }
@@ -61,8 +61,9 @@ TEST_P(ExportsTest, CsvHasEveryColumnAndNeutralisesFormulas) {
   EXPECT_NE(r.body.find(",metadata,custom.plan,custom.seats\r\n"), std::string::npos);
   std::string sa = std::to_string(a), sb = std::to_string(b);
   // The formula gets an apostrophe (and quotes, for its own quotes and comma).
-  EXPECT_NE(r.body.find("\r\n" + sa + ",api,other,,\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\","),
-            std::string::npos)
+  EXPECT_NE(
+      r.body.find("\r\n" + sa + ",api,other,,\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\","),
+      std::string::npos)
       << r.body;
   EXPECT_NE(r.body.find(",'+15550001111,"), std::string::npos);
   EXPECT_NE(r.body.find("\"[\"\"vip\"\",\"\"b,c\"\"]\""), std::string::npos);

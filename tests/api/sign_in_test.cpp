@@ -321,6 +321,55 @@ TEST_P(SignInTest, AResetRequestSaysNothingAboutTheEmail) {
   EXPECT_EQ(client().get("/v1/auth/session").status, 404) << "an API key has no session";
 }
 
+TEST_P(SignInTest, WhatAPersonChangesNamesThemInTheTimelineNotesAndComments) {
+  HttpClient ana = person("ana", "agent");
+  const long long ana_id =
+      ana.get("/v1/auth/session").json()->getObject("user")->getValue<long long>("id");
+  auto created = client().post("/v1/contacts", R"({"name":"Zoe"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string contact =
+      "/v1/contacts/" + std::to_string(created.json()->getValue<long long>("id"));
+  ASSERT_EQ(
+      ana.send("PATCH", contact, R"({"status":"customer"})", {{"Content-Type", "application/json"}})
+          .status,
+      200);
+  auto note = ana.post(contact + "/notes", R"({"body":"Prefers mornings"})");
+  ASSERT_EQ(note.status, 201) << note.body;
+  EXPECT_EQ(note.json()->getValue<long long>("author_user_id"), ana_id);
+  EXPECT_EQ(note.json()->getValue<std::string>("author_name"), "ana");
+  EXPECT_TRUE(note.json()->isNull("author_key_id")) << "a session is not a key";
+
+  auto timeline = client().get(contact + "/timeline");
+  ASSERT_EQ(timeline.status, 200);
+  std::map<std::string, Poco::JSON::Object::Ptr> by_kind;
+  auto entries = timeline.json()->getArray("data");
+  for (std::size_t i = 0; i < entries->size(); ++i) {
+    auto e = entries->getObject(static_cast<unsigned>(i));
+    by_kind.emplace(e->getValue<std::string>("kind"), e);  // newest first: the first of a kind
+  }
+  ASSERT_TRUE(by_kind.count("field_changed") && by_kind.count("note_added") &&
+              by_kind.count("created"));
+  for (const char* kind : {"field_changed", "note_added"}) {
+    EXPECT_EQ(by_kind[kind]->getValue<long long>("actor_user_id"), ana_id) << kind;
+    EXPECT_EQ(by_kind[kind]->getValue<std::string>("actor_name"), "ana") << kind;
+    EXPECT_TRUE(by_kind[kind]->isNull("actor_key_id")) << kind;
+  }
+  // The key that created the contact is named by its own name.
+  EXPECT_TRUE(by_kind["created"]->isNull("actor_user_id"));
+  EXPECT_FALSE(by_kind["created"]->isNull("actor_key_id"));
+  EXPECT_FALSE(by_kind["created"]->getValue<std::string>("actor_name").empty());
+
+  auto ticket = client().post("/v1/tickets", "{\"subject\":\"Late\",\"contact_id\":" +
+                                                 contact.substr(contact.rfind('/') + 1) + "}");
+  ASSERT_EQ(ticket.status, 201) << ticket.body;
+  auto reply = ana.post(
+      "/v1/tickets/" + std::to_string(ticket.json()->getValue<long long>("id")) + "/comments",
+      R"({"body":"On it"})");
+  ASSERT_EQ(reply.status, 201) << reply.body;
+  EXPECT_EQ(reply.json()->getValue<long long>("author_user_id"), ana_id);
+  EXPECT_TRUE(reply.json()->isNull("author_key_id"));
+}
+
 SB_INSTANTIATE_BACKENDS(SignInTest);
 
 }  // namespace

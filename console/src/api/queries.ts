@@ -15,3 +15,10 @@ export function useStatuses() {
     queryFn: async () => unwrap(await api.GET("/v1/settings/contact-statuses")).statuses,
   });
 }
+
+export function useSegments() {
+  return useQuery({
+    queryKey: ["segments"],
+    queryFn: async () => unwrap(await api.GET("/v1/segments", { params: { query: { limit: 200 } } })).data,
+  });
+}

@@ -3086,6 +3086,8 @@ export interface components {
             key?: string;
             label?: string;
             options?: string[];
+            /** @description lists are ordered by position, then id; a new field without one goes last */
+            position?: number;
             required?: boolean;
             /** @enum {string} */
             type?: "text" | "number" | "boolean" | "date" | "select" | "multiselect" | "email" | "phone" | "url";
@@ -3139,7 +3141,12 @@ export interface components {
             name: string;
             sha256: string;
             size: number;
+            /** @description the API key that uploaded the file, else null */
             uploaded_by_key_id: number | null;
+            /** @description the person's name, else the API key's; null when neither is known */
+            uploaded_by_name: string | null;
+            /** @description the signed-in person who uploaded the file, else null */
+            uploaded_by_user_id: number | null;
         };
         /** @description A node of the filter language: {"all":[...]}, {"any":[...]}, {"not":{...}} or a condition {"field","op","value"}. Fields and operators: docs/contacts.md. */
         FilterRule: {
@@ -3556,7 +3563,12 @@ export interface components {
             type: string;
         };
         Note: {
+            /** @description the API key that wrote the note, else null */
             author_key_id: number | null;
+            /** @description the person's name, else the API key's; null for workflows, plugins and the system, or when the key is gone */
+            author_name: string | null;
+            /** @description the signed-in person who wrote the note, else null */
+            author_user_id: number | null;
             body: string;
             contact_id: number;
             /** Format: date-time */
@@ -8764,7 +8776,12 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: {
+                            /** @description the API key that made the change, else null */
                             actor_key_id: number | null;
+                            /** @description the person's name, else the API key's; null for workflows, plugins and the system, or when the key is gone */
+                            actor_name: string | null;
+                            /** @description the signed-in person who made the change, else null */
+                            actor_user_id: number | null;
                             /** Format: date-time */
                             created_at: string;
                             data: Record<string, never>;
@@ -9084,6 +9101,8 @@ export interface operations {
                     key: string;
                     label: string;
                     options?: string[];
+                    /** @description lists are ordered by position, then id; a new field without one goes last */
+                    position?: number;
                     required?: boolean;
                     /** @enum {string} */
                     type: "text" | "number" | "boolean" | "date" | "select" | "multiselect" | "email" | "phone" | "url";
@@ -9211,6 +9230,8 @@ export interface operations {
                     key?: string;
                     label?: string;
                     options?: string[];
+                    /** @description lists are ordered by position, then id; a new field without one goes last */
+                    position?: number;
                     required?: boolean;
                     /** @enum {string} */
                     type?: "text" | "number" | "boolean" | "date" | "select" | "multiselect" | "email" | "phone" | "url";

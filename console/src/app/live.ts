@@ -1,10 +1,10 @@
-// Live updates: one EventSource on GET /v1/stream while someone is signed in. Each event
+// Live updates: one EventSource on GET /v1/stream per browser while someone is signed in. Each event
 // names its subject; the screens showing it refetch (lists at most once a second, so a
 // bulk change of thousands of contacts does not refetch thousands of times).
 import type { QueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 
-interface LiveEvent {
+export interface LiveEvent {
   id: number;
   type: string;
   subject_type: string | null;
@@ -32,7 +32,6 @@ export function keysFor(e: LiveEvent): [unknown[], boolean][] {
 export function useLiveUpdates(queryClient: QueryClient, sessionId: number | null): void {
   useEffect(() => {
     if (sessionId === null || typeof EventSource === "undefined") return;
-    const source = new EventSource("/v1/stream");
     const pending = new Map<string, unknown[]>();
     let timer: ReturnType<typeof setTimeout> | null = null;
     const flush = () => {
@@ -40,13 +39,7 @@ export function useLiveUpdates(queryClient: QueryClient, sessionId: number | nul
       for (const key of pending.values()) void queryClient.invalidateQueries({ queryKey: key });
       pending.clear();
     };
-    source.onmessage = (message) => {
-      let event: LiveEvent;
-      try {
-        event = JSON.parse(message.data as string) as LiveEvent;
-      } catch {
-        return;
-      }
+    const stop = shareStream(`sb-stream-${sessionId}`, (event) => {
       for (const [key, throttled] of keysFor(event)) {
         if (!throttled) void queryClient.invalidateQueries({ queryKey: key });
         else {
@@ -54,10 +47,59 @@ export function useLiveUpdates(queryClient: QueryClient, sessionId: number | nul
           timer ??= setTimeout(flush, 1000);
         }
       }
-    };
+    });
     return () => {
-      source.close();
+      stop();
       if (timer) clearTimeout(timer);
     };
   }, [queryClient, sessionId]);
+}
+
+// One stream per browser, not per tab (the server holds a thread per open stream): the tab
+// holding the Web Lock `name` opens the EventSource and passes each event to the other
+// tabs over a BroadcastChannel; when it closes, a waiting tab takes the lock and opens its
+// own. Browsers without either API get a stream per tab.
+export function shareStream(name: string, onEvent: (e: LiveEvent) => void): () => void {
+  const parse = (data: unknown): LiveEvent | null => {
+    try {
+      return JSON.parse(String(data)) as LiveEvent;
+    } catch {
+      return null;
+    }
+  };
+  const open = (forward: (e: LiveEvent) => void) => {
+    const source = new EventSource("/v1/stream");
+    source.onmessage = (message) => {
+      const event = parse(message.data);
+      if (event) forward(event);
+    };
+    return source;
+  };
+  if (typeof navigator === "undefined" || !("locks" in navigator) || typeof BroadcastChannel === "undefined") {
+    const source = open(onEvent);
+    return () => source.close();
+  }
+  const channel = new BroadcastChannel(name);
+  channel.onmessage = (m: MessageEvent<LiveEvent>) => onEvent(m.data);
+  const leave = new AbortController();
+  navigator.locks
+    .request(name, { signal: leave.signal }, () => {
+      if (leave.signal.aborted) return;
+      const source = open((event) => {
+        onEvent(event);
+        channel.postMessage(event);
+      });
+      // Held until this tab leaves: then the lock passes to another tab.
+      return new Promise<void>((release) =>
+        leave.signal.addEventListener("abort", () => {
+          source.close();
+          release();
+        }),
+      );
+    })
+    .catch(() => undefined); // aborted while waiting: another tab kept the stream
+  return () => {
+    leave.abort();
+    channel.close();
+  };
 }

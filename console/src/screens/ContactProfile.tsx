@@ -15,6 +15,7 @@ import { Files } from "./ContactFiles";
 import { Dialog } from "../components/Dialog";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Link } from "../components/Link";
+import { Conversations } from "./ContactConversations";
 import { CustomFieldsCard, MergeCard, MetadataCard, RelatedCard } from "./ContactExtras";
 
 type Patch = Schemas["ContactInput"];
@@ -194,16 +195,16 @@ export default function ContactProfile({ id }: { id: number }) {
               <UserOptions users={users.data} />
             </select>
           </label>
+          <TextField label="Tags (comma-separated)" value={c.tags.join(", ")} disabled={!writer} onSave={(v) => change({ tags: splitList(v) })} />
           <TextField
-            label="Tags (comma-separated)"
-            value={c.tags.join(", ")}
+            label="Interests (comma-separated)"
+            value={c.interests.join(", ")}
             disabled={!writer}
-            onSave={(v) => change({ tags: (v ?? "").split(",").map((t) => t.trim()).filter(Boolean) })}
+            hint={source("interests")}
+            onSave={(v) => change({ interests: splitList(v) })}
           />
+          <TextField label="Traits (up to 5)" value={c.traits.join(", ")} disabled={!writer} hint={source("traits")} onSave={(v) => change({ traits: splitList(v) })} />
           <TextField label="Needs" value={c.needs} disabled={!writer} hint={source("needs")} onSave={(v) => change({ needs: v })} />
-          <p className="muted">
-            Interests: {c.interests.join(", ") || "–"} · Traits: {c.traits.join(", ") || "–"}
-          </p>
         </section>
       </div>
       <div className="profile-grid extras">
@@ -233,7 +234,7 @@ export default function ContactProfile({ id }: { id: number }) {
       ) : tab === "files" ? (
         <Files id={id} writer={writer} />
       ) : tab === "conversations" ? (
-        <Conversations id={id} />
+        <Conversations contact={c} />
       ) : (
         <Timeline id={id} writer={writer} />
       )}
@@ -241,6 +242,12 @@ export default function ContactProfile({ id }: { id: number }) {
     </main>
   );
 }
+
+const splitList = (v: string | null) =>
+  (v ?? "")
+    .split(",")
+    .map((t) => t.trim())
+    .filter(Boolean);
 
 function TextField(props: {
   label: string;
@@ -250,22 +257,28 @@ function TextField(props: {
   onSave: (v: string | null) => void;
 }) {
   const [value, setValue] = useState(props.value ?? "");
-  const input = useRef<HTMLInputElement>(null);
-  // A newer value from the server shows, unless the person is typing in this field.
+  // Whether the person typed here since the last save: only then does leaving the field
+  // save, and only then does a newer value from the server wait (a field that merely had
+  // focus must never write back the value it loaded over someone else's change).
+  const edited = useRef(false);
   useEffect(() => {
-    if (document.activeElement !== input.current) setValue(props.value ?? "");
+    if (!edited.current) setValue(props.value ?? "");
   }, [props.value]);
   const commit = () => {
+    if (!edited.current) return;
+    edited.current = false;
     if (value !== (props.value ?? "")) props.onSave(value.trim() === "" ? null : value);
   };
   return (
     <label>
       {props.label} {props.hint ? <small className="muted">({props.hint})</small> : null}
       <input
-        ref={input}
         value={value}
         disabled={props.disabled}
-        onChange={(e) => setValue(e.target.value)}
+        onChange={(e) => {
+          edited.current = true;
+          setValue(e.target.value);
+        }}
         onBlur={commit}
         onKeyDown={(e) => e.key === "Enter" && (e.preventDefault(), commit())}
       />
@@ -308,7 +321,7 @@ function Timeline({ id, writer }: { id: number; writer: boolean }) {
                 {String(d.field)}: {String(d.old ?? "–")} → {String(d.new ?? "–")}
               </span>
             ) : null}
-            {e.actor_key_id ? <span className="muted"> by key #{e.actor_key_id}</span> : null}
+            {e.actor_name ? <span className="muted"> by {e.actor_name}</span> : null}
             {e.kind === "merged" && writer ? (
               <button type="button" className="ghost" onClick={() => void unmerge(d.merge_id)}>
                 Unmerge
@@ -372,6 +385,7 @@ function Notes({ id, writer }: { id: number; writer: boolean }) {
               <Markdown source={n.body} />
             </div>
             <span className="muted">
+              {n.author_name ? `${n.author_name} · ` : ""}
               {new Date(n.created_at).toLocaleString()}
               {n.pinned ? " · pinned" : ""}
             </span>
@@ -384,57 +398,6 @@ function Notes({ id, writer }: { id: number; writer: boolean }) {
         ))}
       </ul>
     </section>
-  );
-}
-
-function Conversations({ id }: { id: number }) {
-  const conversations = useQuery({
-    queryKey: ["conversations", id],
-    queryFn: async () =>
-      unwrap(await api.GET("/v1/contacts/{id}/conversations", { params: { path: { id }, query: { limit: 50 } } })).data,
-  });
-  const [open, setOpen] = useState<number | null>(null);
-  const current = open ?? conversations.data?.[0]?.id ?? null;
-  if (conversations.data && conversations.data.length === 0) return <p className="empty">No conversations yet.</p>;
-  return (
-    <section aria-label="Conversations" className="conversations">
-      <ul className="conversation-list">
-        {(conversations.data ?? []).map((cv) => (
-          <li key={cv.id}>
-            <button type="button" aria-pressed={cv.id === current} onClick={() => setOpen(cv.id)}>
-              {cv.platform} · {cv.status} · {cv.message_count} messages · {relativeTime(cv.last_message_at)}
-            </button>
-          </li>
-        ))}
-      </ul>
-      {current ? <Messages conversationId={current} /> : null}
-    </section>
-  );
-}
-
-function Messages({ conversationId }: { conversationId: number }) {
-  // New messages arrive through the live stream (app/live.ts); a slow poll covers a stream
-  // that is down.
-  const messages = useQuery({
-    queryKey: ["messages", conversationId],
-    refetchInterval: 30_000,
-    queryFn: async () =>
-      unwrap(
-        await api.GET("/v1/conversations/{id}/messages", {
-          params: { path: { id: conversationId }, query: { limit: 200, order: "desc" } },
-        }),
-      ).data.reverse(), // the newest 200, shown oldest first
-  });
-  return (
-    <ol className="bubbles" aria-label="Messages" aria-live="polite">
-      {(messages.data ?? []).map((m) => (
-        <li key={m.id} className={`bubble ${m.role}`}>
-          <span className="sr-only">{m.role}: </span>
-          {m.text}
-          <time dateTime={m.sent_at ?? m.created_at}>{new Date(m.sent_at ?? m.created_at).toLocaleTimeString()}</time>
-        </li>
-      ))}
-    </ol>
   );
 }
 

@@ -5,7 +5,7 @@ import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-quer
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { api, unwrap, type Contact, type Schemas } from "../api/console-client";
-import { useStatuses, useUsers } from "../api/queries";
+import { useSegments, useStatuses, useUsers } from "../api/queries";
 import { IntentOptions, UserOptions } from "../components/options";
 import { useAction } from "../lib/useAction";
 import { navigate, useLocation, useTitle } from "../app/router";
@@ -38,6 +38,7 @@ export default function ContactsList() {
   const filter = useMemo(() => JSON.stringify(filterFromView(view)), [view]);
 
   const users = useUsers();
+  const segments = useSegments();
   const statuses = useStatuses();
   // The cards count what the list shows: the same filter.
   const stats = useQuery({
@@ -180,6 +181,17 @@ export default function ContactsList() {
             <option value="">Anyone</option>
             <option value="none">Nobody</option>
             <UserOptions users={users.data} />
+          </select>
+        </label>
+        <label>
+          Segment
+          <select value={view.segment} onChange={(e) => setView({ ...view, segment: e.target.value })}>
+            <option value="">Any</option>
+            {(segments.data ?? []).map((s) => (
+              <option key={s.id} value={String(s.id)}>
+                {s.name}
+              </option>
+            ))}
           </select>
         </label>
         <label>

@@ -321,9 +321,21 @@ function CustomFields() {
       await qc.invalidateQueries({ queryKey: ["custom-fields"] });
     });
   }
-  const toggleAi = (id: number, allow: boolean) =>
+  const patch = (id: number, body: { allow_for_ai?: boolean; required?: boolean }) =>
     run(async () => {
-      unwrap(await api.PATCH("/v1/custom-fields/{id}", { params: { path: { id } }, body: { allow_for_ai: allow } }));
+      unwrap(await api.PATCH("/v1/custom-fields/{id}", { params: { path: { id } }, body }));
+      await qc.invalidateQueries({ queryKey: ["custom-fields"] });
+    });
+  // Moving a field numbers the list 1..n and saves the fields whose number changed.
+  const move = (i: number, by: number) =>
+    run(async () => {
+      const next = [...(fields.data ?? [])];
+      const [item] = next.splice(i, 1);
+      next.splice(i + by, 0, item!);
+      for (const [index, f] of next.entries()) {
+        if (f.position === index + 1) continue;
+        unwrap(await api.PATCH("/v1/custom-fields/{id}", { params: { path: { id: f.id! } }, body: { position: index + 1 } }));
+      }
       await qc.invalidateQueries({ queryKey: ["custom-fields"] });
     });
   return (
@@ -369,10 +381,12 @@ function CustomFields() {
             <th scope="col">Label</th>
             <th scope="col">Type</th>
             <th scope="col">Allow for AI</th>
+            <th scope="col">Required</th>
+            <th scope="col">Order</th>
           </tr>
         </thead>
         <tbody>
-          {(fields.data ?? []).map((f) => (
+          {(fields.data ?? []).map((f, i, all) => (
             <tr key={f.id}>
               <td><code>{f.key}</code></td>
               <td>{f.label}</td>
@@ -383,8 +397,25 @@ function CustomFields() {
                   aria-label={`Allow ${f.label} for AI`}
                   key={String(f.allow_for_ai)}
                   defaultChecked={f.allow_for_ai}
-                  onChange={(e) => void toggleAi(f.id ?? 0, e.target.checked)}
+                  onChange={(e) => void patch(f.id ?? 0, { allow_for_ai: e.target.checked })}
                 />
+              </td>
+              <td>
+                <input
+                  type="checkbox"
+                  aria-label={`${f.label} is required`}
+                  key={String(f.required)}
+                  defaultChecked={f.required}
+                  onChange={(e) => void patch(f.id ?? 0, { required: e.target.checked })}
+                />
+              </td>
+              <td>
+                <button type="button" aria-label={`Move ${f.label} up`} disabled={i === 0} onClick={() => void move(i, -1)}>
+                  ↑
+                </button>
+                <button type="button" aria-label={`Move ${f.label} down`} disabled={i === all.length - 1} onClick={() => void move(i, 1)}>
+                  ↓
+                </button>
               </td>
             </tr>
           ))}

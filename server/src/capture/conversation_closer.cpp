@@ -9,8 +9,7 @@
 namespace sb::capture {
 
 Conversation ConversationCloser::close(soci::session& s, std::int64_t team_id, std::int64_t id,
-                                       const std::string& reason,
-                                       std::optional<std::int64_t> actor) const {
+                                       const std::string& reason, const Actor& actor) const {
   auto c = conversations_.get(s, team_id, id, /*for_update=*/true);
   if (!c) throw Error::not_found("conversation", id);
   if (c->status == "closed") return *c;
@@ -39,7 +38,7 @@ int ConversationCloser::close_idle(Database& db, EpochMs now, int limit) const {
       // Re-read under the lock: a message may have arrived since the scan.
       auto c = conversations_.get(s, candidate.team_id, candidate.id, /*for_update=*/true);
       if (!c || c->status != "open" || c->last_message_at != candidate.last_message_at) return;
-      close(s, c->team_id, c->id, "idle", std::nullopt);
+      close(s, c->team_id, c->id, "idle", Actor::none());
       ++closed;
     });
   }

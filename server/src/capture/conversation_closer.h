@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "model/actor.h"
 #include "model/conversation.h"
 #include "store/contact_store.h"
 #include "store/conversation_store.h"
@@ -24,7 +25,7 @@ class ConversationCloser {
 
   // 404 when the team has no such conversation; an already closed one is returned as is.
   Conversation close(soci::session& s, std::int64_t team_id, std::int64_t id,
-                     const std::string& reason, std::optional<std::int64_t> actor_key_id) const;
+                     const std::string& reason, const Actor& actor) const;
   // Closes up to `limit` idle conversations (each in its own short transaction); returns
   // how many it closed.
   int close_idle(Database& db, EpochMs now, int limit) const;

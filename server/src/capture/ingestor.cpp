@@ -87,7 +87,7 @@ class GroupRun {
         agent_(agent) {}
 
   void add(std::size_t request, const IngestRequest& r) {
-    key_id_ = r.key_id;
+    if (r.key_id) actor_ = Actor::key(*r.key_id);
     for (std::size_t i = 0; i < r.items.size(); ++i) {
       Slot slot;
       slot.request = request;
@@ -370,12 +370,12 @@ class GroupRun {
         p.external_id.set(w.key.second);
         p.first_seen.set(w.contact.first_seen);  // the first message, not the write
         p.last_active.set(w.contact.first_seen);
-        w.contact = contacts_.create(s_, team_, p, key_id_, /*require_custom=*/false);
+        w.contact = contacts_.create(s_, team_, p, actor_, /*require_custom=*/false);
         w.behaviour = ContactBehaviour{};
         by_id_[w.contact.id] = &w;
         convs_.add_identity(s_, team_, w.key, w.contact.id);
       } else if (w.existed_changed) {
-        Contact updated = contacts_.update(s_, team_, w.contact.id, w.patch, std::nullopt, key_id_);
+        Contact updated = contacts_.update(s_, team_, w.contact.id, w.patch, std::nullopt, actor_);
         w.contact.version = updated.version;
         w.contact.updated_at = updated.updated_at;
         w.contact.account_id = updated.account_id;
@@ -519,7 +519,7 @@ class GroupRun {
       p.set("contact", contact_to_json(contact));
       event("conversation.started", p);
       contacts_.timeline().add(s_, team_, contact.id, "conversation_started",
-                               json_text(conversation_summary_json(c)), key_id_);
+                               json_text(conversation_summary_json(c)), actor_);
     }
     Poco::JSON::Object p(Poco::JSON_PRESERVE_KEY_ORDER);
     p.set("message", message_to_json(m));
@@ -533,13 +533,13 @@ class GroupRun {
     } else {
       event("conversation." + m.kind, p);
       contacts_.timeline().add(s_, team_, contact.id, "conversation_" + m.kind,
-                               json_text(message_to_json(m)), key_id_);
+                               json_text(message_to_json(m)), actor_);
     }
     if (slot.ends) {
       Poco::JSON::Object ended = conversation_ended_json(c);
       event("conversation.ended", ended);
       contacts_.timeline().add(s_, team_, contact.id, "conversation_ended", json_text(ended),
-                               key_id_);
+                               actor_);
     }
   }
 
@@ -574,7 +574,7 @@ class GroupRun {
   const ConversationStore& convs_;
   const CustomFieldStore& custom_fields_;
   std::int64_t team_, agent_;
-  std::optional<std::int64_t> key_id_;
+  Actor actor_;  // the bot key that posted the messages
   std::vector<Slot> slots_;
   std::deque<Work> works_;  // stable addresses
   std::map<std::int64_t, Work*> by_id_;

@@ -155,7 +155,7 @@ void add_record_routes(Router& router, ApiServices& sv, const RecordService& rec
                   std::int64_t parent = parent_of(req, o);
                   return sv.db.write([&](soci::session& s) {
                     Record r =
-                        records.create(s, req.auth().team_id, input, parent, {req.auth().key_id});
+                        records.create(s, req.auth().team_id, input, parent, {req.auth().actor()});
                     Response resp = Response::json(201, records.to_json(s, r));
                     std::string location = o.base;
                     if (!o.parent_param.empty()) {
@@ -180,7 +180,7 @@ void add_record_routes(Router& router, ApiServices& sv, const RecordService& rec
                         if (!if_match.empty())
                           require_current(s, records, req, id, parent, if_match);
                         Record r = records.update(s, req.auth().team_id, id, input, parent,
-                                                  {req.auth().key_id});
+                                                  {req.auth().actor()});
                         return Response::json(200, records.to_json(s, r));
                       });
                     },
@@ -198,7 +198,7 @@ void add_record_routes(Router& router, ApiServices& sv, const RecordService& rec
                       sv.db.write([&](soci::session& s) {
                         if (!if_match.empty())
                           require_current(s, records, req, id, parent, if_match);
-                        records.remove(s, req.auth().team_id, id, parent, {req.auth().key_id});
+                        records.remove(s, req.auth().team_id, id, parent, {req.auth().actor()});
                       });
                       return Response::no_content();
                     },

@@ -229,8 +229,9 @@ void ContactImport::apply(soci::session& s, std::vector<Pending>& rows,
     if (match && options_.on_duplicate == "update") {
       try {
         std::vector<std::string> changed;
-        Contact c = contacts.update(s, job_.team_id, match, r.patch, std::nullopt,
-                                    job_.created_by_key_id, &changed);
+        Contact c = contacts.update(
+            s, job_.team_id, match, r.patch, std::nullopt,
+            job_.created_by_key_id ? Actor::key(*job_.created_by_key_id) : Actor::none(), &changed);
         (changed.empty() ? counts.unchanged : counts.updated)++;
         written(c);
       } catch (const Error& e) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "model/actor.h"
 #include "model/clock.h"
 #include "model/role.h"
 
@@ -16,7 +17,7 @@ struct Note {
   std::int64_t team_id = 0;
   std::int64_t id = 0;
   std::int64_t contact_id = 0;
-  std::optional<std::int64_t> author_key_id;
+  ActorRef author;
   std::string body;
   bool pinned = false;
   EpochMs created_at = 0;
@@ -32,7 +33,7 @@ struct ContactFile {
   std::string content_type;
   std::int64_t size = 0;
   std::string sha256;
-  std::optional<std::int64_t> uploaded_by_key_id;
+  ActorRef uploaded_by;
   EpochMs created_at = 0;
 };
 

@@ -306,9 +306,17 @@ Poco::JSON::Object custom_field_to_json(const CustomField& f) {
   o.set("options", string_array(f.options));
   o.set("required", f.required);
   o.set("allow_for_ai", f.allow_for_ai);
+  o.set("position", f.position);
   o.set("created_at", format_iso8601(f.created_at));
   o.set("updated_at", format_iso8601(f.updated_at));
   return o;
+}
+
+void set_actor(Poco::JSON::Object& o, std::string_view prefix, const ActorRef& a) {
+  const std::string p(prefix);
+  o.set(p + "_key_id", or_null(a.actor.key_id));
+  o.set(p + "_user_id", or_null(a.actor.user_id));
+  o.set(p + "_name", a.name.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(a.name));
 }
 
 Poco::JSON::Object note_to_json(const Note& n) {
@@ -318,7 +326,7 @@ Poco::JSON::Object note_to_json(const Note& n) {
   o.set("body", n.body);
   o.set("format", "markdown");
   o.set("pinned", n.pinned);
-  o.set("author_key_id", or_null(n.author_key_id));
+  set_actor(o, "author", n.author);
   o.set("created_at", format_iso8601(n.created_at));
   o.set("updated_at", format_iso8601(n.updated_at));
   return o;
@@ -332,7 +340,7 @@ Poco::JSON::Object file_to_json(const ContactFile& f) {
   o.set("content_type", f.content_type);
   o.set("size", f.size);
   o.set("sha256", f.sha256);
-  o.set("uploaded_by_key_id", or_null(f.uploaded_by_key_id));
+  set_actor(o, "uploaded_by", f.uploaded_by);
   o.set("created_at", format_iso8601(f.created_at));
   return o;
 }

@@ -6,6 +6,7 @@
 #include <Poco/JSON/Object.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/contact.h"
@@ -23,6 +24,8 @@ void append_contact_json(std::string& out, const Contact& c);
 Contact contact_from_json(const Poco::JSON::Object::Ptr& o, std::int64_t team_id);
 Poco::JSON::Object custom_field_to_json(const CustomField& f);
 Poco::JSON::Object note_to_json(const Note& n);
+// `<prefix>_key_id`, `<prefix>_user_id` and `<prefix>_name`, each null when unknown.
+void set_actor(Poco::JSON::Object& o, std::string_view prefix, const ActorRef& a);
 Poco::JSON::Object file_to_json(const ContactFile& f);
 Poco::JSON::Object user_to_json(const User& u);
 Poco::JSON::Array::Ptr string_array(const std::vector<std::string>& items);

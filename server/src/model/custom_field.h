@@ -19,6 +19,7 @@ struct CustomField {
   std::vector<std::string> options;  // select and multiselect
   bool required = false;
   bool allow_for_ai = false;  // the chat capture may fill it
+  std::int64_t position = 0;  // lists are ordered by position, then id
   EpochMs created_at = 0;
   EpochMs updated_at = 0;
 };

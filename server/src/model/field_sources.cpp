@@ -24,6 +24,8 @@ FieldSources FieldSources::parse(const std::string& json) {
       if (e->has("message_id") && !e->isNull("message_id"))
         s.message_id = e->getValue<std::int64_t>("message_id");
       if (e->has("key_id") && !e->isNull("key_id")) s.key_id = e->getValue<std::int64_t>("key_id");
+      if (e->has("user_id") && !e->isNull("user_id"))
+        s.user_id = e->getValue<std::int64_t>("user_id");
       s.at = parse_iso8601(e->optValue<std::string>("at", "")).value_or(0);
       out.set(field, s);
     }
@@ -41,6 +43,7 @@ Poco::JSON::Object FieldSources::to_json() const {
     e.set("confidence", s.confidence);
     if (s.message_id) e.set("message_id", *s.message_id);
     if (s.key_id) e.set("key_id", *s.key_id);
+    if (s.user_id) e.set("user_id", *s.user_id);
     e.set("at", format_iso8601(s.at));
     o.set(field, e);
   }
@@ -76,11 +79,15 @@ bool FieldSources::capture_may_set(const std::string& field, bool has_value,
 }
 
 void FieldSources::mark_person_edits(const Contact& before, const Contact& after,
-                                     const std::vector<std::string>& changed,
-                                     std::optional<std::int64_t> key_id, EpochMs now) {
+                                     const std::vector<std::string>& changed, const Actor& actor,
+                                     EpochMs now) {
   static const std::set<std::string> kTracked = {
       "name", "email", "phone", "needs", "interests", "sentiment", "purchase_intent"};
-  FieldSource person{.source = "user", .confidence = 1, .key_id = key_id, .at = now};
+  FieldSource person{.source = "user",
+                     .confidence = 1,
+                     .key_id = actor.key_id,
+                     .user_id = actor.user_id,
+                     .at = now};
   for (const std::string& f : changed) {
     if (kTracked.count(f)) set(f, person);
   }

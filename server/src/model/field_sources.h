@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "model/actor.h"
 #include "model/clock.h"
 #include "model/contact.h"
 
@@ -19,7 +20,8 @@ struct FieldSource {
   std::string source;  // extractor name, "bot", or "user" (a person through the API)
   double confidence = 1;
   std::optional<std::int64_t> message_id;
-  std::optional<std::int64_t> key_id;  // the API key of a person's write
+  std::optional<std::int64_t> key_id;   // the API key of a person's write
+  std::optional<std::int64_t> user_id;  // or the signed-in person
   EpochMs at = 0;
 };
 
@@ -38,8 +40,7 @@ class FieldSources {
 
   // Marks the fields a person's write changed (custom.<key> and metadata.<key> per key).
   void mark_person_edits(const Contact& before, const Contact& after,
-                         const std::vector<std::string>& changed,
-                         std::optional<std::int64_t> key_id, EpochMs now);
+                         const std::vector<std::string>& changed, const Actor& actor, EpochMs now);
 
  private:
   std::vector<std::pair<std::string, FieldSource>> entries_;  // sorted by field

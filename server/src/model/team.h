@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "model/actor.h"
 #include "model/clock.h"
 #include "model/role.h"
 
@@ -42,6 +43,12 @@ struct Principal {
   std::int64_t session_id = 0;
   std::string user_name;
   std::string user_email;
+
+  // Who this principal's writes are attributed to.
+  Actor actor() const {
+    return {.key_id = key_id ? std::optional<std::int64_t>(key_id) : std::nullopt,
+            .user_id = user_id};
+  }
 };
 
 }  // namespace sb

@@ -288,7 +288,7 @@ char* contact_update(sb_call* call, int64_t id, const char* patch_json) {
     ContactPatch patch = read_contact_patch(fields);
     fields.reject_unknown();
     ContactStore contacts(call->scope.db->dialect());
-    Contact c = contacts.update(s, call->scope.team_id, id, patch, std::nullopt, std::nullopt);
+    Contact c = contacts.update(s, call->scope.team_id, id, patch, std::nullopt, Actor::none());
     AuditStore(call->scope.db->dialect())
         .append(s, {.team_id = call->scope.team_id,
                     .actor_type = "plugin",

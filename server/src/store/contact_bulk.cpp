@@ -30,8 +30,8 @@ ContactPatch patch_for(const Contact& c, const BulkAction& action) {
 }
 
 void apply_chunk(Database& db, const ContactStore& contacts, std::int64_t team_id,
-                 const BulkAction& action, const std::vector<std::int64_t>& ids,
-                 std::optional<std::int64_t> actor, BulkResult& result) {
+                 const BulkAction& action, const std::vector<std::int64_t>& ids, const Actor& actor,
+                 BulkResult& result) {
   db.write([&](soci::session& s) {
     for (std::int64_t id : ids) {
       auto current = contacts.get(s, team_id, id);
@@ -58,7 +58,7 @@ void apply_chunk(Database& db, const ContactStore& contacts, std::int64_t team_i
 
 BulkResult run_bulk(Database& db, const ContactStore& contacts, std::int64_t team_id,
                     const BulkAction& action, const std::vector<std::int64_t>* ids,
-                    const FilterNode* filter, std::optional<std::int64_t> actor) {
+                    const FilterNode* filter, const Actor& actor) {
   // Validate the values once on a scratch contact: a bad status fails the request, not
   // every contact one by one.
   Contact scratch;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "model/actor.h"
 #include "model/contact.h"
 #include "model/contact_filter.h"
 
@@ -42,6 +43,6 @@ constexpr int kBulkChunk = 200;
 // Validates the action once (422 before anything changes), then applies it.
 BulkResult run_bulk(Database& db, const ContactStore& contacts, std::int64_t team_id,
                     const BulkAction& action, const std::vector<std::int64_t>* ids,
-                    const FilterNode* filter, std::optional<std::int64_t> actor);
+                    const FilterNode* filter, const Actor& actor);
 
 }  // namespace sb

@@ -39,8 +39,7 @@ std::string digest(const std::string& secret, std::int64_t team_id, const std::s
 }  // namespace
 
 ErasureReport ContactEraser::erase(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
-                                   ConversationErasure conversations,
-                                   std::optional<std::int64_t> actor_key_id,
+                                   ConversationErasure conversations, const Actor& actor,
                                    const std::string& origin, const std::string& request_id) const {
   auto contact = contacts_.get(s, team_id, contact_id, true);
   if (!contact) throw Error::not_found("contact", contact_id);
@@ -160,7 +159,7 @@ ErasureReport ContactEraser::erase(soci::session& s, std::int64_t team_id, std::
           contact_id);
 
   // 5. The profile itself (and its chat identities, so a new chat starts a fresh contact).
-  contacts_.remove(s, team_id, contact_id, actor_key_id, /*erased=*/true);
+  contacts_.remove(s, team_id, contact_id, actor, /*erased=*/true);
   report.removed["contacts"] = 1;
 
   Poco::JSON::Object removed, anonymised, detail(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -172,8 +171,12 @@ ErasureReport ContactEraser::erase(soci::session& s, std::int64_t team_id, std::
              conversations == ConversationErasure::kDelete ? "deleted" : "anonymised");
   AuditStore(dialect_).append(
       s, {.team_id = team_id,
-          .actor_type = actor_key_id ? "api_key" : "system",
-          .actor_id = actor_key_id ? std::optional(std::to_string(*actor_key_id)) : std::nullopt,
+          .actor_type = actor.user_id  ? "user"
+                        : actor.key_id ? "api_key"
+                                       : "system",
+          .actor_id = actor.user_id  ? std::optional(std::to_string(*actor.user_id))
+                      : actor.key_id ? std::optional(std::to_string(*actor.key_id))
+                                     : std::nullopt,
           .action = "contact.erase",
           .subject_type = "contact",
           .subject_id = contact_id,

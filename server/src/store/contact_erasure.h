@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "model/actor.h"
+
 namespace soci {
 class session;
 }
@@ -34,9 +36,9 @@ class ContactEraser {
       : dialect_(dialect), contacts_(contacts) {}
 
   // Throws Error(kNotFound) when the team has no such contact. Writes the audit entry
-  // (counts only) with `actor_key_id` and the contact.deleted event ({"id", "erased": true}).
+  // (counts only) with `actor` and the contact.deleted event ({"id", "erased": true}).
   ErasureReport erase(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
-                      ConversationErasure conversations, std::optional<std::int64_t> actor_key_id,
+                      ConversationErasure conversations, const Actor& actor,
                       const std::string& origin, const std::string& request_id) const;
 
   // How many contact_files rows of any team still point at a blob: content-addressed

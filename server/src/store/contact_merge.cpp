@@ -88,8 +88,8 @@ Poco::JSON::Array::Ptr ids_json(const std::vector<long long>& ids) {
 }  // namespace
 
 MergeResult ContactMerger::merge(soci::session& s, std::int64_t team_id, std::int64_t survivor_id,
-                                 std::int64_t duplicate_id, bool force,
-                                 std::optional<std::int64_t> actor, EpochMs retention_ms) const {
+                                 std::int64_t duplicate_id, bool force, const Actor& actor,
+                                 EpochMs retention_ms) const {
   if (survivor_id == duplicate_id)
     throw Error::validation("duplicate_id", "cannot merge a contact into itself");
   const Contact survivor = contacts_.require(s, team_id, survivor_id, true);
@@ -215,7 +215,7 @@ MergeResult ContactMerger::merge(soci::session& s, std::int64_t team_id, std::in
 
 UnmergeResult ContactMerger::unmerge(soci::session& s, std::int64_t team_id,
                                      std::int64_t survivor_id, std::int64_t merge_id,
-                                     std::optional<std::int64_t> actor) const {
+                                     const Actor& actor) const {
   long long team = team_id, sid = survivor_id, mid = merge_id, expires = 0, undone = 0,
             found_id = 0;
   std::string journal_text;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "model/actor.h"
 #include "model/contact.h"
 #include "store/contact_store.h"
 
@@ -39,12 +40,12 @@ class ContactMerger {
   // 404 when either is not in the team, 422 for the same id, 409 when both carry a
   // different platform identity and `force` is false.
   MergeResult merge(soci::session& s, std::int64_t team_id, std::int64_t survivor_id,
-                    std::int64_t duplicate_id, bool force, std::optional<std::int64_t> actor,
+                    std::int64_t duplicate_id, bool force, const Actor& actor,
                     EpochMs retention_ms = kDefaultRetentionMs) const;
   // `merge_id` 0: the newest merge into this survivor that is not undone. 404 without one;
   // 409 when undone already, past retention, or the duplicate's identity is taken now.
   UnmergeResult unmerge(soci::session& s, std::int64_t team_id, std::int64_t survivor_id,
-                        std::int64_t merge_id, std::optional<std::int64_t> actor) const;
+                        std::int64_t merge_id, const Actor& actor) const;
 
  private:
   const ContactStore& contacts_;

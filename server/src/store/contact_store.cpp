@@ -522,7 +522,7 @@ Contact ContactStore::new_contact(soci::session& s, std::int64_t team_id, Contac
 }
 
 Contact ContactStore::create(soci::session& s, std::int64_t team_id, const ContactPatch& input,
-                             std::optional<std::int64_t> actor, bool require_custom) const {
+                             const Actor& actor, bool require_custom) const {
   ContactPatch patch = input;
   const auto custom_fields = patch.custom_json.present || require_custom
                                  ? fields_.by_key(s, team_id)
@@ -726,8 +726,7 @@ std::vector<ContactStore::Creation> ContactStore::create_many(
 
 Contact ContactStore::update(soci::session& s, std::int64_t team_id, std::int64_t id,
                              const ContactPatch& input, std::optional<int> expected_version,
-                             std::optional<std::int64_t> actor,
-                             std::vector<std::string>* changed_out) const {
+                             const Actor& actor, std::vector<std::string>* changed_out) const {
   const Contact current = require(s, team_id, id, /*for_update=*/true);
   if (expected_version && *expected_version != current.version) {
     throw Error(ErrorCode::kPreconditionFailed,
@@ -805,7 +804,7 @@ Contact ContactStore::update(soci::session& s, std::int64_t team_id, std::int64_
 }
 
 bool ContactStore::remove(soci::session& s, std::int64_t team_id, std::int64_t id,
-                          std::optional<std::int64_t> actor, bool erased) const {
+                          const Actor& actor, bool erased) const {
   auto current = get(s, team_id, id, true);
   if (!current) return false;
   long long team = team_id, cid = id;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "model/actor.h"
 #include "model/contact.h"
 #include "model/contact_filter.h"
 #include "model/error.h"
@@ -76,7 +77,7 @@ class ContactStore {
   // require_custom = false: required custom fields may stay empty (chat capture creates
   // contacts from whatever a conversation reveals; refusing them would lose the chat).
   Contact create(soci::session& s, std::int64_t team_id, const ContactPatch& patch,
-                 std::optional<std::int64_t> actor_key_id, bool require_custom = true) const;
+                 const Actor& actor, bool require_custom = true) const;
   // 404 when absent, 412 when expected_version is stale, 409/422 as create. Unchanged input
   // returns the contact as it is, with no version bump and no event.
   // Many new contacts of one team in a few statements (imports): the rules of create(),
@@ -90,11 +91,11 @@ class ContactStore {
   std::vector<Creation> create_many(soci::session& s, std::int64_t team_id,
                                     std::vector<ContactPatch> patches) const;
   Contact update(soci::session& s, std::int64_t team_id, std::int64_t id, const ContactPatch& patch,
-                 std::optional<int> expected_version, std::optional<std::int64_t> actor_key_id,
+                 std::optional<int> expected_version, const Actor& actor,
                  std::vector<std::string>* changed_out = nullptr) const;
   // `erased`: part of an erasure (store/contact_erasure.h); the event says so.
-  bool remove(soci::session& s, std::int64_t team_id, std::int64_t id,
-              std::optional<std::int64_t> actor_key_id, bool erased = false) const;
+  bool remove(soci::session& s, std::int64_t team_id, std::int64_t id, const Actor& actor,
+              bool erased = false) const;
 
   ContactPage list(soci::session& s, std::int64_t team_id, const FilterNode& filter,
                    const ContactSort& sort, const std::optional<ContactCursor>& after,

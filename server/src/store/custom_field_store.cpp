@@ -15,11 +15,12 @@ namespace sb {
 namespace {
 
 constexpr const char* kColumns =
-    "SELECT id, key, label, type, options, required, allow_for_ai, created_at, updated_at "
+    "SELECT id, key, label, type, options, required, allow_for_ai, position, created_at, "
+    "updated_at "
     "FROM custom_fields ";
 
 struct FieldRow {
-  long long id = 0, created = 0, updated = 0;
+  long long id = 0, position = 0, created = 0, updated = 0;
   std::string key, label, type, options;
   int required = 0, ai = 0;
   void bind(soci::statement& st) {
@@ -30,6 +31,7 @@ struct FieldRow {
     st.exchange(soci::into(options));
     st.exchange(soci::into(required));
     st.exchange(soci::into(ai));
+    st.exchange(soci::into(position));
     st.exchange(soci::into(created));
     st.exchange(soci::into(updated));
   }
@@ -43,6 +45,7 @@ struct FieldRow {
     f.options = parse_string_array(options);
     f.required = required != 0;
     f.allow_for_ai = ai != 0;
+    f.position = position;
     f.created_at = created;
     f.updated_at = updated;
     return f;
@@ -90,7 +93,7 @@ void check_definition(const CustomField& f) {
 }  // namespace
 
 std::vector<CustomField> CustomFieldStore::list(soci::session& s, std::int64_t team_id) const {
-  return query(s, team_id, "WHERE team_id = :t ORDER BY id", 0);
+  return query(s, team_id, "WHERE team_id = :t ORDER BY position, id", 0);
 }
 
 std::map<std::string, CustomField> CustomFieldStore::by_key(soci::session& s,
@@ -118,15 +121,22 @@ CustomField CustomFieldStore::create(soci::session& s, CustomField f) const {
   f.created_at = f.updated_at = now_ms();
   std::string options = json_text(*string_array(f.options));
   int required = f.required, ai = f.allow_for_ai;
-  long long team = f.team_id, id = 0;
+  long long team = f.team_id, id = 0, last = 0;
+  if (f.position == 0) {  // unplaced: after the others
+    soci::indicator none;
+    s << "SELECT MAX(position) FROM custom_fields WHERE team_id = :t", soci::use(team),
+        soci::into(last, none);
+    f.position = (none == soci::i_ok ? last : 0) + 1;
+  }
+  long long position = f.position;
   try {
     s << "INSERT INTO custom_fields (team_id, key, label, type, options, required, allow_for_ai, "
-         "created_at, updated_at) VALUES (:t, :k, :l, :ty, " +
-             dialect_.json_param("o") + ", :r, :a, :c, :u) RETURNING id",
+         "position, created_at, updated_at) VALUES (:t, :k, :l, :ty, " +
+             dialect_.json_param("o") + ", :r, :a, :p, :c, :u) RETURNING id",
         soci::use(team, "t"), soci::use(f.key, "k"), soci::use(f.label, "l"),
         soci::use(f.type, "ty"), soci::use(options, "o"), soci::use(required, "r"),
-        soci::use(ai, "a"), soci::use(f.created_at, "c"), soci::use(f.updated_at, "u"),
-        soci::into(id);
+        soci::use(ai, "a"), soci::use(position, "p"), soci::use(f.created_at, "c"),
+        soci::use(f.updated_at, "u"), soci::into(id);
   } catch (const soci::soci_error& e) {
     if (is_unique_violation(e)) {
       throw Error(ErrorCode::kConflict, "a custom field with key '" + f.key + "' exists",
@@ -149,11 +159,13 @@ CustomField CustomFieldStore::update(soci::session& s, const CustomField& f) con
   out.updated_at = now_ms();
   std::string options = json_text(*string_array(f.options));
   int required = f.required, ai = f.allow_for_ai;
-  long long team = f.team_id, id = f.id;
+  long long team = f.team_id, id = f.id, position = f.position;
   s << "UPDATE custom_fields SET label = :l, options = " + dialect_.json_param("o") +
-           ", required = :r, allow_for_ai = :a, updated_at = :u WHERE team_id = :t AND id = :id",
+           ", required = :r, allow_for_ai = :a, position = :p, updated_at = :u "
+           "WHERE team_id = :t AND id = :id",
       soci::use(out.label, "l"), soci::use(options, "o"), soci::use(required, "r"),
-      soci::use(ai, "a"), soci::use(out.updated_at, "u"), soci::use(team, "t"), soci::use(id, "id");
+      soci::use(ai, "a"), soci::use(position, "p"), soci::use(out.updated_at, "u"),
+      soci::use(team, "t"), soci::use(id, "id");
   events_.append(s, {.team_id = f.team_id,
                      .type = "custom_field.updated",
                      .subject_type = "custom_field",

@@ -6,27 +6,28 @@
 #include <soci/soci.h>
 
 #include "model/contact_json.h"
+#include "store/actor_columns.h"
 
 namespace sb {
 namespace {
 
 std::vector<ContactFile> query(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
                                long long id) {
-  long long team = team_id, contact = contact_id, fid = 0, size = 0, by = 0, created = 0;
-  soci::indicator by_ind;
+  long long team = team_id, contact = contact_id, fid = 0, size = 0, created = 0;
+  ActorColumns by;
   ContactFile f;
-  std::string sql =
-      "SELECT id, name, content_type, size, sha256, uploaded_by_key_id, created_at FROM "
-      "contact_files "
-      "WHERE team_id = :t AND contact_id = :c";
-  sql += id ? " AND id = :id" : " ORDER BY id DESC";
+  std::string sql = "SELECT f.id, f.name, f.content_type, f.size, f.sha256, " +
+                    actor_select_sql("f", "uploaded_by_key_id", "uploaded_by_user_id") +
+                    ", f.created_at FROM contact_files f "
+                    "WHERE f.team_id = :t AND f.contact_id = :c";
+  sql += id ? " AND f.id = :id" : " ORDER BY f.id DESC";
   soci::statement st(s);
   st.exchange(soci::into(fid));
   st.exchange(soci::into(f.name));
   st.exchange(soci::into(f.content_type));
   st.exchange(soci::into(size));
   st.exchange(soci::into(f.sha256));
-  st.exchange(soci::into(by, by_ind));
+  by.into(st);
   st.exchange(soci::into(created));
   st.exchange(soci::use(team, "t"));
   st.exchange(soci::use(contact, "c"));
@@ -39,7 +40,7 @@ std::vector<ContactFile> query(soci::session& s, std::int64_t team_id, std::int6
       f.id = fid;
       f.contact_id = contact_id;
       f.size = size;
-      f.uploaded_by_key_id = by_ind == soci::i_ok ? std::optional<std::int64_t>(by) : std::nullopt;
+      f.uploaded_by = by.read();
       f.created_at = created;
       out.push_back(f);
     } while (st.fetch());
@@ -51,24 +52,23 @@ std::vector<ContactFile> query(soci::session& s, std::int64_t team_id, std::int6
 
 ContactFile FileStore::add(soci::session& s, ContactFile f) const {
   f.created_at = now_ms();
-  long long team = f.team_id, contact = f.contact_id, size = f.size,
-            by = f.uploaded_by_key_id.value_or(0), id = 0;
-  soci::indicator by_ind = f.uploaded_by_key_id ? soci::i_ok : soci::i_null;
+  long long team = f.team_id, contact = f.contact_id, size = f.size, id = 0;
+  ActorColumns by(f.uploaded_by.actor);
   s << "INSERT INTO contact_files (team_id, contact_id, name, content_type, size, sha256, "
-       "uploaded_by_key_id, "
-       "created_at) VALUES (:t, :c, :n, :ct, :sz, :h, :by, :cr) RETURNING id",
+       "uploaded_by_key_id, uploaded_by_user_id, created_at) "
+       "VALUES (:t, :c, :n, :ct, :sz, :h, :by, :byu, :cr) RETURNING id",
       soci::use(team), soci::use(contact), soci::use(f.name), soci::use(f.content_type),
-      soci::use(size), soci::use(f.sha256), soci::use(by, by_ind), soci::use(f.created_at),
-      soci::into(id);
+      soci::use(size), soci::use(f.sha256), soci::use(by.key_id, by.key_ind),
+      soci::use(by.user_id, by.user_ind), soci::use(f.created_at), soci::into(id);
   f.id = id;
   timeline_.add(s, f.team_id, f.contact_id, "file_added", json_text(file_to_json(f)),
-                f.uploaded_by_key_id);
+                f.uploaded_by.actor);
   events_.append(s, {.team_id = f.team_id,
                      .type = "file.added",
                      .subject_type = "contact",
                      .subject_id = f.contact_id,
                      .payload_json = json_text(file_to_json(f))});
-  return f;
+  return get(s, f.team_id, f.contact_id, f.id).value_or(f);  // with the uploader's name
 }
 
 std::optional<ContactFile> FileStore::get(soci::session& s, std::int64_t team_id,

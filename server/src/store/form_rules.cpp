@@ -173,12 +173,12 @@ SubmissionResult FormSubmitter::submit(soci::session& s, const std::string& slug
       patch.metadata.set(merged);
     }
     patch.last_active.set(now_ms());
-    contact = contacts_.update(s, team, *existing, patch, std::nullopt, std::nullopt);
+    contact = contacts_.update(s, team, *existing, patch, std::nullopt, Actor::none());
   } else {
     if (!metadata.empty()) patch.metadata.set(metadata);
     patch.source.set(std::string("form"));
     patch.platform.set(std::string("web"));
-    contact = contacts_.create(s, team, patch, std::nullopt);
+    contact = contacts_.create(s, team, patch, Actor::none());
   }
 
   const auto& ss = crm::submission();
@@ -205,7 +205,7 @@ SubmissionResult FormSubmitter::submit(soci::session& s, const std::string& slug
   entry.set("submission_id", sub.id);
   entry.set("form_name", form.text_or(fs, "name", ""));
   submissions_.timeline().add(s, team, contact.id, "form_submitted", json_text(entry),
-                              std::nullopt);
+                              Actor::none());
   result.stored = true;
   result.submission_id = sub.id;
   result.contact_id = contact.id;

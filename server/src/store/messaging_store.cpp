@@ -145,7 +145,7 @@ void MessagingStore::contact_event(soci::session& s, std::int64_t team_id, std::
                                    const std::string& type, const std::string& payload_json) const {
   EventStore(dialect_).append(s,
                               {team_id, type, "contact", contact_id, payload_json, std::nullopt});
-  TimelineStore(dialect_).add(s, team_id, contact_id, type, payload_json, std::nullopt);
+  TimelineStore(dialect_).add(s, team_id, contact_id, type, payload_json, Actor::none());
 }
 
 void MessagingStore::contact_events(soci::session& s, std::int64_t team_id,

@@ -7,6 +7,7 @@
 
 #include "model/contact_json.h"
 #include "model/error.h"
+#include "store/actor_columns.h"
 
 namespace sb {
 namespace {
@@ -22,17 +23,17 @@ void check_body(const std::string& body) {
 
 std::vector<Note> query(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
                         long long id, std::string_view lock = "") {
-  long long team = team_id, contact = contact_id, nid = 0, author = 0, created = 0, updated = 0;
+  long long team = team_id, contact = contact_id, nid = 0, created = 0, updated = 0;
   int pinned = 0;
-  soci::indicator author_ind;
+  ActorColumns by;
   Note n;
-  std::string sql =
-      "SELECT id, author_key_id, body, pinned, created_at, updated_at FROM contact_notes "
-      "WHERE team_id = :t AND contact_id = :c";
-  sql += id ? " AND id = :id" + std::string(lock) : " ORDER BY pinned DESC, id DESC";
+  std::string sql = "SELECT n.id, " + actor_select_sql("n", "author_key_id", "author_user_id") +
+                    ", n.body, n.pinned, n.created_at, n.updated_at FROM contact_notes n "
+                    "WHERE n.team_id = :t AND n.contact_id = :c";
+  sql += id ? " AND n.id = :id" + std::string(lock) : " ORDER BY n.pinned DESC, n.id DESC";
   soci::statement st(s);
   st.exchange(soci::into(nid));
-  st.exchange(soci::into(author, author_ind));
+  by.into(st);
   st.exchange(soci::into(n.body));
   st.exchange(soci::into(pinned));
   st.exchange(soci::into(created));
@@ -47,8 +48,7 @@ std::vector<Note> query(soci::session& s, std::int64_t team_id, std::int64_t con
       n.team_id = team_id;
       n.id = nid;
       n.contact_id = contact_id;
-      n.author_key_id =
-          author_ind == soci::i_ok ? std::optional<std::int64_t>(author) : std::nullopt;
+      n.author = by.read();
       n.pinned = pinned != 0;
       n.created_at = created;
       n.updated_at = updated;
@@ -61,25 +61,25 @@ std::vector<Note> query(soci::session& s, std::int64_t team_id, std::int64_t con
 }  // namespace
 
 Note NoteStore::add(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
-                    const std::string& body, bool pinned,
-                    std::optional<std::int64_t> author) const {
+                    const std::string& body, bool pinned, const Actor& author) const {
   check_body(body);
   Note n;
   n.team_id = team_id;
   n.contact_id = contact_id;
-  n.author_key_id = author;
+  n.author.actor = author;
   n.body = body;
   n.pinned = pinned;
   n.created_at = n.updated_at = now_ms();
-  long long team = team_id, contact = contact_id, author_id = author.value_or(0), id = 0;
-  soci::indicator author_ind = author ? soci::i_ok : soci::i_null;
+  long long team = team_id, contact = contact_id, id = 0;
+  ActorColumns by(author);
   int pin = pinned;
-  s << "INSERT INTO contact_notes (team_id, contact_id, author_key_id, body, pinned, created_at, "
-       "updated_at) "
-       "VALUES (:t, :c, :a, :b, :p, :cr, :u) RETURNING id",
-      soci::use(team), soci::use(contact), soci::use(author_id, author_ind), soci::use(n.body),
-      soci::use(pin), soci::use(n.created_at), soci::use(n.updated_at), soci::into(id);
-  n.id = id;
+  s << "INSERT INTO contact_notes (team_id, contact_id, author_key_id, author_user_id, body, "
+       "pinned, created_at, updated_at) "
+       "VALUES (:t, :c, :a, :au, :b, :p, :cr, :u) RETURNING id",
+      soci::use(team), soci::use(contact), soci::use(by.key_id, by.key_ind),
+      soci::use(by.user_id, by.user_ind), soci::use(n.body), soci::use(pin),
+      soci::use(n.created_at), soci::use(n.updated_at), soci::into(id);
+  n = *get(s, team_id, contact_id, id);  // with the author's name
   Poco::JSON::Object entry(Poco::JSON_PRESERVE_KEY_ORDER);
   entry.set("note_id", n.id);
   entry.set("excerpt", body.substr(0, 200));

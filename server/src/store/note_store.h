@@ -27,7 +27,7 @@ class NoteStore {
   static constexpr std::size_t kMaxBodyBytes = 20000;
 
   Note add(soci::session& s, std::int64_t team_id, std::int64_t contact_id, const std::string& body,
-           bool pinned, std::optional<std::int64_t> author_key_id) const;
+           bool pinned, const Actor& author) const;
   // `for_update`: the row stays locked until the transaction ends (a conditional write
   // compares it with If-Match, then changes it).
   std::optional<Note> get(soci::session& s, std::int64_t team_id, std::int64_t contact_id,

@@ -196,7 +196,7 @@ void LeadHooks::after_write(soci::session& s, const Record* before, const Record
   entry.set("from_stage", extra.get("from_stage"));
   entry.set("to_stage", extra.get("to_stage"));
   leads_.timeline().add(s, after.team_id, contact, "lead_stage_changed", json_text(entry),
-                        ctx.actor_key_id);
+                        ctx.actor);
   std::string status = after.text_or(l, "status", "open");
   if (status != before->text_or(l, "status", "open") && status != "open")
     leads_.emit(s, after, status);  // lead.won / lead.lost

@@ -131,7 +131,7 @@ void RecordService::insert(soci::session& s, Record& r, const WriteContext& ctx)
     Poco::JSON::Object entry;
     entry.set("id", r.id);
     timeline_.add(s, r.team_id, r.int_or(schema_, "contact_id", 0),
-                  std::string(schema_.name) + "_created", json_text(entry), ctx.actor_key_id);
+                  std::string(schema_.name) + "_created", json_text(entry), ctx.actor);
   }
   hooks_.after_write(s, nullptr, r, changed, ctx);
 }
@@ -168,7 +168,7 @@ Record RecordService::save(soci::session& s, const Record& before, Record after,
     entry.set("id", after.id);
     entry.set("changes", record_changes_json(schema_, before, after, real));
     timeline_.add(s, after.team_id, after.int_or(schema_, "contact_id", 0),
-                  std::string(schema_.name) + "_updated", json_text(entry), ctx.actor_key_id);
+                  std::string(schema_.name) + "_updated", json_text(entry), ctx.actor);
   }
   hooks_.after_write(s, &before, after, real, ctx);
   return after;
@@ -184,7 +184,7 @@ void RecordService::remove(soci::session& s, std::int64_t team_id, std::int64_t 
     Poco::JSON::Object entry;
     entry.set("id", r.id);
     timeline_.add(s, team_id, r.int_or(schema_, "contact_id", 0),
-                  std::string(schema_.name) + "_deleted", json_text(entry), ctx.actor_key_id);
+                  std::string(schema_.name) + "_deleted", json_text(entry), ctx.actor);
   }
 }
 

@@ -10,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "model/actor.h"
 #include "model/record.h"
 #include "store/event_store.h"
 #include "store/record_store.h"
@@ -22,7 +23,7 @@ class session;
 namespace sb {
 
 struct WriteContext {
-  std::optional<std::int64_t> actor_key_id;
+  Actor actor;
 };
 
 // Hook helpers: whether `field` is among the changed indexes; add it when a hook sets it.

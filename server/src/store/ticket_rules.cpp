@@ -111,9 +111,16 @@ void SlaPolicyHooks::before_remove(soci::session& s, const Record& r) const {
 
 void CommentHooks::before_write(soci::session&, const Record* before, Record& after,
                                 std::vector<int>& changed, const WriteContext& ctx) const {
-  if (before || !ctx.actor_key_id) return;
-  after.set(crm::comment(), "author_key_id", *ctx.actor_key_id);
-  mark_changed(changed, crm::comment(), "author_key_id");
+  if (before) return;
+  if (ctx.actor.key_id) {
+    after.set(crm::comment(), "author_key_id", *ctx.actor.key_id);
+    mark_changed(changed, crm::comment(), "author_key_id");
+  }
+  // A signed-in person writes as themselves unless they named another author.
+  if (ctx.actor.user_id && after.is_null(crm::comment(), "author_user_id")) {
+    after.set(crm::comment(), "author_user_id", *ctx.actor.user_id);
+    mark_changed(changed, crm::comment(), "author_user_id");
+  }
 }
 
 void CommentHooks::after_write(soci::session& s, const Record* before, const Record& after,

@@ -4,6 +4,7 @@
 
 #include <soci/soci.h>
 
+#include "store/actor_columns.h"
 #include "store/dialect.h"
 #include "store/json_rows.h"
 
@@ -11,16 +12,16 @@ namespace sb {
 
 std::int64_t TimelineStore::add(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
                                 const std::string& kind, const std::string& data_json,
-                                std::optional<std::int64_t> actor_key_id) const {
-  long long team = team_id, contact = contact_id, actor = actor_key_id.value_or(0), id = 0;
-  soci::indicator actor_ind = actor_key_id ? soci::i_ok : soci::i_null;
+                                const Actor& actor) const {
+  long long team = team_id, contact = contact_id, id = 0;
+  ActorColumns by(actor);
   EpochMs now = now_ms();
-  s << "INSERT INTO timeline_entries (team_id, contact_id, kind, data, actor_key_id, created_at) "
-       "VALUES (:t, :c, :k, " +
-           dialect_.json_param("d") + ", :a, :now) RETURNING id",
+  s << "INSERT INTO timeline_entries (team_id, contact_id, kind, data, actor_key_id, "
+       "actor_user_id, created_at) VALUES (:t, :c, :k, " +
+           dialect_.json_param("d") + ", :a, :u, :now) RETURNING id",
       soci::use(team, "t"), soci::use(contact, "c"), soci::use(kind, "k"),
-      soci::use(data_json, "d"), soci::use(actor, actor_ind, "a"), soci::use(now, "now"),
-      soci::into(id);
+      soci::use(data_json, "d"), soci::use(by.key_id, by.key_ind, "a"),
+      soci::use(by.user_id, by.user_ind, "u"), soci::use(now, "now"), soci::into(id);
   return id;
 }
 
@@ -52,28 +53,29 @@ std::vector<TimelineEntry> TimelineStore::list(soci::session& s, std::int64_t te
                                                std::int64_t contact_id, std::int64_t before_id,
                                                int limit) const {
   long long team = team_id, contact = contact_id, before = before_id > 0 ? before_id : (1LL << 62);
-  long long id = 0, actor = 0, created = 0;
-  soci::indicator actor_ind;
+  long long id = 0, created = 0;
+  ActorColumns by;
   TimelineEntry e;
   soci::statement st(s);
   st.exchange(soci::into(id));
   st.exchange(soci::into(e.kind));
   st.exchange(soci::into(e.data_json));
-  st.exchange(soci::into(actor, actor_ind));
+  by.into(st);
   st.exchange(soci::into(created));
   st.exchange(soci::use(team, "t"));
   st.exchange(soci::use(contact, "c"));
   st.exchange(soci::use(before, "b"));
   st.exchange(soci::use(limit, "l"));
   std::vector<TimelineEntry> out;
-  if (execute_once(
-          st,
-          "SELECT id, kind, data, actor_key_id, created_at FROM timeline_entries "
-          "WHERE team_id = :t AND contact_id = :c AND id < :b ORDER BY id DESC LIMIT :l")) {
+  if (execute_once(st, "SELECT e.id, e.kind, e.data, " +
+                           actor_select_sql("e", "actor_key_id", "actor_user_id") +
+                           ", e.created_at FROM timeline_entries e "
+                           "WHERE e.team_id = :t AND e.contact_id = :c AND e.id < :b ORDER BY e.id "
+                           "DESC LIMIT :l")) {
     do {
       e.id = id;
       e.contact_id = contact_id;
-      e.actor_key_id = actor_ind == soci::i_ok ? std::optional<std::int64_t>(actor) : std::nullopt;
+      e.actor = by.read();
       e.created_at = created;
       out.push_back(e);
     } while (st.fetch());

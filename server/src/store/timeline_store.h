@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "model/actor.h"
 #include "model/clock.h"
 
 namespace soci {
@@ -22,7 +23,7 @@ struct TimelineEntry {
   std::int64_t contact_id = 0;
   std::string kind;       // created, field_changed, note_added, file_added, merged, unmerged, ...
   std::string data_json;  // kind-specific object
-  std::optional<std::int64_t> actor_key_id;
+  ActorRef actor;
   EpochMs created_at = 0;
 };
 
@@ -31,8 +32,7 @@ class TimelineStore {
   explicit TimelineStore(const Dialect& dialect) : dialect_(dialect) {}
 
   std::int64_t add(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
-                   const std::string& kind, const std::string& data_json,
-                   std::optional<std::int64_t> actor_key_id) const;
+                   const std::string& kind, const std::string& data_json, const Actor& actor) const;
   struct NewEntry {
     std::int64_t contact_id = 0;
     std::string kind, data_json;

@@ -136,7 +136,7 @@ Poco::JSON::Object::Ptr object_arg(lua_State* L, int idx, const char* fn, const 
 
 Contact update_contact(RunContext& ctx, std::int64_t id, const ContactPatch& patch,
                        std::vector<std::string>* changed = nullptr) {
-  return ctx.sv.contacts.update(ctx.s, ctx.def.team_id, id, patch, std::nullopt, std::nullopt,
+  return ctx.sv.contacts.update(ctx.s, ctx.def.team_id, id, patch, std::nullopt, Actor::none(),
                                 changed);
 }
 
@@ -278,7 +278,7 @@ int crm_add_note(lua_State* L) {
   std::string text = string_arg(L, 2, "add_note", "text");
   return guarded(L, "add_note", [&] {
     ctx.sv.contacts.require(ctx.s, ctx.def.team_id, id);
-    Note n = ctx.sv.notes.add(ctx.s, ctx.def.team_id, id, text, false, std::nullopt);
+    Note n = ctx.sv.notes.add(ctx.s, ctx.def.team_id, id, text, false, Actor::none());
     ctx.record("{\"action\":\"add_note\",\"contact_id\":" + std::to_string(id) +
                ",\"note_id\":" + std::to_string(n.id) + "}");
     lua_pushinteger(L, n.id);

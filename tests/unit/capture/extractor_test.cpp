@@ -135,7 +135,7 @@ TEST(FieldSources, PeopleWinOverCaptureAndStrongerCaptureWins) {
   EXPECT_TRUE(s.capture_may_set("name", true, 0.85));
   Contact before, after;
   after.name = "X";
-  s.mark_person_edits(before, after, {"name"}, 7, 1000);
+  s.mark_person_edits(before, after, {"name"}, Actor::key(7), 1000);
   EXPECT_EQ(s.find("name")->source, "user");
   EXPECT_FALSE(s.capture_may_set("name", true, 1.0));
   auto parsed = FieldSources::parse(s.to_json_text());

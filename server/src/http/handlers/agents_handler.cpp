@@ -134,13 +134,16 @@ Response patch_contact(ApiServices& sv, Request& req) {
     Contact current = sv.contacts.require(s, team, contact_id, /*for_update=*/true);
     // The customer said it: capture (confidence below 1) will not overwrite it.
     FieldSources sources = FieldSources::parse(current.field_sources_json);
-    FieldSource said{
-        .source = "agent_api", .confidence = 1.0, .key_id = req.auth().key_id, .at = now_ms()};
+    FieldSource said{.source = "agent_api",
+                     .confidence = 1.0,
+                     .key_id = req.auth().actor().key_id,
+                     .user_id = req.auth().actor().user_id,
+                     .at = now_ms()};
     if (patch.name.present) sources.set("name", said);
     if (patch.email.present) sources.set("email", said);
     if (patch.phone.present) sources.set("phone", said);
     patch.field_sources.set(sources.to_json_text());
-    return sv.contacts.update(s, team, contact_id, patch, std::nullopt, req.auth().key_id);
+    return sv.contacts.update(s, team, contact_id, patch, std::nullopt, req.auth().actor());
   });
   return Response::json(200, contact_to_json(updated));
 }

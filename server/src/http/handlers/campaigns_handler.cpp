@@ -51,7 +51,7 @@ Response schedule(ApiServices& sv, Request& req) {
     if (at.present && at.value) {
       RecordInput in;
       in.values.emplace_back(schema.index("scheduled_at"), FieldValue(*at.value));
-      sv.crm.campaigns.update(s, team, id, in, 0, WriteContext{req.auth().key_id});
+      sv.crm.campaigns.update(s, team, id, in, 0, WriteContext{req.auth().actor()});
     }
     CampaignStore(sv.db.dialect()).set_status(s, {team, id}, "scheduled", {"draft"});
     return campaign_json(sv, s, team, id);

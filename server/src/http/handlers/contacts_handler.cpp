@@ -33,7 +33,7 @@ Response create(ApiServices& sv, Request& req) {
   ContactPatch patch = read_contact_patch(f);
   f.reject_unknown();
   Contact c = sv.db.write([&](soci::session& s) {
-    return sv.contacts.create(s, req.auth().team_id, patch, req.auth().key_id);
+    return sv.contacts.create(s, req.auth().team_id, patch, req.auth().actor());
   });
   Response r = contact_response(201, c);
   r.headers.emplace_back("Location", "/v1/contacts/" + std::to_string(c.id));
@@ -47,7 +47,7 @@ Response update(ApiServices& sv, Request& req) {
   ContactPatch patch = read_contact_patch(f);
   f.reject_unknown();
   Contact c = sv.db.write([&](soci::session& s) {
-    return sv.contacts.update(s, req.auth().team_id, id, patch, version, req.auth().key_id);
+    return sv.contacts.update(s, req.auth().team_id, id, patch, version, req.auth().actor());
   });
   return contact_response(200, c);
 }
@@ -61,7 +61,7 @@ Response remove(ApiServices& sv, Request& req) {
     throw Error::validation("conversations", "applies only with erase=true");
   if (erase) return erase_contact(sv, req, id, conversations);
   bool removed = sv.db.write([&](soci::session& s) {
-    return sv.contacts.remove(s, req.auth().team_id, id, req.auth().key_id);
+    return sv.contacts.remove(s, req.auth().team_id, id, req.auth().actor());
   });
   if (!removed) throw Error::not_found("contact", id);
   return Response::no_content();
@@ -150,7 +150,7 @@ Response bulk(ApiServices& sv, Request& req) {
   }
   BulkResult result =
       run_bulk(sv.db, sv.contacts, req.auth().team_id, action, ids ? &*ids : nullptr,
-               filter ? &*filter : nullptr, req.auth().key_id);
+               filter ? &*filter : nullptr, req.auth().actor());
   Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
   body.set("matched", result.matched);
   body.set("updated", result.updated);
@@ -175,7 +175,7 @@ Response merge(ApiServices& sv, Request& req) {
   bool force = f.optional_bool("force").value_or(false);
   f.reject_unknown();
   MergeResult m = sv.db.write([&](soci::session& s) {
-    return sv.merger.merge(s, req.auth().team_id, id, *dup, force, req.auth().key_id);
+    return sv.merger.merge(s, req.auth().team_id, id, *dup, force, req.auth().actor());
   });
   Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
   body.set("merge_id", m.merge_id);
@@ -194,7 +194,7 @@ Response unmerge(ApiServices& sv, Request& req) {
     f.reject_unknown();
   }
   UnmergeResult u = sv.db.write([&](soci::session& s) {
-    return sv.merger.unmerge(s, req.auth().team_id, id, merge_id, req.auth().key_id);
+    return sv.merger.unmerge(s, req.auth().team_id, id, merge_id, req.auth().actor());
   });
   Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
   body.set("contact", contact_to_json(u.survivor));
@@ -215,7 +215,7 @@ Response timeline(ApiServices& sv, Request& req) {
     o.set("kind", e.kind);
     Poco::JSON::Parser parser;
     o.set("data", parser.parse(e.data_json));
-    o.set("actor_key_id", or_null(e.actor_key_id));
+    set_actor(o, "actor", e.actor);
     o.set("created_at", format_iso8601(e.created_at));
     return o;
   });

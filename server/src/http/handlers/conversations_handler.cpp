@@ -31,7 +31,7 @@ Response transcript(ApiServices& sv, Request& req) {
 Response close(ApiServices& sv, Request& req) {
   std::int64_t id = req.path_id("id");
   return sv.db.write([&](soci::session& s) {
-    sv.closer.close(s, req.auth().team_id, id, "closed", req.auth().key_id);
+    sv.closer.close(s, req.auth().team_id, id, "closed", req.auth().actor());
     Record r = sv.crm.conversations.require(s, req.auth().team_id, id);
     return Response::json(200, sv.crm.conversations.to_json(s, r));
   });

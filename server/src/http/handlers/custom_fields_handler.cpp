@@ -10,6 +10,8 @@
 namespace sb {
 namespace {
 
+constexpr std::int64_t kMaxPosition = 1000000;
+
 Response list(ApiServices& sv, Request& req) {
   auto fields =
       sv.db.read([&](soci::session& s) { return sv.custom_fields.list(s, req.auth().team_id); });
@@ -31,6 +33,7 @@ Response create(ApiServices& sv, Request& req) {
   field.options = f.string_array("options", 200);
   field.required = f.optional_bool("required").value_or(false);
   field.allow_for_ai = f.optional_bool("allow_for_ai").value_or(false);
+  field.position = f.optional_int("position", 1, kMaxPosition).value_or(0);
   f.reject_unknown();
   CustomField created =
       sv.db.write([&](soci::session& s) { return sv.custom_fields.create(s, field); });
@@ -55,6 +58,7 @@ Response update(ApiServices& sv, Request& req) {
   auto options = f.string_array("options", 200);
   auto required = f.optional_bool("required");
   auto ai = f.optional_bool("allow_for_ai");
+  auto position = f.optional_int("position", 1, kMaxPosition);
   for (const char* fixed : {"key", "type"}) {
     if (req.json()->has(fixed)) throw Error::validation(fixed, "is fixed once the field exists");
   }
@@ -68,6 +72,7 @@ Response update(ApiServices& sv, Request& req) {
     if (has_options) current->options = options;
     if (required) current->required = *required;
     if (ai) current->allow_for_ai = *ai;
+    if (position) current->position = *position;
     return sv.custom_fields.update(s, *current);
   });
   return Response::json(200, custom_field_to_json(updated));

@@ -104,7 +104,7 @@ Response upload(ApiServices& sv, Request& req) {
   f.content_type = handler.content_type();
   f.size = staged.size;
   f.sha256 = staged.sha256;
-  f.uploaded_by_key_id = req.auth().key_id;
+  f.uploaded_by.actor = req.auth().actor();
   ContactFile stored = sv.db.write([&](soci::session& s) {
     sv.contacts.require(s, req.auth().team_id, cid);
     return sv.files.add(s, f);

@@ -248,7 +248,7 @@ Response create_import(ApiServices& sv, Request& req) {
   job.bytes = static_cast<std::int64_t>(upload.bytes());
   job.delimiter = upload.delimiter();
   job.rows_total = upload.rows();
-  job.created_by_key_id = req.auth().key_id;
+  job.created_by_key_id = req.auth().actor().key_id;  // the audit log names a person
   ContactImport import(sv.db, job, options);
   import.prepare(upload.header());  // 422 for a mapping the file or the team cannot take
 

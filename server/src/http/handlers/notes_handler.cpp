@@ -31,7 +31,7 @@ Response add(ApiServices& sv, Request& req) {
   f.reject_unknown();
   Note n = sv.db.write([&](soci::session& s) {
     sv.contacts.require(s, req.auth().team_id, cid);
-    return sv.notes.add(s, req.auth().team_id, cid, body, pinned, req.auth().key_id);
+    return sv.notes.add(s, req.auth().team_id, cid, body, pinned, req.auth().actor());
   });
   Response r = Response::json(201, note_to_json(n));
   r.headers.emplace_back("Location",

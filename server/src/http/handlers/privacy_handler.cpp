@@ -68,7 +68,7 @@ Response erase_contact(ApiServices& sv, Request& req, std::int64_t id,
     return sv.eraser.erase(
         s, team, id,
         policy == "delete" ? ConversationErasure::kDelete : ConversationErasure::kAnonymise,
-        req.auth().key_id, origin, req.request_id);
+        req.auth().actor(), origin, req.request_id);
   });
   // Stored files are shared by content: their bytes go once no row of any team points at them.
   long long blobs = 0;
