@@ -85,9 +85,12 @@ TEST_P(AuthTest, TeamsNeverSeeOrTouchEachOthersKeys) {
   for (std::size_t i = 0; i < list->size(); ++i) {
     EXPECT_NE(list->getObject(i)->getValue<long long>("id"), b_key);
   }
-  // And the other way round.
-  EXPECT_EQ(b.get("/v1/api-keys/" + std::to_string(a_admin_id)).status, 404);
-  EXPECT_EQ(b.del("/v1/api-keys/" + std::to_string(a_admin_id)).status, 404);
+  // And the other way round, with B's key and B's owner signed in.
+  HttpClient b_person = person("bella", "owner", other->owner_key.secret);
+  for (const HttpClient* who : {&b, &b_person}) {
+    EXPECT_EQ(who->get("/v1/api-keys/" + std::to_string(a_admin_id)).status, 404);
+    EXPECT_EQ(who->del("/v1/api-keys/" + std::to_string(a_admin_id)).status, 404);
+  }
   EXPECT_EQ(client(a_admin).get("/v1/me").status, 200);
   auto b_list = b.get("/v1/api-keys").json()->getArray("data");
   ASSERT_EQ(b_list->size(), 1u);

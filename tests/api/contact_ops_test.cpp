@@ -199,6 +199,8 @@ TEST_P(ContactOpsTest, TeamBCanNeverReachTeamAContacts) {
   });
   auto b_team = provision_team(server_->database(), "Team B", std::nullopt, false);
   HttpClient b = client(b_team->owner_key.secret);
+  // Team B's owner signed in through the console: a session reaches no more than the key.
+  HttpClient b_person = person("bella", "owner", b_team->owner_key.secret);
   std::string id = std::to_string(a1);
   std::string n = std::to_string(note_id);
   struct Call {
@@ -223,17 +225,27 @@ TEST_P(ContactOpsTest, TeamBCanNeverReachTeamAContacts) {
       {"PATCH", "/v1/custom-fields/" + std::to_string(field_id), R"({"label":"x"})"},
       {"DELETE", "/v1/custom-fields/" + std::to_string(field_id), ""},
   };
-  for (const auto& c : calls) {
-    std::map<std::string, std::string> h;
-    if (!c.body.empty()) h["Content-Type"] = "application/json";
-    if (c.url.find("/files") != std::string::npos && c.method == "POST") {
-      h["Content-Type"] = "multipart/form-data; boundary=x";
+  for (const HttpClient* who : {&b, &b_person}) {
+    const char* as = who == &b ? "key" : "session";
+    for (const auto& c : calls) {
+      std::map<std::string, std::string> h;
+      if (!c.body.empty()) h["Content-Type"] = "application/json";
+      if (c.url.find("/files") != std::string::npos && c.method == "POST") {
+        h["Content-Type"] = "multipart/form-data; boundary=x";
+      }
+      auto r = who->send(c.method, c.url, c.body, h);
+      EXPECT_EQ(r.status, 404) << as << ": " << c.method << " " << c.url << " -> " << r.body;
+      EXPECT_EQ(r.body.find("one@a.io"), std::string::npos);
+      EXPECT_EQ(r.body.find("secret\""), std::string::npos);
     }
-    auto r = b.send(c.method, c.url, c.body, h);
-    EXPECT_EQ(r.status, 404) << c.method << " " << c.url << " -> " << r.body;
-    EXPECT_EQ(r.body.find("one@a.io"), std::string::npos);
-    EXPECT_EQ(r.body.find("secret\""), std::string::npos);
   }
+  EXPECT_EQ(
+      b_person.post("/v1/contacts/bulk", "{\"ids\":[" + id + "],\"set\":{\"status\":\"blocked\"}}")
+          .json()
+          ->getValue<int>("matched"),
+      0);
+  EXPECT_EQ(b_person.get("/v1/contacts?q=one@a.io").json()->getArray("data")->size(), 0u);
+  EXPECT_EQ(b_person.get("/v1/contacts/stats").json()->getValue<int>("total"), 0);
   // B merging A's contact into its own: the duplicate is not B's.
   long long b1 = create(R"({"name":"B one"})", b_team->owner_key.secret);
   EXPECT_EQ(b.post("/v1/contacts/" + std::to_string(b1) + "/merge", "{\"duplicate_id\":" + id + "}")

@@ -249,11 +249,15 @@ TEST_P(SegmentTest, TeamsNeverSeeOrUseEachOthersSegments) {
   create("/v1/contacts", R"({"name":"Ann","tags":["vip"]})");
   auto b = provision_team(server_->database(), "Team B", std::nullopt, false);
   HttpClient other = client(b->owner_key.secret);
+  HttpClient other_person = person("bella", "owner", b->owner_key.secret);
   ASSERT_EQ(other.post("/v1/contacts", R"({"name":"Zed","tags":["vip"]})").status, 201);
   for (const std::string& path : {"/v1/segments/" + s(vip), "/v1/segments/" + s(vip) + "/count",
                                   "/v1/segments/" + s(vip) + "/contacts"}) {
     EXPECT_EQ(other.get(path).status, 404) << path;
+    EXPECT_EQ(other_person.get(path).status, 404) << "session: " << path;
   }
+  EXPECT_EQ(other_person.del("/v1/segments/" + s(vip)).status, 404);
+  EXPECT_EQ(other_person.get("/v1/contacts?segment=" + s(vip)).status, 400);
   EXPECT_EQ(other
                 .send("PATCH", "/v1/segments/" + s(vip), R"({"name":"mine"})",
                       {{"Content-Type", "application/json"}})
