@@ -148,6 +148,18 @@ const std::vector<Setting>& settings() {
          c.messaging.webhook_allow_private = parse_list<channels::AddressRange>(
              v, [](const std::string& item) { return channels::parse_address_range(item); });
        }},
+      {"webhook_retry_hours", "SB_WEBHOOK_RETRY_HOURS", "72",
+       "a webhook subscription's failed delivery is retried (exponential backoff) for this many "
+       "hours, then marked dead",
+       [](Config& c, const std::string& v) {
+         c.messaging.webhook_retry_hours = static_cast<int>(parse_int(v, 1, 24 * 30));
+       }},
+      {"webhook_disable_hours", "SB_WEBHOOK_DISABLE_HOURS", "24",
+       "a webhook subscription whose deliveries have failed for this many hours straight is "
+       "disabled and the team's admins are notified",
+       [](Config& c, const std::string& v) {
+         c.messaging.webhook_disable_hours = static_cast<int>(parse_int(v, 1, 24 * 30));
+       }},
       {"tls_cert", "SB_TLS_CERT", "(unset)",
        "PEM certificate (chain) to serve HTTPS with; needs SB_TLS_KEY. Unset: plain HTTP",
        [](Config& c, const std::string& v) { c.http.tls_cert_file = v; }},

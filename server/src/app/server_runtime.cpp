@@ -10,6 +10,8 @@
 #include "capture/conversation_closer.h"
 #include "channels/outbox_sender.h"
 #include "channels/tls_client.h"
+#include "channels/webhook_delivery.h"
+#include "channels/webhook_subscriptions.h"
 #include "imports/import_runner.h"
 #include "plugins/plugin_bus.h"
 #include "store/migrations.h"
@@ -55,6 +57,12 @@ void ServerRuntime::start() {
   messenger_ = std::make_unique<channels::Messenger>(*db_, config_.messaging, plugins_.get());
   dispatcher_->add(
       std::make_shared<channels::OutboxSender>(*messenger_, config_.events.max_attempts));
+  // Webhook subscriptions: each wanted event becomes a signed, retried, logged delivery.
+  auto deliverer = std::make_shared<channels::WebhookDeliverer>(*messenger_, *db_);
+  dispatcher_->add(deliverer);
+  webhooks_ = std::make_unique<channels::WebhookSubscriptions>(
+      *db_, config_.messaging.webhook_allow_private);
+  webhooks_->on_change([deliverer] { deliverer->refresh(); });
   // Sequences: each step is a bus event due at its time, so steps survive restarts.
   dispatcher_->add(std::make_shared<campaigns::SequenceRunner>(db_->dialect()));
   workflows_ = std::make_unique<wf::WorkflowRegistry>(*db_, config_.workflows_dir);
@@ -97,6 +105,9 @@ void ServerRuntime::start() {
     }
   });
   // Segments whose rules read the clock (New, Active, At risk) change with time alone.
+  // Subscriptions other processes wrote start receiving events within a second.
+  scheduler_->add_periodic("webhook subscriptions", std::chrono::seconds(1),
+                           [deliverer] { deliverer->refresh(); });
   scheduler_->add_periodic("segment re-evaluation", std::chrono::minutes(5),
                            [db = db_.get()] { refresh_time_based_segments(*db); });
   scheduler_->start();
@@ -110,6 +121,7 @@ void ServerRuntime::start() {
   http_->set_workflows(workflows_.get());
   http_->set_plugins(plugins_.get());
   http_->set_messenger(messenger_.get());
+  http_->set_webhooks(webhooks_.get());
   http_->set_campaigns(campaigns_.get());
   http_->set_imports(imports_.get());
   http_->start();
@@ -132,6 +144,7 @@ void ServerRuntime::stop() {
   if (db_) db_->set_write_guard(nullptr);
   runner_.reset();
   workflows_.reset();
+  webhooks_.reset();
   messenger_.reset();
   plugins_.reset();  // last of the users of plugin code: the libraries close here
   db_.reset();

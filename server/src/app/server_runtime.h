@@ -17,6 +17,9 @@ namespace sb {
 namespace imports {
 class ImportRunner;
 }
+namespace channels {
+class WebhookSubscriptions;
+}
 
 class ServerRuntime {
  public:
@@ -47,6 +50,7 @@ class ServerRuntime {
   std::unique_ptr<wf::WorkflowRegistry> workflows_;
   std::shared_ptr<wf::WorkflowRunner> runner_;
   std::unique_ptr<channels::Messenger> messenger_;
+  std::unique_ptr<channels::WebhookSubscriptions> webhooks_;
   std::unique_ptr<campaigns::CampaignRunner> campaigns_;
   std::unique_ptr<imports::ImportRunner> imports_;
   std::unique_ptr<Scheduler> scheduler_;

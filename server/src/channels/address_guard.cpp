@@ -1,12 +1,21 @@
 // Address classification for the SSRF guard.
 #include "channels/address_guard.h"
 
+#include <Poco/Net/DNS.h>
+#include <Poco/Net/HostEntry.h>
+
 #include <array>
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
 
 namespace sb::channels {
+
+std::vector<Poco::Net::IPAddress> resolve_host(const std::string& host) {
+  Poco::Net::IPAddress literal;
+  if (Poco::Net::IPAddress::tryParse(host, literal)) return {literal};
+  return Poco::Net::DNS::hostByName(host).addresses();
+}
 namespace {
 
 std::array<std::uint8_t, 16> bytes_of(const Poco::Net::IPAddress& a) {

@@ -22,6 +22,10 @@ struct AddressRange {
 // "10.0.0.0/8", "::1/128", "127.0.0.1" (a single address); throws std::invalid_argument.
 AddressRange parse_address_range(std::string_view text);
 
+// The addresses of `host`: itself when it is an IP literal, else its DNS answer. Throws
+// Poco::Exception when the name does not resolve.
+std::vector<Poco::Net::IPAddress> resolve_host(const std::string& host);
+
 class AddressGuard {
  public:
   explicit AddressGuard(std::vector<AddressRange> allowed = {}) : allowed_(std::move(allowed)) {}

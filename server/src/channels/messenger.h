@@ -3,6 +3,7 @@
 // become an email or an SMS text.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -33,6 +34,12 @@ struct MessengerOptions {
   double send_rate_per_s = 0;  // SB_SEND_RATE_PER_S, all teams; 0: none
   // Address ranges webhooks may reach although private (SB_WEBHOOK_ALLOW_PRIVATE).
   std::vector<AddressRange> webhook_allow_private;
+  // Subscriptions' deliveries: retried with exponential backoff from `webhook_backoff_base`
+  // for `webhook_retry_hours`, then dead; a subscription failing for
+  // `webhook_disable_hours` straight is disabled.
+  int webhook_retry_hours = 72;
+  int webhook_disable_hours = 24;
+  std::chrono::milliseconds webhook_backoff_base{5000};
 };
 
 class Messenger {
@@ -49,6 +56,7 @@ class Messenger {
   const TrackingLinks* links();
   // Outgoing webhook POSTs, behind the SSRF guard.
   const WebhookTransport& webhooks() const { return webhooks_; }
+  const MessengerOptions& options() const { return options_; }
 
   // The email of template record `tmpl` for `contact`: rendered subject and parts (HTML
   // escaped), the team's sender, and with `ref`, tracked links, the open pixel and the

@@ -37,16 +37,11 @@ WebhookResponse WebhookTransport::post(
   }
   // Resolve once; the connection goes to an address judged here.
   std::vector<Poco::Net::IPAddress> addresses;
-  Poco::Net::IPAddress literal;
-  if (Poco::Net::IPAddress::tryParse(uri.getHost(), literal)) {
-    addresses.push_back(literal);
-  } else {
-    try {
-      addresses = Poco::Net::DNS::hostByName(uri.getHost()).addresses();
-    } catch (const Poco::Exception& e) {
-      out.error = "cannot resolve " + uri.getHost() + ": " + e.displayText();
-      return out;
-    }
+  try {
+    addresses = resolve_host(uri.getHost());
+  } catch (const Poco::Exception& e) {
+    out.error = "cannot resolve " + uri.getHost() + ": " + e.displayText();
+    return out;
   }
   const Poco::Net::IPAddress* chosen = nullptr;
   std::string refusal;

@@ -36,7 +36,8 @@ class PluginHost;
 }
 namespace channels {
 class Messenger;
-}
+class WebhookSubscriptions;
+}  // namespace channels
 namespace campaigns {
 class CampaignRunner;
 }
@@ -93,6 +94,7 @@ struct ApiServices {
   wf::WorkflowRegistry* workflows = nullptr;  // null: workflow writes are not checked live
   plugins::PluginHost* plugins = nullptr;     // null: /v1/plugins and /v1/actions answer 404
   channels::Messenger* messenger = nullptr;   // null: tracking links answer 404
+  channels::WebhookSubscriptions* webhooks = nullptr;    // null: /v1/webhooks answers 404
   campaigns::CampaignRunner* campaign_runner = nullptr;  // null: campaigns wait for a poll
   imports::ImportRunner* import_runner = nullptr;        // null: imports wait for a poll
   std::size_t max_import_bytes = std::size_t{1} << 30;

@@ -999,6 +999,10 @@ void HttpServer::set_messenger(channels::Messenger* messenger) {
   impl_->services.messenger = messenger;
 }
 
+void HttpServer::set_webhooks(channels::WebhookSubscriptions* webhooks) {
+  impl_->services.webhooks = webhooks;
+}
+
 void HttpServer::set_campaigns(campaigns::CampaignRunner* runner) {
   impl_->services.campaign_runner = runner;
 }

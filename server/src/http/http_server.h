@@ -14,7 +14,8 @@ class PluginHost;
 }
 namespace channels {
 class Messenger;
-}
+class WebhookSubscriptions;
+}  // namespace channels
 namespace campaigns {
 class CampaignRunner;
 }
@@ -79,6 +80,7 @@ class HttpServer {
   // Before start(): /v1/plugins, /v1/actions and the plugins' chat-capture extractors.
   void set_plugins(plugins::PluginHost* host);
   void set_messenger(channels::Messenger* messenger);
+  void set_webhooks(channels::WebhookSubscriptions* webhooks);
   void set_campaigns(campaigns::CampaignRunner* runner);
   void set_imports(imports::ImportRunner* runner);
 

@@ -28,7 +28,7 @@ struct Request {
   std::string path;
   std::string request_id;
   std::string client_address;  // the socket's peer host (behind a proxy: the proxy)
-  bool secure = false;  // arrived over HTTPS, directly or through a trusted proxy
+  bool secure = false;         // arrived over HTTPS, directly or through a trusted proxy
   std::map<std::string, std::string> path_params;          // {id} -> "42"
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::optional<Principal> principal;                      // set on authenticated routes

@@ -12,7 +12,7 @@ Router build_routes(ApiServices& services);
 // One per resource, defined in handlers/<resource>_handler.cpp.
 void add_system_routes(Router& router, ApiServices& services);  // /health, /metrics, openapi
 void add_me_routes(Router& router, ApiServices& services);
-void add_auth_routes(Router& router, ApiServices& services);  // sign-in, sessions, invites
+void add_auth_routes(Router& router, ApiServices& services);    // sign-in, sessions, invites
 void add_stream_routes(Router& router, ApiServices& services);  // GET /v1/stream (SSE)
 // 403 unless the caller is an owner when `role` is owner (users_handler.cpp).
 void require_owner_for(const Request& req, Role role);
@@ -24,6 +24,7 @@ void add_user_routes(Router& router, ApiServices& services);
 void add_event_routes(Router& router, ApiServices& services);
 void add_custom_field_routes(Router& router, ApiServices& services);
 void add_settings_routes(Router& router, ApiServices& services);
+void add_webhook_routes(Router& router, ApiServices& services);   // subscriptions, deliveries
 void add_pipeline_routes(Router& router, ApiServices& services);  // pipelines, stages, leads
 void add_account_routes(Router& router, ApiServices& services);
 void add_ticket_routes(Router& router, ApiServices& services);  // tickets, comments, SLA policies

@@ -76,6 +76,8 @@ const std::vector<std::string>& known_event_types() {
         "sequence.step_due",
         "sequence.completed",
         "sequence.exited",
+        "webhook.disabled",
+        "webhook_delivery.due",
     };
     // Every CRM entity's record events (conversations are written by capture only, and
     // emit the conversation.* events above instead).

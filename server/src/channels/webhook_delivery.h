@@ -1,0 +1,58 @@
+// Webhook subscriptions' deliveries, driven by the event bus. An event some enabled
+// subscription wants becomes one delivery row per subscription plus a
+// `webhook_delivery.due` event; handling that event POSTs the envelope, signed per
+// Standard Webhooks with the subscription's secret(s), and records the attempt. Failures
+// come back as a later due event (exponential backoff with jitter) until the retry window
+// closes (then dead). One subject's deliveries to a subscription go out in order: a
+// delivery waits while an older one of its subject is still to go.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "events/subscriber.h"
+#include "model/webhook.h"
+
+namespace soci {
+class session;
+}
+
+namespace sb::channels {
+
+class Messenger;
+
+class WebhookDeliverer : public Subscriber {
+ public:
+  WebhookDeliverer(Messenger& messenger, Database& db);
+
+  std::string name() const override { return "webhooks"; }
+  std::string pattern() const override { return "*"; }
+  // Due deliveries, and the types some enabled subscription of any team wants (so the bus
+  // keeps no delivery row for events no subscription wants).
+  bool wants(std::string_view type) const override;
+  Outcome handle(const StoredEvent& event, DeliveryContext& context) override;
+
+  // Reads the enabled subscriptions' patterns again: after a subscription is written in
+  // this process, and every second for other processes' writes.
+  void refresh();
+
+ private:
+  Outcome deliver(std::int64_t team_id, std::int64_t delivery_id);
+  EpochMs backoff(int attempts) const;
+
+  Messenger& messenger_;
+  Database& db_;
+  mutable std::mutex mutex_;  // guards the two below
+  std::vector<std::string> patterns_;
+  mutable std::mt19937_64 rng_{std::random_device{}()};  // backoff jitter
+};
+
+// A new delivery of `d` (pending, or waiting behind an older one of its subject), with its
+// due event: how events, test pings and replays all enter the log. Runs in the caller's
+// transaction, which holds the subscription's row lock.
+std::int64_t enqueue_webhook_delivery(soci::session& s, const Dialect& dialect, WebhookDelivery d);
+
+}  // namespace sb::channels
