@@ -3,6 +3,8 @@
 // 5xx with the same id, refused by the SSRF guard unless the range is allowed, and signed
 // by both secrets while a rotation overlaps.
 
+#include <soci/soci.h>
+
 #include "api/crm_fixture.h"
 #include "channels/address_guard.h"
 #include "model/contact_json.h"
@@ -23,6 +25,7 @@ class WebhookTest : public CrmTest {
     c.events.backoff_base = std::chrono::milliseconds(0);
     c.workflows_dir = "";
     c.messaging.webhook_allow_private = {channels::parse_address_range("127.0.0.1")};
+    c.messaging.webhook_backoff_base = std::chrono::milliseconds(0);  // retries due at once
   }
   void drain() {
     for (int i = 0; i < 50 && server_->dispatcher().run_once() > 0; ++i) {
@@ -77,6 +80,27 @@ TEST_P(WebhookTest, A5xxIsRetriedWithTheSameId) {
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(got[0].headers["webhook-id"], got[1].headers["webhook-id"]);
   EXPECT_EQ(outbox()->getValue<std::string>("status"), "sent");
+}
+
+TEST_P(WebhookTest, RetriedLikeASubscriptionUntilTheWindowClosesThenFailed) {
+  receiver_.answer({{503, "busy"}});
+  workflow(receiver_.url() + "/hook");
+  contact("Window");
+  for (int i = 0; i < 6; ++i) server_->dispatcher().run_once();
+  auto o = outbox();
+  EXPECT_EQ(o->getValue<std::string>("status"), "queued");
+  EXPECT_GE(o->getValue<int>("attempts"), 2) << "retried past the bus's own attempts";
+  const std::size_t tried = receiver_.requests().size();
+  EXPECT_GE(tried, 2u);
+  // Three days pass: the next failure is the last.
+  server_->database().write([&](soci::session& s) {
+    s << "UPDATE outbox_messages SET created_at = " + std::to_string(now_ms() - 73LL * 3600'000);
+  });
+  drain();
+  o = outbox();
+  EXPECT_EQ(o->getValue<std::string>("status"), "failed");
+  EXPECT_NE(o->getValue<std::string>("reason").find("HTTP 503"), std::string::npos);
+  EXPECT_EQ(receiver_.requests().size(), tried + 1);
 }
 
 TEST_P(WebhookTest, A410GoneIsFinal) {

@@ -8,6 +8,7 @@
 
 #include "channels/messenger.h"
 #include "channels/send_policy.h"
+#include "channels/webhook_delivery.h"
 #include "channels/webhook_secrets.h"
 #include "channels/webhook_transport.h"
 #include "model/contact_json.h"
@@ -301,10 +302,24 @@ Outcome OutboxSender::send_webhook(const StoredEvent& event, Database& db, const
   if (r.status >= 200 && r.status < 300) return finish("sent", "", false);
   std::string reason = r.status ? "HTTP " + std::to_string(r.status) : r.error;
   if (r.status && !r.body.empty()) reason += ": " + r.body.substr(0, 200);
-  // Refused addresses and 410 Gone are final; anything else may pass on a later attempt.
-  const bool final_answer = r.refused || r.status == 410 || event.attempts + 1 >= max_attempts_;
+  // Retried like a subscription's delivery (docs/webhooks.md): backoff until the retry
+  // window closes. Refused addresses and 410 Gone are final at once.
+  const auto& options = messenger_.options();
+  const int attempts = static_cast<int>(msg.int_or(schema, "attempts", 0)) + 1;
+  const EpochMs next = now_ms() + webhook_backoff_ms(options.webhook_backoff_base, attempts);
+  const bool final_answer = r.refused || r.status == 410 ||
+                            next > msg.created_at + options.webhook_retry_hours * 3600'000LL;
   if (final_answer) return finish("failed", reason, false);
-  return finish("queued", reason, true);
+  db.write([&](soci::session& s) {
+    store.set_outbox_status(s, team, id, "queued", reason, /*retry=*/true);
+    Poco::JSON::Object ref(Poco::JSON_PRESERVE_KEY_ORDER), p(Poco::JSON_PRESERVE_KEY_ORDER);
+    ref.set("id", id);
+    p.set("outbox_message", ref);
+    p.set("reason", reason);
+    EventStore(db.dialect())
+        .append(s, {team, "outbox_message.due", "", std::nullopt, json_text(p), next});
+  });
+  return Outcome::ok();
 }
 
 }  // namespace sb::channels

@@ -156,14 +156,13 @@ Outcome WebhookDeliverer::handle(const StoredEvent& event, DeliveryContext& cont
   return Outcome::ok();
 }
 
-EpochMs WebhookDeliverer::backoff(int attempts) const {
-  const EpochMs base = messenger_.options().webhook_backoff_base.count();
-  EpochMs wait = base;
+EpochMs webhook_backoff_ms(std::chrono::milliseconds base, int attempts) {
+  EpochMs wait = base.count();
   for (int i = 1; i < attempts && wait < kMaxBackoffMs; ++i) wait *= 2;
   wait = std::min(wait, kMaxBackoffMs);
+  std::random_device entropy;  // stateless: no generator shared between threads
   std::uniform_real_distribution<double> jitter(0.8, 1.2);
-  std::lock_guard lock(mutex_);
-  return static_cast<EpochMs>(static_cast<double>(wait) * jitter(rng_));
+  return static_cast<EpochMs>(static_cast<double>(wait) * jitter(entropy));
 }
 
 Outcome WebhookDeliverer::deliver(std::int64_t team_id, std::int64_t delivery_id) {
@@ -246,7 +245,7 @@ Outcome WebhookDeliverer::deliver(std::int64_t team_id, std::int64_t delivery_id
                now - *sub->failing_since >= options.webhook_disable_hours * 3600'000LL) {
       disable(s, dialect, *sub, cur->last_error);
     }
-    const EpochMs next = now + backoff(cur->attempts);
+    const EpochMs next = now + webhook_backoff_ms(options.webhook_backoff_base, cur->attempts);
     const EpochMs window_ends = cur->created_at + options.webhook_retry_hours * 3600'000LL;
     // Refused addresses and 410 Gone are final: retrying cannot help.
     if (r.refused || r.status == 410 || next > window_ends || !sub->enabled) {

@@ -7,9 +7,9 @@
 // delivery waits while an older one of its subject is still to go.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <mutex>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -41,14 +41,17 @@ class WebhookDeliverer : public Subscriber {
 
  private:
   Outcome deliver(std::int64_t team_id, std::int64_t delivery_id);
-  EpochMs backoff(int attempts) const;
 
   Messenger& messenger_;
   Database& db_;
-  mutable std::mutex mutex_;  // guards the two below
+  mutable std::mutex mutex_;  // guards patterns_
   std::vector<std::string> patterns_;
-  mutable std::mt19937_64 rng_{std::random_device{}()};  // backoff jitter
 };
+
+// The wait before the next attempt of a webhook that failed `attempts` times: `base`
+// doubling per attempt, at most 6 hours, each ±20 % (so failed receivers are not hit in
+// step). Subscriptions and crm.webhook.post retry alike.
+EpochMs webhook_backoff_ms(std::chrono::milliseconds base, int attempts);
 
 // A new delivery of `d` (pending, or waiting behind an older one of its subject), with its
 // due event: how events, test pings and replays all enter the log. Runs in the caller's
