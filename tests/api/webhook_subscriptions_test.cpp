@@ -62,11 +62,13 @@ TEST_P(WebhookSubscriptionTest, DeliversSignedEnvelopesOfTheTypesSubscribedAndLo
                             << client().get("/v1/webhooks/" + id_of(sub) + "/deliveries").body;
   for (const auto& r : got) {
     EXPECT_TRUE(verifies_standard_webhook(secret, r)) << r.headers.at("webhook-signature");
+    EXPECT_TRUE(verifies_with_python(secret, r)) << "Python's hmac, from the specification";
     EXPECT_EQ(r.uri, "/in");
   }
   StubRequest forged = got[0];
   forged.body.insert(1, " ");
   EXPECT_FALSE(verifies_standard_webhook(secret, forged)) << "the verifier can fail";
+  EXPECT_FALSE(verifies_with_python(secret, forged));
   Poco::JSON::Parser parser;
   auto envelope = parser.parse(got[0].body).extract<Poco::JSON::Object::Ptr>();
   EXPECT_EQ(envelope->getValue<std::string>("type"), "contact.created");
@@ -170,6 +172,8 @@ TEST_P(WebhookSubscriptionTest, ReplayTestPingAndRotationOverlap) {
   for (std::size_t i = before; i < got.size(); ++i) {
     EXPECT_TRUE(verifies_standard_webhook(first, got[i])) << "the old secret still verifies";
     EXPECT_TRUE(verifies_standard_webhook(second, got[i]));
+    EXPECT_TRUE(verifies_with_python(first, got[i]));
+    EXPECT_TRUE(verifies_with_python(second, got[i]));
   }
   EXPECT_EQ(got[before].headers.at("webhook-id"), got[0].headers.at("webhook-id"))
       << "a replay is the same message";

@@ -1,5 +1,6 @@
 // Standard Webhooks verification for tests.
 #include "support/webhook_verifier.h"
+#include "support/process.h"
 
 #include <Poco/Base64Decoder.h>
 #include <Poco/Base64Encoder.h>
@@ -36,6 +37,14 @@ bool verifies_standard_webhook(const std::string& secret, const StubRequest& r) 
     if (sig == "v1," + b64.str()) return true;
   }
   return false;
+}
+
+bool verifies_with_python(const std::string& secret, const StubRequest& r) {
+  RunResult run = run_program(
+      "/usr/bin/python3", {std::string(SB_SOURCE_DIR) + "/tests/support/verify_standard_webhook.py",
+                           secret, r.headers.at("webhook-id"), r.headers.at("webhook-timestamp"),
+                           r.headers.at("webhook-signature"), r.body});
+  return run.exit_code == 0;
 }
 
 }  // namespace sb::test
