@@ -44,8 +44,10 @@ std::vector<Row> run_plugin_scenarios(const BenchOptions&) {
   auto set = host.load();
   for (const auto& f : set->failed) std::cerr << "  plugin " << f.file << ": " << f.error << "\n";
   std::vector<Row> rows;
-  rows.push_back(call_row(host, "plugin action: C ABI echo (38 B JSON)", "bench_raw.echo", 1000000));
-  rows.push_back(call_row(host, "plugin action: C++ SDK echo (38 B JSON)", "bench_sdk.echo", 1000000));
+  rows.push_back(
+      call_row(host, "plugin action: C ABI echo (38 B JSON)", "bench_raw.echo", 1000000));
+  rows.push_back(
+      call_row(host, "plugin action: C++ SDK echo (38 B JSON)", "bench_sdk.echo", 1000000));
   return rows;
 }
 

@@ -33,7 +33,8 @@ int run(int argc, char** argv) {
     } else {
       std::cerr
           << "usage: sb_bench --server BIN --baseline BIN [--clients N] [--seconds S] "
-             "[--only http|contacts|events|capture|workflows|plugins|segments|campaigns|imports] "
+             "[--only http|contacts|events|webhooks|capture|workflows|plugins|segments|campaigns|"
+             "imports] "
              "[--no-pg]\n";
       return 64;
     }
@@ -49,6 +50,7 @@ int run(int argc, char** argv) {
   const std::vector<std::pair<std::string, Group>> groups = {
       {"http", &sb::bench::run_http_scenarios},
       {"events", &sb::bench::run_event_scenarios},
+      {"webhooks", &sb::bench::run_webhook_scenarios},
       {"capture", &sb::bench::run_capture_scenarios},
       {"workflows", &sb::bench::run_workflow_scenarios},
       {"plugins", &sb::bench::run_plugin_scenarios},

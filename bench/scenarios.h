@@ -50,5 +50,8 @@ std::vector<Row> run_campaign_scenarios(const BenchOptions& options);
 // Issue 11: a 1M-row CSV import (rows/s, peak RSS) and the export of those contacts as CSV
 // and NDJSON through the streaming route (rows/s), both backends.
 std::vector<Row> run_import_scenarios(const BenchOptions& options);
+// Issue 32: webhook deliveries/s to a loopback receiver (2 workers) and commit -> delivered
+// at 200 events/s, both backends.
+std::vector<Row> run_webhook_scenarios(const BenchOptions& options);
 
 }  // namespace sb::bench

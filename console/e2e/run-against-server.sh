@@ -11,7 +11,8 @@ if [ ! -x "${SB_CHROMIUM:-/usr/bin/chromium}" ]; then
   exit 1
 fi
 # The journeys make thousands of contacts quickly: no per-key rate limit here.
-serve_for_tests "$binary" SB_RATE_LIMIT_RPS=0
+# The webhook journey's receiver listens on loopback.
+serve_for_tests "$binary" SB_RATE_LIMIT_RPS=0 SB_WEBHOOK_ALLOW_PRIVATE=127.0.0.1
 setup_url=$(grep -o 'http://[^ ]*/app/setup#token=[a-z0-9_]*' "$work/server.log" | head -1)
 # Team B, made through the CLI on the same database (team A is the server's first team).
 key_b=$("$binary" team create "Team B" | python3 -c 'import json,sys; print(json.load(sys.stdin)["api_key"]["key"])')

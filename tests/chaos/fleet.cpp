@@ -30,7 +30,9 @@ bool Fleet::start(int i) {
                          {"SB_CAMPAIGN_WORKERS", "2"},
                          // A dead sender's campaign is taken over two seconds later.
                          {"SB_CAMPAIGN_LEASE_MS", "2000"},
-                         {"SB_SHUTDOWN_GRACE_S", "2"}},
+                         {"SB_SHUTDOWN_GRACE_S", "2"},
+                         // The webhook receiver listens on loopback.
+                         {"SB_WEBHOOK_ALLOW_PRIVATE", "127.0.0.1"}},
       options_.dir,
       ServeOptions{.die_with_parent = true,
                    .stderr_file = options_.dir + "/server" + std::to_string(i) + ".log"});

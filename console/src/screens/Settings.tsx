@@ -1,5 +1,6 @@
 // Settings for admins: users (invite, role, disable, sessions), API keys (shown once,
-// revoke) and custom fields (type, Allow for AI, required).
+// revoke), custom fields (type, Allow for AI, required, order), and the sections of
+// SettingsCrm and SettingsWebhooks.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, unwrap, type Schemas } from "../api/console-client";
@@ -13,6 +14,7 @@ import { RoleOptions, type Role } from "../components/options";
 import { useUsers } from "../api/queries";
 import { useAction } from "../lib/useAction";
 import { Agents, Capture, Statuses } from "./SettingsCrm";
+import { Webhooks } from "./SettingsWebhooks";
 
 const SECTIONS: [string, string][] = [
   ["users", "Users"],
@@ -21,6 +23,7 @@ const SECTIONS: [string, string][] = [
   ["statuses", "Statuses"],
   ["agents", "Chat agents"],
   ["capture", "Chat capture"],
+  ["webhooks", "Webhooks"],
 ];
 
 export default function Settings() {
@@ -47,6 +50,8 @@ export default function Settings() {
         <Agents />
       ) : section === "capture" ? (
         <Capture />
+      ) : section === "webhooks" ? (
+        <Webhooks />
       ) : (
         <Users />
       )}

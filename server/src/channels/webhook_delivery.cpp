@@ -27,13 +27,17 @@ constexpr const char* kDueType = "webhook_delivery.due";
 constexpr std::size_t kAnswerExcerpt = 1024;
 constexpr EpochMs kMaxBackoffMs = 6LL * 3600 * 1000;
 
+// The due event has no subject: the bus would otherwise hold it behind every unrelated
+// event of that subject still retrying (a contact's workflow backing off for minutes). The
+// order of one subject's deliveries is kept here instead, under the subscription's lock.
 void append_due(soci::session& s, const Dialect& dialect, const WebhookDelivery& d, EpochMs at) {
   Poco::JSON::Object p;
   p.set("delivery_id", d.id);
+  p.set("subscription_id", d.subscription_id);
   EventStore(dialect).append(s, {.team_id = d.team_id,
                                  .type = kDueType,
-                                 .subject_type = "webhook_subscription",
-                                 .subject_id = d.subscription_id,
+                                 .subject_type = "",
+                                 .subject_id = std::nullopt,
                                  .payload_json = json_text(p),
                                  .available_at = at});
 }
