@@ -335,6 +335,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * New contacts per calendar period, by source, platform or intent (viewer and above)
+         * @description Periods are local calendar days, weeks or months of the time zone, DST-correct (docs/analytics.md).
+         */
+        get: operations["contactAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Conversations per calendar period: volume by channel, handoff and escalation rates, ratings (viewer and above) */
+        get: operations["conversationAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/api-keys": {
         parameters: {
             query?: never;
@@ -3137,6 +3174,32 @@ export interface components {
             /** @description increments on every change; the ETag */
             readonly version: number;
         };
+        ContactAnalytics: {
+            /** @enum {string} */
+            by: "source" | "platform" | "purchase_intent";
+            /** @enum {string} */
+            period: "day" | "week" | "month";
+            periods: {
+                /** @description new contacts per value of `by` (none: empty) */
+                counts: {
+                    [key: string]: number;
+                };
+                /**
+                 * Format: date-time
+                 * @description exclusive
+                 */
+                end: string;
+                /** @description 2026-03-29 (a day, a week by its Monday) or 2026-03 (a month) */
+                label: string;
+                /**
+                 * Format: date-time
+                 * @description local midnight, as UTC
+                 */
+                start: string;
+                total: number;
+            }[];
+            time_zone: string;
+        };
         /** @description A node of the filter language: {"all":[...]}, {"any":[...]}, {"not":{...}} or a condition {"field","op","value"}. Fields and operators: docs/contacts.md. */
         ContactFilter: {
             all?: components["schemas"]["FilterRule"][];
@@ -3228,6 +3291,43 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
+        };
+        ConversationAnalytics: {
+            /** @enum {string} */
+            period: "day" | "week" | "month";
+            periods: {
+                /** @description mean rating of the rated ones */
+                average_rating: number | null;
+                by_platform: {
+                    [key: string]: number;
+                };
+                /** @description share of ratings of 4 or 5 */
+                csat: number | null;
+                /**
+                 * Format: date-time
+                 * @description exclusive
+                 */
+                end: string;
+                escalated: number;
+                /** @description escalated / total */
+                escalation_rate: number | null;
+                handed_off: number;
+                /** @description handed_off / total (4 places); null without conversations */
+                handoff_rate: number | null;
+                /** @description 2026-03-29 (a day, a week by its Monday) or 2026-03 (a month) */
+                label: string;
+                /** @description with a feedback rating */
+                rated: number;
+                resolved: number;
+                /**
+                 * Format: date-time
+                 * @description local midnight, as UTC
+                 */
+                start: string;
+                /** @description conversations started in the period */
+                total: number;
+            }[];
+            time_zone: string;
         };
         CustomField: {
             allow_for_ai?: boolean;
@@ -5632,6 +5732,110 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    contactAnalytics: {
+        parameters: {
+            query?: {
+                /** @description calendar period: day, week (from Monday) or month; default day */
+                period?: "day" | "week" | "month";
+                /** @description first local date (YYYY-MM-DD) in the time zone; default 29 days before today */
+                from?: string;
+                /** @description last local date, included; default today. At most 400 periods */
+                to?: string;
+                /** @description IANA zone or +HH:MM; default the team's (messaging settings time_zone) */
+                time_zone?: string;
+                /** @description json (default) or csv: one row per period */
+                format?: "json" | "csv";
+                /** @description what to count by; default source */
+                by?: "source" | "platform" | "purchase_intent";
+            };
+            header?: {
+                /** @description 304 Not Modified when the current ETag is one of these */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts per period */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactAnalytics"];
+                    "text/csv": string;
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    conversationAnalytics: {
+        parameters: {
+            query?: {
+                /** @description calendar period: day, week (from Monday) or month; default day */
+                period?: "day" | "week" | "month";
+                /** @description first local date (YYYY-MM-DD) in the time zone; default 29 days before today */
+                from?: string;
+                /** @description last local date, included; default today. At most 400 periods */
+                to?: string;
+                /** @description IANA zone or +HH:MM; default the team's (messaging settings time_zone) */
+                time_zone?: string;
+                /** @description json (default) or csv: one row per period */
+                format?: "json" | "csv";
+                /** @description only this chat agent's conversations */
+                agent_id?: string;
+                /** @description only this platform's */
+                platform?: string;
+            };
+            header?: {
+                /** @description 304 Not Modified when the current ETag is one of these */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Totals per period */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationAnalytics"];
+                    "text/csv": string;
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
@@ -14917,11 +15121,11 @@ export interface operations {
             /** @description Subscriptions, oldest first (no secrets) */
             200: {
                 headers: {
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14955,13 +15159,13 @@ export interface operations {
             /** @description Subscribed */
             201: {
                 headers: {
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    Location: components["headers"]["Location"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    ETag: components["headers"]["ETag"];
-                    Location: components["headers"]["Location"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14996,11 +15200,11 @@ export interface operations {
             /** @description The subscription */
             200: {
                 headers: {
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15034,10 +15238,10 @@ export interface operations {
             /** @description Removed */
             204: {
                 headers: {
-                    "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -15073,11 +15277,11 @@ export interface operations {
             /** @description Changed */
             200: {
                 headers: {
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15119,11 +15323,11 @@ export interface operations {
             /** @description A page of deliveries */
             200: {
                 headers: {
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15162,11 +15366,11 @@ export interface operations {
             /** @description The delivery */
             200: {
                 headers: {
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15203,12 +15407,12 @@ export interface operations {
             /** @description The new delivery */
             202: {
                 headers: {
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    Location: components["headers"]["Location"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    Location: components["headers"]["Location"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15248,12 +15452,12 @@ export interface operations {
             /** @description The subscription with its new secret */
             200: {
                 headers: {
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    ETag: components["headers"]["ETag"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15291,12 +15495,12 @@ export interface operations {
             /** @description The ping's delivery */
             202: {
                 headers: {
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    Location: components["headers"]["Location"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    Location: components["headers"]["Location"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {

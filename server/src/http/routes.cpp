@@ -14,6 +14,7 @@ Router build_routes(ApiServices& services) {
   add_custom_field_routes(router, services);
   add_settings_routes(router, services);
   add_webhook_routes(router, services);
+  add_analytics_routes(router, services);
   add_contact_routes(router, services);
   add_note_routes(router, services);
   add_file_routes(router, services);

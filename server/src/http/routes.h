@@ -24,8 +24,9 @@ void add_user_routes(Router& router, ApiServices& services);
 void add_event_routes(Router& router, ApiServices& services);
 void add_custom_field_routes(Router& router, ApiServices& services);
 void add_settings_routes(Router& router, ApiServices& services);
-void add_webhook_routes(Router& router, ApiServices& services);   // subscriptions, deliveries
-void add_pipeline_routes(Router& router, ApiServices& services);  // pipelines, stages, leads
+void add_webhook_routes(Router& router, ApiServices& services);    // subscriptions, deliveries
+void add_analytics_routes(Router& router, ApiServices& services);  // counts per period
+void add_pipeline_routes(Router& router, ApiServices& services);   // pipelines, stages, leads
 void add_account_routes(Router& router, ApiServices& services);
 void add_ticket_routes(Router& router, ApiServices& services);  // tickets, comments, SLA policies
 void add_appointment_routes(Router& router, ApiServices& services);

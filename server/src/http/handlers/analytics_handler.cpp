@@ -1,0 +1,211 @@
+// /v1/analytics: counts per calendar period in the team's time zone (viewer and above), as
+// JSON or CSV. The numbers come from SQL (store/analytics_store.h); rates are divided here.
+#include <soci/soci.h>
+
+#include <map>
+#include <set>
+
+#include "http/routes.h"
+#include "model/calendar_periods.h"
+#include "model/contact_json.h"
+#include "model/csv_cell.h"
+#include "model/error.h"
+#include "model/messaging_settings.h"
+#include "model/time_zone.h"
+#include "store/analytics_store.h"
+
+namespace sb {
+namespace {
+
+struct Window {
+  std::shared_ptr<const TimeZone> zone;
+  std::string unit;
+  std::vector<CalendarPeriod> periods;
+};
+
+// ?period=day|week|month&from=&to= (local dates, both included; default: the last 30 days)
+// in ?time_zone= or the team's (messaging settings), UTC when it has none.
+Window read_window(ApiServices& sv, const Request& req) {
+  Window w;
+  std::string zone = req.query_param("time_zone").value_or("");
+  if (zone.empty()) {
+    zone = sv.db.read([&](soci::session& s) {
+      return parse_messaging_settings_text(sv.settings.get_json(s, req.auth().team_id, "messaging"))
+          .time_zone;
+    });
+  }
+  w.zone = TimeZone::find(zone);
+  if (!w.zone) throw Error::validation("time_zone", "is not a time zone: " + zone);
+  w.unit = req.query_param("period").value_or("day");
+  const EpochMs local_now = w.zone->utc_to_local(now_ms());
+  const std::string today = format_iso8601(local_now).substr(0, 10);
+  const std::string month_ago = format_iso8601(local_now - 29 * 86'400'000LL).substr(0, 10);
+  w.periods = calendar_periods(*w.zone, w.unit, req.query_param("from").value_or(month_ago),
+                               req.query_param("to").value_or(today));
+  return w;
+}
+
+bool wants_csv(const Request& req) {
+  std::string format = req.query_param("format").value_or("json");
+  if (format != "json" && format != "csv") throw Error::validation("format", "must be json or csv");
+  return format == "csv";
+}
+
+Poco::JSON::Object period_json(const CalendarPeriod& p) {
+  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("label", p.label);
+  o.set("start", format_iso8601(p.start));
+  o.set("end", format_iso8601(p.end));
+  return o;
+}
+
+Poco::Dynamic::Var ratio(std::int64_t part, std::int64_t whole) {
+  if (whole == 0) return Poco::Dynamic::Var();
+  return static_cast<double>(static_cast<long long>(part * 10000 / whole)) / 10000;  // 4 places
+}
+
+Response csv(std::string body, const std::string& name) {
+  Response r;
+  r.body = std::move(body);
+  r.content_type = "text/csv; charset=utf-8";
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + ".csv\"");
+  return r;
+}
+
+void csv_row(std::string& out, const std::vector<std::string>& cells) {
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    if (i) out += ',';
+    append_csv_cell(out, cells[i]);
+  }
+  out += "\r\n";
+}
+
+Response contacts(ApiServices& sv, Request& req) {
+  Window w = read_window(sv, req);
+  const std::string by = req.query_param("by").value_or("source");
+  const bool as_csv = wants_csv(req);
+  auto rows = sv.db.read([&](soci::session& s) {
+    return AnalyticsStore(sv.db.dialect()).new_contacts(s, req.auth().team_id, w.periods, by);
+  });
+  std::vector<std::map<std::string, std::int64_t>> counts(w.periods.size());
+  std::set<std::string> keys;
+  for (const auto& r : rows) {
+    counts[static_cast<std::size_t>(r.period)][r.key] += r.count;
+    keys.insert(r.key);
+  }
+  if (as_csv) {
+    std::string out;
+    std::vector<std::string> head = {"period", "start", "end", "total"};
+    head.insert(head.end(), keys.begin(), keys.end());
+    csv_row(out, head);
+    for (std::size_t i = 0; i < w.periods.size(); ++i) {
+      std::int64_t total = 0;
+      for (const auto& [k, n] : counts[i]) total += n;
+      std::vector<std::string> cells = {w.periods[i].label, format_iso8601(w.periods[i].start),
+                                        format_iso8601(w.periods[i].end), std::to_string(total)};
+      for (const auto& k : keys)
+        cells.push_back(std::to_string(counts[i].count(k) ? counts[i][k] : 0));
+      csv_row(out, cells);
+    }
+    return csv(std::move(out), "new-contacts");
+  }
+  Poco::JSON::Array::Ptr periods = new Poco::JSON::Array;
+  for (std::size_t i = 0; i < w.periods.size(); ++i) {
+    Poco::JSON::Object o = period_json(w.periods[i]);
+    std::int64_t total = 0;
+    Poco::JSON::Object by_key;
+    for (const auto& [k, n] : counts[i]) {
+      total += n;
+      by_key.set(k, n);
+    }
+    o.set("total", total);
+    o.set("counts", by_key);
+    periods->add(o);
+  }
+  Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+  body.set("time_zone", w.zone->name());
+  body.set("period", w.unit);
+  body.set("by", by);
+  body.set("periods", periods);
+  return Response::json(200, body);
+}
+
+Response conversations(ApiServices& sv, Request& req) {
+  Window w = read_window(sv, req);
+  std::optional<std::int64_t> agent;
+  if (auto a = req.query_param("agent_id")) {
+    try {
+      agent = std::stoll(*a);
+    } catch (const std::exception&) {
+      throw Error::validation("agent_id", "must be an id");
+    }
+  }
+  const std::string platform = req.query_param("platform").value_or("");
+  const bool as_csv = wants_csv(req);
+  auto rows = sv.db.read([&](soci::session& s) {
+    return AnalyticsStore(sv.db.dialect())
+        .conversations(s, req.auth().team_id, w.periods, agent, platform);
+  });
+  std::vector<ConversationTotals> sums(w.periods.size());
+  std::vector<std::map<std::string, std::int64_t>> by_platform(w.periods.size());
+  for (const auto& r : rows) {
+    auto& t = sums[static_cast<std::size_t>(r.period)];
+    t.total += r.total;
+    t.handed_off += r.handed_off;
+    t.escalated += r.escalated;
+    t.resolved += r.resolved;
+    t.rated += r.rated;
+    t.rating_sum += r.rating_sum;
+    t.satisfied += r.satisfied;
+    by_platform[static_cast<std::size_t>(r.period)][r.platform] += r.total;
+  }
+  if (as_csv) {
+    std::string out;
+    csv_row(out, {"period", "start", "end", "total", "handed_off", "escalated", "resolved", "rated",
+                  "average_rating", "csat"});
+    for (std::size_t i = 0; i < w.periods.size(); ++i) {
+      const auto& t = sums[i];
+      auto text = [](const Poco::Dynamic::Var& v) { return v.isEmpty() ? "" : v.toString(); };
+      csv_row(out, {w.periods[i].label, format_iso8601(w.periods[i].start),
+                    format_iso8601(w.periods[i].end), std::to_string(t.total),
+                    std::to_string(t.handed_off), std::to_string(t.escalated),
+                    std::to_string(t.resolved), std::to_string(t.rated),
+                    text(ratio(t.rating_sum, t.rated)), text(ratio(t.satisfied, t.rated))});
+    }
+    return csv(std::move(out), "conversations");
+  }
+  Poco::JSON::Array::Ptr periods = new Poco::JSON::Array;
+  for (std::size_t i = 0; i < w.periods.size(); ++i) {
+    const auto& t = sums[i];
+    Poco::JSON::Object o = period_json(w.periods[i]);
+    o.set("total", t.total);
+    Poco::JSON::Object platforms;
+    for (const auto& [k, n] : by_platform[i]) platforms.set(k, n);
+    o.set("by_platform", platforms);
+    o.set("handed_off", t.handed_off);
+    o.set("escalated", t.escalated);
+    o.set("resolved", t.resolved);
+    o.set("rated", t.rated);
+    o.set("handoff_rate", ratio(t.handed_off, t.total));
+    o.set("escalation_rate", ratio(t.escalated, t.total));
+    o.set("average_rating", ratio(t.rating_sum, t.rated));
+    o.set("csat", ratio(t.satisfied, t.rated));
+    periods->add(o);
+  }
+  Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+  body.set("time_zone", w.zone->name());
+  body.set("period", w.unit);
+  body.set("periods", periods);
+  return Response::json(200, body);
+}
+
+}  // namespace
+
+void add_analytics_routes(Router& router, ApiServices& sv) {
+  router.add({"GET", "/v1/analytics/contacts", Role::kViewer,
+              [&sv](Request& r) { return contacts(sv, r); }});
+  router.add({"GET", "/v1/analytics/conversations", Role::kViewer,
+              [&sv](Request& r) { return conversations(sv, r); }});
+}
+
+}  // namespace sb

@@ -1,0 +1,106 @@
+// Analytics queries.
+#include "store/analytics_store.h"
+
+#include <soci/soci.h>
+
+#include "model/error.h"
+#include "store/json_rows.h"
+#include "store/statement.h"
+
+namespace sb {
+namespace {
+
+std::string periods_text(const std::vector<CalendarPeriod>& periods) {
+  JsonRows rows;
+  for (std::size_t i = 0; i < periods.size(); ++i) {
+    rows.row()
+        .add("i", static_cast<std::int64_t>(i))
+        .add("s", periods[i].start)
+        .add("e", periods[i].end);
+  }
+  return rows.text();
+}
+
+std::string periods_source(const Dialect& dialect) {
+  return json_rows_source(dialect, "periods",
+                          {{"i", RowType::kInt}, {"s", RowType::kInt}, {"e", RowType::kInt}});
+}
+
+}  // namespace
+
+std::vector<PeriodCount> AnalyticsStore::new_contacts(soci::session& s, std::int64_t team_id,
+                                                      const std::vector<CalendarPeriod>& periods,
+                                                      const std::string& by) const {
+  // The column comes from this list only; every value is bound.
+  if (by != "source" && by != "platform" && by != "purchase_intent")
+    throw Error::validation("by", "must be source, platform or purchase_intent");
+  std::string text = periods_text(periods);
+  long long team = team_id, count = 0;
+  int period = 0;
+  std::string key;
+  soci::indicator key_ind;
+  soci::statement st(s);
+  st.exchange(soci::into(period));
+  st.exchange(soci::into(key, key_ind));
+  st.exchange(soci::into(count));
+  st.exchange(soci::use(text, "periods"));
+  st.exchange(soci::use(team, "t"));
+  std::vector<PeriodCount> out;
+  if (execute_once(st, "SELECT r.i, c." + by + ", COUNT(c.id) FROM " + periods_source(dialect_) +
+                           " JOIN contacts c ON c.team_id = :t AND c.created_at >= r.s AND "
+                           "c.created_at < r.e GROUP BY r.i, c." +
+                           by + " ORDER BY r.i")) {
+    do {
+      out.push_back({period, key_ind == soci::i_ok && !key.empty() ? key : "none", count});
+    } while (st.fetch());
+  }
+  return out;
+}
+
+std::vector<ConversationTotals> AnalyticsStore::conversations(
+    soci::session& s, std::int64_t team_id, const std::vector<CalendarPeriod>& periods,
+    std::optional<std::int64_t> agent_id, const std::string& platform) const {
+  std::string text = periods_text(periods);
+  long long team = team_id, agent = agent_id.value_or(0);
+  ConversationTotals row;
+  long long total = 0, handed = 0, escalated = 0, resolved = 0, rated = 0, sum = 0, happy = 0;
+  soci::statement st(s);
+  st.exchange(soci::into(row.period));
+  st.exchange(soci::into(row.platform));
+  st.exchange(soci::into(total));
+  st.exchange(soci::into(handed));
+  st.exchange(soci::into(escalated));
+  st.exchange(soci::into(resolved));
+  st.exchange(soci::into(rated));
+  st.exchange(soci::into(sum));
+  st.exchange(soci::into(happy));
+  st.exchange(soci::use(text, "periods"));
+  st.exchange(soci::use(team, "t"));
+  if (agent_id) st.exchange(soci::use(agent, "a"));
+  if (!platform.empty()) st.exchange(soci::use(platform, "p"));
+  std::vector<ConversationTotals> out;
+  if (execute_once(st,
+                   "SELECT r.i, v.platform, COUNT(v.id), SUM(v.handed_off), SUM(v.escalated), "
+                   "SUM(v.resolved), COUNT(v.rating), COALESCE(SUM(v.rating), 0), "
+                   "SUM(CASE WHEN v.rating >= 4 THEN 1 ELSE 0 END) FROM " +
+                       periods_source(dialect_) +
+                       " JOIN conversations v ON v.team_id = :t AND v.started_at >= r.s AND "
+                       "v.started_at < r.e" +
+                       (agent_id ? " AND v.agent_id = :a" : "") +
+                       (platform.empty() ? "" : " AND v.platform = :p") +
+                       " GROUP BY r.i, v.platform ORDER BY r.i, v.platform")) {
+    do {
+      row.total = total;
+      row.handed_off = handed;
+      row.escalated = escalated;
+      row.resolved = resolved;
+      row.rated = rated;
+      row.rating_sum = sum;
+      row.satisfied = happy;
+      out.push_back(row);
+    } while (st.fetch());
+  }
+  return out;
+}
+
+}  // namespace sb

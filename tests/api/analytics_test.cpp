@@ -1,0 +1,135 @@
+// Analytics over real HTTP on both backends: fixed rows (their times set in the database)
+// give exact counts per day in a time zone across its spring-forward change, per week and
+// month, as JSON and CSV; conversation rates; refusals; and team B's rows never counted.
+#include <soci/soci.h>
+
+#include "api/crm_fixture.h"
+
+namespace sb::test {
+namespace {
+
+class AnalyticsTest : public CrmTest {
+ protected:
+  void adjust(Config& c) override { c.events.workers = 0; }
+  void at(long long contact, const std::string& iso) {
+    const std::string ms = std::to_string(*parse_iso8601(iso));
+    server_->database().write([&](soci::session& s) {
+      s << "UPDATE contacts SET created_at = " + ms + " WHERE id = " + std::to_string(contact);
+    });
+  }
+  void conversation(long long team, long long contact, const std::string& platform,
+                    const std::string& iso, int handed_off, int escalated,
+                    std::optional<int> rating) {
+    const std::string ms = std::to_string(*parse_iso8601(iso));
+    server_->database().write([&](soci::session& s) {
+      s << "INSERT INTO conversations (team_id, agent_id, contact_id, external_id, platform, "
+           "started_at, last_message_at, handed_off, escalated, rating, created_at, updated_at) "
+           "VALUES (" +
+               std::to_string(team) + ", 1, " + std::to_string(contact) + ", 'c" +
+               std::to_string(++conversations_) + "', '" + platform + "', " + ms + ", " + ms +
+               ", " + std::to_string(handed_off) + ", " + std::to_string(escalated) + ", " +
+               (rating ? std::to_string(*rating) : "NULL") + ", " + ms + ", " + ms + ")";
+    });
+  }
+  int conversations_ = 0;
+};
+
+TEST_P(AnalyticsTest, NewContactsPerLocalDayAcrossDaylightSavingAsJsonAndCsv) {
+  // Madrid moves to summer time on 2026-03-29: that day runs 23:00Z (28th) to 22:00Z (29th).
+  at(create("/v1/contacts", R"({"name":"Early"})"), "2026-03-28T22:59:00Z");   // 28th, 23:59
+  at(create("/v1/contacts", R"({"name":"Sunday"})"), "2026-03-29T21:30:00Z");  // 29th, 23:30
+  at(create("/v1/contacts", R"({"name":"Late"})"), "2026-03-29T22:30:00Z");    // 30th, 00:30
+  at(create("/v1/contacts", R"({"name":"Form","source":"form"})"), "2026-03-29T09:00:00Z");
+  auto b = provision_team(server_->database(), "Team B", std::nullopt, false);
+  long long theirs = create("/v1/contacts", R"({"name":"B"})", b->owner_key.secret);
+  at(theirs, "2026-03-29T09:00:00Z");
+
+  auto r = client().get(
+      "/v1/analytics/contacts?period=day&from=2026-03-28&to=2026-03-30&time_zone=Europe/Madrid");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto periods = r.json()->getArray("periods");
+  ASSERT_EQ(periods->size(), 3u);
+  auto day = [&](unsigned i) { return periods->getObject(i); };
+  EXPECT_EQ(day(0)->getValue<std::string>("label"), "2026-03-28");
+  EXPECT_EQ(day(0)->getValue<long long>("total"), 1);
+  EXPECT_EQ(day(1)->getValue<std::string>("start"), "2026-03-28T23:00:00.000Z");
+  EXPECT_EQ(day(1)->getValue<std::string>("end"), "2026-03-29T22:00:00.000Z");
+  EXPECT_EQ(day(1)->getValue<long long>("total"), 2) << "team B's contact is not counted";
+  EXPECT_EQ(day(1)->getObject("counts")->getValue<long long>("form"), 1);
+  EXPECT_EQ(day(1)->getObject("counts")->getValue<long long>("api"), 1);
+  EXPECT_EQ(day(2)->getValue<long long>("total"), 1);
+  // In UTC the late one falls on the 29th.
+  auto utc =
+      client().get("/v1/analytics/contacts?period=day&from=2026-03-29&to=2026-03-29&time_zone=UTC");
+  EXPECT_EQ(utc.json()->getArray("periods")->getObject(0)->getValue<long long>("total"), 3);
+
+  auto csv = client().get(
+      "/v1/analytics/contacts?period=week&from=2026-03-28&to=2026-03-30&time_zone=Europe/"
+      "Madrid&format=csv");
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_EQ(csv.headers["content-type"].rfind("text/csv", 0), 0u);
+  EXPECT_EQ(csv.body,
+            "period,start,end,total,api,form\r\n"
+            "2026-03-23,2026-03-22T23:00:00.000Z,2026-03-29T22:00:00.000Z,3,2,1\r\n"
+            "2026-03-30,2026-03-29T22:00:00.000Z,2026-04-05T22:00:00.000Z,1,1,0\r\n");
+  auto by_platform =
+      client().get("/v1/analytics/contacts?period=month&from=2026-03-01&to=2026-03-31&by=platform");
+  EXPECT_EQ(by_platform.json()->getArray("periods")->getObject(0)->getValue<long long>("total"), 4);
+  // And team B sees only its own.
+  auto theirs_view = client(b->owner_key.secret)
+                         .get("/v1/analytics/contacts?period=month&from=2026-03-01&to=2026-03-31");
+  EXPECT_EQ(theirs_view.json()->getArray("periods")->getObject(0)->getValue<long long>("total"), 1);
+}
+
+TEST_P(AnalyticsTest, ConversationVolumeRatesAndRatingsPerPeriod) {
+  long long c = create("/v1/contacts", R"({"name":"Chatty"})");
+  conversation(1, c, "whatsapp", "2026-05-04T10:00:00Z", 1, 0, 5);
+  conversation(1, c, "whatsapp", "2026-05-04T11:00:00Z", 0, 1, 2);
+  conversation(1, c, "web", "2026-05-05T11:00:00Z", 0, 0, std::nullopt);
+  conversation(1, c, "web", "2026-05-05T12:00:00Z", 1, 0, 4);
+  auto b = provision_team(server_->database(), "Team B", std::nullopt, false);
+  long long theirs = create("/v1/contacts", R"({"name":"B"})", b->owner_key.secret);
+  conversation(b->team.id, theirs, "web", "2026-05-05T12:00:00Z", 1, 1, 1);
+
+  auto r = client().get("/v1/analytics/conversations?period=day&from=2026-05-04&to=2026-05-05");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto first = r.json()->getArray("periods")->getObject(0);
+  EXPECT_EQ(first->getValue<long long>("total"), 2);
+  EXPECT_EQ(first->getObject("by_platform")->getValue<long long>("whatsapp"), 2);
+  EXPECT_DOUBLE_EQ(first->getValue<double>("handoff_rate"), 0.5);
+  EXPECT_DOUBLE_EQ(first->getValue<double>("escalation_rate"), 0.5);
+  EXPECT_DOUBLE_EQ(first->getValue<double>("average_rating"), 3.5);
+  EXPECT_DOUBLE_EQ(first->getValue<double>("csat"), 0.5);
+  auto second = r.json()->getArray("periods")->getObject(1);
+  EXPECT_EQ(second->getValue<long long>("total"), 2) << "team B's conversation is not counted";
+  EXPECT_EQ(second->getValue<long long>("rated"), 1);
+  EXPECT_DOUBLE_EQ(second->getValue<double>("average_rating"), 4);
+  auto web = client().get(
+      "/v1/analytics/conversations?period=month&from=2026-05-01&to=2026-05-31&platform=web");
+  EXPECT_EQ(web.json()->getArray("periods")->getObject(0)->getValue<long long>("total"), 2);
+  auto empty = client().get("/v1/analytics/conversations?period=day&from=2026-06-01&to=2026-06-01");
+  auto none = empty.json()->getArray("periods")->getObject(0);
+  EXPECT_EQ(none->getValue<long long>("total"), 0);
+  EXPECT_TRUE(none->isNull("average_rating")) << "no ratings: no average";
+  auto csv = client().get(
+      "/v1/analytics/conversations?period=day&from=2026-05-04&to=2026-05-04&format=csv");
+  EXPECT_EQ(csv.body,
+            "period,start,end,total,handed_off,escalated,resolved,rated,average_rating,csat\r\n"
+            "2026-05-04,2026-05-04T00:00:00.000Z,2026-05-05T00:00:00.000Z,2,1,1,0,2,3.5,0.5\r\n");
+}
+
+TEST_P(AnalyticsTest, BadParametersAreRefusedByName) {
+  for (const std::string q :
+       {"period=year", "from=2026-13-01", "from=2026-03-02&to=2026-03-01", "time_zone=Mars/Olympus",
+        "format=pdf", "by=email", "from=2020-01-01&to=2026-01-01"}) {
+    auto r = client().get("/v1/analytics/contacts?" + q);
+    EXPECT_EQ(r.status, 422) << q << " " << r.body;
+  }
+  EXPECT_EQ(client().get("/v1/analytics/conversations?agent_id=x").status, 422);
+  EXPECT_EQ(client(key_with_role("viewer")).get("/v1/analytics/contacts").status, 200);
+}
+
+SB_INSTANTIATE_BACKENDS(AnalyticsTest);
+
+}  // namespace
+}  // namespace sb::test
