@@ -14,6 +14,7 @@ const ContactsList = lazy(() => import("../screens/ContactsList"));
 const ContactProfile = lazy(() => import("../screens/ContactProfile"));
 const Settings = lazy(() => import("../screens/Settings"));
 const Account = lazy(() => import("../screens/Account"));
+const Reports = lazy(() => import("../screens/Reports"));
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 10_000 } },
@@ -80,6 +81,7 @@ export function App() {
     else if (contact) inner = <ContactProfile id={Number(contact.id)} />;
     else if (path.startsWith("/app/settings")) inner = <Settings />;
     else if (path === "/app/account") inner = <Account />;
+    else if (path === "/app/reports") inner = <Reports />;
     else inner = <NotFound />;
     screen = (
       <Shell>

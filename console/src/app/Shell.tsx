@@ -39,6 +39,9 @@ export function Shell({ children }: { children: React.ReactNode }) {
           <Link href="/app/contacts" aria-current={current("/app/contacts")}>
             Contacts
           </Link>
+          <Link href="/app/reports" aria-current={current("/app/reports")}>
+            Reports
+          </Link>
           {isAdmin(session) ? (
             <Link href="/app/settings/users" aria-current={current("/app/settings")}>
               Settings

@@ -26,6 +26,7 @@ export function CommandPalette({ onClose }: { onClose: () => void }) {
   });
   const screens: Item[] = [
     { label: "Contacts", hint: "screen", href: "/app/contacts" },
+    { label: "Reports", hint: "screen", href: "/app/reports" },
     ...(isAdmin(session)
       ? [
           { label: "Settings: users", hint: "screen", href: "/app/settings/users" },

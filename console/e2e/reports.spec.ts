@@ -1,0 +1,29 @@
+// Reports: the analytics tables follow the period chosen (kept in the URL), show what the
+// API counts, and download as CSV.
+import { acceptInvite, api, checkA11y, expect, invitedPerson, test } from "./fixtures";
+
+test("reports count new contacts and conversations per period and download as CSV", async ({ page }) => {
+  await api().POST("/v1/contacts", { body: { name: `Reported ${Date.now()}` } });
+  const viewer = await invitedPerson("Rita", "viewer");
+  await acceptInvite(page, viewer.url);
+  await page.getByRole("link", { name: "Reports" }).click();
+  await expect(page.getByRole("heading", { name: "Reports", level: 1 })).toBeVisible();
+  await page.getByLabel("Period").selectOption("month");
+  await expect(page).toHaveURL(/period=month/);
+  const months = await api().GET("/v1/analytics/contacts", { params: { query: { period: "month" } } });
+  const data = months.data;
+  if (!data || typeof data === "string") throw new Error("expected the JSON answer");
+  const current = data.periods.at(-1)!;
+  expect(current.total).toBeGreaterThan(0);
+  const table = page.getByRole("region", { name: "New contacts by source" });
+  await expect(table.getByRole("row", { name: new RegExp(`^${current.label} ${current.total}\\b`) })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Conversations" }).getByRole("row").first()).toBeVisible();
+  await checkA11y(page, "reports");
+  const href = await table.getByRole("link", { name: "Download CSV" }).getAttribute("href");
+  expect(href).toContain("format=csv");
+  const csv = await page.request.get(href!);
+  expect(csv.headers()["content-type"]).toContain("text/csv");
+  expect(await csv.text()).toContain(`${current.label},`);
+  await page.reload();
+  await expect(page.getByLabel("Period")).toHaveValue("month");
+});
