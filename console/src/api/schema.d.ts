@@ -3035,6 +3035,24 @@ export interface components {
             /** @example contact */
             subject_type: string | null;
         };
+        /** @description A stage of the board with its totals and its newest leads */
+        BoardStage: components["schemas"]["PipelineStage"] & {
+            totals: components["schemas"]["BoardTotals"];
+            leads: components["schemas"]["Lead"][];
+        };
+        /** @description Leads counted, and their value summed per currency; weighted_value multiplies each by its stage's probability */
+        BoardTotals: {
+            /** Format: int64 */
+            count: number;
+            /** @description an amount per currency code (ISO 4217), e.g. {"EUR": 1200} */
+            value: {
+                [key: string]: number;
+            };
+            /** @description an amount per currency code (ISO 4217), e.g. {"EUR": 1200} */
+            weighted_value: {
+                [key: string]: number;
+            };
+        };
         Campaign: {
             /** Format: int64 */
             readonly id: number;
@@ -12198,8 +12216,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         pipeline: components["schemas"]["Pipeline"];
-                        stages: Record<string, never>[];
-                        totals: Record<string, never>;
+                        stages: components["schemas"]["BoardStage"][];
+                        totals: components["schemas"]["BoardTotals"];
                     };
                 };
             };
