@@ -12,7 +12,7 @@ walkthrough(url, key).then(
   (seen) => {
     const expected = ["created", "listed", "stage Qualified",
                       "stale etag refused: precondition_failed", "not modified", "note",
-                      "timeline", "ticket", "segment count 1", "captured"];
+                      "timeline", "ticket", "ticket resolved by a one-field patch", "segment count 1", "captured"];
     const missing = expected.filter((e) => !seen.some((s) => s.startsWith(e)));
     if (missing.length > 0) {
       console.error(`contract: steps without their answer: ${missing.join(", ")}\n${seen.join("\n")}`);

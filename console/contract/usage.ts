@@ -67,7 +67,15 @@ export async function walkthrough(baseUrl: string, ownerKey: string): Promise<st
   const ticket = await api.POST("/v1/tickets", {
     body: { subject: "Demo request", contact_id: contact.id, priority: "high" },
   });
-  if (ticket.data) seen.push(`ticket ${ticket.data.id} ${ticket.data.status}`);
+  if (ticket.data) {
+    seen.push(`ticket ${ticket.data.id} ${ticket.data.status}`);
+    // A PATCH names only what changes (the patch shape requires nothing).
+    const resolved = await api.PATCH("/v1/tickets/{id}", {
+      params: { path: { id: ticket.data.id } },
+      body: { status: "resolved" },
+    });
+    if (resolved.data?.status === "resolved") seen.push(`ticket resolved by a one-field patch`);
+  }
 
   // A segment and its count.
   const segment = await api.POST("/v1/segments", {

@@ -2881,9 +2881,22 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
-        /** @description On PATCH every field is optional. */
         AccountInput: {
             name: string;
+            domain?: string | null;
+            /** @enum {string|null} */
+            size?: "1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5000+" | null;
+            industry?: string | null;
+            /**
+             * Format: int64
+             * @description id of a users row
+             */
+            owner_id?: number | null;
+            tags?: string[];
+        };
+        /** @description The fields to change; the others keep their values. */
+        AccountPatch: {
+            name?: string;
             domain?: string | null;
             /** @enum {string|null} */
             size?: "1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5000+" | null;
@@ -2912,9 +2925,20 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
-        /** @description On PATCH every field is optional. */
         AgentInput: {
             name: string;
+            description?: string | null;
+            platforms?: string[];
+            customer_tracking?: boolean;
+            /** @enum {string} */
+            visibility?: "public" | "restricted" | "paid";
+            paid_tag?: string | null;
+            /** Format: int64 */
+            idle_minutes?: number;
+        };
+        /** @description The fields to change; the others keep their values. */
+        AgentPatch: {
+            name?: string;
             description?: string | null;
             platforms?: string[];
             customer_tracking?: boolean;
@@ -2979,7 +3003,6 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
-        /** @description On PATCH every field is optional. */
         AppointmentInput: {
             /**
              * Format: int64
@@ -2999,6 +3022,25 @@ export interface components {
              * @description set on create only
              */
             booked_at?: string | null;
+            /**
+             * Format: int64
+             * @description id of a users row
+             */
+            assignee_id?: number | null;
+            location?: string | null;
+            notes?: string | null;
+            cancel_reason?: string | null;
+        };
+        /** @description The fields to change; the others keep their values. */
+        AppointmentPatch: {
+            service?: string;
+            /** Format: date-time */
+            starts_at?: string;
+            /** Format: date-time */
+            ends_at?: string;
+            time_zone?: string;
+            /** @enum {string} */
+            status?: "booked" | "confirmed" | "cancelled" | "completed" | "no_show";
             /**
              * Format: int64
              * @description id of a users row
@@ -3037,8 +3079,8 @@ export interface components {
         };
         /** @description A stage of the board with its totals and its newest leads */
         BoardStage: components["schemas"]["PipelineStage"] & {
-            totals: components["schemas"]["BoardTotals"];
             leads: components["schemas"]["Lead"][];
+            totals: components["schemas"]["BoardTotals"];
         };
         /** @description Leads counted, and their value summed per currency; weighted_value multiplies each by its stage's probability */
         BoardTotals: {
@@ -3085,7 +3127,6 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
-        /** @description On PATCH every field is optional. */
         CampaignInput: {
             name: string;
             /** @enum {string} */
@@ -3095,6 +3136,27 @@ export interface components {
              * @description id of a message_templates row
              */
             template_id: number;
+            /**
+             * Format: int64
+             * @description id of a segments row
+             */
+            segment_id?: number | null;
+            filter?: components["schemas"]["FilterRule"] | null;
+            /** Format: date-time */
+            scheduled_at?: string | null;
+            /** Format: int64 */
+            throttle_per_minute?: number | null;
+        };
+        /** @description The fields to change; the others keep their values. */
+        CampaignPatch: {
+            name?: string;
+            /** @enum {string} */
+            channel?: "email" | "sms";
+            /**
+             * Format: int64
+             * @description id of a message_templates row
+             */
+            template_id?: number;
             /**
              * Format: int64
              * @description id of a segments row
@@ -3452,12 +3514,21 @@ export interface components {
             /** @enum {string} */
             type: "text" | "textarea" | "email" | "phone" | "number" | "select" | "checkbox" | "date";
         };
-        /** @description On PATCH every field is optional. */
         FormInput: {
             name: string;
             slug?: string;
             enabled?: boolean;
             fields: components["schemas"]["FormField"][];
+            thank_you_message?: string;
+            redirect_url?: string | null;
+            honeypot_field?: string;
+        };
+        /** @description The fields to change; the others keep their values. */
+        FormPatch: {
+            name?: string;
+            slug?: string;
+            enabled?: boolean;
+            fields?: components["schemas"]["FormField"][];
             thank_you_message?: string;
             redirect_url?: string | null;
             honeypot_field?: string;
@@ -3499,9 +3570,15 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
-        /** @description On PATCH every field is optional. */
         GroupInput: {
             name: string;
+            description?: string | null;
+            /** @description user ids, in round-robin order */
+            members?: number[];
+        };
+        /** @description The fields to change; the others keep their values. */
+        GroupPatch: {
+            name?: string;
             description?: string | null;
             /** @description user ids, in round-robin order */
             members?: number[];
@@ -3740,7 +3817,6 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
-        /** @description On PATCH every field is optional. */
         LeadActivityInput: {
             /** @enum {string} */
             type: "call" | "email" | "meeting" | "task";
@@ -3755,13 +3831,62 @@ export interface components {
              */
             owner_id?: number | null;
         };
-        /** @description On PATCH every field is optional. */
+        /** @description The fields to change; the others keep their values. */
+        LeadActivityPatch: {
+            /** @enum {string} */
+            type?: "call" | "email" | "meeting" | "task";
+            subject?: string;
+            body?: string | null;
+            /** Format: date-time */
+            due_at?: string | null;
+            done?: boolean;
+            /**
+             * Format: int64
+             * @description id of a users row
+             */
+            owner_id?: number | null;
+        };
         LeadInput: {
             /**
              * Format: int64
              * @description id of a contacts row
              */
             contact_id: number;
+            /**
+             * Format: int64
+             * @description id of a accounts row
+             */
+            account_id?: number | null;
+            /**
+             * Format: int64
+             * @description id of a pipelines row
+             */
+            pipeline_id?: number;
+            /**
+             * Format: int64
+             * @description id of a pipeline_stages row
+             */
+            stage_id?: number;
+            title?: string | null;
+            value?: number;
+            currency?: string;
+            /**
+             * Format: int64
+             * @description id of a users row
+             */
+            owner_id?: number | null;
+            /** Format: date */
+            expected_close_date?: string | null;
+            score?: number | null;
+            lost_reason?: string | null;
+        };
+        /** @description The fields to change; the others keep their values. */
+        LeadPatch: {
+            /**
+             * Format: int64
+             * @description id of a contacts row
+             */
+            contact_id?: number;
             /**
              * Format: int64
              * @description id of a accounts row
@@ -3867,7 +3992,6 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
-        /** @description On PATCH every field is optional. */
         NotificationInput: {
             /**
              * Format: int64
@@ -3881,6 +4005,10 @@ export interface components {
              * @description set on create only
              */
             contact_id?: number | null;
+            read?: boolean;
+        };
+        /** @description The fields to change; the others keep their values. */
+        NotificationPatch: {
             read?: boolean;
         };
         OutboxMessage: {
@@ -3931,9 +4059,14 @@ export interface components {
             /** @description the pipeline's stages, in order */
             readonly stages?: components["schemas"]["PipelineStage"][];
         };
-        /** @description On PATCH every field is optional. */
         PipelineInput: {
             name: string;
+            description?: string | null;
+            is_default?: boolean;
+        };
+        /** @description The fields to change; the others keep their values. */
+        PipelinePatch: {
+            name?: string;
             description?: string | null;
             is_default?: boolean;
         };
@@ -3956,9 +4089,17 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
-        /** @description On PATCH every field is optional. */
         PipelineStageInput: {
             name: string;
+            /** Format: int64 */
+            position?: number;
+            probability?: number;
+            is_won?: boolean;
+            is_lost?: boolean;
+        };
+        /** @description The fields to change; the others keep their values. */
+        PipelineStagePatch: {
+            name?: string;
             /** Format: int64 */
             position?: number;
             probability?: number;
@@ -4029,11 +4170,16 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
-        /** @description On PATCH every field is optional. */
         SegmentInput: {
             name: string;
             description?: string | null;
             rule: components["schemas"]["FilterRule"];
+        };
+        /** @description The fields to change; the others keep their values. */
+        SegmentPatch: {
+            name?: string;
+            description?: string | null;
+            rule?: components["schemas"]["FilterRule"];
         };
         Sequence: {
             /** Format: int64 */
@@ -4055,12 +4201,26 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
-        /** @description On PATCH every field is optional. */
         SequenceInput: {
             name: string;
             description?: string | null;
             /** @description see docs/messaging.md */
             steps: {
+                [key: string]: unknown;
+            }[];
+            /** @description JSON, see the entity's documentation */
+            exit_on?: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status?: "active" | "paused" | "archived";
+        };
+        /** @description The fields to change; the others keep their values. */
+        SequencePatch: {
+            name?: string;
+            description?: string | null;
+            /** @description see docs/messaging.md */
+            steps?: {
                 [key: string]: unknown;
             }[];
             /** @description JSON, see the entity's documentation */
@@ -4137,12 +4297,24 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
-        /** @description On PATCH every field is optional. */
         SlaPolicyInput: {
             name: string;
             is_default?: boolean;
             /** @description JSON, see the entity's documentation */
             targets: {
+                [key: string]: unknown;
+            };
+            /** @description JSON, see the entity's documentation */
+            business_hours?: {
+                [key: string]: unknown;
+            } | null;
+        };
+        /** @description The fields to change; the others keep their values. */
+        SlaPolicyPatch: {
+            name?: string;
+            is_default?: boolean;
+            /** @description JSON, see the entity's documentation */
+            targets?: {
                 [key: string]: unknown;
             };
             /** @description JSON, see the entity's documentation */
@@ -4165,7 +4337,6 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
-        /** @description On PATCH every field is optional. */
         TemplateInput: {
             name: string;
             /**
@@ -4173,6 +4344,14 @@ export interface components {
              * @enum {string}
              */
             channel: "email" | "sms";
+            description?: string | null;
+            subject?: string | null;
+            html?: string | null;
+            text?: string | null;
+        };
+        /** @description The fields to change; the others keep their values. */
+        TemplatePatch: {
+            name?: string;
             description?: string | null;
             subject?: string | null;
             html?: string | null;
@@ -4245,7 +4424,6 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
-        /** @description On PATCH every field is optional. */
         TicketCommentInput: {
             body: string;
             internal?: boolean;
@@ -4255,9 +4433,39 @@ export interface components {
              */
             author_user_id?: number | null;
         };
-        /** @description On PATCH every field is optional. */
+        /** @description The fields to change; the others keep their values. */
+        TicketCommentPatch: {
+            body?: string;
+            internal?: boolean;
+        };
         TicketInput: {
             subject: string;
+            description?: string | null;
+            /**
+             * Format: int64
+             * @description id of a contacts row
+             */
+            contact_id?: number | null;
+            /** @enum {string} */
+            status?: "open" | "pending" | "resolved" | "closed";
+            /** @enum {string} */
+            priority?: "low" | "normal" | "high" | "urgent";
+            /**
+             * Format: int64
+             * @description id of a users row
+             */
+            assignee_id?: number | null;
+            tags?: string[];
+            channel?: string | null;
+            /**
+             * Format: int64
+             * @description id of a conversations row
+             */
+            conversation_id?: number | null;
+        };
+        /** @description The fields to change; the others keep their values. */
+        TicketPatch: {
+            subject?: string;
             description?: string | null;
             /**
              * Format: int64
@@ -5154,7 +5362,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AccountInput"];
+                "application/json": components["schemas"]["AccountPatch"];
             };
         };
         responses: {
@@ -5451,7 +5659,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AgentInput"];
+                "application/json": components["schemas"]["AgentPatch"];
             };
         };
         responses: {
@@ -5784,12 +5992,12 @@ export interface operations {
             /** @description Counts per period */
             200: {
                 headers: {
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    ETag: components["headers"]["ETag"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    ETag: components["headers"]["ETag"];
-                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5837,12 +6045,12 @@ export interface operations {
             /** @description Totals per period */
             200: {
                 headers: {
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    ETag: components["headers"]["ETag"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    ETag: components["headers"]["ETag"];
-                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6204,7 +6412,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AppointmentInput"];
+                "application/json": components["schemas"]["AppointmentPatch"];
             };
         };
         responses: {
@@ -6839,7 +7047,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CampaignInput"];
+                "application/json": components["schemas"]["CampaignPatch"];
             };
         };
         responses: {
@@ -10475,7 +10683,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["FormInput"];
+                "application/json": components["schemas"]["FormPatch"];
             };
         };
         responses: {
@@ -10810,7 +11018,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["GroupInput"];
+                "application/json": components["schemas"]["GroupPatch"];
             };
         };
         responses: {
@@ -11295,7 +11503,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LeadInput"];
+                "application/json": components["schemas"]["LeadPatch"];
             };
         };
         responses: {
@@ -11518,7 +11726,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LeadActivityInput"];
+                "application/json": components["schemas"]["LeadActivityPatch"];
             };
         };
         responses: {
@@ -11826,7 +12034,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["NotificationInput"];
+                "application/json": components["schemas"]["NotificationPatch"];
             };
         };
         responses: {
@@ -12155,7 +12363,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PipelineInput"];
+                "application/json": components["schemas"]["PipelinePatch"];
             };
         };
         responses: {
@@ -12416,7 +12624,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PipelineStageInput"];
+                "application/json": components["schemas"]["PipelineStagePatch"];
             };
         };
         responses: {
@@ -12748,7 +12956,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SegmentInput"];
+                "application/json": components["schemas"]["SegmentPatch"];
             };
         };
         responses: {
@@ -13054,7 +13262,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SequenceInput"];
+                "application/json": components["schemas"]["SequencePatch"];
             };
         };
         responses: {
@@ -14001,7 +14209,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SlaPolicyInput"];
+                "application/json": components["schemas"]["SlaPolicyPatch"];
             };
         };
         responses: {
@@ -14295,7 +14503,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TemplateInput"];
+                "application/json": components["schemas"]["TemplatePatch"];
             };
         };
         responses: {
@@ -14576,7 +14784,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TicketInput"];
+                "application/json": components["schemas"]["TicketPatch"];
             };
         };
         responses: {
@@ -14795,7 +15003,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TicketCommentInput"];
+                "application/json": components["schemas"]["TicketCommentPatch"];
             };
         };
         responses: {

@@ -92,7 +92,7 @@ export function Agents() {
       await refresh();
     });
   }
-  const patch = (id: number, body: Schemas["AgentInput"]) =>
+  const patch = (id: number, body: Schemas["AgentPatch"]) =>
     run(async () => {
       unwrap(await api.PATCH("/v1/agents/{id}", { params: { path: { id } }, body }));
       await refresh();
@@ -164,7 +164,7 @@ export function Agents() {
                   aria-label={`Visibility of ${a.name}`}
                   value={a.visibility ?? "public"}
                   onChange={(e) =>
-                    void patch(a.id!, { name: a.name ?? "", visibility: e.target.value as NonNullable<Schemas["AgentInput"]["visibility"]> })
+                    void patch(a.id!, { visibility: e.target.value as NonNullable<Schemas["AgentInput"]["visibility"]> })
                   }
                 >
                   <option>public</option>

@@ -233,6 +233,7 @@ void set_schemas(Obj& schemas, const EntitySchema& schema, bool writable) {
   schemas.set(pascal(schema.name), entity);
   if (!writable) {
     schemas.remove(pascal(schema.name) + "Input");
+    schemas.remove(pascal(schema.name) + "Patch");
     return;
   }
 
@@ -249,11 +250,22 @@ void set_schemas(Obj& schemas, const EntitySchema& schema, bool writable) {
     if (f.has(kRequired)) required.add(std::string(f.name));
   }
   input->set("properties", in_props);
-  if (required.size() > 0) {
-    input->set("required", required);
-    input->set("description", "On PATCH every field is optional.");
-  }
+  if (required.size() > 0) input->set("required", required);
   schemas.set(pascal(schema.name) + "Input", input);
+
+  // PATCH changes only the fields sent: none is required, and fields set on create only
+  // are refused (400), so the patch shape leaves them out instead of marking them.
+  auto patch = obj();
+  patch->set("type", "object");
+  patch->set("description", "The fields to change; the others keep their values.");
+  patch->set("additionalProperties", false);
+  auto patch_props = obj();
+  for (const auto& f : schema.fields) {
+    if (f.has(kReadOnly) || f.has(kParent) || f.has(kCreateOnly)) continue;
+    patch_props->set(std::string(f.name), field_schema(f));
+  }
+  patch->set("properties", patch_props);
+  schemas.set(pascal(schema.name) + "Patch", patch);
 }
 
 ObjPtr responses(std::initializer_list<std::pair<std::string, ObjPtr>> extra, bool body = false,
@@ -418,7 +430,7 @@ void document_record_routes(Poco::JSON::Object& doc) {
                              responses({{"200", described("Changed", ref_to(entity_ref))}}, true));
       auto body = obj();
       body->set("required", true);
-      body->set("content", json_content(ref_to(input_ref)));
+      body->set("content", json_content(ref_to("#/components/schemas/" + name + "Patch")));
       patch->set("requestBody", body);
       item->set("patch", patch);
     }
