@@ -22,3 +22,17 @@ export function useSegments() {
     queryFn: async () => unwrap(await api.GET("/v1/segments", { params: { query: { limit: 200 } } })).data,
   });
 }
+
+// How many unread notifications the signed-in person has (up to 100, shown as "99+").
+export function useUnreadCount(userId: number | null) {
+  return useQuery({
+    queryKey: ["notifications", "unread", userId],
+    enabled: userId !== null,
+    queryFn: async () =>
+      unwrap(
+        await api.GET("/v1/notifications", {
+          params: { query: { user_id: String(userId), read: "false", limit: 100 } },
+        }),
+      ).data.length,
+  });
+}

@@ -15,6 +15,11 @@ const ContactProfile = lazy(() => import("../screens/ContactProfile"));
 const Settings = lazy(() => import("../screens/Settings"));
 const Account = lazy(() => import("../screens/Account"));
 const Reports = lazy(() => import("../screens/Reports"));
+const PipelineBoard = lazy(() => import("../screens/PipelineBoard"));
+const LeadDetail = lazy(() => import("../screens/LeadDetail"));
+const Accounts = lazy(() => import("../screens/Accounts"));
+const Tickets = lazy(() => import("../screens/Tickets"));
+const Notifications = lazy(() => import("../screens/Notifications"));
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 10_000 } },
@@ -76,12 +81,21 @@ export function App() {
   else if (!session) screen = null;
   else {
     let inner: React.ReactNode;
+    let m: Record<string, string> | null;
     const contact = match("/app/contacts/:id", path);
     if (match("/app/contacts", path)) inner = <ContactsList />;
     else if (contact) inner = <ContactProfile id={Number(contact.id)} />;
     else if (path.startsWith("/app/settings")) inner = <Settings />;
     else if (path === "/app/account") inner = <Account />;
     else if (path === "/app/reports") inner = <Reports />;
+    else if (match("/app/pipelines", path)) inner = <PipelineBoard id={null} />;
+    else if ((m = match("/app/pipelines/:id", path))) inner = <PipelineBoard id={Number(m.id)} />;
+    else if ((m = match("/app/leads/:id", path))) inner = <LeadDetail id={Number(m.id)} />;
+    else if (match("/app/accounts", path)) inner = <Accounts id={null} />;
+    else if ((m = match("/app/accounts/:id", path))) inner = <Accounts id={Number(m.id)} />;
+    else if (match("/app/tickets", path)) inner = <Tickets id={null} />;
+    else if ((m = match("/app/tickets/:id", path))) inner = <Tickets id={Number(m.id)} />;
+    else if (path === "/app/notifications") inner = <Notifications />;
     else inner = <NotFound />;
     screen = (
       <Shell>

@@ -5,12 +5,15 @@ import { api } from "../api/console-client";
 import { Link } from "../components/Link";
 import { CommandPalette } from "../components/CommandPalette";
 import { useLocation } from "./router";
-import { isAdmin, useSession } from "./session";
+import { useUnreadCount } from "../api/queries";
+import { canWrite, isAdmin, useSession } from "./session";
 
 export function Shell({ children }: { children: React.ReactNode }) {
   const { session, signedOut } = useSession();
   const { path } = useLocation();
   const [palette, setPalette] = useState(false);
+  const staff = canWrite(session);
+  const unread = useUnreadCount(staff ? (session?.user.id ?? null) : null);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -39,6 +42,12 @@ export function Shell({ children }: { children: React.ReactNode }) {
           <Link href="/app/contacts" aria-current={current("/app/contacts")}>
             Contacts
           </Link>
+          <Link href="/app/pipelines" aria-current={current("/app/pipelines") ?? current("/app/leads") ?? current("/app/accounts")}>
+            Pipelines
+          </Link>
+          <Link href="/app/tickets" aria-current={current("/app/tickets")}>
+            Tickets
+          </Link>
           <Link href="/app/reports" aria-current={current("/app/reports")}>
             Reports
           </Link>
@@ -51,6 +60,19 @@ export function Shell({ children }: { children: React.ReactNode }) {
         <button type="button" className="ghost" onClick={() => setPalette(true)} aria-keyshortcuts="Control+K">
           Search… <kbd>Ctrl K</kbd>
         </button>
+        {staff ? (
+          <Link href="/app/notifications" aria-current={current("/app/notifications")}>
+            Notifications
+            {unread.data ? (
+              <>
+                <span className="count" aria-hidden="true">
+                  {unread.data >= 100 ? "99+" : unread.data}
+                </span>
+                <span className="sr-only">, {unread.data >= 100 ? "99+" : unread.data} unread</span>
+              </>
+            ) : null}
+          </Link>
+        ) : null}
         <Link className="who" href="/app/account" aria-current={current("/app/account")}>
           {session?.user.name} · {session?.team.name} · {session?.role}
         </Link>

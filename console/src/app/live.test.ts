@@ -18,4 +18,13 @@ describe("live events -> what to refetch", () => {
     ]);
     expect(keysFor({ id: 3, type: "campaign.started", subject_type: "campaign", subject_id: 1 })).toEqual([]);
   });
+  it("refreshes the board and tickets by family, since their subject is the contact", () => {
+    const lead = keysFor({ id: 4, type: "lead.stage_changed", subject_type: "contact", subject_id: 9 });
+    expect(lead).toContainEqual([["board"], true]);
+    expect(lead).toContainEqual([["lead"], true]);
+    expect(lead).not.toContainEqual([["lead", 9], false]);
+    const breach = keysFor({ id: 5, type: "ticket.sla_breached", subject_type: "ticket", subject_id: 2 });
+    expect(breach).toContainEqual([["tickets"], true]);
+    expect(keysFor({ id: 6, type: "notification.created", subject_type: null, subject_id: null })).toEqual([[["notifications"], false]]);
+  });
 });

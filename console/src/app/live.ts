@@ -26,6 +26,16 @@ export function keysFor(e: LiveEvent): [unknown[], boolean][] {
   if (family === "user") out.push([["users"], true]);
   if (family === "custom_field") out.push([["custom-fields"], true]);
   if (family === "api_key") out.push([["api-keys"], true]);
+  // Records that name a contact have the contact as subject, not themselves: refetch the
+  // family (throttled), not one id.
+  if (family === "lead" || family === "pipeline" || family === "pipeline_stage") {
+    out.push([["board"], true], [["leads"], true], [["lead"], true]);
+  }
+  if (family === "lead_activity") out.push([["activities"], true]);
+  if (family === "ticket" || family === "ticket_comment") {
+    out.push([["tickets"], true], [["ticket"], true], [["ticket-comments"], true]);
+  }
+  if (family === "notification") out.push([["notifications"], false]);
   return out;
 }
 

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, unwrap } from "../api/console-client";
 import { navigate } from "../app/router";
-import { isAdmin, useSession } from "../app/session";
+import { canWrite, isAdmin, useSession } from "../app/session";
 import { Dialog } from "./Dialog";
 
 interface Item {
@@ -27,6 +27,10 @@ export function CommandPalette({ onClose }: { onClose: () => void }) {
   const screens: Item[] = [
     { label: "Contacts", hint: "screen", href: "/app/contacts" },
     { label: "Reports", hint: "screen", href: "/app/reports" },
+    { label: "Pipelines", hint: "screen", href: "/app/pipelines" },
+    { label: "Accounts", hint: "screen", href: "/app/accounts" },
+    { label: "Tickets", hint: "screen", href: "/app/tickets" },
+    ...(canWrite(session) ? [{ label: "Notifications", hint: "screen", href: "/app/notifications" }] : []),
     ...(isAdmin(session)
       ? [
           { label: "Settings: users", hint: "screen", href: "/app/settings/users" },
