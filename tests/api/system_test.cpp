@@ -130,6 +130,37 @@ TEST_P(SystemTest, OpenApiMatchesTheEntitySchemas) {
       << "docs/api/openapi.json is out of date with the entity schemas: run ./dev openapi";
 }
 
+// An object schema that names neither its properties nor additionalProperties becomes an
+// object nothing can be read from in generated clients (`Record<string, never>`): each must
+// say which it is.
+void find_shapeless_objects(const Poco::Dynamic::Var& node, const std::string& at,
+                            std::vector<std::string>& found) {
+  if (node.type() == typeid(Poco::JSON::Object::Ptr)) {
+    auto o = node.extract<Poco::JSON::Object::Ptr>();
+    if (o->optValue<std::string>("type", "") == "object" && !o->has("properties") &&
+        !o->has("additionalProperties") && !o->has("allOf") && !o->has("oneOf")) {
+      found.push_back(at);
+    }
+    for (const auto& [key, value] : *o) find_shapeless_objects(value, at + "/" + key, found);
+  } else if (node.type() == typeid(Poco::JSON::Array::Ptr)) {
+    auto a = node.extract<Poco::JSON::Array::Ptr>();
+    for (std::size_t i = 0; i < a->size(); ++i)
+      find_shapeless_objects(a->get(static_cast<unsigned>(i)), at + "/" + std::to_string(i), found);
+  }
+}
+
+TEST_P(SystemTest, OpenApiObjectsSayWhatTheyHold) {
+  auto r = anonymous().get("/v1/openapi.json");
+  ASSERT_EQ(r.status, 200);
+  Poco::JSON::Parser parser;
+  std::vector<std::string> found;
+  find_shapeless_objects(parser.parse(r.body), "", found);
+  std::string list;
+  for (const auto& f : found) list += "\n  " + f;
+  EXPECT_TRUE(found.empty()) << "object schemas without properties or additionalProperties:"
+                             << list;
+}
+
 SB_INSTANTIATE_BACKENDS(SystemTest);
 
 TEST(HealthOutage, Is503WhilePostgresIsDownAndRecovers) {

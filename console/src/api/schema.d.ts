@@ -3066,7 +3066,9 @@ export interface components {
             /** Format: date-time */
             at: string;
             /** @description path of an API request; a workflow's recorded action with event_id */
-            detail: Record<string, never> | null;
+            detail: {
+                [key: string]: unknown;
+            } | null;
             id: number;
             /** @description client address of an API request, or cli */
             origin: string | null;
@@ -3439,7 +3441,9 @@ export interface components {
                 /** @enum {string} */
                 code: "bad_request" | "invalid_json" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "internal" | "unavailable" | "precondition_failed" | "invalid_filter";
                 /** @description invalid_json: line, column, offset; validation_failed: field, reason; forbidden: required_role, role; rate_limited: retry_after_s; payload_too_large: limit_bytes */
-                details: Record<string, never>;
+                details: {
+                    [key: string]: unknown;
+                };
                 message: string;
                 /** @description Also in the X-Request-Id header; quote it when reporting a problem */
                 request_id: string;
@@ -3453,7 +3457,9 @@ export interface components {
             created_at: string;
             id: number;
             last_error: string | null;
-            payload: Record<string, never>;
+            payload: {
+                [key: string]: unknown;
+            };
             /** @enum {string} */
             status: "pending" | "done" | "dead";
             subject_id: number | null;
@@ -3616,7 +3622,9 @@ export interface components {
             finished_at: string | null;
             id: number;
             /** @description mapping, dedupe, on_duplicate, delimiter as given */
-            options: Record<string, never>;
+            options: {
+                [key: string]: unknown;
+            };
             /** @description rows done / total, 0..1 */
             progress: number;
             rows: {
@@ -4520,7 +4528,9 @@ export interface components {
             /** Format: date-time */
             next_attempt_at: string | null;
             /** @description the envelope sent: id, type, version, created_at, team_id, data (docs/events.md) */
-            payload: Record<string, never>;
+            payload: {
+                [key: string]: unknown;
+            };
             /** @description the delivery this one sends again */
             replay_of: number | null;
             /** @description the first 1 KiB of the last answer */
@@ -4601,7 +4611,9 @@ export interface components {
             source?: string;
         };
         WorkflowRun: {
-            actions: Record<string, never>[];
+            actions: {
+                [key: string]: unknown;
+            }[];
             /** Format: date-time */
             created_at: string;
             duration_us: number;
@@ -5405,7 +5417,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": {
+                    [key: string]: unknown;
+                };
             };
         };
         responses: {
@@ -5775,7 +5789,9 @@ export interface operations {
                         contact: components["schemas"]["Contact"];
                         next_appointment: components["schemas"]["Appointment"] | null;
                         open_tickets: components["schemas"]["Ticket"][];
-                        recent_conversations: Record<string, never>[];
+                        recent_conversations: {
+                            [key: string]: unknown;
+                        }[];
                     };
                 };
             };
@@ -5835,7 +5851,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Contact"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -7107,7 +7123,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Campaign"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -7150,7 +7166,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Campaign"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -7255,7 +7271,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Campaign"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -7300,7 +7316,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Campaign"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -8779,7 +8795,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             304: components["responses"]["NotModified"];
@@ -9430,7 +9448,9 @@ export interface operations {
                             actor_user_id: number | null;
                             /** Format: date-time */
                             created_at: string;
-                            data: Record<string, never>;
+                            data: {
+                                [key: string]: unknown;
+                            };
                             id: number;
                             /**
                              * @description created, field_changed, note_added, file_added, merged, unmerged, conversation_started; <record>_created|updated|deleted of the records naming the contact; the contact's messaging events (email.*, sms.*). See docs/contacts.md.
@@ -10491,7 +10511,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             304: components["responses"]["NotModified"];
@@ -12086,7 +12108,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             304: components["responses"]["NotModified"];
@@ -14548,7 +14572,9 @@ export interface operations {
             content: {
                 "application/json": {
                     contact_id?: number;
-                    vars?: Record<string, never>;
+                    vars?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
