@@ -99,6 +99,45 @@ TEST_P(WorkflowTest, SourceThatDoesNotLoadIsRefusedWithItsLine) {
             std::string::npos);
 }
 
+TEST_P(WorkflowTest, CheckReportsProblemsAtTheirLinesAndStoresNothing) {
+  auto check = [&](const std::string& source, const std::string& key = kOwnerKey) {
+    Poco::JSON::Object o;
+    o.set("name", "draft");
+    o.set("source", source);
+    return client(key).post("/v1/workflows/check", json_text(o));
+  };
+  // A syntax error: the only problem, at its line.
+  auto r = check("on('contact.created', function(e)\n  if then\nend)\n");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_FALSE(r.json()->getValue<bool>("loads"));
+  auto problems = r.json()->getArray("problems");
+  ASSERT_EQ(problems->size(), 1u) << r.body;
+  EXPECT_EQ(problems->getObject(0)->getValue<int>("line"), 2);
+  // It loads, but calls a crm function that does not exist and listens for no real event.
+  r = check(
+      "on('contact.created', function(e)\n  crm.tagg(e.contact, 'x')\nend)\n"
+      "on('contact.exploded', function(e) end)\n");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(r.json()->getValue<bool>("loads"));
+  EXPECT_FALSE(r.json()->getValue<bool>("ok"));
+  problems = r.json()->getArray("problems");
+  ASSERT_EQ(problems->size(), 2u) << r.body;
+  EXPECT_EQ(problems->getObject(0)->getValue<int>("line"), 2);
+  EXPECT_NE(problems->getObject(0)->getValue<std::string>("message").find("did you mean crm.tag"),
+            std::string::npos);
+  EXPECT_EQ(problems->getObject(1)->getValue<int>("line"), 4);
+  // A clean source lists its handlers; nothing was stored by any check.
+  r = check("on('contact.created', function(e) crm.tag(e.contact, 'new') end)");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(r.json()->getValue<bool>("ok"));
+  EXPECT_EQ(r.json()->getArray("handlers")->getElement<std::string>(0), "on contact.created");
+  EXPECT_EQ(client().get("/v1/workflows").json()->getArray("data")->size(), 0u);
+  // Refused: no source, an unknown field, an agent (admins only).
+  EXPECT_EQ(client().post("/v1/workflows/check", "{}").status, 422);
+  EXPECT_EQ(client().post("/v1/workflows/check", R"({"source":"","lang":"js"})").status, 422);
+  EXPECT_EQ(check("", key_with_role("agent")).status, 403);
+}
+
 TEST_P(WorkflowTest, RuntimeErrorRetriesWithTracebackAndLeavesNothingBehind) {
   long long bad = add_workflow("bad", R"(
 local function explode(c) error("no luck for " .. c.name) end

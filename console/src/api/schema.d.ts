@@ -2757,6 +2757,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/workflows/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Compile and lint a workflow source without storing it, as `switchboard workflow check` does (admin) */
+        post: operations["checkWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/workflows/{id}": {
         parameters: {
             query?: never;
@@ -4603,6 +4620,21 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
             version: number;
+        };
+        /** @description What compiling and linting a source found; nothing is stored */
+        WorkflowCheck: {
+            /** @description what it registers: "on contact.created", "every 0 9 * * *", "before contact.update" */
+            handlers: string[];
+            /** @description it compiles and registers its handlers in the sandbox */
+            loads: boolean;
+            /** @description it loads and has no problem */
+            ok: boolean;
+            /** @description by line: a load error (then the only one), unknown crm.* calls with a suggestion, on() handlers for event types that do not exist, timer handlers nothing schedules */
+            problems: {
+                /** @description 1-based line; 0 when the problem has none */
+                line: number;
+                message: string;
+            }[];
         };
         WorkflowInput: {
             description?: string;
@@ -15854,6 +15886,49 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    checkWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description names the source in messages (default workflow) */
+                    name?: string;
+                    source: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What was found (a source that does not load is a 200 with loads false) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowCheck"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];

@@ -42,6 +42,11 @@ void WorkflowRegistry::check(WorkflowDef& def) {
   }
 }
 
+LintResult WorkflowRegistry::lint(WorkflowDef& def) {
+  std::lock_guard lock(mutex_);
+  return lint_workflow(engine_, def);
+}
+
 void WorkflowRegistry::refresh(bool force) {
   WorkflowsFingerprint now = db_.read([&](soci::session& s) { return store_.fingerprint(s); });
   std::lock_guard lock(mutex_);

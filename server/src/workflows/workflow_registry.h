@@ -14,6 +14,7 @@
 #include "store/workflow_store.h"
 #include "workflows/workflow_def.h"
 #include "workflows/workflow_engine.h"
+#include "workflows/workflow_lint.h"
 
 namespace sb {
 class Database;
@@ -48,6 +49,8 @@ class WorkflowRegistry {
   // Compiles `def.source`, filling handlers and retries; Error 422 (field "source") with the
   // Lua message when it does not load.
   void check(WorkflowDef& def);
+  // Compiles and lints `def.source` (POST /v1/workflows/check): problems at their lines.
+  LintResult lint(WorkflowDef& def);
 
   const std::string& directory() const { return directory_; }
 

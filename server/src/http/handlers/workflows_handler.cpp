@@ -83,6 +83,32 @@ Poco::JSON::Object workflow_json(ApiServices& sv, const WorkflowRow& r) {
   return o;
 }
 
+// Compiles and lints a source without storing it: what the editor shows at its lines.
+Response check(ApiServices& sv, Request& req) {
+  JsonFields f(req.json());
+  wf::WorkflowDef def;
+  def.team_id = req.auth().team_id;
+  def.name = f.optional_string("name", 100).value_or("workflow");
+  def.source = f.required_string("source", kMaxSourceBytes);
+  f.reject_unknown();
+  wf::LintResult lint = registry(sv).lint(def);
+  Poco::JSON::Object out(Poco::JSON_PRESERVE_KEY_ORDER);
+  out.set("ok", lint.loads && lint.problems.empty());
+  out.set("loads", lint.loads);
+  Poco::JSON::Array::Ptr problems = new Poco::JSON::Array;
+  for (const auto& p : lint.problems) {
+    Poco::JSON::Object po(Poco::JSON_PRESERVE_KEY_ORDER);
+    po.set("line", p.line);
+    po.set("message", p.message);
+    problems->add(po);
+  }
+  out.set("problems", problems);
+  Poco::JSON::Array::Ptr handlers = new Poco::JSON::Array;
+  for (const auto& h : def.handlers) handlers->add(wf::handler_label(h));
+  out.set("handlers", handlers);
+  return Response::json(200, out);
+}
+
 WorkflowRow require(ApiServices& sv, soci::session& s, WorkflowStore& store, std::int64_t team,
                     std::int64_t id) {
   auto r = store.get(s, team, id);
@@ -249,6 +275,7 @@ void add_workflow_routes(Router& router, ApiServices& sv) {
   router.add({"POST", "/v1/workflows/{id}/disable", Role::kAdmin,
               [&sv](Request& r) { return patch(sv, r, false); }});
   router.add({"GET", "/v1/workflows/{id}/runs", Role::kAdmin, h(runs)});
+  router.add({"POST", "/v1/workflows/check", Role::kAdmin, h(check), true});
   router.add({"GET", "/v1/workflows/{id}/versions/{version}", Role::kAdmin, h(version)});
   // What workflows act on and produce: user groups (assignment), staff notifications, and
   // the outbox of messages queued for the channel layer.
