@@ -12,6 +12,11 @@ if [ ! -x "${SB_CHROMIUM:-/usr/bin/chromium}" ]; then
 fi
 # The journeys make thousands of contacts quickly: no per-key rate limit here.
 # The webhook journey's receiver listens on loopback.
+# The plugins screen shows a real plugin of this build (an action only: it assigns nothing
+# by itself) and a file that fails to load.
+mkdir -p "$work/plugins"
+cp "$(dirname "$binary")/../plugins/assign_balanced.so" "$work/plugins/"
+echo "not a shared library" >"$work/plugins/broken.so"
 serve_for_tests "$binary" SB_RATE_LIMIT_RPS=0 SB_WEBHOOK_ALLOW_PRIVATE=127.0.0.1
 setup_url=$(grep -o 'http://[^ ]*/app/setup#token=[a-z0-9_]*' "$work/server.log" | head -1)
 # Team B, made through the CLI on the same database (team A is the server's first team).

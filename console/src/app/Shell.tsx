@@ -52,6 +52,11 @@ export function Shell({ children }: { children: React.ReactNode }) {
             Reports
           </Link>
           {isAdmin(session) ? (
+            <Link href="/app/workflows" aria-current={current("/app/workflows")}>
+              Workflows
+            </Link>
+          ) : null}
+          {isAdmin(session) ? (
             <Link href="/app/settings/users" aria-current={current("/app/settings")}>
               Settings
             </Link>

@@ -33,6 +33,7 @@ export function CommandPalette({ onClose }: { onClose: () => void }) {
     ...(canWrite(session) ? [{ label: "Notifications", hint: "screen", href: "/app/notifications" }] : []),
     ...(isAdmin(session)
       ? [
+          { label: "Workflows", hint: "screen", href: "/app/workflows" },
           { label: "Settings: users", hint: "screen", href: "/app/settings/users" },
           { label: "Settings: API keys", hint: "screen", href: "/app/settings/api-keys" },
           { label: "Settings: custom fields", hint: "screen", href: "/app/settings/custom-fields" },

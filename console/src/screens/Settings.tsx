@@ -1,6 +1,6 @@
 // Settings for admins: users (invite, role, disable, sessions), API keys (shown once,
 // revoke), custom fields (type, Allow for AI, required, order), and the sections of
-// SettingsCrm and SettingsWebhooks.
+// SettingsCrm, SettingsWebhooks and SettingsOperations.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, unwrap, type Schemas } from "../api/console-client";
@@ -15,6 +15,7 @@ import { useUsers } from "../api/queries";
 import { useAction } from "../lib/useAction";
 import { Agents, Capture, Statuses } from "./SettingsCrm";
 import { Webhooks } from "./SettingsWebhooks";
+import { AuditLog, Plugins, SlaPolicies } from "./SettingsOperations";
 
 const SECTIONS: [string, string][] = [
   ["users", "Users"],
@@ -24,6 +25,9 @@ const SECTIONS: [string, string][] = [
   ["agents", "Chat agents"],
   ["capture", "Chat capture"],
   ["webhooks", "Webhooks"],
+  ["sla", "SLA policies"],
+  ["plugins", "Plugins"],
+  ["audit", "Audit log"],
 ];
 
 export default function Settings() {
@@ -52,6 +56,12 @@ export default function Settings() {
         <Capture />
       ) : section === "webhooks" ? (
         <Webhooks />
+      ) : section === "sla" ? (
+        <SlaPolicies />
+      ) : section === "plugins" ? (
+        <Plugins />
+      ) : section === "audit" ? (
+        <AuditLog />
       ) : (
         <Users />
       )}
