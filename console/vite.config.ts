@@ -14,7 +14,7 @@ export default defineConfig({
       output: {
         // The Lua editor's CodeMirror is ~115 kB gzip: loaded only by the workflow editor,
         // in per-library chunks that each stay inside the 60 kB chunk budget.
-        advancedChunks: {
+        codeSplitting: {
           groups: [
             { name: "cm-view", test: /node_modules[\\/](@codemirror[\\/]view|style-mod|w3c-keyname|crelt)[\\/]/ },
             { name: "cm-language", test: /node_modules[\\/](@codemirror[\\/](language|legacy-modes)|@lezer)[\\/]/ },

@@ -5,6 +5,7 @@ import { api, unwrap } from "../api/console-client";
 import { useTitle } from "../app/router";
 import { canWrite, useSession } from "../app/session";
 import { ErrorNotice } from "../components/ErrorNotice";
+import { ActionForm } from "../components/forms";
 import { Link } from "../components/Link";
 import { formatAmounts } from "../lib/board";
 import { useAction } from "../lib/useAction";
@@ -38,14 +39,7 @@ function AccountList() {
       </p>
       <h1>Accounts</h1>
       {canWrite(session) ? (
-        <form
-          className="inline"
-          onSubmit={(e) => {
-            e.preventDefault();
-            const form = e.currentTarget;
-            void add(new FormData(form)).then(() => form.reset());
-          }}
-        >
+        <ActionForm onSubmit={add}>
           <label>
             Name
             <input name="name" required maxLength={200} />
@@ -57,7 +51,7 @@ function AccountList() {
           <button type="submit" disabled={busy}>
             Add account
           </button>
-        </form>
+        </ActionForm>
       ) : null}
       <ErrorNotice error={error ?? accounts.error} />
       {accounts.data?.length === 0 ? <p className="empty">No accounts yet.</p> : null}

@@ -7,6 +7,7 @@ import { useUsers } from "../api/queries";
 import { useTitle } from "../app/router";
 import { canWrite, useSession } from "../app/session";
 import { ErrorNotice } from "../components/ErrorNotice";
+import { ActionForm } from "../components/forms";
 import { Link } from "../components/Link";
 import { UserOptions } from "../components/options";
 import { formatAmounts } from "../lib/board";
@@ -224,14 +225,7 @@ function Activities({ leadId, writer, users }: { leadId: number; writer: boolean
     <section className="card" aria-labelledby="activities">
       <h2 id="activities">Activities</h2>
       {writer ? (
-        <form
-          className="inline"
-          onSubmit={(e) => {
-            e.preventDefault();
-            const form = e.currentTarget;
-            void add(new FormData(form)).then(() => form.reset());
-          }}
-        >
+        <ActionForm onSubmit={add}>
           <label>
             Type
             <select value={type} onChange={(e) => setType(e.target.value as typeof type)}>
@@ -258,7 +252,7 @@ function Activities({ leadId, writer, users }: { leadId: number; writer: boolean
           <button type="submit" disabled={busy}>
             Add activity
           </button>
-        </form>
+        </ActionForm>
       ) : null}
       <ErrorNotice error={error ?? list.error} />
       {list.data?.length === 0 ? <p className="muted">No activities yet.</p> : null}

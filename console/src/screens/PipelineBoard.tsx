@@ -8,6 +8,7 @@ import { useUsers } from "../api/queries";
 import { navigate, useTitle } from "../app/router";
 import { canWrite, isAdmin, useSession } from "../app/session";
 import { Dialog } from "../components/Dialog";
+import { ActionForm, FormDialog } from "../components/forms";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Link } from "../components/Link";
 import { formatAmounts, moveLead, type Board } from "../lib/board";
@@ -202,143 +203,88 @@ function BoardView({ id }: { id: number }) {
 
 function NewLead({ pipelineId, stages }: { pipelineId: number; stages: Schemas["BoardStage"][] }) {
   const qc = useQueryClient();
-  const [open, setOpen] = useState(false);
-  const { error, busy, run } = useAction();
   const [contact, setContact] = useState("");
   const contacts = useQuery({
     queryKey: ["contacts", "pick", contact],
-    enabled: open && contact.length > 1,
+    enabled: contact.length > 1,
     queryFn: async () =>
       unwrap(await api.GET("/v1/contacts", { params: { query: { q: contact, limit: 10 } } })).data,
   });
-  const submit = (form: FormData) =>
-    run(async () => {
-      const lead = unwrap(
-        await api.POST("/v1/leads", {
-          body: {
-            contact_id: Number(form.get("contact_id")),
-            pipeline_id: pipelineId,
-            stage_id: Number(form.get("stage_id")),
-            title: String(form.get("title")),
-            value: Number(form.get("value") || 0),
-            currency: String(form.get("currency") || "EUR").toUpperCase(),
-          },
-        }),
-      );
-      await qc.invalidateQueries({ queryKey: ["board", pipelineId] });
-      setOpen(false);
-      return lead;
-    });
-  if (!open)
-    return (
-      <button type="button" className="primary" onClick={() => setOpen(true)}>
-        New lead
-      </button>
+  const submit = async (form: FormData) => {
+    unwrap(
+      await api.POST("/v1/leads", {
+        body: {
+          contact_id: Number(form.get("contact_id")),
+          pipeline_id: pipelineId,
+          stage_id: Number(form.get("stage_id")),
+          title: String(form.get("title")),
+          value: Number(form.get("value") || 0),
+          currency: String(form.get("currency") || "EUR").toUpperCase(),
+        },
+      }),
     );
+    await qc.invalidateQueries({ queryKey: ["board", pipelineId] });
+  };
   return (
-    <Dialog title="New lead" onClose={() => setOpen(false)}>
-      <form
-        className="stack"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit(new FormData(e.currentTarget));
-        }}
-      >
+    <FormDialog title="New lead" openLabel="New lead" submitLabel="Create lead" primary onSubmit={submit}>
+      <label>
+        Title
+        <input name="title" required maxLength={200} />
+      </label>
+      <label>
+        Find the contact
+        <input type="search" value={contact} onChange={(e) => setContact(e.target.value)} />
+      </label>
+      <label>
+        Contact
+        <select name="contact_id" required>
+          {(contacts.data ?? []).map((c) => (
+            <option key={c.id} value={String(c.id)}>
+              {c.name ?? c.email ?? c.phone ?? `#${c.id}`}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Stage
+        <select name="stage_id" defaultValue={String(stages[0]?.id ?? "")}>
+          {stages.map((s) => (
+            <option key={s.id} value={String(s.id)}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div className="inline">
         <label>
-          Title
-          <input name="title" required maxLength={200} />
+          Value
+          <input name="value" type="number" min={0} step="any" defaultValue={0} />
         </label>
         <label>
-          Find the contact
-          <input type="search" value={contact} onChange={(e) => setContact(e.target.value)} />
+          Currency
+          <input name="currency" defaultValue="EUR" maxLength={3} size={4} />
         </label>
-        <label>
-          Contact
-          <select name="contact_id" required>
-            {(contacts.data ?? []).map((c) => (
-              <option key={c.id} value={String(c.id)}>
-                {c.name ?? c.email ?? c.phone ?? `#${c.id}`}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Stage
-          <select name="stage_id" defaultValue={String(stages[0]?.id ?? "")}>
-            {stages.map((s) => (
-              <option key={s.id} value={String(s.id)}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <div className="inline">
-          <label>
-            Value
-            <input name="value" type="number" min={0} step="any" defaultValue={0} />
-          </label>
-          <label>
-            Currency
-            <input name="currency" defaultValue="EUR" maxLength={3} size={4} />
-          </label>
-        </div>
-        <ErrorNotice error={error} />
-        <div className="actions">
-          <button type="button" onClick={() => setOpen(false)}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            Create lead
-          </button>
-        </div>
-      </form>
-    </Dialog>
+      </div>
+    </FormDialog>
   );
 }
 
 function NewPipeline() {
   const { session } = useSession();
   const qc = useQueryClient();
-  const [open, setOpen] = useState(false);
-  const { error, busy, run } = useAction();
   if (!isAdmin(session)) return null;
-  const submit = (form: FormData) =>
-    run(async () => {
-      const p = unwrap(await api.POST("/v1/pipelines", { body: { name: String(form.get("name")) } }));
-      await qc.invalidateQueries({ queryKey: ["pipelines"] });
-      setOpen(false);
-      navigate(`/app/pipelines/${p.id}`);
-    });
-  if (!open)
-    return (
-      <button type="button" onClick={() => setOpen(true)}>
-        New pipeline
-      </button>
-    );
+  const submit = async (form: FormData) => {
+    const p = unwrap(await api.POST("/v1/pipelines", { body: { name: String(form.get("name")) } }));
+    await qc.invalidateQueries({ queryKey: ["pipelines"] });
+    navigate(`/app/pipelines/${p.id}`);
+  };
   return (
-    <Dialog title="New pipeline" onClose={() => setOpen(false)}>
-      <form
-        className="stack"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit(new FormData(e.currentTarget));
-        }}
-      >
-        <label>
-          Name
-          <input name="name" required maxLength={100} />
-        </label>
-        <ErrorNotice error={error} />
-        <div className="actions">
-          <button type="button" onClick={() => setOpen(false)}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            Create pipeline
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog title="New pipeline" openLabel="New pipeline" submitLabel="Create pipeline" onSubmit={submit}>
+      <label>
+        Name
+        <input name="name" required maxLength={100} />
+      </label>
+    </FormDialog>
   );
 }
 
@@ -453,14 +399,7 @@ function StageEditor({
           ))}
         </tbody>
       </table>
-      <form
-        className="inline"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const form = e.currentTarget;
-          void add(new FormData(form)).then(() => form.reset());
-        }}
-      >
+      <ActionForm onSubmit={add}>
         <label>
           New stage
           <input name="name" required maxLength={100} />
@@ -472,7 +411,7 @@ function StageEditor({
         <button type="submit" disabled={busy}>
           Add stage
         </button>
-      </form>
+      </ActionForm>
       <ErrorNotice error={error} />
       <div className="actions">
         <button type="button" onClick={onClose}>

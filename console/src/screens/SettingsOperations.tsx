@@ -7,6 +7,7 @@ import { api, unwrap, type Schemas } from "../api/console-client";
 import { navigate, useLocation } from "../app/router";
 import { useSession } from "../app/session";
 import { ErrorNotice } from "../components/ErrorNotice";
+import { ActionForm } from "../components/forms";
 import { useAction } from "../lib/useAction";
 
 const PRIORITIES = ["urgent", "high", "normal", "low"] as const;
@@ -47,16 +48,9 @@ export function SlaPolicies() {
       </p>
       <ErrorNotice error={error ?? policies.error} />
       {(policies.data ?? []).map((p) => (
-        <SlaPolicyForm key={`${p.id}-${p.updated_at}`} policy={p} />
+        <SlaPolicyForm key={p.id} policy={p} />
       ))}
-      <form
-        className="inline"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const form = e.currentTarget;
-          void add(new FormData(form)).then(() => form.reset());
-        }}
-      >
+      <ActionForm onSubmit={add}>
         <label>
           New policy
           <input name="name" required maxLength={100} />
@@ -64,7 +58,7 @@ export function SlaPolicies() {
         <button type="submit" disabled={busy}>
           Add policy
         </button>
-      </form>
+      </ActionForm>
     </section>
   );
 }

@@ -7,7 +7,7 @@ import { api, unwrap, type Schemas } from "../api/console-client";
 import { useUsers } from "../api/queries";
 import { navigate, useLocation, useTitle } from "../app/router";
 import { canWrite, useSession } from "../app/session";
-import { Dialog } from "../components/Dialog";
+import { FormDialog } from "../components/forms";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Link } from "../components/Link";
 import { UserOptions } from "../components/options";
@@ -167,63 +167,37 @@ function TicketQueue() {
 }
 
 function NewTicket() {
-  const [open, setOpen] = useState(false);
-  const { error, busy, run } = useAction();
-  const submit = (form: FormData) =>
-    run(async () => {
-      const t = unwrap(
-        await api.POST("/v1/tickets", {
-          body: {
-            subject: String(form.get("subject")),
-            description: String(form.get("description") || "") || null,
-            priority: String(form.get("priority")) as Ticket["priority"],
-          },
-        }),
-      );
-      navigate(`/app/tickets/${t.id}`);
-    });
-  if (!open)
-    return (
-      <button type="button" className="primary" onClick={() => setOpen(true)}>
-        New ticket
-      </button>
+  const submit = async (form: FormData) => {
+    const t = unwrap(
+      await api.POST("/v1/tickets", {
+        body: {
+          subject: String(form.get("subject")),
+          description: String(form.get("description") || "") || null,
+          priority: String(form.get("priority")) as Ticket["priority"],
+        },
+      }),
     );
+    navigate(`/app/tickets/${t.id}`);
+  };
   return (
-    <Dialog title="New ticket" onClose={() => setOpen(false)}>
-      <form
-        className="stack"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit(new FormData(e.currentTarget));
-        }}
-      >
-        <label>
-          Subject
-          <input name="subject" required maxLength={200} />
-        </label>
-        <label>
-          Description
-          <textarea name="description" rows={4} maxLength={20000} />
-        </label>
-        <label>
-          Priority
-          <select name="priority" defaultValue="normal">
-            {PRIORITIES.map((p) => (
-              <option key={p}>{p}</option>
-            ))}
-          </select>
-        </label>
-        <ErrorNotice error={error} />
-        <div className="actions">
-          <button type="button" onClick={() => setOpen(false)}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            Create ticket
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog title="New ticket" openLabel="New ticket" submitLabel="Create ticket" primary onSubmit={submit}>
+      <label>
+        Subject
+        <input name="subject" required maxLength={200} />
+      </label>
+      <label>
+        Description
+        <textarea name="description" rows={4} maxLength={20000} />
+      </label>
+      <label>
+        Priority
+        <select name="priority" defaultValue="normal">
+          {PRIORITIES.map((p) => (
+            <option key={p}>{p}</option>
+          ))}
+        </select>
+      </label>
+    </FormDialog>
   );
 }
 
