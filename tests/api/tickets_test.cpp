@@ -2,6 +2,7 @@
 // aggregates; over HTTP on both backends.
 #include "crm_fixture.h"
 #include "model/clock.h"
+#include "store/team_store.h"
 #include "store/ticket_rules.h"
 
 namespace sb::test {
@@ -183,6 +184,47 @@ TEST_P(TicketsTest, AppointmentsTrackStatusReschedulesAndBookingStats) {
   // 02:00/03:00 UTC on Mondays is 09:00/10:00 in Ho Chi Minh City (UTC+7).
   EXPECT_EQ(s->getValue<std::string>("preferred_weekday"), "monday");
   EXPECT_GT(s->getValue<double>("average_advance_hours"), 24.0);
+}
+
+TEST_P(TicketsTest, AppointmentsListByTimeWindowForACalendar) {
+  long long c = contact("Gus");
+  auto book = [&](const std::string& starts, const std::string& ends) {
+    return create("/v1/appointments", "{\"contact_id\":" + std::to_string(c) +
+                                          R"(,"service":"Visit","starts_at":")" + starts +
+                                          R"(","ends_at":")" + ends + "\"}");
+  };
+  long long sunday = book("2030-03-03T23:30:00Z", "2030-03-04T00:30:00Z");  // ends in the week
+  long long monday = book("2030-03-04T00:00:00Z", "2030-03-04T01:00:00Z");  // the first instant
+  long long friday = book("2030-03-08T10:00:00Z", "2030-03-08T11:00:00Z");
+  book("2030-03-11T00:00:00Z", "2030-03-11T01:00:00Z");  // the next week: left out
+  auto ids = [&](const std::string& query) {
+    auto r = client().get("/v1/appointments?" + query);
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::vector<long long> out;
+    auto data = r.json()->getArray("data");
+    for (std::size_t i = 0; i < data->size(); ++i)
+      out.push_back(data->getObject(static_cast<unsigned>(i))->getValue<long long>("id"));
+    return out;
+  };
+  // What a week view asks: every appointment overlapping [Mon 00:00, next Mon 00:00).
+  EXPECT_EQ(ids("starts_at.lt=2030-03-11T00:00:00Z&ends_at.gt=2030-03-04T00:00:00Z"),
+            (std::vector<long long>{sunday, monday, friday}));
+  EXPECT_EQ(ids("starts_at.gte=2030-03-04T00:00:00Z&starts_at.lte=2030-03-08T10:00:00Z"),
+            (std::vector<long long>{monday, friday}));
+  EXPECT_EQ(ids("starts_at.gt=2030-03-04T00:00:00Z&starts_at.lt=2030-03-11T00:00:00Z"),
+            (std::vector<long long>{friday}));
+  // Refused precisely: a bad time, an unknown operator, a field without ranges.
+  auto bad = client().get("/v1/appointments?starts_at.gte=next+monday");
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_NE(bad.body.find("starts_at.gte"), std::string::npos) << bad.body;
+  EXPECT_EQ(client().get("/v1/appointments?starts_at.between=2030-03-04T00:00:00Z").status, 400);
+  EXPECT_EQ(client().get("/v1/appointments?service.gte=2030-03-04T00:00:00Z").status, 400);
+  // Another team's appointments never appear in its window.
+  auto b_team = provision_team(server_->database(), "Team B", std::nullopt, false);
+  auto theirs =
+      client(b_team->owner_key.secret).get("/v1/appointments?starts_at.gte=2030-01-01T00:00:00Z");
+  ASSERT_EQ(theirs.status, 200) << theirs.body;
+  EXPECT_EQ(theirs.json()->getArray("data")->size(), 0u);
 }
 
 SB_INSTANTIATE_BACKENDS(TicketsTest);

@@ -6291,6 +6291,22 @@ export interface operations {
                 status?: string;
                 /** @description any of these comma-separated values; null matches none */
                 assignee_id?: string;
+                /** @description starts_at at or after this time */
+                "starts_at.gte"?: string;
+                /** @description starts_at after this time */
+                "starts_at.gt"?: string;
+                /** @description starts_at at or before this time */
+                "starts_at.lte"?: string;
+                /** @description starts_at before this time */
+                "starts_at.lt"?: string;
+                /** @description ends_at at or after this time */
+                "ends_at.gte"?: string;
+                /** @description ends_at after this time */
+                "ends_at.gt"?: string;
+                /** @description ends_at at or before this time */
+                "ends_at.lte"?: string;
+                /** @description ends_at before this time */
+                "ends_at.lt"?: string;
             };
             header?: {
                 /** @description 304 Not Modified when the current ETag is one of these */
@@ -15914,12 +15930,12 @@ export interface operations {
             /** @description What was found (a source that does not load is a 200 with loads false) */
             200: {
                 headers: {
-                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    ETag: components["headers"]["ETag"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {

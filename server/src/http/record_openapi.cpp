@@ -397,6 +397,21 @@ void document_record_routes(Poco::JSON::Object& doc) {
       p->set("schema", s);
       query.add(p);
     }
+    for (const auto& f : schema.fields) {
+      if (!f.has(kRange)) continue;
+      for (auto [op, words] : {std::pair{"gte", "at or after"}, std::pair{"gt", "after"},
+                               std::pair{"lte", "at or before"}, std::pair{"lt", "before"}}) {
+        auto p = obj();
+        p->set("name", std::string(f.name) + "." + op);
+        p->set("in", "query");
+        p->set("description", std::string(f.name) + " " + words + " this time");
+        auto s = obj();
+        s->set("type", "string");
+        s->set("format", "date-time");
+        p->set("schema", s);
+        query.add(p);
+      }
+    }
     list->set("parameters", query);
     list_item->set("get", list);
     if (o.writable) {

@@ -9,6 +9,7 @@
 
 #include "http/http_conditions.h"
 #include "http/pagination.h"
+#include "model/clock.h"
 #include "model/error.h"
 #include "model/record_rules.h"
 
@@ -71,6 +72,30 @@ void require_current(soci::session& s, const RecordService& records, const Reque
 
 }  // namespace
 
+namespace {
+
+// "starts_at.gte=2026-03-02T00:00:00Z" on a kRange time field: one bound; nullopt when
+// `name` is not <field>.<op>.
+std::optional<RecordFilter> range_filter(const EntitySchema& schema, const std::string& name,
+                                         const std::string& value) {
+  static const std::pair<std::string_view, std::string_view> kOps[] = {
+      {"gte", ">="}, {"gt", ">"}, {"lte", "<="}, {"lt", "<"}};
+  std::size_t dot = name.rfind('.');
+  if (dot == std::string::npos) return std::nullopt;
+  std::string_view op = std::string_view(name).substr(dot + 1);
+  const auto* found =
+      std::find_if(std::begin(kOps), std::end(kOps), [&](const auto& o) { return o.first == op; });
+  int i = schema.index(name.substr(0, dot));
+  if (found == std::end(kOps) || i < 0 || !schema.fields[static_cast<std::size_t>(i)].has(kRange)) {
+    bad_filter(name, "is not a filter of " + std::string(schema.plural));
+  }
+  auto at = parse_iso8601(value);
+  if (!at) bad_filter(name, "takes an ISO 8601 date-time, e.g. 2026-03-02T00:00:00Z");
+  return RecordFilter{i, {FieldValue{*at}}, found->second};
+}
+
+}  // namespace
+
 RecordQuery read_record_query(const Request& request, const EntitySchema& schema,
                               std::initializer_list<std::string_view> also_allowed) {
   PageRequest page = read_page_request(request);
@@ -83,6 +108,10 @@ RecordQuery read_record_query(const Request& request, const EntitySchema& schema
     if (name == "order") {
       if (value != "asc" && value != "desc") bad_filter("order", "takes asc or desc");
       q.newest_first = value == "desc";
+      continue;
+    }
+    if (auto range = range_filter(schema, name, value)) {
+      q.filters.push_back(std::move(*range));
       continue;
     }
     int i = schema.index(name);

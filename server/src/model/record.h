@@ -41,6 +41,7 @@ enum FieldFlag : unsigned {
   kParent = 16,     // the id of the parent resource, taken from the path
   kNotNull = 32,    // may be omitted on create (default applies) but never null
   kLowercase = 64,  // text is lower-cased before checks
+  kRange = 128,     // kTime: also ?name.gte=, .gt=, .lte=, .lt= (ISO 8601) on the list route
 };
 
 // Normalises a JSON value for a kJson field and returns its JSON text; throws

@@ -119,6 +119,13 @@ std::string filter_sql(const EntitySchema& schema, const std::vector<RecordFilte
   for (const auto& f : filters) {
     const FieldSpec& spec = schema.fields[static_cast<std::size_t>(f.field)];
     std::string col(spec.name);
+    if (!f.bound.empty()) {
+      std::string name = "f" + std::to_string(binds.size());
+      cells.emplace_back();
+      binds.emplace_back(f.field, name);
+      sql += " AND " + col + " " + std::string(f.bound) + " :" + name;
+      continue;
+    }
     std::vector<std::string> terms;
     std::vector<std::string> in_params;
     for (const auto& v : f.any_of) {

@@ -20,7 +20,8 @@ namespace sb {
 // field IN (values) (kTags: contains any of the values); a null value matches NULL.
 struct RecordFilter {
   int field = -1;
-  std::vector<FieldValue> any_of;
+  std::vector<FieldValue> any_of;  // equality: any of these values ("IS NULL" for null)
+  std::string_view bound;          // or a range bound: ">=", ">", "<=" or "<", one value
 };
 
 struct RecordQuery {
