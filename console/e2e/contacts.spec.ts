@@ -285,10 +285,15 @@ test("the profile edits custom fields by type and metadata, lists what names the
   const dup = await api().POST("/v1/contacts", { body: { name: `Dora dup ${stamp}`, phone, email: `dora.${stamp}@x.io` } });
   const id = keep.data!.id;
   await api().POST("/v1/tickets", { body: { subject: `Broken bracket ${stamp}`, contact_id: id } });
+  const starts = new Date(Date.now() + 3 * 86400_000);
+  await api().POST("/v1/appointments", {
+    body: { contact_id: id, service: "Fitting", starts_at: starts.toISOString(), ends_at: new Date(starts.getTime() + 3600_000).toISOString() },
+  });
   const agent = await invitedPerson("Mia", "agent");
   await acceptInvite(page, agent.url);
   await page.goto(`/app/contacts/${id}`);
-  await expect(page.getByText(`Broken bracket ${stamp}`)).toBeVisible();
+  await expect(page.getByRole("link", { name: `Broken bracket ${stamp}` })).toBeVisible();
+  await expect(page.getByLabel("Booking stats")).toContainText("1 booked · 1 upcoming · 0 completed · 0 no-shows · 0 cancelled");
   await page.getByLabel(`Plan ${stamp}`).selectOption("pro");
   await expect(page.getByText("Saved")).toBeVisible();
   await page.getByLabel(`Seats ${stamp}`).fill("12");

@@ -21,6 +21,7 @@ const Accounts = lazy(() => import("../screens/Accounts"));
 const Tickets = lazy(() => import("../screens/Tickets"));
 const Notifications = lazy(() => import("../screens/Notifications"));
 const Workflows = lazy(() => import("../screens/Workflows"));
+const Calendar = lazy(() => import("../screens/Calendar"));
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 10_000 } },
@@ -97,6 +98,7 @@ export function App() {
     else if (match("/app/tickets", path)) inner = <Tickets id={null} />;
     else if ((m = match("/app/tickets/:id", path))) inner = <Tickets id={Number(m.id)} />;
     else if (path === "/app/notifications") inner = <Notifications />;
+    else if (path === "/app/calendar") inner = <Calendar />;
     else if (match("/app/workflows", path)) inner = <Workflows id={null} />;
     else if ((m = match("/app/workflows/:id", path))) inner = <Workflows id={Number(m.id)} />;
     else inner = <NotFound />;

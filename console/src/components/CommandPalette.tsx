@@ -30,6 +30,7 @@ export function CommandPalette({ onClose }: { onClose: () => void }) {
     { label: "Pipelines", hint: "screen", href: "/app/pipelines" },
     { label: "Accounts", hint: "screen", href: "/app/accounts" },
     { label: "Tickets", hint: "screen", href: "/app/tickets" },
+    { label: "Calendar", hint: "screen", href: "/app/calendar" },
     ...(canWrite(session) ? [{ label: "Notifications", hint: "screen", href: "/app/notifications" }] : []),
     ...(isAdmin(session)
       ? [

@@ -127,15 +127,17 @@ export function RelatedCard({ id }: { id: number }) {
   const related = useQuery({
     queryKey: ["related", id],
     queryFn: async () => {
-      const [tickets, appointments, leads, segments] = await Promise.all([
+      const [tickets, appointments, bookings, leads, segments] = await Promise.all([
         api.GET("/v1/contacts/{id}/tickets", { params: { path: { id }, query: { limit: 5 } } }),
         api.GET("/v1/appointments", { params: { query: { contact_id: String(id), limit: 5 } } }),
+        api.GET("/v1/contacts/{id}/booking-stats", { params: { path: { id } } }),
         api.GET("/v1/leads", { params: { query: { contact_id: String(id), limit: 5 } } }),
         api.GET("/v1/contacts/{id}/segments", { params: { path: { id } } }),
       ]);
       return {
         tickets: unwrap(tickets).data,
         appointments: unwrap(appointments).data,
+        bookings: unwrap(bookings),
         leads: unwrap(leads).data,
         segments: unwrap(segments).data,
       };
@@ -151,7 +153,7 @@ export function RelatedCard({ id }: { id: number }) {
         <ul>
           {r.tickets.map((t) => (
             <li key={t.id}>
-              {t.subject} <span className="muted">({t.status}, {t.priority})</span>
+              <Link href={`/app/tickets/${t.id}`}>{t.subject}</Link> <span className="muted">({t.status}, {t.priority})</span>
             </li>
           ))}
         </ul>
@@ -159,6 +161,18 @@ export function RelatedCard({ id }: { id: number }) {
         <p className="muted">None.</p>
       )}
       <h3>Appointments</h3>
+      {r?.bookings.bookings ? (
+        <p aria-label="Booking stats">
+          {r.bookings.bookings} booked · {r.bookings.upcoming} upcoming · {r.bookings.completed} completed ·{" "}
+          {r.bookings.no_shows} no-show{r.bookings.no_shows === 1 ? "" : "s"} · {r.bookings.cancelled} cancelled
+          {r.bookings.preferred_weekday !== null && r.bookings.preferred_hour !== null ? (
+            <span className="muted">
+              {" "}
+              · usually {r.bookings.preferred_weekday} around {String(r.bookings.preferred_hour).padStart(2, "0")}:00
+            </span>
+          ) : null}
+        </p>
+      ) : null}
       {r?.appointments.length ? (
         <ul>
           {r.appointments.map((a) => (
@@ -175,7 +189,7 @@ export function RelatedCard({ id }: { id: number }) {
         <ul>
           {r.leads.map((l) => (
             <li key={l.id}>
-              {l.title ?? `Lead ${l.id}`} <span className="muted">({l.status})</span>
+              <Link href={`/app/leads/${l.id}`}>{l.title ?? `Lead ${l.id}`}</Link> <span className="muted">({l.status})</span>
             </li>
           ))}
         </ul>
