@@ -22,6 +22,7 @@ const Tickets = lazy(() => import("../screens/Tickets"));
 const Notifications = lazy(() => import("../screens/Notifications"));
 const Workflows = lazy(() => import("../screens/Workflows"));
 const Calendar = lazy(() => import("../screens/Calendar"));
+const Segments = lazy(() => import("../screens/Segments"));
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 10_000 } },
@@ -99,6 +100,8 @@ export function App() {
     else if ((m = match("/app/tickets/:id", path))) inner = <Tickets id={Number(m.id)} />;
     else if (path === "/app/notifications") inner = <Notifications />;
     else if (path === "/app/calendar") inner = <Calendar />;
+    else if (match("/app/segments", path)) inner = <Segments id={null} />;
+    else if ((m = match("/app/segments/:id", path))) inner = <Segments id={m.id === "new" ? "new" : Number(m.id)} />;
     else if (match("/app/workflows", path)) inner = <Workflows id={null} />;
     else if ((m = match("/app/workflows/:id", path))) inner = <Workflows id={Number(m.id)} />;
     else inner = <NotFound />;

@@ -48,6 +48,9 @@ export function Shell({ children }: { children: React.ReactNode }) {
           <Link href="/app/tickets" aria-current={current("/app/tickets")}>
             Tickets
           </Link>
+          <Link href="/app/segments" aria-current={current("/app/segments")}>
+            Segments
+          </Link>
           <Link href="/app/calendar" aria-current={current("/app/calendar")}>
             Calendar
           </Link>

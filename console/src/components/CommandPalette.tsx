@@ -31,6 +31,7 @@ export function CommandPalette({ onClose }: { onClose: () => void }) {
     { label: "Accounts", hint: "screen", href: "/app/accounts" },
     { label: "Tickets", hint: "screen", href: "/app/tickets" },
     { label: "Calendar", hint: "screen", href: "/app/calendar" },
+    { label: "Segments", hint: "screen", href: "/app/segments" },
     ...(canWrite(session) ? [{ label: "Notifications", hint: "screen", href: "/app/notifications" }] : []),
     ...(isAdmin(session)
       ? [

@@ -1,0 +1,475 @@
+// Segments: the list with live counts, and a segment's page with a nested AND/OR/NOT rule
+// builder over the whole filter language (fields and operators from the contract, custom
+// and metadata fields, relative times, aggregates, other segments), a live count and
+// preview of the unsaved rule, and its members. Automatic segments edit their thresholds
+// the same way. Viewers read; admins change.
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useMemo, useState } from "react";
+import { api, unwrap, type Schemas } from "../api/console-client";
+import { useSegments, useStatuses } from "../api/queries";
+import { navigate, useTitle } from "../app/router";
+import { isAdmin, useSession } from "../app/session";
+import { ErrorNotice } from "../components/ErrorNotice";
+import { Link } from "../components/Link";
+import { INTENTS, PLATFORMS } from "../components/badges";
+import {
+  BUILTIN_FIELDS,
+  customFieldInfo,
+  fromRule,
+  METADATA_OPS,
+  toRootRule,
+  type FieldInfo,
+  type FilterRule,
+  type RuleNode,
+} from "../lib/filterFields";
+import { useAction } from "../lib/useAction";
+
+export default function Segments({ id }: { id: number | "new" | null }) {
+  return id === null ? <SegmentList /> : <SegmentPage id={id} />;
+}
+
+function SegmentCount({ id }: { id: number }) {
+  const count = useQuery({
+    queryKey: ["segment-count", id],
+    queryFn: async () => unwrap(await api.GET("/v1/segments/{id}/count", { params: { path: { id } } })).count,
+  });
+  return <>{count.data ?? "…"}</>;
+}
+
+function SegmentList() {
+  const { session } = useSession();
+  const segments = useSegments();
+  useTitle("Segments");
+  return (
+    <main id="main" tabIndex={-1}>
+      <div className="page-head">
+        <h1>Segments</h1>
+        {isAdmin(session) ? (
+          <div className="actions">
+            <Link className="button primary" href="/app/segments/new">
+              New segment
+            </Link>
+          </div>
+        ) : null}
+      </div>
+      <ErrorNotice error={segments.error} />
+      {segments.data?.length ? (
+        <table className="plain">
+          <thead>
+            <tr>
+              <th scope="col">Segment</th>
+              <th scope="col">Contacts now</th>
+              <th scope="col">Kind</th>
+            </tr>
+          </thead>
+          <tbody>
+            {segments.data.map((s) => (
+              <tr key={s.id}>
+                <td>
+                  <Link href={`/app/segments/${s.id}`}>{s.name}</Link>
+                  {s.description ? <div className="muted">{s.description}</div> : null}
+                </td>
+                <td>
+                  <SegmentCount id={s.id} />
+                </td>
+                <td>{s.builtin ? "automatic" : "custom"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </main>
+  );
+}
+
+const EMPTY: Extract<RuleNode, { kind: "group" }> = { kind: "group", mode: "all", negate: false, children: [] };
+
+function SegmentPage({ id }: { id: number | "new" }) {
+  const qc = useQueryClient();
+  const { session } = useSession();
+  const admin = isAdmin(session);
+  const segment = useQuery({
+    queryKey: ["segment", id],
+    enabled: id !== "new",
+    queryFn: async () => unwrap(await api.GET("/v1/segments/{id}", { params: { path: { id: id as number } } })),
+  });
+  const [tree, setTree] = useState<Extract<RuleNode, { kind: "group" }> | null>(id === "new" ? EMPTY : null);
+  const [name, setName] = useState("");
+  const [description, setDescription] = useState("");
+  useEffect(() => {
+    if (segment.data && tree === null) {
+      const t = fromRule(segment.data.rule as FilterRule);
+      // The builder edits a group at the top: a single condition becomes its only member.
+      setTree(t.kind === "group" ? t : { ...EMPTY, children: [t] });
+      setName(segment.data.name);
+      setDescription(segment.data.description ?? "");
+    }
+  }, [segment.data, tree]);
+  const fields = useFieldCatalogue();
+  const rule = useMemo(() => (tree ? toRootRule(tree, fields.info) : null), [tree, fields.info]);
+  const ruleText = JSON.stringify(rule);
+  const [debounced, setDebounced] = useState(ruleText);
+  useEffect(() => {
+    const t = setTimeout(() => setDebounced(ruleText), 400);
+    return () => clearTimeout(t);
+  }, [ruleText]);
+  const preview = useQuery({
+    queryKey: ["segment-preview", debounced],
+    enabled: debounced !== "null",
+    queryFn: async () =>
+      unwrap(
+        await api.POST("/v1/segments/preview", {
+          body: { rule: JSON.parse(debounced) as Schemas["ContactFilter"], limit: 10 },
+        }),
+      ),
+  });
+  const { error, busy, run } = useAction();
+  const [saved, setSaved] = useState(false);
+  useTitle(segment.data?.name ?? "New segment");
+  const save = () =>
+    run(async () => {
+      setSaved(false);
+      const body = { name, description: description || null, rule: rule as Schemas["FilterRule"] };
+      if (id === "new") {
+        const s = unwrap(await api.POST("/v1/segments", { body }));
+        await qc.invalidateQueries({ queryKey: ["segments"] });
+        navigate(`/app/segments/${s.id}`, { replace: true });
+      } else {
+        const patch = segment.data?.builtin ? { rule: body.rule } : body;
+        unwrap(await api.PATCH("/v1/segments/{id}", { params: { path: { id } }, body: patch }));
+        await qc.invalidateQueries({ queryKey: ["segments"] });
+        await qc.invalidateQueries({ queryKey: ["segment-count", id] });
+        await qc.invalidateQueries({ queryKey: ["segment-members", id] });
+      }
+      setSaved(true);
+    });
+  const remove = () =>
+    run(async () => {
+      unwrap(await api.DELETE("/v1/segments/{id}", { params: { path: { id: id as number } } }));
+      await qc.invalidateQueries({ queryKey: ["segments"] });
+      navigate("/app/segments");
+    });
+  if (segment.error)
+    return (
+      <main id="main" tabIndex={-1}>
+        <h1>Segment</h1>
+        <ErrorNotice error={segment.error} />
+      </main>
+    );
+  if (!tree) return <p className="loading">Loading…</p>;
+  const builtin = !!segment.data?.builtin;
+  return (
+    <main id="main" tabIndex={-1}>
+      <p>
+        <Link href="/app/segments">← Segments</Link>
+      </p>
+      <div className="page-head">
+        <h1>{id === "new" ? "New segment" : name}</h1>
+        {builtin ? <span className="badge">automatic: edit its thresholds</span> : null}
+      </div>
+      <fieldset className="stack plain-fieldset" disabled={!admin}>
+        {builtin ? null : (
+          <div className="inline">
+            <label>
+              Name
+              <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} />
+            </label>
+            <label>
+              Description
+              <input value={description} onChange={(e) => setDescription(e.target.value)} maxLength={2000} size={40} />
+            </label>
+          </div>
+        )}
+        <section aria-label="Rule" className="rule">
+          <GroupEditor node={tree} onChange={(n) => n.kind === "group" && setTree(n)} fields={fields} depth={0} path="Rule" />
+        </section>
+      </fieldset>
+      <p role="status" className="rule-count">
+        {preview.isFetching && !preview.data ? "Counting…" : preview.data ? (preview.data.count === 1 ? "1 contact matches now" : `${preview.data.count} contacts match now`) : ""}
+      </p>
+      <ErrorNotice error={preview.error ?? error} />
+      {admin ? (
+        <div className="actions">
+          <span className="save-state">{saved ? "Saved" : ""}</span>
+          {id !== "new" && !builtin ? (
+            <button type="button" className="danger" disabled={busy} onClick={() => void remove()}>
+              Delete segment
+            </button>
+          ) : null}
+          <button type="button" className="primary" disabled={busy || !name} onClick={() => void save()}>
+            Save segment
+          </button>
+        </div>
+      ) : null}
+      <div className="profile-grid extras">
+        <section className="card" aria-labelledby="preview-title">
+          <h2 id="preview-title">Preview</h2>
+          <ul>
+            {(preview.data?.data ?? []).map((c) => (
+              <li key={c.id}>
+                <Link href={`/app/contacts/${c.id}`}>{c.name ?? c.email ?? `Contact ${c.id}`}</Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+        {id !== "new" ? <Members id={id} /> : null}
+      </div>
+    </main>
+  );
+}
+
+function Members({ id }: { id: number }) {
+  const members = useQuery({
+    queryKey: ["segment-members", id],
+    queryFn: async () =>
+      unwrap(await api.GET("/v1/segments/{id}/contacts", { params: { path: { id }, query: { limit: 50 } } })).data,
+  });
+  return (
+    <section className="card" aria-labelledby="members-title">
+      <h2 id="members-title">Members (saved rule)</h2>
+      <ErrorNotice error={members.error} />
+      {members.data?.length === 0 ? <p className="muted">Nobody yet.</p> : null}
+      <ul>
+        {(members.data ?? []).map((c) => (
+          <li key={c.id}>
+            <Link href={`/app/contacts/${c.id}`}>{c.name ?? c.email ?? `Contact ${c.id}`}</Link>
+          </li>
+        ))}
+      </ul>
+      <Link href={`/app/contacts?segment=${id}`}>All members in the contacts list</Link>
+    </section>
+  );
+}
+
+interface Catalogue {
+  list: FieldInfo[];
+  info: (field: string) => FieldInfo | undefined;
+  choices: (field: string) => string[];
+  segments: Schemas["Segment"][];
+}
+
+function useFieldCatalogue(): Catalogue {
+  const custom = useQuery({
+    queryKey: ["custom-fields"],
+    queryFn: async () => unwrap(await api.GET("/v1/custom-fields")).data,
+  });
+  const statuses = useStatuses();
+  const segments = useSegments();
+  return useMemo(() => {
+    const list = [
+      ...BUILTIN_FIELDS,
+      ...(custom.data ?? []).flatMap((f) => (f.key ? [customFieldInfo(f.key, f.type ?? "text")] : [])),
+    ];
+    const choices: Record<string, string[]> = {
+      status: statuses.data ?? [],
+      platform: PLATFORMS,
+      last_channel: PLATFORMS,
+      source: ["chat", "form", "manual", "import", "api"],
+      purchase_intent: [...INTENTS],
+      sentiment: ["positive", "neutral", "negative"],
+    };
+    return {
+      list,
+      info: (field: string) =>
+        list.find((f) => f.field === field) ??
+        (field.startsWith("metadata.") ? { field, ops: METADATA_OPS, kind: "text" as const } : undefined),
+      choices: (field: string) => choices[field] ?? [],
+      segments: segments.data ?? [],
+    };
+  }, [custom.data, statuses.data, segments.data]);
+}
+
+const OP_LABEL: Record<string, string> = {
+  eq: "is",
+  ne: "is not",
+  in: "is one of",
+  nin: "is none of",
+  contains: "contains",
+  starts_with: "starts with",
+  gt: "more than / after",
+  gte: "at least / since",
+  lt: "less than / before",
+  lte: "at most / until",
+  any: "has any of",
+  all: "has all of",
+  none: "has none of",
+  exists: "is set",
+};
+
+function GroupEditor({
+  node,
+  onChange,
+  onRemove,
+  fields,
+  depth,
+  path,
+}: {
+  node: Extract<RuleNode, { kind: "group" }>;
+  onChange: (n: RuleNode) => void;
+  onRemove?: () => void;
+  fields: Catalogue;
+  depth: number;
+  path: string;
+}) {
+  const setChild = (i: number, child: RuleNode) => onChange({ ...node, children: node.children.map((c, j) => (j === i ? child : c)) });
+  const removeChild = (i: number) => onChange({ ...node, children: node.children.filter((_, j) => j !== i) });
+  const add = (child: RuleNode) => onChange({ ...node, children: [...node.children, child] });
+  return (
+    <div className={`rule-group depth-${depth % 2}`} role="group" aria-label={path}>
+      <div className="inline tight">
+        <label className="check">
+          <input type="checkbox" checked={node.negate} onChange={(e) => onChange({ ...node, negate: e.target.checked })} /> Not
+        </label>
+        <label>
+          <span className="sr-only">{path}: match</span>
+          <select value={node.mode} onChange={(e) => onChange({ ...node, mode: e.target.value as "all" | "any" })}>
+            <option value="all">All of these (AND)</option>
+            <option value="any">Any of these (OR)</option>
+          </select>
+        </label>
+        {onRemove ? (
+          <button type="button" onClick={onRemove} aria-label={`Remove ${path}`}>
+            Remove group
+          </button>
+        ) : null}
+      </div>
+      {node.children.length === 0 ? <p className="muted">No conditions: every contact.</p> : null}
+      {node.children.map((child, i) =>
+        child.kind === "group" ? (
+          <GroupEditor
+            key={i}
+            node={child}
+            onChange={(n) => setChild(i, n)}
+            onRemove={() => removeChild(i)}
+            fields={fields}
+            depth={depth + 1}
+            path={`${path}, group ${i + 1}`}
+          />
+        ) : (
+          <ConditionEditor
+            key={i}
+            node={child}
+            onChange={(n) => setChild(i, n)}
+            onRemove={() => removeChild(i)}
+            fields={fields}
+            label={`${path}, condition ${i + 1}`}
+          />
+        ),
+      )}
+      <div className="inline tight">
+        <button type="button" onClick={() => add({ kind: "condition", field: "tags", op: "any", value: "", negate: false })} aria-label={`Add a condition to ${path}`}>
+          + Condition
+        </button>
+        {depth < 4 ? (
+          <button type="button" onClick={() => add({ kind: "group", mode: "any", negate: false, children: [] })} aria-label={`Add a group to ${path}`}>
+            + Group
+          </button>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+function ConditionEditor({
+  node,
+  onChange,
+  onRemove,
+  fields,
+  label,
+}: {
+  node: Extract<RuleNode, { kind: "condition" }>;
+  onChange: (n: RuleNode) => void;
+  onRemove: () => void;
+  fields: Catalogue;
+  label: string;
+}) {
+  const metadata = node.field.startsWith("metadata.");
+  const info = fields.info(node.field);
+  const ops = info?.ops ?? ["eq"];
+  const setField = (field: string) => {
+    const next = fields.info(field);
+    const op = next?.ops.includes(node.op) ? node.op : (next?.ops[0] ?? "eq");
+    onChange({ ...node, field, op, value: "" });
+  };
+  const choices = fields.choices(node.field);
+  let value: React.ReactNode;
+  if (node.op === "exists" || info?.kind === "flag") {
+    value = (
+      <select aria-label={`${label}: value`} value={node.value || "true"} onChange={(e) => onChange({ ...node, value: e.target.value })}>
+        <option value="true">yes</option>
+        <option value="false">no</option>
+      </select>
+    );
+  } else if (info?.kind === "segment") {
+    value = (
+      <select aria-label={`${label}: value`} value={node.value} onChange={(e) => onChange({ ...node, value: e.target.value })}>
+        <option value="">Choose a segment</option>
+        {fields.segments.map((s) => (
+          <option key={s.id} value={String(s.id)}>
+            {s.name}
+          </option>
+        ))}
+      </select>
+    );
+  } else if (choices.length && (node.op === "eq" || node.op === "ne")) {
+    value = (
+      <select aria-label={`${label}: value`} value={node.value} onChange={(e) => onChange({ ...node, value: e.target.value })}>
+        <option value="">Choose</option>
+        {choices.map((c) => (
+          <option key={c}>{c}</option>
+        ))}
+      </select>
+    );
+  } else {
+    const hint =
+      info?.kind === "time"
+        ? "2026-01-31 or now-30d"
+        : ["in", "nin", "any", "all", "none"].includes(node.op)
+          ? `comma-separated${choices.length ? `: ${choices.join(", ")}` : ""}`
+          : "";
+    value = (
+      <input
+        aria-label={`${label}: value`}
+        value={node.value}
+        placeholder={hint}
+        type={info?.kind === "number" && !["in", "nin"].includes(node.op) ? "number" : "text"}
+        onChange={(e) => onChange({ ...node, value: e.target.value })}
+      />
+    );
+  }
+  return (
+    <div className="rule-condition inline tight" role="group" aria-label={label}>
+      <label className="check">
+        <input type="checkbox" checked={node.negate} onChange={(e) => onChange({ ...node, negate: e.target.checked })} /> Not
+      </label>
+      <select aria-label={`${label}: field`} value={metadata ? "metadata." : node.field} onChange={(e) => setField(e.target.value)}>
+        {fields.list.map((f) => (
+          <option key={f.field} value={f.field}>
+            {f.field.replace(/_/g, " ")}
+          </option>
+        ))}
+        <option value="metadata.">metadata…</option>
+      </select>
+      {metadata ? (
+        <input
+          aria-label={`${label}: metadata key`}
+          value={node.field.slice("metadata.".length)}
+          placeholder="key"
+          size={10}
+          onChange={(e) => onChange({ ...node, field: `metadata.${e.target.value}` })}
+        />
+      ) : null}
+      <select aria-label={`${label}: operator`} value={node.op} onChange={(e) => onChange({ ...node, op: e.target.value })}>
+        {ops.map((o) => (
+          <option key={o} value={o}>
+            {OP_LABEL[o] ?? o}
+          </option>
+        ))}
+      </select>
+      {value}
+      <button type="button" onClick={onRemove} aria-label={`Remove ${label}`}>
+        ×
+      </button>
+    </div>
+  );
+}
