@@ -52,6 +52,38 @@ TEST_P(FormsTest, ASubmissionCreatesThenUpdatesTheContact) {
             std::string::npos);
 }
 
+// The public page: plain HTML with the fields, frameable for the embed snippet, posting
+// back to itself; a browser's post gets a thank-you page, a script's still gets JSON.
+TEST_P(FormsTest, ThePublicPageIsPlainHtmlAndABrowsersPostIsThanked) {
+  long long f = form("visit-us", R"("thank_you_message":"See you <soon>",)");
+  auto page = anonymous().get("/f/visit-us");
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_EQ(page.headers["content-type"], "text/html; charset=utf-8");
+  EXPECT_NE(page.body.find(R"(<form method="post" action="/f/visit-us")"), std::string::npos);
+  EXPECT_NE(page.body.find(R"(type="email" id="f-email" name="email" required)"),
+            std::string::npos);
+  EXPECT_NE(page.body.find(R"(<option value="pro">pro</option>)"), std::string::npos);
+  EXPECT_NE(page.body.find(R"(name="website" tabindex="-1")"), std::string::npos);
+  EXPECT_EQ(page.body.find("<script"), std::string::npos);
+  EXPECT_NE(page.headers["content-security-policy"].find("frame-ancestors *"), std::string::npos);
+  EXPECT_EQ(page.headers.count("x-frame-options"), 0u);
+
+  const std::string body = "full_name=Bo&email=bo%40x.io&consent=on";
+  auto thanked = anonymous().send(
+      "POST", "/f/visit-us", body,
+      {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "text/html"}});
+  ASSERT_EQ(thanked.status, 200) << thanked.body;
+  EXPECT_NE(thanked.body.find("<p>See you &lt;soon&gt;</p>"), std::string::npos) << thanked.body;
+  auto scripted = submit("visit-us", body, "application/x-www-form-urlencoded");
+  EXPECT_EQ(scripted.status, 201) << scripted.body;
+  EXPECT_EQ(ids(client().get("/v1/forms/" + std::to_string(f) + "/submissions")).size(), 2u);
+
+  // Disabled or unknown: the same 404, and no page.
+  ASSERT_EQ(patch("/v1/forms/" + std::to_string(f), R"({"enabled":false})").status, 200);
+  EXPECT_EQ(anonymous().get("/f/visit-us").status, 404);
+  EXPECT_EQ(anonymous().get("/f/no-such-form").status, 404);
+}
+
 // A lone email or phone field fills the contact's email or phone without maps_to.
 TEST_P(FormsTest, ALoneEmailOrPhoneFieldMapsByItsType) {
   create("/v1/forms", R"({"name":"Callback","slug":"callback","fields":[

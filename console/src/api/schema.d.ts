@@ -13,9 +13,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        get?: never;
+        /** The form as a plain HTML page (no key, no script): one labelled control per field with the browser's own checks, posting urlencoded to POST /f/{slug}. Frameable (Content-Security-Policy frame-ancestors *) for the embed snippet. */
+        get: operations["publicFormPage"];
         put?: never;
-        /** Public form submission (no API key). JSON or application/x-www-form-urlencoded, at most 64 KiB, rate-limited per client IP (SB_FORM_RATE_PER_MIN). Creates or updates the contact (dedupe by email, then phone; source form) and emits form.submitted. A filled honeypot field gets the same answer and stores nothing. A urlencoded post to a form with redirect_url is answered 303 to it. */
+        /** Public form submission (no API key). JSON or application/x-www-form-urlencoded, at most 64 KiB, rate-limited per client IP (SB_FORM_RATE_PER_MIN). Creates or updates the contact (dedupe by email, then phone; source form) and emits form.submitted. A filled honeypot field gets the same answer and stores nothing. A urlencoded post to a form with redirect_url is answered 303 to it. A urlencoded post that accepts text/html and has no redirect_url gets a thank-you page (200) instead of JSON. */
         post: operations["submitPublicForm"];
         delete?: never;
         options?: never;
@@ -4900,6 +4901,43 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    publicFormPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The form page */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": unknown;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description No such form, or the form is disabled */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     submitPublicForm: {
         parameters: {
             query?: never;
@@ -4920,6 +4958,18 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A thank-you page, for a urlencoded post that accepts text/html (the form's own page) to a form without redirect_url */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": unknown;
+                };
+            };
             /** @description Accepted */
             201: {
                 headers: {

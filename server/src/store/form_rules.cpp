@@ -95,22 +95,35 @@ void FormHooks::before_remove(soci::session& s, const Record& r) const {
       soci::use(id);
 }
 
-SubmissionResult FormSubmitter::submit(soci::session& s, const std::string& slug,
-                                       const Poco::JSON::Object& values,
-                                       const SubmissionMeta& meta) const {
-  const auto& fs = crm::form();
+Record FormSubmitter::enabled_form(soci::session& s, const std::string& slug) const {
   long long team = 0, form_id = 0;
   std::string slug_copy = slug;
   s << "SELECT team_id, form_id FROM public_slugs WHERE slug = :s", soci::use(slug_copy),
       soci::into(team), soci::into(form_id);
   RecordStore store(submissions_.store().dialect());
-  auto found_form = s.got_data() ? store.get(s, fs, team, form_id) : std::nullopt;
+  auto found = s.got_data() ? store.get(s, crm::form(), team, form_id) : std::nullopt;
   // A disabled form answers like a missing one.
-  if (!found_form || found_form->int_or(fs, "enabled", 0) != 1)
+  if (!found || found->int_or(crm::form(), "enabled", 0) != 1)
     throw Error(ErrorCode::kNotFound, "no such form");
-  const Record& form = *found_form;
+  return *found;
+}
+
+PublishedForm FormSubmitter::published(soci::session& s, const std::string& slug) const {
+  const auto& fs = crm::form();
+  Record form = enabled_form(s, slug);
+  return {form.text_or(fs, "name", ""), parse_form_fields(form.text_or(fs, "fields", "[]")),
+          form.text_or(fs, "honeypot_field", "website")};
+}
+
+SubmissionResult FormSubmitter::submit(soci::session& s, const std::string& slug,
+                                       const Poco::JSON::Object& values,
+                                       const SubmissionMeta& meta) const {
+  const auto& fs = crm::form();
+  const Record form = enabled_form(s, slug);
   SubmissionResult result;
+  const std::int64_t team = form.team_id;
   result.team_id = team;
+  RecordStore store(submissions_.store().dialect());
   result.message = form.text_or(fs, "thank_you_message", "Thank you!");
   if (!form.is_null(fs, "redirect_url")) result.redirect_url = form.text_or(fs, "redirect_url", "");
 
@@ -186,7 +199,7 @@ SubmissionResult FormSubmitter::submit(soci::session& s, const std::string& slug
   for (const auto& [k, v] : checked) data.set(k, v);
   Record sub;
   sub.team_id = team;
-  sub.values = {form_id,
+  sub.values = {form.id,
                 contact.id,
                 json_text(data),
                 meta.ip,
@@ -201,7 +214,7 @@ SubmissionResult FormSubmitter::submit(soci::session& s, const std::string& slug
   extra.set("contact_id", contact.id);
   submissions_.emit_as(s, sub, "form.submitted", &extra);
   Poco::JSON::Object entry(Poco::JSON_PRESERVE_KEY_ORDER);
-  entry.set("form_id", form_id);
+  entry.set("form_id", form.id);
   entry.set("submission_id", sub.id);
   entry.set("form_name", form.text_or(fs, "name", ""));
   submissions_.timeline().add(s, team, contact.id, "form_submitted", json_text(entry),

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "model/form_fields.h"
 #include "store/contact_store.h"
 #include "store/record_service.h"
 
@@ -38,6 +39,13 @@ struct SubmissionResult {
   std::int64_t team_id = 0;
 };
 
+// What the public page of a form shows.
+struct PublishedForm {
+  std::string name;
+  std::vector<FormField> fields;
+  std::string honeypot;
+};
+
 class FormSubmitter {
  public:
   FormSubmitter(const ContactStore& contacts, const RecordService& submissions)
@@ -46,8 +54,13 @@ class FormSubmitter {
   // 404 for an unknown or disabled slug; 422 naming the form field for invalid values.
   SubmissionResult submit(soci::session& s, const std::string& slug,
                           const Poco::JSON::Object& values, const SubmissionMeta& meta) const;
+  // The enabled form of `slug` for GET /f/{slug}; 404 like submit().
+  PublishedForm published(soci::session& s, const std::string& slug) const;
 
  private:
+  // The enabled form of `slug` with its team; 404 for an unknown or disabled slug.
+  Record enabled_form(soci::session& s, const std::string& slug) const;
+
   const ContactStore& contacts_;
   const RecordService& submissions_;
 };

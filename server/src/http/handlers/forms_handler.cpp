@@ -1,12 +1,16 @@
-// /v1/forms, their submissions, and the public submission endpoint POST /f/{slug}.
+// /v1/forms, their submissions, and the public form: its page GET /f/{slug} and the
+// submission endpoint POST /f/{slug}.
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/URI.h>
 #include <soci/soci.h>
 
+#include "http/html_page.h"
 #include "http/record_routes.h"
 #include "http/routes.h"
 #include "model/error.h"
+#include "model/form_page.h"
 #include "model/json_body.h"
+#include "model/message_template.h"
 
 namespace sb {
 namespace {
@@ -46,6 +50,21 @@ bool is_urlencoded(const std::string& content_type) {
   return content_type.rfind("application/x-www-form-urlencoded", 0) == 0;
 }
 
+// A browser navigating (Accept: text/html), not a script asking for JSON.
+bool wants_html(const Request& req) {
+  return req.header("Accept").find("text/html") != std::string::npos;
+}
+
+// The form as a plain HTML page: no console bundle, no script, frameable (embed snippet).
+Response page(ApiServices& sv, Request& req) {
+  std::string slug = req.path_params.at("slug");
+  PublishedForm form =
+      sv.db.read([&](soci::session& s) { return sv.crm.form_submitter.published(s, slug); });
+  std::string action = "/f/" + slug;
+  return html_page(200, form.name, form_page_html(form.fields, form.honeypot, action),
+                   Framing::kAnyone);
+}
+
 Response submit(ApiServices& sv, Request& req) {
   std::string slug = req.path_params.at("slug");
   std::string ct = req.header("Content-Type");
@@ -61,6 +80,11 @@ Response submit(ApiServices& sv, Request& req) {
     // A browser posting the form follows the redirect to the thank-you page.
     Response r{303, {}, "text/plain", {{"Location", *result.redirect_url}}};
     return r;
+  }
+  if (is_urlencoded(ct) && wants_html(req)) {
+    // The form's own page posted it: the person reads the thank-you message, not JSON.
+    return html_page(200, "Thank you", "<p>" + html_escape(result.message) + "</p>",
+                     Framing::kAnyone);
   }
   // The same answer whether stored or caught by the honeypot, and nothing of the input.
   Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -86,6 +110,7 @@ void add_form_routes(Router& router, ApiServices& sv) {
   pub.takes_body = true;
   pub.public_form = true;
   router.add(std::move(pub));
+  router.add({"GET", "/f/{slug}", std::nullopt, [&sv](Request& req) { return page(sv, req); }});
 }
 
 }  // namespace sb

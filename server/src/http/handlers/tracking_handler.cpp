@@ -8,6 +8,7 @@
 
 #include "channels/engagement.h"
 #include "channels/messenger.h"
+#include "http/html_page.h"
 #include "http/routes.h"
 #include "model/contact_json.h"
 #include "model/error.h"
@@ -31,27 +32,6 @@ MessageRef verified(ApiServices& sv, const Request& req, LinkPurpose purpose,
                 {{"link", std::string("signature does not match")}});
   }
   return *ref;
-}
-
-Response html_page(int status, const std::string& title, const std::string& body_html) {
-  Response r;
-  r.status = status;
-  r.content_type = "text/html; charset=utf-8";
-  r.body =
-      "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-      "content=\"width=device-width\"><title>" +
-      html_escape(title) +
-      "</title></head><body style=\"font-family:sans-serif;max-width:"
-      "32em;margin:4em auto\"><h1>" +
-      html_escape(title) + "</h1>" + body_html + "</body></html>";
-  // The page has no scripts and is never framed.
-  r.headers.emplace_back("Content-Security-Policy",
-                         "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-                         "frame-ancestors 'none'");
-  r.headers.emplace_back("X-Frame-Options", "DENY");
-  r.headers.emplace_back("Referrer-Policy", "no-referrer");
-  r.headers.emplace_back("Cache-Control", "no-store");
-  return r;
 }
 
 Response open_pixel(ApiServices& sv, Request& req) {
