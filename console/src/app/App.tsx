@@ -23,6 +23,7 @@ const Notifications = lazy(() => import("../screens/Notifications"));
 const Workflows = lazy(() => import("../screens/Workflows"));
 const Calendar = lazy(() => import("../screens/Calendar"));
 const Segments = lazy(() => import("../screens/Segments"));
+const Forms = lazy(() => import("../screens/Forms"));
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 10_000 } },
@@ -100,6 +101,8 @@ export function App() {
     else if ((m = match("/app/tickets/:id", path))) inner = <Tickets id={Number(m.id)} />;
     else if (path === "/app/notifications") inner = <Notifications />;
     else if (path === "/app/calendar") inner = <Calendar />;
+    else if (match("/app/forms", path)) inner = <Forms id={null} />;
+    else if ((m = match("/app/forms/:id", path))) inner = <Forms id={m.id === "new" ? "new" : Number(m.id)} />;
     else if (match("/app/segments", path)) inner = <Segments id={null} />;
     else if ((m = match("/app/segments/:id", path))) inner = <Segments id={m.id === "new" ? "new" : Number(m.id)} />;
     else if (match("/app/workflows", path)) inner = <Workflows id={null} />;

@@ -32,6 +32,7 @@ export function keysFor(e: LiveEvent): [unknown[], boolean][] {
     out.push([["board"], true], [["leads"], true], [["lead"], true]);
   }
   if (family === "lead_activity") out.push([["activities"], true]);
+  if (family === "form") out.push([["form-submissions"], true], [["forms"], true]);
   if (family === "segment") out.push([["segments"], true], [["segment-count"], true], [["segment-members"], true]);
   if (family === "appointment") out.push([["appointments"], true], [["related"], true]);
   if (family === "ticket" || family === "ticket_comment") {

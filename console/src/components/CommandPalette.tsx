@@ -32,6 +32,7 @@ export function CommandPalette({ onClose }: { onClose: () => void }) {
     { label: "Tickets", hint: "screen", href: "/app/tickets" },
     { label: "Calendar", hint: "screen", href: "/app/calendar" },
     { label: "Segments", hint: "screen", href: "/app/segments" },
+    { label: "Forms", hint: "screen", href: "/app/forms" },
     ...(canWrite(session) ? [{ label: "Notifications", hint: "screen", href: "/app/notifications" }] : []),
     ...(isAdmin(session)
       ? [
