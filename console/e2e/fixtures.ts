@@ -1,8 +1,10 @@
 // What every journey shares: the API (owner key, team A; owner key, team B) through the
-// generated client, a page that fails the test on any page error, console.error or 5xx,
+// generated client, links mailed to people (read from the loopback SMTP sink), a page that fails the test on any page error, console.error or 5xx,
 // and an accessibility check (axe: no serious or critical violation).
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test as base, type Page } from "@playwright/test";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { apiClient, type ApiClient } from "../src/api/client";
 
 export const URL_BASE = process.env.SB_URL!;
@@ -26,7 +28,26 @@ export async function invitedPerson(name: string, role: "viewer" | "agent" | "ad
   expect(user.response.status).toBe(201);
   const invite = await client.POST("/v1/users/{id}/invite", { params: { path: { id: user.data!.id } } });
   expect(invite.response.status).toBe(200);
-  return { email, id: user.data!.id, url: invite.data!.invite_url! };
+  // The journeys' server has a mail relay (the loopback SMTP sink): the link comes by email.
+  const url = invite.data!.invite_url ?? (await linkMailedTo(email, "/app/invite#token="));
+  return { email, id: user.data!.id, url };
+}
+
+// The first link containing `path` in the newest email the SMTP sink received for `to`.
+export async function linkMailedTo(to: string, path: string): Promise<string> {
+  const dir = process.env.SB_SMTP_DIR!;
+  for (let i = 0; i < 100; i++) {
+    const mails = readdirSync(dir)
+      .filter((f) => f.endsWith(".json"))
+      .sort()
+      .reverse()
+      .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as { rcpt_tos: string[]; parts: { text: string }[] });
+    const mail = mails.find((m) => m.rcpt_tos.some((r) => r.toLowerCase() === to.toLowerCase()));
+    const link = mail?.parts.map((p) => new RegExp(`https?://\\S*${path.replace(/[#/]/g, "\\$&")}\\S+`).exec(p.text)?.[0]).find(Boolean);
+    if (link) return link;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no email with a ${path} link reached ${to}`);
 }
 
 export async function signIn(page: Page, email: string, password = PASSWORD): Promise<void> {

@@ -12,13 +12,15 @@ else. With --discard it only counts
 implicit (TLS from the first byte), it serves a self-signed certificate for 127.0.0.1 and
 localhost generated into DIR/cert.pem, which the tests name as the client's CA file.
 
-Prints "ready <port>" on stdout once listening."""
+Prints "ready <port>" on stdout once listening; runs until its stdin closes, or with
+--until-terminated until SIGTERM (shell scripts start it in the background)."""
 import argparse
 import asyncio
 import email
 import email.policy
 import json
 import os
+import signal
 import ssl
 import subprocess
 import sys
@@ -101,6 +103,8 @@ def main():
     p.add_argument("--auth", default="")
     p.add_argument("--discard", action="store_true")
     p.add_argument("--tls", choices=["", "starttls", "implicit"], default="")
+    p.add_argument("--until-terminated", action="store_true",
+                   help="serve until SIGTERM instead of until stdin closes")
     p.add_argument("--auth-mechanism", default="", help="offer only this AUTH mechanism")
     a = p.parse_args()
     kwargs = {}
@@ -133,6 +137,10 @@ def main():
     controller = Controller(Sink(a.dir, a.discard), hostname="127.0.0.1", port=a.port, **kwargs)
     controller.start()
     print("ready %d" % a.port, flush=True)
+    if a.until_terminated:
+        # Started in the background by a shell script, which ends it with SIGTERM.
+        signal.signal(signal.SIGTERM, lambda *_: (controller.stop(), sys.exit(0)))
+        threading.Event().wait()
     try:
         sys.stdin.read()  # until the test closes our stdin (or kills us)
     finally:

@@ -24,6 +24,7 @@ const Workflows = lazy(() => import("../screens/Workflows"));
 const Calendar = lazy(() => import("../screens/Calendar"));
 const Segments = lazy(() => import("../screens/Segments"));
 const Forms = lazy(() => import("../screens/Forms"));
+const Messaging = lazy(() => import("../screens/Messaging"));
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 10_000 } },
@@ -101,6 +102,7 @@ export function App() {
     else if ((m = match("/app/tickets/:id", path))) inner = <Tickets id={Number(m.id)} />;
     else if (path === "/app/notifications") inner = <Notifications />;
     else if (path === "/app/calendar") inner = <Calendar />;
+    else if (path.startsWith("/app/messaging")) inner = <Messaging />;
     else if (match("/app/forms", path)) inner = <Forms id={null} />;
     else if ((m = match("/app/forms/:id", path))) inner = <Forms id={m.id === "new" ? "new" : Number(m.id)} />;
     else if (match("/app/segments", path)) inner = <Segments id={null} />;

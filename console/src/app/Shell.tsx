@@ -51,6 +51,9 @@ export function Shell({ children }: { children: React.ReactNode }) {
           <Link href="/app/segments" aria-current={current("/app/segments")}>
             Segments
           </Link>
+          <Link href="/app/messaging/campaigns" aria-current={current("/app/messaging")}>
+            Messaging
+          </Link>
           <Link href="/app/forms" aria-current={current("/app/forms")}>
             Forms
           </Link>

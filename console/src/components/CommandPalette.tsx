@@ -33,6 +33,7 @@ export function CommandPalette({ onClose }: { onClose: () => void }) {
     { label: "Calendar", hint: "screen", href: "/app/calendar" },
     { label: "Segments", hint: "screen", href: "/app/segments" },
     { label: "Forms", hint: "screen", href: "/app/forms" },
+    { label: "Messaging", hint: "screen", href: "/app/messaging/campaigns" },
     ...(canWrite(session) ? [{ label: "Notifications", hint: "screen", href: "/app/notifications" }] : []),
     ...(isAdmin(session)
       ? [
