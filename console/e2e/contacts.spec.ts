@@ -294,6 +294,16 @@ test("the profile edits custom fields by type and metadata, lists what names the
   await page.goto(`/app/contacts/${id}`);
   await expect(page.getByRole("link", { name: `Broken bracket ${stamp}` })).toBeVisible();
   await expect(page.getByLabel("Booking stats")).toContainText("1 booked · 1 upcoming · 0 completed · 0 no-shows · 0 cancelled");
+  // Do not contact by SMS: recorded with its note, then lifted.
+  const dnc = page.getByRole("region", { name: "Do not contact" });
+  await dnc.getByLabel("Channel").selectOption("sms");
+  await dnc.getByLabel("Note").fill("asked on the phone");
+  await dnc.getByRole("button", { name: "Do not contact" }).click();
+  await expect(dnc.getByRole("listitem")).toContainText("sms · manual · asked on the phone");
+  const dncItems = await api().GET("/v1/contacts/{id}/do-not-contact", { params: { path: { id } } });
+  expect(dncItems.data!.items.map((e) => [e.channel, e.reason, e.note])).toEqual([["sms", "manual", "asked on the phone"]]);
+  await dnc.getByRole("button", { name: "Allow sms again" }).click();
+  await expect(dnc.getByText("Messages may reach this person.")).toBeVisible();
   await page.getByLabel(`Plan ${stamp}`).selectOption("pro");
   await expect(page.getByText("Saved")).toBeVisible();
   await page.getByLabel(`Seats ${stamp}`).fill("12");

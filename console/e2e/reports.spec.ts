@@ -18,6 +18,9 @@ test("reports count new contacts and conversations per period and download as CS
   const table = page.getByRole("region", { name: "New contacts by source" });
   await expect(table.getByRole("row", { name: new RegExp(`^${current.label} ${current.total}\\b`) })).toBeVisible();
   await expect(page.getByRole("region", { name: "Conversations" }).getByRole("row").first()).toBeVisible();
+  // Each table has a chart above it whose label says what it shows.
+  const most = Math.max(...data.periods.map((p) => p.total));
+  await expect(table.getByRole("img", { name: new RegExp(`^New contacts by source: ${data.periods.length} bars, at most ${most}`) })).toBeVisible();
   await checkA11y(page, "reports");
   const href = await table.getByRole("link", { name: "Download CSV" }).getAttribute("href");
   expect(href).toContain("format=csv");

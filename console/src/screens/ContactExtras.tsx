@@ -1,7 +1,7 @@
 // The parts of a contact's profile around its own fields: custom fields by type, metadata
 // as key-value pairs, what else names the contact (tickets, appointments, leads, segments),
-// and merging a suggested duplicate into it.
-import { useQuery } from "@tanstack/react-query";
+// merging a suggested duplicate into it, and its do-not-contact channels.
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, unwrap, type Contact, type Schemas } from "../api/console-client";
 import { ErrorNotice } from "../components/ErrorNotice";
@@ -234,6 +234,79 @@ export function MergeCard({ id, onMerged }: { id: number; onMerged: () => void }
             )),
         )}
       </ul>
+    </section>
+  );
+}
+
+const DNC_CHANNELS = ["email", "sms", "all"] as const;
+
+// Do-not-contact: the channels no message may use for this person (every send checks them),
+// with why; agents add or lift one.
+export function DoNotContactCard({ id, writer }: { id: number; writer: boolean }) {
+  const qc = useQueryClient();
+  const key = ["do-not-contact", id];
+  const entries = useQuery({
+    queryKey: key,
+    queryFn: async () => unwrap(await api.GET("/v1/contacts/{id}/do-not-contact", { params: { path: { id } } })).items,
+  });
+  const { error, busy, run } = useAction();
+  const [channel, setChannel] = useState<(typeof DNC_CHANNELS)[number]>("email");
+  const [note, setNote] = useState("");
+  const add = () =>
+    run(async () => {
+      unwrap(
+        await api.PUT("/v1/contacts/{id}/do-not-contact/{channel}", {
+          params: { path: { id, channel } },
+          body: { reason: "manual", ...(note ? { note } : {}) },
+        }),
+      );
+      setNote("");
+      await qc.invalidateQueries({ queryKey: key });
+    });
+  const lift = (ch: (typeof DNC_CHANNELS)[number]) =>
+    run(async () => {
+      unwrap(await api.DELETE("/v1/contacts/{id}/do-not-contact/{channel}", { params: { path: { id, channel: ch } } }));
+      await qc.invalidateQueries({ queryKey: key });
+    });
+  return (
+    <section aria-labelledby="dnc-title" className="card">
+      <h2 id="dnc-title">Do not contact</h2>
+      <ErrorNotice error={error ?? entries.error} />
+      {entries.data?.length === 0 ? <p className="muted">Messages may reach this person.</p> : null}
+      <ul>
+        {(entries.data ?? []).map((e) => (
+          <li key={e.channel}>
+            <strong>{e.channel}</strong> · {e.reason.replace("_", " ")}
+            {e.note ? ` · ${e.note}` : ""} <span className="muted">since {new Date(e.created_at).toLocaleDateString()}</span>{" "}
+            {writer ? (
+              <button type="button" className="ghost" disabled={busy} onClick={() => void lift(e.channel)} aria-label={`Allow ${e.channel} again`}>
+                Allow again
+              </button>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+      {writer ? (
+        <div className="inline tight">
+          {/* Labelled by id, not by wrapping: a wrapping label's text would include the
+              options ("email"), and the profile's Email field must stay the only "Email". */}
+          <span className="stack">
+            <label htmlFor={`dnc-channel-${id}`}>Channel</label>
+            <select id={`dnc-channel-${id}`} value={channel} onChange={(e) => setChannel(e.target.value as typeof channel)}>
+              {DNC_CHANNELS.map((c) => (
+                <option key={c}>{c}</option>
+              ))}
+            </select>
+          </span>
+          <label>
+            Note
+            <input value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} />
+          </label>
+          <button type="button" disabled={busy} onClick={() => void add()}>
+            Do not contact
+          </button>
+        </div>
+      ) : null}
     </section>
   );
 }

@@ -16,7 +16,7 @@ import { Dialog } from "../components/Dialog";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Link } from "../components/Link";
 import { Conversations } from "./ContactConversations";
-import { CustomFieldsCard, MergeCard, MetadataCard, RelatedCard } from "./ContactExtras";
+import { CustomFieldsCard, DoNotContactCard, MergeCard, MetadataCard, RelatedCard } from "./ContactExtras";
 
 type Patch = Schemas["ContactInput"];
 type SaveState = { field: string; state: "saving" | "saved" | "conflict" | "error"; error?: unknown };
@@ -211,6 +211,7 @@ export default function ContactProfile({ id }: { id: number }) {
         <CustomFieldsCard contact={c} writer={writer} onChange={change} />
         <MetadataCard contact={c} writer={writer} onChange={change} />
         <RelatedCard id={id} />
+        <DoNotContactCard id={id} writer={writer} />
         {writer ? (
           <MergeCard
             id={id}

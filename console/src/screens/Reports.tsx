@@ -1,9 +1,10 @@
 // Reports: new contacts and conversations per day, week or month in the team's time zone
-// (GET /v1/analytics/*), as tables, each downloadable as CSV. The period and dates live in
+// (GET /v1/analytics/*), as charts over tables, each downloadable as CSV. The period and dates live in
 // the URL.
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../api/console-client";
 import { navigate, useLocation, useTitle } from "../app/router";
+import { BarChart } from "../components/BarChart";
 import { ErrorNotice } from "../components/ErrorNotice";
 
 type Period = "day" | "week" | "month";
@@ -66,6 +67,13 @@ export default function Reports() {
         <a className="button" href={csv("contacts")} download="new-contacts.csv">
           Download CSV
         </a>
+        {contacts.data ? (
+          <BarChart
+            title="New contacts by source"
+            keys={sources}
+            bars={contacts.data.periods.map((p) => ({ label: p.label, parts: sources.map((k) => ({ key: k, value: p.counts[k] ?? 0 })) }))}
+          />
+        ) : null}
         <table className="plain">
           <thead>
             <tr>
@@ -96,6 +104,13 @@ export default function Reports() {
         <a className="button" href={csv("conversations")} download="conversations.csv">
           Download CSV
         </a>
+        {conversations.data ? (
+          <BarChart
+            title="Conversations"
+            keys={["conversations"]}
+            bars={conversations.data.periods.map((p) => ({ label: p.label, parts: [{ key: "conversations", value: p.total }] }))}
+          />
+        ) : null}
         <table className="plain">
           <thead>
             <tr>
