@@ -78,7 +78,20 @@ test("an admin adds a stage; a lead's activities are added and ticked done", asy
   await dialog.getByRole("button", { name: "Done" }).click();
   await expect(page.getByRole("region", { name: new RegExp(`^${stageName} `) })).toBeVisible();
 
-  await page.getByRole("link", { name: title }).click();
+  // A new lead from the board: the contact is found by name.
+  await page.getByRole("button", { name: "New lead" }).click();
+  const create = page.getByRole("dialog", { name: "New lead" });
+  await create.getByLabel("Title").fill(`Second chair ${title}`);
+  await create.getByLabel("Find the contact").fill(`Buyer of ${title}`);
+  await expect(create.locator('select[name="contact_id"] option')).toHaveText([`Buyer of ${title}`]);
+  await create.getByLabel("Value").fill("450");
+  await checkA11y(page, "new lead dialog");
+  await create.getByRole("button", { name: "Create lead" }).click();
+  await expect(page.getByRole("link", { name: `Second chair ${title}` })).toBeVisible();
+  const leads = await api().GET("/v1/leads", { params: { query: { contact_id: String(lead.contact_id) } } });
+  expect(leads.data!.data.map((l) => [l.title, l.value]).sort()).toEqual([[title, 300], [`Second chair ${title}`, 450]]);
+
+  await page.getByRole("link", { name: title, exact: true }).click();
   await expect(page.getByRole("heading", { name: title, level: 1 })).toBeVisible();
   await page.getByLabel("Subject").fill("Call about the quote");
   await page.getByLabel("Due").fill("2030-05-04T10:30");

@@ -8,6 +8,20 @@ import { useLocation } from "./router";
 import { useUnreadCount } from "../api/queries";
 import { canWrite, isAdmin, useSession } from "./session";
 
+// The main navigation: each screen, the paths that belong to it, and who sees it.
+const SCREENS: { label: string; href: string; paths: string[]; admin?: boolean }[] = [
+  { label: "Contacts", href: "/app/contacts", paths: ["/app/contacts"] },
+  { label: "Pipelines", href: "/app/pipelines", paths: ["/app/pipelines", "/app/leads", "/app/accounts"] },
+  { label: "Tickets", href: "/app/tickets", paths: ["/app/tickets"] },
+  { label: "Segments", href: "/app/segments", paths: ["/app/segments"] },
+  { label: "Messaging", href: "/app/messaging/campaigns", paths: ["/app/messaging"] },
+  { label: "Forms", href: "/app/forms", paths: ["/app/forms"] },
+  { label: "Calendar", href: "/app/calendar", paths: ["/app/calendar"] },
+  { label: "Reports", href: "/app/reports", paths: ["/app/reports"] },
+  { label: "Workflows", href: "/app/workflows", paths: ["/app/workflows"], admin: true },
+  { label: "Settings", href: "/app/settings/users", paths: ["/app/settings"], admin: true },
+];
+
 export function Shell({ children }: { children: React.ReactNode }) {
   const { session, signedOut } = useSession();
   const { path } = useLocation();
@@ -39,40 +53,11 @@ export function Shell({ children }: { children: React.ReactNode }) {
       <header className="topbar">
         <span className="brand">Switchboard</span>
         <nav aria-label="Main">
-          <Link href="/app/contacts" aria-current={current("/app/contacts")}>
-            Contacts
-          </Link>
-          <Link href="/app/pipelines" aria-current={current("/app/pipelines") ?? current("/app/leads") ?? current("/app/accounts")}>
-            Pipelines
-          </Link>
-          <Link href="/app/tickets" aria-current={current("/app/tickets")}>
-            Tickets
-          </Link>
-          <Link href="/app/segments" aria-current={current("/app/segments")}>
-            Segments
-          </Link>
-          <Link href="/app/messaging/campaigns" aria-current={current("/app/messaging")}>
-            Messaging
-          </Link>
-          <Link href="/app/forms" aria-current={current("/app/forms")}>
-            Forms
-          </Link>
-          <Link href="/app/calendar" aria-current={current("/app/calendar")}>
-            Calendar
-          </Link>
-          <Link href="/app/reports" aria-current={current("/app/reports")}>
-            Reports
-          </Link>
-          {isAdmin(session) ? (
-            <Link href="/app/workflows" aria-current={current("/app/workflows")}>
-              Workflows
+          {SCREENS.filter((screen) => !screen.admin || isAdmin(session)).map((screen) => (
+            <Link key={screen.href} href={screen.href} aria-current={screen.paths.some((p) => path.startsWith(p)) ? "page" : undefined}>
+              {screen.label}
             </Link>
-          ) : null}
-          {isAdmin(session) ? (
-            <Link href="/app/settings/users" aria-current={current("/app/settings")}>
-              Settings
-            </Link>
-          ) : null}
+          ))}
         </nav>
         <button type="button" className="ghost" onClick={() => setPalette(true)} aria-keyshortcuts="Control+K">
           Search… <kbd>Ctrl K</kbd>

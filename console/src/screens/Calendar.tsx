@@ -8,6 +8,7 @@ import { useUsers } from "../api/queries";
 import { navigate, useLocation, useTitle } from "../app/router";
 import { canWrite, useSession } from "../app/session";
 import { Dialog } from "../components/Dialog";
+import { ContactPicker } from "../components/ContactPicker";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { FormDialog } from "../components/forms";
 import { Link } from "../components/Link";
@@ -227,12 +228,6 @@ function Reschedule({ appointment: a, zone, onClose }: { appointment: Appointmen
 function BookAppointment({ zone, date }: { zone: string; date: string }) {
   const qc = useQueryClient();
   const users = useUsers();
-  const [term, setTerm] = useState("");
-  const contacts = useQuery({
-    queryKey: ["contacts", "pick", term],
-    enabled: term.length > 1,
-    queryFn: async () => unwrap(await api.GET("/v1/contacts", { params: { query: { q: term, limit: 10 } } })).data,
-  });
   const submit = async (form: FormData) => {
     const at = zonedInstant(String(form.get("date")), String(form.get("time")), zone);
     const minutes = Number(form.get("minutes") || 30);
@@ -253,20 +248,7 @@ function BookAppointment({ zone, date }: { zone: string; date: string }) {
   };
   return (
     <FormDialog title="Book an appointment" openLabel="Book" submitLabel="Book it" primary onSubmit={submit}>
-      <label>
-        Find the contact
-        <input type="search" value={term} onChange={(e) => setTerm(e.target.value)} />
-      </label>
-      <label>
-        Contact
-        <select name="contact_id" required>
-          {(contacts.data ?? []).map((c) => (
-            <option key={c.id} value={String(c.id)}>
-              {c.name ?? c.email ?? c.phone ?? `#${c.id}`}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ContactPicker />
       <label>
         Service
         <input name="service" required maxLength={200} />

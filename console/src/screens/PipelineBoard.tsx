@@ -9,6 +9,7 @@ import { navigate, useTitle } from "../app/router";
 import { canWrite, isAdmin, useSession } from "../app/session";
 import { Dialog } from "../components/Dialog";
 import { ActionForm, FormDialog } from "../components/forms";
+import { ContactPicker } from "../components/ContactPicker";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Link } from "../components/Link";
 import { formatAmounts, moveLead, type Board } from "../lib/board";
@@ -203,13 +204,6 @@ function BoardView({ id }: { id: number }) {
 
 function NewLead({ pipelineId, stages }: { pipelineId: number; stages: Schemas["BoardStage"][] }) {
   const qc = useQueryClient();
-  const [contact, setContact] = useState("");
-  const contacts = useQuery({
-    queryKey: ["contacts", "pick", contact],
-    enabled: contact.length > 1,
-    queryFn: async () =>
-      unwrap(await api.GET("/v1/contacts", { params: { query: { q: contact, limit: 10 } } })).data,
-  });
   const submit = async (form: FormData) => {
     unwrap(
       await api.POST("/v1/leads", {
@@ -231,20 +225,7 @@ function NewLead({ pipelineId, stages }: { pipelineId: number; stages: Schemas["
         Title
         <input name="title" required maxLength={200} />
       </label>
-      <label>
-        Find the contact
-        <input type="search" value={contact} onChange={(e) => setContact(e.target.value)} />
-      </label>
-      <label>
-        Contact
-        <select name="contact_id" required>
-          {(contacts.data ?? []).map((c) => (
-            <option key={c.id} value={String(c.id)}>
-              {c.name ?? c.email ?? c.phone ?? `#${c.id}`}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ContactPicker />
       <label>
         Stage
         <select name="stage_id" defaultValue={String(stages[0]?.id ?? "")}>
