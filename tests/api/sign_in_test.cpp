@@ -370,6 +370,54 @@ TEST_P(SignInTest, WhatAPersonChangesNamesThemInTheTimelineNotesAndComments) {
   EXPECT_TRUE(reply.json()->isNull("author_key_id"));
 }
 
+// Notifications are personal: a signed-in agent lists, reads, changes and deletes only
+// their own; another's answers 404 and stays as it was. Admins and keys see the team's.
+TEST_P(SignInTest, APersonSeesAndChangesOnlyTheirOwnNotifications) {
+  HttpClient ann = person("ann", "agent");
+  HttpClient bob = person("bob", "agent");
+  HttpClient ada = person("ada", "admin");
+  auto me = [](HttpClient& c) {
+    return c.get("/v1/auth/session").json()->getObject("user")->getValue<long long>("id");
+  };
+  const long long ann_id = me(ann), bob_id = me(bob);
+  auto notify = [&](long long user, const std::string& text) {
+    auto r = client().post("/v1/notifications",
+                           "{\"user_id\":" + std::to_string(user) + ",\"text\":\"" + text + "\"}");
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json()->getValue<long long>("id");
+  };
+  const long long for_ann = notify(ann_id, "for ann");
+  const long long for_bob = notify(bob_id, "for bob");
+  auto texts = [](const HttpResult& r) {
+    std::vector<std::string> out;
+    auto data = r.json()->getArray("data");
+    for (std::size_t i = 0; i < data->size(); ++i)
+      out.push_back(data->getObject(static_cast<unsigned>(i))->getValue<std::string>("text"));
+    return out;
+  };
+  EXPECT_EQ(texts(ann.get("/v1/notifications")), std::vector<std::string>{"for ann"});
+  // Asking for Bob's explicitly still lists only her own: none.
+  EXPECT_TRUE(texts(ann.get("/v1/notifications?user_id=" + std::to_string(bob_id))).empty());
+  const std::string bobs = "/v1/notifications/" + std::to_string(for_bob);
+  EXPECT_EQ(ann.get(bobs).status, 404);
+  EXPECT_EQ(
+      ann.send("PATCH", bobs, R"({"read":true})", {{"Content-Type", "application/json"}}).status,
+      404);
+  EXPECT_EQ(ann.del(bobs).status, 404);
+  auto still = client().get(bobs);
+  ASSERT_EQ(still.status, 200) << still.body;
+  EXPECT_FALSE(still.json()->getValue<bool>("read"));
+  // Her own: read and marked read.
+  const std::string hers = "/v1/notifications/" + std::to_string(for_ann);
+  EXPECT_EQ(ann.get(hers).status, 200);
+  EXPECT_EQ(
+      ann.send("PATCH", hers, R"({"read":true})", {{"Content-Type", "application/json"}}).status,
+      200);
+  // An admin, and a key, see the team's.
+  EXPECT_EQ(texts(ada.get("/v1/notifications")).size(), 2u);
+  EXPECT_EQ(texts(client(key_with_role("agent")).get("/v1/notifications")).size(), 2u);
+}
+
 SB_INSTANTIATE_BACKENDS(SignInTest);
 
 }  // namespace

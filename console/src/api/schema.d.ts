@@ -1769,10 +1769,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List notifications (agent and above) */
+        /** List notifications (agent and above; a signed-in person below admin only their own (user_id), another's is 404) */
         get: operations["listNotifications"];
         put?: never;
-        /** Create a notification (agent and above) */
+        /** Create a notification (agent and above; a signed-in person below admin only their own (user_id), another's is 404) */
         post: operations["createNotification"];
         delete?: never;
         options?: never;
@@ -1789,15 +1789,15 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get a notification (agent and above) */
+        /** Get a notification (agent and above; a signed-in person below admin only their own (user_id), another's is 404) */
         get: operations["getNotification"];
         put?: never;
         post?: never;
-        /** Delete a notification (agent and above) */
+        /** Delete a notification (agent and above; a signed-in person below admin only their own (user_id), another's is 404) */
         delete: operations["deleteNotification"];
         options?: never;
         head?: never;
-        /** Change a notification (agent and above) */
+        /** Change a notification (agent and above; a signed-in person below admin only their own (user_id), another's is 404) */
         patch: operations["updateNotification"];
         trace?: never;
     };
@@ -4915,8 +4915,8 @@ export interface operations {
             /** @description The form page */
             200: {
                 headers: {
-                    "X-Request-Id": components["headers"]["XRequestId"];
                     "Content-Disposition": components["headers"]["ContentDisposition"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4961,9 +4961,9 @@ export interface operations {
             /** @description A thank-you page, for a urlencoded post that accepts text/html (the form's own page) to a form without redirect_url */
             200: {
                 headers: {
-                    "X-Request-Id": components["headers"]["XRequestId"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     "Content-Disposition": components["headers"]["ContentDisposition"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -341,6 +341,13 @@ void document_record_routes(Poco::JSON::Object& doc) {
     std::string input_ref = "#/components/schemas/" + name + "Input";
     std::string readers = role_word(o.read_role) + " and above";
     std::string writers = role_word(o.write_role) + " and above";
+    if (!o.personal_field.empty()) {
+      // What personal_scope() does, said where clients read it.
+      const std::string own = "; a signed-in person below admin only their own (" +
+                              std::string(o.personal_field) + "), another's is 404";
+      readers += own;
+      writers += own;
+    }
 
     Arr common;
     if (!o.parent_param.empty()) common.add(path_param(o.parent_param));

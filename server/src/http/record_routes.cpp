@@ -147,6 +147,21 @@ std::vector<RecordRouteDoc>& docs() {
   static std::vector<RecordRouteDoc> d;
   return d;
 }
+// The person whose records alone the caller may touch under `o.personal_field`, if any.
+std::optional<std::int64_t> personal_scope(const Request& req, const RecordRouteOptions& o) {
+  if (o.personal_field.empty() || !req.auth().user_id || req.auth().role >= Role::kAdmin)
+    return std::nullopt;
+  return req.auth().user_id;
+}
+
+// 404, as for another team's record, when the record is not the caller's own.
+void require_own(const Request& req, const RecordRouteOptions& o, const EntitySchema& schema,
+                 const Record& r) {
+  auto me = personal_scope(req, o);
+  if (me && r.int_or(schema, o.personal_field, 0) != *me)
+    throw Error::not_found(std::string(schema.name), r.id);
+}
+
 }  // namespace
 
 const std::vector<RecordRouteDoc>& record_route_docs() {
@@ -164,16 +179,19 @@ void add_record_routes(Router& router, ApiServices& sv, const RecordService& rec
   }
   router.add({"GET", o.base, o.read_role, [&sv, &records, &schema, o](Request& req) {
                 RecordQuery q = read_record_query(req, schema);
+                if (auto me = personal_scope(req, o))
+                  q.filters.push_back({schema.index(o.personal_field), {FieldValue{*me}}, {}});
                 std::int64_t parent = parent_of(req, o);
                 return sv.db.read([&](soci::session& s) {
                   return record_page(sv, s, records, records.list(s, req.auth().team_id, q, parent),
                                      q);
                 });
               }});
-  router.add({"GET", item_path(o), o.read_role, [&sv, &records, o](Request& req) {
+  router.add({"GET", item_path(o), o.read_role, [&sv, &records, &schema, o](Request& req) {
                 std::int64_t parent = parent_of(req, o), id = req.path_id(o.item_param);
                 return sv.db.read([&](soci::session& s) {
                   Record r = records.require(s, req.auth().team_id, id, parent);
+                  require_own(req, o, schema, r);
                   return Response::json(200, records.to_json(s, r));
                 });
               }});
@@ -196,35 +214,37 @@ void add_record_routes(Router& router, ApiServices& sv, const RecordService& rec
                   });
                 },
                 true});
-    router.add({.method = "PATCH",
-                .pattern = item_path(o),
-                .min_role = o.write_role,
-                .handler =
-                    [&sv, &records, &schema, o](Request& req) {
-                      RecordInput input =
-                          read_record_input(schema, *req.json(), InputMode::kUpdate);
-                      std::int64_t parent = parent_of(req, o), id = req.path_id(o.item_param);
-                      const std::string if_match = req.header("If-Match");
-                      return sv.db.write([&](soci::session& s) {
-                        if (!if_match.empty())
-                          require_current(s, records, req, id, parent, if_match);
-                        Record r = records.update(s, req.auth().team_id, id, input, parent,
-                                                  {req.auth().actor()});
-                        return Response::json(200, records.to_json(s, r));
-                      });
-                    },
-                .takes_body = true,
-                .own_if_match = true});
+    router.add(
+        {.method = "PATCH",
+         .pattern = item_path(o),
+         .min_role = o.write_role,
+         .handler =
+             [&sv, &records, &schema, o](Request& req) {
+               RecordInput input = read_record_input(schema, *req.json(), InputMode::kUpdate);
+               std::int64_t parent = parent_of(req, o), id = req.path_id(o.item_param);
+               const std::string if_match = req.header("If-Match");
+               return sv.db.write([&](soci::session& s) {
+                 require_own(req, o, schema, records.require(s, req.auth().team_id, id, parent));
+                 if (!if_match.empty()) require_current(s, records, req, id, parent, if_match);
+                 Record r =
+                     records.update(s, req.auth().team_id, id, input, parent, {req.auth().actor()});
+                 return Response::json(200, records.to_json(s, r));
+               });
+             },
+         .takes_body = true,
+         .own_if_match = true});
   }
   if (o.deletable) {
     router.add({.method = "DELETE",
                 .pattern = item_path(o),
                 .min_role = o.write_role,
                 .handler =
-                    [&sv, &records, o](Request& req) {
+                    [&sv, &records, &schema, o](Request& req) {
                       std::int64_t parent = parent_of(req, o), id = req.path_id(o.item_param);
                       const std::string if_match = req.header("If-Match");
                       sv.db.write([&](soci::session& s) {
+                        require_own(req, o, schema,
+                                    records.require(s, req.auth().team_id, id, parent));
                         if (!if_match.empty())
                           require_current(s, records, req, id, parent, if_match);
                         records.remove(s, req.auth().team_id, id, parent, {req.auth().actor()});

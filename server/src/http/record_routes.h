@@ -18,6 +18,10 @@ struct RecordRouteOptions {
   Role write_role = Role::kAgent;
   bool writable = true;  // POST and PATCH routes
   bool deletable = true;
+  // A user-id field naming whose record it is (notifications): a signed-in person below
+  // admin lists, reads, changes and deletes only their own (another's answers 404). Keys
+  // and admins see the team's.
+  std::string_view personal_field;
 };
 
 void add_record_routes(Router& router, ApiServices& services, const RecordService& records,

@@ -288,7 +288,8 @@ void add_workflow_routes(Router& router, ApiServices& sv) {
                     {.base = "/v1/notifications",
                      .item_param = "id",
                      .read_role = Role::kAgent,
-                     .write_role = Role::kAgent});
+                     .write_role = Role::kAgent,
+                     .personal_field = "user_id"});
   add_record_routes(router, sv, sv.crm.outbox,
                     {.base = "/v1/outbox",
                      .item_param = "id",
