@@ -36,3 +36,30 @@ export function useUnreadCount(userId: number | null) {
       ).data.length,
   });
 }
+
+export function useCustomFields() {
+  return useQuery({
+    queryKey: ["custom-fields"],
+    queryFn: async () => unwrap(await api.GET("/v1/custom-fields")).data,
+  });
+}
+
+export function useMessagingSettings() {
+  return useQuery({
+    queryKey: ["messaging-settings"],
+    queryFn: async () => unwrap(await api.GET("/v1/settings/messaging")),
+  });
+}
+
+// The names of the contacts `ids`, in one request (the list's id.in filter), by id.
+export function useContactNames(ids: number[]) {
+  const unique = [...new Set(ids)].sort((a, b) => a - b).slice(0, 200);
+  return useQuery({
+    queryKey: ["contacts", "names", unique],
+    enabled: unique.length > 0,
+    queryFn: async () => {
+      const page = unwrap(await api.GET("/v1/contacts", { params: { query: { "id.in": unique.join(","), limit: 200 } } }));
+      return new Map(page.data.map((c) => [c.id, c.name ?? c.email ?? c.phone ?? `Contact ${c.id}`]));
+    },
+  });
+}

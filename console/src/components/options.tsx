@@ -15,16 +15,21 @@ export function RoleOptions() {
   );
 }
 
-export function UserOptions({ users }: { users: Schemas["User"][] | undefined }) {
+// One <option> per item, valued by id and labelled by name (users, stages, segments).
+export function NamedOptions({ items }: { items: { id: number; name: string }[] | undefined }) {
   return (
     <>
-      {(users ?? []).map((u) => (
-        <option key={u.id} value={String(u.id)}>
-          {u.name}
+      {(items ?? []).map((item) => (
+        <option key={item.id} value={String(item.id)}>
+          {item.name}
         </option>
       ))}
     </>
   );
+}
+
+export function UserOptions({ users }: { users: Schemas["User"][] | undefined }) {
+  return <NamedOptions items={users} />;
 }
 
 export function IntentOptions() {

@@ -4,7 +4,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, unwrap, type Schemas } from "../api/console-client";
-import { useUsers } from "../api/queries";
+import { useContactNames, useMessagingSettings, useUsers } from "../api/queries";
 import { navigate, useLocation, useTitle } from "../app/router";
 import { canWrite, useSession } from "../app/session";
 import { Dialog } from "../components/Dialog";
@@ -24,10 +24,7 @@ export default function Calendar() {
   const { search } = useLocation();
   const { session } = useSession();
   const params = new URLSearchParams(search);
-  const settings = useQuery({
-    queryKey: ["messaging-settings"],
-    queryFn: async () => unwrap(await api.GET("/v1/settings/messaging")),
-  });
+  const settings = useMessagingSettings();
   const zone = settings.data?.time_zone || "UTC";
   const today = zonedParts(Date.now(), zone).date;
   const view = params.get("view") === "day" ? "day" : "week";
@@ -54,6 +51,7 @@ export default function Calendar() {
         }),
       ).data,
   });
+  const names = useContactNames((list.data ?? []).map((a) => a.contact_id));
   const byDay = new Map<string, Appointment[]>();
   for (const a of [...(list.data ?? [])].sort((x, y) => Date.parse(x.starts_at) - Date.parse(y.starts_at))) {
     const day = zonedParts(Date.parse(a.starts_at), zone).date;
@@ -102,7 +100,7 @@ export default function Calendar() {
               {items.length === 0 ? <p className="muted">Nothing booked.</p> : null}
               <ul className="cards">
                 {items.map((a) => (
-                  <AppointmentCard key={a.id} appointment={a} zone={zone} />
+                  <AppointmentCard key={a.id} appointment={a} zone={zone} contactName={names.data?.get(a.contact_id)} />
                 ))}
               </ul>
             </section>
@@ -113,17 +111,13 @@ export default function Calendar() {
   );
 }
 
-function AppointmentCard({ appointment: a, zone }: { appointment: Appointment; zone: string }) {
+function AppointmentCard({ appointment: a, zone, contactName }: { appointment: Appointment; zone: string; contactName: string | undefined }) {
   const qc = useQueryClient();
   const { session } = useSession();
   const { error, busy, run } = useAction();
   const [moving, setMoving] = useState(false);
   const starts = zonedParts(Date.parse(a.starts_at), zone);
   const ends = zonedParts(Date.parse(a.ends_at), zone);
-  const contact = useQuery({
-    queryKey: ["contact", a.contact_id],
-    queryFn: async () => unwrap(await api.GET("/v1/contacts/{id}", { params: { path: { id: a.contact_id } } })),
-  });
   const set = (body: Schemas["AppointmentPatch"]) =>
     run(async () => {
       unwrap(await api.PATCH("/v1/appointments/{id}", { params: { path: { id: a.id } }, body }));
@@ -136,7 +130,7 @@ function AppointmentCard({ appointment: a, zone }: { appointment: Appointment; z
       <strong>
         {starts.time}–{ends.time} {a.service}
       </strong>
-      <Link href={`/app/contacts/${a.contact_id}`}>{contact.data?.name ?? `Contact ${a.contact_id}`}</Link>
+      <Link href={`/app/contacts/${a.contact_id}`}>{contactName ?? `Contact ${a.contact_id}`}</Link>
       <span className="muted">
         {a.status.replace("_", "-")}
         {a.location ? ` · ${a.location}` : ""}

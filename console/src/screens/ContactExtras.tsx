@@ -3,6 +3,7 @@
 // merging a suggested duplicate into it, and its do-not-contact channels.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { useCustomFields } from "../api/queries";
 import { api, unwrap, type Contact, type Schemas } from "../api/console-client";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Link } from "../components/Link";
@@ -11,10 +12,7 @@ import { useAction } from "../lib/useAction";
 type Patch = Schemas["ContactInput"];
 
 export function CustomFieldsCard({ contact, writer, onChange }: { contact: Contact; writer: boolean; onChange: (p: Patch) => void }) {
-  const fields = useQuery({
-    queryKey: ["custom-fields"],
-    queryFn: async () => unwrap(await api.GET("/v1/custom-fields")).data,
-  });
+  const fields = useCustomFields();
   const values = (contact.custom_fields ?? {}) as Record<string, unknown>;
   if (!fields.data?.length) return null;
   const set = (key: string, value: unknown) => onChange({ custom_fields: { [key]: value === "" ? null : value } });

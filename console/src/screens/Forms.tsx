@@ -4,6 +4,7 @@
 // embed snippet of the public page (GET /f/{slug}, plain HTML), and the submissions.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
+import { useCustomFields } from "../api/queries";
 import { api, unwrap, type Schemas } from "../api/console-client";
 import { navigate, useLocation, useTitle } from "../app/router";
 import { isAdmin, useSession } from "../app/session";
@@ -248,10 +249,7 @@ function Share({ url, name, enabled }: { url: string; name: string; enabled: boo
 }
 
 function FieldList({ fields, onChange }: { fields: Field[]; onChange: (f: Field[]) => void }) {
-  const custom = useQuery({
-    queryKey: ["custom-fields"],
-    queryFn: async () => unwrap(await api.GET("/v1/custom-fields")).data,
-  });
+  const custom = useCustomFields();
   const [dragging, setDragging] = useState<number | null>(null);
   const [announce, setAnnounce] = useState("");
   const move = (from: number, to: number) => {

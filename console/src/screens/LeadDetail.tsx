@@ -9,7 +9,7 @@ import { canWrite, useSession } from "../app/session";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { ActionForm } from "../components/forms";
 import { Link } from "../components/Link";
-import { UserOptions } from "../components/options";
+import { NamedOptions, UserOptions } from "../components/options";
 import { formatAmounts } from "../lib/board";
 import { useAction } from "../lib/useAction";
 
@@ -81,11 +81,7 @@ export default function LeadDetail({ id }: { id: number }) {
             <label>
               Stage
               <select value={String(l.stage_id)} onChange={(e) => void save({ stage_id: Number(e.target.value) })}>
-                {stages.map((s) => (
-                  <option key={s.id} value={String(s.id)}>
-                    {s.name}
-                  </option>
-                ))}
+                <NamedOptions items={stages} />
               </select>
             </label>
             <div className="inline">

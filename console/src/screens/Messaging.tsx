@@ -5,10 +5,11 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { api, unwrap, type Schemas } from "../api/console-client";
-import { useSegments } from "../api/queries";
+import { useMessagingSettings, useSegments } from "../api/queries";
 import { navigate, useLocation, useTitle } from "../app/router";
 import { isAdmin, useSession } from "../app/session";
 import { ErrorNotice } from "../components/ErrorNotice";
+import { NamedOptions } from "../components/options";
 import { FormDialog } from "../components/forms";
 import { Link } from "../components/Link";
 import { smsSegments } from "../lib/sms";
@@ -324,11 +325,7 @@ function NewCampaign() {
         Audience (segment)
         <select value={segment} onChange={(e) => setSegment(e.target.value)} required>
           <option value="">Choose a segment</option>
-          {(segments.data ?? []).map((s) => (
-            <option key={s.id} value={String(s.id)}>
-              {s.name}
-            </option>
-          ))}
+          <NamedOptions items={segments.data} />
         </select>
       </label>
       {segment ? (
@@ -530,10 +527,7 @@ function SequenceCard({ sequence }: { sequence: Schemas["Sequence"] }) {
 function MessagingSettings() {
   const qc = useQueryClient();
   const { session } = useSession();
-  const settings = useQuery({
-    queryKey: ["messaging-settings"],
-    queryFn: async () => unwrap(await api.GET("/v1/settings/messaging")),
-  });
+  const settings = useMessagingSettings();
   const { error, busy, run } = useAction();
   const [saved, setSaved] = useState(false);
   if (!settings.data) return <ErrorNotice error={settings.error} />;

@@ -11,6 +11,7 @@ import { Dialog } from "../components/Dialog";
 import { ActionForm, FormDialog } from "../components/forms";
 import { ContactPicker } from "../components/ContactPicker";
 import { ErrorNotice } from "../components/ErrorNotice";
+import { NamedOptions } from "../components/options";
 import { Link } from "../components/Link";
 import { formatAmounts, moveLead, type Board } from "../lib/board";
 import { useAction } from "../lib/useAction";
@@ -37,11 +38,7 @@ export default function PipelineBoard({ id }: { id: number | null }) {
           <label className="check">
             Pipeline{" "}
             <select value={String(chosen)} onChange={(e) => navigate(`/app/pipelines/${e.target.value}`)}>
-              {pipelines.data.map((p) => (
-                <option key={p.id} value={String(p.id)}>
-                  {p.name}
-                </option>
-              ))}
+              <NamedOptions items={pipelines.data} />
             </select>
           </label>
         ) : null}
@@ -229,11 +226,7 @@ function NewLead({ pipelineId, stages }: { pipelineId: number; stages: Schemas["
       <label>
         Stage
         <select name="stage_id" defaultValue={String(stages[0]?.id ?? "")}>
-          {stages.map((s) => (
-            <option key={s.id} value={String(s.id)}>
-              {s.name}
-            </option>
-          ))}
+          <NamedOptions items={stages} />
         </select>
       </label>
       <div className="inline">

@@ -6,7 +6,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { api, unwrap, type Schemas } from "../api/console-client";
-import { useSegments, useStatuses } from "../api/queries";
+import { useCustomFields, useSegments, useStatuses } from "../api/queries";
 import { navigate, useTitle } from "../app/router";
 import { isAdmin, useSession } from "../app/session";
 import { ErrorNotice } from "../components/ErrorNotice";
@@ -249,10 +249,7 @@ interface Catalogue {
 }
 
 function useFieldCatalogue(): Catalogue {
-  const custom = useQuery({
-    queryKey: ["custom-fields"],
-    queryFn: async () => unwrap(await api.GET("/v1/custom-fields")).data,
-  });
+  const custom = useCustomFields();
   const statuses = useStatuses();
   const segments = useSegments();
   return useMemo(() => {

@@ -11,7 +11,7 @@ import { ErrorNotice } from "../components/ErrorNotice";
 import { Link } from "../components/Link";
 import { ShownOnce } from "../components/ShownOnce";
 import { RoleOptions, type Role } from "../components/options";
-import { useUsers } from "../api/queries";
+import { useCustomFields, useUsers } from "../api/queries";
 import { useAction } from "../lib/useAction";
 import { Agents, Capture, Statuses } from "./SettingsCrm";
 import { Webhooks } from "./SettingsWebhooks";
@@ -309,10 +309,7 @@ function ApiKeys() {
 
 function CustomFields() {
   const qc = useQueryClient();
-  const fields = useQuery({
-    queryKey: ["custom-fields"],
-    queryFn: async () => unwrap(await api.GET("/v1/custom-fields")).data,
-  });
+  const fields = useCustomFields();
   const { error, run } = useAction();
   function create(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
