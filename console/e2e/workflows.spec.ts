@@ -1,5 +1,6 @@
 // Workflows: one written in the browser's Lua editor, checked (a typo shown at its line),
-// saved, enabled and seen tagging a new contact, its run in the log; a broken save refused
+// test-run on the scratch store (the team's data untouched), saved, enabled and seen
+// tagging a new contact, its run in the log; a broken save refused
 // with its line; a version compared and restored. Results are checked through the API.
 import type { Page } from "@playwright/test";
 import { acceptInvite, api, checkA11y, expect, invitedPerson, test } from "./fixtures";
@@ -41,6 +42,19 @@ test("an admin writes, checks, saves and enables a workflow that then tags new c
   await typeSource(page, `on("contact.created", function(e)\ncrm.tag(e.contact, "${tag}")\nend)\n`);
   await page.getByRole("button", { name: "Check" }).click();
   await expect(page.getByRole("status").filter({ hasText: "No problems" })).toContainText("on contact.created");
+
+  // A test run of the unsaved source on the scratch store: the fixture contact is tagged
+  // there, and no such contact exists in the team's data.
+  const scratchName = `Scratch ${tag}`;
+  await page.getByLabel(/^Fixtures/).fill(`[{ "resource": "contacts", "items": [{ "name": "${scratchName}" }] }]`);
+  await page.getByRole("button", { name: "Test run" }).click();
+  const result = page.getByRole("status", { name: "Test run result" });
+  await expect(result).toContainText("1 run: all succeeded");
+  await expect(result).toContainText("tag");
+  await checkA11y(page, "workflow test run");
+  const scratch = await api().GET("/v1/contacts", { params: { query: { q: scratchName } } });
+  expect(scratch.data!.data).toHaveLength(0);
+
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByText("version 2 ·")).toBeVisible();
   const list = await api().GET("/v1/workflows");
@@ -82,6 +96,13 @@ test("a broken save is refused at its line; an older version is compared and res
   await expect(page.getByRole("alert")).toContainText("does not load");
   await expect(page.getByRole("list", { name: "Problems" })).toContainText(/^Line 2: /);
   expect((await api().GET("/v1/workflows/{id}", { params: { path: { id } } })).data!.version).toBe(2);
+
+  // A test run whose handler fails shows the error and marks its line.
+  await typeSource(page, `on("contact.created", function(e)\nerror("nope")\nend)\n`);
+  await page.getByRole("button", { name: "Test run" }).click();
+  await expect(page.getByRole("status", { name: "Test run result" })).toContainText("a handler failed");
+  await expect(page.getByRole("list", { name: "Problems" })).toContainText("Line 2: nope");
+  await expect(page.locator(".cm-lint-marker-error")).toHaveCount(1);
 
   await page.getByRole("link", { name: "Versions" }).click();
   const diff = page.getByLabel("Changes from version 1 to 2");

@@ -2876,6 +2876,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/workflows/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a workflow source against a sample event on a scratch server, as `switchboard workflow test` does (admin); the team's data is never read or written and nothing is sent */
+        post: operations["testWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4660,6 +4677,23 @@ export interface components {
             /** @enum {string} */
             outcome: "ok" | "error" | "rejected";
             workflow_version: number;
+        };
+        /** @description What a test run did on its scratch server; nothing of it is stored */
+        WorkflowTestRun: {
+            /** @description every run succeeded */
+            ok: boolean;
+            /** @description in the order they happened */
+            runs: {
+                actions: {
+                    [key: string]: unknown;
+                }[];
+                duration_us: number;
+                error: string | null;
+                handler: string;
+                log: string | null;
+                /** @enum {string} */
+                outcome: "ok" | "error" | "rejected";
+            }[];
         };
     };
     responses: {
@@ -16315,6 +16349,68 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    testWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description what the handler receives as e */
+                    event: {
+                        /** @description the subject, among the fixtures' contacts; e.contact is that contact unless the payload has one */
+                        contact_id?: number;
+                        /** @description the event's payload (docs/events.md) */
+                        payload?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description an event type (message.received, contact.created...), or cron for the workflow's first every() handler */
+                        type: string;
+                    };
+                    /** @description loaded in order on the scratch server, each item POSTed to /v1/{resource} and validated like a real write; at most 1000 items in all */
+                    fixtures?: {
+                        items: {
+                            [key: string]: unknown;
+                        }[];
+                        /** @description a collection: users, groups, contacts, tickets... */
+                        resource: string;
+                    }[];
+                    /** @description the workflow's name in runs and errors (default workflow) */
+                    name?: string;
+                    source: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The runs (a failing handler is a 200 with ok false and its error) */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowTestRun"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

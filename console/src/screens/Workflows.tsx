@@ -1,6 +1,6 @@
 // Workflows (admins): the list with enabled and last run, dead letters with replay, and a
-// workflow's page: the Lua editor (lazy-loaded) with Check and Save showing problems at
-// their lines, the run log, and versions with a diff and restore.
+// workflow's page: the Lua editor (lazy-loaded) with Check, Save and Test run showing
+// problems at their lines, the run log, and versions with a diff and restore.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useMemo, useState } from "react";
 import { api, ApiError, unwrap, type Schemas } from "../api/console-client";
@@ -11,6 +11,7 @@ import { relativeTime } from "../components/badges";
 import type { LineError } from "../components/LuaEditor";
 import { diffLines, lineOf } from "../lib/diff";
 import { useAction } from "../lib/useAction";
+import { RunDetails, WorkflowTestRun } from "./WorkflowTestRun";
 
 const LuaEditor = lazy(() => import("../components/LuaEditor"));
 
@@ -282,6 +283,7 @@ function Source({ workflow }: { workflow: Schemas["Workflow"] }) {
           ))}
         </ul>
       ) : null}
+      <WorkflowTestRun workflow={workflow} source={source} onProblems={setProblems} />
     </section>
   );
 }
@@ -321,9 +323,7 @@ function Runs({ id }: { id: number }) {
                 <td className={r.outcome === "ok" ? undefined : "overdue"}>{r.outcome}</td>
                 <td>{(r.duration_us / 1000).toFixed(1)} ms</td>
                 <td>
-                  {r.actions.length ? <div>{r.actions.map((a) => String(a["op"] ?? a["action"] ?? "action")).join(", ")}</div> : null}
-                  {r.log ? <pre className="run-log">{r.log}</pre> : null}
-                  {r.error ? <pre className="run-log overdue">{r.error}</pre> : null}
+                  <RunDetails run={r} />
                 </td>
               </tr>
             ))}

@@ -367,7 +367,7 @@ int dispatch(int argc, char** argv) {
     if (!a.options.count("event")) throw UsageError("workflow test needs --event EVENT.json");
     std::optional<std::string> fixtures;
     if (a.options.count("fixtures")) fixtures = a.options.at("fixtures");
-    return workflow_test(p[2], a.options.at("event"), fixtures, std::cout, std::cerr);
+    return workflow_test(p[2], a.options.at("event"), fixtures, std::cout);
   }
   throw UsageError("unknown command: " + p[0] + (p.size() > 1 ? " " + p[1] : ""));
 }

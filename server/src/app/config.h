@@ -27,6 +27,9 @@ struct Config {
   SchedulerOptions scheduler;
   channels::MessengerOptions messaging;
   campaigns::CampaignOptions campaigns;
+  // false for a scratch server inside another process (workflow test runs): its start-up
+  // lines would read as the host server's.
+  bool announce = true;
 };
 
 using Environment = std::map<std::string, std::string>;

@@ -6,6 +6,7 @@
 
 #include <Poco/Logger.h>
 
+#include "app/scratch_workflow_tester.h"
 #include "campaigns/sequence_runner.h"
 #include "capture/conversation_closer.h"
 #include "channels/outbox_sender.h"
@@ -30,7 +31,9 @@ void ServerRuntime::start() {
   Poco::Logger& log = Poco::Logger::get("app");
   db_ = std::make_unique<Database>(config_.database);
   MigrationReport report = migrate(*db_);
-  for (const std::string& name : report.applied) log.information("applied migration %s", name);
+  if (config_.announce) {
+    for (const std::string& name : report.applied) log.information("applied migration %s", name);
+  }
   // SB_BOOTSTRAP_API_KEY lets containers and tests start without a prompt; otherwise the
   // first start generates a key and the caller prints it once.
   first_team_ = provision_team(*db_, config_.bootstrap_api_key ? "Default team" : "My team",
@@ -124,14 +127,20 @@ void ServerRuntime::start() {
   http_->set_webhooks(webhooks_.get());
   http_->set_campaigns(campaigns_.get());
   http_->set_imports(imports_.get());
+  // Test runs happen on a scratch server of their own, so never on the team's data.
+  tester_ = std::make_unique<ScratchWorkflowTester>();
+  http_->set_workflow_tester(tester_.get());
   http_->start();
-  log.information("listening on %s:%d, database %s", config_.http.host, http_->port(),
-                  db_->display_url());
+  if (config_.announce) {
+    log.information("listening on %s:%d, database %s", config_.http.host, http_->port(),
+                    db_->display_url());
+  }
 }
 
 void ServerRuntime::stop() {
   if (http_) http_->stop();
   http_.reset();
+  tester_.reset();
   if (scheduler_) scheduler_->stop();
   scheduler_.reset();
   if (campaigns_) campaigns_->stop();

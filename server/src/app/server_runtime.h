@@ -20,6 +20,7 @@ class ImportRunner;
 namespace channels {
 class WebhookSubscriptions;
 }
+class ScratchWorkflowTester;
 
 class ServerRuntime {
  public:
@@ -54,6 +55,7 @@ class ServerRuntime {
   std::unique_ptr<campaigns::CampaignRunner> campaigns_;
   std::unique_ptr<imports::ImportRunner> imports_;
   std::unique_ptr<Scheduler> scheduler_;
+  std::unique_ptr<ScratchWorkflowTester> tester_;
   std::unique_ptr<HttpServer> http_;
   std::optional<ProvisionedTeam> first_team_;
 };

@@ -43,7 +43,8 @@ class CampaignRunner;
 }
 namespace wf {
 class WorkflowRegistry;
-}
+class WorkflowTester;
+}  // namespace wf
 namespace imports {
 class ImportRunner;
 }
@@ -88,12 +89,13 @@ struct ApiServices {
   std::string data_dir;  // uploads: data_dir/files, data_dir/imports
   std::size_t max_upload_bytes;
   auth::SignIn sign_in;
-  const Metrics* metrics = nullptr;           // for GET /metrics
-  const Router* router = nullptr;             // for the OpenAPI consistency check
-  const Dispatcher* dispatcher = nullptr;     // for queue metrics; null in tools and tests
-  wf::WorkflowRegistry* workflows = nullptr;  // null: workflow writes are not checked live
-  plugins::PluginHost* plugins = nullptr;     // null: /v1/plugins and /v1/actions answer 404
-  channels::Messenger* messenger = nullptr;   // null: tracking links answer 404
+  const Metrics* metrics = nullptr;               // for GET /metrics
+  const Router* router = nullptr;                 // for the OpenAPI consistency check
+  const Dispatcher* dispatcher = nullptr;         // for queue metrics; null in tools and tests
+  wf::WorkflowRegistry* workflows = nullptr;      // null: workflow writes are not checked live
+  wf::WorkflowTester* workflow_tester = nullptr;  // null: POST /v1/workflows/test answers 503
+  plugins::PluginHost* plugins = nullptr;         // null: /v1/plugins and /v1/actions answer 404
+  channels::Messenger* messenger = nullptr;       // null: tracking links answer 404
   channels::WebhookSubscriptions* webhooks = nullptr;    // null: /v1/webhooks answers 404
   campaigns::CampaignRunner* campaign_runner = nullptr;  // null: campaigns wait for a poll
   imports::ImportRunner* import_runner = nullptr;        // null: imports wait for a poll

@@ -1011,6 +1011,10 @@ void HttpServer::set_imports(imports::ImportRunner* runner) {
   impl_->services.import_runner = runner;
 }
 
+void HttpServer::set_workflow_tester(wf::WorkflowTester* tester) {
+  impl_->services.workflow_tester = tester;
+}
+
 void HttpServer::set_plugins(plugins::PluginHost* host) {
   impl_->services.plugins = host;
   if (host)

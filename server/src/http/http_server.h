@@ -21,7 +21,8 @@ class CampaignRunner;
 }
 namespace wf {
 class WorkflowRegistry;
-}
+class WorkflowTester;
+}  // namespace wf
 namespace imports {
 class ImportRunner;
 }
@@ -83,6 +84,8 @@ class HttpServer {
   void set_webhooks(channels::WebhookSubscriptions* webhooks);
   void set_campaigns(campaigns::CampaignRunner* runner);
   void set_imports(imports::ImportRunner* runner);
+  // POST /v1/workflows/test runs sources here; unset, it answers 503.
+  void set_workflow_tester(wf::WorkflowTester* tester);
 
   void start();
   int port() const;

@@ -4,6 +4,8 @@
 
 #include <Poco/JSON/Parser.h>
 
+#include <limits>
+
 #include "http/pagination.h"
 #include "http/record_routes.h"
 #include "http/routes.h"
@@ -12,6 +14,7 @@
 #include "model/json_body.h"
 #include "store/workflow_store.h"
 #include "workflows/workflow_registry.h"
+#include "workflows/workflow_tester.h"
 
 namespace sb {
 namespace {
@@ -106,6 +109,68 @@ Response check(ApiServices& sv, Request& req) {
   Poco::JSON::Array::Ptr handlers = new Poco::JSON::Array;
   for (const auto& h : def.handlers) handlers->add(wf::handler_label(h));
   out.set("handlers", handlers);
+  return Response::json(200, out);
+}
+
+// The event: {type, contact_id?, payload?}; what a handler receives as `e`.
+void read_test_event(JsonFields& body, wf::TestRun& run) {
+  auto event = body.optional_object("event");
+  if (!event) throw Error::validation("event", "is required: {type, contact_id?, payload?}");
+  JsonFields f(*event);
+  run.event_type = f.required_string("type", 200);
+  run.contact_id = f.optional_int("contact_id", 1, std::numeric_limits<std::int64_t>::max());
+  if (auto payload = f.optional_object("payload")) run.payload = *payload;
+  f.reject_unknown_as("event", "unknown field (type, contact_id, payload)");
+}
+
+// Fixtures: [{resource, items: [REST body...]}], loaded in order on the scratch server.
+constexpr std::size_t kMaxFixtureItems = 1000;
+
+void read_test_fixtures(const Poco::JSON::Object::Ptr& body, wf::TestRun& run) {
+  if (!body->has("fixtures")) return;
+  Poco::Dynamic::Var v = body->get("fixtures");
+  if (!v.isArray()) throw Error::validation("fixtures", "must be an array of {resource, items}");
+  auto sets = v.extract<Poco::JSON::Array::Ptr>();
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < sets->size(); ++i) {
+    std::string label = "fixtures[" + std::to_string(i) + "]";
+    auto set = sets->getObject(static_cast<unsigned>(i));
+    if (!set) throw Error::validation(label, "must be an object {resource, items}");
+    JsonFields f(set);
+    wf::TestFixture fixture{.label = label, .resource = f.required_string("resource", 40)};
+    f.allow({"items"});
+    f.reject_unknown_as(label, "unknown field (resource, items)");
+    Poco::Dynamic::Var items = set->get("items");
+    if (!items.isArray()) throw Error::validation(label + ".items", "must be an array of bodies");
+    fixture.items = items.extract<Poco::JSON::Array::Ptr>();
+    total += fixture.items->size();
+    if (total > kMaxFixtureItems) {
+      throw Error::validation("fixtures",
+                              "at most " + std::to_string(kMaxFixtureItems) + " items in all");
+    }
+    run.fixtures.push_back(std::move(fixture));
+  }
+}
+
+// Runs a source against a sample event on a scratch server: the team's data is never read
+// or written, and nothing is sent (no workers, no mail).
+Response test_run(ApiServices& sv, Request& req) {
+  if (!sv.workflow_tester) {
+    throw Error(ErrorCode::kUnavailable, "workflow test runs are not available here");
+  }
+  Poco::JSON::Object::Ptr body = req.json();
+  JsonFields f(body);
+  wf::TestRun run;
+  run.name = check_name(f.optional_string("name", 100).value_or("workflow"));
+  run.source = f.required_string("source", kMaxSourceBytes);
+  read_test_event(f, run);
+  f.allow({"fixtures"});
+  f.reject_unknown();
+  read_test_fixtures(body, run);
+  wf::TestReport report = sv.workflow_tester->run(run);
+  Poco::JSON::Object out(Poco::JSON_PRESERVE_KEY_ORDER);
+  out.set("ok", report.ok);
+  out.set("runs", report.runs);
   return Response::json(200, out);
 }
 
@@ -276,6 +341,7 @@ void add_workflow_routes(Router& router, ApiServices& sv) {
               [&sv](Request& r) { return patch(sv, r, false); }});
   router.add({"GET", "/v1/workflows/{id}/runs", Role::kAdmin, h(runs)});
   router.add({"POST", "/v1/workflows/check", Role::kAdmin, h(check), true});
+  router.add({"POST", "/v1/workflows/test", Role::kAdmin, h(test_run), true});
   router.add({"GET", "/v1/workflows/{id}/versions/{version}", Role::kAdmin, h(version)});
   // What workflows act on and produce: user groups (assignment), staff notifications, and
   // the outbox of messages queued for the channel layer.
