@@ -1,5 +1,5 @@
 // Segments: a nested rule built in the builder whose live count equals the API's, saved and
-// listed; an automatic segment's threshold edited in the same builder; viewers read only.
+// listed, its history of entries and exits; an automatic segment's threshold edited in the same builder; viewers read only.
 import type { Schemas } from "../src/api/console-client";
 import { acceptInvite, api, checkA11y, expect, invitedPerson, test } from "./fixtures";
 
@@ -61,6 +61,20 @@ test("an admin builds a nested rule whose live count equals the API's, and saves
   expect((await api().GET("/v1/segments/{id}/count", { params: { path: { id } } })).data!.count).toBe(3);
   await expect(page.getByRole("region", { name: "Members (saved rule)" }).getByRole("listitem")).toHaveCount(3);
 
+  // Its history: the three entered when it was saved; Cy leaves when her tag goes, and the
+  // line arrives live.
+  const history = page.getByRole("region", { name: "History" });
+  await expect(history.getByRole("row").filter({ hasText: "entered" })).toHaveCount(3);
+  await api().PATCH("/v1/contacts/{id}", { params: { path: { id: made[2]! } }, body: { tags: [] } });
+  await expect(history.getByRole("row").filter({ hasText: "exited" })).toHaveCount(1, { timeout: 15_000 });
+  await expect(history.getByRole("row").filter({ hasText: "exited" })).toContainText(`Cy ${tag}`);
+  const lines = await api().GET("/v1/segments/{id}/history", { params: { path: { id } } });
+  expect(lines.data!.data.map((l) => [l.contact_id, l.change])).toEqual([
+    [made[2]!, "exited"],
+    ...[made[0]!, made[1]!, made[2]!].sort((a, b) => b - a).map((c) => [c, "entered"]),
+  ]);
+  await checkA11y(page, "segment history");
+
   // Negating the group flips the count live, before any save.
   await page.getByRole("group", { name: "Rule, group 2" }).getByLabel("Not").first().check();
   await expect(page.getByRole("status").filter({ hasText: /match(es)? now/ })).toHaveText("1 contact matches now");
@@ -78,7 +92,7 @@ test("an automatic segment's threshold is edited in the builder; a viewer only r
     await expect(page.getByLabel("Rule, condition 1: field")).toHaveValue("bookings_count");
     await page.getByLabel("Rule, condition 1: value").fill("2");
     await page.getByRole("button", { name: "Save segment" }).click();
-    await expect(page.getByText("Saved")).toBeVisible();
+    await expect(page.getByText("Saved", { exact: true })).toBeVisible();
     const after = await api().GET("/v1/segments/{id}", { params: { path: { id: frequent.id } } });
     expect(after.data!.rule).toEqual({ field: "bookings_count", op: "gte", value: 2 });
     expect(after.data!.name).toBe(frequent.name);

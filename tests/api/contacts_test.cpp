@@ -207,6 +207,11 @@ TEST_P(ContactsTest, ChangesWriteTimelineAndEvents) {
   auto rest = client().get("/v1/contacts/" + std::to_string(id) + "/timeline?limit=50&cursor=" +
                            page.json()->getValue<std::string>("next_cursor"));
   EXPECT_EQ(rest.json()->getArray("data")->size(), data->size() - 2);
+  // A bad page size or cursor is a 422 naming it, as the contract says.
+  EXPECT_EQ(client().get("/v1/contacts/" + std::to_string(id) + "/timeline?limit=0").status, 422);
+  EXPECT_EQ(client().get("/v1/contacts/" + std::to_string(id) + "/timeline?cursor=%25").status,
+            422);
+  EXPECT_EQ(client().get("/v1/contacts/duplicates?limit=500").status, 422);
 }
 
 TEST_P(ContactsTest, DeleteRemovesTheContactAndItsNotes) {

@@ -244,6 +244,57 @@ TEST_P(SegmentTest, MembershipChangesBecomeEnteredAndExitedEvents) {
   EXPECT_EQ(left, 0);
 }
 
+TEST_P(SegmentTest, HistoryKeepsEntriesAndExitsAfterTheEventsArePruned) {
+  long long vip = segment("VIP", R"({"field":"tags","op":"any","value":["vip"]})");
+  long long ann = create("/v1/contacts", R"({"name":"Ann"})");
+  long long bob = create("/v1/contacts", R"({"name":"Bob","tags":["vip"]})");
+  drain();
+  ASSERT_EQ(patch("/v1/contacts/" + s(ann), R"({"tags":["vip"]})").status, 200);
+  drain();
+  ASSERT_EQ(patch("/v1/contacts/" + s(bob), R"({"tags":[]})").status, 200);
+  drain();
+  // The bus's events go (as retention prunes them); the history stays.
+  server_->database().write([&](soci::session& ses) {
+    ses << "DELETE FROM events WHERE type IN ('segment.entered', 'segment.exited')";
+  });
+  auto history = [&](const std::string& query = "") {
+    auto r = client().get("/v1/segments/" + s(vip) + "/history" + query);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r;
+  };
+  auto r = history();
+  auto lines = r.json()->getArray("data");
+  ASSERT_EQ(lines->size(), 3u) << r.body;  // newest first: Bob left, Ann entered, Bob entered
+  auto line = [&](std::size_t i) { return lines->getObject(static_cast<unsigned>(i)); };
+  EXPECT_EQ(line(0)->getValue<long long>("contact_id"), bob);
+  EXPECT_EQ(line(0)->getValue<std::string>("change"), "exited");
+  EXPECT_EQ(line(1)->getValue<long long>("contact_id"), ann);
+  EXPECT_EQ(line(1)->getValue<std::string>("change"), "entered");
+  EXPECT_EQ(line(2)->getValue<long long>("contact_id"), bob);
+  EXPECT_EQ(line(2)->getValue<std::string>("change"), "entered");
+  EXPECT_TRUE(r.json()->isNull("next_cursor"));
+  // Pages of one, older as the cursor goes.
+  auto first = history("?limit=1");
+  ASSERT_EQ(first.json()->getArray("data")->size(), 1u);
+  std::string cursor = first.json()->getValue<std::string>("next_cursor");
+  auto second = history("?limit=1&cursor=" + cursor);
+  EXPECT_EQ(second.json()->getArray("data")->getObject(0)->getValue<long long>("contact_id"), ann);
+  EXPECT_EQ(client().get("/v1/segments/" + s(vip) + "/history?limit=0").status, 422);
+
+  // Erasing a contact erases its lines; deleting the segment, the segment's.
+  auto erased = client().del("/v1/contacts/" + s(bob) + "?erase=true");
+  ASSERT_EQ(erased.status / 100, 2) << erased.body;
+  EXPECT_EQ(history().json()->getArray("data")->size(), 1u);
+  ASSERT_EQ(client().del("/v1/segments/" + s(vip)).status, 204);
+  EXPECT_EQ(client().get("/v1/segments/" + s(vip) + "/history").status, 404);
+  long long left = -1;
+  server_->database().read([&](soci::session& ses) {
+    ses << "SELECT COUNT(*) FROM segment_changes WHERE segment_id = :s", soci::use(vip),
+        soci::into(left);
+  });
+  EXPECT_EQ(left, 0);
+}
+
 TEST_P(SegmentTest, TeamsNeverSeeOrUseEachOthersSegments) {
   long long vip = segment("VIP", R"({"field":"tags","op":"any","value":["vip"]})");
   create("/v1/contacts", R"({"name":"Ann","tags":["vip"]})");
@@ -251,8 +302,9 @@ TEST_P(SegmentTest, TeamsNeverSeeOrUseEachOthersSegments) {
   HttpClient other = client(b->owner_key.secret);
   HttpClient other_person = person("bella", "owner", b->owner_key.secret);
   ASSERT_EQ(other.post("/v1/contacts", R"({"name":"Zed","tags":["vip"]})").status, 201);
-  for (const std::string& path : {"/v1/segments/" + s(vip), "/v1/segments/" + s(vip) + "/count",
-                                  "/v1/segments/" + s(vip) + "/contacts"}) {
+  for (const std::string& path :
+       {"/v1/segments/" + s(vip), "/v1/segments/" + s(vip) + "/count",
+        "/v1/segments/" + s(vip) + "/contacts", "/v1/segments/" + s(vip) + "/history"}) {
     EXPECT_EQ(other.get(path).status, 404) << path;
     EXPECT_EQ(other_person.get(path).status, 404) << "session: " << path;
   }

@@ -33,7 +33,7 @@ export function keysFor(e: LiveEvent): [unknown[], boolean][] {
   }
   if (family === "lead_activity") out.push([["activities"], true]);
   if (family === "form") out.push([["form-submissions"], true], [["forms"], true]);
-  if (family === "segment") out.push([["segments"], true], [["segment-count"], true], [["segment-members"], true]);
+  if (family === "segment") out.push([["segments"], true], [["segment-count"], true], [["segment-members"], true], [["segment-history"], true]);
   if (family === "appointment") out.push([["appointments"], true], [["related"], true]);
   if (family === "ticket" || family === "ticket_comment") {
     out.push([["tickets"], true], [["ticket"], true], [["ticket-comments"], true]);

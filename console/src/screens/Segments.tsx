@@ -1,12 +1,12 @@
 // Segments: the list with live counts, and a segment's page with a nested AND/OR/NOT rule
 // builder over the whole filter language (fields and operators from the contract, custom
 // and metadata fields, relative times, aggregates, other segments), a live count and
-// preview of the unsaved rule, and its members. Automatic segments edit their thresholds
+// preview of the unsaved rule, its members and its history of entries and exits. Automatic segments edit their thresholds
 // the same way. Viewers read; admins change.
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { api, unwrap, type Schemas } from "../api/console-client";
-import { useCustomFields, useSegments, useStatuses } from "../api/queries";
+import { useContactNames, useCustomFields, useSegments, useStatuses } from "../api/queries";
 import { navigate, useTitle } from "../app/router";
 import { isAdmin, useSession } from "../app/session";
 import { ErrorNotice } from "../components/ErrorNotice";
@@ -213,6 +213,7 @@ function SegmentPage({ id }: { id: number | "new" }) {
           </ul>
         </section>
         {id !== "new" ? <Members id={id} /> : null}
+        {id !== "new" ? <History id={id} /> : null}
       </div>
     </main>
   );
@@ -237,6 +238,57 @@ function Members({ id }: { id: number }) {
         ))}
       </ul>
       <Link href={`/app/contacts?segment=${id}`}>All members in the contacts list</Link>
+    </section>
+  );
+}
+
+// Who entered and left, newest first, a page of 50 at a time.
+function History({ id }: { id: number }) {
+  const history = useInfiniteQuery({
+    queryKey: ["segment-history", id],
+    initialPageParam: "",
+    queryFn: async ({ pageParam }) =>
+      unwrap(
+        await api.GET("/v1/segments/{id}/history", {
+          params: { path: { id }, query: { limit: 50, ...(pageParam ? { cursor: pageParam } : {}) } },
+        }),
+      ),
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+  });
+  const rows = history.data?.pages.flatMap((p) => p.data) ?? [];
+  const names = useContactNames(rows.map((r) => r.contact_id));
+  return (
+    <section className="card" aria-labelledby="history-title">
+      <h2 id="history-title">History</h2>
+      <ErrorNotice error={history.error} />
+      {history.data && rows.length === 0 ? <p className="muted">Nobody has entered or left yet.</p> : null}
+      {rows.length ? (
+        <table className="plain">
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Contact</th>
+              <th scope="col">Change</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id}>
+                <td>{new Date(r.at).toLocaleString()}</td>
+                <td>
+                  <Link href={`/app/contacts/${r.contact_id}`}>{names.data?.get(r.contact_id) ?? `Contact ${r.contact_id}`}</Link>
+                </td>
+                <td>{r.change}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {history.hasNextPage ? (
+        <button type="button" disabled={history.isFetchingNextPage} onClick={() => void history.fetchNextPage()}>
+          Older changes
+        </button>
+      ) : null}
     </section>
   );
 }

@@ -5,6 +5,7 @@
 #include <Poco/JSON/Object.h>
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include "model/clock.h"
@@ -235,7 +236,59 @@ MembershipChange SegmentStore::refresh(soci::session& s, std::int64_t team_id,
   };
   emit(change.entered, "segment.entered");
   emit(change.exited, "segment.exited");
+  record_changes(s, team_id, segment.id, change.entered, "entered", now);
+  record_changes(s, team_id, segment.id, change.exited, "exited", now);
   return change;
+}
+
+void SegmentStore::record_changes(soci::session& s, std::int64_t team_id, std::int64_t segment_id,
+                                  const std::vector<std::int64_t>& contact_ids,
+                                  const std::string& kind, EpochMs at) const {
+  // The ids in chunks, each one statement: the rest bound once per chunk.
+  for (std::size_t from = 0; from < contact_ids.size(); from += EventStore::kMaxPerStatement) {
+    const std::size_t to = std::min(contact_ids.size(), from + EventStore::kMaxPerStatement);
+    std::vector<std::int64_t> chunk(contact_ids.begin() + static_cast<std::ptrdiff_t>(from),
+                                    contact_ids.begin() + static_cast<std::ptrdiff_t>(to));
+    SqlParams p;
+    std::string sql =
+        "INSERT INTO segment_changes (team_id, segment_id, contact_id, kind, "
+        "changed_at) SELECT c.team_id, " +
+        p.add(static_cast<long long>(segment_id)) + ", c.id, " + p.add(kind) + ", " +
+        p.add(static_cast<long long>(at)) +
+        " FROM contacts c WHERE c.team_id = " + p.add(static_cast<long long>(team_id)) +
+        " AND c.id IN (" + p.add_ids(chunk) + ") ORDER BY c.id";
+    soci::statement st(s);
+    p.bind(st);
+    execute_once(st, sql);
+  }
+}
+
+std::vector<SegmentChange> SegmentStore::history(soci::session& s, std::int64_t team_id,
+                                                 std::int64_t segment_id, std::int64_t before_id,
+                                                 int limit) const {
+  long long team = team_id, seg = segment_id,
+            before = before_id > 0 ? before_id : std::numeric_limits<long long>::max();
+  int n = limit;
+  long long id = 0, contact = 0, at = 0;
+  std::string kind;
+  soci::statement st(s);
+  st.exchange(soci::into(id));
+  st.exchange(soci::into(contact));
+  st.exchange(soci::into(kind));
+  st.exchange(soci::into(at));
+  st.exchange(soci::use(seg));
+  st.exchange(soci::use(team));
+  st.exchange(soci::use(before));
+  st.exchange(soci::use(n));
+  std::vector<SegmentChange> out;
+  if (execute_once(st,
+                   "SELECT id, contact_id, kind, changed_at FROM segment_changes WHERE "
+                   "segment_id = :s AND team_id = :t AND id < :b ORDER BY id DESC LIMIT :n")) {
+    do {
+      out.push_back({id, contact, kind == "entered", at});
+    } while (st.fetch());
+  }
+  return out;
 }
 
 void SegmentStore::refresh_contact(soci::session& s, std::int64_t team_id,
@@ -309,6 +362,7 @@ void SegmentStore::before_remove(soci::session& s, std::int64_t team_id, std::in
   }
   long long seg = id;
   s << "DELETE FROM segment_members WHERE segment_id = :s", soci::use(seg);
+  s << "DELETE FROM segment_changes WHERE segment_id = :s", soci::use(seg);
 }
 
 }  // namespace sb

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "model/clock.h"
 #include "model/contact_filter.h"
 #include "store/dialect.h"
 
@@ -22,6 +23,14 @@ struct SegmentInfo {
   std::string name;
   std::optional<std::string> builtin;
   FilterNode rule;
+};
+
+// One line of a segment's history: a contact entered it or left it.
+struct SegmentChange {
+  std::int64_t id = 0;
+  std::int64_t contact_id = 0;
+  bool entered = false;
+  EpochMs at = 0;
 };
 
 struct MembershipChange {
@@ -58,10 +67,18 @@ class SegmentStore {
   // The segments a contact matches now (each rule evaluated for that one contact).
   std::vector<SegmentInfo> of_contact(soci::session& s, std::int64_t team_id,
                                       std::int64_t contact_id) const;
-  // Drops a deleted segment's members; refuses (409) while another segment refers to it.
+  // Newest first, ids below `before_id` (0: from the newest), at most `limit`.
+  std::vector<SegmentChange> history(soci::session& s, std::int64_t team_id,
+                                     std::int64_t segment_id, std::int64_t before_id,
+                                     int limit) const;
+  // Drops a deleted segment's members and history; refuses (409) while another segment refers to
+  // it.
   void before_remove(soci::session& s, std::int64_t team_id, std::int64_t id) const;
 
  private:
+  void record_changes(soci::session& s, std::int64_t team_id, std::int64_t segment_id,
+                      const std::vector<std::int64_t>& contact_ids, const std::string& kind,
+                      EpochMs at) const;
   const Dialect& dialect_;
 };
 

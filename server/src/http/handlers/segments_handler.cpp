@@ -1,8 +1,9 @@
-// /v1/segments: CRUD (record routes), a segment's contacts and count evaluated live, a
-// preview of an unsaved rule, and /v1/contacts/{id}/segments.
+// /v1/segments: CRUD (record routes), a segment's contacts and count evaluated live, its
+// history of entries and exits, a preview of an unsaved rule, and /v1/contacts/{id}/segments.
 #include <soci/soci.h>
 
 #include "http/contact_list_page.h"
+#include "http/pagination.h"
 #include "http/record_routes.h"
 #include "http/routes.h"
 #include "model/contact_json.h"
@@ -103,6 +104,26 @@ Response of_contact(ApiServices& sv, Request& req) {
   return Response::json(200, body);
 }
 
+// GET /v1/segments/{id}/history: who entered and left, newest first (cursor: older).
+Response history(ApiServices& sv, Request& req) {
+  const std::int64_t team = req.auth().team_id, id = req.path_id("id");
+  PageRequest page{read_limit(req), 0};
+  if (req.query_param("cursor")) page = read_page_request(req);
+  SegmentStore store(sv.db.dialect());
+  auto rows = sv.db.read([&](soci::session& s) {
+    require_segment(sv, s, team, id);
+    return store.history(s, team, id, page.after_id, page.limit + 1);
+  });
+  return id_page(std::move(rows), page.limit, [](const SegmentChange& c) {
+    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+    o.set("id", c.id);
+    o.set("contact_id", c.contact_id);
+    o.set("change", std::string(c.entered ? "entered" : "exited"));
+    o.set("at", format_iso8601(c.at));
+    return o;
+  });
+}
+
 }  // namespace
 
 void add_segment_routes(Router& router, ApiServices& sv) {
@@ -118,6 +139,7 @@ void add_segment_routes(Router& router, ApiServices& sv) {
                      .write_role = Role::kAdmin});
   router.add({"GET", "/v1/segments/{id}/contacts", Role::kViewer, h(contacts)});
   router.add({"GET", "/v1/segments/{id}/count", Role::kViewer, h(count)});
+  router.add({"GET", "/v1/segments/{id}/history", Role::kViewer, h(history)});
   router.add({"GET", "/v1/contacts/{id}/segments", Role::kViewer, h(of_contact)});
 }
 
