@@ -2078,6 +2078,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/segments/{id}/history": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** Who entered and left the segment, newest first (viewer); kept after the bus prunes its segment.entered / segment.exited events */
+        get: operations["listSegmentHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sequences": {
         parameters: {
             query?: never;
@@ -2775,6 +2797,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/workflows/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a workflow source against a sample event on a scratch server, as `switchboard workflow test` does (admin); the team's data is never read or written and nothing is sent */
+        post: operations["testWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/workflows/{id}": {
         parameters: {
             query?: never;
@@ -2868,45 +2907,6 @@ export interface paths {
         };
         /** The source of one version */
         get: operations["getWorkflowVersion"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/workflows/test": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Run a workflow source against a sample event on a scratch server, as `switchboard workflow test` does (admin); the team's data is never read or written and nothing is sent */
-        post: operations["testWorkflow"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/segments/{id}/history": {
-        parameters: {
-            query?: {
-                limit?: number;
-                cursor?: string;
-            };
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        /** Who entered and left the segment, newest first (viewer); kept after the bus prunes its segment.entered / segment.exited events */
-        get: operations["listSegmentHistory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4265,14 +4265,8 @@ export interface components {
             readonly id: number;
             name: string;
             description: string | null;
-            /** @description see docs/messaging.md */
-            steps: {
-                [key: string]: unknown;
-            }[];
-            /** @description JSON, see the entity's documentation */
-            exit_on: {
-                [key: string]: unknown;
-            };
+            steps: components["schemas"]["SequenceStep"][];
+            exit_on: components["schemas"]["SequenceExit"];
             /** @enum {string} */
             status: "active" | "paused" | "archived";
             /** Format: date-time */
@@ -4280,17 +4274,22 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
+        /** @description What ends an enrolment early; an absent key keeps its default (replied, unsubscribed: true; stage_changed: false; entered_segments: none) */
+        SequenceExit: {
+            /** @description segment ids: entering one ends it, and a member receives nothing */
+            entered_segments?: number[];
+            /** @description the contact wrote in a chat */
+            replied?: boolean;
+            /** @description contact.stage_changed */
+            stage_changed?: boolean;
+            /** @description email.unsubscribed, or any new do-not-contact entry */
+            unsubscribed?: boolean;
+        };
         SequenceInput: {
             name: string;
             description?: string | null;
-            /** @description see docs/messaging.md */
-            steps: {
-                [key: string]: unknown;
-            }[];
-            /** @description JSON, see the entity's documentation */
-            exit_on?: {
-                [key: string]: unknown;
-            };
+            steps: components["schemas"]["SequenceStep"][];
+            exit_on?: components["schemas"]["SequenceExit"];
             /** @enum {string} */
             status?: "active" | "paused" | "archived";
         };
@@ -4298,16 +4297,22 @@ export interface components {
         SequencePatch: {
             name?: string;
             description?: string | null;
-            /** @description see docs/messaging.md */
-            steps?: {
-                [key: string]: unknown;
-            }[];
-            /** @description JSON, see the entity's documentation */
-            exit_on?: {
-                [key: string]: unknown;
-            };
+            steps?: components["schemas"]["SequenceStep"][];
+            exit_on?: components["schemas"]["SequenceExit"];
             /** @enum {string} */
             status?: "active" | "paused" | "archived";
+        };
+        /** @description One message of a sequence (docs/messaging.md) */
+        SequenceStep: {
+            /** @enum {string} */
+            channel: "email" | "sms";
+            /** @description after the previous step, or after enrolment for the first: 45s, 10m, 2h, 3d, 1w or 1h30m, at most 366 days */
+            delay: string;
+            /**
+             * Format: int64
+             * @description one of the team's templates for the channel
+             */
+            template_id: number;
         };
         /** @description A signed-in person's session: who they are, their team and role now, and the CSRF token every cookie-authenticated write must send as X-CSRF-Token. */
         Session: {
@@ -13276,6 +13281,51 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listSegmentHistory: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: {
+                /** @description 304 Not Modified when the current ETag is one of these */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Changes */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["SegmentChange"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listSequences: {
         parameters: {
             query?: {
@@ -16075,6 +16125,68 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    testWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description what the handler receives as e */
+                    event: {
+                        /** @description the subject, among the fixtures' contacts; e.contact is that contact unless the payload has one */
+                        contact_id?: number;
+                        /** @description the event's payload (docs/events.md) */
+                        payload?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description an event type (message.received, contact.created...), or cron for the workflow's first every() handler */
+                        type: string;
+                    };
+                    /** @description loaded in order on the scratch server, each item POSTed to /v1/{resource} and validated like a real write; at most 1000 items in all */
+                    fixtures?: {
+                        items: {
+                            [key: string]: unknown;
+                        }[];
+                        /** @description a collection: users, groups, contacts, tickets... */
+                        resource: string;
+                    }[];
+                    /** @description the workflow's name in runs and errors (default workflow) */
+                    name?: string;
+                    source: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The runs (a failing handler is a 200 with ok false and its error) */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowTestRun"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getWorkflow: {
         parameters: {
             query?: never;
@@ -16388,113 +16500,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            429: components["responses"]["RateLimited"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    testWorkflow: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @description what the handler receives as e */
-                    event: {
-                        /** @description the subject, among the fixtures' contacts; e.contact is that contact unless the payload has one */
-                        contact_id?: number;
-                        /** @description the event's payload (docs/events.md) */
-                        payload?: {
-                            [key: string]: unknown;
-                        };
-                        /** @description an event type (message.received, contact.created...), or cron for the workflow's first every() handler */
-                        type: string;
-                    };
-                    /** @description loaded in order on the scratch server, each item POSTed to /v1/{resource} and validated like a real write; at most 1000 items in all */
-                    fixtures?: {
-                        items: {
-                            [key: string]: unknown;
-                        }[];
-                        /** @description a collection: users, groups, contacts, tickets... */
-                        resource: string;
-                    }[];
-                    /** @description the workflow's name in runs and errors (default workflow) */
-                    name?: string;
-                    source: string;
-                };
-            };
-        };
-        responses: {
-            /** @description The runs (a failing handler is a 200 with ok false and its error) */
-            200: {
-                headers: {
-                    ETag: components["headers"]["ETag"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
-                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WorkflowTestRun"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["ValidationFailed"];
-            429: components["responses"]["RateLimited"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    listSegmentHistory: {
-        parameters: {
-            query?: {
-                limit?: number;
-                cursor?: string;
-            };
-            header?: {
-                /** @description 304 Not Modified when the current ETag is one of these */
-                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
-            };
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Changes */
-            200: {
-                headers: {
-                    ETag: components["headers"]["ETag"];
-                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["XRequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: components["schemas"]["SegmentChange"][];
-                        next_cursor: string | null;
-                    };
-                };
-            };
-            304: components["responses"]["NotModified"];
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

@@ -1,7 +1,8 @@
 // Messaging: templates (editor with the variables, a rendered preview for a sample or a
 // chosen contact, an SMS's segment count), campaigns (audience by segment or filter with
 // its count, throttle, send now or at a time, live progress, pause, resume, cancel, stats,
-// recipients), sequences (their steps and enrolment stats), and the messaging settings.
+// recipients), sequences (Sequences.tsx: steps, exit conditions, enrolments), and the
+// messaging settings.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { api, unwrap, type Schemas } from "../api/console-client";
@@ -14,6 +15,7 @@ import { FormDialog } from "../components/forms";
 import { Link } from "../components/Link";
 import { smsSegments } from "../lib/sms";
 import { useAction } from "../lib/useAction";
+import { SequencePage, Sequences } from "./Sequences";
 
 const SECTIONS: [string, string][] = [
   ["campaigns", "Campaigns"],
@@ -39,7 +41,7 @@ export default function Messaging() {
       {section === "templates" ? (
         id ? <TemplateEditor id={Number(id)} /> : <Templates />
       ) : section === "sequences" ? (
-        <Sequences />
+        id ? <SequencePage id={id === "new" ? "new" : Number(id)} /> : <Sequences />
       ) : section === "settings" ? (
         <MessagingSettings />
       ) : id ? (
@@ -490,37 +492,6 @@ function CampaignPage({ id }: { id: number }) {
         </tbody>
       </table>
     </section>
-  );
-}
-
-function Sequences() {
-  const sequences = useQuery({
-    queryKey: ["sequences"],
-    queryFn: async () => unwrap(await api.GET("/v1/sequences", { params: { query: { limit: 100 } } })).data,
-  });
-  return (
-    <section aria-label="Sequences">
-      <p className="muted">Sequences are made through the API or a workflow (docs/messaging.md); here are their steps and how enrolments went.</p>
-      <ErrorNotice error={sequences.error} />
-      {sequences.data?.length === 0 ? <p className="empty">No sequences yet.</p> : null}
-      {(sequences.data ?? []).map((seq) => (
-        <SequenceCard key={seq.id} sequence={seq} />
-      ))}
-    </section>
-  );
-}
-
-function SequenceCard({ sequence }: { sequence: Schemas["Sequence"] }) {
-  const stats = useQuery({
-    queryKey: ["sequence-stats", sequence.id],
-    queryFn: async () => unwrap(await api.GET("/v1/sequences/{id}/stats", { params: { path: { id: sequence.id } } })),
-  });
-  return (
-    <article className="card" aria-label={`Sequence ${sequence.name}`}>
-      <h3>{sequence.name}</h3>
-      <pre className="run-log">{JSON.stringify(sequence.steps, null, 1)}</pre>
-      {stats.data ? <pre className="run-log">{JSON.stringify(stats.data, null, 1)}</pre> : null}
-    </article>
   );
 }
 

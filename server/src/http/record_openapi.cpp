@@ -89,8 +89,9 @@ void json_shape(const FieldSpec& f, Obj& out) {
                   R"("description":"user ids, in round-robin order"})"},
       {"reschedule_history",
        R"({"type":"array","items":{"type":"object","additionalProperties":true}})"},
-      {"steps", R"({"type":"array","items":{"type":"object","additionalProperties":true},)"
-                R"("description":"see docs/messaging.md"})"},
+      {"steps", R"({"type":"array","minItems":1,"maxItems":50,)"
+                R"("items":{"$ref":"#/components/schemas/SequenceStep"}})"},
+      {"exit_on", R"({"$ref":"#/components/schemas/SequenceExit"})"},
   };
   for (const auto& [name, json] : kShapes) {
     if (name != f.name) continue;
