@@ -1,6 +1,7 @@
 // Messaging: a template written and previewed (a bad variable refused with the server's
 // words, an SMS's segment count), a campaign to a segment sent to a real SMTP server on
-// loopback with its progress followed live, and what that server received.
+// loopback with its progress followed live, and what that server received; an audience
+// built as a rule in the campaign dialog.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { acceptInvite, api, checkA11y, expect, invitedPerson, test } from "./fixtures";
@@ -73,6 +74,33 @@ test("a campaign built from a template reaches its segment through SMTP with liv
   const id = campaigns.data!.data.find((c) => c.name === `Spring campaign ${stamp}`)!.id;
   const stats = await api().GET("/v1/campaigns/{id}/stats", { params: { path: { id } } });
   expect(stats.data).toMatchObject({ targeted: 3, sent: 3, failed: 0 });
+});
+
+test("a campaign's audience is a rule built in the dialog, counted live and kept as its filter", async ({ page }) => {
+  const stamp = Date.now();
+  const tag = `rule${stamp % 1000000}`;
+  for (const name of ["Ida", "Jo"]) {
+    await api().POST("/v1/contacts", { body: { name: `${name} ${tag}`, email: `${name.toLowerCase()}.${stamp}@mail.io`, tags: [tag] } });
+  }
+  const template = await api().POST("/v1/templates", { body: { name: `Rule mail ${stamp}`, channel: "email", subject: "Hi", text: "Hi" } });
+  const admin = await invitedPerson("Ru", "admin");
+  await acceptInvite(page, admin.url);
+  await page.goto("/app/messaging/campaigns");
+  await page.getByRole("button", { name: "New campaign" }).click();
+  const dialog = page.getByRole("dialog", { name: "New campaign" });
+  await dialog.getByLabel("Name").fill(`Rule campaign ${stamp}`);
+  await dialog.getByLabel("Template").selectOption({ label: `${template.data!.name} (email)` });
+  await dialog.getByLabel("Contacts matching a rule").check();
+  await dialog.getByRole("button", { name: "Add a condition to Audience rule" }).click();
+  await dialog.getByLabel("Audience rule, condition 1: value").fill(tag);
+  await expect(dialog.getByRole("status")).toHaveText("2 contacts in the audience now");
+  await checkA11y(page, "new campaign dialog with a rule");
+  await dialog.getByRole("button", { name: "Create draft" }).click();
+  await expect(page.getByRole("heading", { name: `Rule campaign ${stamp}` })).toBeVisible();
+  const campaigns = await api().GET("/v1/campaigns", { params: { query: { limit: 100 } } });
+  const made = campaigns.data!.data.find((c) => c.name === `Rule campaign ${stamp}`)!;
+  expect(made.segment_id).toBeNull();
+  expect(made.filter).toEqual({ field: "tags", op: "any", value: [tag] });
 });
 
 test("an SMS template shows its segment count as it is typed", async ({ page }) => {

@@ -1,8 +1,8 @@
 // Messaging: templates (editor with the variables, a rendered preview for a sample or a
-// chosen contact, an SMS's segment count), campaigns (audience by segment or filter with
-// its count, throttle, send now or at a time, live progress, pause, resume, cancel, stats,
-// recipients), sequences (Sequences.tsx: steps, exit conditions, enrolments), and the
-// messaging settings.
+// chosen contact, an SMS's segment count), campaigns (audience a segment or a rule built
+// here, with its count; throttle, send now or at a time, live progress, pause, resume,
+// cancel, stats, recipients), sequences (Sequences.tsx: steps, exit conditions,
+// enrolments), and the messaging settings.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { api, unwrap, type Schemas } from "../api/console-client";
@@ -12,6 +12,7 @@ import { isAdmin, useSession } from "../app/session";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { NamedOptions } from "../components/options";
 import { FormDialog } from "../components/forms";
+import { EMPTY_RULE, GroupEditor, useFieldCatalogue, useRuleCount, type RuleGroup } from "../components/RuleBuilder";
 import { Link } from "../components/Link";
 import { smsSegments } from "../lib/sms";
 import { useAction } from "../lib/useAction";
@@ -279,16 +280,22 @@ function Campaigns() {
   );
 }
 
+// The audience is a saved segment, or a rule built here (the campaign keeps the rule).
 function NewCampaign() {
   const qc = useQueryClient();
   const templates = useTemplates();
   const segments = useSegments();
+  const fields = useFieldCatalogue();
+  const [by, setBy] = useState<"segment" | "rule">("segment");
   const [segment, setSegment] = useState("");
+  const [tree, setTree] = useState<RuleGroup>(EMPTY_RULE);
+  const { rule, preview } = useRuleCount(by === "rule" ? tree : null, fields);
   const count = useQuery({
     queryKey: ["segment-count", Number(segment)],
-    enabled: !!segment,
+    enabled: by === "segment" && !!segment,
     queryFn: async () => unwrap(await api.GET("/v1/segments/{id}/count", { params: { path: { id: Number(segment) } } })).count,
   });
+  const audience = by === "segment" ? (segment ? count.data : undefined) : preview.data?.count;
   const create = async (form: FormData) => {
     const template = templates.data?.find((t) => t.id === Number(form.get("template_id")));
     if (!template) throw new Error("Choose a template");
@@ -299,7 +306,7 @@ function NewCampaign() {
           name: String(form.get("name")),
           channel: template.channel,
           template_id: template.id,
-          segment_id: Number(segment),
+          ...(by === "segment" ? { segment_id: Number(segment) } : { filter: rule as Schemas["FilterRule"] }),
           ...(throttle ? { throttle_per_minute: throttle } : {}),
         },
       }),
@@ -323,15 +330,30 @@ function NewCampaign() {
           ))}
         </select>
       </label>
-      <label>
-        Audience (segment)
-        <select value={segment} onChange={(e) => setSegment(e.target.value)} required>
-          <option value="">Choose a segment</option>
-          <NamedOptions items={segments.data} />
-        </select>
-      </label>
-      {segment ? (
-        <p role="status">{count.data === undefined ? "Counting…" : `${count.data} contact${count.data === 1 ? "" : "s"} in the audience now`}</p>
+      <fieldset className="plain-fieldset">
+        <legend>Audience</legend>
+        <label className="check">
+          <input type="radio" name="audience" checked={by === "segment"} onChange={() => setBy("segment")} /> A segment
+        </label>
+        <label className="check">
+          <input type="radio" name="audience" checked={by === "rule"} onChange={() => setBy("rule")} /> Contacts matching a rule
+        </label>
+      </fieldset>
+      {by === "segment" ? (
+        <label>
+          Audience (segment)
+          <select value={segment} onChange={(e) => setSegment(e.target.value)} required>
+            <option value="">Choose a segment</option>
+            <NamedOptions items={segments.data} />
+          </select>
+        </label>
+      ) : (
+        <section aria-label="Audience rule" className="rule">
+          <GroupEditor node={tree} onChange={(n) => n.kind === "group" && setTree(n)} fields={fields} depth={0} path="Audience rule" />
+        </section>
+      )}
+      {by === "rule" || segment ? (
+        <p role="status">{audience === undefined ? "Counting…" : `${audience} contact${audience === 1 ? "" : "s"} in the audience now`}</p>
       ) : null}
       <label>
         At most per minute (optional)
