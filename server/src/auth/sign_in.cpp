@@ -93,8 +93,8 @@ NewSession SignIn::login(std::string_view email_in, std::string_view password,
   }
   if (int wait = throttle_.retry_after(email); wait > 0) {
     throw Error(ErrorCode::kRateLimited,
-                "too many failed sign-ins for this account; try again later or reset the password",
-                {{"retry_after_s", static_cast<std::int64_t>(wait)}});
+                "too many failed sign-ins for this account; try again later or reset the password")
+        .with_retry_after(wait);
   }
   auto candidates = db_.read([&](soci::session& s) { return store_.credentials(s, email); });
   if (team_id) {

@@ -45,7 +45,8 @@ std::optional<AuditEntry> audit_entry_for(const Route& route, const Request& req
   if (!request.principal || response.status >= 400) return std::nullopt;
   const bool read = request.method == "GET" || request.method == "HEAD";
   if (read && !route.personal_read) return std::nullopt;
-  if (!read && route.min_role == Role::kViewer) return std::nullopt;  // search, previews
+  if (!read && route.access == Access::kRole && route.role == Role::kViewer)
+    return std::nullopt;  // search, previews
   if (!header_of(response, "Idempotent-Replayed").empty()) return std::nullopt;
 
   AuditEntry e;

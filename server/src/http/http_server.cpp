@@ -214,8 +214,7 @@ bool is_empty_json_object(std::string_view body) {
 
 // 429 with the seconds until a token is free (sent as Retry-After).
 Error rate_limited(const std::string& message, int retry_after_s) {
-  return Error(ErrorCode::kRateLimited, message,
-               {{"retry_after_s", static_cast<std::int64_t>(retry_after_s)}});
+  return std::move(Error(ErrorCode::kRateLimited, message).with_retry_after(retry_after_s));
 }
 
 }  // namespace
@@ -478,11 +477,11 @@ void HttpServer::Impl::admit(const Route& route, Request& request) {
                   "/v1/agents/{its agent id}/",
                   {{"role", std::string(role_name(principal->role))}});
     }
-  } else if (!role_at_least(principal->role, *route.min_role)) {
+  } else if (!role_at_least(principal->role, route.role)) {
     throw Error(ErrorCode::kForbidden,
-                "this route needs the " + std::string(role_name(*route.min_role)) +
+                "this route needs the " + std::string(role_name(route.role)) +
                     " role or higher; the key has " + std::string(role_name(principal->role)),
-                {{"required_role", std::string(role_name(*route.min_role))},
+                {{"required_role", std::string(role_name(route.role))},
                  {"role", std::string(role_name(principal->role))}});
   }
   int retry_after = 1;
@@ -512,8 +511,8 @@ Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& 
   if (ConsoleAssets::owns(request.path)) {
     if (request.method != "GET" && request.method != "HEAD") {
       throw Error(ErrorCode::kMethodNotAllowed,
-                  request.method + " is not allowed on " + request.path + " (allowed: GET, HEAD)",
-                  {{"allowed", std::string("GET, HEAD")}});
+                  request.method + " is not allowed on " + request.path + " (allowed: GET, HEAD)")
+          .with_allow("GET, HEAD");
     }
     return console.serve(request.path, accepts_gzip(req.get("Accept-Encoding", "")));
   }
@@ -523,10 +522,9 @@ Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& 
   if (!m.route) {
     if (!m.allowed.empty()) {
       std::string allow = allow_header(m.allowed);
-      Error e(ErrorCode::kMethodNotAllowed,
-              request.method + " is not allowed on " + request.path + " (allowed: " + allow + ")",
-              {{"allowed", allow}});
-      throw e;
+      throw Error(ErrorCode::kMethodNotAllowed, request.method + " is not allowed on " +
+                                                    request.path + " (allowed: " + allow + ")")
+          .with_allow(allow);
     }
     throw Error(ErrorCode::kNotFound, "no route for " + request.path, {{"path", request.path}});
   }
@@ -535,7 +533,7 @@ Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& 
   request.path_params = std::move(m.params);
 
   const bool has_body = request.has_body;
-  if (route.min_role || route.signed_link || route.sign_in) {
+  if (route.access != Access::kPublic) {
     // An address that keeps failing is refused before its next attempt is even checked:
     // guessing keys or link signatures costs the guesser time, not us database reads.
     int retry_after = 1;
@@ -545,22 +543,23 @@ Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& 
                          retry_after);
     }
   }
-  if (route.min_role) authenticate(route, req, request);
-  if (route.sign_in && cross_site(req, request.secure)) {
+  if (route.access == Access::kRole) authenticate(route, req, request);
+  if (route.access == Access::kSignIn && cross_site(req, request.secure)) {
     close_connection = has_body;
     throw Error(ErrorCode::kForbidden,
                 "cross-site sign-in refused: sign in from this server's pages",
                 {{"reason", std::string("cross_site")}});
   }
 
-  if (route.public_form) return public_form(route, req, request, has_body, close_connection);
-  if (route.signed_link) {
+  if (route.body == Body::kForm)
+    return public_form(route, req, request, has_body, close_connection);
+  if (route.access == Access::kSignedLink) {
     limit_address(public_limiter, request, "too many requests from this address", has_body,
                   close_connection);
     if (has_body) read_body(req, request, close_connection, options.max_form_body_bytes);
     return route.handler(request);
   }
-  if (route.raw_upload) {  // the handler checks the type and size it takes
+  if (route.body == Body::kRaw) {  // the handler checks the type and size it takes
     try {
       return route.handler(request);
     } catch (...) {
@@ -568,7 +567,7 @@ Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& 
       throw;
     }
   }
-  if (route.multipart) {
+  if (route.body == Body::kMultipart) {
     std::string ct = req.getContentType();
     if (ct.rfind("multipart/form-data", 0) != 0) {
       close_connection = has_body;
@@ -591,8 +590,8 @@ Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& 
       throw;
     }
   }
-  if (route.takes_body || has_body) {
-    if (!route.takes_body && request.method != "POST") {
+  if (route.body == Body::kJson || has_body) {
+    if (route.body != Body::kJson && request.method != "POST") {
       throw Error(ErrorCode::kBadRequest, request.method + " " + route.pattern + " takes no body");
     }
     if (!is_json_content_type(req.getContentType())) {
@@ -601,10 +600,11 @@ Response HttpServer::Impl::dispatch(Poco::Net::HTTPServerRequest& req, Request& 
                   "Content-Type must be application/json, got '" + req.getContentType() + "'",
                   {{"content_type", req.getContentType()}});
     }
-    read_body(req, request, close_connection, route.takes_body ? route.max_body_bytes : 1024);
+    read_body(req, request, close_connection,
+              route.body == Body::kJson ? route.max_body_bytes : 1024);
     // One rule for action routes (enable, close, replay, ...): no body, or an empty JSON
     // object, as the action routes that take options accept.
-    if (!route.takes_body && !is_empty_json_object(request.body)) {
+    if (route.body != Body::kJson && !is_empty_json_object(request.body)) {
       throw Error(ErrorCode::kBadRequest,
                   request.method + " " + route.pattern + " takes no body, or {}");
     }
@@ -631,10 +631,10 @@ Response HttpServer::Impl::with_idempotency(const Route& route, Request& request
     throw Error(ErrorCode::kBadRequest, "Idempotency-Key must be 1 to 255 visible ASCII characters",
                 {{"header", std::string("Idempotency-Key")}});
   }
-  if (route.secret_response || route.multipart) {
+  if (route.secret_response || route.body == Body::kMultipart) {
     throw Error(
         ErrorCode::kBadRequest,
-        route.multipart
+        route.body == Body::kMultipart
             ? "Idempotency-Key is not supported on uploads"
             : "Idempotency-Key is not supported here: the response holds a secret shown once",
         {{"header", std::string("Idempotency-Key")}});
@@ -765,13 +765,11 @@ void HttpServer::Impl::handle(Poco::Net::HTTPServerRequest& req,
     if (challenge) response.headers.emplace_back("WWW-Authenticate", "Bearer");
     for (const ErrorDetail& d : e.details()) {
       if (d.key == "link") failed_auth = true;  // a signed link that does not verify
-      if (d.key == "retry_after_s") {
-        response.headers.emplace_back("Retry-After",
-                                      std::to_string(std::get<std::int64_t>(d.value)));
-      }
-      if (d.key == "allowed")
-        response.headers.emplace_back("Allow", std::get<std::string>(d.value));
     }
+    if (e.retry_after_s()) {
+      response.headers.emplace_back("Retry-After", std::to_string(*e.retry_after_s()));
+    }
+    if (!e.allow().empty()) response.headers.emplace_back("Allow", e.allow());
     if (failed_auth) auth_failures.charge(RateLimiter::address_key(request.client_address));
   } catch (const std::exception& e) {
     // A bug: the client gets an id to quote, the log gets the detail.
@@ -891,7 +889,7 @@ Response HttpServer::Impl::answer_options(Poco::Net::HTTPServerRequest& req,
   const std::string origin = req.get("Origin", "");
   if (origin.empty() || !req.has("Access-Control-Request-Method")) return r;
   Router::Match form = router.match("POST", request.path);
-  if (form.route && form.route->public_form) {
+  if (form.route && form.route->body == Body::kForm) {
     // Public forms are posted from the business's own site, whatever it is, without
     // credentials: the answer carries no personal data the posting page could not see.
     r.headers.emplace_back("Access-Control-Allow-Origin", "*");
@@ -916,7 +914,7 @@ void HttpServer::Impl::add_cors(const Poco::Net::HTTPServerRequest& req, const R
   const std::string origin = req.get("Origin", "");
   if (!options.cors_origins.empty()) add_vary(response, "Origin");
   if (origin.empty()) return;
-  if (route && route->public_form) {
+  if (route && route->body == Body::kForm) {
     response.headers.emplace_back("Access-Control-Allow-Origin", "*");
     return;
   }

@@ -185,81 +185,70 @@ void add_record_routes(Router& router, ApiServices& sv, const RecordService& rec
                              [&](const RecordRouteDoc& d) { return d.options.base == o.base; });
     if (!known) docs().push_back({&schema, o});
   }
-  router.add({"GET", o.base, o.read_role, [&sv, &records, &schema, o](Request& req) {
-                RecordQuery q = read_record_query(req, schema);
-                if (auto me = personal_scope(req, o))
-                  q.filters.push_back({schema.index(o.personal_field), {FieldValue{*me}}, {}});
-                std::int64_t parent = parent_of(req, o);
-                return sv.db.read([&](soci::session& s) {
-                  return record_page(sv, s, records, records.list(s, req.auth().team_id, q, parent),
-                                     q);
-                });
-              }});
-  router.add({"GET", item_path(o), o.read_role, [&sv, &records, &schema, o](Request& req) {
-                std::int64_t parent = parent_of(req, o), id = req.path_id(o.item_param);
-                return sv.db.read([&](soci::session& s) {
-                  Record r = records.require(s, req.auth().team_id, id, parent);
-                  require_own(req, o, schema, r);
-                  return Response::json(200, records.to_json(s, r));
-                });
-              }});
+  router.add(Route::get(o.base, o.read_role, [&sv, &records, &schema, o](Request& req) {
+    RecordQuery q = read_record_query(req, schema);
+    if (auto me = personal_scope(req, o))
+      q.filters.push_back({schema.index(o.personal_field), {FieldValue{*me}}, {}});
+    std::int64_t parent = parent_of(req, o);
+    return sv.db.read([&](soci::session& s) {
+      return record_page(sv, s, records, records.list(s, req.auth().team_id, q, parent), q);
+    });
+  }));
+  router.add(Route::get(item_path(o), o.read_role, [&sv, &records, &schema, o](Request& req) {
+    std::int64_t parent = parent_of(req, o), id = req.path_id(o.item_param);
+    return sv.db.read([&](soci::session& s) {
+      Record r = records.require(s, req.auth().team_id, id, parent);
+      require_own(req, o, schema, r);
+      return Response::json(200, records.to_json(s, r));
+    });
+  }));
   if (o.writable) {
-    router.add({"POST", o.base, o.write_role,
-                [&sv, &records, &schema, o](Request& req) {
-                  RecordInput input = read_record_input(schema, *req.json(), InputMode::kCreate);
-                  std::int64_t parent = parent_of(req, o);
-                  return sv.db.write([&](soci::session& s) {
-                    Record r =
-                        records.create(s, req.auth().team_id, input, parent, {req.auth().actor()});
-                    Response resp = Response::json(201, records.to_json(s, r));
-                    std::string location = o.base;
-                    if (!o.parent_param.empty()) {
-                      auto at = location.find("{" + o.parent_param + "}");
-                      location.replace(at, o.parent_param.size() + 2, std::to_string(parent));
-                    }
-                    resp.headers.emplace_back("Location", location + "/" + std::to_string(r.id));
-                    return resp;
-                  });
-                },
-                true});
-    router.add({.method = "PATCH",
-                .pattern = item_path(o),
-                .min_role = o.write_role,
-                .handler =
-                    [&sv, &records, &schema, o](Request& req) {
-                      RecordInput input =
-                          read_record_input(schema, *req.json(), InputMode::kUpdate);
-                      std::int64_t parent = parent_of(req, o), id = req.path_id(o.item_param);
-                      const std::string if_match = req.header("If-Match");
-                      return sv.db.write([&](soci::session& s) {
-                        require_own(s, req, o, records, id, parent);
-                        if (!if_match.empty())
-                          require_current(s, records, req, id, parent, if_match);
-                        Record r = records.update(s, req.auth().team_id, id, input, parent,
-                                                  {req.auth().actor()});
-                        return Response::json(200, records.to_json(s, r));
-                      });
-                    },
-                .takes_body = true,
-                .own_if_match = true});
+    router.add(Route::post(o.base, o.write_role, [&sv, &records, &schema, o](Request& req) {
+                 RecordInput input = read_record_input(schema, *req.json(), InputMode::kCreate);
+                 std::int64_t parent = parent_of(req, o);
+                 return sv.db.write([&](soci::session& s) {
+                   Record r =
+                       records.create(s, req.auth().team_id, input, parent, {req.auth().actor()});
+                   Response resp = Response::json(201, records.to_json(s, r));
+                   std::string location = o.base;
+                   if (!o.parent_param.empty()) {
+                     auto at = location.find("{" + o.parent_param + "}");
+                     location.replace(at, o.parent_param.size() + 2, std::to_string(parent));
+                   }
+                   resp.headers.emplace_back("Location", location + "/" + std::to_string(r.id));
+                   return resp;
+                 });
+               }).json_body());
+    router.add(Route::patch(item_path(o), o.write_role,
+                            [&sv, &records, &schema, o](Request& req) {
+                              RecordInput input =
+                                  read_record_input(schema, *req.json(), InputMode::kUpdate);
+                              std::int64_t parent = parent_of(req, o),
+                                           id = req.path_id(o.item_param);
+                              const std::string if_match = req.header("If-Match");
+                              return sv.db.write([&](soci::session& s) {
+                                require_own(s, req, o, records, id, parent);
+                                if (!if_match.empty())
+                                  require_current(s, records, req, id, parent, if_match);
+                                Record r = records.update(s, req.auth().team_id, id, input, parent,
+                                                          {req.auth().actor()});
+                                return Response::json(200, records.to_json(s, r));
+                              });
+                            })
+                   .json_body()
+                   .checks_if_match_itself());
   }
   if (o.deletable) {
-    router.add({.method = "DELETE",
-                .pattern = item_path(o),
-                .min_role = o.write_role,
-                .handler =
-                    [&sv, &records, o](Request& req) {
-                      std::int64_t parent = parent_of(req, o), id = req.path_id(o.item_param);
-                      const std::string if_match = req.header("If-Match");
-                      sv.db.write([&](soci::session& s) {
-                        require_own(s, req, o, records, id, parent);
-                        if (!if_match.empty())
-                          require_current(s, records, req, id, parent, if_match);
-                        records.remove(s, req.auth().team_id, id, parent, {req.auth().actor()});
-                      });
-                      return Response::no_content();
-                    },
-                .own_if_match = true});
+    router.add(Route::del(item_path(o), o.write_role, [&sv, &records, o](Request& req) {
+                 std::int64_t parent = parent_of(req, o), id = req.path_id(o.item_param);
+                 const std::string if_match = req.header("If-Match");
+                 sv.db.write([&](soci::session& s) {
+                   require_own(s, req, o, records, id, parent);
+                   if (!if_match.empty()) require_current(s, records, req, id, parent, if_match);
+                   records.remove(s, req.auth().team_id, id, parent, {req.auth().actor()});
+                 });
+                 return Response::no_content();
+               }).checks_if_match_itself());
   }
 }
 

@@ -21,6 +21,35 @@ std::vector<std::string_view> split_path(std::string_view path) {
   return out;
 }
 
+Route Route::of(std::string method, std::string pattern, Role role, Handler handler) {
+  Route r;
+  r.method = std::move(method);
+  r.pattern = std::move(pattern);
+  r.access = Access::kRole;
+  r.role = role;
+  r.handler = std::move(handler);
+  return r;
+}
+
+Route Route::of(std::string method, std::string pattern, Access access, Handler handler) {
+  if (access == Access::kRole) {
+    throw std::logic_error("route " + pattern + ": kRole is said with the role itself");
+  }
+  Route r;
+  r.method = std::move(method);
+  r.pattern = std::move(pattern);
+  r.access = access;
+  r.handler = std::move(handler);
+  return r;
+}
+
+Route&& Route::with_body(Body kind) {
+  // One body kind per route: a second is a mistake in the table, found at start-up.
+  if (body != Body::kNone) throw std::logic_error("route " + pattern + ": two body kinds");
+  body = kind;
+  return std::move(*this);
+}
+
 void Router::add(Route route) {
   for (const Route& r : routes_) {
     if (r.method == route.method && r.pattern == route.pattern) {

@@ -93,6 +93,18 @@ Error::Error(ErrorCode code, std::string message, std::vector<ErrorDetail> detai
       details_(std::move(details)),
       internal_(std::move(internal)) {}
 
+Error& Error::with_retry_after(std::int64_t seconds) {
+  retry_after_s_ = seconds;
+  details_.push_back({"retry_after_s", seconds});
+  return *this;
+}
+
+Error& Error::with_allow(std::string methods) {
+  details_.push_back({"allowed", methods});
+  allow_ = std::move(methods);
+  return *this;
+}
+
 Error Error::validation(std::string field, std::string reason) {
   std::string message = "invalid field '" + field + "': " + reason;
   return Error(ErrorCode::kValidationFailed, std::move(message),

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -55,6 +56,14 @@ class Error : public std::runtime_error {
   // What only operators may see (SQL text, paths); empty when the message says all.
   const std::string& internal() const { return internal_; }
 
+  // The seconds a client should wait before trying again, sent as Retry-After (and shown in
+  // the body's details as retry_after_s).
+  Error& with_retry_after(std::int64_t seconds);
+  const std::optional<std::int64_t>& retry_after_s() const { return retry_after_s_; }
+  // The methods a resource allows, sent as Allow with a 405 (and in details as allowed).
+  Error& with_allow(std::string methods);
+  const std::string& allow() const { return allow_; }
+
   // Shorthands for the most frequent shapes.
   static Error validation(std::string field, std::string reason);
   static Error not_found(std::string_view what, std::int64_t id);
@@ -63,6 +72,8 @@ class Error : public std::runtime_error {
   ErrorCode code_;
   std::vector<ErrorDetail> details_;
   std::string internal_;
+  std::optional<std::int64_t> retry_after_s_;
+  std::string allow_;
 };
 
 }  // namespace sb

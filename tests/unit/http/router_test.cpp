@@ -9,10 +9,10 @@ namespace {
 Router make_router() {
   Router r;
   auto h = [](Request&) { return Response{}; };
-  r.add({"GET", "/v1/api-keys", Role::kAdmin, h});
-  r.add({"POST", "/v1/api-keys", Role::kAdmin, h, true});
-  r.add({"GET", "/v1/api-keys/{id}", Role::kAdmin, h});
-  r.add({"DELETE", "/v1/api-keys/{id}", Role::kAdmin, h});
+  r.add(Route::get("/v1/api-keys", Role::kAdmin, h));
+  r.add(Route::post("/v1/api-keys", Role::kAdmin, h).json_body());
+  r.add(Route::get("/v1/api-keys/{id}", Role::kAdmin, h));
+  r.add(Route::del("/v1/api-keys/{id}", Role::kAdmin, h));
   return r;
 }
 
@@ -45,8 +45,24 @@ TEST(Router, PathsAreStrict) {
 
 TEST(Router, RefusesDuplicateRoutes) {
   Router r = make_router();
-  EXPECT_THROW(r.add({"GET", "/v1/api-keys", std::nullopt, [](Request&) { return Response{}; }}),
-               std::logic_error);
+  EXPECT_THROW(
+      r.add(Route::get("/v1/api-keys", Access::kPublic, [](Request&) { return Response{}; })),
+      std::logic_error);
+}
+
+TEST(Router, RoutesSayWhoAndWhatBodyByName) {
+  auto h = [](Request&) { return Response{}; };
+  Route upload = Route::post("/v1/files", Role::kAgent, h).multipart_body().body_limit(1024);
+  EXPECT_EQ(upload.access, Access::kRole);
+  EXPECT_EQ(upload.role, Role::kAgent);
+  EXPECT_EQ(upload.body, Body::kMultipart);
+  EXPECT_EQ(upload.max_body_bytes, 1024u);
+  Route login = Route::post("/v1/auth/login", Access::kSignIn, h).json_body().answers_secret();
+  EXPECT_EQ(login.access, Access::kSignIn);
+  EXPECT_TRUE(login.secret_response);
+  // A table mistake is refused where the table is built, not found on a request.
+  EXPECT_THROW(Route::post("/x", Role::kAdmin, h).json_body().multipart_body(), std::logic_error);
+  EXPECT_THROW(Route::get("/x", Access::kRole, h), std::logic_error);
 }
 
 }  // namespace

@@ -22,6 +22,20 @@ TEST(ErrorCatalogue, StatusesAndUniqueNames) {
   }
 }
 
+TEST(Error, RetryAfterAndAllowAreTypedAndStayInTheDetails) {
+  Error limited = Error(ErrorCode::kRateLimited, "slow down").with_retry_after(7);
+  ASSERT_TRUE(limited.retry_after_s().has_value());
+  EXPECT_EQ(*limited.retry_after_s(), 7);
+  ASSERT_EQ(limited.details().size(), 1u);
+  EXPECT_EQ(limited.details()[0].key, "retry_after_s");
+  Error plain(ErrorCode::kRateLimited, "no hint");
+  EXPECT_FALSE(plain.retry_after_s().has_value());
+  EXPECT_TRUE(plain.allow().empty());
+  Error wrong = Error(ErrorCode::kMethodNotAllowed, "no").with_allow("GET, HEAD");
+  EXPECT_EQ(wrong.allow(), "GET, HEAD");
+  EXPECT_EQ(std::get<std::string>(wrong.details()[0].value), "GET, HEAD");
+}
+
 TEST(Roles, OrderAndNames) {
   EXPECT_TRUE(role_at_least(Role::kOwner, Role::kAdmin));
   EXPECT_FALSE(role_at_least(Role::kAgent, Role::kAdmin));

@@ -199,24 +199,18 @@ Response access(ApiServices& sv, Request& req) {
 void add_agent_routes(Router& router, ApiServices& sv) {
   add_record_routes(router, sv, sv.crm.agents,
                     {.base = "/v1/agents", .item_param = "id", .write_role = Role::kAdmin});
-  router.add({.method = "GET",
-              .pattern = "/v1/agents/{id}/contacts/lookup",
-              .min_role = Role::kAgent,
-              .handler = [&sv](Request& r) { return lookup(sv, r); },
-              .bot_access = true,
-              .personal_read = true});
-  router.add({.method = "PATCH",
-              .pattern = "/v1/agents/{id}/contacts/{contact_id}",
-              .min_role = Role::kAgent,
-              .handler = [&sv](Request& r) { return patch_contact(sv, r); },
-              .takes_body = true,
-              .bot_access = true});
-  router.add({.method = "POST",
-              .pattern = "/v1/agents/{id}/access",
-              .min_role = Role::kAgent,
-              .handler = [&sv](Request& r) { return access(sv, r); },
-              .takes_body = true,
-              .bot_access = true});
+  router.add(Route::get("/v1/agents/{id}/contacts/lookup", Role::kAgent,
+                        [&sv](Request& r) { return lookup(sv, r); })
+                 .for_agent_bot()
+                 .reads_personal_data());
+  router.add(Route::patch("/v1/agents/{id}/contacts/{contact_id}", Role::kAgent,
+                          [&sv](Request& r) { return patch_contact(sv, r); })
+                 .json_body()
+                 .for_agent_bot());
+  router.add(Route::post("/v1/agents/{id}/access", Role::kAgent,
+                         [&sv](Request& r) { return access(sv, r); })
+                 .json_body()
+                 .for_agent_bot());
 }
 
 }  // namespace sb

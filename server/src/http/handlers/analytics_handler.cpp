@@ -202,10 +202,10 @@ Response conversations(ApiServices& sv, Request& req) {
 }  // namespace
 
 void add_analytics_routes(Router& router, ApiServices& sv) {
-  router.add({"GET", "/v1/analytics/contacts", Role::kViewer,
-              [&sv](Request& r) { return contacts(sv, r); }});
-  router.add({"GET", "/v1/analytics/conversations", Role::kViewer,
-              [&sv](Request& r) { return conversations(sv, r); }});
+  router.add(Route::get("/v1/analytics/contacts", Role::kViewer,
+                        [&sv](Request& r) { return contacts(sv, r); }));
+  router.add(Route::get("/v1/analytics/conversations", Role::kViewer,
+                        [&sv](Request& r) { return conversations(sv, r); }));
 }
 
 }  // namespace sb

@@ -102,20 +102,20 @@ Response revoke_key(ApiServices& services, Request& request) {
 }  // namespace
 
 void add_api_key_routes(Router& router, ApiServices& services) {
-  router.add({"GET", "/v1/api-keys", Role::kAdmin,
-              [&services](Request& r) { return list_keys(services, r); }});
-  router.add({"POST", "/v1/api-keys", Role::kAdmin,
-              [&services](Request& r) { return create_key(services, r); }, true, false, true});
-  router.add({"GET", "/v1/api-keys/{id}", Role::kAdmin,
-              [&services](Request& r) { return get_key(services, r); }});
-  router.add({"DELETE", "/v1/api-keys/{id}", Role::kAdmin,
-              [&services](Request& r) { return revoke_key(services, r); }});
-  router.add({.method = "POST",
-              .pattern = "/v1/agents/{id}/keys",
-              .min_role = Role::kAdmin,
-              .handler = [&services](Request& r) { return create_agent_key(services, r); },
-              .takes_body = true,
-              .secret_response = true});
+  router.add(Route::get("/v1/api-keys", Role::kAdmin,
+                        [&services](Request& r) { return list_keys(services, r); }));
+  router.add(Route::post("/v1/api-keys", Role::kAdmin,
+                         [&services](Request& r) { return create_key(services, r); })
+                 .json_body()
+                 .answers_secret());
+  router.add(Route::get("/v1/api-keys/{id}", Role::kAdmin,
+                        [&services](Request& r) { return get_key(services, r); }));
+  router.add(Route::del("/v1/api-keys/{id}", Role::kAdmin,
+                        [&services](Request& r) { return revoke_key(services, r); }));
+  router.add(Route::post("/v1/agents/{id}/keys", Role::kAdmin,
+                         [&services](Request& r) { return create_agent_key(services, r); })
+                 .json_body()
+                 .answers_secret());
 }
 
 }  // namespace sb

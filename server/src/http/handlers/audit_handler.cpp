@@ -52,7 +52,8 @@ Response list_audit(ApiServices& sv, Request& req) {
 }  // namespace
 
 void add_audit_routes(Router& router, ApiServices& sv) {
-  router.add({"GET", "/v1/audit", Role::kAdmin, [&sv](Request& r) { return list_audit(sv, r); }});
+  router.add(
+      Route::get("/v1/audit", Role::kAdmin, [&sv](Request& r) { return list_audit(sv, r); }));
 }
 
 }  // namespace sb

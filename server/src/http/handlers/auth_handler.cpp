@@ -216,30 +216,23 @@ void add_auth_routes(Router& router, ApiServices& sv) {
     return [&sv, fn](Request& r) { return fn(sv, r); };
   };
   auto credential_route = [&](std::string pattern, Response (*fn)(ApiServices&, Request&)) {
-    router.add({.method = "POST",
-                .pattern = std::move(pattern),
-                .handler = h(fn),
-                .takes_body = true,
-                .secret_response = true,
-                .max_body_bytes = 8 * 1024,
-                .sign_in = true});
+    router.add(Route::post(std::move(pattern), Access::kSignIn, h(fn))
+                   .json_body()
+                   .body_limit(8 * 1024)
+                   .answers_secret());
   };
   credential_route("/v1/auth/login", login);
   credential_route("/v1/auth/setup", setup);
   credential_route("/v1/auth/invite/accept", accept_invite);
   credential_route("/v1/auth/password-reset", reset_password);
   credential_route("/v1/auth/password-reset/request", request_reset);
-  router.add({"GET", "/v1/auth/session", Role::kViewer, h(session)});
-  router.add({"POST", "/v1/auth/logout", Role::kViewer, h(logout)});
-  router.add({"GET", "/v1/auth/sessions", Role::kViewer, h(my_sessions)});
-  router.add({"DELETE", "/v1/auth/sessions/{id}", Role::kViewer, h(end_my_session)});
-  router.add({"GET", "/v1/users/{id}/sessions", Role::kAdmin, h(user_sessions)});
-  router.add({"DELETE", "/v1/users/{id}/sessions", Role::kAdmin, h(end_user_sessions)});
-  router.add({.method = "POST",
-              .pattern = "/v1/users/{id}/invite",
-              .min_role = Role::kAdmin,
-              .handler = h(invite),
-              .secret_response = true});
+  router.add(Route::get("/v1/auth/session", Role::kViewer, h(session)));
+  router.add(Route::post("/v1/auth/logout", Role::kViewer, h(logout)));
+  router.add(Route::get("/v1/auth/sessions", Role::kViewer, h(my_sessions)));
+  router.add(Route::del("/v1/auth/sessions/{id}", Role::kViewer, h(end_my_session)));
+  router.add(Route::get("/v1/users/{id}/sessions", Role::kAdmin, h(user_sessions)));
+  router.add(Route::del("/v1/users/{id}/sessions", Role::kAdmin, h(end_user_sessions)));
+  router.add(Route::post("/v1/users/{id}/invite", Role::kAdmin, h(invite)).answers_secret());
 }
 
 }  // namespace sb

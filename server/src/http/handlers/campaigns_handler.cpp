@@ -153,18 +153,18 @@ Response recipients(ApiServices& sv, Request& req) {
 void add_campaign_routes(Router& router, ApiServices& sv) {
   add_record_routes(router, sv, sv.crm.campaigns,
                     {.base = "/v1/campaigns", .item_param = "id", .write_role = Role::kAdmin});
-  Route sched{"POST", "/v1/campaigns/{id}/schedule", Role::kAdmin,
-              [&sv](Request& r) { return schedule(sv, r); }, true};
-  router.add(std::move(sched));
+  router.add(Route::post("/v1/campaigns/{id}/schedule", Role::kAdmin, [&sv](Request& r) {
+               return schedule(sv, r);
+             }).json_body());
   for (const char* action : {"pause", "resume", "cancel"}) {
     std::string a = action;
-    router.add({"POST", "/v1/campaigns/{id}/" + a, Role::kAdmin,
-                [&sv, a](Request& r) { return move(sv, r, a); }});
+    router.add(Route::post("/v1/campaigns/{id}/" + a, Role::kAdmin,
+                           [&sv, a](Request& r) { return move(sv, r, a); }));
   }
-  router.add({"GET", "/v1/campaigns/{id}/stats", Role::kViewer,
-              [&sv](Request& r) { return stats(sv, r); }});
-  router.add({"GET", "/v1/campaigns/{id}/recipients", Role::kViewer,
-              [&sv](Request& r) { return recipients(sv, r); }});
+  router.add(Route::get("/v1/campaigns/{id}/stats", Role::kViewer,
+                        [&sv](Request& r) { return stats(sv, r); }));
+  router.add(Route::get("/v1/campaigns/{id}/recipients", Role::kViewer,
+                        [&sv](Request& r) { return recipients(sv, r); }));
 }
 
 }  // namespace sb

@@ -227,33 +227,26 @@ void add_contact_routes(Router& router, ApiServices& sv) {
   auto h = [&sv](Response (*fn)(ApiServices&, Request&)) {
     return [&sv, fn](Request& r) { return fn(sv, r); };
   };
-  router.add({"GET", "/v1/contacts", Role::kViewer, [&sv](Request& r) {
-                return contact_list_page(sv, r.auth().team_id, read_list_query(r));
-              }});
-  router.add({"POST", "/v1/contacts", Role::kAgent, h(create), true});
-  router.add(
-      {"POST", "/v1/contacts/search", Role::kViewer,
-       [&sv](Request& r) { return contact_list_page(sv, r.auth().team_id, read_list_body(r)); },
-       true});
-  router.add({"GET", "/v1/contacts/stats", Role::kViewer, h(stats)});
-  router.add({"GET", "/v1/contacts/duplicates", Role::kViewer, h(duplicates)});
-  router.add({"POST", "/v1/contacts/bulk", Role::kAdmin, h(bulk), true});
-  router.add(
-      {.method = "GET",
-       .pattern = "/v1/contacts/{id}",
-       .min_role = Role::kViewer,
-       .handler = [&sv](Request& r) { return contact_response(200, load(sv, r, r.path_id("id"))); },
-       .personal_read = true});
-  router.add({.method = "PATCH",
-              .pattern = "/v1/contacts/{id}",
-              .min_role = Role::kAgent,
-              .handler = h(update),
-              .takes_body = true,
-              .own_if_match = true});
-  router.add({"DELETE", "/v1/contacts/{id}", Role::kAdmin, h(remove)});
-  router.add({"POST", "/v1/contacts/{id}/merge", Role::kAgent, h(merge), true});
-  router.add({"POST", "/v1/contacts/{id}/unmerge", Role::kAgent, h(unmerge), true});
-  router.add({"GET", "/v1/contacts/{id}/timeline", Role::kViewer, h(timeline)});
+  router.add(Route::get("/v1/contacts", Role::kViewer, [&sv](Request& r) {
+    return contact_list_page(sv, r.auth().team_id, read_list_query(r));
+  }));
+  router.add(Route::post("/v1/contacts", Role::kAgent, h(create)).json_body());
+  router.add(Route::post("/v1/contacts/search", Role::kViewer, [&sv](Request& r) {
+               return contact_list_page(sv, r.auth().team_id, read_list_body(r));
+             }).json_body());
+  router.add(Route::get("/v1/contacts/stats", Role::kViewer, h(stats)));
+  router.add(Route::get("/v1/contacts/duplicates", Role::kViewer, h(duplicates)));
+  router.add(Route::post("/v1/contacts/bulk", Role::kAdmin, h(bulk)).json_body());
+  router.add(Route::get("/v1/contacts/{id}", Role::kViewer, [&sv](Request& r) {
+               return contact_response(200, load(sv, r, r.path_id("id")));
+             }).reads_personal_data());
+  router.add(Route::patch("/v1/contacts/{id}", Role::kAgent, h(update))
+                 .json_body()
+                 .checks_if_match_itself());
+  router.add(Route::del("/v1/contacts/{id}", Role::kAdmin, h(remove)));
+  router.add(Route::post("/v1/contacts/{id}/merge", Role::kAgent, h(merge)).json_body());
+  router.add(Route::post("/v1/contacts/{id}/unmerge", Role::kAgent, h(unmerge)).json_body());
+  router.add(Route::get("/v1/contacts/{id}/timeline", Role::kViewer, h(timeline)));
 }
 
 }  // namespace sb

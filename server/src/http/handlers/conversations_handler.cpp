@@ -86,16 +86,17 @@ void add_conversation_routes(Router& router, ApiServices& sv) {
   add_record_routes(
       router, sv, sv.crm.conversations,
       {.base = "/v1/conversations", .item_param = "id", .writable = false, .deletable = false});
-  router.add({"GET", "/v1/conversations/{id}/messages", Role::kViewer,
-              [&sv](Request& r) { return transcript(sv, r); }});
-  router.add({"POST", "/v1/conversations/{id}/close", Role::kAgent,
-              [&sv](Request& r) { return close(sv, r); }});
-  router.add({"GET", "/v1/contacts/{id}/conversations", Role::kViewer,
-              [&sv](Request& r) { return contact_conversations(sv, r); }});
-  router.add({"GET", "/v1/settings/capture", Role::kViewer,
-              [&sv](Request& r) { return get_settings(sv, r); }});
-  router.add({"PUT", "/v1/settings/capture", Role::kAdmin,
-              [&sv](Request& r) { return put_settings(sv, r); }, true});
+  router.add(Route::get("/v1/conversations/{id}/messages", Role::kViewer,
+                        [&sv](Request& r) { return transcript(sv, r); }));
+  router.add(Route::post("/v1/conversations/{id}/close", Role::kAgent,
+                         [&sv](Request& r) { return close(sv, r); }));
+  router.add(Route::get("/v1/contacts/{id}/conversations", Role::kViewer,
+                        [&sv](Request& r) { return contact_conversations(sv, r); }));
+  router.add(Route::get("/v1/settings/capture", Role::kViewer,
+                        [&sv](Request& r) { return get_settings(sv, r); }));
+  router.add(Route::put("/v1/settings/capture", Role::kAdmin, [&sv](Request& r) {
+               return put_settings(sv, r);
+             }).json_body());
 }
 
 }  // namespace sb

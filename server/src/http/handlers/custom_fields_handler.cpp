@@ -99,21 +99,15 @@ void add_custom_field_routes(Router& router, ApiServices& sv) {
   auto h = [&sv](Response (*fn)(ApiServices&, Request&)) {
     return [&sv, fn](Request& r) { return fn(sv, r); };
   };
-  router.add({"GET", "/v1/custom-fields", Role::kViewer, h(list)});
-  router.add({"POST", "/v1/custom-fields", Role::kAdmin, h(create), true});
-  router.add({"GET", "/v1/custom-fields/{id}", Role::kViewer, h(get)});
+  router.add(Route::get("/v1/custom-fields", Role::kViewer, h(list)));
+  router.add(Route::post("/v1/custom-fields", Role::kAdmin, h(create)).json_body());
+  router.add(Route::get("/v1/custom-fields/{id}", Role::kViewer, h(get)));
   // Both compare If-Match under the field's row lock, in their own write.
-  router.add({.method = "PATCH",
-              .pattern = "/v1/custom-fields/{id}",
-              .min_role = Role::kAdmin,
-              .handler = h(update),
-              .takes_body = true,
-              .own_if_match = true});
-  router.add({.method = "DELETE",
-              .pattern = "/v1/custom-fields/{id}",
-              .min_role = Role::kAdmin,
-              .handler = h(remove),
-              .own_if_match = true});
+  router.add(Route::patch("/v1/custom-fields/{id}", Role::kAdmin, h(update))
+                 .json_body()
+                 .checks_if_match_itself());
+  router.add(
+      Route::del("/v1/custom-fields/{id}", Role::kAdmin, h(remove)).checks_if_match_itself());
 }
 
 }  // namespace sb

@@ -81,14 +81,14 @@ Response replay(ApiServices& sv, Request& req) {
 }  // namespace
 
 void add_event_routes(Router& router, ApiServices& sv) {
-  router.add({"GET", "/v1/events", Role::kAdmin,
-              [&sv](Request& r) { return list_events(sv, r, std::nullopt); }});
+  router.add(Route::get("/v1/events", Role::kAdmin,
+                        [&sv](Request& r) { return list_events(sv, r, std::nullopt); }));
   router.add(
-      {"GET", "/v1/events/{id}", Role::kAdmin, [&sv](Request& r) { return get_event(sv, r); }});
-  router.add({"GET", "/v1/dead-letters", Role::kAdmin,
-              [&sv](Request& r) { return list_events(sv, r, "dead"); }});
-  router.add({"POST", "/v1/dead-letters/{id}/replay", Role::kAdmin,
-              [&sv](Request& r) { return replay(sv, r); }});
+      Route::get("/v1/events/{id}", Role::kAdmin, [&sv](Request& r) { return get_event(sv, r); }));
+  router.add(Route::get("/v1/dead-letters", Role::kAdmin,
+                        [&sv](Request& r) { return list_events(sv, r, "dead"); }));
+  router.add(Route::post("/v1/dead-letters/{id}/replay", Role::kAdmin,
+                         [&sv](Request& r) { return replay(sv, r); }));
 }
 
 }  // namespace sb

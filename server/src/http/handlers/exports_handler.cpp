@@ -166,21 +166,15 @@ Response export_person(ApiServices& sv, Request& req) {
 }  // namespace
 
 void add_export_routes(Router& router, ApiServices& sv) {
-  router.add({.method = "GET",
-              .pattern = "/v1/exports/contacts",
-              .min_role = Role::kAdmin,
-              .handler = [&sv](Request& r) { return export_contacts(sv, r); },
-              .personal_read = true});
-  router.add({.method = "GET",
-              .pattern = "/v1/exports/team",
-              .min_role = Role::kAdmin,
-              .handler = [&sv](Request& r) { return export_team(sv, r); },
-              .personal_read = true});
-  router.add({.method = "GET",
-              .pattern = "/v1/contacts/{id}/export",
-              .min_role = Role::kAdmin,
-              .handler = [&sv](Request& r) { return export_person(sv, r); },
-              .personal_read = true});
+  router.add(Route::get("/v1/exports/contacts", Role::kAdmin, [&sv](Request& r) {
+               return export_contacts(sv, r);
+             }).reads_personal_data());
+  router.add(Route::get("/v1/exports/team", Role::kAdmin, [&sv](Request& r) {
+               return export_team(sv, r);
+             }).reads_personal_data());
+  router.add(Route::get("/v1/contacts/{id}/export", Role::kAdmin, [&sv](Request& r) {
+               return export_person(sv, r);
+             }).reads_personal_data());
 }
 
 }  // namespace sb

@@ -159,10 +159,10 @@ void add_file_routes(Router& router, ApiServices& sv) {
   auto h = [&sv](Response (*fn)(ApiServices&, Request&)) {
     return [&sv, fn](Request& r) { return fn(sv, r); };
   };
-  router.add({"GET", "/v1/contacts/{id}/files", Role::kViewer, h(list)});
-  router.add({"POST", "/v1/contacts/{id}/files", Role::kAgent, h(upload), true, true});
-  router.add({"GET", "/v1/contacts/{id}/files/{file_id}", Role::kViewer, h(download)});
-  router.add({"DELETE", "/v1/contacts/{id}/files/{file_id}", Role::kAgent, h(remove)});
+  router.add(Route::get("/v1/contacts/{id}/files", Role::kViewer, h(list)));
+  router.add(Route::post("/v1/contacts/{id}/files", Role::kAgent, h(upload)).multipart_body());
+  router.add(Route::get("/v1/contacts/{id}/files/{file_id}", Role::kViewer, h(download)));
+  router.add(Route::del("/v1/contacts/{id}/files/{file_id}", Role::kAgent, h(remove)));
 }
 
 }  // namespace sb

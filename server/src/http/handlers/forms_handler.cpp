@@ -106,11 +106,11 @@ void add_form_routes(Router& router, ApiServices& sv) {
                      .parent_param = "id",
                      .write_role = Role::kAdmin,
                      .writable = false});
-  Route pub{"POST", "/f/{slug}", std::nullopt, [&sv](Request& req) { return submit(sv, req); }};
-  pub.takes_body = true;
-  pub.public_form = true;
-  router.add(std::move(pub));
-  router.add({"GET", "/f/{slug}", std::nullopt, [&sv](Request& req) { return page(sv, req); }});
+  router.add(Route::post("/f/{slug}", Access::kPublic, [&sv](Request& req) {
+               return submit(sv, req);
+             }).form_body());
+  router.add(
+      Route::get("/f/{slug}", Access::kPublic, [&sv](Request& req) { return page(sv, req); }));
 }
 
 }  // namespace sb

@@ -354,19 +354,17 @@ Response import_errors(ApiServices& sv, Request& req) {
 }  // namespace
 
 void add_import_routes(Router& router, ApiServices& sv) {
-  router.add({.method = "POST",
-              .pattern = "/v1/imports",
-              .min_role = Role::kAdmin,
-              .handler = [&sv](Request& r) { return create_import(sv, r); },
-              .raw_upload = true});
+  router.add(Route::post("/v1/imports", Role::kAdmin, [&sv](Request& r) {
+               return create_import(sv, r);
+             }).raw_body());
   router.add(
-      {"GET", "/v1/imports", Role::kAdmin, [&sv](Request& r) { return list_imports(sv, r); }});
-  router.add({"GET", "/v1/imports/{id}", Role::kAdmin,
-              [&sv](Request& r) { return Response::json(200, job_json(load(sv, r))); }});
-  router.add({"GET", "/v1/imports/{id}/errors", Role::kAdmin,
-              [&sv](Request& r) { return import_errors(sv, r); }});
-  router.add({"POST", "/v1/imports/{id}/cancel", Role::kAdmin,
-              [&sv](Request& r) { return cancel_import(sv, r); }});
+      Route::get("/v1/imports", Role::kAdmin, [&sv](Request& r) { return list_imports(sv, r); }));
+  router.add(Route::get("/v1/imports/{id}", Role::kAdmin,
+                        [&sv](Request& r) { return Response::json(200, job_json(load(sv, r))); }));
+  router.add(Route::get("/v1/imports/{id}/errors", Role::kAdmin,
+                        [&sv](Request& r) { return import_errors(sv, r); }));
+  router.add(Route::post("/v1/imports/{id}/cancel", Role::kAdmin,
+                         [&sv](Request& r) { return cancel_import(sv, r); }));
 }
 
 }  // namespace sb

@@ -34,7 +34,7 @@ Response me(Request& request) {
 }  // namespace
 
 void add_me_routes(Router& router, ApiServices&) {
-  router.add({"GET", "/v1/me", Role::kViewer, [](Request& r) { return me(r); }});
+  router.add(Route::get("/v1/me", Role::kViewer, [](Request& r) { return me(r); }));
 }
 
 }  // namespace sb

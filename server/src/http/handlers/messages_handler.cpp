@@ -365,16 +365,14 @@ Response search(ApiServices& sv, Request& req) {
 }  // namespace
 
 void add_message_routes(Router& router, ApiServices& sv) {
-  router.add({.method = "POST",
-              .pattern = "/v1/agents/{id}/messages",
-              .min_role = Role::kAgent,
-              .handler = [&sv](Request& r) { return ingest(sv, r); },
-              .takes_body = true,
-              .bot_access = true,
-              .max_body_bytes = kMaxIngestBody,
-              .ignores_idempotency_key = true});
-  router.add(
-      {"GET", "/v1/messages/search", Role::kViewer, [&sv](Request& r) { return search(sv, r); }});
+  router.add(Route::post("/v1/agents/{id}/messages", Role::kAgent,
+                         [&sv](Request& r) { return ingest(sv, r); })
+                 .json_body()
+                 .body_limit(kMaxIngestBody)
+                 .for_agent_bot()
+                 .idempotent_by_content());
+  router.add(Route::get("/v1/messages/search", Role::kViewer,
+                        [&sv](Request& r) { return search(sv, r); }));
 }
 
 }  // namespace sb

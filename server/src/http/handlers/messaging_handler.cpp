@@ -177,20 +177,25 @@ Response inbound_sms(ApiServices& sv, Request& req) {
 void add_messaging_routes(Router& router, ApiServices& sv) {
   add_record_routes(router, sv, sv.crm.templates,
                     {.base = "/v1/templates", .item_param = "id", .write_role = Role::kAdmin});
-  router.add({"POST", "/v1/templates/{id}/preview", Role::kViewer,
-              [&sv](Request& r) { return preview(sv, r); }, true});
-  router.add({"GET", "/v1/settings/messaging", Role::kViewer,
-              [&sv](Request& r) { return get_settings(sv, r); }});
-  router.add({"PUT", "/v1/settings/messaging", Role::kAdmin,
-              [&sv](Request& r) { return put_settings(sv, r); }, true});
-  router.add({"POST", "/v1/sms/inbound", Role::kAgent,
-              [&sv](Request& r) { return inbound_sms(sv, r); }, /*takes_body=*/true});
-  router.add({"GET", "/v1/contacts/{id}/do-not-contact", Role::kViewer,
-              [&sv](Request& r) { return list_suppressions(sv, r); }});
-  router.add({"PUT", "/v1/contacts/{id}/do-not-contact/{channel}", Role::kAgent,
-              [&sv](Request& r) { return put_suppression(sv, r); }, true});
-  router.add({"DELETE", "/v1/contacts/{id}/do-not-contact/{channel}", Role::kAgent,
-              [&sv](Request& r) { return delete_suppression(sv, r); }});
+  router.add(Route::post("/v1/templates/{id}/preview", Role::kViewer, [&sv](Request& r) {
+               return preview(sv, r);
+             }).json_body());
+  router.add(Route::get("/v1/settings/messaging", Role::kViewer,
+                        [&sv](Request& r) { return get_settings(sv, r); }));
+  router.add(Route::put("/v1/settings/messaging", Role::kAdmin, [&sv](Request& r) {
+               return put_settings(sv, r);
+             }).json_body());
+  router.add(Route::post("/v1/sms/inbound", Role::kAgent, [&sv](Request& r) {
+               return inbound_sms(sv, r);
+             }).json_body());
+  router.add(Route::get("/v1/contacts/{id}/do-not-contact", Role::kViewer,
+                        [&sv](Request& r) { return list_suppressions(sv, r); }));
+  router.add(
+      Route::put("/v1/contacts/{id}/do-not-contact/{channel}", Role::kAgent, [&sv](Request& r) {
+        return put_suppression(sv, r);
+      }).json_body());
+  router.add(Route::del("/v1/contacts/{id}/do-not-contact/{channel}", Role::kAgent,
+                        [&sv](Request& r) { return delete_suppression(sv, r); }));
 }
 
 }  // namespace sb

@@ -86,21 +86,15 @@ void add_note_routes(Router& router, ApiServices& sv) {
   auto h = [&sv](Response (*fn)(ApiServices&, Request&)) {
     return [&sv, fn](Request& r) { return fn(sv, r); };
   };
-  router.add({"GET", "/v1/contacts/{id}/notes", Role::kViewer, h(list)});
-  router.add({"POST", "/v1/contacts/{id}/notes", Role::kAgent, h(add), true});
-  router.add({"GET", "/v1/contacts/{id}/notes/{note_id}", Role::kViewer, h(get)});
+  router.add(Route::get("/v1/contacts/{id}/notes", Role::kViewer, h(list)));
+  router.add(Route::post("/v1/contacts/{id}/notes", Role::kAgent, h(add)).json_body());
+  router.add(Route::get("/v1/contacts/{id}/notes/{note_id}", Role::kViewer, h(get)));
   // Both compare If-Match under the note's row lock, in their own write.
-  router.add({.method = "PATCH",
-              .pattern = "/v1/contacts/{id}/notes/{note_id}",
-              .min_role = Role::kAgent,
-              .handler = h(edit),
-              .takes_body = true,
-              .own_if_match = true});
-  router.add({.method = "DELETE",
-              .pattern = "/v1/contacts/{id}/notes/{note_id}",
-              .min_role = Role::kAgent,
-              .handler = h(remove),
-              .own_if_match = true});
+  router.add(Route::patch("/v1/contacts/{id}/notes/{note_id}", Role::kAgent, h(edit))
+                 .json_body()
+                 .checks_if_match_itself());
+  router.add(Route::del("/v1/contacts/{id}/notes/{note_id}", Role::kAgent, h(remove))
+                 .checks_if_match_itself());
 }
 
 }  // namespace sb

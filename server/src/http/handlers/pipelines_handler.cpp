@@ -16,14 +16,14 @@ void add_pipeline_routes(Router& router, ApiServices& sv) {
                      .item_param = "stage_id",
                      .parent_param = "id",
                      .write_role = Role::kAdmin});
-  router.add({"GET", "/v1/pipelines/{id}/board", Role::kViewer, [&sv](Request& req) {
-                int per_stage = read_limit(req);
-                std::int64_t id = req.path_id("id");
-                auto board = sv.db.read([&](soci::session& s) {
-                  return pipeline_board(s, sv.db.dialect(), req.auth().team_id, id, per_stage);
-                });
-                return Response::json(200, board);
-              }});
+  router.add(Route::get("/v1/pipelines/{id}/board", Role::kViewer, [&sv](Request& req) {
+    int per_stage = read_limit(req);
+    std::int64_t id = req.path_id("id");
+    auto board = sv.db.read([&](soci::session& s) {
+      return pipeline_board(s, sv.db.dialect(), req.auth().team_id, id, per_stage);
+    });
+    return Response::json(200, board);
+  }));
   add_record_routes(router, sv, sv.crm.leads, {.base = "/v1/leads", .item_param = "id"});
   add_record_routes(
       router, sv, sv.crm.activities,

@@ -130,9 +130,9 @@ void add_plugin_routes(Router& router, ApiServices& sv) {
   auto h = [&sv](Response (*fn)(ApiServices&, Request&)) {
     return [&sv, fn](Request& r) { return fn(sv, r); };
   };
-  router.add({"GET", "/v1/plugins", Role::kAdmin, h(list)});
-  router.add({"POST", "/v1/plugins/reload", Role::kOwner, h(reload)});
-  router.add({"POST", "/v1/actions/{name}", Role::kAdmin, h(run_action), /*takes_body=*/true});
+  router.add(Route::get("/v1/plugins", Role::kAdmin, h(list)));
+  router.add(Route::post("/v1/plugins/reload", Role::kOwner, h(reload)));
+  router.add(Route::post("/v1/actions/{name}", Role::kAdmin, h(run_action)).json_body());
 }
 
 }  // namespace sb

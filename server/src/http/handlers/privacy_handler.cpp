@@ -89,10 +89,11 @@ Response erase_contact(ApiServices& sv, Request& req, std::int64_t id,
 }
 
 void add_privacy_routes(Router& router, ApiServices& sv) {
-  router.add({"GET", "/v1/settings/privacy", Role::kViewer,
-              [&sv](Request& r) { return get_settings(sv, r); }});
-  router.add({"PUT", "/v1/settings/privacy", Role::kAdmin,
-              [&sv](Request& r) { return put_settings(sv, r); }, true});
+  router.add(Route::get("/v1/settings/privacy", Role::kViewer,
+                        [&sv](Request& r) { return get_settings(sv, r); }));
+  router.add(Route::put("/v1/settings/privacy", Role::kAdmin, [&sv](Request& r) {
+               return put_settings(sv, r);
+             }).json_body());
 }
 
 }  // namespace sb

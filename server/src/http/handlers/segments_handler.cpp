@@ -131,16 +131,16 @@ void add_segment_routes(Router& router, ApiServices& sv) {
     return [&sv, fn](Request& r) { return fn(sv, r); };
   };
   // Before the record routes: "preview" is not an {id}.
-  router.add({"POST", "/v1/segments/preview", Role::kViewer, h(preview), true});
+  router.add(Route::post("/v1/segments/preview", Role::kViewer, h(preview)).json_body());
   add_record_routes(router, sv, sv.crm.segments,
                     {.base = "/v1/segments",
                      .item_param = "id",
                      .read_role = Role::kViewer,
                      .write_role = Role::kAdmin});
-  router.add({"GET", "/v1/segments/{id}/contacts", Role::kViewer, h(contacts)});
-  router.add({"GET", "/v1/segments/{id}/count", Role::kViewer, h(count)});
-  router.add({"GET", "/v1/segments/{id}/history", Role::kViewer, h(history)});
-  router.add({"GET", "/v1/contacts/{id}/segments", Role::kViewer, h(of_contact)});
+  router.add(Route::get("/v1/segments/{id}/contacts", Role::kViewer, h(contacts)));
+  router.add(Route::get("/v1/segments/{id}/count", Role::kViewer, h(count)));
+  router.add(Route::get("/v1/segments/{id}/history", Role::kViewer, h(history)));
+  router.add(Route::get("/v1/contacts/{id}/segments", Role::kViewer, h(of_contact)));
 }
 
 }  // namespace sb

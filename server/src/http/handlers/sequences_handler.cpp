@@ -127,16 +127,17 @@ Response contact_enrollments(ApiServices& sv, Request& req) {
 void add_sequence_routes(Router& router, ApiServices& sv) {
   add_record_routes(router, sv, sv.crm.sequences,
                     {.base = "/v1/sequences", .item_param = "id", .write_role = Role::kAdmin});
-  router.add({"POST", "/v1/sequences/{id}/enrollments", Role::kAgent,
-              [&sv](Request& r) { return enroll(sv, r); }, /*takes_body=*/true});
-  router.add({"GET", "/v1/sequences/{id}/enrollments", Role::kViewer,
-              [&sv](Request& r) { return list_enrollments(sv, r); }});
-  router.add({"DELETE", "/v1/sequences/{id}/enrollments/{contact_id}", Role::kAgent,
-              [&sv](Request& r) { return exit_enrollment(sv, r); }});
-  router.add({"GET", "/v1/sequences/{id}/stats", Role::kViewer,
-              [&sv](Request& r) { return stats(sv, r); }});
-  router.add({"GET", "/v1/contacts/{id}/sequences", Role::kViewer,
-              [&sv](Request& r) { return contact_enrollments(sv, r); }});
+  router.add(Route::post("/v1/sequences/{id}/enrollments", Role::kAgent, [&sv](Request& r) {
+               return enroll(sv, r);
+             }).json_body());
+  router.add(Route::get("/v1/sequences/{id}/enrollments", Role::kViewer,
+                        [&sv](Request& r) { return list_enrollments(sv, r); }));
+  router.add(Route::del("/v1/sequences/{id}/enrollments/{contact_id}", Role::kAgent,
+                        [&sv](Request& r) { return exit_enrollment(sv, r); }));
+  router.add(Route::get("/v1/sequences/{id}/stats", Role::kViewer,
+                        [&sv](Request& r) { return stats(sv, r); }));
+  router.add(Route::get("/v1/contacts/{id}/sequences", Role::kViewer,
+                        [&sv](Request& r) { return contact_enrollments(sv, r); }));
 }
 
 }  // namespace sb

@@ -65,28 +65,18 @@ Response webhook_secret_response(const channels::WebhookSecrets& w) {
 void add_settings_routes(Router& router, ApiServices& sv) {
   // The team's signing secret of outgoing webhooks (crm.webhook.post), for receivers to
   // verify deliveries with (docs/messaging.md).
-  router.add({.method = "GET",
-              .pattern = "/v1/settings/webhooks",
-              .min_role = Role::kAdmin,
-              .handler =
-                  [&sv](Request& r) {
-                    return webhook_secret_response(
-                        channels::webhook_secrets(sv.db, r.auth().team_id));
-                  },
-              .secret_response = true});
-  router.add({.method = "POST",
-              .pattern = "/v1/settings/webhooks/rotate",
-              .min_role = Role::kAdmin,
-              .handler =
-                  [&sv](Request& r) {
-                    return webhook_secret_response(
-                        channels::rotate_webhook_secret(sv.db, r.auth().team_id, kSecretOverlapMs));
-                  },
-              .secret_response = true});
-  router.add({"GET", "/v1/settings/contact-statuses", Role::kViewer,
-              [&sv](Request& r) { return get(sv, r); }});
-  router.add({"PUT", "/v1/settings/contact-statuses", Role::kAdmin,
-              [&sv](Request& r) { return put(sv, r); }, true});
+  router.add(Route::get("/v1/settings/webhooks", Role::kAdmin, [&sv](Request& r) {
+               return webhook_secret_response(channels::webhook_secrets(sv.db, r.auth().team_id));
+             }).answers_secret());
+  router.add(Route::post("/v1/settings/webhooks/rotate", Role::kAdmin, [&sv](Request& r) {
+               return webhook_secret_response(
+                   channels::rotate_webhook_secret(sv.db, r.auth().team_id, kSecretOverlapMs));
+             }).answers_secret());
+  router.add(Route::get("/v1/settings/contact-statuses", Role::kViewer,
+                        [&sv](Request& r) { return get(sv, r); }));
+  router.add(Route::put("/v1/settings/contact-statuses", Role::kAdmin, [&sv](Request& r) {
+               return put(sv, r);
+             }).json_body());
 }
 
 }  // namespace sb

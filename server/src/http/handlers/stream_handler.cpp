@@ -65,8 +65,8 @@ Response stream(ApiServices& sv, Request& req) {
   // Taken first, then checked: two requests racing for the last slot cannot both get it.
   auto slot = std::make_shared<StreamSlot>(sv.open_streams);
   if (sv.open_streams.load() > sv.max_streams) {
-    throw Error(ErrorCode::kUnavailable, "too many live streams open on this server; retry shortly",
-                {{"retry_after_s", std::int64_t{5}}});
+    throw Error(ErrorCode::kUnavailable, "too many live streams open on this server; retry shortly")
+        .with_retry_after(5);
   }
   const std::int64_t team = req.auth().team_id;
   const Role role = req.auth().role;
@@ -125,7 +125,7 @@ Response stream(ApiServices& sv, Request& req) {
 }  // namespace
 
 void add_stream_routes(Router& router, ApiServices& sv) {
-  router.add({"GET", "/v1/stream", Role::kViewer, [&sv](Request& r) { return stream(sv, r); }});
+  router.add(Route::get("/v1/stream", Role::kViewer, [&sv](Request& r) { return stream(sv, r); }));
 }
 
 }  // namespace sb

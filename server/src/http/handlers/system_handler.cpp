@@ -126,10 +126,11 @@ Response openapi() {
 }  // namespace
 
 void add_system_routes(Router& router, ApiServices& services) {
-  router.add({"GET", "/health", std::nullopt, [&services](Request&) { return health(services); }});
-  router.add({"GET", "/metrics", std::nullopt,
-              [&services](Request& request) { return metrics(services, request); }});
-  router.add({"GET", "/v1/openapi.json", std::nullopt, [](Request&) { return openapi(); }});
+  router.add(
+      Route::get("/health", Access::kPublic, [&services](Request&) { return health(services); }));
+  router.add(Route::get("/metrics", Access::kPublic,
+                        [&services](Request& request) { return metrics(services, request); }));
+  router.add(Route::get("/v1/openapi.json", Access::kPublic, [](Request&) { return openapi(); }));
 }
 
 }  // namespace sb

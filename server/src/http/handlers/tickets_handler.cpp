@@ -15,18 +15,17 @@ void add_ticket_routes(Router& router, ApiServices& sv) {
   add_record_routes(router, sv, sv.crm.sla_policies,
                     {.base = "/v1/sla-policies", .item_param = "id", .write_role = Role::kAdmin});
   // "Show my recent tickets": newest first, filters as on /v1/tickets.
-  router.add({"GET", "/v1/contacts/{id}/tickets", Role::kViewer, [&sv](Request& req) {
-                std::int64_t contact = req.path_id("id");
-                const auto& schema = crm::ticket();
-                RecordQuery q = read_record_query(req, schema);
-                if (!req.query_param("order")) q.newest_first = true;
-                q.filters.push_back({schema.index("contact_id"), {contact}});
-                return sv.db.read([&](soci::session& s) {
-                  sv.contacts.require(s, req.auth().team_id, contact);
-                  return record_page(sv, s, sv.crm.tickets,
-                                     sv.crm.tickets.list(s, req.auth().team_id, q), q);
-                });
-              }});
+  router.add(Route::get("/v1/contacts/{id}/tickets", Role::kViewer, [&sv](Request& req) {
+    std::int64_t contact = req.path_id("id");
+    const auto& schema = crm::ticket();
+    RecordQuery q = read_record_query(req, schema);
+    if (!req.query_param("order")) q.newest_first = true;
+    q.filters.push_back({schema.index("contact_id"), {contact}});
+    return sv.db.read([&](soci::session& s) {
+      sv.contacts.require(s, req.auth().team_id, contact);
+      return record_page(sv, s, sv.crm.tickets, sv.crm.tickets.list(s, req.auth().team_id, q), q);
+    });
+  }));
 }
 
 }  // namespace sb

@@ -107,9 +107,7 @@ Response delivery_report(ApiServices& sv, Request& req) {
 }
 
 Route link_route(const std::string& method, const std::string& pattern, Handler h) {
-  Route r{method, pattern, std::nullopt, std::move(h)};
-  r.signed_link = true;
-  return r;
+  return Route::of(method, pattern, Access::kSignedLink, std::move(h));
 }
 
 }  // namespace

@@ -90,15 +90,12 @@ void add_user_routes(Router& router, ApiServices& sv) {
   auto h = [&sv](Response (*fn)(ApiServices&, Request&)) {
     return [&sv, fn](Request& r) { return fn(sv, r); };
   };
-  router.add({"GET", "/v1/users", Role::kViewer, h(list)});
-  router.add({"POST", "/v1/users", Role::kAdmin, h(create), true});
-  router.add({"GET", "/v1/users/{id}", Role::kViewer, h(get)});
-  router.add({.method = "PATCH",
-              .pattern = "/v1/users/{id}",
-              .min_role = Role::kAdmin,
-              .handler = h(update),
-              .takes_body = true,
-              .own_if_match = true});  // compared under the user's row lock
+  router.add(Route::get("/v1/users", Role::kViewer, h(list)));
+  router.add(Route::post("/v1/users", Role::kAdmin, h(create)).json_body());
+  router.add(Route::get("/v1/users/{id}", Role::kViewer, h(get)));
+  router.add(Route::patch("/v1/users/{id}", Role::kAdmin, h(update))
+                 .json_body()
+                 .checks_if_match_itself());  // compared under the user's row lock
 }
 
 }  // namespace sb

@@ -121,71 +121,39 @@ void add_webhook_routes(Router& router, ApiServices& sv) {
   auto h = [&sv](Response (*fn)(ApiServices&, Request&)) {
     return [&sv, fn](Request& r) { return fn(sv, r); };
   };
+  router.add(Route::get("/v1/webhooks", Role::kAdmin, h(list)));
+  router.add(Route::post("/v1/webhooks", Role::kAdmin, h(create)).json_body().answers_secret());
+  router.add(Route::get("/v1/webhooks/{id}", Role::kAdmin, [&sv](Request& r) {
+    return Response::json(
+        200, subscription_json(service(sv).get(r.auth().team_id, r.path_id("id")), false));
+  }));
+  router.add(Route::patch("/v1/webhooks/{id}", Role::kAdmin, [&sv](Request& r) {
+               auto w = service(sv).update(r.auth().team_id, r.path_id("id"), read_input(r));
+               return Response::json(200, subscription_json(w, false));
+             }).json_body());
+  router.add(Route::del("/v1/webhooks/{id}", Role::kAdmin, [&sv](Request& r) {
+    service(sv).remove(r.auth().team_id, r.path_id("id"));
+    return Response::no_content();
+  }));
+  router.add(Route::post("/v1/webhooks/{id}/rotate-secret", Role::kAdmin, h(rotate))
+                 .json_body()
+                 .answers_secret());
+  router.add(Route::post("/v1/webhooks/{id}/test", Role::kAdmin, [&sv](Request& r) {
+    return Response::json(202, delivery_json(service(sv).test(r.auth().team_id, r.path_id("id"))));
+  }));
+  router.add(Route::get("/v1/webhooks/{id}/deliveries", Role::kAdmin, h(deliveries)));
   router.add(
-      {.method = "GET", .pattern = "/v1/webhooks", .min_role = Role::kAdmin, .handler = h(list)});
-  router.add({.method = "POST",
-              .pattern = "/v1/webhooks",
-              .min_role = Role::kAdmin,
-              .handler = h(create),
-              .takes_body = true,
-              .secret_response = true});
-  router.add({.method = "GET",
-              .pattern = "/v1/webhooks/{id}",
-              .min_role = Role::kAdmin,
-              .handler = [&sv](Request& r) {
-                return Response::json(
-                    200,
-                    subscription_json(service(sv).get(r.auth().team_id, r.path_id("id")), false));
-              }});
-  router.add({.method = "PATCH",
-              .pattern = "/v1/webhooks/{id}",
-              .min_role = Role::kAdmin,
-              .handler =
-                  [&sv](Request& r) {
-                    auto w = service(sv).update(r.auth().team_id, r.path_id("id"), read_input(r));
-                    return Response::json(200, subscription_json(w, false));
-                  },
-              .takes_body = true});
-  router.add({.method = "DELETE",
-              .pattern = "/v1/webhooks/{id}",
-              .min_role = Role::kAdmin,
-              .handler = [&sv](Request& r) {
-                service(sv).remove(r.auth().team_id, r.path_id("id"));
-                return Response::no_content();
-              }});
-  router.add({.method = "POST",
-              .pattern = "/v1/webhooks/{id}/rotate-secret",
-              .min_role = Role::kAdmin,
-              .handler = h(rotate),
-              .takes_body = true,
-              .secret_response = true});
-  router.add({.method = "POST",
-              .pattern = "/v1/webhooks/{id}/test",
-              .min_role = Role::kAdmin,
-              .handler = [&sv](Request& r) {
-                return Response::json(
-                    202, delivery_json(service(sv).test(r.auth().team_id, r.path_id("id"))));
-              }});
-  router.add({.method = "GET",
-              .pattern = "/v1/webhooks/{id}/deliveries",
-              .min_role = Role::kAdmin,
-              .handler = h(deliveries)});
-  router.add({.method = "GET",
-              .pattern = "/v1/webhooks/{id}/deliveries/{delivery_id}",
-              .min_role = Role::kAdmin,
-              .handler = [&sv](Request& r) {
-                return Response::json(
-                    200, delivery_json(service(sv).delivery(r.auth().team_id, r.path_id("id"),
-                                                            r.path_id("delivery_id"))));
-              }});
-  router.add({.method = "POST",
-              .pattern = "/v1/webhooks/{id}/deliveries/{delivery_id}/replay",
-              .min_role = Role::kAdmin,
-              .handler = [&sv](Request& r) {
-                return Response::json(
-                    202, delivery_json(service(sv).replay(r.auth().team_id, r.path_id("id"),
-                                                          r.path_id("delivery_id"))));
-              }});
+      Route::get("/v1/webhooks/{id}/deliveries/{delivery_id}", Role::kAdmin, [&sv](Request& r) {
+        return Response::json(200,
+                              delivery_json(service(sv).delivery(r.auth().team_id, r.path_id("id"),
+                                                                 r.path_id("delivery_id"))));
+      }));
+  router.add(Route::post(
+      "/v1/webhooks/{id}/deliveries/{delivery_id}/replay", Role::kAdmin, [&sv](Request& r) {
+        return Response::json(202,
+                              delivery_json(service(sv).replay(r.auth().team_id, r.path_id("id"),
+                                                               r.path_id("delivery_id"))));
+      }));
 }
 
 }  // namespace sb

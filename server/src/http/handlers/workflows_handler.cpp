@@ -329,20 +329,21 @@ void add_workflow_routes(Router& router, ApiServices& sv) {
   auto h = [&sv](Response (*fn)(ApiServices&, Request&)) {
     return [&sv, fn](Request& r) { return fn(sv, r); };
   };
-  router.add({"GET", "/v1/workflows", Role::kAdmin, h(list)});
-  router.add({"POST", "/v1/workflows", Role::kAdmin, h(create), true});
-  router.add({"GET", "/v1/workflows/{id}", Role::kAdmin, h(get)});
-  router.add({"PATCH", "/v1/workflows/{id}", Role::kAdmin,
-              [&sv](Request& r) { return patch(sv, r, std::nullopt); }, true});
-  router.add({"DELETE", "/v1/workflows/{id}", Role::kAdmin, h(remove)});
-  router.add({"POST", "/v1/workflows/{id}/enable", Role::kAdmin,
-              [&sv](Request& r) { return patch(sv, r, true); }});
-  router.add({"POST", "/v1/workflows/{id}/disable", Role::kAdmin,
-              [&sv](Request& r) { return patch(sv, r, false); }});
-  router.add({"GET", "/v1/workflows/{id}/runs", Role::kAdmin, h(runs)});
-  router.add({"POST", "/v1/workflows/check", Role::kAdmin, h(check), true});
-  router.add({"POST", "/v1/workflows/test", Role::kAdmin, h(test_run), true});
-  router.add({"GET", "/v1/workflows/{id}/versions/{version}", Role::kAdmin, h(version)});
+  router.add(Route::get("/v1/workflows", Role::kAdmin, h(list)));
+  router.add(Route::post("/v1/workflows", Role::kAdmin, h(create)).json_body());
+  router.add(Route::get("/v1/workflows/{id}", Role::kAdmin, h(get)));
+  router.add(Route::patch("/v1/workflows/{id}", Role::kAdmin, [&sv](Request& r) {
+               return patch(sv, r, std::nullopt);
+             }).json_body());
+  router.add(Route::del("/v1/workflows/{id}", Role::kAdmin, h(remove)));
+  router.add(Route::post("/v1/workflows/{id}/enable", Role::kAdmin,
+                         [&sv](Request& r) { return patch(sv, r, true); }));
+  router.add(Route::post("/v1/workflows/{id}/disable", Role::kAdmin,
+                         [&sv](Request& r) { return patch(sv, r, false); }));
+  router.add(Route::get("/v1/workflows/{id}/runs", Role::kAdmin, h(runs)));
+  router.add(Route::post("/v1/workflows/check", Role::kAdmin, h(check)).json_body());
+  router.add(Route::post("/v1/workflows/test", Role::kAdmin, h(test_run)).json_body());
+  router.add(Route::get("/v1/workflows/{id}/versions/{version}", Role::kAdmin, h(version)));
   // What workflows act on and produce: user groups (assignment), staff notifications, and
   // the outbox of messages queued for the channel layer.
   add_record_routes(router, sv, sv.crm.groups,
