@@ -806,17 +806,48 @@ int read_only(lua_State* L) {
   raise(L, "the crm table is read-only");
 }
 
-struct Fn {
+// Every crm function: its module ("" for crm itself), name and implementation. The binding,
+// the names `workflow check` knows, and the test that holds workflows/crm.lua and
+// docs/lua-api.md to them all read this one table.
+struct CrmFunction {
+  std::string_view module;
   const char* name;
   lua_CFunction fn;
 };
+constexpr CrmFunction kCrmFunctions[] = {
+    {"", "get", crm_get},
+    {"", "find", crm_find},
+    {"", "update", crm_update},
+    {"", "tag", crm_tag},
+    {"", "untag", crm_untag},
+    {"", "set_stage", crm_set_stage},
+    {"", "set_status", crm_set_status},
+    {"", "add_note", crm_add_note},
+    {"", "assign", crm_assign},
+    {"", "notify", crm_notify},
+    {"", "later", crm_later},
+    {"", "now", crm_now},
+    {"", "log", crm_log},
+    {"", "reject", crm_reject},
+    {"tickets", "create", crm_ticket_create},
+    {"tickets", "update", crm_ticket_update},
+    {"tickets", "comment", crm_ticket_comment},
+    {"leads", "create", crm_lead_create},
+    {"leads", "move", crm_lead_move},
+    {"email", "send", crm_email_send},
+    {"sms", "send", crm_sms_send},
+    {"webhook", "post", crm_webhook_post},
+    {"sequences", "enroll", crm_sequence_enroll},
+    {"sequences", "exit", crm_sequence_exit},
+};
 
-// A read-only view of `functions` (a proxy whose __index is the real table).
-void push_module(lua_State* L, std::initializer_list<Fn> functions) {
+// A read-only view of the module's functions (a proxy whose __index is the real table).
+void push_module(lua_State* L, std::string_view module) {
   lua_newtable(L);  // proxy
   lua_newtable(L);  // metatable
   lua_newtable(L);  // real
-  for (const Fn& f : functions) {
+  for (const CrmFunction& f : kCrmFunctions) {
+    if (f.module != module) continue;
     lua_pushcfunction(L, f.fn);
     lua_setfield(L, -2, f.name);
   }
@@ -837,38 +868,19 @@ void install_crm(LuaSandbox& box) {
   // Sub-modules first, then the crm table whose __index holds functions and modules.
   lua_newtable(L);  // real crm
   int real = lua_gettop(L);
-  const Fn top[] = {{"get", crm_get},
-                    {"find", crm_find},
-                    {"update", crm_update},
-                    {"tag", crm_tag},
-                    {"untag", crm_untag},
-                    {"set_stage", crm_set_stage},
-                    {"set_status", crm_set_status},
-                    {"add_note", crm_add_note},
-                    {"assign", crm_assign},
-                    {"notify", crm_notify},
-                    {"later", crm_later},
-                    {"now", crm_now},
-                    {"log", crm_log},
-                    {"reject", crm_reject}};
-  for (const Fn& f : top) {
-    lua_pushcfunction(L, f.fn);
-    lua_setfield(L, real, f.name);
+  std::vector<std::string_view> modules;
+  for (const CrmFunction& f : kCrmFunctions) {
+    if (f.module.empty()) {
+      lua_pushcfunction(L, f.fn);
+      lua_setfield(L, real, f.name);
+    } else if (std::find(modules.begin(), modules.end(), f.module) == modules.end()) {
+      modules.push_back(f.module);
+    }
   }
-  push_module(L, {{"create", crm_ticket_create},
-                  {"update", crm_ticket_update},
-                  {"comment", crm_ticket_comment}});
-  lua_setfield(L, real, "tickets");
-  push_module(L, {{"create", crm_lead_create}, {"move", crm_lead_move}});
-  lua_setfield(L, real, "leads");
-  push_module(L, {{"send", crm_email_send}});
-  lua_setfield(L, real, "email");
-  push_module(L, {{"send", crm_sms_send}});
-  lua_setfield(L, real, "sms");
-  push_module(L, {{"post", crm_webhook_post}});
-  lua_setfield(L, real, "webhook");
-  push_module(L, {{"enroll", crm_sequence_enroll}, {"exit", crm_sequence_exit}});
-  lua_setfield(L, real, "sequences");
+  for (std::string_view module : modules) {
+    push_module(L, module);
+    lua_setfield(L, real, std::string(module).c_str());
+  }
   // crm.actions["plugin.action"]: looked up in the plugin host when called.
   lua_newtable(L);
   lua_newtable(L);
@@ -895,31 +907,15 @@ void install_crm(LuaSandbox& box) {
 }
 
 const std::vector<std::string>& crm_function_names() {
-  static const std::vector<std::string> v = {"get",
-                                             "find",
-                                             "update",
-                                             "tag",
-                                             "untag",
-                                             "set_stage",
-                                             "set_status",
-                                             "add_note",
-                                             "assign",
-                                             "notify",
-                                             "later",
-                                             "now",
-                                             "log",
-                                             "reject",
-                                             "tickets.create",
-                                             "tickets.update",
-                                             "tickets.comment",
-                                             "leads.create",
-                                             "leads.move",
-                                             "email.send",
-                                             "sms.send",
-                                             "webhook.post",
-                                             "sequences.enroll",
-                                             "sequences.exit",
-                                             "actions"};
+  static const std::vector<std::string> v = [] {
+    std::vector<std::string> names;
+    for (const CrmFunction& f : kCrmFunctions) {
+      names.push_back(f.module.empty() ? std::string(f.name)
+                                       : std::string(f.module) + "." + f.name);
+    }
+    names.push_back("actions");  // crm.actions["plugin.action"]: looked up when called
+    return names;
+  }();
   return v;
 }
 

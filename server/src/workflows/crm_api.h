@@ -75,7 +75,9 @@ struct RunContext {
 // Puts the crm table into the sandbox (once per sandbox, before any workflow loads).
 void install_crm(LuaSandbox& box);
 
-// Every function name under crm (for `workflow check`): "get", "tickets.create", ...
+// Every function name under crm, from the one table that binds them: "get",
+// "tickets.create", ..., "actions". `workflow check` knows these; a test holds
+// workflows/crm.lua and docs/lua-api.md to them.
 const std::vector<std::string>& crm_function_names();
 
 // The largest crm.log output kept per run.
