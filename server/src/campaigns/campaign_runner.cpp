@@ -168,7 +168,7 @@ void CampaignRunner::Run::execute() {
     batch = static_cast<int>(std::clamp<std::int64_t>(throttle / 12, 1, batch));
   }
   std::int64_t after = 0;
-  while (!r_.stopping_) {
+  while (!r_.loop_.stopping()) {
     if (!renew()) return;  // another process took over
     std::string status = db_.read([&](soci::session& s) { return store_.status(s, ref_); });
     if (status != "sending") break;
@@ -230,7 +230,7 @@ void CampaignRunner::Run::execute() {
 void CampaignRunner::Run::send_all(std::vector<Job>& jobs) {
   std::atomic<std::size_t> next{0};
   auto work = [&] {
-    for (std::size_t i = next++; i < jobs.size() && !r_.stopping_; i = next++) {
+    for (std::size_t i = next++; i < jobs.size() && !r_.loop_.stopping(); i = next++) {
       try {
         if (channel_ == "email") {
           send_email(jobs[i]);
@@ -359,35 +359,36 @@ void CampaignRunner::Run::send_sms(const Job& job) {
 
 CampaignRunner::CampaignRunner(Database& db, channels::Messenger& messenger,
                                CampaignOptions options)
-    : db_(db), messenger_(messenger), options_(options), owner_("p" + random_hex(8)) {}
+    : db_(db),
+      messenger_(messenger),
+      options_(options),
+      owner_("p" + random_hex(8)),
+      loop_("campaigns", options_.poll, [this] {
+        run_due();
+        return false;  // the next due campaigns wait for a poke or the next poll
+      }) {}
 
 CampaignRunner::~CampaignRunner() {
   stop();
 }
 
 void CampaignRunner::start() {
-  thread_ = std::thread([this] { loop(); });
+  loop_.start();
 }
 
 void CampaignRunner::stop() {
-  stopping_ = true;
-  poke();
-  if (thread_.joinable()) thread_.join();
+  loop_.stop();
 }
 
 void CampaignRunner::poke() {
-  {
-    std::lock_guard lock(mutex_);
-    poked_ = true;
-  }
-  wake_.notify_all();
+  loop_.poke();
 }
 
 int CampaignRunner::run_due() {
   auto due =
       db_.read([&](soci::session& s) { return CampaignStore(db_.dialect()).due(s, now_ms(), 20); });
   for (const CampaignRef& c : due) {
-    if (stopping_) break;
+    if (loop_.stopping()) break;
     try {
       Run(*this, c).execute();
     } catch (const std::exception& e) {
@@ -396,19 +397,6 @@ int CampaignRunner::run_due() {
     }
   }
   return static_cast<int>(due.size());
-}
-
-void CampaignRunner::loop() {
-  while (!stopping_) {
-    try {
-      run_due();
-    } catch (const std::exception& e) {
-      Poco::Logger::get("campaigns").error("campaign pass: %s", log_text(e));
-    }
-    std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, options_.poll, [&] { return poked_ || stopping_.load(); });
-    poked_ = false;
-  }
 }
 
 }  // namespace sb::campaigns

@@ -6,12 +6,11 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 
+#include "model/background_loop.h"
 #include "store/campaign_store.h"
 
 namespace sb {
@@ -54,18 +53,13 @@ class CampaignRunner {
 
  private:
   class Run;
-  void loop();
 
   Database& db_;
   channels::Messenger& messenger_;
   CampaignOptions options_;
   std::string owner_;  // this process's lease name
   Counters counters_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool poked_ = false;
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;
+  BackgroundLoop loop_;  // last: its thread stops before the members it uses go
 };
 
 }  // namespace sb::campaigns

@@ -44,28 +44,25 @@ std::vector<std::string> read_header(std::istream& in, char delimiter) {
 }  // namespace
 
 ImportRunner::ImportRunner(Database& db, ImportRunnerOptions options)
-    : db_(db), options_(std::move(options)), owner_("p" + random_hex(8)) {}
+    : db_(db),
+      options_(std::move(options)),
+      owner_("p" + random_hex(8)),
+      loop_("imports", options_.poll, [this] { return run_once(); }) {}
 
 ImportRunner::~ImportRunner() {
   stop();
 }
 
 void ImportRunner::start() {
-  thread_ = std::thread([this] { loop(); });
+  loop_.start();
 }
 
 void ImportRunner::stop() {
-  stopping_ = true;
-  poke();
-  if (thread_.joinable()) thread_.join();
+  loop_.stop();
 }
 
 void ImportRunner::poke() {
-  {
-    std::lock_guard lock(mutex_);
-    poked_ = true;
-  }
-  wake_.notify_all();
+  loop_.poke();
 }
 
 bool ImportRunner::run_once() {
@@ -86,7 +83,7 @@ bool ImportRunner::run_once() {
     file.clear();
     file.seekg(0);
     bool finished = run.run(file, [&](soci::session& s, const ImportJob& now) {
-      return !stopping_ && store.progress(s, now, owner_, lease_ms);
+      return !loop_.stopping() && store.progress(s, now, owner_, lease_ms);
     });
     if (!finished) {
       // Cancelled (the upload goes), or stopping / lease lost (another process resumes).
@@ -121,20 +118,6 @@ bool ImportRunner::run_once() {
   });
   ::unlink(path.c_str());  // the upload holds personal data: kept no longer than needed
   return true;
-}
-
-void ImportRunner::loop() {
-  while (!stopping_) {
-    try {
-      while (!stopping_ && run_once()) {
-      }
-    } catch (const std::exception& e) {
-      Poco::Logger::get("imports").error("import pass: %s", log_text(e));
-    }
-    std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, options_.poll, [&] { return poked_ || stopping_.load(); });
-    poked_ = false;
-  }
 }
 
 }  // namespace sb::imports

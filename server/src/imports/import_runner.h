@@ -3,13 +3,11 @@
 // committed batch), runs it, and deletes the uploaded file when it ends.
 #pragma once
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <string>
-#include <thread>
+
+#include "model/background_loop.h"
 
 namespace sb {
 class Database;
@@ -38,16 +36,10 @@ class ImportRunner {
   const ImportRunnerOptions& options() const { return options_; }
 
  private:
-  void loop();
-
   Database& db_;
   ImportRunnerOptions options_;
   std::string owner_;
-  std::atomic<bool> stopping_{false};
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool poked_ = false;
-  std::thread thread_;
+  BackgroundLoop loop_;  // last: its thread stops before the members it uses go
 };
 
 }  // namespace sb::imports
