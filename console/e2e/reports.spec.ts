@@ -2,8 +2,18 @@
 // API counts, and download as CSV.
 import { acceptInvite, api, checkA11y, expect, invitedPerson, test } from "./fixtures";
 
-test("reports count new contacts and conversations per period and download as CSV", async ({ page }) => {
-  await api().POST("/v1/contacts", { body: { name: `Reported ${Date.now()}` } });
+test("reports count new contacts, conversations, bookings and campaign engagement per period and download as CSV", async ({ page }) => {
+  const reported = await api().POST("/v1/contacts", { body: { name: `Reported ${Date.now()}` } });
+  // One appointment this month (in an hour), so the bookings table has a row to show.
+  const soon = Date.now() + 3_600_000;
+  await api().POST("/v1/appointments", {
+    body: {
+      contact_id: reported.data!.id,
+      service: "Check-up",
+      starts_at: new Date(soon).toISOString(),
+      ends_at: new Date(soon + 1_800_000).toISOString(),
+    },
+  });
   const viewer = await invitedPerson("Rita", "viewer");
   await acceptInvite(page, viewer.url);
   await page.getByRole("link", { name: "Reports" }).click();
@@ -21,6 +31,15 @@ test("reports count new contacts and conversations per period and download as CS
   // Each table has a chart above it whose label says what it shows.
   const most = Math.max(...data.periods.map((p) => p.total));
   await expect(table.getByRole("img", { name: new RegExp(`^New contacts by source: ${data.periods.length} bars, at most ${most}`) })).toBeVisible();
+  // Bookings count by the period they start in: the table shows what the API counts.
+  const bookings = await api().GET("/v1/analytics/bookings", { params: { query: { period: "month" } } });
+  const booked = bookings.data;
+  if (!booked || typeof booked === "string") throw new Error("expected the JSON answer");
+  const month = booked.periods.at(-1)!;
+  await expect(
+    page.getByRole("region", { name: "Bookings" }).getByRole("row", { name: new RegExp(`^${month.label} ${month.total} ${month.completed} `) }),
+  ).toBeVisible();
+  await expect(page.getByRole("region", { name: "Campaign engagement" }).getByRole("img", { name: /^Campaign messages sent/ })).toBeVisible();
   await checkA11y(page, "reports");
   const href = await table.getByRole("link", { name: "Download CSV" }).getAttribute("href");
   expect(href).toContain("format=csv");

@@ -118,6 +118,121 @@ TEST_P(AnalyticsTest, ConversationVolumeRatesAndRatingsPerPeriod) {
             "2026-05-04,2026-05-04T00:00:00.000Z,2026-05-05T00:00:00.000Z,2,1,1,0,2,3.5,0.5\r\n");
 }
 
+TEST_P(AnalyticsTest, BookingsByTheDayTheyStartWithOutcomesAndLeadTime) {
+  long long c = create("/v1/contacts", R"({"name":"Patient"})");
+  long long ann = user("ann");
+  // starts (Madrid, spring-forward day and the next), booked this many hours before, status
+  auto booking = [&](const std::string& starts, int lead_hours, const std::string& status,
+                     bool rescheduled, std::optional<long long> assignee, long long contact,
+                     const std::string& key = kOwnerKey) {
+    long long id = create("/v1/appointments",
+                          R"({"contact_id":)" + std::to_string(contact) +
+                              R"(,"service":"Cleaning","starts_at":"2031-01-06T09:00:00Z",)"
+                              R"("ends_at":"2031-01-06T10:00:00Z"})",
+                          key);
+    const long long start = *parse_iso8601(starts);
+    server_->database().write([&](soci::session& s) {
+      s << "UPDATE appointments SET starts_at = " + std::to_string(start) +
+               ", ends_at = " + std::to_string(start + 3'600'000) +
+               ", booked_at = " + std::to_string(start - lead_hours * 3'600'000LL) +
+               ", status = '" + status + "'" +
+               (rescheduled ? ", reschedule_history = '[{\"from\":1}]'" : "") +
+               (assignee ? ", assignee_id = " + std::to_string(*assignee) : "") +
+               " WHERE id = " + std::to_string(id);
+    });
+  };
+  booking("2026-03-28T23:30:00Z", 24, "completed", false, ann, c);  // the 29th, 00:30 local
+  booking("2026-03-29T08:00:00Z", 48, "no_show", true, ann, c);
+  booking("2026-03-29T09:00:00Z", 12, "cancelled", false, std::nullopt, c);
+  booking("2026-03-29T21:30:00Z", 12, "confirmed", false, std::nullopt, c);  // 23:30 local
+  booking("2026-03-29T22:30:00Z", 2, "booked", false, std::nullopt, c);      // the 30th
+  auto b = provision_team(server_->database(), "Team B", std::nullopt, false);
+  long long theirs = create("/v1/contacts", R"({"name":"B"})", b->owner_key.secret);
+  booking("2026-03-29T09:00:00Z", 1, "no_show", false, std::nullopt, theirs, b->owner_key.secret);
+
+  const std::string window = "from=2026-03-29&to=2026-03-30&time_zone=Europe/Madrid";
+  auto r = client().get("/v1/analytics/bookings?" + window);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto day = r.json()->getArray("periods")->getObject(0);
+  EXPECT_EQ(day->getValue<long long>("total"), 4) << "team B's booking is not counted";
+  EXPECT_EQ(day->getValue<long long>("completed"), 1);
+  EXPECT_EQ(day->getValue<long long>("no_show"), 1);
+  EXPECT_EQ(day->getValue<long long>("cancelled"), 1);
+  EXPECT_EQ(day->getValue<long long>("confirmed"), 1);
+  EXPECT_EQ(day->getValue<long long>("rescheduled"), 1);
+  EXPECT_DOUBLE_EQ(day->getValue<double>("no_show_rate"), 0.5);  // of the two that were due
+  EXPECT_DOUBLE_EQ(day->getValue<double>("cancellation_rate"), 0.25);
+  EXPECT_DOUBLE_EQ(day->getValue<double>("average_lead_hours"), 24);  // (24 + 48 + 12 + 12) / 4
+  auto csv = client().get("/v1/analytics/bookings?" + window + "&format=csv");
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_EQ(csv.body,
+            "period,start,end,total,booked,confirmed,completed,no_show,cancelled,rescheduled,"
+            "no_show_rate,cancellation_rate,average_lead_hours\r\n"
+            "2026-03-29,2026-03-28T23:00:00.000Z,2026-03-29T22:00:00.000Z,4,0,1,1,1,1,1,0.5,0.25,"
+            "24\r\n"
+            "2026-03-30,2026-03-29T22:00:00.000Z,2026-03-30T22:00:00.000Z,1,1,0,0,0,0,0,,0,2\r\n");
+  auto mine =
+      client().get("/v1/analytics/bookings?" + window + "&assignee_id=" + std::to_string(ann));
+  EXPECT_EQ(mine.json()->getArray("periods")->getObject(0)->getValue<long long>("total"), 2);
+  auto theirs_view = client(b->owner_key.secret).get("/v1/analytics/bookings?" + window);
+  EXPECT_EQ(theirs_view.json()->getArray("periods")->getObject(0)->getValue<long long>("total"), 1);
+  EXPECT_EQ(client().get("/v1/analytics/bookings?assignee_id=ann").status, 422);
+}
+
+TEST_P(AnalyticsTest, CampaignEngagementByTheDayMessagesWereSent) {
+  long long a = create("/v1/contacts", R"({"name":"A","email":"a@x.io"})");
+  long long b2 = create("/v1/contacts", R"({"name":"B","email":"b@x.io"})");
+  long long c = create("/v1/contacts", R"({"name":"C","email":"c@x.io"})");
+  long long tmpl =
+      create("/v1/templates", R"({"name":"News","channel":"email","subject":"Hi","text":"Hi"})");
+  long long seg = create("/v1/segments", R"({"name":"All","rule":{"field":"tags","op":"any","value":["news"]}})");
+  long long camp = create("/v1/campaigns", R"({"name":"Spring","channel":"email","template_id":)" +
+                                               std::to_string(tmpl) + R"(,"segment_id":)" +
+                                               std::to_string(seg) + "}");
+  auto recipient = [&](long long team, long long campaign, long long contact,
+                       const std::string& sent, bool opened, bool clicked, bool unsubscribed) {
+    const std::string ms = sent.empty() ? "NULL" : std::to_string(*parse_iso8601(sent));
+    auto later = [&](bool yes) {
+      return yes && !sent.empty() ? ms + " + 60000" : std::string("NULL");
+    };
+    server_->database().write([&](soci::session& s) {
+      s << "INSERT INTO campaign_recipients (team_id, campaign_id, contact_id, status, sent_at, "
+           "opened_at, clicked_at, unsubscribed_at) VALUES (" +
+               std::to_string(team) + ", " + std::to_string(campaign) + ", " +
+               std::to_string(contact) + ", '" + (sent.empty() ? "failed" : "sent") + "', " + ms +
+               ", " + later(opened) + ", " + later(clicked) + ", " + later(unsubscribed) + ")";
+    });
+  };
+  recipient(1, camp, a, "2026-05-04T10:00:00Z", true, true, false);
+  recipient(1, camp, b2, "2026-05-04T10:01:00Z", true, false, true);
+  recipient(1, camp, c, "", false, false, false);  // failed: never sent, not counted
+  auto other = provision_team(server_->database(), "Team B", std::nullopt, false);
+  recipient(other->team.id, camp, 99, "2026-05-04T10:00:00Z", true, true, true);
+
+  auto r = client().get("/v1/analytics/campaigns?period=day&from=2026-05-04&to=2026-05-05");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto day = r.json()->getArray("periods")->getObject(0);
+  EXPECT_EQ(day->getValue<long long>("sent"), 2) << "team B's recipient is not counted";
+  EXPECT_EQ(day->getValue<long long>("opened"), 2);
+  EXPECT_EQ(day->getValue<long long>("clicked"), 1);
+  EXPECT_EQ(day->getValue<long long>("unsubscribed"), 1);
+  EXPECT_DOUBLE_EQ(day->getValue<double>("open_rate"), 1);
+  EXPECT_DOUBLE_EQ(day->getValue<double>("click_rate"), 0.5);
+  auto empty = r.json()->getArray("periods")->getObject(1);
+  EXPECT_EQ(empty->getValue<long long>("sent"), 0);
+  EXPECT_TRUE(empty->isNull("open_rate")) << "nothing sent: no rate";
+  auto sms =
+      client().get("/v1/analytics/campaigns?period=day&from=2026-05-04&to=2026-05-04&channel=sms");
+  EXPECT_EQ(sms.json()->getArray("periods")->getObject(0)->getValue<long long>("sent"), 0);
+  auto csv =
+      client().get("/v1/analytics/campaigns?period=day&from=2026-05-04&to=2026-05-04&format=csv");
+  EXPECT_EQ(csv.body,
+            "period,start,end,sent,opened,clicked,unsubscribed,open_rate,click_rate,"
+            "unsubscribe_rate\r\n"
+            "2026-05-04,2026-05-04T00:00:00.000Z,2026-05-05T00:00:00.000Z,2,2,1,1,1,0.5,0.5\r\n");
+  EXPECT_EQ(client().get("/v1/analytics/campaigns?channel=fax").status, 422);
+}
+
 TEST_P(AnalyticsTest, BadParametersAreRefusedByName) {
   for (const std::string q :
        {"period=year", "from=2026-13-01", "from=2026-03-02&to=2026-03-01", "time_zone=Mars/Olympus",

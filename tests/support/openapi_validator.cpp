@@ -197,7 +197,11 @@ void OpenApiValidator::validate_into(const Var& value, ObjPtr schema, const std:
                       schema->has("$ref"))) {
       problems.push_back(where + ": null where the schema does not allow it");
     }
-    if (!schema->has("allOf") && !schema->has("oneOf") && !schema->has("anyOf")) return;
+    // `nullable` beside an allOf-wrapped $ref is how the document says "this shape, or null"
+    // (OpenAPI 3.0 allows nothing beside a bare $ref): the parts describe the non-null value.
+    if (nullable || (!schema->has("allOf") && !schema->has("oneOf") && !schema->has("anyOf"))) {
+      return;
+    }
   }
   if (schema->has("type") && type != "null") {
     std::string want = schema->getValue<std::string>("type");

@@ -336,6 +336,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Appointments per calendar period they start in: outcomes, no-show and cancellation rates, rescheduled, average lead time (viewer) */
+        get: operations["bookingAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Campaign messages per calendar period they were sent in, and what their recipients did since: opened, clicked, unsubscribed and their rates (viewer) */
+        get: operations["campaignAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analytics/contacts": {
         parameters: {
             query?: never;
@@ -3154,6 +3188,41 @@ export interface components {
                 [key: string]: number;
             };
         };
+        /** @description Appointments by the period they start in */
+        BookingAnalytics: {
+            /** @enum {string} */
+            period: "day" | "week" | "month";
+            periods: {
+                /** @description mean of starts_at - booked_at, in hours (2 places); null without appointments */
+                average_lead_hours: number | null;
+                booked: number;
+                /** @description cancelled / total; null without appointments */
+                cancellation_rate: number | null;
+                cancelled: number;
+                completed: number;
+                confirmed: number;
+                /**
+                 * Format: date-time
+                 * @description exclusive
+                 */
+                end: string;
+                /** @description 2026-03-29 (a day, a week by its Monday) or 2026-03 (a month) */
+                label: string;
+                no_show: number;
+                /** @description no_show / (completed + no_show): of those that were due; null when none was */
+                no_show_rate: number | null;
+                /** @description moved at least once */
+                rescheduled: number;
+                /**
+                 * Format: date-time
+                 * @description local midnight, as UTC
+                 */
+                start: string;
+                /** @description appointments starting in the period */
+                total: number;
+            }[];
+            time_zone: string;
+        };
         Campaign: {
             /** Format: int64 */
             readonly id: number;
@@ -3185,6 +3254,40 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
+        };
+        /** @description Campaign messages by the period they were sent in */
+        CampaignAnalytics: {
+            /** @enum {string} */
+            period: "day" | "week" | "month";
+            periods: {
+                /** @description clicked / sent */
+                click_rate: number | null;
+                /** @description of those, a link clicked since */
+                clicked: number;
+                /**
+                 * Format: date-time
+                 * @description exclusive
+                 */
+                end: string;
+                /** @description 2026-03-29 (a day, a week by its Monday) or 2026-03 (a month) */
+                label: string;
+                /** @description opened / sent (4 places); null when nothing was sent */
+                open_rate: number | null;
+                /** @description of those, opened since */
+                opened: number;
+                /** @description campaign messages sent in the period */
+                sent: number;
+                /**
+                 * Format: date-time
+                 * @description local midnight, as UTC
+                 */
+                start: string;
+                /** @description unsubscribed / sent */
+                unsubscribe_rate: number | null;
+                /** @description of those, unsubscribed through it */
+                unsubscribed: number;
+            }[];
+            time_zone: string;
         };
         CampaignInput: {
             name: string;
@@ -6131,6 +6234,108 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    bookingAnalytics: {
+        parameters: {
+            query?: {
+                /** @description calendar period: day, week (from Monday) or month; default day */
+                period?: "day" | "week" | "month";
+                /** @description first local date (YYYY-MM-DD) in the time zone; default 29 days before today */
+                from?: string;
+                /** @description last local date, included; default today. At most 400 periods */
+                to?: string;
+                /** @description IANA zone or +HH:MM; default the team's (messaging settings time_zone) */
+                time_zone?: string;
+                /** @description json (default) or csv: one row per period */
+                format?: "json" | "csv";
+                /** @description only this user's appointments */
+                assignee_id?: number;
+            };
+            header?: {
+                /** @description 304 Not Modified when the current ETag is one of these */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Totals per period */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingAnalytics"];
+                    "text/csv": string;
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    campaignAnalytics: {
+        parameters: {
+            query?: {
+                /** @description calendar period: day, week (from Monday) or month; default day */
+                period?: "day" | "week" | "month";
+                /** @description first local date (YYYY-MM-DD) in the time zone; default 29 days before today */
+                from?: string;
+                /** @description last local date, included; default today. At most 400 periods */
+                to?: string;
+                /** @description IANA zone or +HH:MM; default the team's (messaging settings time_zone) */
+                time_zone?: string;
+                /** @description json (default) or csv: one row per period */
+                format?: "json" | "csv";
+                /** @description only this channel's campaigns */
+                channel?: "email" | "sms";
+            };
+            header?: {
+                /** @description 304 Not Modified when the current ETag is one of these */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Totals per period */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignAnalytics"];
+                    "text/csv": string;
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];

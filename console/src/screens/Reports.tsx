@@ -1,8 +1,8 @@
-// Reports: new contacts and conversations per day, week or month in the team's time zone
-// (GET /v1/analytics/*), as charts over tables, each downloadable as CSV. The period and dates live in
-// the URL.
+// Reports: new contacts, conversations, bookings and campaign engagement per day, week or
+// month in the team's time zone (GET /v1/analytics/*), as charts over tables, each
+// downloadable as CSV. The period and dates live in the URL.
 import { useQuery } from "@tanstack/react-query";
-import { api, unwrap } from "../api/console-client";
+import { api, unwrap, type Schemas } from "../api/console-client";
 import { navigate, useLocation, useTitle } from "../app/router";
 import { BarChart } from "../components/BarChart";
 import { ErrorNotice } from "../components/ErrorNotice";
@@ -13,6 +13,8 @@ function json<T>(body: T): Exclude<T, string> {
   if (typeof body === "string") throw new Error("expected JSON, got text");
   return body as Exclude<T, string>;
 }
+// The outcomes a bookings bar is stacked by.
+const OUTCOMES = ["completed", "no_show", "cancelled", "confirmed", "booked"] as const;
 const percent = (v: number | null) => (v === null ? "–" : `${Math.round(v * 1000) / 10} %`);
 
 export default function Reports() {
@@ -36,6 +38,14 @@ export default function Reports() {
   const conversations = useQuery({
     queryKey: ["analytics-conversations", query],
     queryFn: async () => json(unwrap(await api.GET("/v1/analytics/conversations", { params: { query } }))),
+  });
+  const bookings = useQuery({
+    queryKey: ["analytics-bookings", query],
+    queryFn: async () => json(unwrap(await api.GET("/v1/analytics/bookings", { params: { query } }))),
+  });
+  const campaigns = useQuery({
+    queryKey: ["analytics-campaigns", query],
+    queryFn: async () => json(unwrap(await api.GET("/v1/analytics/campaigns", { params: { query } }))),
   });
   const csv = (what: string) => `/v1/analytics/${what}?${new URLSearchParams({ ...query, format: "csv" }).toString()}`;
   const sources = [...new Set((contacts.data?.periods ?? []).flatMap((p) => Object.keys(p.counts)))].sort();
@@ -61,81 +71,121 @@ export default function Reports() {
         </label>
         {contacts.data ? <span className="muted">Time zone: {contacts.data.time_zone}</span> : null}
       </form>
-      <ErrorNotice error={contacts.error ?? conversations.error} />
-      <section aria-labelledby="new-contacts">
-        <h2 id="new-contacts">New contacts by source</h2>
-        <a className="button" href={csv("contacts")} download="new-contacts.csv">
-          Download CSV
-        </a>
-        {contacts.data ? (
-          <BarChart
-            title="New contacts by source"
-            keys={sources}
-            bars={contacts.data.periods.map((p) => ({ label: p.label, parts: sources.map((k) => ({ key: k, value: p.counts[k] ?? 0 })) }))}
-          />
-        ) : null}
-        <table className="plain">
-          <thead>
-            <tr>
-              <th scope="col">Period</th>
-              <th scope="col">Total</th>
-              {sources.map((s) => (
-                <th scope="col" key={s}>
-                  {s}
-                </th>
+      <ErrorNotice error={contacts.error ?? conversations.error ?? bookings.error ?? campaigns.error} />
+      <Report
+        id="new-contacts"
+        title="New contacts by source"
+        csv={csv("contacts")}
+        file="new-contacts.csv"
+        chart={{ title: "New contacts by source", keys: sources, parts: (p) => sources.map((k) => ({ key: k, value: p.counts[k] ?? 0 })) }}
+        periods={contacts.data?.periods}
+        columns={[["Total", (p) => p.total], ...sources.map((k): Column<ContactPeriod> => [k, (p) => p.counts[k] ?? 0])]}
+      />
+      <Report
+        id="conversations-report"
+        title="Conversations"
+        csv={csv("conversations")}
+        file="conversations.csv"
+        chart={{ title: "Conversations", keys: ["conversations"], parts: (p) => [{ key: "conversations", value: p.total }] }}
+        periods={conversations.data?.periods}
+        columns={[
+          ["Total", (p) => p.total],
+          ["Handoff rate", (p) => percent(p.handoff_rate)],
+          ["Escalation rate", (p) => percent(p.escalation_rate)],
+          ["Average rating", (p) => p.average_rating ?? "–"],
+          ["CSAT", (p) => percent(p.csat)],
+        ]}
+      />
+      <Report
+        id="bookings-report"
+        title="Bookings"
+        csv={csv("bookings")}
+        file="bookings.csv"
+        chart={{ title: "Bookings by outcome", keys: [...OUTCOMES], parts: (p) => OUTCOMES.map((k) => ({ key: k, value: p[k] })) }}
+        periods={bookings.data?.periods}
+        columns={[
+          ["Total", (p) => p.total],
+          ["Completed", (p) => p.completed],
+          ["No-shows", (p) => p.no_show],
+          ["Cancelled", (p) => p.cancelled],
+          ["Rescheduled", (p) => p.rescheduled],
+          ["No-show rate", (p) => percent(p.no_show_rate)],
+          ["Cancellation rate", (p) => percent(p.cancellation_rate)],
+          ["Average lead time", (p) => (p.average_lead_hours === null ? "–" : `${p.average_lead_hours} h`)],
+        ]}
+      />
+      <Report
+        id="campaigns-report"
+        title="Campaign engagement"
+        csv={csv("campaigns")}
+        file="campaigns.csv"
+        chart={{ title: "Campaign messages sent", keys: ["sent"], parts: (p) => [{ key: "sent", value: p.sent }] }}
+        periods={campaigns.data?.periods}
+        columns={[
+          ["Sent", (p) => p.sent],
+          ["Opened", (p) => p.opened],
+          ["Clicked", (p) => p.clicked],
+          ["Unsubscribed", (p) => p.unsubscribed],
+          ["Open rate", (p) => percent(p.open_rate)],
+          ["Click rate", (p) => percent(p.click_rate)],
+          ["Unsubscribe rate", (p) => percent(p.unsubscribe_rate)],
+        ]}
+      />
+    </main>
+  );
+}
+
+type Column<P> = [string, (p: P) => React.ReactNode];
+type ContactPeriod = Schemas["ContactAnalytics"]["periods"][number];
+
+// One report: its heading, the CSV link, a bar chart of its periods, and the table that is
+// the chart's text equivalent.
+function Report<P extends { label: string }>({
+  id,
+  title,
+  csv,
+  file,
+  chart,
+  periods,
+  columns,
+}: {
+  id: string;
+  title: string;
+  csv: string;
+  file: string;
+  chart: { title: string; keys: string[]; parts: (p: P) => { key: string; value: number }[] };
+  periods: P[] | undefined;
+  columns: Column<P>[];
+}) {
+  return (
+    <section aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      <a className="button" href={csv} download={file}>
+        Download CSV
+      </a>
+      {periods ? <BarChart title={chart.title} keys={chart.keys} bars={periods.map((p) => ({ label: p.label, parts: chart.parts(p) }))} /> : null}
+      <table className="plain">
+        <thead>
+          <tr>
+            <th scope="col">Period</th>
+            {columns.map(([head]) => (
+              <th scope="col" key={head}>
+                {head}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {(periods ?? []).map((p) => (
+            <tr key={p.label}>
+              <th scope="row">{p.label}</th>
+              {columns.map(([head, cell]) => (
+                <td key={head}>{cell(p)}</td>
               ))}
             </tr>
-          </thead>
-          <tbody>
-            {(contacts.data?.periods ?? []).map((p) => (
-              <tr key={p.label}>
-                <th scope="row">{p.label}</th>
-                <td>{p.total}</td>
-                {sources.map((s) => (
-                  <td key={s}>{p.counts[s] ?? 0}</td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
-      <section aria-labelledby="conversations-report">
-        <h2 id="conversations-report">Conversations</h2>
-        <a className="button" href={csv("conversations")} download="conversations.csv">
-          Download CSV
-        </a>
-        {conversations.data ? (
-          <BarChart
-            title="Conversations"
-            keys={["conversations"]}
-            bars={conversations.data.periods.map((p) => ({ label: p.label, parts: [{ key: "conversations", value: p.total }] }))}
-          />
-        ) : null}
-        <table className="plain">
-          <thead>
-            <tr>
-              <th scope="col">Period</th>
-              <th scope="col">Total</th>
-              <th scope="col">Handoff rate</th>
-              <th scope="col">Escalation rate</th>
-              <th scope="col">Average rating</th>
-              <th scope="col">CSAT</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(conversations.data?.periods ?? []).map((p) => (
-              <tr key={p.label}>
-                <th scope="row">{p.label}</th>
-                <td>{p.total}</td>
-                <td>{percent(p.handoff_rate)}</td>
-                <td>{percent(p.escalation_rate)}</td>
-                <td>{p.average_rating ?? "–"}</td>
-                <td>{percent(p.csat)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
-    </main>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }

@@ -103,4 +103,83 @@ std::vector<ConversationTotals> AnalyticsStore::conversations(
   return out;
 }
 
+std::vector<BookingTotals> AnalyticsStore::bookings(soci::session& s, std::int64_t team_id,
+                                                    const std::vector<CalendarPeriod>& periods,
+                                                    std::optional<std::int64_t> assignee_id) const {
+  std::string text = periods_text(periods);
+  long long team = team_id, assignee = assignee_id.value_or(0);
+  BookingTotals row;
+  long long total = 0, booked = 0, confirmed = 0, completed = 0, no_show = 0, cancelled = 0,
+            rescheduled = 0, lead = 0;
+  soci::statement st(s);
+  st.exchange(soci::into(row.period));
+  for (long long* v :
+       {&total, &booked, &confirmed, &completed, &no_show, &cancelled, &rescheduled, &lead}) {
+    st.exchange(soci::into(*v));
+  }
+  st.exchange(soci::use(text, "periods"));
+  st.exchange(soci::use(team, "t"));
+  if (assignee_id) st.exchange(soci::use(assignee, "a"));
+  auto status_count = [](const char* status) {
+    return std::string("SUM(CASE WHEN a.status = '") + status + "' THEN 1 ELSE 0 END), ";
+  };
+  std::vector<BookingTotals> out;
+  if (execute_once(
+          st, "SELECT r.i, COUNT(a.id), " + status_count("booked") + status_count("confirmed") +
+                  status_count("completed") + status_count("no_show") + status_count("cancelled") +
+                  "SUM(CASE WHEN a.reschedule_history <> '[]' THEN 1 ELSE 0 END), "
+                  "COALESCE(SUM(a.starts_at - a.booked_at), 0) FROM " +
+                  periods_source(dialect_) +
+                  " JOIN appointments a ON a.team_id = :t AND a.starts_at >= r.s AND "
+                  "a.starts_at < r.e" +
+                  (assignee_id ? " AND a.assignee_id = :a" : "") + " GROUP BY r.i ORDER BY r.i")) {
+    do {
+      row.total = total;
+      row.booked = booked;
+      row.confirmed = confirmed;
+      row.completed = completed;
+      row.no_show = no_show;
+      row.cancelled = cancelled;
+      row.rescheduled = rescheduled;
+      row.lead_ms_sum = lead;
+      out.push_back(row);
+    } while (st.fetch());
+  }
+  return out;
+}
+
+std::vector<CampaignTotals> AnalyticsStore::campaigns(soci::session& s, std::int64_t team_id,
+                                                      const std::vector<CalendarPeriod>& periods,
+                                                      const std::string& channel) const {
+  std::string text = periods_text(periods);
+  long long team = team_id, sent = 0, opened = 0, clicked = 0, unsubscribed = 0;
+  CampaignTotals row;
+  soci::statement st(s);
+  st.exchange(soci::into(row.period));
+  st.exchange(soci::into(row.channel));
+  for (long long* v : {&sent, &opened, &clicked, &unsubscribed}) st.exchange(soci::into(*v));
+  st.exchange(soci::use(text, "periods"));
+  st.exchange(soci::use(team, "t"));
+  if (!channel.empty()) st.exchange(soci::use(channel, "c"));
+  std::vector<CampaignTotals> out;
+  if (execute_once(st,
+                   "SELECT r.i, c.channel, COUNT(m.contact_id), COUNT(m.opened_at), "
+                   "COUNT(m.clicked_at), COUNT(m.unsubscribed_at) FROM " +
+                       periods_source(dialect_) +
+                       " JOIN campaign_recipients m ON m.team_id = :t AND m.sent_at >= r.s AND "
+                       "m.sent_at < r.e JOIN campaigns c ON c.id = m.campaign_id AND "
+                       "c.team_id = m.team_id" +
+                       (channel.empty() ? "" : " AND c.channel = :c") +
+                       " GROUP BY r.i, c.channel ORDER BY r.i, c.channel")) {
+    do {
+      row.sent = sent;
+      row.opened = opened;
+      row.clicked = clicked;
+      row.unsubscribed = unsubscribed;
+      out.push_back(row);
+    } while (st.fetch());
+  }
+  return out;
+}
+
 }  // namespace sb

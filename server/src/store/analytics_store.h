@@ -29,6 +29,21 @@ struct ConversationTotals {
                satisfied = 0;  // satisfied: rated 4 or 5
 };
 
+// Appointments by the period they start in.
+struct BookingTotals {
+  int period = 0;
+  std::int64_t total = 0, booked = 0, confirmed = 0, completed = 0, no_show = 0, cancelled = 0,
+               rescheduled = 0;
+  std::int64_t lead_ms_sum = 0;  // sum of starts_at - booked_at
+};
+
+// Campaign messages by the period they were sent in, per channel.
+struct CampaignTotals {
+  int period = 0;
+  std::string channel;
+  std::int64_t sent = 0, opened = 0, clicked = 0, unsubscribed = 0;
+};
+
 class AnalyticsStore {
  public:
   explicit AnalyticsStore(const Dialect& dialect) : dialect_(dialect) {}
@@ -42,6 +57,15 @@ class AnalyticsStore {
                                                 const std::vector<CalendarPeriod>& periods,
                                                 std::optional<std::int64_t> agent_id,
                                                 const std::string& platform) const;
+  // Appointments starting in each period; `assignee_id` narrows them.
+  std::vector<BookingTotals> bookings(soci::session& s, std::int64_t team_id,
+                                      const std::vector<CalendarPeriod>& periods,
+                                      std::optional<std::int64_t> assignee_id) const;
+  // Campaign messages sent in each period, by channel, with what their recipients did since;
+  // `channel` narrows them.
+  std::vector<CampaignTotals> campaigns(soci::session& s, std::int64_t team_id,
+                                        const std::vector<CalendarPeriod>& periods,
+                                        const std::string& channel) const;
 
  private:
   Dialect dialect_;

@@ -130,16 +130,21 @@ Response contacts(ApiServices& sv, Request& req) {
   return Response::json(200, body);
 }
 
+std::optional<std::int64_t> id_param(const Request& req, const std::string& name) {
+  auto text = req.query_param(name);
+  if (!text) return std::nullopt;
+  try {
+    std::size_t used = 0;
+    long long v = std::stoll(*text, &used);
+    if (used == text->size() && v > 0) return v;
+  } catch (const std::exception&) {
+  }
+  throw Error::validation(name, "must be an id");
+}
+
 Response conversations(ApiServices& sv, Request& req) {
   Window w = read_window(sv, req);
-  std::optional<std::int64_t> agent;
-  if (auto a = req.query_param("agent_id")) {
-    try {
-      agent = std::stoll(*a);
-    } catch (const std::exception&) {
-      throw Error::validation("agent_id", "must be an id");
-    }
-  }
+  const auto agent = id_param(req, "agent_id");
   const std::string platform = req.query_param("platform").value_or("");
   const bool as_csv = wants_csv(req);
   auto rows = sv.db.read([&](soci::session& s) {
@@ -199,9 +204,103 @@ Response conversations(ApiServices& sv, Request& req) {
   return Response::json(200, body);
 }
 
+// One value per named column and period, written as JSON (an object per period, beside
+// its label, start and end) or as CSV (a row per period): the shape of the flat tables.
+struct PeriodTable {
+  std::vector<std::string> columns;
+  std::vector<std::vector<Poco::Dynamic::Var>> rows;  // one per period, one value per column
+};
+
+Response period_table(const Window& w, const PeriodTable& t, bool as_csv, const std::string& name,
+                      Poco::JSON::Object body) {
+  if (as_csv) {
+    std::string out;
+    std::vector<std::string> head = {"period", "start", "end"};
+    head.insert(head.end(), t.columns.begin(), t.columns.end());
+    csv_row(out, head);
+    for (std::size_t i = 0; i < w.periods.size(); ++i) {
+      std::vector<std::string> cells = {w.periods[i].label, format_iso8601(w.periods[i].start),
+                                        format_iso8601(w.periods[i].end)};
+      for (const auto& v : t.rows[i]) cells.push_back(v.isEmpty() ? "" : v.toString());
+      csv_row(out, cells);
+    }
+    return csv(std::move(out), name);
+  }
+  Poco::JSON::Array::Ptr periods = new Poco::JSON::Array;
+  for (std::size_t i = 0; i < w.periods.size(); ++i) {
+    Poco::JSON::Object o = period_json(w.periods[i]);
+    for (std::size_t c = 0; c < t.columns.size(); ++c) o.set(t.columns[c], t.rows[i][c]);
+    periods->add(o);
+  }
+  body.set("time_zone", w.zone->name());
+  body.set("period", w.unit);
+  body.set("periods", periods);
+  return Response::json(200, body);
+}
+
+// Appointments by the period they start in: how they ended, how far ahead they were booked.
+Response bookings(ApiServices& sv, Request& req) {
+  Window w = read_window(sv, req);
+  const auto assignee = id_param(req, "assignee_id");
+  const bool as_csv = wants_csv(req);
+  auto rows = sv.db.read([&](soci::session& s) {
+    return AnalyticsStore(sv.db.dialect()).bookings(s, req.auth().team_id, w.periods, assignee);
+  });
+  std::vector<BookingTotals> sums(w.periods.size());
+  for (const auto& r : rows) sums[static_cast<std::size_t>(r.period)] = r;
+  PeriodTable t;
+  t.columns = {
+      "total",     "booked",      "confirmed",    "completed",         "no_show",
+      "cancelled", "rescheduled", "no_show_rate", "cancellation_rate", "average_lead_hours"};
+  for (const auto& b : sums) {
+    // No-shows over the appointments that were due to happen (completed or not attended).
+    Poco::Dynamic::Var lead;
+    if (b.total > 0) {
+      lead = static_cast<double>(b.lead_ms_sum * 100 / (b.total * 3'600'000)) / 100;  // 2 places
+    }
+    t.rows.push_back({b.total, b.booked, b.confirmed, b.completed, b.no_show, b.cancelled,
+                      b.rescheduled, ratio(b.no_show, b.completed + b.no_show),
+                      ratio(b.cancelled, b.total), lead});
+  }
+  return period_table(w, t, as_csv, "bookings", Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER));
+}
+
+// Campaign messages by the period they were sent in, and what their recipients did since.
+Response campaign_engagement(ApiServices& sv, Request& req) {
+  Window w = read_window(sv, req);
+  const std::string channel = req.query_param("channel").value_or("");
+  if (!channel.empty() && channel != "email" && channel != "sms") {
+    throw Error::validation("channel", "must be email or sms");
+  }
+  const bool as_csv = wants_csv(req);
+  auto rows = sv.db.read([&](soci::session& s) {
+    return AnalyticsStore(sv.db.dialect()).campaigns(s, req.auth().team_id, w.periods, channel);
+  });
+  std::vector<CampaignTotals> sums(w.periods.size());
+  for (const auto& r : rows) {
+    auto& t = sums[static_cast<std::size_t>(r.period)];
+    t.sent += r.sent;
+    t.opened += r.opened;
+    t.clicked += r.clicked;
+    t.unsubscribed += r.unsubscribed;
+  }
+  PeriodTable t;
+  t.columns = {"sent",      "opened",     "clicked",         "unsubscribed",
+               "open_rate", "click_rate", "unsubscribe_rate"};
+  for (const auto& c : sums) {
+    t.rows.push_back({c.sent, c.opened, c.clicked, c.unsubscribed, ratio(c.opened, c.sent),
+                      ratio(c.clicked, c.sent), ratio(c.unsubscribed, c.sent)});
+  }
+  return period_table(w, t, as_csv, "campaigns", Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER));
+}
+
 }  // namespace
 
 void add_analytics_routes(Router& router, ApiServices& sv) {
+  router.add(Route::get("/v1/analytics/bookings", Role::kViewer,
+                        [&sv](Request& r) { return bookings(sv, r); }));
+  router.add(Route::get("/v1/analytics/campaigns", Role::kViewer,
+                        [&sv](Request& r) { return campaign_engagement(sv, r); }));
   router.add(Route::get("/v1/analytics/contacts", Role::kViewer,
                         [&sv](Request& r) { return contacts(sv, r); }));
   router.add(Route::get("/v1/analytics/conversations", Role::kViewer,
