@@ -48,12 +48,18 @@ class Child {
 std::vector<std::pair<std::string, std::string>> server_env(const std::string& db_url,
                                                             bool auth_cache = true);
 
-// 20k 'bench.tick' events (subjects: contacts 0..999) inserted at once into the database at
-// `url`, then drained by `workers` dispatcher threads into the subscriber `make` builds on
-// the drain's database: events/s from the first claim to the last handled.
+// 20k events (by default 'bench.tick' with '{}', subjects: contacts 0..999) inserted at once
+// into the database at `url`, then drained by `workers` dispatcher threads into the
+// subscriber `make` builds on the drain's database: events/s from the first claim to the
+// last handled.
 using SubscriberFactory = std::function<std::shared_ptr<Subscriber>(Database&)>;
+struct DrainEvents {
+  std::string type = "bench.tick";
+  std::string payload = "{}";
+  int first_subject = 0;  // subjects first_subject .. first_subject + 999
+};
 Row drain_row(const std::string& name, const std::string& url, const SubscriberFactory& make,
-              int workers);
+              int workers, const DrainEvents& events = {});
 
 // This process's peak RSS (VmHWM) in MB, and resetting it to the current RSS.
 double self_peak_rss_mb();

@@ -9,10 +9,12 @@
 
 #include "bench_support.h"
 #include "events/dispatcher.h"
+#include "events/segment_subscriber.h"
 #include "scenarios.h"
 #include "store/contact_store.h"
 #include "store/database.h"
 #include "store/migrations.h"
+#include "store/segment_store.h"
 #include "store/team_store.h"
 #include "support/pg_cluster.h"
 #include "support/test_backend.h"
@@ -76,7 +78,7 @@ class LatencyProbe : public Subscriber {
 }  // namespace
 
 Row drain_row(const std::string& name, const std::string& url, const SubscriberFactory& make,
-              int workers) {
+              int workers, const DrainEvents& events) {
   DatabaseOptions o;
   o.url = url;
   o.pool_size = 8;
@@ -89,10 +91,13 @@ Row drain_row(const std::string& name, const std::string& url, const SubscriberF
         pg ? "generate_series(1, " + std::to_string(kEvents) + ") AS s(g)"
            : "(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < " +
                  std::to_string(kEvents) + ") SELECT g FROM s)";
+    std::string type = events.type, payload = events.payload;
+    int first = events.first_subject;
     s << "INSERT INTO events (team_id, type, subject_type, subject_id, payload, created_at, "
          "available_at) "
-         "SELECT 1, 'bench.tick', 'contact', g % 1000, '{}', 0, 0 FROM " +
-             series;
+         "SELECT 1, :type, 'contact', g % 1000 + :first, :payload, 0, 0 FROM " +
+             series,
+        soci::use(type), soci::use(first), soci::use(payload);
   });
   DispatcherOptions d;
   d.workers = workers;
@@ -211,6 +216,15 @@ std::vector<Row> run_event_scenarios(const BenchOptions& o) {
       rows.push_back(drain_row(
           "events -> contact update, 8 workers", url,
           [](Database& d) { return std::make_shared<ContactUpdater>(d.dialect()); }, 8));
+      // The segments subscriber on the team's six automatic segments, for contact.updated
+      // events of a typical edit (name and tags): rules that read neither are not evaluated.
+      db.write([&](soci::session& s) { SegmentStore(db.dialect()).ensure_builtin(s, 1); });
+      rows.push_back(drain_row(
+          "events -> segments, contact.updated (20k)", url,
+          [](Database&) { return std::make_shared<SegmentSubscriber>(); }, 2,
+          {.type = "contact.updated",
+           .payload = R"({"changes":{"name":{"old":"A","new":"B"},"tags":{"old":[],"new":["x"]}}})",
+           .first_subject = 1}));
     }
     rows.push_back(latency_row(url, 1000, o));
   }

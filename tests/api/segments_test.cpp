@@ -295,6 +295,37 @@ TEST_P(SegmentTest, HistoryKeepsEntriesAndExitsAfterTheEventsArePruned) {
   EXPECT_EQ(left, 0);
 }
 
+TEST_P(SegmentTest, AContactUpdateReevaluatesOnlyTheRulesThatReadWhatChanged) {
+  long long keen = segment("Keen", R"({"field":"score","op":"gte","value":50})");
+  long long ann = create("/v1/contacts", R"({"name":"Ann","score":10})");
+  drain();
+  auto lines = [&] {
+    return client().get("/v1/segments/" + s(keen) + "/history").json()->getArray("data")->size();
+  };
+  ASSERT_EQ(lines(), 0u);
+  // Behind the server's back (no event): the rule would now match.
+  server_->database().write([&](soci::session& ses) {
+    ses << "UPDATE contacts SET score = 90 WHERE id = :i", soci::use(ann);
+  });
+  // Updates of fields the rule does not read leave it alone: nothing is evaluated.
+  ASSERT_EQ(
+      patch("/v1/contacts/" + s(ann), R"({"name":"Ann B","tags":["x"],"stage":"Lead"})").status,
+      200);
+  drain();
+  EXPECT_EQ(lines(), 0u);
+  // An update of the field it reads evaluates it.
+  ASSERT_EQ(patch("/v1/contacts/" + s(ann), R"({"score":95})").status, 200);
+  drain();
+  EXPECT_EQ(lines(), 1u);
+  // And any other event about the contact still evaluates every rule: a note, say.
+  server_->database().write([&](soci::session& ses) {
+    ses << "UPDATE contacts SET score = 5 WHERE id = :i", soci::use(ann);
+  });
+  ASSERT_EQ(client().post("/v1/contacts/" + s(ann) + "/notes", R"({"body":"called"})").status, 201);
+  drain();
+  EXPECT_EQ(lines(), 2u);
+}
+
 TEST_P(SegmentTest, TeamsNeverSeeOrUseEachOthersSegments) {
   long long vip = segment("VIP", R"({"field":"tags","op":"any","value":["vip"]})");
   create("/v1/contacts", R"({"name":"Ann","tags":["vip"]})");

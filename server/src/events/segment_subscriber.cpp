@@ -1,14 +1,45 @@
 #include "events/segment_subscriber.h"
 
+#include <Poco/JSON/Parser.h>
+
+#include <optional>
+#include <vector>
+
 #include "store/database.h"
 #include "store/segment_store.h"
 #include "store/team_store.h"
 
 namespace sb {
 
+namespace {
+
+// The keys of contact.updated's `changes`; nullopt when the payload does not say (then every
+// rule is evaluated, as for any other event).
+std::optional<std::vector<std::string>> changed_fields(const std::string& payload_json) {
+  try {
+    Poco::JSON::Parser parser;
+    auto payload = parser.parse(payload_json).extract<Poco::JSON::Object::Ptr>();
+    auto changes = payload ? payload->getObject("changes") : nullptr;
+    if (!changes) return std::nullopt;
+    std::vector<std::string> out;
+    for (const auto& [key, unused] : *changes) out.push_back(key);
+    return out;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
 bool SegmentSubscriber::wants(std::string_view type) const {
   // Our own output, and events that cannot change who matches a rule.
   if (type == "segment.entered" || type == "segment.exited") return false;
+  // A contact's status, stage, intent or owner change comes with the contact.updated of the
+  // same write, which names the field: evaluating again for these would change nothing.
+  for (std::string_view same : {"contact.status_changed", "contact.stage_changed",
+                                "contact.intent_changed", "contact.owner_changed"}) {
+    if (type == same) return false;
+  }
   // Messages sent, skipped or engaged with, and sequence steps, change no field a rule
   // reads; a campaign makes one per recipient, so they must not cost an evaluation each.
   for (std::string_view prefix : {"email.", "sms.", "message.", "campaign.", "outbox_message.",
@@ -33,8 +64,17 @@ Outcome SegmentSubscriber::handle(const StoredEvent& event, DeliveryContext& con
   // Record events name the contact as their subject when they have one (tickets,
   // appointments, leads, messages), so this covers the aggregates too.
   if (event.subject_type != "contact" || !event.subject_id) return Outcome::ok();
-  db.write(
-      [&](soci::session& s) { segments.refresh_contact(s, event.team_id, *event.subject_id); });
+  // A contact update names what it changed: only the rules that read one of those fields
+  // can have moved (the automatic segments read none of a typical edit's fields).
+  std::optional<std::vector<std::string>> changed;
+  if (event.type == "contact.updated") changed = changed_fields(event.payload_json);
+  if (changed &&
+      !db.read([&](soci::session& s) { return segments.any_reads(s, event.team_id, *changed); })) {
+    return Outcome::ok();
+  }
+  db.write([&](soci::session& s) {
+    segments.refresh_contact(s, event.team_id, *event.subject_id, changed ? &*changed : nullptr);
+  });
   return Outcome::ok();
 }
 

@@ -1,6 +1,7 @@
 // Keeps segment membership current: a saved or changed segment is evaluated in full, and
-// every event about a contact re-evaluates that contact against the team's segments. The
-// differences become segment.entered / segment.exited events.
+// every event about a contact re-evaluates that contact against the team's segments (for a
+// contact update, only the rules that read a field it changed). The differences become
+// segment.entered / segment.exited events.
 #pragma once
 
 #include "events/subscriber.h"

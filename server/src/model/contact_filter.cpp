@@ -3,6 +3,7 @@
 
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
 #include <map>
 
 #include "model/error.h"
@@ -192,6 +193,41 @@ bool filter_uses_field(const FilterNode& n, const std::string& field) {
     if (filter_uses_field(c, field)) return true;
   }
   return false;
+}
+
+bool contact_change_can_affect(const FilterNode& n, const std::vector<std::string>& changed) {
+  if (n.kind != FilterNode::Kind::kCondition) {
+    for (const auto& c : n.children) {
+      if (contact_change_can_affect(c, changed)) return true;
+    }
+    return false;
+  }
+  auto has = [&](std::string_view key) {
+    return std::find(changed.begin(), changed.end(), key) != changed.end();
+  };
+  const std::string& f = n.field;
+  if (f.rfind("custom.", 0) == 0) return has("custom_fields");
+  if (f.rfind("metadata.", 0) == 0) return has("metadata");
+  FilterFieldKind kind;
+  if (!builtin_filter_field(f, kind)) return true;  // unknown here: assume it can
+  switch (kind) {
+    case FilterFieldKind::kAggregate:  // bookings, leads, tickets: their own events
+    case FilterFieldKind::kFlag:       // conversations and tickets
+      return false;
+    case FilterFieldKind::kSearch:  // q reads several fields, message the messages
+      return f == "q" && !changed.empty();
+    case FilterFieldKind::kSegment:  // expanded before this is asked; if not, assume it can
+      return true;
+    default:
+      break;
+  }
+  // Written by other statements than a contact update (chat activity, the row's identity).
+  if (f == "id" || f == "created_at" || f == "message_count" || f == "conversation_count" ||
+      f == "last_channel") {
+    return false;
+  }
+  if (f == "updated_at") return !changed.empty();
+  return has(f);
 }
 
 bool filter_uses_relative_time(const FilterNode& n) {

@@ -47,6 +47,11 @@ enum class FilterFieldKind {
 // ("now-30d"): such rules change with the clock, not only with writes.
 bool filter_uses_field(const FilterNode& filter, const std::string& field);
 bool filter_uses_relative_time(const FilterNode& filter);
+// Whether an update of a contact that changed `changed` (the keys of contact.updated's
+// `changes`: "name", "tags", "custom_fields", "metadata", ...) can change whether it matches
+// `filter` (segment references expanded). Fields no contact update writes (aggregates,
+// message counts, ids) cannot; time passing is the periodic re-evaluation's concern.
+bool contact_change_can_affect(const FilterNode& filter, const std::vector<std::string>& changed);
 // The JSON form of a checked tree (inverse of parse_filter_json).
 Poco::JSON::Object::Ptr filter_to_json(const FilterNode& filter);
 
