@@ -40,6 +40,8 @@ test("reports count new contacts, conversations, bookings and campaign engagemen
     page.getByRole("region", { name: "Bookings" }).getByRole("row", { name: new RegExp(`^${month.label} ${month.total} ${month.completed} `) }),
   ).toBeVisible();
   await expect(page.getByRole("region", { name: "Campaign engagement" }).getByRole("img", { name: /^Campaign messages sent/ })).toBeVisible();
+  // Workflow runs are the run log's: admins only.
+  await expect(page.getByRole("region", { name: "Workflow runs" })).toHaveCount(0);
   await checkA11y(page, "reports");
   const href = await table.getByRole("link", { name: "Download CSV" }).getAttribute("href");
   expect(href).toContain("format=csv");
@@ -48,4 +50,33 @@ test("reports count new contacts, conversations, bookings and campaign engagemen
   expect(await csv.text()).toContain(`${current.label},`);
   await page.reload();
   await expect(page.getByLabel("Period")).toHaveValue("month");
+});
+
+test("an admin also sees workflow runs per period, as the API counts them", async ({ page }) => {
+  // A workflow that runs once, so this month has a line for it.
+  const name = `counted-${Date.now()}`;
+  const wf = await api().POST("/v1/workflows", {
+    body: { name, source: `on("contact.created", function(e) crm.log("seen") end)\n`, enabled: true },
+  });
+  expect(wf.response.status).toBe(201);
+  await api().POST("/v1/contacts", { body: { name: `Run for ${name}` } });
+  await expect
+    .poll(async () => (await api().GET("/v1/workflows/{id}/runs", { params: { path: { id: wf.data!.id } } })).data!.data.length, {
+      timeout: 15_000,
+    })
+    .toBeGreaterThan(0);
+  await api().POST("/v1/workflows/{id}/disable", { params: { path: { id: wf.data!.id } } });
+  const admin = await invitedPerson("Ada", "admin");
+  await acceptInvite(page, admin.url);
+  await page.goto("/app/reports?period=month");
+  const runs = await api().GET("/v1/analytics/workflows", { params: { query: { period: "month" } } });
+  const data = runs.data;
+  if (!data || typeof data === "string") throw new Error("expected the JSON answer");
+  expect(data.periods.at(-1)!.workflows.map((w) => w.name)).toContain(name);
+  const lines = data.periods.reduce((n, p) => n + p.workflows.length, 0);
+  const region = page.getByRole("region", { name: "Workflow runs" });
+  await expect(region.getByRole("img", { name: /^Workflow runs by workflow/ })).toBeVisible();
+  await expect(region.locator("tbody tr")).toHaveCount(lines);
+  await expect(region.getByRole("row").filter({ hasText: name })).toBeVisible();
+  await checkA11y(page, "reports for an admin");
 });

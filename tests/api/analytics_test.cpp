@@ -185,7 +185,8 @@ TEST_P(AnalyticsTest, CampaignEngagementByTheDayMessagesWereSent) {
   long long c = create("/v1/contacts", R"({"name":"C","email":"c@x.io"})");
   long long tmpl =
       create("/v1/templates", R"({"name":"News","channel":"email","subject":"Hi","text":"Hi"})");
-  long long seg = create("/v1/segments", R"({"name":"All","rule":{"field":"tags","op":"any","value":["news"]}})");
+  long long seg = create("/v1/segments",
+                         R"({"name":"All","rule":{"field":"tags","op":"any","value":["news"]}})");
   long long camp = create("/v1/campaigns", R"({"name":"Spring","channel":"email","template_id":)" +
                                                std::to_string(tmpl) + R"(,"segment_id":)" +
                                                std::to_string(seg) + "}");
@@ -231,6 +232,58 @@ TEST_P(AnalyticsTest, CampaignEngagementByTheDayMessagesWereSent) {
             "unsubscribe_rate\r\n"
             "2026-05-04,2026-05-04T00:00:00.000Z,2026-05-05T00:00:00.000Z,2,2,1,1,1,0.5,0.5\r\n");
   EXPECT_EQ(client().get("/v1/analytics/campaigns?channel=fax").status, 422);
+}
+
+TEST_P(AnalyticsTest, WorkflowRunsFailuresAndTheirSlowestPerPeriod) {
+  long long wf = create("/v1/workflows",
+                        R"j({"name":"tagger","source":"on('contact.created', function() end)"})j");
+  auto run = [&](long long team, long long workflow, const std::string& iso, int duration_ms,
+                 const std::string& outcome) {
+    const std::string ms = std::to_string(*parse_iso8601(iso));
+    server_->database().write([&](soci::session& s) {
+      s << "INSERT INTO workflow_runs (team_id, workflow_id, workflow_version, event_type, "
+           "handler, outcome, duration_us, created_at) VALUES (" +
+               std::to_string(team) + ", " + std::to_string(workflow) +
+               ", 1, 'contact.created', 'contact.created', '" + outcome + "', " +
+               std::to_string(duration_ms * 1000) + ", " + ms + ")";
+    });
+  };
+  // Twenty runs of 1..20 ms on the 4th: two failed, one rejected; the 95th percentile by
+  // nearest rank is the 19th, 19 ms.
+  for (int i = 1; i <= 20; ++i) {
+    run(1, wf, "2026-05-04T10:00:00Z", i, i <= 2 ? "error" : i == 3 ? "rejected" : "ok");
+  }
+  run(1, 999, "2026-05-04T11:00:00Z", 7, "ok");  // a workflow deleted since
+  auto b = provision_team(server_->database(), "Team B", std::nullopt, false);
+  run(b->team.id, wf, "2026-05-04T10:00:00Z", 500, "error");
+
+  auto r = client().get("/v1/analytics/workflows?period=day&from=2026-05-04&to=2026-05-05");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto day = r.json()->getArray("periods")->getObject(0);
+  EXPECT_EQ(day->getValue<long long>("runs"), 21) << "team B's run is not counted";
+  EXPECT_EQ(day->getValue<long long>("failed"), 2);
+  auto flows = day->getArray("workflows");
+  ASSERT_EQ(flows->size(), 2u);
+  auto tagger =
+      flows->getObject(flows->getObject(0)->getValue<long long>("workflow_id") == wf ? 0 : 1);
+  EXPECT_EQ(tagger->getValue<std::string>("name"), "tagger");
+  EXPECT_EQ(tagger->getValue<long long>("runs"), 20);
+  EXPECT_EQ(tagger->getValue<long long>("rejected"), 1);
+  EXPECT_DOUBLE_EQ(tagger->getValue<double>("failure_rate"), 0.1);
+  EXPECT_DOUBLE_EQ(tagger->getValue<double>("p95_duration_ms"), 19);
+  EXPECT_EQ(r.json()->getArray("periods")->getObject(1)->getArray("workflows")->size(), 0u);
+  auto csv =
+      client().get("/v1/analytics/workflows?period=day&from=2026-05-04&to=2026-05-04&format=csv");
+  EXPECT_EQ(csv.body,
+            "period,start,end,workflow_id,workflow,runs,failed,rejected,failure_rate,"
+            "p95_duration_ms\r\n"
+            "2026-05-04,2026-05-04T00:00:00.000Z,2026-05-05T00:00:00.000Z," +
+                std::to_string(wf) +
+                ",tagger,20,2,1,0.1,19\r\n"
+                "2026-05-04,2026-05-04T00:00:00.000Z,2026-05-05T00:00:00.000Z,999,"
+                "workflow 999 (deleted),1,0,0,0,7\r\n");
+  // The run log is for admins: so is this.
+  EXPECT_EQ(client(key_with_role("agent")).get("/v1/analytics/workflows").status, 403);
 }
 
 TEST_P(AnalyticsTest, BadParametersAreRefusedByName) {

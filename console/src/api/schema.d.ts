@@ -407,6 +407,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/workflows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Workflow runs per calendar period they ran in, per workflow: runs, failed, rejected, failure rate and the 95th percentile duration (admin, as the run log; the log keeps SB_EVENT_RETENTION_HOURS) */
+        get: operations["workflowAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/api-keys": {
         parameters: {
             query?: never;
@@ -4783,6 +4800,45 @@ export interface components {
             updated_at: string;
             version: number;
         };
+        /** @description Workflow runs by the period they ran in */
+        WorkflowAnalytics: {
+            /** @enum {string} */
+            period: "day" | "week" | "month";
+            periods: {
+                /**
+                 * Format: date-time
+                 * @description exclusive
+                 */
+                end: string;
+                /** @description of those, failed (outcome error) */
+                failed: number;
+                /** @description 2026-03-29 (a day, a week by its Monday) or 2026-03 (a month) */
+                label: string;
+                /** @description runs in the period, every workflow */
+                runs: number;
+                /**
+                 * Format: date-time
+                 * @description local midnight, as UTC
+                 */
+                start: string;
+                /** @description the workflows that ran in the period, by id */
+                workflows: {
+                    failed: number;
+                    /** @description failed / runs (4 places) */
+                    failure_rate: number | null;
+                    /** @description "workflow <id> (deleted)" for one deleted since */
+                    name: string;
+                    /** @description 95th percentile run duration by nearest rank, ms (2 places) */
+                    p95_duration_ms: number;
+                    /** @description a before() hook refused the write */
+                    rejected: number;
+                    runs: number;
+                    /** Format: int64 */
+                    workflow_id: number;
+                }[];
+            }[];
+            time_zone: string;
+        };
         /** @description What compiling and linting a source found; nothing is stored */
         WorkflowCheck: {
             /** @description what it registers: "on contact.created", "every 0 9 * * *", "before contact.update" */
@@ -6433,6 +6489,55 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConversationAnalytics"];
+                    "text/csv": string;
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    workflowAnalytics: {
+        parameters: {
+            query?: {
+                /** @description calendar period: day, week (from Monday) or month; default day */
+                period?: "day" | "week" | "month";
+                /** @description first local date (YYYY-MM-DD) in the time zone; default 29 days before today */
+                from?: string;
+                /** @description last local date, included; default today. At most 400 periods */
+                to?: string;
+                /** @description IANA zone or +HH:MM; default the team's (messaging settings time_zone) */
+                time_zone?: string;
+                /** @description json (default) or csv: one row per period */
+                format?: "json" | "csv";
+            };
+            header?: {
+                /** @description 304 Not Modified when the current ETag is one of these */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Totals per period */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowAnalytics"];
                     "text/csv": string;
                 };
             };

@@ -1,9 +1,10 @@
-// Reports: new contacts, conversations, bookings and campaign engagement per day, week or
-// month in the team's time zone (GET /v1/analytics/*), as charts over tables, each
-// downloadable as CSV. The period and dates live in the URL.
+// Reports: new contacts, conversations, bookings, campaign engagement and (admins) workflow
+// runs per day, week or month in the team's time zone (GET /v1/analytics/*), as charts over
+// tables, each downloadable as CSV. The period and dates live in the URL.
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap, type Schemas } from "../api/console-client";
 import { navigate, useLocation, useTitle } from "../app/router";
+import { isAdmin, useSession } from "../app/session";
 import { BarChart } from "../components/BarChart";
 import { ErrorNotice } from "../components/ErrorNotice";
 
@@ -19,6 +20,8 @@ const percent = (v: number | null) => (v === null ? "–" : `${Math.round(v * 10
 
 export default function Reports() {
   useTitle("Reports");
+  const { session } = useSession();
+  const admin = isAdmin(session);
   const { search } = useLocation();
   const params = new URLSearchParams(search);
   const period = (["day", "week", "month"].includes(params.get("period") ?? "") ? params.get("period") : "week") as Period;
@@ -114,6 +117,7 @@ export default function Reports() {
           ["Average lead time", (p) => (p.average_lead_hours === null ? "–" : `${p.average_lead_hours} h`)],
         ]}
       />
+      {admin ? <WorkflowReport query={query} csv={csv("workflows")} /> : null}
       <Report
         id="campaigns-report"
         title="Campaign engagement"
@@ -184,6 +188,62 @@ function Report<P extends { label: string }>({
               ))}
             </tr>
           ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+// Workflow runs (admins, as the run log): per period and workflow, stacked by workflow.
+function WorkflowReport({ query, csv }: { query: { period: Period; from?: string; to?: string }; csv: string }) {
+  const runs = useQuery({
+    queryKey: ["analytics-workflows", query],
+    queryFn: async () => json(unwrap(await api.GET("/v1/analytics/workflows", { params: { query } }))),
+  });
+  const names = [...new Set((runs.data?.periods ?? []).flatMap((p) => p.workflows.map((w) => w.name)))].sort();
+  return (
+    <section aria-labelledby="workflows-report">
+      <h2 id="workflows-report">Workflow runs</h2>
+      <a className="button" href={csv} download="workflow-runs.csv">
+        Download CSV
+      </a>
+      <ErrorNotice error={runs.error} />
+      {runs.data ? (
+        <BarChart
+          title="Workflow runs by workflow"
+          keys={names}
+          bars={runs.data.periods.map((p) => ({
+            label: p.label,
+            parts: names.map((n) => ({ key: n, value: p.workflows.find((w) => w.name === n)?.runs ?? 0 })),
+          }))}
+        />
+      ) : null}
+      <table className="plain">
+        <thead>
+          <tr>
+            <th scope="col">Period</th>
+            <th scope="col">Workflow</th>
+            <th scope="col">Runs</th>
+            <th scope="col">Failed</th>
+            <th scope="col">Rejected</th>
+            <th scope="col">Failure rate</th>
+            <th scope="col">95th percentile</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(runs.data?.periods ?? []).flatMap((p) =>
+            p.workflows.map((w) => (
+              <tr key={`${p.label}-${w.workflow_id}`}>
+                <th scope="row">{p.label}</th>
+                <td>{w.name}</td>
+                <td>{w.runs}</td>
+                <td>{w.failed}</td>
+                <td>{w.rejected}</td>
+                <td>{percent(w.failure_rate)}</td>
+                <td>{w.p95_duration_ms} ms</td>
+              </tr>
+            )),
+          )}
         </tbody>
       </table>
     </section>

@@ -148,6 +148,44 @@ std::vector<BookingTotals> AnalyticsStore::bookings(soci::session& s, std::int64
   return out;
 }
 
+std::vector<WorkflowRunTotals> AnalyticsStore::workflow_runs(
+    soci::session& s, std::int64_t team_id, const std::vector<CalendarPeriod>& periods) const {
+  std::string text = periods_text(periods);
+  long long team = team_id, workflow = 0, runs = 0, failed = 0, rejected = 0, p95 = 0;
+  WorkflowRunTotals row;
+  soci::statement st(s);
+  st.exchange(soci::into(row.period));
+  for (long long* v : {&workflow, &runs, &failed, &rejected, &p95}) st.exchange(soci::into(*v));
+  st.exchange(soci::use(text, "periods"));
+  st.exchange(soci::use(team, "t"));
+  std::vector<WorkflowRunTotals> out;
+  // The 95th percentile by nearest rank, with window functions both backends have: each
+  // run's rank by duration within its period and workflow, and the group's size.
+  if (execute_once(st,
+                   "SELECT x.i, x.workflow_id, COUNT(*), "
+                   "SUM(CASE WHEN x.outcome = 'error' THEN 1 ELSE 0 END), "
+                   "SUM(CASE WHEN x.outcome = 'rejected' THEN 1 ELSE 0 END), "
+                   "MAX(CASE WHEN x.rn = (95 * x.n + 99) / 100 THEN x.duration_us END) FROM "
+                   "(SELECT r.i AS i, w.workflow_id AS workflow_id, w.outcome AS outcome, "
+                   "w.duration_us AS duration_us, ROW_NUMBER() OVER (PARTITION BY r.i, "
+                   "w.workflow_id ORDER BY w.duration_us, w.id) AS rn, COUNT(*) OVER (PARTITION "
+                   "BY r.i, w.workflow_id) AS n FROM " +
+                       periods_source(dialect_) +
+                       " JOIN workflow_runs w ON w.team_id = :t AND w.created_at >= r.s AND "
+                       "w.created_at < r.e) x GROUP BY x.i, x.workflow_id ORDER BY x.i, "
+                       "x.workflow_id")) {
+    do {
+      row.workflow_id = workflow;
+      row.runs = runs;
+      row.failed = failed;
+      row.rejected = rejected;
+      row.p95_duration_us = p95;
+      out.push_back(row);
+    } while (st.fetch());
+  }
+  return out;
+}
+
 std::vector<CampaignTotals> AnalyticsStore::campaigns(soci::session& s, std::int64_t team_id,
                                                       const std::vector<CalendarPeriod>& periods,
                                                       const std::string& channel) const {

@@ -44,6 +44,14 @@ struct CampaignTotals {
   std::int64_t sent = 0, opened = 0, clicked = 0, unsubscribed = 0;
 };
 
+// Workflow runs by the period they ran in, per workflow.
+struct WorkflowRunTotals {
+  int period = 0;
+  std::int64_t workflow_id = 0;
+  std::int64_t runs = 0, failed = 0, rejected = 0;
+  std::int64_t p95_duration_us = 0;  // nearest rank: the run at ceil(0.95 n) by duration
+};
+
 class AnalyticsStore {
  public:
   explicit AnalyticsStore(const Dialect& dialect) : dialect_(dialect) {}
@@ -61,6 +69,9 @@ class AnalyticsStore {
   std::vector<BookingTotals> bookings(soci::session& s, std::int64_t team_id,
                                       const std::vector<CalendarPeriod>& periods,
                                       std::optional<std::int64_t> assignee_id) const;
+  // Workflow runs in each period, per workflow (the run log keeps SB_EVENT_RETENTION_HOURS).
+  std::vector<WorkflowRunTotals> workflow_runs(soci::session& s, std::int64_t team_id,
+                                               const std::vector<CalendarPeriod>& periods) const;
   // Campaign messages sent in each period, by channel, with what their recipients did since;
   // `channel` narrows them.
   std::vector<CampaignTotals> campaigns(soci::session& s, std::int64_t team_id,

@@ -13,6 +13,7 @@
 #include "model/messaging_settings.h"
 #include "model/time_zone.h"
 #include "store/analytics_store.h"
+#include "store/workflow_store.h"
 
 namespace sb {
 namespace {
@@ -294,9 +295,78 @@ Response campaign_engagement(ApiServices& sv, Request& req) {
   return period_table(w, t, as_csv, "campaigns", Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER));
 }
 
+// Workflow runs by the period they ran in, per workflow: how many, how many failed or were
+// rejected, and the 95th percentile duration.
+Response workflow_runs(ApiServices& sv, Request& req) {
+  Window w = read_window(sv, req);
+  const bool as_csv = wants_csv(req);
+  std::map<std::int64_t, std::string> names;
+  auto rows = sv.db.read([&](soci::session& s) {
+    for (const WorkflowRow& row : WorkflowStore(sv.db.dialect()).list(s, req.auth().team_id)) {
+      names[row.id] = row.name;
+    }
+    return AnalyticsStore(sv.db.dialect()).workflow_runs(s, req.auth().team_id, w.periods);
+  });
+  auto name_of = [&](std::int64_t id) {
+    auto it = names.find(id);
+    return it != names.end() ? it->second : "workflow " + std::to_string(id) + " (deleted)";
+  };
+  auto p95_ms = [](const WorkflowRunTotals& r) {
+    return static_cast<double>(r.p95_duration_us / 10) / 100;  // ms, 2 places
+  };
+  if (as_csv) {
+    std::string out;
+    csv_row(out, {"period", "start", "end", "workflow_id", "workflow", "runs", "failed", "rejected",
+                  "failure_rate", "p95_duration_ms"});
+    for (const auto& r : rows) {
+      const CalendarPeriod& p = w.periods[static_cast<std::size_t>(r.period)];
+      Poco::Dynamic::Var rate = ratio(r.failed, r.runs);
+      csv_row(out,
+              {p.label, format_iso8601(p.start), format_iso8601(p.end),
+               std::to_string(r.workflow_id), name_of(r.workflow_id), std::to_string(r.runs),
+               std::to_string(r.failed), std::to_string(r.rejected),
+               rate.isEmpty() ? "" : rate.toString(), Poco::Dynamic::Var(p95_ms(r)).toString()});
+    }
+    return csv(std::move(out), "workflow-runs");
+  }
+  std::vector<Poco::JSON::Array::Ptr> per_period(w.periods.size());
+  std::vector<std::int64_t> runs(w.periods.size()), failed(w.periods.size());
+  for (auto& a : per_period) a = new Poco::JSON::Array;
+  for (const auto& r : rows) {
+    const auto i = static_cast<std::size_t>(r.period);
+    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+    o.set("workflow_id", r.workflow_id);
+    o.set("name", name_of(r.workflow_id));
+    o.set("runs", r.runs);
+    o.set("failed", r.failed);
+    o.set("rejected", r.rejected);
+    o.set("failure_rate", ratio(r.failed, r.runs));
+    o.set("p95_duration_ms", p95_ms(r));
+    per_period[i]->add(o);
+    runs[i] += r.runs;
+    failed[i] += r.failed;
+  }
+  Poco::JSON::Array::Ptr periods = new Poco::JSON::Array;
+  for (std::size_t i = 0; i < w.periods.size(); ++i) {
+    Poco::JSON::Object o = period_json(w.periods[i]);
+    o.set("runs", runs[i]);
+    o.set("failed", failed[i]);
+    o.set("workflows", per_period[i]);
+    periods->add(o);
+  }
+  Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+  body.set("time_zone", w.zone->name());
+  body.set("period", w.unit);
+  body.set("periods", periods);
+  return Response::json(200, body);
+}
+
 }  // namespace
 
 void add_analytics_routes(Router& router, ApiServices& sv) {
+  // Admins, as the run log it reads.
+  router.add(Route::get("/v1/analytics/workflows", Role::kAdmin,
+                        [&sv](Request& r) { return workflow_runs(sv, r); }));
   router.add(Route::get("/v1/analytics/bookings", Role::kViewer,
                         [&sv](Request& r) { return bookings(sv, r); }));
   router.add(Route::get("/v1/analytics/campaigns", Role::kViewer,
