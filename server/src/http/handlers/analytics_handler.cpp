@@ -60,6 +60,18 @@ Poco::JSON::Object period_json(const CalendarPeriod& p) {
   return o;
 }
 
+// The JSON answer of every analytics route: the window, then its periods; `by` when the
+// route groups by a field.
+Response periods_response(const Window& w, Poco::JSON::Array::Ptr periods,
+                          const std::string& by = "") {
+  Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+  body.set("time_zone", w.zone->name());
+  body.set("period", w.unit);
+  if (!by.empty()) body.set("by", by);
+  body.set("periods", periods);
+  return Response::json(200, body);
+}
+
 Poco::Dynamic::Var ratio(std::int64_t part, std::int64_t whole) {
   if (whole == 0) return Poco::Dynamic::Var();
   return static_cast<double>(static_cast<long long>(part * 10000 / whole)) / 10000;  // 4 places
@@ -123,12 +135,7 @@ Response contacts(ApiServices& sv, Request& req) {
     o.set("counts", by_key);
     periods->add(o);
   }
-  Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
-  body.set("time_zone", w.zone->name());
-  body.set("period", w.unit);
-  body.set("by", by);
-  body.set("periods", periods);
-  return Response::json(200, body);
+  return periods_response(w, periods, by);
 }
 
 std::optional<std::int64_t> id_param(const Request& req, const std::string& name) {
@@ -198,11 +205,7 @@ Response conversations(ApiServices& sv, Request& req) {
     o.set("csat", ratio(t.satisfied, t.rated));
     periods->add(o);
   }
-  Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
-  body.set("time_zone", w.zone->name());
-  body.set("period", w.unit);
-  body.set("periods", periods);
-  return Response::json(200, body);
+  return periods_response(w, periods);
 }
 
 // One value per named column and period, written as JSON (an object per period, beside
@@ -212,8 +215,7 @@ struct PeriodTable {
   std::vector<std::vector<Poco::Dynamic::Var>> rows;  // one per period, one value per column
 };
 
-Response period_table(const Window& w, const PeriodTable& t, bool as_csv, const std::string& name,
-                      Poco::JSON::Object body) {
+Response period_table(const Window& w, const PeriodTable& t, bool as_csv, const std::string& name) {
   if (as_csv) {
     std::string out;
     std::vector<std::string> head = {"period", "start", "end"};
@@ -233,10 +235,7 @@ Response period_table(const Window& w, const PeriodTable& t, bool as_csv, const 
     for (std::size_t c = 0; c < t.columns.size(); ++c) o.set(t.columns[c], t.rows[i][c]);
     periods->add(o);
   }
-  body.set("time_zone", w.zone->name());
-  body.set("period", w.unit);
-  body.set("periods", periods);
-  return Response::json(200, body);
+  return periods_response(w, periods);
 }
 
 // Appointments by the period they start in: how they ended, how far ahead they were booked.
@@ -263,7 +262,7 @@ Response bookings(ApiServices& sv, Request& req) {
                       b.rescheduled, ratio(b.no_show, b.completed + b.no_show),
                       ratio(b.cancelled, b.total), lead});
   }
-  return period_table(w, t, as_csv, "bookings", Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER));
+  return period_table(w, t, as_csv, "bookings");
 }
 
 // Campaign messages by the period they were sent in, and what their recipients did since.
@@ -292,7 +291,7 @@ Response campaign_engagement(ApiServices& sv, Request& req) {
     t.rows.push_back({c.sent, c.opened, c.clicked, c.unsubscribed, ratio(c.opened, c.sent),
                       ratio(c.clicked, c.sent), ratio(c.unsubscribed, c.sent)});
   }
-  return period_table(w, t, as_csv, "campaigns", Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER));
+  return period_table(w, t, as_csv, "campaigns");
 }
 
 // Workflow runs by the period they ran in, per workflow: how many, how many failed or were
@@ -354,11 +353,7 @@ Response workflow_runs(ApiServices& sv, Request& req) {
     o.set("workflows", per_period[i]);
     periods->add(o);
   }
-  Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
-  body.set("time_zone", w.zone->name());
-  body.set("period", w.unit);
-  body.set("periods", periods);
-  return Response::json(200, body);
+  return periods_response(w, periods);
 }
 
 }  // namespace
