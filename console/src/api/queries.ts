@@ -63,3 +63,11 @@ export function useContactNames(ids: number[]) {
     },
   });
 }
+
+// The team's message templates (email and SMS), for pickers.
+export function useTemplates() {
+  return useQuery({
+    queryKey: ["templates"],
+    queryFn: async () => unwrap(await api.GET("/v1/templates", { params: { query: { limit: 200 } } })).data,
+  });
+}

@@ -6,7 +6,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { api, unwrap, type Schemas } from "../api/console-client";
-import { useMessagingSettings, useSegments } from "../api/queries";
+import { useMessagingSettings, useSegments, useTemplates } from "../api/queries";
 import { navigate, useLocation, useTitle } from "../app/router";
 import { isAdmin, useSession } from "../app/session";
 import { ErrorNotice } from "../components/ErrorNotice";
@@ -52,13 +52,6 @@ export default function Messaging() {
       )}
     </main>
   );
-}
-
-function useTemplates() {
-  return useQuery({
-    queryKey: ["templates"],
-    queryFn: async () => unwrap(await api.GET("/v1/templates", { params: { query: { limit: 200 } } })).data,
-  });
 }
 
 function Templates() {

@@ -5,7 +5,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, unwrap, type Schemas } from "../api/console-client";
-import { useContactNames, useSegments } from "../api/queries";
+import { useContactNames, useSegments, useTemplates } from "../api/queries";
 import { navigate, useTitle } from "../app/router";
 import { canWrite, isAdmin, useSession } from "../app/session";
 import { ContactPicker } from "../components/ContactPicker";
@@ -25,13 +25,6 @@ const EXIT_FLAGS: [keyof Omit<Exit, "entered_segments">, string][] = [
   ["unsubscribed", "The contact unsubscribes or gets a do-not-contact entry"],
   ["stage_changed", "The contact's stage changes"],
 ];
-
-function useTemplates() {
-  return useQuery({
-    queryKey: ["templates"],
-    queryFn: async () => unwrap(await api.GET("/v1/templates", { params: { query: { limit: 200 } } })).data,
-  });
-}
 
 export function Sequences() {
   const { session } = useSession();

@@ -66,15 +66,20 @@ Outcome SegmentSubscriber::handle(const StoredEvent& event, DeliveryContext& con
   if (event.subject_type != "contact" || !event.subject_id) return Outcome::ok();
   // A contact update names what it changed: only the rules that read one of those fields
   // can have moved (the automatic segments read none of a typical edit's fields).
-  std::optional<std::vector<std::string>> changed;
-  if (event.type == "contact.updated") changed = changed_fields(event.payload_json);
-  if (changed &&
-      !db.read([&](soci::session& s) { return segments.any_reads(s, event.team_id, *changed); })) {
-    return Outcome::ok();
+  if (event.type == "contact.updated") {
+    if (auto changed = changed_fields(event.payload_json)) {
+      auto reading =
+          db.read([&](soci::session& s) { return segments.read_by(s, event.team_id, *changed); });
+      if (!reading.empty()) {
+        db.write([&](soci::session& s) {
+          segments.refresh_contact(s, event.team_id, *event.subject_id, &reading);
+        });
+      }
+      return Outcome::ok();
+    }
   }
-  db.write([&](soci::session& s) {
-    segments.refresh_contact(s, event.team_id, *event.subject_id, changed ? &*changed : nullptr);
-  });
+  db.write(
+      [&](soci::session& s) { segments.refresh_contact(s, event.team_id, *event.subject_id); });
   return Outcome::ok();
 }
 

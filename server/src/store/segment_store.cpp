@@ -291,8 +291,8 @@ std::vector<SegmentChange> SegmentStore::history(soci::session& s, std::int64_t 
   return out;
 }
 
-int SegmentStore::refresh_contact(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
-                                  const std::vector<std::string>* changed) const {
+void SegmentStore::refresh_contact(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
+                                   const std::vector<SegmentInfo>* segments) const {
   long long team = team_id, contact = contact_id, present = 0;
   s << "SELECT COUNT(*) FROM contacts WHERE team_id = :t AND id = :c", soci::use(team),
       soci::use(contact), soci::into(present);
@@ -301,25 +301,22 @@ int SegmentStore::refresh_contact(soci::session& s, std::int64_t team_id, std::i
     // that no longer exists.
     s << "DELETE FROM segment_members WHERE team_id = :t AND contact_id = :c", soci::use(team),
         soci::use(contact);
-    return 0;
+    return;
   }
-  int evaluated = 0;
-  for (const SegmentInfo& seg : list(s, team_id)) {
-    if (changed && !contact_change_can_affect(expand(s, team_id, seg.rule, seg.id), *changed)) {
-      continue;
-    }
+  for (const SegmentInfo& seg : segments ? *segments : list(s, team_id)) {
     refresh(s, team_id, seg, contact_id);
-    ++evaluated;
   }
-  return evaluated;
 }
 
-bool SegmentStore::any_reads(soci::session& s, std::int64_t team_id,
-                             const std::vector<std::string>& changed) const {
-  for (const SegmentInfo& seg : list(s, team_id)) {
-    if (contact_change_can_affect(expand(s, team_id, seg.rule, seg.id), changed)) return true;
+std::vector<SegmentInfo> SegmentStore::read_by(soci::session& s, std::int64_t team_id,
+                                               const std::vector<std::string>& changed) const {
+  std::vector<SegmentInfo> out;
+  for (SegmentInfo& seg : list(s, team_id)) {
+    if (contact_change_can_affect(expand(s, team_id, seg.rule, seg.id), changed)) {
+      out.push_back(std::move(seg));
+    }
   }
-  return false;
+  return out;
 }
 
 int SegmentStore::refresh_time_based(soci::session& s, std::int64_t team_id) const {

@@ -58,16 +58,15 @@ class SegmentStore {
   // segment.entered / segment.exited for each difference, in the caller's transaction.
   MembershipChange refresh(soci::session& s, std::int64_t team_id, const SegmentInfo& segment,
                            std::optional<std::int64_t> contact_id) const;
-  // Every segment of the team for one contact (after a change to it); a contact that is
-  // gone leaves its segments silently. With `changed` (the fields a contact update changed),
-  // only the segments whose rules read one of them: the others cannot have moved. Returns
-  // how many rules were evaluated.
-  int refresh_contact(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
-                      const std::vector<std::string>* changed = nullptr) const;
-  // Whether any of the team's segments reads one of `changed` (see refresh_contact): read
-  // first, so an update that moves no segment costs no write transaction.
-  bool any_reads(soci::session& s, std::int64_t team_id,
-                 const std::vector<std::string>& changed) const;
+  // Every segment of the team for one contact (after a change to it), or only `segments`
+  // when given; a contact that is gone leaves its segments silently.
+  void refresh_contact(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
+                       const std::vector<SegmentInfo>* segments = nullptr) const;
+  // The team's segments whose rules read one of `changed` (the fields a contact update
+  // changed): the only ones the update can move. Read first, so an update that moves none
+  // costs no write transaction.
+  std::vector<SegmentInfo> read_by(soci::session& s, std::int64_t team_id,
+                                   const std::vector<std::string>& changed) const;
   // Segments whose rules read the clock (now-30d), in full: what time alone changes.
   int refresh_time_based(soci::session& s, std::int64_t team_id) const;
 
