@@ -6,6 +6,7 @@
 
 SWITCHBOARD_PLUGIN(plugin) {
   plugin.describe("hello", "1.0.0", "Greets contacts by name");
+  plugin.settings({"greeting"});  // any other key in hello.conf refuses the load
   const std::string greeting = plugin.config_or("greeting", "Hello");
   plugin.action(
       "greet", "Greets the contact {id}",

@@ -219,6 +219,8 @@ long long contact_id_of(const Json& input) {
 SWITCHBOARD_PLUGIN(plugin) {
   plugin.describe("assign_balanced", "1.0.0",
                   "Least-loaded assignment honouring per-user capacity and working hours");
+  plugin.settings({"capacity", "capacity.*", "hours", "hours.*", "time_zone", "time_zone.*",
+                   "roles", "load_filter", "assign_new"});
   auto balancer = std::make_shared<Balancer>(plugin);
   // crm.actions["assign_balanced.assign"]({id = c.id}) / POST /v1/actions/assign_balanced.assign
   // {"id": N, "reassign": true} moves an assigned contact too.

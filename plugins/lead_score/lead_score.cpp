@@ -68,6 +68,8 @@ SWITCHBOARD_PLUGIN(plugin) {
   plugin.describe("lead_score", "1.0.0",
                   "Scores contacts from details, intent, engagement and bookings; moves "
                   "qualified ones to a stage");
+  plugin.settings({"email", "phone", "name", "intent_comparing", "intent_ready_to_buy",
+                   "per_message", "max_messages", "tag_booked", "threshold", "stage"});
   auto pts = std::make_shared<Points>();
   pts->email = setting(plugin, "email", pts->email);
   pts->phone = setting(plugin, "phone", pts->phone);

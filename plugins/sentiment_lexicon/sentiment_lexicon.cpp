@@ -36,6 +36,7 @@ struct Lexicon {
 SWITCHBOARD_PLUGIN(plugin) {
   plugin.describe("sentiment_lexicon", "1.0.0",
                   "Word-list sentiment for chat messages (configurable positive/negative words)");
+  plugin.settings({"positive", "negative"});
   auto lex = std::make_shared<Lexicon>();
   lex->positive =
       words(plugin.config_or("positive", "great,love,thanks,perfect,excellent,wunderbar,danke"));

@@ -171,6 +171,7 @@ Json read_status(const Json& request) {
 
 SWITCHBOARD_PLUGIN(plugin) {
   plugin.describe("sms_http", "1.0.0", "SMS through Twilio-compatible HTTP APIs");
+  plugin.settings({"base_url", "account_sid", "auth_token", "from", "timeout_ms"});
   Settings s;
   s.base = Poco::URI(plugin.config_or("base_url", "https://api.twilio.com"));
   if (s.base.getScheme() != "https" && s.base.getScheme() != "http") {

@@ -27,6 +27,20 @@ TEST_P(FirstPartyPluginTest, LeadScoreScoresAndQualifiesContacts) {
   EXPECT_EQ(action("lead_score.update", "{}").status, 422);
 }
 
+// Plugins declare the settings they read (API 1.3): a misspelt key refuses the load and
+// says what the plugin reads, instead of silently scoring with the default.
+TEST_P(FirstPartyPluginTest, AMisspeltSettingRefusesThePluginAndNamesTheKnownOnes) {
+  install("lead_score", "treshold = 50\n");
+  auto list = client().get("/v1/plugins").json();
+  EXPECT_FALSE(plugin(list, "lead_score"));
+  EXPECT_EQ(failure(list, "lead_score.so"),
+            "lead_score.conf: unknown setting 'treshold'; this plugin reads: email, phone, name, "
+            "intent_comparing, intent_ready_to_buy, per_message, max_messages, tag_booked, "
+            "threshold, stage");
+  install("lead_score", "threshold = 50\n");
+  EXPECT_TRUE(plugin(client().get("/v1/plugins").json(), "lead_score"));
+}
+
 TEST_P(FirstPartyPluginTest, SentimentLexiconExtractsFromChatText) {
   install("sentiment_lexicon", "negative = kaputt, mist\n");
   plugins::PluginExtractors extractors(server_->plugins());

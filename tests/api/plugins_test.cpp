@@ -25,12 +25,12 @@ TEST_P(PluginTest, ListsLoadedPluginsAndEachFailureWithItsReason) {
   auto probe = plugin(list, "probe");
   ASSERT_TRUE(probe) << r.body;
   EXPECT_EQ(probe->getArray("actions")->size(), 10u);
-  EXPECT_EQ(probe->getValue<std::string>("api"), "1.2");
+  EXPECT_EQ(probe->getValue<std::string>("api"), "1.3");
   EXPECT_EQ(probe->getArray("subscribers")->size(), 2u);
   EXPECT_EQ(probe->getArray("extractors")->getElement<std::string>(0), "probe.orders");
   EXPECT_EQ(probe->getArray("providers")->getObject(0)->getValue<std::string>("channel"), "sms");
   EXPECT_NE(
-      failure(list, "wrong_major.so").find("built for plugin API 99.0, this server speaks 1.2"),
+      failure(list, "wrong_major.so").find("built for plugin API 99.0, this server speaks 1.3"),
       std::string::npos)
       << r.body;
   EXPECT_NE(failure(list, "newer_minor.so").find("newer than this server's"), std::string::npos);

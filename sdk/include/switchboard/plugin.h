@@ -35,7 +35,7 @@ extern "C" {
 #endif
 
 #define SB_PLUGIN_API_MAJOR 1
-#define SB_PLUGIN_API_MINOR 2
+#define SB_PLUGIN_API_MINOR 3
 
 #if defined(__GNUC__)
 #define SB_PLUGIN_EXPORT __attribute__((visibility("default")))
@@ -69,6 +69,11 @@ typedef struct sb_plugin {
   void* user_data;         /* the plugin's own state, given back to on_unload */
   /* Optional: called once before the library is closed (reload, shutdown, failed load). */
   void (*on_unload)(void* user_data);
+  /* API 1.3, optional: the settings the plugin reads, a NULL-terminated list of keys that
+   * stays valid until unload. When set, a key in the plugin's .conf file that is not listed
+   * refuses the load (a typo such as "treshold" is an error, not a silent default). NULL:
+   * any key is accepted, as before 1.3. */
+  const char* const* config_keys;
 } sb_plugin;
 
 /* An action: callable from Lua as crm.actions["<plugin>.<name>"](args) and over REST as

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <initializer_list>
 #include <list>
 #include <map>
 #include <memory>
@@ -300,6 +301,22 @@ class Json {
   std::map<std::string, Json> o_;
 };
 
+// API 1.3: whether `key` is among the NULL-terminated declared settings `keys`; a declared
+// "name.*" admits "name.<anything>" (per-user overrides such as "capacity.12"). The host
+// refuses a .conf key this rejects; sdk_fake.h does the same.
+inline bool setting_declared(const char* const* keys, std::string_view key) {
+  for (const char* const* k = keys; *k; ++k) {
+    const std::string_view d(*k);
+    if (d == key) return true;
+    const bool family = d.size() > 2 && d.substr(d.size() - 2) == ".*";
+    if (family && key.size() > d.size() - 1 &&
+        key.substr(0, d.size() - 1) == d.substr(0, d.size() - 1)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // ---- one callback's view of the host -----------------------------------------------------
 class Call {
  public:
@@ -413,6 +430,13 @@ class Plugin {
                         session_window_s};
     check(host_->register_provider(self_, &def), "provider", name);
   }
+  // API 1.3: the settings this plugin reads (see sb_plugin.config_keys). Call first, before
+  // reading any: a .conf key outside the list then refuses the load.
+  void settings(std::initializer_list<const char*> keys) {
+    config_keys_.assign(keys.begin(), keys.end());
+    config_keys_.push_back(nullptr);
+    self_->config_keys = config_keys_.data();
+  }
   void log(sb_log_level level, const std::string& message) const {
     host_->log(self_, level, message.c_str());
   }
@@ -496,6 +520,7 @@ class Plugin {
   std::list<Slot<EventFn>> events_;
   std::list<Slot<ExtractFn>> extractors_;
   std::list<ProviderSlot> providers_;
+  std::vector<const char*> config_keys_;  // NULL-terminated; read by the host until unload
 };
 
 // API 1.1: wall-clock time in an IANA zone (or "UTC", "+07:00") at `utc_ms`, as ms since the

@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "events/subscriber.h"
 #include "plugins/call_context.h"
+#include "switchboard/plugin.hpp"
 
 namespace sb::plugins {
 namespace {
@@ -35,6 +37,23 @@ std::map<std::string, std::string> read_config(const fs::path& file) {
     out[trim(line.substr(0, eq))] = trim(line.substr(eq + 1));
   }
   return out;
+}
+
+// The first setting of the .conf file the plugin did not declare (API 1.3); none when the
+// plugin declares nothing.
+std::optional<std::string> undeclared_setting(const char* const* keys,
+                                              const std::map<std::string, std::string>& config) {
+  if (!keys) return std::nullopt;
+  for (const auto& [key, value] : config) {
+    if (!switchboard::setting_declared(keys, key)) return key;
+  }
+  return std::nullopt;
+}
+
+std::string declared_list(const char* const* keys) {
+  std::string out;
+  for (const char* const* k = keys; *k; ++k) out += (out.empty() ? "" : ", ") + std::string(*k);
+  return out.empty() ? "nothing" : out;
 }
 
 // Loads one library; the plugin on success, the reason otherwise.
@@ -94,6 +113,10 @@ std::shared_ptr<LoadedPlugin> load_one(const fs::path& file, FailedPlugin& failu
   }
   if (!registration_error().empty()) return refuse(registration_error());
   if (!p->self.name) return refuse("sb_plugin_init did not set a name");
+  if (auto unknown = undeclared_setting(p->self.config_keys, p->config)) {
+    return refuse(file.stem().string() + ".conf: unknown setting '" + *unknown +
+                  "'; this plugin reads: " + declared_list(p->self.config_keys));
+  }
   p->name = p->self.name;
   p->version = p->self.version ? p->self.version : "";
   p->description = p->self.description ? p->self.description : "";
