@@ -136,6 +136,35 @@ TEST_P(WebhookSubscriptionTest, FailuresAreRetriedWithTheSameIdAndOneSubjectStay
   EXPECT_EQ(tail[2], "contact.updated") << "after the retried delivery of its subject";
 }
 
+// An event's deliveries are sent by the handler that wrote them, without a due event. If
+// the process stops between the fan-out's commit and the POST, the event is not done: it
+// comes again, the fan-out is not repeated, and what is still pending is sent. Here the
+// stop is recreated in the database: the delivery back to pending, its event back to
+// pending with the webhook subscriber's delivery forgotten.
+TEST_P(WebhookSubscriptionTest, AnEventHandledAgainAfterItsFanOutSendsWhatIsStillPending) {
+  auto sub = subscribe(R"(["contact.created"])");
+  contact("Cut off");
+  drain();
+  ASSERT_EQ(receiver_.requests().size(), 1u);
+  long long event = 0;
+  server_->database().read(
+      [&](soci::session& s) { s << "SELECT event_id FROM webhook_deliveries", soci::into(event); });
+  ASSERT_GT(event, 0);
+  const std::string id = std::to_string(event);
+  sql("UPDATE webhook_deliveries SET status = 'pending', attempts = 0, delivered_at = NULL");
+  sql("DELETE FROM event_deliveries WHERE event_id = " + id + " AND subscriber = 'webhooks'");
+  sql("UPDATE events SET status = 'pending', lease_until = NULL, available_at = 0 WHERE id = " +
+      id);
+  drain();
+  auto got = receiver_.requests();
+  ASSERT_EQ(got.size(), 2u) << "sent again, once";
+  EXPECT_EQ(got[1].headers.at("webhook-id"), got[0].headers.at("webhook-id"));
+  auto entries = log(id_of(sub));
+  ASSERT_EQ(entries->size(), 1u) << "the fan-out was not repeated";
+  EXPECT_EQ(entries->getObject(0)->getValue<std::string>("status"), "delivered");
+  EXPECT_EQ(entries->getObject(0)->getValue<long long>("event_id"), event);
+}
+
 TEST_P(WebhookSubscriptionTest, ReplayTestPingAndRotationOverlap) {
   auto sub = subscribe(R"(["*"])");
   const std::string first = sub->getValue<std::string>("secret");

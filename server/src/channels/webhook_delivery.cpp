@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <random>
+#include <tuple>
 
 #include "channels/messenger.h"
 #include "channels/webhook_secrets.h"
@@ -15,6 +17,7 @@
 #include "model/contact_json.h"
 #include "model/crm_schemas.h"
 #include "store/database.h"
+#include "store/event_queue_store.h"
 #include "store/event_store.h"
 #include "store/record_service.h"
 #include "store/user_store.h"
@@ -42,9 +45,15 @@ void append_due(soci::session& s, const Dialect& dialect, const WebhookDelivery&
                                  .available_at = at});
 }
 
+// Deliveries are ordered per subscription and subject ("contact:12"; "" for none).
+std::string subject_of(const StoredEvent& event) {
+  return event.subject_id ? event.subject_type + ":" + std::to_string(*event.subject_id) : "";
+}
+
 // The oldest delivery waiting behind `done` goes out now.
 void release_next(soci::session& s, const Dialect& dialect, const WebhookDelivery& done) {
   WebhookStore store(dialect);
+  store.lock_subject(s, done.subscription_id, done.subject);
   auto next = store.next_waiting(s, done.subscription_id, done.subject);
   if (!next) return;
   auto d = store.delivery(s, done.team_id, *next);
@@ -90,18 +99,13 @@ void disable(soci::session& s, const Dialect& dialect, WebhookSubscription& sub,
 
 }  // namespace
 
-std::int64_t enqueue_webhook_delivery(soci::session& s, const Dialect& dialect, WebhookDelivery d) {
+std::int64_t enqueue_webhook_delivery(soci::session& s, const Dialect& dialect, WebhookDelivery d,
+                                      bool with_due_event, std::string* status) {
   WebhookStore store(dialect);
-  d.status = "pending";
-  d.next_attempt_at = now_ms();
-  d.id = store.add_delivery(s, d);
-  if (store.older_open(s, d)) {
-    d.status = "waiting";
-    d.next_attempt_at.reset();
-    store.save_delivery(s, d);
-  } else {
-    append_due(s, dialect, d, *d.next_attempt_at);
-  }
+  store.lock_subject(s, d.subscription_id, d.subject);
+  std::tie(d.id, d.status) = store.add_delivery(s, d);
+  if (d.status == "pending" && with_due_event) append_due(s, dialect, d, now_ms());
+  if (status) *status = d.status;
   return d.id;
 }
 
@@ -126,38 +130,107 @@ bool WebhookDeliverer::wants(std::string_view type) const {
   return any.wants(type);
 }
 
+struct WebhookDeliverer::Attempt {
+  WebhookDelivery delivery;
+  WebhookSubscription sub;
+};
+
 Outcome WebhookDeliverer::handle(const StoredEvent& event, DeliveryContext& context) {
-  const Dialect& dialect = db_.dialect();
-  if (event.type == kDueType) {
-    Poco::JSON::Parser parser;
-    auto p = parser.parse(event.payload_json).extract<Poco::JSON::Object::Ptr>();
-    return deliver(event.team_id, p->getValue<std::int64_t>("delivery_id"));
+  return handle_batch(std::span<DeliveryContext>(&context, 1)).front();
+}
+
+// Due events are retries, one at a time. The other events of a batch are fanned out in one
+// transaction, and each delivery that may go now is sent from here, without a due event of
+// its own; the answers are recorded in one transaction. A crash between the fan-out and the
+// record leaves the events not done: they come again, the fan-out is not repeated (its
+// effect keys are taken), and the deliveries still pending are found by event and sent.
+std::vector<Outcome> WebhookDeliverer::handle_batch(std::span<DeliveryContext> contexts) {
+  std::vector<Outcome> out(contexts.size());
+  std::vector<DeliveryContext*> events;
+  for (std::size_t i = 0; i < contexts.size(); ++i) {
+    const StoredEvent& e = contexts[i].event();
+    if (e.type == kDueType) {
+      Poco::JSON::Parser parser;
+      auto p = parser.parse(e.payload_json).extract<Poco::JSON::Object::Ptr>();
+      out[i] = deliver(e.team_id, p->getValue<std::int64_t>("delivery_id"));
+    } else {
+      events.push_back(&contexts[i]);
+    }
   }
-  context.once("fanout:" + std::to_string(event.id), [&](soci::session& s) {
-    WebhookStore store(dialect);
-    const std::string subject =
-        event.subject_id ? event.subject_type + ":" + std::to_string(*event.subject_id) : "";
-    std::string payload;
-    for (const WebhookSubscription& listed : store.enabled(s, event.team_id)) {
-      if (!listed.wants(event.type)) continue;
-      store.get(s, event.team_id, listed.id, /*for_update=*/true);  // orders its deliveries
-      if (payload.empty()) {
-        payload = webhook_envelope("evt_" + std::to_string(event.id), event.type, event.created_at,
-                                   event.team_id, event.payload_json);
+  if (!events.empty()) send(fan_out(events));
+  return out;
+}
+
+std::vector<WebhookDeliverer::Attempt> WebhookDeliverer::fan_out(
+    const std::vector<DeliveryContext*>& events) {
+  const Dialect& dialect = db_.dialect();
+  WebhookStore store(dialect);
+  std::vector<Attempt> now;
+  std::vector<const StoredEvent*> again;  // fanned out before: their pending deliveries
+  db_.write([&](soci::session& s) {
+    // Rows only, which a redelivery writes again (see DeliveryContext::claim).
+    EventQueueStore(dialect).relax_commit(s);
+    now.clear();  // a retried transaction starts again
+    again.clear();
+    std::map<std::int64_t, std::vector<WebhookSubscription>> enabled;  // per team
+    std::vector<const StoredEvent*> fresh;
+    std::map<std::int32_t, std::pair<std::int64_t, std::string>> order;  // key -> (sub, subject)
+    for (DeliveryContext* context : events) {
+      const StoredEvent& event = context->event();
+      if (!context->claim(s, "fanout:" + std::to_string(event.id))) {
+        again.push_back(&event);
+        continue;
       }
-      WebhookDelivery d;
-      d.team_id = event.team_id;
-      d.subscription_id = listed.id;
-      d.event_id = event.id;
-      d.event_type = event.type;
-      d.message_id = "msg_sb" + std::to_string(event.team_id) + "_e" + std::to_string(event.id) +
-                     "_s" + std::to_string(listed.id);
-      d.subject = subject;
-      d.payload = payload;
-      enqueue_webhook_delivery(s, dialect, d);
+      fresh.push_back(&event);
+      auto team = enabled.find(event.team_id);
+      if (team == enabled.end()) {
+        team = enabled.emplace(event.team_id, store.enabled(s, event.team_id)).first;
+      }
+      for (const WebhookSubscription& listed : team->second) {
+        if (!listed.wants(event.type)) continue;
+        const std::string subject = subject_of(event);
+        order.emplace(WebhookStore::order_key(listed.id, subject), std::pair{listed.id, subject});
+      }
+    }
+    // The order locks of every subject written to, in key order: two workers' batches (and
+    // the record transactions, which do the same) cannot deadlock. enqueue takes each
+    // again, which a lock already held allows.
+    for (const auto& [key, target] : order) store.lock_subject(s, target.first, target.second);
+    for (const StoredEvent* event : fresh) {
+      std::string payload;
+      for (const WebhookSubscription& listed : enabled.at(event->team_id)) {
+        if (!listed.wants(event->type)) continue;
+        if (payload.empty()) {
+          payload = webhook_envelope("evt_" + std::to_string(event->id), event->type,
+                                     event->created_at, event->team_id, event->payload_json);
+        }
+        WebhookDelivery d;
+        d.team_id = event->team_id;
+        d.subscription_id = listed.id;
+        d.event_id = event->id;
+        d.event_type = event->type;
+        d.message_id = "msg_sb" + std::to_string(event->team_id) + "_e" +
+                       std::to_string(event->id) + "_s" + std::to_string(listed.id);
+        d.subject = subject_of(*event);
+        d.payload = payload;
+        d.id = enqueue_webhook_delivery(s, dialect, d, /*with_due_event=*/false, &d.status);
+        if (d.status == "pending") now.push_back({d, listed});
+      }
     }
   });
-  return Outcome::ok();
+  if (!again.empty()) {
+    db_.read([&](soci::session& s) {
+      for (const StoredEvent* event : again) {
+        for (WebhookDelivery& d :
+             store.pending_of_event(s, event->team_id, subject_of(*event), event->id)) {
+          if (d.next_attempt_at && *d.next_attempt_at > now_ms() + 1000) continue;  // backing off
+          auto sub = store.get(s, event->team_id, d.subscription_id, /*for_update=*/false);
+          if (sub) now.push_back({std::move(d), std::move(*sub)});
+        }
+      }
+    });
+  }
+  return now;
 }
 
 EpochMs webhook_backoff_ms(std::chrono::milliseconds base, int attempts) {
@@ -172,98 +245,144 @@ EpochMs webhook_backoff_ms(std::chrono::milliseconds base, int attempts) {
 Outcome WebhookDeliverer::deliver(std::int64_t team_id, std::int64_t delivery_id) {
   const Dialect& dialect = db_.dialect();
   WebhookStore store(dialect);
-  struct Attempt {
-    WebhookDelivery delivery;
-    WebhookSubscription sub;
-  };
-  auto attempt = db_.write([&](soci::session& s) -> std::optional<Attempt> {
+  // Usually a delivery that is due is simply sent: a read, with no lock and no commit to
+  // wait for. A delivery became pending only when nothing older of its subject was open
+  // (under the subscription's lock), and later rows are never older, so its order holds.
+  auto attempt = db_.read([&](soci::session& s) -> std::optional<Attempt> {
     auto d = store.delivery(s, team_id, delivery_id);
     if (!d || d->status != "pending") return std::nullopt;  // done, waiting, or gone
-    auto sub = store.get(s, team_id, d->subscription_id, /*for_update=*/true);
-    if (!sub) return std::nullopt;
     if (d->next_attempt_at && *d->next_attempt_at > now_ms() + 1000) return std::nullopt;
-    if (!sub->enabled) {
-      d->status = "dead";
-      d->last_error = "the subscription is disabled";
-      d->next_attempt_at.reset();
-      store.save_delivery(s, *d);
-      release_next(s, dialect, *d);
-      return std::nullopt;
-    }
-    if (store.older_open(s, *d)) {
-      d->status = "waiting";
-      d->next_attempt_at.reset();
-      store.save_delivery(s, *d);
-      return std::nullopt;
-    }
+    auto sub = store.get(s, team_id, d->subscription_id, /*for_update=*/false);
+    if (!sub) return std::nullopt;
     return Attempt{*d, *sub};
   });
-  if (!attempt) return Outcome::ok();
+  if (attempt) send({*attempt});
+  return Outcome::ok();
+}
 
-  // The POST, outside any transaction. The same webhook-id on every attempt: receivers
-  // drop what they have processed (a crash after the POST sends it again).
-  const WebhookDelivery& d = attempt->delivery;
-  const EpochMs sent_at = now_ms();
-  const std::int64_t timestamp = sent_at / 1000;
-  const WebhookSecrets secrets{attempt->sub.secret, attempt->sub.previous_secret,
-                               attempt->sub.previous_until};
-  const auto started = std::chrono::steady_clock::now();
-  WebhookResponse r = messenger_.webhooks().post(
-      attempt->sub.url, d.payload,
-      {{"webhook-id", d.message_id},
-       {"webhook-timestamp", std::to_string(timestamp)},
-       {"webhook-signature",
-        webhook_signature_header(secrets, d.message_id, timestamp, d.payload, sent_at)}});
-  const auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::steady_clock::now() - started)
-                           .count();
+void WebhookDeliverer::send(const std::vector<Attempt>& attempts) {
+  const Dialect& dialect = db_.dialect();
+  WebhookStore store(dialect);
+  struct Answer {
+    const Attempt* attempt;
+    WebhookResponse response;
+    std::int64_t latency_ms;
+  };
+  std::vector<Answer> answers;
+  for (const Attempt& attempt : attempts) {
+    const WebhookDelivery& d = attempt.delivery;
+    if (!attempt.sub.enabled) {
+      // Disabled since it was queued: dead, and the next of its subject goes (to die too).
+      db_.write([&](soci::session& s) {
+        store.lock_subject(s, d.subscription_id, d.subject);  // before the row: as recording
+        auto cur = store.delivery(s, d.team_id, d.id);
+        auto sub = store.get(s, d.team_id, d.subscription_id, /*for_update=*/true);
+        if (!cur || !sub || cur->status != "pending" || sub->enabled) return;
+        cur->status = "dead";
+        cur->last_error = "the subscription is disabled";
+        cur->next_attempt_at.reset();
+        store.save_delivery(s, *cur);
+        release_next(s, dialect, *cur);
+      });
+      continue;
+    }
+    // The POST, outside any transaction. The same webhook-id on every attempt: receivers
+    // drop what they have processed (a crash after the POST sends it again).
+    const EpochMs sent_at = now_ms();
+    const std::int64_t timestamp = sent_at / 1000;
+    const WebhookSecrets secrets{attempt.sub.secret, attempt.sub.previous_secret,
+                                 attempt.sub.previous_until};
+    const auto started = std::chrono::steady_clock::now();
+    WebhookResponse r = messenger_.webhooks().post(
+        attempt.sub.url, d.payload,
+        {{"webhook-id", d.message_id},
+         {"webhook-timestamp", std::to_string(timestamp)},
+         {"webhook-signature",
+          webhook_signature_header(secrets, d.message_id, timestamp, d.payload, sent_at)}});
+    const auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::steady_clock::now() - started)
+                             .count();
+    answers.push_back({&attempt, std::move(r), latency});
+  }
+  if (answers.empty()) return;
 
   const auto& options = messenger_.options();
   db_.write([&](soci::session& s) {
-    auto sub = store.get(s, team_id, d.subscription_id, /*for_update=*/true);
-    auto cur = store.delivery(s, team_id, delivery_id);
-    if (!sub || !cur || cur->status != "pending") return;  // removed meanwhile
-    const EpochMs now = now_ms();
-    cur->attempts += 1;
-    cur->latency_ms = latency;
-    cur->response_status = r.status ? std::optional<int>(r.status) : std::nullopt;
-    cur->response_body = r.body.substr(0, kAnswerExcerpt);
-    if (r.status >= 200 && r.status < 300) {
-      cur->status = "delivered";
-      cur->delivered_at = now;
-      cur->next_attempt_at.reset();
-      cur->last_error.clear();
-      store.save_delivery(s, *cur);
-      if (sub->failing_since) {
-        sub->failing_since.reset();
-        store.save(s, *sub);
+    // The outcomes are bookkeeping of acts already done: lost in a crash, the events that
+    // sent them (whose done marks commit after this) come again and the POSTs repeat with
+    // the same webhook-ids, which receivers deduplicate. So the commit need not wait for
+    // the WAL flush.
+    EventQueueStore(dialect).relax_commit(s);
+    std::map<std::int32_t, std::pair<std::int64_t, std::string>> order;  // as the fan-out
+    for (const Answer& answer : answers) {
+      const WebhookDelivery& d = answer.attempt->delivery;
+      order.emplace(WebhookStore::order_key(d.subscription_id, d.subject),
+                    std::pair{d.subscription_id, d.subject});
+    }
+    for (const auto& [key, target] : order) store.lock_subject(s, target.first, target.second);
+    // A subscription is read again, locked, only where the answer changes it (failing
+    // since, disabled): most answers are successes of a healthy receiver.
+    std::map<std::int64_t, std::optional<WebhookSubscription>> locked;
+    for (const Answer& answer : answers) {
+      const WebhookDelivery& d = answer.attempt->delivery;
+      const WebhookResponse& r = answer.response;
+      const bool success = r.status >= 200 && r.status < 300;
+      std::optional<WebhookSubscription> as_sent = answer.attempt->sub;
+      std::optional<WebhookSubscription>* current = &as_sent;
+      if (!success || as_sent->failing_since) {
+        auto it = locked.find(d.subscription_id);
+        if (it == locked.end()) {
+          it = locked
+                   .emplace(d.subscription_id,
+                            store.get(s, d.team_id, d.subscription_id, /*for_update=*/true))
+                   .first;
+        }
+        current = &it->second;  // later answers of this batch see what this one changes
       }
-      release_next(s, dialect, *cur);
-      return;
-    }
-    cur->last_error = r.status ? "HTTP " + std::to_string(r.status) : r.error;
-    if (!sub->failing_since) {
-      sub->failing_since = now;
-      store.save(s, *sub);
-    } else if (sub->enabled &&
-               now - *sub->failing_since >= options.webhook_disable_hours * 3600'000LL) {
-      disable(s, dialect, *sub, cur->last_error);
-    }
-    const EpochMs next = now + webhook_backoff_ms(options.webhook_backoff_base, cur->attempts);
-    const EpochMs window_ends = cur->created_at + options.webhook_retry_hours * 3600'000LL;
-    // Refused addresses and 410 Gone are final: retrying cannot help.
-    if (r.refused || r.status == 410 || next > window_ends || !sub->enabled) {
-      cur->status = "dead";
-      cur->next_attempt_at.reset();
+      auto& sub = *current;
+      auto cur = store.delivery(s, d.team_id, d.id);
+      if (!sub || !cur || cur->status != "pending") continue;  // removed meanwhile
+      const EpochMs now = now_ms();
+      cur->attempts += 1;
+      cur->latency_ms = answer.latency_ms;
+      cur->response_status = r.status ? std::optional<int>(r.status) : std::nullopt;
+      cur->response_body = r.body.substr(0, kAnswerExcerpt);
+      if (success) {
+        cur->status = "delivered";
+        cur->delivered_at = now;
+        cur->next_attempt_at.reset();
+        cur->last_error.clear();
+        store.save_delivery(s, *cur);
+        if (sub->failing_since) {
+          sub->failing_since.reset();
+          store.save(s, *sub);
+        }
+        release_next(s, dialect, *cur);
+        continue;
+      }
+      cur->last_error = r.status ? "HTTP " + std::to_string(r.status) : r.error;
+      if (!sub->failing_since) {
+        sub->failing_since = now;
+        store.save(s, *sub);
+      } else if (sub->enabled &&
+                 now - *sub->failing_since >= options.webhook_disable_hours * 3600'000LL) {
+        disable(s, dialect, *sub, cur->last_error);
+      }
+      const EpochMs next = now + webhook_backoff_ms(options.webhook_backoff_base, cur->attempts);
+      const EpochMs window_ends = cur->created_at + options.webhook_retry_hours * 3600'000LL;
+      // Refused addresses and 410 Gone are final: retrying cannot help.
+      if (r.refused || r.status == 410 || next > window_ends || !sub->enabled) {
+        cur->status = "dead";
+        cur->next_attempt_at.reset();
+        store.save_delivery(s, *cur);
+        release_next(s, dialect, *cur);
+        continue;
+      }
+      cur->next_attempt_at = next;
       store.save_delivery(s, *cur);
-      release_next(s, dialect, *cur);
-      return;
+      append_due(s, dialect, *cur, next);
     }
-    cur->next_attempt_at = next;
-    store.save_delivery(s, *cur);
-    append_due(s, dialect, *cur, next);
   });
-  return Outcome::ok();
 }
 
 }  // namespace sb::channels

@@ -34,13 +34,24 @@ class WebhookDeliverer : public Subscriber {
   // keeps no delivery row for events no subscription wants).
   bool wants(std::string_view type) const override;
   Outcome handle(const StoredEvent& event, DeliveryContext& context) override;
+  // A batch's events share one fan-out transaction and one record transaction.
+  bool takes_batches() const override { return true; }
+  std::vector<Outcome> handle_batch(std::span<DeliveryContext> contexts) override;
 
   // Reads the enabled subscriptions' patterns again: after a subscription is written in
   // this process, and every second for other processes' writes.
   void refresh();
 
  private:
+  struct Attempt;
+  // A due event's delivery, when it is still pending and due.
   Outcome deliver(std::int64_t team_id, std::int64_t delivery_id);
+  // Writes the deliveries of `events` (claimed once each); those that may go now.
+  std::vector<Attempt> fan_out(const std::vector<DeliveryContext*>& events);
+  // The POSTs of pending deliveries, then the record of their answers in one transaction
+  // (delivered, retried by a due event later, or dead); a disabled subscription's delivery
+  // dies unsent.
+  void send(const std::vector<Attempt>& attempts);
 
   Messenger& messenger_;
   Database& db_;
@@ -53,9 +64,12 @@ class WebhookDeliverer : public Subscriber {
 // step). Subscriptions and crm.webhook.post retry alike.
 EpochMs webhook_backoff_ms(std::chrono::milliseconds base, int attempts);
 
-// A new delivery of `d` (pending, or waiting behind an older one of its subject), with its
-// due event: how events, test pings and replays all enter the log. Runs in the caller's
-// transaction, which holds the subscription's row lock.
-std::int64_t enqueue_webhook_delivery(soci::session& s, const Dialect& dialect, WebhookDelivery d);
+// A new delivery of `d` (pending, or waiting behind an older one of its subject), with the
+// due event that sends it when pending: how events, test pings and replays all enter the
+// log. Runs in the caller's transaction, which holds the subscription's row lock. Without
+// the due event (`with_due_event` false) the caller sends a pending delivery itself after
+// the commit. `status`, when given, receives "pending" or "waiting".
+std::int64_t enqueue_webhook_delivery(soci::session& s, const Dialect& dialect, WebhookDelivery d,
+                                      bool with_due_event = true, std::string* status = nullptr);
 
 }  // namespace sb::channels

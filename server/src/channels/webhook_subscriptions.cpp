@@ -129,7 +129,8 @@ std::vector<WebhookSubscription> WebhookSubscriptions::list(std::int64_t team_id
 WebhookDelivery WebhookSubscriptions::test(std::int64_t team_id, std::int64_t id) {
   WebhookStore store(db_.dialect());
   return db_.write([&](soci::session& s) {
-    auto sub = store.get(s, team_id, id, true);
+    // Not locked: the delivery's order lock (taken by enqueue) is what orders it.
+    auto sub = store.get(s, team_id, id, false);
     if (!sub) throw Error::not_found("webhook", id);
     const EpochMs now = now_ms();
     Poco::JSON::Object data;
@@ -150,7 +151,8 @@ WebhookDelivery WebhookSubscriptions::replay(std::int64_t team_id, std::int64_t 
                                              std::int64_t delivery_id) {
   WebhookStore store(db_.dialect());
   return db_.write([&](soci::session& s) {
-    if (!store.get(s, team_id, id, true)) throw Error::not_found("webhook", id);
+    // Not locked: the delivery's order lock (taken by enqueue) is what orders it.
+    if (!store.get(s, team_id, id, false)) throw Error::not_found("webhook", id);
     auto d = store.delivery(s, team_id, delivery_id);
     if (!d || d->subscription_id != id) throw Error::not_found("delivery", delivery_id);
     if (d->status == "pending" || d->status == "waiting") {

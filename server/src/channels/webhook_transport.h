@@ -1,15 +1,18 @@
 // Outgoing webhook POSTs: the host is resolved once, every address is judged by the SSRF
 // guard, and the connection goes to the address that was checked (no second lookup a DNS
 // rebinding could answer differently). No redirect is followed; the answer is read up to a
-// cap; the whole exchange has a timeout.
+// cap; the whole exchange has a timeout. Connections are kept alive and reused per checked
+// address (never across a new lookup's answer).
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "channels/address_guard.h"
+#include "channels/keep_alive_pool.h"
 
 namespace sb::channels {
 
@@ -25,7 +28,10 @@ class WebhookTransport {
   explicit WebhookTransport(AddressGuard guard,
                             std::chrono::milliseconds timeout = std::chrono::seconds(10),
                             std::size_t answer_cap = 1024)
-      : guard_(std::move(guard)), timeout_(timeout), cap_(answer_cap) {}
+      : guard_(std::move(guard)),
+        timeout_(timeout),
+        cap_(answer_cap),
+        pool_(std::make_shared<KeepAlivePool>()) {}
 
   WebhookResponse post(const std::string& url, const std::string& body,
                        const std::vector<std::pair<std::string, std::string>>& headers) const;
@@ -34,6 +40,7 @@ class WebhookTransport {
   AddressGuard guard_;
   std::chrono::milliseconds timeout_;
   std::size_t cap_;
+  std::shared_ptr<KeepAlivePool> pool_;  // shared by copies of this transport
 };
 
 }  // namespace sb::channels

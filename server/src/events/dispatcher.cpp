@@ -36,6 +36,10 @@ bool DeliveryContext::once(const std::string& key,
   });
 }
 
+bool DeliveryContext::claim(soci::session& s, const std::string& key) {
+  return EventQueueStore(db_.dialect()).claim_effect(s, event_.team_id, subscriber_ + ":" + key);
+}
+
 Dispatcher::Dispatcher(Database& db, DispatcherOptions options)
     : db_(db), options_(options), queue_(db.dialect()) {
   unsigned random = 0;
@@ -117,8 +121,9 @@ int Dispatcher::run_once() {
     std::string error;
   };
   std::vector<Later> others;
+  Ahead ahead = handle_batches(batch, states);
   for (const StoredEvent& e : batch) {
-    Verdict v = deliver(e, states, deliveries);
+    Verdict v = deliver(e, states, ahead, deliveries);
     if (v.retry) {
       others.push_back({e.team_id, e.id, "pending", now_ms() + backoff(e.attempts), v.error});
       counters_.events_retried++;
@@ -161,9 +166,51 @@ void Dispatcher::worker_loop() {
   }
 }
 
+namespace {
+bool settled(const std::map<std::pair<std::int64_t, std::string>, std::string>& states,
+             std::int64_t event_id, const std::string& subscriber) {
+  auto state = states.find({event_id, subscriber});
+  return state != states.end() && (state->second == "done" || state->second == "dead");
+}
+}  // namespace
+
+Dispatcher::Ahead Dispatcher::handle_batches(
+    const std::vector<StoredEvent>& batch,
+    const std::map<std::pair<std::int64_t, std::string>, std::string>& states) {
+  Ahead ahead;
+  for (const auto& sub : subscribers_) {
+    if (!sub->takes_batches()) continue;
+    const std::string name = sub->name();
+    std::vector<DeliveryContext> contexts;
+    for (const StoredEvent& e : batch) {
+      if (sub->wants(e.type) && !settled(states, e.id, name)) contexts.emplace_back(db_, e, name);
+    }
+    if (contexts.empty()) continue;
+    auto started = std::chrono::steady_clock::now();
+    std::vector<Outcome> outcomes;
+    try {
+      outcomes = sub->handle_batch(contexts);
+      if (outcomes.size() != contexts.size()) {
+        throw std::logic_error(name + " answered " + std::to_string(outcomes.size()) +
+                               " outcomes for " + std::to_string(contexts.size()) + " events");
+      }
+    } catch (const std::exception& ex) {
+      outcomes.assign(contexts.size(), Outcome::retry(ex.what()));
+    }
+    const std::int64_t share = std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::steady_clock::now() - started)
+                                   .count() /
+                               static_cast<std::int64_t>(contexts.size());
+    for (std::size_t i = 0; i < contexts.size(); ++i) {
+      ahead[{contexts[i].event().id, name}] = {std::move(outcomes[i]), share};
+    }
+  }
+  return ahead;
+}
+
 Dispatcher::Verdict Dispatcher::deliver(
     const StoredEvent& e, const std::map<std::pair<std::int64_t, std::string>, std::string>& states,
-    std::vector<std::tuple<std::int64_t, std::int64_t, Delivery>>& deliveries) {
+    Ahead& ahead, std::vector<std::tuple<std::int64_t, std::int64_t, Delivery>>& deliveries) {
   Verdict verdict;
   for (const auto& sub : subscribers_) {
     if (!sub->wants(e.type)) continue;
@@ -172,20 +219,27 @@ Dispatcher::Verdict Dispatcher::deliver(
       verdict.dead = verdict.dead || state->second == "dead";
       continue;
     }
-    DeliveryContext ctx(db_, e, sub->name());
-    auto started = std::chrono::steady_clock::now();
     Outcome outcome;
-    try {
-      outcome = sub->handle(e, ctx);
-    } catch (const std::exception& ex) {
-      outcome = Outcome::retry(ex.what());
+    std::int64_t duration_us = 0;
+    if (auto handled = ahead.find({e.id, sub->name()}); handled != ahead.end()) {
+      outcome = std::move(handled->second.first);
+      duration_us = handled->second.second;
+    } else {
+      DeliveryContext ctx(db_, e, sub->name());
+      auto started = std::chrono::steady_clock::now();
+      try {
+        outcome = sub->handle(e, ctx);
+      } catch (const std::exception& ex) {
+        outcome = Outcome::retry(ex.what());
+      }
+      duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
     }
     Delivery d;
     d.subscriber = sub->name();
     d.attempts = e.attempts;
-    d.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                        std::chrono::steady_clock::now() - started)
-                        .count();
+    d.duration_us = duration_us;
     d.last_error = outcome.reason;
     switch (outcome.result) {
       case HandleResult::kOk:

@@ -66,8 +66,14 @@ class Dispatcher {
     std::string error;
   };
   void worker_loop();
+  // Outcomes handled ahead by batch (takes_batches), by (event id, subscriber name), with
+  // each one's share of the batch's time.
+  using Ahead = std::map<std::pair<std::int64_t, std::string>, std::pair<Outcome, std::int64_t>>;
+  Ahead handle_batches(const std::vector<StoredEvent>& batch,
+                       const std::map<std::pair<std::int64_t, std::string>, std::string>& states);
   Verdict deliver(const StoredEvent& event,
                   const std::map<std::pair<std::int64_t, std::string>, std::string>& states,
+                  Ahead& ahead,
                   std::vector<std::tuple<std::int64_t, std::int64_t, Delivery>>& deliveries);
   EpochMs backoff(int attempts) const;
 

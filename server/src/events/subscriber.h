@@ -3,8 +3,10 @@
 #pragma once
 
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "store/event_store.h"
 
@@ -41,6 +43,12 @@ class DeliveryContext {
   // whose answer was lost is looked up first (Database::write_resolved), so `true` means
   // committed and an exception means not committed, or commit_outcome_unknown().
   bool once(const std::string& key, const std::function<void(soci::session&)>& effect);
+  // once()'s key, taken inside the caller's transaction (a subscriber handling a batch in
+  // one): false when it was taken before. For effects that are only rows, such a
+  // transaction may commit without waiting for the WAL flush (EventQueueStore::
+  // relax_commit): a crash may lose it, but then it loses the bus's later done mark too
+  // (commits reach the WAL in order), so the event comes again and the rows are rewritten.
+  bool claim(soci::session& s, const std::string& key);
 
  private:
   Database& db_;
@@ -62,6 +70,19 @@ class Subscriber {
   virtual bool wants(std::string_view type) const { return event_type_matches(pattern(), type); }
   // Exceptions count as a retry with the exception's message.
   virtual Outcome handle(const StoredEvent& event, DeliveryContext& context) = 0;
+
+  // Whether the bus hands this subscriber a claimed batch's events together
+  // (handle_batch) instead of one at a time: for a subscriber whose cost per event is
+  // mostly its own transactions, which a batch can share.
+  virtual bool takes_batches() const { return false; }
+  // The events of one claimed batch this subscriber is to handle, in id order, each with
+  // its context; one outcome per event, in the same order. They are of distinct subjects
+  // (the bus hands out one event per subject at a time). An exception retries them all.
+  virtual std::vector<Outcome> handle_batch(std::span<DeliveryContext> contexts) {
+    std::vector<Outcome> out;
+    for (DeliveryContext& c : contexts) out.push_back(handle(c.event(), c));
+    return out;
+  }
 };
 
 }  // namespace sb

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/webhook.h"
@@ -33,7 +34,10 @@ class WebhookStore {
   // The subscription and its delivery log.
   bool remove(soci::session& s, std::int64_t team_id, std::int64_t id) const;
 
-  std::int64_t add_delivery(soci::session& s, const WebhookDelivery& d) const;
+  // Inserts `d` pending (due now), or waiting when an older delivery of its subscription
+  // and subject is still open; its id and that status.
+  std::pair<std::int64_t, std::string> add_delivery(soci::session& s,
+                                                    const WebhookDelivery& d) const;
   std::optional<WebhookDelivery> delivery(soci::session& s, std::int64_t team_id,
                                           std::int64_t id) const;
   // Newest first, ids below `before_id` (0: from the newest); `status` "" for all.
@@ -41,8 +45,20 @@ class WebhookStore {
                                           std::int64_t subscription_id, std::int64_t before_id,
                                           const std::string& status, int limit) const;
   void save_delivery(soci::session& s, const WebhookDelivery& d) const;
-  // Whether an older delivery of the same subscription and subject is still to go out.
-  bool older_open(soci::session& s, const WebhookDelivery& d) const;
+  // The deliveries of one event still pending, oldest first (an event handled again after
+  // its fan-out committed). `subject` as the deliveries carry it: it keeps the lookup on
+  // the (subscription, subject, status) index.
+  std::vector<WebhookDelivery> pending_of_event(soci::session& s, std::int64_t team_id,
+                                                const std::string& subject,
+                                                std::int64_t event_id) const;
+  // Holds, until the transaction ends, the lock that orders one subscription's deliveries
+  // of one subject: taken before a delivery is added or one waiting is released, so the
+  // two never miss each other. PostgreSQL: a transaction advisory lock (two-key form, of
+  // its own class); SQLite's single writer already orders them. Take several in ascending
+  // order_key order (two transactions then cannot deadlock).
+  void lock_subject(soci::session& s, std::int64_t subscription_id,
+                    const std::string& subject) const;
+  static std::int32_t order_key(std::int64_t subscription_id, const std::string& subject);
   // The oldest waiting delivery of the subscription and subject, if any.
   std::optional<std::int64_t> next_waiting(soci::session& s, std::int64_t subscription_id,
                                            const std::string& subject) const;
