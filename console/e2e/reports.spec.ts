@@ -2,7 +2,7 @@
 // API counts, and download as CSV.
 import { acceptInvite, api, checkA11y, expect, invitedPerson, test } from "./fixtures";
 
-test("reports count new contacts, conversations, bookings and campaign engagement per period and download as CSV", async ({ page }) => {
+test("reports count new contacts, conversations, tickets, bookings and campaign engagement per period and download as CSV", async ({ page }) => {
   const reported = await api().POST("/v1/contacts", { body: { name: `Reported ${Date.now()}` } });
   // One appointment this month (in an hour), so the bookings table has a row to show.
   const soon = Date.now() + 3_600_000;
@@ -14,6 +14,8 @@ test("reports count new contacts, conversations, bookings and campaign engagemen
       ends_at: new Date(soon + 1_800_000).toISOString(),
     },
   });
+  // And a ticket opened now, so the tickets table has one too.
+  expect((await api().POST("/v1/tickets", { body: { subject: "Printer on fire", contact_id: reported.data!.id } })).response.status).toBe(201);
   const viewer = await invitedPerson("Rita", "viewer");
   await acceptInvite(page, viewer.url);
   await page.getByRole("link", { name: "Reports" }).click();
@@ -38,6 +40,17 @@ test("reports count new contacts, conversations, bookings and campaign engagemen
   const month = booked.periods.at(-1)!;
   await expect(
     page.getByRole("region", { name: "Bookings" }).getByRole("row", { name: new RegExp(`^${month.label} ${month.total} ${month.completed} `) }),
+  ).toBeVisible();
+  // Tickets count by the period they were opened in.
+  const tickets = await api().GET("/v1/analytics/tickets", { params: { query: { period: "month" } } });
+  const opened = tickets.data;
+  if (!opened || typeof opened === "string") throw new Error("expected the JSON answer");
+  const ticketMonth = opened.periods.at(-1)!;
+  expect(ticketMonth.created).toBeGreaterThan(0);
+  await expect(
+    page
+      .getByRole("region", { name: "Tickets" })
+      .getByRole("row", { name: new RegExp(`^${ticketMonth.label} ${ticketMonth.created} ${ticketMonth.responded} ${ticketMonth.resolved} `) }),
   ).toBeVisible();
   await expect(page.getByRole("region", { name: "Campaign engagement" }).getByRole("img", { name: /^Campaign messages sent/ })).toBeVisible();
   // Workflow runs are the run log's: admins only.

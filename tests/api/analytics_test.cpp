@@ -179,6 +179,72 @@ TEST_P(AnalyticsTest, BookingsByTheDayTheyStartWithOutcomesAndLeadTime) {
   EXPECT_EQ(client().get("/v1/analytics/bookings?assignee_id=ann").status, 422);
 }
 
+TEST_P(AnalyticsTest, TicketResponseAndResolutionTimesPerDayTheyWereOpened) {
+  long long ann = user("ann");
+  // opened (UTC), minutes to the first response, hours to resolution, breached, assignee
+  auto ticket = [&](const std::string& opened, std::optional<int> response_min,
+                    std::optional<int> resolution_h, bool breached,
+                    std::optional<long long> assignee, const std::string& key = kOwnerKey) {
+    long long id = create("/v1/tickets", R"({"subject":"Broken"})", key);
+    const long long at = *parse_iso8601(opened);
+    auto after = [&](std::optional<long long> ms) {
+      return ms ? std::to_string(at + *ms) : std::string("NULL");
+    };
+    server_->database().write([&](soci::session& s) {
+      s << "UPDATE tickets SET created_at = " + std::to_string(at) + ", first_responded_at = " +
+               after(response_min ? std::optional<long long>(*response_min * 60'000LL)
+                                  : std::nullopt) +
+               ", resolved_at = " +
+               after(resolution_h ? std::optional<long long>(*resolution_h * 3'600'000LL)
+                                  : std::nullopt) +
+               ", sla_breached = " + (breached ? "1" : "0") +
+               ", assignee_id = " + (assignee ? std::to_string(*assignee) : "NULL") +
+               " WHERE id = " + std::to_string(id);
+    });
+  };
+  ticket("2026-03-29T08:00:00Z", 10, 2, false, ann);
+  ticket("2026-03-29T09:00:00Z", 30, 5, true, std::nullopt);
+  ticket("2026-03-29T10:00:00Z", 20, std::nullopt, true, ann);
+  ticket("2026-03-29T11:00:00Z", std::nullopt, std::nullopt, false, std::nullopt);
+  ticket("2026-03-29T22:30:00Z", std::nullopt, std::nullopt, false, std::nullopt);  // the 30th
+  auto b = provision_team(server_->database(), "Team B", std::nullopt, false);
+  ticket("2026-03-29T09:00:00Z", 1, 1, true, std::nullopt, b->owner_key.secret);
+
+  const std::string window = "from=2026-03-29&to=2026-03-30&time_zone=Europe/Madrid";
+  auto r = client().get("/v1/analytics/tickets?" + window);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto day = r.json()->getArray("periods")->getObject(0);
+  EXPECT_EQ(day->getValue<long long>("created"), 4) << "team B's ticket is not counted";
+  EXPECT_EQ(day->getValue<long long>("responded"), 3);
+  EXPECT_EQ(day->getValue<long long>("resolved"), 2);
+  EXPECT_EQ(day->getValue<long long>("sla_breached"), 2);
+  EXPECT_DOUBLE_EQ(day->getValue<double>("sla_breach_rate"), 0.5);
+  // Nearest rank over 10, 20, 30 minutes and over 2, 5 hours.
+  EXPECT_DOUBLE_EQ(day->getValue<double>("first_response_p50_minutes"), 20);
+  EXPECT_DOUBLE_EQ(day->getValue<double>("first_response_p90_minutes"), 30);
+  EXPECT_DOUBLE_EQ(day->getValue<double>("resolution_p50_hours"), 2);
+  EXPECT_DOUBLE_EQ(day->getValue<double>("resolution_p90_hours"), 5);
+  auto next = r.json()->getArray("periods")->getObject(1);
+  EXPECT_EQ(next->getValue<long long>("created"), 1);
+  EXPECT_TRUE(next->isNull("first_response_p50_minutes")) << "no ticket answered: no time";
+  auto csv = client().get("/v1/analytics/tickets?" + window + "&format=csv");
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_EQ(csv.body,
+            "period,start,end,created,responded,resolved,sla_breached,sla_breach_rate,"
+            "first_response_p50_minutes,first_response_p90_minutes,resolution_p50_hours,"
+            "resolution_p90_hours\r\n"
+            "2026-03-29,2026-03-28T23:00:00.000Z,2026-03-29T22:00:00.000Z,4,3,2,2,0.5,20,30,2,5\r\n"
+            "2026-03-30,2026-03-29T22:00:00.000Z,2026-03-30T22:00:00.000Z,1,0,0,0,0,,,,\r\n");
+  auto mine =
+      client().get("/v1/analytics/tickets?" + window + "&assignee_id=" + std::to_string(ann));
+  auto mine_day = mine.json()->getArray("periods")->getObject(0);
+  EXPECT_EQ(mine_day->getValue<long long>("created"), 2);
+  EXPECT_DOUBLE_EQ(mine_day->getValue<double>("first_response_p90_minutes"), 20);
+  auto theirs = client(b->owner_key.secret).get("/v1/analytics/tickets?" + window);
+  EXPECT_EQ(theirs.json()->getArray("periods")->getObject(0)->getValue<long long>("created"), 1);
+  EXPECT_EQ(client().get("/v1/analytics/tickets?assignee_id=ann").status, 422);
+}
+
 TEST_P(AnalyticsTest, CampaignEngagementByTheDayMessagesWereSent) {
   long long a = create("/v1/contacts", R"({"name":"A","email":"a@x.io"})");
   long long b2 = create("/v1/contacts", R"({"name":"B","email":"b@x.io"})");

@@ -407,6 +407,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tickets per calendar period they were opened in: responded, resolved, SLA breaches, first response and resolution time percentiles (viewer) */
+        get: operations["ticketAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analytics/workflows": {
         parameters: {
             query?: never;
@@ -4606,6 +4623,44 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
+        /** @description Tickets by the period they were opened in */
+        TicketAnalytics: {
+            /** @enum {string} */
+            period: "day" | "week" | "month";
+            periods: {
+                /** @description tickets opened in the period */
+                created: number;
+                /**
+                 * Format: date-time
+                 * @description exclusive
+                 */
+                end: string;
+                /** @description median time from opening to the first response (nearest rank, 2 places); null when none was answered */
+                first_response_p50_minutes: number | null;
+                /** @description 90th percentile of the same */
+                first_response_p90_minutes: number | null;
+                /** @description 2026-03-29 (a day, a week by its Monday) or 2026-03 (a month) */
+                label: string;
+                /** @description median time from opening to resolution (nearest rank, 2 places); null when none was resolved */
+                resolution_p50_hours: number | null;
+                /** @description 90th percentile of the same */
+                resolution_p90_hours: number | null;
+                /** @description of those, resolved */
+                resolved: number;
+                /** @description of those, with a first response */
+                responded: number;
+                /** @description sla_breached / created; null without tickets */
+                sla_breach_rate: number | null;
+                /** @description of those, past an SLA due time */
+                sla_breached: number;
+                /**
+                 * Format: date-time
+                 * @description local midnight, as UTC
+                 */
+                start: string;
+            }[];
+            time_zone: string;
+        };
         TicketComment: {
             /** Format: int64 */
             readonly id: number;
@@ -6489,6 +6544,57 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConversationAnalytics"];
+                    "text/csv": string;
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    ticketAnalytics: {
+        parameters: {
+            query?: {
+                /** @description calendar period: day, week (from Monday) or month; default day */
+                period?: "day" | "week" | "month";
+                /** @description first local date (YYYY-MM-DD) in the time zone; default 29 days before today */
+                from?: string;
+                /** @description last local date, included; default today. At most 400 periods */
+                to?: string;
+                /** @description IANA zone or +HH:MM; default the team's (messaging settings time_zone) */
+                time_zone?: string;
+                /** @description json (default) or csv: one row per period */
+                format?: "json" | "csv";
+                /** @description only tickets assigned to this user */
+                assignee_id?: number;
+            };
+            header?: {
+                /** @description 304 Not Modified when the current ETag is one of these */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Totals per period */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketAnalytics"];
                     "text/csv": string;
                 };
             };

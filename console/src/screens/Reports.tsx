@@ -1,5 +1,5 @@
-// Reports: new contacts, conversations, bookings, campaign engagement and (admins) workflow
-// runs per day, week or month in the team's time zone (GET /v1/analytics/*), as charts over
+// Reports: new contacts, conversations, tickets, bookings, campaign engagement and (admins)
+// workflow runs per day, week or month in the team's time zone (GET /v1/analytics/*), as charts over
 // tables, each downloadable as CSV. The period and dates live in the URL.
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap, type Schemas } from "../api/console-client";
@@ -17,6 +17,9 @@ function json<T>(body: T): Exclude<T, string> {
 // The outcomes a bookings bar is stacked by.
 const OUTCOMES = ["completed", "no_show", "cancelled", "confirmed", "booked"] as const;
 const percent = (v: number | null) => (v === null ? "–" : `${Math.round(v * 1000) / 10} %`);
+// A median and a 90th percentile in one cell ("12 / 40 min"); a dash when nothing was timed.
+const pair = (p50: number | null, p90: number | null, unit: string) =>
+  p50 === null || p90 === null ? "–" : `${p50} / ${p90} ${unit}`;
 
 export default function Reports() {
   useTitle("Reports");
@@ -41,6 +44,10 @@ export default function Reports() {
   const conversations = useQuery({
     queryKey: ["analytics-conversations", query],
     queryFn: async () => json(unwrap(await api.GET("/v1/analytics/conversations", { params: { query } }))),
+  });
+  const tickets = useQuery({
+    queryKey: ["analytics-tickets", query],
+    queryFn: async () => json(unwrap(await api.GET("/v1/analytics/tickets", { params: { query } }))),
   });
   const bookings = useQuery({
     queryKey: ["analytics-bookings", query],
@@ -74,7 +81,7 @@ export default function Reports() {
         </label>
         {contacts.data ? <span className="muted">Time zone: {contacts.data.time_zone}</span> : null}
       </form>
-      <ErrorNotice error={contacts.error ?? conversations.error ?? bookings.error ?? campaigns.error} />
+      <ErrorNotice error={contacts.error ?? conversations.error ?? tickets.error ?? bookings.error ?? campaigns.error} />
       <Report
         id="new-contacts"
         title="New contacts by source"
@@ -97,6 +104,29 @@ export default function Reports() {
           ["Escalation rate", (p) => percent(p.escalation_rate)],
           ["Average rating", (p) => p.average_rating ?? "–"],
           ["CSAT", (p) => percent(p.csat)],
+        ]}
+      />
+      <Report
+        id="tickets-report"
+        title="Tickets"
+        csv={csv("tickets")}
+        file="tickets.csv"
+        chart={{
+          title: "Tickets opened and resolved",
+          keys: ["resolved", "open"],
+          parts: (p) => [
+            { key: "resolved", value: p.resolved },
+            { key: "open", value: p.created - p.resolved },
+          ],
+        }}
+        periods={tickets.data?.periods}
+        columns={[
+          ["Opened", (p) => p.created],
+          ["Responded", (p) => p.responded],
+          ["Resolved", (p) => p.resolved],
+          ["SLA breach rate", (p) => percent(p.sla_breach_rate)],
+          ["First response (median / p90)", (p) => pair(p.first_response_p50_minutes, p.first_response_p90_minutes, "min")],
+          ["Resolution (median / p90)", (p) => pair(p.resolution_p50_hours, p.resolution_p90_hours, "h")],
         ]}
       />
       <Report

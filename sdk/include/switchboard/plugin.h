@@ -47,7 +47,12 @@ extern "C" {
  * delivery to be tried again later, SB_ERROR fails it for good. */
 typedef enum sb_status { SB_OK = 0, SB_RETRY = 1, SB_ERROR = 2 } sb_status;
 
-typedef enum sb_log_level { SB_LOG_DEBUG = 0, SB_LOG_INFO = 1, SB_LOG_WARN = 2, SB_LOG_ERROR = 3 } sb_log_level;
+typedef enum sb_log_level {
+  SB_LOG_DEBUG = 0,
+  SB_LOG_INFO = 1,
+  SB_LOG_WARN = 2,
+  SB_LOG_ERROR = 3
+} sb_log_level;
 
 /* Capability flags, declared as data (shown by GET /v1/plugins). */
 #define SB_FLAG_READS_ONLY 1u     /* never writes CRM data */
@@ -95,7 +100,7 @@ typedef struct sb_action_def {
  * Delivered through the event bus: at least once, in order per contact; use host->once to
  * make side effects happen once. */
 typedef sb_status (*sb_event_fn)(sb_call* call, const char* event, size_t event_len,
-                                  void* user_data);
+                                 void* user_data);
 typedef struct sb_subscriber_def {
   uint32_t struct_size;
   const char* name; /* [a-z0-9_]{1,40}, unique within the plugin */
@@ -135,7 +140,7 @@ typedef struct sb_provider_def {
   uint32_t flags;
   sb_send_fn send;
   void* user_data;
-  sb_send_fn status; /* API 1.1: may be NULL */
+  sb_send_fn status;         /* API 1.1: may be NULL */
   uint32_t session_window_s; /* API 1.2 */
 } sb_provider_def;
 

@@ -220,4 +220,60 @@ std::vector<CampaignTotals> AnalyticsStore::campaigns(soci::session& s, std::int
   return out;
 }
 
+std::vector<TicketTotals> AnalyticsStore::tickets(soci::session& s, std::int64_t team_id,
+                                                  const std::vector<CalendarPeriod>& periods,
+                                                  std::optional<std::int64_t> assignee_id) const {
+  std::string text = periods_text(periods);
+  long long team = team_id, assignee = assignee_id.value_or(0);
+  TicketTotals row;
+  long long created = 0, responded = 0, resolved = 0, breached = 0, r50 = 0, r90 = 0, s50 = 0,
+            s90 = 0;
+  soci::statement st(s);
+  st.exchange(soci::into(row.period));
+  for (long long* v : {&created, &responded, &resolved, &breached, &r50, &r90, &s50, &s90}) {
+    st.exchange(soci::into(*v));
+  }
+  st.exchange(soci::use(text, "periods"));
+  st.exchange(soci::use(team, "t"));
+  if (assignee_id) st.exchange(soci::use(assignee, "a"));
+  // Percentiles by nearest rank, as the workflow report: each ticket's rank by its response
+  // (resolution) time among the period's tickets that have one, and how many have one.
+  auto rank = [](const char* name, const char* value) {
+    return std::string("ROW_NUMBER() OVER (PARTITION BY r.i, ") + value + " IS NULL ORDER BY " +
+           value + ", t.id) AS " + name + "_rn, COUNT(" + value + ") OVER (PARTITION BY r.i) AS " +
+           name + "_n, " + value + " AS " + name;
+  };
+  auto pick = [](const char* name, int pct) {
+    const std::string n(name), p = std::to_string(pct);
+    return "COALESCE(MAX(CASE WHEN x." + n + " IS NOT NULL AND x." + n + "_rn = (" + p + " * x." +
+           n + "_n + 99) / 100 THEN x." + n + " END), 0)";
+  };
+  std::vector<TicketTotals> out;
+  if (execute_once(
+          st,
+          "SELECT x.i, COUNT(*), COUNT(x.response), COUNT(x.resolution), SUM(x.sla_breached), " +
+              pick("response", 50) + ", " + pick("response", 90) + ", " + pick("resolution", 50) +
+              ", " + pick("resolution", 90) +
+              " FROM (SELECT r.i AS i, t.sla_breached AS sla_breached, " +
+              rank("response", "t.first_responded_at - t.created_at") + ", " +
+              rank("resolution", "t.resolved_at - t.created_at") + " FROM " +
+              periods_source(dialect_) +
+              " JOIN tickets t ON t.team_id = :t AND t.created_at >= r.s AND "
+              "t.created_at < r.e" +
+              (assignee_id ? " AND t.assignee_id = :a" : "") + ") x GROUP BY x.i ORDER BY x.i")) {
+    do {
+      row.created = created;
+      row.responded = responded;
+      row.resolved = resolved;
+      row.breached = breached;
+      row.response_p50_ms = r50;
+      row.response_p90_ms = r90;
+      row.resolution_p50_ms = s50;
+      row.resolution_p90_ms = s90;
+      out.push_back(row);
+    } while (st.fetch());
+  }
+  return out;
+}
+
 }  // namespace sb

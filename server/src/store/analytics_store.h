@@ -52,6 +52,15 @@ struct WorkflowRunTotals {
   std::int64_t p95_duration_us = 0;  // nearest rank: the run at ceil(0.95 n) by duration
 };
 
+// Tickets by the period they were opened in: response and resolution times (ms, nearest
+// rank over the tickets that have one; 0 with none) and SLA breaches.
+struct TicketTotals {
+  int period = 0;
+  std::int64_t created = 0, responded = 0, resolved = 0, breached = 0;
+  std::int64_t response_p50_ms = 0, response_p90_ms = 0, resolution_p50_ms = 0,
+               resolution_p90_ms = 0;
+};
+
 class AnalyticsStore {
  public:
   explicit AnalyticsStore(const Dialect& dialect) : dialect_(dialect) {}
@@ -77,6 +86,11 @@ class AnalyticsStore {
   std::vector<CampaignTotals> campaigns(soci::session& s, std::int64_t team_id,
                                         const std::vector<CalendarPeriod>& periods,
                                         const std::string& channel) const;
+
+  // Tickets opened in each period; `assignee_id` narrows them.
+  std::vector<TicketTotals> tickets(soci::session& s, std::int64_t team_id,
+                                    const std::vector<CalendarPeriod>& periods,
+                                    std::optional<std::int64_t> assignee_id) const;
 
  private:
   Dialect dialect_;

@@ -294,6 +294,43 @@ Response campaign_engagement(ApiServices& sv, Request& req) {
   return period_table(w, t, as_csv, "campaigns");
 }
 
+// Tickets by the period they were opened in: how many were answered, resolved and breached
+// their SLA, and the median and 90th percentile of the time to a first response and to
+// resolution (null in a period with none).
+Response tickets(ApiServices& sv, Request& req) {
+  Window w = read_window(sv, req);
+  const auto assignee = id_param(req, "assignee_id");
+  const bool as_csv = wants_csv(req);
+  auto rows = sv.db.read([&](soci::session& s) {
+    return AnalyticsStore(sv.db.dialect()).tickets(s, req.auth().team_id, w.periods, assignee);
+  });
+  std::vector<TicketTotals> sums(w.periods.size());
+  for (const auto& r : rows) sums[static_cast<std::size_t>(r.period)] = r;
+  // ms -> minutes or hours with 2 places; null where no ticket has the time.
+  auto in = [](std::int64_t ms, std::int64_t count, std::int64_t unit_ms) {
+    if (count == 0) return Poco::Dynamic::Var();
+    return Poco::Dynamic::Var(static_cast<double>(ms * 100 / unit_ms) / 100);
+  };
+  PeriodTable t;
+  t.columns = {"created",
+               "responded",
+               "resolved",
+               "sla_breached",
+               "sla_breach_rate",
+               "first_response_p50_minutes",
+               "first_response_p90_minutes",
+               "resolution_p50_hours",
+               "resolution_p90_hours"};
+  for (const auto& k : sums) {
+    t.rows.push_back({k.created, k.responded, k.resolved, k.breached, ratio(k.breached, k.created),
+                      in(k.response_p50_ms, k.responded, 60'000),
+                      in(k.response_p90_ms, k.responded, 60'000),
+                      in(k.resolution_p50_ms, k.resolved, 3'600'000),
+                      in(k.resolution_p90_ms, k.resolved, 3'600'000)});
+  }
+  return period_table(w, t, as_csv, "tickets");
+}
+
 // Workflow runs by the period they ran in, per workflow: how many, how many failed or were
 // rejected, and the 95th percentile duration.
 Response workflow_runs(ApiServices& sv, Request& req) {
@@ -366,6 +403,8 @@ void add_analytics_routes(Router& router, ApiServices& sv) {
                         [&sv](Request& r) { return bookings(sv, r); }));
   router.add(Route::get("/v1/analytics/campaigns", Role::kViewer,
                         [&sv](Request& r) { return campaign_engagement(sv, r); }));
+  router.add(Route::get("/v1/analytics/tickets", Role::kViewer,
+                        [&sv](Request& r) { return tickets(sv, r); }));
   router.add(Route::get("/v1/analytics/contacts", Role::kViewer,
                         [&sv](Request& r) { return contacts(sv, r); }));
   router.add(Route::get("/v1/analytics/conversations", Role::kViewer,
