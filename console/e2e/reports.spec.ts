@@ -53,6 +53,16 @@ test("reports count new contacts, conversations, tickets, bookings and campaign 
       .getByRole("row", { name: new RegExp(`^${ticketMonth.label} ${ticketMonth.created} ${ticketMonth.responded} ${ticketMonth.resolved} `) }),
   ).toBeVisible();
   await expect(page.getByRole("region", { name: "Campaign engagement" }).getByRole("img", { name: /^Campaign messages sent/ })).toBeVisible();
+  // Busy hours of the same dates say the busiest hour the API finds, and follow the choice
+  // between bookings and conversations.
+  const busy = page.getByRole("region", { name: "Busy hours" });
+  const hours = await api().GET("/v1/analytics/busy-hours", { params: { query: {} } });
+  const grid = hours.data;
+  if (!grid || typeof grid === "string") throw new Error("expected the JSON answer");
+  await expect(busy.getByText(grid.busiest ? new RegExp(`^Busiest: .* \\(${grid.busiest.count} of ${grid.total}\\)`) : /^Nothing between/)).toBeVisible();
+  await expect(busy.getByRole("table", { name: "Appointments by local weekday and hour" }).getByRole("row")).toHaveCount(8);
+  await busy.getByLabel("Of").selectOption("conversations");
+  await expect(busy.getByRole("table", { name: "Conversations by local weekday and hour" })).toBeVisible();
   // Workflow runs are the run log's: admins only.
   await expect(page.getByRole("region", { name: "Workflow runs" })).toHaveCount(0);
   await checkA11y(page, "reports");

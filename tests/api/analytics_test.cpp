@@ -245,6 +245,83 @@ TEST_P(AnalyticsTest, TicketResponseAndResolutionTimesPerDayTheyWereOpened) {
   EXPECT_EQ(client().get("/v1/analytics/tickets?assignee_id=ann").status, 422);
 }
 
+TEST_P(AnalyticsTest, BusyHoursByLocalWeekdayAndHourAcrossDaylightSaving) {
+  long long c = create("/v1/contacts", R"({"name":"Patient"})");
+  long long ann = user("ann");
+  auto booking = [&](const std::string& starts, const std::string& status,
+                     std::optional<long long> assignee, const std::string& key = kOwnerKey) {
+    long long contact = key == kOwnerKey ? c : create("/v1/contacts", R"({"name":"B"})", key);
+    long long id = create("/v1/appointments",
+                          R"({"contact_id":)" + std::to_string(contact) +
+                              R"(,"service":"Cleaning","starts_at":"2031-01-06T09:00:00Z",)"
+                              R"("ends_at":"2031-01-06T10:00:00Z"})",
+                          key);
+    const long long start = *parse_iso8601(starts);
+    server_->database().write([&](soci::session& s) {
+      s << "UPDATE appointments SET starts_at = " + std::to_string(start) +
+               ", ends_at = " + std::to_string(start + 3'600'000) + ", status = '" + status + "'" +
+               (assignee ? ", assignee_id = " + std::to_string(*assignee) : "") +
+               " WHERE id = " + std::to_string(id);
+    });
+  };
+  // Madrid springs forward on Sunday 29 March 2026 at 01:00 UTC (+01:00 -> +02:00).
+  booking("2026-03-28T09:30:00Z", "confirmed", ann);           // Saturday 10:30
+  booking("2026-03-29T00:30:00Z", "booked", std::nullopt);     // Sunday 01:30, before
+  booking("2026-03-29T08:30:00Z", "completed", std::nullopt);  // Sunday 10:30, after
+  booking("2026-03-30T08:00:00Z", "booked", ann);              // Monday 10:00
+  booking("2026-03-30T08:15:00Z", "no_show", std::nullopt);    // Monday 10:15
+  booking("2026-03-30T09:00:00Z", "cancelled", std::nullopt);  // not a preference
+  booking("2026-03-31T08:00:00Z", "booked", std::nullopt);     // after the window
+  auto b = provision_team(server_->database(), "Team B", std::nullopt, false);
+  booking("2026-03-30T08:00:00Z", "booked", std::nullopt, b->owner_key.secret);
+  conversation(1, c, "web", "2026-03-29T12:00:00Z", 0, 0, std::nullopt);  // Sunday 14:00
+
+  const std::string window = "from=2026-03-28&to=2026-03-30&time_zone=Europe/Madrid";
+  auto r = client().get("/v1/analytics/busy-hours?" + window);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto body = r.json();
+  EXPECT_EQ(body->getValue<std::string>("of"), "bookings");
+  EXPECT_EQ(body->getValue<long long>("total"), 5) << "cancelled, later and team B's left out";
+  auto days = body->getArray("weekdays");
+  ASSERT_EQ(days->size(), 7u);
+  auto hour = [&](unsigned day, unsigned h) {
+    return days->getObject(day)->getArray("hours")->getElement<long long>(h);
+  };
+  EXPECT_EQ(days->getObject(0)->getValue<std::string>("weekday"), "monday");
+  EXPECT_EQ(hour(0, 10), 2);
+  EXPECT_EQ(hour(5, 10), 1);  // Saturday, at +01:00
+  EXPECT_EQ(hour(6, 1), 1);   // Sunday before the change
+  EXPECT_EQ(hour(6, 10), 1);  // and after it, at +02:00
+  EXPECT_EQ(days->getObject(6)->getValue<long long>("total"), 2);
+  auto busiest = body->getObject("busiest");
+  EXPECT_EQ(busiest->getValue<std::string>("weekday"), "monday");
+  EXPECT_EQ(busiest->getValue<int>("hour"), 10);
+  EXPECT_EQ(busiest->getValue<long long>("count"), 2);
+
+  auto mine =
+      client().get("/v1/analytics/busy-hours?" + window + "&assignee_id=" + std::to_string(ann));
+  EXPECT_EQ(mine.json()->getValue<long long>("total"), 2);
+  auto chats = client().get("/v1/analytics/busy-hours?" + window + "&of=conversations");
+  ASSERT_EQ(chats.status, 200) << chats.body;
+  EXPECT_EQ(chats.json()->getValue<long long>("total"), 1);
+  EXPECT_EQ(chats.json()
+                ->getArray("weekdays")
+                ->getObject(6)
+                ->getArray("hours")
+                ->getElement<long long>(14),
+            1);
+  auto csv = client().get("/v1/analytics/busy-hours?" + window + "&format=csv");
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_EQ(csv.body.substr(0, csv.body.find("\r\n")),
+            "weekday,00:00,01:00,02:00,03:00,04:00,05:00,06:00,07:00,08:00,09:00,10:00,11:00,"
+            "12:00,13:00,14:00,15:00,16:00,17:00,18:00,19:00,20:00,21:00,22:00,23:00");
+  EXPECT_NE(csv.body.find("\r\nmonday,0,0,0,0,0,0,0,0,0,0,2,0,"), std::string::npos) << csv.body;
+  auto empty = client().get("/v1/analytics/busy-hours?from=2020-01-01&to=2020-01-02");
+  EXPECT_TRUE(empty.json()->isNull("busiest"));
+  EXPECT_EQ(client().get("/v1/analytics/busy-hours?of=tickets").status, 422);
+  EXPECT_EQ(client().get("/v1/analytics/busy-hours?of=conversations&assignee_id=1").status, 422);
+}
+
 TEST_P(AnalyticsTest, CampaignEngagementByTheDayMessagesWereSent) {
   long long a = create("/v1/contacts", R"({"name":"A","email":"a@x.io"})");
   long long b2 = create("/v1/contacts", R"({"name":"B","email":"b@x.io"})");

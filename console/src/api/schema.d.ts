@@ -353,6 +353,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/busy-hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** When things happen, by local weekday and hour over a window: appointments by the hour they start (preferred booking hours) or conversations by the hour they start, with the busiest hour (viewer) */
+        get: operations["busyHoursAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analytics/campaigns": {
         parameters: {
             query?: never;
@@ -3256,6 +3273,38 @@ export interface components {
                 total: number;
             }[];
             time_zone: string;
+        };
+        /** @description Counts by local weekday and hour over the window, in its time zone (each instant shifted by the offset in force then) */
+        BusyHours: {
+            /** @description the hour with the most (the earliest of ties, from Monday 00:00); null when nothing happened */
+            busiest: {
+                count: number;
+                hour: number;
+                /** @enum {string} */
+                weekday: "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
+            } | null;
+            /**
+             * Format: date
+             * @description first local date of the window
+             */
+            from: string;
+            /** @enum {string} */
+            of: "bookings" | "conversations";
+            time_zone: string;
+            /**
+             * Format: date
+             * @description last local date of the window, included
+             */
+            to: string;
+            total: number;
+            /** @description Monday first, seven entries */
+            weekdays: {
+                /** @description 24 counts, local hour 0 to 23 */
+                hours: number[];
+                total: number;
+                /** @enum {string} */
+                weekday: "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
+            }[];
         };
         Campaign: {
             /** Format: int64 */
@@ -6389,6 +6438,57 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BookingAnalytics"];
+                    "text/csv": string;
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    busyHoursAnalytics: {
+        parameters: {
+            query?: {
+                /** @description first local date (YYYY-MM-DD) in the time zone; default 29 days before today */
+                from?: string;
+                /** @description last local date, included; default today. At most 400 periods */
+                to?: string;
+                /** @description IANA zone or +HH:MM; default the team's (messaging settings time_zone) */
+                time_zone?: string;
+                /** @description json (default) or csv: one row per weekday, one column per hour */
+                format?: "json" | "csv";
+                /** @description only this user's appointments (of=bookings only) */
+                assignee_id?: number;
+                /** @description bookings (default): appointments not cancelled, by the hour they start; conversations: by the hour they start */
+                of?: "bookings" | "conversations";
+            };
+            header?: {
+                /** @description 304 Not Modified when the current ETag is one of these */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts per weekday and hour */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusyHours"];
                     "text/csv": string;
                 };
             };

@@ -1,7 +1,9 @@
 // Reports: new contacts, conversations, tickets, bookings, campaign engagement and (admins)
 // workflow runs per day, week or month in the team's time zone (GET /v1/analytics/*), as charts over
-// tables, each downloadable as CSV. The period and dates live in the URL.
+// tables, each downloadable as CSV; and the busy hours of the same dates (bookings or chats by
+// weekday and hour). The period and dates live in the URL.
 import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { api, unwrap, type Schemas } from "../api/console-client";
 import { navigate, useLocation, useTitle } from "../app/router";
 import { isAdmin, useSession } from "../app/session";
@@ -147,6 +149,7 @@ export default function Reports() {
           ["Average lead time", (p) => (p.average_lead_hours === null ? "–" : `${p.average_lead_hours} h`)],
         ]}
       />
+      <BusyHours window={{ ...(from ? { from } : {}), ...(to ? { to } : {}) }} />
       {admin ? <WorkflowReport query={query} csv={csv("workflows")} /> : null}
       <Report
         id="campaigns-report"
@@ -279,3 +282,75 @@ function WorkflowReport({ query, csv }: { query: { period: Period; from?: string
     </section>
   );
 }
+
+const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const hourLabel = (h: number) => `${String(h).padStart(2, "0")}:00`;
+
+// Busy hours: appointments (by the hour they start) or conversations over the chosen dates, as
+// a weekday x hour table whose cells are shaded by count; the busiest hour is said in words.
+function BusyHours({ window }: { window: { from?: string; to?: string } }) {
+  const [of, setOf] = useState<"bookings" | "conversations">("bookings");
+  const query = { ...window, of };
+  const hours = useQuery({
+    queryKey: ["analytics-busy-hours", query],
+    queryFn: async () => json(unwrap(await api.GET("/v1/analytics/busy-hours", { params: { query } }))),
+  });
+  const data = hours.data;
+  const most = Math.max(1, ...(data?.weekdays ?? []).flatMap((d) => d.hours));
+  const busiest = data?.busiest;
+  const csvHref = `/v1/analytics/busy-hours?${new URLSearchParams({ ...query, format: "csv" }).toString()}`;
+  return (
+    <section aria-labelledby="busy-hours">
+      <h2 id="busy-hours">Busy hours</h2>
+      <ErrorNotice error={hours.error} />
+      <label>
+        Of
+        <select value={of} onChange={(e) => setOf(e.target.value as "bookings" | "conversations")}>
+          <option value="bookings">Bookings (the hour they start)</option>
+          <option value="conversations">Conversations (the hour they start)</option>
+        </select>
+      </label>{" "}
+      <a className="button" href={csvHref} download={`busy-hours-${of}.csv`}>
+        Download CSV
+      </a>
+      {data ? (
+        <p>
+          {busiest
+            ? `Busiest: ${WEEKDAYS[WEEKDAYS.findIndex((d) => d.toLowerCase() === busiest.weekday)]} ${hourLabel(busiest.hour)}–${hourLabel((busiest.hour + 1) % 24)} (${busiest.count} of ${data.total}), ${data.from} to ${data.to}, ${data.time_zone}.`
+            : `Nothing between ${data.from} and ${data.to}.`}
+        </p>
+      ) : null}
+      <div className="scroll" tabIndex={0} role="group" aria-label="Busy hours table, scrolls sideways">
+        <table className="plain heatmap">
+          <caption>{of === "bookings" ? "Appointments" : "Conversations"} by local weekday and hour</caption>
+          <thead>
+            <tr>
+              <th scope="col">Weekday</th>
+              {Array.from({ length: 24 }, (_, h) => (
+                <th scope="col" key={h}>
+                  {String(h).padStart(2, "0")}
+                </th>
+              ))}
+              <th scope="col">Total</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(data?.weekdays ?? []).map((d, i) => (
+              <tr key={d.weekday}>
+                <th scope="row">{WEEKDAYS[i]}</th>
+                {d.hours.map((n, h) => (
+                  // Light shades only, so the dark count stays readable on every cell.
+                  <td key={h} style={n ? { background: `rgba(59, 130, 246, ${(0.08 + (0.37 * n) / most).toFixed(2)})` } : undefined}>
+                    {n}
+                  </td>
+                ))}
+                <td>{d.total}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+

@@ -121,6 +121,24 @@ int TimeZone::offset_s(EpochMs utc_ms) const {
   return offsets_[static_cast<std::size_t>(it - transitions_.begin() - 1)];
 }
 
+std::vector<TimeZone::OffsetSpan> TimeZone::offsets_between(EpochMs from, EpochMs to) const {
+  std::vector<OffsetSpan> out;
+  if (from >= to) return out;
+  OffsetSpan span{from, to, offset_s(from)};
+  // Each transition inside the window ends one span and starts the next.
+  auto it = std::upper_bound(transitions_.begin(), transitions_.end(),
+                             from >= 0 ? from / 1000 : (from - 999) / 1000);
+  for (; it != transitions_.end() && *it * 1000 < to; ++it) {
+    const int next = offsets_[static_cast<std::size_t>(it - transitions_.begin())];
+    if (next == span.offset_s) continue;
+    span.end = *it * 1000;
+    out.push_back(span);
+    span = {*it * 1000, to, next};
+  }
+  out.push_back(span);
+  return out;
+}
+
 EpochMs TimeZone::local_to_utc(EpochMs local_ms) const {
   // Two candidate offsets: those in force around the wall time. Prefer the earlier instant
   // that maps back to this wall time; in a gap, move past it.

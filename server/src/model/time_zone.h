@@ -25,6 +25,13 @@ class TimeZone {
   // (spring forward) the result lands after the gap; in an overlap, the earlier instant.
   EpochMs local_to_utc(EpochMs local_ms) const;
   EpochMs utc_to_local(EpochMs utc_ms) const { return utc_ms + offset_s(utc_ms) * 1000LL; }
+  // The stretches of [from, to) (UTC ms) with one offset each, in order: what SQL joins on
+  // to turn instants into local wall-clock times without knowing the zone.
+  struct OffsetSpan {
+    EpochMs start = 0, end = 0;  // UTC, end exclusive
+    int offset_s = 0;
+  };
+  std::vector<OffsetSpan> offsets_between(EpochMs from, EpochMs to) const;
 
   TimeZone(std::string name, std::vector<std::int64_t> transitions, std::vector<int> offsets,
            int initial_offset);

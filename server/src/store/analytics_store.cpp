@@ -276,4 +276,57 @@ std::vector<TicketTotals> AnalyticsStore::tickets(soci::session& s, std::int64_t
   return out;
 }
 
+std::vector<HourCount> AnalyticsStore::busy_hours(soci::session& s, std::int64_t team_id,
+                                                  const std::vector<TimeZone::OffsetSpan>& spans,
+                                                  const std::string& of,
+                                                  std::optional<std::int64_t> assignee_id) const {
+  // The table and column come from this list only; every value is bound.
+  std::string from;
+  if (of == "bookings") {
+    from =
+        " JOIN appointments x ON x.team_id = :t AND x.status <> 'cancelled' AND "
+        "x.starts_at >= g.s AND x.starts_at < g.e" +
+        std::string(assignee_id ? " AND x.assignee_id = :a" : "");
+  } else if (of == "conversations") {
+    from = " JOIN conversations x ON x.team_id = :t AND x.started_at >= g.s AND x.started_at < g.e";
+  } else {
+    throw Error::validation("of", "must be bookings or conversations");
+  }
+  const std::string at = of == "bookings" ? "x.starts_at" : "x.started_at";
+  JsonRows rows;
+  for (const auto& span : spans) {
+    rows.row()
+        .add("s", span.start)
+        .add("e", span.end)
+        .add("o", static_cast<std::int64_t>(span.offset_s) * 1000);
+  }
+  std::string text = rows.text();
+  long long team = team_id, assignee = assignee_id.value_or(0), count = 0;
+  HourCount row;
+  soci::statement st(s);
+  st.exchange(soci::into(row.weekday));
+  st.exchange(soci::into(row.hour));
+  st.exchange(soci::into(count));
+  st.exchange(soci::use(text, "spans"));
+  st.exchange(soci::use(team, "t"));
+  if (assignee_id) st.exchange(soci::use(assignee, "a"));
+  // Local ms = instant + offset; day 0 (1970-01-01) was a Thursday, so (day + 3) % 7 counts
+  // from Monday. The window starts after 1970: no negative division.
+  const std::string local = "(" + at + " + g.o)";
+  std::vector<HourCount> out;
+  if (execute_once(
+          st, "SELECT (" + local + " / 86400000 + 3) % 7 + 1 AS wd, (" + local +
+                  " / 3600000) % 24 AS h, COUNT(*) FROM " +
+                  json_rows_source(
+                      dialect_, "spans",
+                      {{"s", RowType::kInt}, {"e", RowType::kInt}, {"o", RowType::kInt}}, "g") +
+                  from + " GROUP BY wd, h ORDER BY wd, h")) {
+    do {
+      row.count = count;
+      out.push_back(row);
+    } while (st.fetch());
+  }
+  return out;
+}
+
 }  // namespace sb

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/calendar_periods.h"
+#include "model/time_zone.h"
 #include "store/dialect.h"
 
 namespace soci {
@@ -61,6 +62,13 @@ struct TicketTotals {
                resolution_p90_ms = 0;
 };
 
+// How many of something fell in one local hour of one weekday.
+struct HourCount {
+  int weekday = 1;  // 1 = Monday ... 7 = Sunday
+  int hour = 0;     // 0..23, local
+  std::int64_t count = 0;
+};
+
 class AnalyticsStore {
  public:
   explicit AnalyticsStore(const Dialect& dialect) : dialect_(dialect) {}
@@ -90,6 +98,14 @@ class AnalyticsStore {
   // Tickets opened in each period; `assignee_id` narrows them.
   std::vector<TicketTotals> tickets(soci::session& s, std::int64_t team_id,
                                     const std::vector<CalendarPeriod>& periods,
+                                    std::optional<std::int64_t> assignee_id) const;
+
+  // Appointments starting ("bookings", cancelled ones left out) or conversations starting
+  // ("conversations") within the spans, by local weekday and hour: each instant is shifted
+  // by its span's offset in SQL. `assignee_id` narrows appointments.
+  std::vector<HourCount> busy_hours(soci::session& s, std::int64_t team_id,
+                                    const std::vector<TimeZone::OffsetSpan>& spans,
+                                    const std::string& of,
                                     std::optional<std::int64_t> assignee_id) const;
 
  private:

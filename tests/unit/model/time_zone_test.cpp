@@ -27,6 +27,30 @@ TEST(TimeZone, NamedZonesFollowDaylightSaving) {
   EXPECT_EQ(hcm->offset_s(at("2026-07-15T12:00:00Z")), 7 * 3600);
 }
 
+TEST(TimeZone, OffsetSpansSplitAWindowAtItsTransitions) {
+  auto berlin = TimeZone::find("Europe/Berlin");
+  ASSERT_TRUE(berlin);
+  // March to November 2026: spring forward (29 March) and fall back (25 October).
+  auto spans = berlin->offsets_between(at("2026-03-01T00:00:00Z"), at("2026-11-01T00:00:00Z"));
+  ASSERT_EQ(spans.size(), 3u);
+  EXPECT_EQ(spans[0].start, at("2026-03-01T00:00:00Z"));
+  EXPECT_EQ(spans[0].end, at("2026-03-29T01:00:00Z"));
+  EXPECT_EQ(spans[0].offset_s, 3600);
+  EXPECT_EQ(spans[1].end, at("2026-10-25T01:00:00Z"));
+  EXPECT_EQ(spans[1].offset_s, 7200);
+  EXPECT_EQ(spans[2].end, at("2026-11-01T00:00:00Z"));
+  EXPECT_EQ(spans[2].offset_s, 3600);
+  // Within one offset: one span; an empty window: none; a fixed offset never splits.
+  EXPECT_EQ(berlin->offsets_between(at("2026-05-01T00:00:00Z"), at("2026-06-01T00:00:00Z")).size(),
+            1u);
+  EXPECT_TRUE(
+      berlin->offsets_between(at("2026-05-01T00:00:00Z"), at("2026-05-01T00:00:00Z")).empty());
+  auto fixed = TimeZone::find("+07:00")->offsets_between(at("2026-01-01T00:00:00Z"),
+                                                         at("2027-01-01T00:00:00Z"));
+  ASSERT_EQ(fixed.size(), 1u);
+  EXPECT_EQ(fixed[0].offset_s, 7 * 3600);
+}
+
 TEST(TimeZone, LocalToUtcHandlesGapsAndOverlaps) {
   auto berlin = TimeZone::find("Europe/Berlin");
   ASSERT_TRUE(berlin);

@@ -2,6 +2,7 @@
 // JSON or CSV. The numbers come from SQL (store/analytics_store.h); rates are divided here.
 #include <soci/soci.h>
 
+#include <array>
 #include <map>
 #include <set>
 
@@ -26,7 +27,7 @@ struct Window {
 
 // ?period=day|week|month&from=&to= (local dates, both included; default: the last 30 days)
 // in ?time_zone= or the team's (messaging settings), UTC when it has none.
-Window read_window(ApiServices& sv, const Request& req) {
+Window read_window(ApiServices& sv, const Request& req, const char* unit = nullptr) {
   Window w;
   std::string zone = req.query_param("time_zone").value_or("");
   if (zone.empty()) {
@@ -37,7 +38,7 @@ Window read_window(ApiServices& sv, const Request& req) {
   }
   w.zone = TimeZone::find(zone);
   if (!w.zone) throw Error::validation("time_zone", "is not a time zone: " + zone);
-  w.unit = req.query_param("period").value_or("day");
+  w.unit = unit ? unit : req.query_param("period").value_or("day");
   const EpochMs local_now = w.zone->utc_to_local(now_ms());
   const std::string today = format_iso8601(local_now).substr(0, 10);
   const std::string month_ago = format_iso8601(local_now - 29 * 86'400'000LL).substr(0, 10);
@@ -331,6 +332,77 @@ Response tickets(ApiServices& sv, Request& req) {
   return period_table(w, t, as_csv, "tickets");
 }
 
+// When things happen, by local weekday and hour over the window (?of=bookings: appointments
+// by the hour they start, the preferred booking hours; ?of=conversations: when customers
+// start chatting), with the busiest hour.
+Response busy_hours(ApiServices& sv, Request& req) {
+  Window w = read_window(sv, req, "day");
+  const std::string of = req.query_param("of").value_or("bookings");
+  const auto assignee = id_param(req, "assignee_id");
+  if (assignee && of != "bookings") {
+    throw Error::validation("assignee_id", "applies to bookings only");
+  }
+  const bool as_csv = wants_csv(req);
+  const EpochMs from = w.periods.front().start, to = w.periods.back().end;
+  auto rows = sv.db.read([&](soci::session& s) {
+    return AnalyticsStore(sv.db.dialect())
+        .busy_hours(s, req.auth().team_id, w.zone->offsets_between(from, to), of, assignee);
+  });
+  static const char* kWeekdays[] = {"monday", "tuesday",  "wednesday", "thursday",
+                                    "friday", "saturday", "sunday"};
+  std::array<std::array<std::int64_t, 24>, 7> grid{};
+  std::int64_t total = 0;
+  const HourCount* busiest = nullptr;  // the first of the largest, Monday 00:00 onwards
+  for (const auto& r : rows) {
+    grid[static_cast<std::size_t>(r.weekday - 1)][static_cast<std::size_t>(r.hour)] = r.count;
+    total += r.count;
+    if (!busiest || r.count > busiest->count) busiest = &r;
+  }
+  if (as_csv) {
+    std::string out;
+    std::vector<std::string> head = {"weekday"};
+    for (int h = 0; h < 24; ++h) head.push_back((h < 10 ? "0" : "") + std::to_string(h) + ":00");
+    csv_row(out, head);
+    for (std::size_t d = 0; d < 7; ++d) {
+      std::vector<std::string> cells = {kWeekdays[d]};
+      for (std::int64_t n : grid[d]) cells.push_back(std::to_string(n));
+      csv_row(out, cells);
+    }
+    return csv(std::move(out), "busy-hours-" + of);
+  }
+  Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+  body.set("time_zone", w.zone->name());
+  body.set("from", w.periods.front().label);
+  body.set("to", w.periods.back().label);
+  body.set("of", of);
+  body.set("total", total);
+  Poco::JSON::Array::Ptr days = new Poco::JSON::Array;
+  for (std::size_t d = 0; d < 7; ++d) {
+    Poco::JSON::Object day(Poco::JSON_PRESERVE_KEY_ORDER);
+    day.set("weekday", kWeekdays[d]);
+    std::int64_t sum = 0;
+    Poco::JSON::Array::Ptr hours = new Poco::JSON::Array;
+    for (std::int64_t n : grid[d]) {
+      hours->add(n);
+      sum += n;
+    }
+    day.set("total", sum);
+    day.set("hours", hours);
+    days->add(day);
+  }
+  body.set("weekdays", days);
+  if (busiest) {
+    Poco::JSON::Object b(Poco::JSON_PRESERVE_KEY_ORDER);
+    b.set("weekday", kWeekdays[busiest->weekday - 1]);
+    b.set("hour", busiest->hour);
+    b.set("count", busiest->count);
+    body.set("busiest", b);
+  } else {
+    body.set("busiest", Poco::Dynamic::Var());
+  }
+  return Response::json(200, body);
+}
+
 // Workflow runs by the period they ran in, per workflow: how many, how many failed or were
 // rejected, and the 95th percentile duration.
 Response workflow_runs(ApiServices& sv, Request& req) {
@@ -403,6 +475,8 @@ void add_analytics_routes(Router& router, ApiServices& sv) {
                         [&sv](Request& r) { return bookings(sv, r); }));
   router.add(Route::get("/v1/analytics/campaigns", Role::kViewer,
                         [&sv](Request& r) { return campaign_engagement(sv, r); }));
+  router.add(Route::get("/v1/analytics/busy-hours", Role::kViewer,
+                        [&sv](Request& r) { return busy_hours(sv, r); }));
   router.add(Route::get("/v1/analytics/tickets", Role::kViewer,
                         [&sv](Request& r) { return tickets(sv, r); }));
   router.add(Route::get("/v1/analytics/contacts", Role::kViewer,
