@@ -2,7 +2,7 @@
 // API counts, and download as CSV.
 import { acceptInvite, api, checkA11y, expect, invitedPerson, test } from "./fixtures";
 
-test("reports count new contacts, conversations, tickets, bookings and campaign engagement per period and download as CSV", async ({ page }) => {
+test("reports count new contacts, conversations, tickets, bookings, busy hours, a funnel and campaign engagement and download as CSV", async ({ page }) => {
   const reported = await api().POST("/v1/contacts", { body: { name: `Reported ${Date.now()}` } });
   // One appointment this month (in an hour), so the bookings table has a row to show.
   const soon = Date.now() + 3_600_000;
@@ -14,6 +14,8 @@ test("reports count new contacts, conversations, tickets, bookings and campaign 
       ends_at: new Date(soon + 1_800_000).toISOString(),
     },
   });
+  // A lead, so the default pipeline's funnel has an entry.
+  expect((await api().POST("/v1/leads", { body: { contact_id: reported.data!.id } })).response.status).toBe(201);
   // And a ticket opened now, so the tickets table has one too.
   expect((await api().POST("/v1/tickets", { body: { subject: "Printer on fire", contact_id: reported.data!.id } })).response.status).toBe(201);
   const viewer = await invitedPerson("Rita", "viewer");
@@ -63,6 +65,14 @@ test("reports count new contacts, conversations, tickets, bookings and campaign 
   await expect(busy.getByRole("table", { name: "Appointments by local weekday and hour" }).getByRole("row")).toHaveCount(8);
   await busy.getByLabel("Of").selectOption("conversations");
   await expect(busy.getByRole("table", { name: "Conversations by local weekday and hour" })).toBeVisible();
+  // The default pipeline's funnel over the same dates, as the API counts it.
+  const funnel = await api().GET("/v1/analytics/funnel", { params: { query: {} } });
+  const f = funnel.data!;
+  expect(f.entered).toBeGreaterThan(0);
+  const funnelRegion = page.getByRole("region", { name: "Funnel" });
+  await expect(funnelRegion.getByText(new RegExp(`^${f.entered} leads? entered ${f.pipeline} between`))).toBeVisible();
+  const first = f.stages[0]!;
+  await expect(funnelRegion.getByRole("row", { name: new RegExp(`^${first.name} ${first.entered} ${first.reached} `) })).toBeVisible();
   // Workflow runs are the run log's: admins only.
   await expect(page.getByRole("region", { name: "Workflow runs" })).toHaveCount(0);
   await checkA11y(page, "reports");

@@ -322,6 +322,79 @@ TEST_P(AnalyticsTest, BusyHoursByLocalWeekdayAndHourAcrossDaylightSaving) {
   EXPECT_EQ(client().get("/v1/analytics/busy-hours?of=conversations&assignee_id=1").status, 422);
 }
 
+TEST_P(AnalyticsTest, AFunnelCountsTheLeadsThatEnteredAPipelineInTheWindowStageByStage) {
+  long long pipeline = create("/v1/pipelines", R"({"name":"Deals"})");
+  const std::string stages = "/v1/pipelines/" + std::to_string(pipeline) + "/stages";
+  long long a = create(stages, R"({"name":"Talk","position":0})");
+  long long b = create(stages, R"({"name":"Offer","position":1})");
+  long long won = create(stages, R"({"name":"Won","position":2,"is_won":true})");
+  long long lost = create(stages, R"({"name":"Lost","position":3,"is_lost":true})");
+  long long c = create("/v1/contacts", R"({"name":"Buyer"})");
+  auto lead =
+      [&](std::vector<std::pair<long long, int>> moves) -> long long {  // (stage, hours before)
+    long long id = create("/v1/leads", "{\"contact_id\":" + std::to_string(c) +
+                                           ",\"pipeline_id\":" + std::to_string(pipeline) +
+                                           ",\"stage_id\":" + std::to_string(a) + "}");
+    for (const auto& [stage, hours] : moves) {
+      EXPECT_EQ(
+          patch("/v1/leads/" + std::to_string(id), "{\"stage_id\":" + std::to_string(stage) + "}")
+              .status,
+          200);
+      // The time spent before this move, as if the lead had waited.
+      server_->database().write([&](soci::session& s) {
+        s << "UPDATE lead_stage_changes SET time_in_previous_ms = " +
+                 std::to_string(hours * 3'600'000LL) + " WHERE lead_id = " + std::to_string(id) +
+                 " AND to_stage_id = " + std::to_string(stage);
+      });
+    }
+    return id;
+  };
+  auto when = [&](long long id, const std::string& iso) {
+    server_->database().write([&](soci::session& s) {
+      s << "UPDATE lead_stage_changes SET changed_at = " + std::to_string(*parse_iso8601(iso)) +
+               " WHERE lead_id = " + std::to_string(id);
+    });
+  };
+  when(lead({{b, 2}, {won, 10}}), "2026-04-10T09:00:00Z");
+  when(lead({{b, 4}, {lost, 1}}), "2026-04-11T09:00:00Z");
+  when(lead({{lost, 6}}), "2026-04-12T09:00:00Z");
+  when(lead({}), "2026-04-13T09:00:00Z");
+  when(lead({{b, 1}}), "2026-03-10T09:00:00Z");  // entered before the window
+
+  const std::string window =
+      "from=2026-04-01&to=2026-04-30&time_zone=UTC&pipeline_id=" + std::to_string(pipeline);
+  auto r = client().get("/v1/analytics/funnel?" + window);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto body = r.json();
+  EXPECT_EQ(body->getValue<std::string>("pipeline"), "Deals");
+  EXPECT_EQ(body->getValue<long long>("entered"), 4);
+  auto st = body->getArray("stages");
+  ASSERT_EQ(st->size(), 4u);
+  auto stage = [&](unsigned i) { return st->getObject(i); };
+  EXPECT_EQ(stage(0)->getValue<std::string>("name"), "Talk");
+  EXPECT_EQ(stage(0)->getValue<long long>("entered"), 4);
+  EXPECT_EQ(stage(0)->getValue<long long>("reached"), 4);
+  EXPECT_DOUBLE_EQ(stage(0)->getValue<double>("conversion"), 1);
+  EXPECT_EQ(stage(0)->getValue<long long>("left"), 3);
+  EXPECT_DOUBLE_EQ(stage(0)->getValue<double>("median_hours_in_stage"), 4);  // of 2, 4, 6
+  EXPECT_EQ(stage(1)->getValue<long long>("reached"), 2);
+  EXPECT_DOUBLE_EQ(stage(1)->getValue<double>("conversion"), 0.5);
+  EXPECT_DOUBLE_EQ(stage(1)->getValue<double>("median_hours_in_stage"), 1);  // of 1, 10
+  EXPECT_EQ(stage(2)->getValue<long long>("reached"), 1);
+  EXPECT_TRUE(stage(2)->getValue<bool>("is_won"));
+  EXPECT_DOUBLE_EQ(stage(2)->getValue<double>("conversion"), 0.5);
+  EXPECT_TRUE(stage(2)->isNull("median_hours_in_stage")) << "nobody left it";
+  EXPECT_EQ(stage(3)->getValue<long long>("entered"), 2);
+  EXPECT_DOUBLE_EQ(stage(3)->getValue<double>("conversion"), 0.5) << "lost: a share of entries";
+  // The default pipeline when none is named; another team's pipeline is not found.
+  auto fallback = client().get("/v1/analytics/funnel?from=2026-04-01&to=2026-04-30");
+  ASSERT_EQ(fallback.status, 200) << fallback.body;
+  EXPECT_EQ(fallback.json()->getValue<std::string>("pipeline"), "Sales");
+  auto b_team = provision_team(server_->database(), "Team B", std::nullopt, false);
+  EXPECT_EQ(client(b_team->owner_key.secret).get("/v1/analytics/funnel?" + window).status, 404);
+  EXPECT_EQ(client().get("/v1/analytics/funnel?pipeline_id=deals").status, 422);
+}
+
 TEST_P(AnalyticsTest, CampaignEngagementByTheDayMessagesWereSent) {
   long long a = create("/v1/contacts", R"({"name":"A","email":"a@x.io"})");
   long long b2 = create("/v1/contacts", R"({"name":"B","email":"b@x.io"})");

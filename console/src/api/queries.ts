@@ -9,6 +9,13 @@ export function useUsers() {
   });
 }
 
+export function usePipelines() {
+  return useQuery({
+    queryKey: ["pipelines"],
+    queryFn: async () => unwrap(await api.GET("/v1/pipelines", { params: { query: { limit: 100 } } })).data,
+  });
+}
+
 export function useStatuses() {
   return useQuery({
     queryKey: ["statuses"],

@@ -424,6 +424,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A pipeline's funnel over the leads that entered it in a window: per stage, entered, reached (it or a later stage), conversion from the stage before, median time in the stage (viewer) */
+        get: operations["funnelAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analytics/tickets": {
         parameters: {
             query?: never;
@@ -3807,6 +3824,37 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
+        /** @description Leads that entered the pipeline (created in it or moved into it) in the window, followed through its stages; each stage entry is kept in lead_stage_changes */
+        Funnel: {
+            /** @description leads whose first stage in this pipeline is in the window */
+            entered: number;
+            /** Format: date */
+            from: string;
+            pipeline: string;
+            /** Format: int64 */
+            pipeline_id: number;
+            /** @description in position order */
+            stages: {
+                /** @description reached / the previous open stage's reached (the first: / entered); a lost stage: entered / the pipeline's entered; null when dividing by 0 */
+                conversion: number | null;
+                /** @description leads of the window that were ever in this stage */
+                entered: number;
+                is_lost: boolean;
+                is_won: boolean;
+                /** @description moves out of this stage */
+                left: number;
+                /** @description median time spent before leaving (nearest rank, 2 places); null when none left */
+                median_hours_in_stage: number | null;
+                name: string;
+                /** @description leads that were in this stage or one further along, lost stages not counting as further (a lost stage: entered) */
+                reached: number;
+                /** Format: int64 */
+                stage_id: number;
+            }[];
+            time_zone: string;
+            /** Format: date */
+            to: string;
+        };
         Group: {
             /** Format: int64 */
             readonly id: number;
@@ -6651,6 +6699,53 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    funnelAnalytics: {
+        parameters: {
+            query?: {
+                /** @description first local date (YYYY-MM-DD) in the time zone; default 29 days before today */
+                from?: string;
+                /** @description last local date, included; default today. At most 400 periods */
+                to?: string;
+                /** @description IANA zone or +HH:MM; default the team's (messaging settings time_zone) */
+                time_zone?: string;
+                /** @description the pipeline; default the team's default pipeline */
+                pipeline_id?: number;
+            };
+            header?: {
+                /** @description 304 Not Modified when the current ETag is one of these */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stages in order */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Funnel"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];

@@ -4,7 +4,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { api, unwrap, type Schemas } from "../api/console-client";
-import { useUsers } from "../api/queries";
+import { usePipelines, useUsers } from "../api/queries";
 import { navigate, useTitle } from "../app/router";
 import { canWrite, isAdmin, useSession } from "../app/session";
 import { Dialog } from "../components/Dialog";
@@ -15,13 +15,6 @@ import { NamedOptions } from "../components/options";
 import { Link } from "../components/Link";
 import { formatAmounts, moveLead, type Board } from "../lib/board";
 import { useAction } from "../lib/useAction";
-
-export function usePipelines() {
-  return useQuery({
-    queryKey: ["pipelines"],
-    queryFn: async () => unwrap(await api.GET("/v1/pipelines", { params: { query: { limit: 100 } } })).data,
-  });
-}
 
 export default function PipelineBoard({ id }: { id: number | null }) {
   const pipelines = usePipelines();

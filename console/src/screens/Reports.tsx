@@ -1,10 +1,12 @@
 // Reports: new contacts, conversations, tickets, bookings, campaign engagement and (admins)
 // workflow runs per day, week or month in the team's time zone (GET /v1/analytics/*), as charts over
-// tables, each downloadable as CSV; and the busy hours of the same dates (bookings or chats by
-// weekday and hour). The period and dates live in the URL.
+// tables, each downloadable as CSV; the busy hours of the same dates (bookings or chats by
+// weekday and hour) and a pipeline's funnel over the leads that entered it then. The period and
+// dates live in the URL.
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, unwrap, type Schemas } from "../api/console-client";
+import { usePipelines } from "../api/queries";
 import { navigate, useLocation, useTitle } from "../app/router";
 import { isAdmin, useSession } from "../app/session";
 import { BarChart } from "../components/BarChart";
@@ -150,6 +152,7 @@ export default function Reports() {
         ]}
       />
       <BusyHours window={{ ...(from ? { from } : {}), ...(to ? { to } : {}) }} />
+      <Funnel window={{ ...(from ? { from } : {}), ...(to ? { to } : {}) }} />
       {admin ? <WorkflowReport query={query} csv={csv("workflows")} /> : null}
       <Report
         id="campaigns-report"
@@ -354,3 +357,70 @@ function BusyHours({ window }: { window: { from?: string; to?: string } }) {
   );
 }
 
+// A pipeline's funnel over the leads that entered it in the chosen dates: how many reached each
+// stage, the conversion from the stage before and the median time spent in it.
+function Funnel({ window }: { window: { from?: string; to?: string } }) {
+  const pipelines = usePipelines();
+  const [picked, setPicked] = useState<number | null>(null);
+  const pipeline = picked ?? pipelines.data?.find((p) => p.is_default)?.id ?? null;
+  const query = { ...window, ...(pipeline !== null ? { pipeline_id: pipeline } : {}) };
+  const funnel = useQuery({
+    queryKey: ["analytics-funnel", query],
+    enabled: pipelines.isSuccess,
+    queryFn: async () => unwrap(await api.GET("/v1/analytics/funnel", { params: { query } })),
+  });
+  const data = funnel.data;
+  return (
+    <section aria-labelledby="funnel-report">
+      <h2 id="funnel-report">Funnel</h2>
+      <ErrorNotice error={pipelines.error ?? funnel.error} />
+      <label>
+        Pipeline
+        <select value={pipeline ?? ""} onChange={(e) => setPicked(Number(e.target.value))}>
+          {(pipelines.data ?? []).map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      {data ? (
+        <>
+          <p>
+            {data.entered} {data.entered === 1 ? "lead" : "leads"} entered {data.pipeline} between {data.from} and {data.to}.
+          </p>
+          <BarChart
+            title={`Funnel of ${data.pipeline}: leads reaching each stage`}
+            keys={["reached"]}
+            bars={data.stages.map((s) => ({ label: s.name, parts: [{ key: "reached", value: s.reached }] }))}
+          />
+          <table className="plain">
+            <thead>
+              <tr>
+                <th scope="col">Stage</th>
+                <th scope="col">Entered</th>
+                <th scope="col">Reached</th>
+                <th scope="col">Conversion</th>
+                <th scope="col">Median time in stage</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.stages.map((s) => (
+                <tr key={s.stage_id}>
+                  <th scope="row">
+                    {s.name}
+                    {s.is_won ? " (won)" : s.is_lost ? " (lost)" : ""}
+                  </th>
+                  <td>{s.entered}</td>
+                  <td>{s.reached}</td>
+                  <td>{percent(s.conversion)}</td>
+                  <td>{s.median_hours_in_stage === null ? "–" : `${s.median_hours_in_stage} h`}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+    </section>
+  );
+}

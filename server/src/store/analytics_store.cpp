@@ -329,4 +329,74 @@ std::vector<HourCount> AnalyticsStore::busy_hours(soci::session& s, std::int64_t
   return out;
 }
 
+std::vector<FunnelStage> AnalyticsStore::funnel(soci::session& s, std::int64_t team_id,
+                                                std::int64_t pipeline_id, EpochMs from, EpochMs to,
+                                                std::int64_t& cohort) const {
+  long long team = team_id, pipeline = pipeline_id, start = from, end = to;
+  // The cohort: leads whose first row in this pipeline (created there, or moved into it)
+  // falls in the window. Its rows are all the stage rows of those leads in this pipeline.
+  const std::string cohort_sql =
+      "SELECT lead_id FROM lead_stage_changes WHERE team_id = :t AND pipeline_id = :p GROUP BY "
+      "lead_id HAVING MIN(changed_at) >= :s AND MIN(changed_at) < :e";
+  const std::string rows_sql =
+      "SELECT c.lead_id AS lead_id, c.from_stage_id AS from_stage_id, c.to_stage_id AS "
+      "to_stage_id, c.time_in_previous_ms AS spent, c.id AS id FROM lead_stage_changes c WHERE "
+      "c.team_id = :t AND c.pipeline_id = :p AND c.lead_id IN (" +
+      cohort_sql + ")";
+  long long n = 0;
+  s << "SELECT COUNT(*) FROM (" + cohort_sql + ") k", soci::use(team, "t"),
+      soci::use(pipeline, "p"), soci::use(start, "s"), soci::use(end, "e"), soci::into(n);
+  cohort = n;
+
+  FunnelStage row;
+  long long id = 0, entered = 0, reached = 0, left = 0, median = 0;
+  int won = 0, lost = 0;
+  soci::statement st(s);
+  st.exchange(soci::into(id));
+  st.exchange(soci::into(row.name));
+  st.exchange(soci::into(row.position));
+  st.exchange(soci::into(won));
+  st.exchange(soci::into(lost));
+  for (long long* v : {&entered, &reached, &left, &median}) st.exchange(soci::into(*v));
+  st.exchange(soci::use(team, "t"));
+  st.exchange(soci::use(pipeline, "p"));
+  st.exchange(soci::use(start, "s"));
+  st.exchange(soci::use(end, "e"));
+  // Per lead, the furthest stage reached that is not a lost one; per stage, how many entered
+  // it, reached it or beyond, left it, and the median time spent before leaving (nearest
+  // rank over its moves out).
+  std::vector<FunnelStage> out;
+  if (execute_once(
+          st,
+          "WITH r AS (" + rows_sql +
+              "), furthest AS (SELECT r.lead_id AS lead_id, MAX(CASE WHEN g.is_lost = 0 THEN "
+              "g.position END) AS pos FROM r JOIN pipeline_stages g ON g.team_id = :t AND g.id = "
+              "r.to_stage_id GROUP BY r.lead_id), outs AS (SELECT r.from_stage_id AS stage_id, "
+              "r.spent AS spent, ROW_NUMBER() OVER (PARTITION BY r.from_stage_id ORDER BY "
+              "r.spent, r.id) AS rn, COUNT(*) OVER (PARTITION BY r.from_stage_id) AS n FROM r "
+              "WHERE r.from_stage_id IS NOT NULL AND r.spent IS NOT NULL) "
+              "SELECT g.id, g.name, g.position, g.is_won, g.is_lost, "
+              "(SELECT COUNT(DISTINCT r.lead_id) FROM r WHERE r.to_stage_id = g.id), "
+              "CASE WHEN g.is_lost = 1 THEN (SELECT COUNT(DISTINCT r.lead_id) FROM r WHERE "
+              "r.to_stage_id = g.id) ELSE (SELECT COUNT(*) FROM furthest f WHERE f.pos >= "
+              "g.position) END, "
+              "(SELECT COUNT(*) FROM outs o WHERE o.stage_id = g.id), "
+              "COALESCE((SELECT MAX(o.spent) FROM outs o WHERE o.stage_id = g.id AND o.rn = (50 "
+              "* o.n + 99) / 100), 0) "
+              "FROM pipeline_stages g WHERE g.team_id = :t AND g.pipeline_id = :p ORDER BY "
+              "g.position, g.id")) {
+    do {
+      row.stage_id = id;
+      row.won = won != 0;
+      row.lost = lost != 0;
+      row.entered = entered;
+      row.reached = reached;
+      row.left = left;
+      row.median_ms_in_stage = median;
+      out.push_back(row);
+    } while (st.fetch());
+  }
+  return out;
+}
+
 }  // namespace sb

@@ -69,6 +69,17 @@ struct HourCount {
   std::int64_t count = 0;
 };
 
+// One stage of a pipeline's funnel over the leads that entered the pipeline in a window.
+struct FunnelStage {
+  std::int64_t stage_id = 0;
+  std::string name;
+  int position = 0;
+  bool won = false, lost = false;
+  std::int64_t entered = 0;  // leads of the cohort that were ever in this stage
+  std::int64_t reached = 0;  // in it or a stage further along (lost stages: entered)
+  std::int64_t left = 0, median_ms_in_stage = 0;  // moves out of it, the median time before
+};
+
 class AnalyticsStore {
  public:
   explicit AnalyticsStore(const Dialect& dialect) : dialect_(dialect) {}
@@ -107,6 +118,11 @@ class AnalyticsStore {
                                     const std::vector<TimeZone::OffsetSpan>& spans,
                                     const std::string& of,
                                     std::optional<std::int64_t> assignee_id) const;
+
+  // The stages of `pipeline_id`, in position order, over the leads whose first stage row in
+  // it falls in [from, to); `cohort` receives how many leads that is.
+  std::vector<FunnelStage> funnel(soci::session& s, std::int64_t team_id, std::int64_t pipeline_id,
+                                  EpochMs from, EpochMs to, std::int64_t& cohort) const;
 
  private:
   Dialect dialect_;

@@ -54,8 +54,8 @@ class AuditStore {
   // Newest first.
   std::vector<AuditEntry> list(soci::session& s, const AuditQuery& q) const;
 
-  static constexpr const char* kActorTypes[] = {"api_key", "user", "workflow", "plugin", "cli",
-                                                "system"};
+  static constexpr const char* kActorTypes[] = {"api_key", "user", "workflow",
+                                                "plugin",  "cli",  "system"};
 
  private:
   const Dialect& dialect_;

@@ -126,8 +126,8 @@ ErasureReport ContactEraser::erase(soci::session& s, std::int64_t team_id, std::
   }
   for (const char* table :
        {"contact_notes", "contact_files", "timeline_entries", "form_submissions", "appointments",
-        "workflow_timers", "segment_members", "segment_changes", "sequence_enrollments", "contact_suppressions",
-        "notifications"}) {
+        "workflow_timers", "segment_members", "segment_changes", "sequence_enrollments",
+        "contact_suppressions", "notifications"}) {
     report.removed[table] =
         run(s, std::string("DELETE FROM ") + table + " WHERE team_id = :t AND contact_id = :c",
             team_id, contact_id);

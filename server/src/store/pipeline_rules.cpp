@@ -11,6 +11,7 @@
 #include "model/crm_schemas.h"
 #include "model/error.h"
 #include "model/record_json.h"
+#include "store/lead_stage_history.h"
 #include "store/statement.h"
 
 namespace sb {
@@ -118,11 +119,9 @@ void LeadHooks::before_write(soci::session& s, const Record* before, Record& aft
   const Dialect& dialect = leads_.store().dialect();
   long long team = after.team_id;
   if (after.is_null(l, "pipeline_id")) {
-    long long id = 0;
-    s << "SELECT id FROM pipelines WHERE team_id = :t AND is_default = 1", soci::use(team),
-        soci::into(id);
-    if (!s.got_data()) throw Error::validation("pipeline_id", "the team has no default pipeline");
-    after.set(l, "pipeline_id", static_cast<std::int64_t>(id));
+    auto id = default_pipeline_id(s, team);
+    if (!id) throw Error::validation("pipeline_id", "the team has no default pipeline");
+    after.set(l, "pipeline_id", *id);
     mark_changed(changed, l, "pipeline_id");
   }
   std::string currency = after.text_or(l, "currency", "USD");
@@ -174,7 +173,18 @@ void LeadHooks::before_write(soci::session& s, const Record* before, Record& aft
 void LeadHooks::after_write(soci::session& s, const Record* before, const Record& after,
                             const std::vector<int>& changed, const WriteContext& ctx) const {
   const auto& l = crm::lead();
-  if (!before || !was_changed(changed, l, "stage_id")) return;
+  const LeadStageHistory history(leads_.store().dialect());
+  if (!before) {
+    history.record(s, {.team_id = after.team_id,
+                       .lead_id = after.id,
+                       .pipeline_id = after.int_or(l, "pipeline_id", 0),
+                       .from_stage_id = std::nullopt,
+                       .to_stage_id = after.int_or(l, "stage_id", 0),
+                       .time_in_previous_ms = std::nullopt,
+                       .changed_at = after.int_or(l, "stage_entered_at", after.created_at)});
+    return;
+  }
+  if (!was_changed(changed, l, "stage_id")) return;
   RecordStore store(leads_.store().dialect());
   auto stage_json = [&](std::int64_t id) -> Poco::Dynamic::Var {
     auto st = store.get(s, crm::stage(), after.team_id, id);
@@ -188,7 +198,15 @@ void LeadHooks::after_write(soci::session& s, const Record* before, const Record
   extra.set("from_stage", stage_json(before->int_or(l, "stage_id", 0)));
   extra.set("to_stage", stage_json(after.int_or(l, "stage_id", 0)));
   EpochMs entered = before->int_or(l, "stage_entered_at", before->created_at);
-  extra.set("time_in_previous_stage_ms", after.int_or(l, "stage_entered_at", now_ms()) - entered);
+  const EpochMs moved = after.int_or(l, "stage_entered_at", now_ms());
+  extra.set("time_in_previous_stage_ms", moved - entered);
+  history.record(s, {.team_id = after.team_id,
+                     .lead_id = after.id,
+                     .pipeline_id = after.int_or(l, "pipeline_id", 0),
+                     .from_stage_id = before->int_or(l, "stage_id", 0),
+                     .to_stage_id = after.int_or(l, "stage_id", 0),
+                     .time_in_previous_ms = moved - entered,
+                     .changed_at = moved});
   leads_.emit(s, after, "stage_changed", &extra);
   std::int64_t contact = after.int_or(l, "contact_id", 0);
   Poco::JSON::Object entry(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -285,6 +303,14 @@ Poco::JSON::Object pipeline_board(soci::session& s, const Dialect& dialect, std:
   sum.set("weighted_value", weighted);
   out.set("totals", sum);
   return out;
+}
+
+std::optional<std::int64_t> default_pipeline_id(soci::session& s, std::int64_t team_id) {
+  long long team = team_id, id = 0;
+  s << "SELECT id FROM pipelines WHERE team_id = :t AND is_default = 1", soci::use(team),
+      soci::into(id);
+  if (!s.got_data()) return std::nullopt;
+  return id;
 }
 
 void create_default_pipeline(soci::session& s, const Dialect& dialect, std::int64_t team_id) {

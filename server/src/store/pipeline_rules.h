@@ -6,6 +6,7 @@
 #include <Poco/JSON/Object.h>
 
 #include <cstdint>
+#include <optional>
 
 #include "store/record_service.h"
 
@@ -55,5 +56,7 @@ Poco::JSON::Object pipeline_board(soci::session& s, const Dialect& dialect, std:
 
 // A new team's "Sales" pipeline with the default stages.
 void create_default_pipeline(soci::session& s, const Dialect& dialect, std::int64_t team_id);
+// The team's default pipeline (the one leads go to when none is named), if it has one.
+std::optional<std::int64_t> default_pipeline_id(soci::session& s, std::int64_t team_id);
 
 }  // namespace sb

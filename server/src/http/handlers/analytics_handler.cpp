@@ -9,11 +9,14 @@
 #include "http/routes.h"
 #include "model/calendar_periods.h"
 #include "model/contact_json.h"
+#include "model/crm_schemas.h"
 #include "model/csv_cell.h"
 #include "model/error.h"
 #include "model/messaging_settings.h"
 #include "model/time_zone.h"
 #include "store/analytics_store.h"
+#include "store/pipeline_rules.h"
+#include "store/record_store.h"
 #include "store/workflow_store.h"
 
 namespace sb {
@@ -403,6 +406,56 @@ Response busy_hours(ApiServices& sv, Request& req) {
   return Response::json(200, body);
 }
 
+// A pipeline's funnel over the leads that entered it in the window (created in it or moved
+// into it): per stage in order, how many entered it, reached it or a stage further along,
+// the conversion from the stage before, and the median time spent in it.
+Response funnel(ApiServices& sv, Request& req) {
+  Window w = read_window(sv, req, "day");
+  auto asked = id_param(req, "pipeline_id");
+  const std::int64_t team = req.auth().team_id;
+  std::int64_t cohort = 0;
+  std::string name;
+  std::int64_t pipeline = 0;
+  auto stages = sv.db.read([&](soci::session& s) {
+    auto id = asked ? asked : default_pipeline_id(s, team);
+    if (!id) throw Error::validation("pipeline_id", "the team has no default pipeline");
+    // A pipeline of another team is not found, as any other.
+    Record p = RecordStore(sv.db.dialect()).require(s, crm::pipeline(), team, *id);
+    pipeline = *id;
+    name = p.text_or(crm::pipeline(), "name", "");
+    return AnalyticsStore(sv.db.dialect())
+        .funnel(s, team, *id, w.periods.front().start, w.periods.back().end, cohort);
+  });
+  Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+  body.set("time_zone", w.zone->name());
+  body.set("from", w.periods.front().label);
+  body.set("to", w.periods.back().label);
+  body.set("pipeline_id", pipeline);
+  body.set("pipeline", name);
+  body.set("entered", cohort);
+  Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
+  std::int64_t previous = cohort;  // the first stage converts from the pipeline's entries
+  for (const FunnelStage& st : stages) {
+    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+    o.set("stage_id", st.stage_id);
+    o.set("name", st.name);
+    o.set("is_won", st.won);
+    o.set("is_lost", st.lost);
+    o.set("entered", st.entered);
+    o.set("reached", st.reached);
+    // Lost stages are exits, not steps: their share is of all entries.
+    o.set("conversion", ratio(st.reached, st.lost ? cohort : previous));
+    if (!st.lost) previous = st.reached;
+    o.set("left", st.left);
+    Poco::Dynamic::Var median;
+    if (st.left > 0) median = static_cast<double>(st.median_ms_in_stage * 100 / 3'600'000) / 100;
+    o.set("median_hours_in_stage", median);
+    out->add(o);
+  }
+  body.set("stages", out);
+  return Response::json(200, body);
+}
+
 // Workflow runs by the period they ran in, per workflow: how many, how many failed or were
 // rejected, and the 95th percentile duration.
 Response workflow_runs(ApiServices& sv, Request& req) {
@@ -477,6 +530,8 @@ void add_analytics_routes(Router& router, ApiServices& sv) {
                         [&sv](Request& r) { return campaign_engagement(sv, r); }));
   router.add(Route::get("/v1/analytics/busy-hours", Role::kViewer,
                         [&sv](Request& r) { return busy_hours(sv, r); }));
+  router.add(Route::get("/v1/analytics/funnel", Role::kViewer,
+                        [&sv](Request& r) { return funnel(sv, r); }));
   router.add(Route::get("/v1/analytics/tickets", Role::kViewer,
                         [&sv](Request& r) { return tickets(sv, r); }));
   router.add(Route::get("/v1/analytics/contacts", Role::kViewer,
