@@ -32,6 +32,7 @@ test("reports count new contacts, conversations, tickets, bookings, busy hours, 
   const table = page.getByRole("region", { name: "New contacts by source" });
   await expect(table.getByRole("row", { name: new RegExp(`^${current.label} ${current.total}\\b`) })).toBeVisible();
   await expect(page.getByRole("region", { name: "Conversations" }).getByRole("row").first()).toBeVisible();
+  await expect(page.getByRole("region", { name: "Response times" }).getByRole("img", { name: /^Conversations answered by a person/ })).toBeVisible();
   // Each table has a chart above it whose label says what it shows.
   const most = Math.max(...data.periods.map((p) => p.total));
   await expect(table.getByRole("img", { name: new RegExp(`^New contacts by source: ${data.periods.length} bars, at most ${most}`) })).toBeVisible();

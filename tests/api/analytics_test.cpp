@@ -17,10 +17,11 @@ class AnalyticsTest : public CrmTest {
       s << "UPDATE contacts SET created_at = " + ms + " WHERE id = " + std::to_string(contact);
     });
   }
-  void conversation(long long team, long long contact, const std::string& platform,
-                    const std::string& iso, int handed_off, int escalated,
-                    std::optional<int> rating) {
+  long long conversation(long long team, long long contact, const std::string& platform,
+                         const std::string& iso, int handed_off, int escalated,
+                         std::optional<int> rating) {
     const std::string ms = std::to_string(*parse_iso8601(iso));
+    const std::string ref = "c" + std::to_string(conversations_ + 1);
     server_->database().write([&](soci::session& s) {
       s << "INSERT INTO conversations (team_id, agent_id, contact_id, external_id, platform, "
            "started_at, last_message_at, handed_off, escalated, rating, created_at, updated_at) "
@@ -30,7 +31,26 @@ class AnalyticsTest : public CrmTest {
                ", " + std::to_string(handed_off) + ", " + std::to_string(escalated) + ", " +
                (rating ? std::to_string(*rating) : "NULL") + ", " + ms + ", " + ms + ")";
     });
+    long long id = 0;
+    server_->database().read([&](soci::session& s) {
+      s << "SELECT id FROM conversations WHERE team_id = " + std::to_string(team) +
+               " AND external_id = '" + ref + "'",
+          soci::into(id);
+    });
+    return id;
   }
+  void message(long long team, long long conversation, long long contact, const std::string& role,
+               const std::string& iso) {
+    const std::string ms = std::to_string(*parse_iso8601(iso));
+    server_->database().write([&](soci::session& s) {
+      s << "INSERT INTO messages (team_id, agent_id, conversation_id, contact_id, "
+           "conversation_ref, external_id, role, text, sent_at, created_at) VALUES (" +
+               std::to_string(team) + ", 1, " + std::to_string(conversation) + ", " +
+               std::to_string(contact) + ", 'r" + std::to_string(conversation) + "', 'm" +
+               std::to_string(++messages_) + "', '" + role + "', 'hi', " + ms + ", " + ms + ")";
+    });
+  }
+  int messages_ = 0;
   int conversations_ = 0;
 };
 
@@ -116,6 +136,54 @@ TEST_P(AnalyticsTest, ConversationVolumeRatesAndRatingsPerPeriod) {
   EXPECT_EQ(csv.body,
             "period,start,end,total,handed_off,escalated,resolved,rated,average_rating,csat\r\n"
             "2026-05-04,2026-05-04T00:00:00.000Z,2026-05-05T00:00:00.000Z,2,1,1,0,2,3.5,0.5\r\n");
+}
+
+TEST_P(AnalyticsTest, ResponseTimesOfTheBotAndTheTeamAfterTheFirstCustomerMessage) {
+  long long c = create("/v1/contacts", R"({"name":"Waiting"})");
+  long long v1 = conversation(1, c, "whatsapp", "2026-05-04T10:00:00Z", 0, 0, std::nullopt);
+  message(1, v1, c, "user", "2026-05-04T10:00:00Z");
+  message(1, v1, c, "bot", "2026-05-04T10:00:02Z");    // 2 s
+  message(1, v1, c, "agent", "2026-05-04T10:05:00Z");  // 5 min
+  long long v2 = conversation(1, c, "whatsapp", "2026-05-04T11:00:00Z", 0, 0, std::nullopt);
+  message(1, v2, c, "system", "2026-05-04T11:00:00Z");  // not the customer
+  message(1, v2, c, "user", "2026-05-04T11:00:10Z");
+  message(1, v2, c, "bot", "2026-05-04T11:00:16Z");  // 6 s; no person answers
+  long long v3 = conversation(1, c, "web", "2026-05-04T12:00:00Z", 0, 0, std::nullopt);
+  message(1, v3, c, "bot", "2026-05-04T11:59:00Z");  // a greeting before the question
+  message(1, v3, c, "user", "2026-05-04T12:00:00Z");
+  message(1, v3, c, "agent", "2026-05-04T12:30:00Z");  // 30 min
+  long long v4 = conversation(1, c, "web", "2026-05-04T13:00:00Z", 0, 0, std::nullopt);
+  message(1, v4, c, "bot", "2026-05-04T13:00:00Z");  // no customer message: not counted
+  auto b = provision_team(server_->database(), "Team B", std::nullopt, false);
+  long long theirs = create("/v1/contacts", R"({"name":"B"})", b->owner_key.secret);
+  long long vb = conversation(b->team.id, theirs, "web", "2026-05-04T10:00:00Z", 0, 0, 5);
+  message(b->team.id, vb, theirs, "user", "2026-05-04T10:00:00Z");
+  message(b->team.id, vb, theirs, "agent", "2026-05-04T10:00:01Z");
+
+  const std::string day = "period=day&from=2026-05-04&to=2026-05-04";
+  auto r = client().get("/v1/analytics/response-times?" + day);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto p = r.json()->getArray("periods")->getObject(0);
+  EXPECT_EQ(p->getValue<long long>("conversations"), 3) << "with a customer message, ours";
+  EXPECT_EQ(p->getValue<long long>("answered_by_bot"), 2);
+  EXPECT_EQ(p->getValue<long long>("answered_by_team"), 2);
+  EXPECT_DOUBLE_EQ(p->getValue<double>("bot_p50_seconds"), 2);
+  EXPECT_DOUBLE_EQ(p->getValue<double>("bot_p90_seconds"), 6);
+  EXPECT_DOUBLE_EQ(p->getValue<double>("team_p50_minutes"), 5);
+  EXPECT_DOUBLE_EQ(p->getValue<double>("team_p90_minutes"), 30);
+  EXPECT_DOUBLE_EQ(p->getValue<double>("team_answer_rate"), 0.6666);
+  auto csv = client().get("/v1/analytics/response-times?" + day + "&format=csv");
+  EXPECT_EQ(
+      csv.body,
+      "period,start,end,conversations,answered_by_bot,answered_by_team,bot_p50_seconds,"
+      "bot_p90_seconds,team_p50_minutes,team_p90_minutes,team_answer_rate\r\n"
+      "2026-05-04,2026-05-04T00:00:00.000Z,2026-05-05T00:00:00.000Z,3,2,2,2,6,5,30,0.6666\r\n");
+  auto web = client().get("/v1/analytics/response-times?" + day + "&platform=web");
+  auto w = web.json()->getArray("periods")->getObject(0);
+  EXPECT_EQ(w->getValue<long long>("conversations"), 1);
+  EXPECT_TRUE(w->isNull("bot_p50_seconds")) << "no bot reply after the question";
+  EXPECT_DOUBLE_EQ(w->getValue<double>("team_p50_minutes"), 30);
+  EXPECT_EQ(client().get("/v1/analytics/response-times?agent_id=x").status, 422);
 }
 
 TEST_P(AnalyticsTest, BookingsByTheDayTheyStartWithOutcomesAndLeadTime) {

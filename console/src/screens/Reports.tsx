@@ -1,4 +1,4 @@
-// Reports: new contacts, conversations, tickets, bookings, campaign engagement and (admins)
+// Reports: new contacts, conversations, response times, tickets, bookings, campaign engagement and (admins)
 // workflow runs per day, week or month in the team's time zone (GET /v1/analytics/*), as charts over
 // tables, each downloadable as CSV; the busy hours of the same dates (bookings or chats by
 // weekday and hour) and a pipeline's funnel over the leads that entered it then. The period and
@@ -49,6 +49,10 @@ export default function Reports() {
     queryKey: ["analytics-conversations", query],
     queryFn: async () => json(unwrap(await api.GET("/v1/analytics/conversations", { params: { query } }))),
   });
+  const responses = useQuery({
+    queryKey: ["analytics-response-times", query],
+    queryFn: async () => json(unwrap(await api.GET("/v1/analytics/response-times", { params: { query } }))),
+  });
   const tickets = useQuery({
     queryKey: ["analytics-tickets", query],
     queryFn: async () => json(unwrap(await api.GET("/v1/analytics/tickets", { params: { query } }))),
@@ -85,7 +89,7 @@ export default function Reports() {
         </label>
         {contacts.data ? <span className="muted">Time zone: {contacts.data.time_zone}</span> : null}
       </form>
-      <ErrorNotice error={contacts.error ?? conversations.error ?? tickets.error ?? bookings.error ?? campaigns.error} />
+      <ErrorNotice error={contacts.error ?? conversations.error ?? responses.error ?? tickets.error ?? bookings.error ?? campaigns.error} />
       <Report
         id="new-contacts"
         title="New contacts by source"
@@ -108,6 +112,29 @@ export default function Reports() {
           ["Escalation rate", (p) => percent(p.escalation_rate)],
           ["Average rating", (p) => p.average_rating ?? "–"],
           ["CSAT", (p) => percent(p.csat)],
+        ]}
+      />
+      <Report
+        id="response-times-report"
+        title="Response times"
+        csv={csv("response-times")}
+        file="response-times.csv"
+        chart={{
+          title: "Conversations answered by a person",
+          keys: ["answered by a person", "not by a person"],
+          parts: (p) => [
+            { key: "answered by a person", value: p.answered_by_team },
+            { key: "not by a person", value: p.conversations - p.answered_by_team },
+          ],
+        }}
+        periods={responses.data?.periods}
+        columns={[
+          ["Conversations", (p) => p.conversations],
+          ["Bot replied", (p) => p.answered_by_bot],
+          ["Team replied", (p) => p.answered_by_team],
+          ["Bot wait (median / p90)", (p) => pair(p.bot_p50_seconds, p.bot_p90_seconds, "s")],
+          ["Team wait (median / p90)", (p) => pair(p.team_p50_minutes, p.team_p90_minutes, "min")],
+          ["Team answer rate", (p) => percent(p.team_answer_rate)],
         ]}
       />
       <Report

@@ -26,6 +26,24 @@ std::string periods_source(const Dialect& dialect) {
                           {{"i", RowType::kInt}, {"s", RowType::kInt}, {"e", RowType::kInt}});
 }
 
+// Percentiles by nearest rank with window functions both backends have: `value AS name`,
+// each row's rank by it among the rows of its `group` that have one (name_rn), and how many
+// do (name_n); `tie` orders equal values. Then nearest_rank() picks the row at ceil(pct n / 100).
+std::string ranked(const char* name, const std::string& value, const char* group, const char* tie) {
+  const std::string n(name);
+  return "ROW_NUMBER() OVER (PARTITION BY " + std::string(group) + ", " + value +
+         " IS NULL ORDER BY " + value + ", " + tie + ") AS " + n + "_rn, COUNT(" + value +
+         ") OVER (PARTITION BY " + group + ") AS " + n + "_n, " + value + " AS " + n;
+}
+
+// The value at the `pct` nearest rank of ranked() column `name` of `x`, within a GROUP BY; 0
+// when the group has none.
+std::string nearest_rank(const char* name, int pct) {
+  const std::string n(name), p = std::to_string(pct);
+  return "COALESCE(MAX(CASE WHEN x." + n + " IS NOT NULL AND x." + n + "_rn = (" + p + " * x." + n +
+         "_n + 99) / 100 THEN x." + n + " END), 0)";
+}
+
 }  // namespace
 
 std::vector<PeriodCount> AnalyticsStore::new_contacts(soci::session& s, std::int64_t team_id,
@@ -236,24 +254,15 @@ std::vector<TicketTotals> AnalyticsStore::tickets(soci::session& s, std::int64_t
   st.exchange(soci::use(text, "periods"));
   st.exchange(soci::use(team, "t"));
   if (assignee_id) st.exchange(soci::use(assignee, "a"));
-  // Percentiles by nearest rank, as the workflow report: each ticket's rank by its response
-  // (resolution) time among the period's tickets that have one, and how many have one.
   auto rank = [](const char* name, const char* value) {
-    return std::string("ROW_NUMBER() OVER (PARTITION BY r.i, ") + value + " IS NULL ORDER BY " +
-           value + ", t.id) AS " + name + "_rn, COUNT(" + value + ") OVER (PARTITION BY r.i) AS " +
-           name + "_n, " + value + " AS " + name;
-  };
-  auto pick = [](const char* name, int pct) {
-    const std::string n(name), p = std::to_string(pct);
-    return "COALESCE(MAX(CASE WHEN x." + n + " IS NOT NULL AND x." + n + "_rn = (" + p + " * x." +
-           n + "_n + 99) / 100 THEN x." + n + " END), 0)";
+    return ranked(name, value, "r.i", "t.id");
   };
   std::vector<TicketTotals> out;
   if (execute_once(
           st,
           "SELECT x.i, COUNT(*), COUNT(x.response), COUNT(x.resolution), SUM(x.sla_breached), " +
-              pick("response", 50) + ", " + pick("response", 90) + ", " + pick("resolution", 50) +
-              ", " + pick("resolution", 90) +
+              nearest_rank("response", 50) + ", " + nearest_rank("response", 90) + ", " +
+              nearest_rank("resolution", 50) + ", " + nearest_rank("resolution", 90) +
               " FROM (SELECT r.i AS i, t.sla_breached AS sla_breached, " +
               rank("response", "t.first_responded_at - t.created_at") + ", " +
               rank("resolution", "t.resolved_at - t.created_at") + " FROM " +
@@ -393,6 +402,62 @@ std::vector<FunnelStage> AnalyticsStore::funnel(soci::session& s, std::int64_t t
       row.reached = reached;
       row.left = left;
       row.median_ms_in_stage = median;
+      out.push_back(row);
+    } while (st.fetch());
+  }
+  return out;
+}
+
+std::vector<ResponseTotals> AnalyticsStore::response_times(
+    soci::session& s, std::int64_t team_id, const std::vector<CalendarPeriod>& periods,
+    std::optional<std::int64_t> agent_id, const std::string& platform) const {
+  std::string text = periods_text(periods);
+  long long team = team_id, agent = agent_id.value_or(0);
+  ResponseTotals row;
+  long long asked = 0, by_bot = 0, by_team = 0, b50 = 0, b90 = 0, t50 = 0, t90 = 0;
+  soci::statement st(s);
+  st.exchange(soci::into(row.period));
+  for (long long* v : {&asked, &by_bot, &by_team, &b50, &b90, &t50, &t90}) {
+    st.exchange(soci::into(*v));
+  }
+  st.exchange(soci::use(text, "periods"));
+  st.exchange(soci::use(team, "t"));
+  if (agent_id) st.exchange(soci::use(agent, "a"));
+  if (!platform.empty()) st.exchange(soci::use(platform, "p"));
+  // Per conversation: its first customer message, then the first bot reply and the first
+  // reply of a person of the team at or after it (messages_conversation index).
+  auto first_after = [](const char* role) {
+    return std::string(
+               "(SELECT MIN(m.sent_at) FROM messages m WHERE m.team_id = :t AND "
+               "m.conversation_id = c.id AND m.role = '") +
+           role + "' AND m.sent_at >= c.asked) - c.asked";
+  };
+  std::vector<ResponseTotals> out;
+  if (execute_once(
+          st, "SELECT x.i, COUNT(*), COUNT(x.bot), COUNT(x.human), " + nearest_rank("bot", 50) +
+                  ", " + nearest_rank("bot", 90) + ", " + nearest_rank("human", 50) + ", " +
+                  nearest_rank("human", 90) + " FROM (SELECT d.i AS i, " +
+                  ranked("bot", "d.bot_ms", "d.i", "d.id") + ", " +
+                  ranked("human", "d.human_ms", "d.i", "d.id") +
+                  " FROM (SELECT c.i AS i, c.id AS id, " + first_after("bot") + " AS bot_ms, " +
+                  first_after("agent") +
+                  " AS human_ms FROM (SELECT r.i AS i, v.id AS id, (SELECT MIN(m.sent_at) FROM "
+                  "messages m WHERE m.team_id = :t AND m.conversation_id = v.id AND m.role = "
+                  "'user') AS asked FROM " +
+                  periods_source(dialect_) +
+                  " JOIN conversations v ON v.team_id = :t AND v.started_at >= r.s AND "
+                  "v.started_at < r.e" +
+                  (agent_id ? " AND v.agent_id = :a" : "") +
+                  (platform.empty() ? "" : " AND v.platform = :p") +
+                  ") c WHERE c.asked IS NOT NULL) d) x GROUP BY x.i ORDER BY x.i")) {
+    do {
+      row.asked = asked;
+      row.answered_by_bot = by_bot;
+      row.answered_by_team = by_team;
+      row.bot_p50_ms = b50;
+      row.bot_p90_ms = b90;
+      row.team_p50_ms = t50;
+      row.team_p90_ms = t90;
       out.push_back(row);
     } while (st.fetch());
   }

@@ -62,6 +62,15 @@ struct TicketTotals {
                resolution_p90_ms = 0;
 };
 
+// Conversations by the period they started in that have a customer message: how many got a
+// bot reply and a reply from a person of the team after the first one, and how long those
+// took (ms, nearest rank; 0 with none).
+struct ResponseTotals {
+  int period = 0;
+  std::int64_t asked = 0, answered_by_bot = 0, answered_by_team = 0;
+  std::int64_t bot_p50_ms = 0, bot_p90_ms = 0, team_p50_ms = 0, team_p90_ms = 0;
+};
+
 // How many of something fell in one local hour of one weekday.
 struct HourCount {
   int weekday = 1;  // 1 = Monday ... 7 = Sunday
@@ -123,6 +132,12 @@ class AnalyticsStore {
   // it falls in [from, to); `cohort` receives how many leads that is.
   std::vector<FunnelStage> funnel(soci::session& s, std::int64_t team_id, std::int64_t pipeline_id,
                                   EpochMs from, EpochMs to, std::int64_t& cohort) const;
+
+  // Conversations started in each period; `agent_id` and `platform` narrow them.
+  std::vector<ResponseTotals> response_times(soci::session& s, std::int64_t team_id,
+                                             const std::vector<CalendarPeriod>& periods,
+                                             std::optional<std::int64_t> agent_id,
+                                             const std::string& platform) const;
 
  private:
   Dialect dialect_;

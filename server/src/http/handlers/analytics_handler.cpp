@@ -81,6 +81,13 @@ Poco::Dynamic::Var ratio(std::int64_t part, std::int64_t whole) {
   return static_cast<double>(static_cast<long long>(part * 10000 / whole)) / 10000;  // 4 places
 }
 
+// A duration in ms as `unit_ms` units with 2 places (seconds, minutes, hours); null when
+// `count`, the rows it was measured over, is 0.
+Poco::Dynamic::Var in(std::int64_t ms, std::int64_t count, std::int64_t unit_ms) {
+  if (count == 0) return Poco::Dynamic::Var();
+  return static_cast<double>(ms * 100 / unit_ms) / 100;
+}
+
 Response csv(std::string body, const std::string& name) {
   Response r;
   r.body = std::move(body);
@@ -310,11 +317,6 @@ Response tickets(ApiServices& sv, Request& req) {
   });
   std::vector<TicketTotals> sums(w.periods.size());
   for (const auto& r : rows) sums[static_cast<std::size_t>(r.period)] = r;
-  // ms -> minutes or hours with 2 places; null where no ticket has the time.
-  auto in = [](std::int64_t ms, std::int64_t count, std::int64_t unit_ms) {
-    if (count == 0) return Poco::Dynamic::Var();
-    return Poco::Dynamic::Var(static_cast<double>(ms * 100 / unit_ms) / 100);
-  };
   PeriodTable t;
   t.columns = {"created",
                "responded",
@@ -333,6 +335,32 @@ Response tickets(ApiServices& sv, Request& req) {
                       in(k.resolution_p90_ms, k.resolved, 3'600'000)});
   }
   return period_table(w, t, as_csv, "tickets");
+}
+
+// How fast customers are answered, per period conversations started in: of those with a
+// customer message, how many got a bot reply and a reply from a person of the team after the
+// first one, and the median and 90th percentile of each wait (null when none came).
+Response response_times(ApiServices& sv, Request& req) {
+  Window w = read_window(sv, req);
+  const auto agent = id_param(req, "agent_id");
+  const std::string platform = req.query_param("platform").value_or("");
+  const bool as_csv = wants_csv(req);
+  auto rows = sv.db.read([&](soci::session& s) {
+    return AnalyticsStore(sv.db.dialect())
+        .response_times(s, req.auth().team_id, w.periods, agent, platform);
+  });
+  std::vector<ResponseTotals> sums(w.periods.size());
+  for (const auto& r : rows) sums[static_cast<std::size_t>(r.period)] = r;
+  PeriodTable t;
+  t.columns = {"conversations",   "answered_by_bot",  "answered_by_team", "bot_p50_seconds",
+               "bot_p90_seconds", "team_p50_minutes", "team_p90_minutes", "team_answer_rate"};
+  for (const auto& r : sums) {
+    t.rows.push_back(
+        {r.asked, r.answered_by_bot, r.answered_by_team, in(r.bot_p50_ms, r.answered_by_bot, 1'000),
+         in(r.bot_p90_ms, r.answered_by_bot, 1'000), in(r.team_p50_ms, r.answered_by_team, 60'000),
+         in(r.team_p90_ms, r.answered_by_team, 60'000), ratio(r.answered_by_team, r.asked)});
+  }
+  return period_table(w, t, as_csv, "response-times");
 }
 
 // When things happen, by local weekday and hour over the window (?of=bookings: appointments
@@ -447,9 +475,7 @@ Response funnel(ApiServices& sv, Request& req) {
     o.set("conversion", ratio(st.reached, st.lost ? cohort : previous));
     if (!st.lost) previous = st.reached;
     o.set("left", st.left);
-    Poco::Dynamic::Var median;
-    if (st.left > 0) median = static_cast<double>(st.median_ms_in_stage * 100 / 3'600'000) / 100;
-    o.set("median_hours_in_stage", median);
+    o.set("median_hours_in_stage", in(st.median_ms_in_stage, st.left, 3'600'000));
     out->add(o);
   }
   body.set("stages", out);
@@ -532,6 +558,8 @@ void add_analytics_routes(Router& router, ApiServices& sv) {
                         [&sv](Request& r) { return busy_hours(sv, r); }));
   router.add(Route::get("/v1/analytics/funnel", Role::kViewer,
                         [&sv](Request& r) { return funnel(sv, r); }));
+  router.add(Route::get("/v1/analytics/response-times", Role::kViewer,
+                        [&sv](Request& r) { return response_times(sv, r); }));
   router.add(Route::get("/v1/analytics/tickets", Role::kViewer,
                         [&sv](Request& r) { return tickets(sv, r); }));
   router.add(Route::get("/v1/analytics/contacts", Role::kViewer,
