@@ -441,6 +441,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/response-times": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How fast customers are answered, per period conversations started in: bot and team replies after the first customer message, their median and 90th percentile waits (viewer) */
+        get: operations["responseTimeAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analytics/tickets": {
         parameters: {
             query?: never;
@@ -4455,6 +4472,42 @@ export interface components {
                 status: "failed";
             }[];
         };
+        /** @description Conversations by the period they started in */
+        ResponseTimeAnalytics: {
+            /** @enum {string} */
+            period: "day" | "week" | "month";
+            periods: {
+                /** @description of those, with a bot message at or after the first customer message */
+                answered_by_bot: number;
+                /** @description of those, with a message of a person of the team (role agent) at or after it */
+                answered_by_team: number;
+                /** @description median wait from the first customer message to the first bot reply (nearest rank, 2 places); null when no bot replied */
+                bot_p50_seconds: number | null;
+                /** @description 90th percentile of the same */
+                bot_p90_seconds: number | null;
+                /** @description conversations started in the period with at least one customer (user) message */
+                conversations: number;
+                /**
+                 * Format: date-time
+                 * @description exclusive
+                 */
+                end: string;
+                /** @description 2026-03-29 (a day, a week by its Monday) or 2026-03 (a month) */
+                label: string;
+                /**
+                 * Format: date-time
+                 * @description local midnight, as UTC
+                 */
+                start: string;
+                /** @description answered_by_team / conversations, 4 places; null without conversations */
+                team_answer_rate: number | null;
+                /** @description median wait from the first customer message to the first reply of a person (nearest rank, 2 places); null when nobody replied */
+                team_p50_minutes: number | null;
+                /** @description 90th percentile of the same */
+                team_p90_minutes: number | null;
+            }[];
+            time_zone: string;
+        };
         /** @enum {string} */
         Role: "owner" | "admin" | "agent" | "viewer";
         Segment: {
@@ -6746,6 +6799,59 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    responseTimeAnalytics: {
+        parameters: {
+            query?: {
+                /** @description calendar period: day, week (from Monday) or month; default day */
+                period?: "day" | "week" | "month";
+                /** @description first local date (YYYY-MM-DD) in the time zone; default 29 days before today */
+                from?: string;
+                /** @description last local date, included; default today. At most 400 periods */
+                to?: string;
+                /** @description IANA zone or +HH:MM; default the team's (messaging settings time_zone) */
+                time_zone?: string;
+                /** @description json (default) or csv: one row per period */
+                format?: "json" | "csv";
+                /** @description only this chat agent's conversations */
+                agent_id?: string;
+                /** @description only this platform's */
+                platform?: string;
+            };
+            header?: {
+                /** @description 304 Not Modified when the current ETag is one of these */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Totals per period */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponseTimeAnalytics"];
+                    "text/csv": string;
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
