@@ -64,6 +64,14 @@ Poco::JSON::Object period_json(const CalendarPeriod& p) {
   return o;
 }
 
+// The store's rows (one per period that has any) laid out one per period; the others zero.
+template <class Totals>
+std::vector<Totals> by_period(const Window& w, std::vector<Totals> rows) {
+  std::vector<Totals> out(w.periods.size());
+  for (auto& r : rows) out[static_cast<std::size_t>(r.period)] = std::move(r);
+  return out;
+}
+
 // The JSON answer of every analytics route: the window, then its periods; `by` when the
 // route groups by a field.
 Response periods_response(const Window& w, Poco::JSON::Array::Ptr periods,
@@ -257,8 +265,7 @@ Response bookings(ApiServices& sv, Request& req) {
   auto rows = sv.db.read([&](soci::session& s) {
     return AnalyticsStore(sv.db.dialect()).bookings(s, req.auth().team_id, w.periods, assignee);
   });
-  std::vector<BookingTotals> sums(w.periods.size());
-  for (const auto& r : rows) sums[static_cast<std::size_t>(r.period)] = r;
+  const auto sums = by_period(w, std::move(rows));
   PeriodTable t;
   t.columns = {
       "total",     "booked",      "confirmed",    "completed",         "no_show",
@@ -315,8 +322,7 @@ Response tickets(ApiServices& sv, Request& req) {
   auto rows = sv.db.read([&](soci::session& s) {
     return AnalyticsStore(sv.db.dialect()).tickets(s, req.auth().team_id, w.periods, assignee);
   });
-  std::vector<TicketTotals> sums(w.periods.size());
-  for (const auto& r : rows) sums[static_cast<std::size_t>(r.period)] = r;
+  const auto sums = by_period(w, std::move(rows));
   PeriodTable t;
   t.columns = {"created",
                "responded",
@@ -349,8 +355,7 @@ Response response_times(ApiServices& sv, Request& req) {
     return AnalyticsStore(sv.db.dialect())
         .response_times(s, req.auth().team_id, w.periods, agent, platform);
   });
-  std::vector<ResponseTotals> sums(w.periods.size());
-  for (const auto& r : rows) sums[static_cast<std::size_t>(r.period)] = r;
+  const auto sums = by_period(w, std::move(rows));
   PeriodTable t;
   t.columns = {"conversations",   "answered_by_bot",  "answered_by_team", "bot_p50_seconds",
                "bot_p90_seconds", "team_p50_minutes", "team_p90_minutes", "team_answer_rate"};
