@@ -3,7 +3,10 @@
 // id, order per subject, replay, test pings, rotation overlap, the retry window and the
 // 24-hour disable (their clocks moved back in the database), the SSRF guard, validation,
 // and another team (by key and by session) never reaching a subscription, on both backends.
+#include <Poco/Net/ServerSocket.h>
 #include <soci/soci.h>
+
+#include <set>
 
 #include "api/crm_fixture.h"
 #include "channels/address_guard.h"
@@ -335,6 +338,69 @@ TEST_P(WebhookSubscriptionTest, AnotherTeamNeverSeesOrTriggersASubscription) {
 }
 
 SB_INSTANTIATE_BACKENDS(WebhookSubscriptionTest);
+
+// A receiver that takes connections (the kernel's backlog) and never answers: every attempt
+// to it times out.
+class HungReceiver {
+ public:
+  HungReceiver() : socket_(Poco::Net::SocketAddress("127.0.0.1", 0), 64) {}
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(socket_.address().port()) + "/in";
+  }
+
+ private:
+  Poco::Net::ServerSocket socket_;
+};
+
+class SlowReceiverWebhookTest : public WebhookSubscriptionTest {
+ protected:
+  void adjust(Config& c) override {
+    WebhookSubscriptionTest::adjust(c);
+    c.messaging.webhook_timeout = std::chrono::milliseconds(300);
+    c.messaging.webhook_batch_budget = std::chrono::milliseconds(500);
+  }
+};
+
+// A hung receiver costs a timeout per attempt, so a batch stops POSTing at its budget (well
+// within the bus's lease); what it had no time for waits with a due event, and everything is
+// delivered once the receiver answers.
+TEST_P(SlowReceiverWebhookTest, AHungReceiverTimesOutAndABatchDefersWhatItHasNoTimeFor) {
+  HungReceiver hung;
+  auto created = client().post("/v1/webhooks",
+                               "{\"url\":\"" + hung.url() + "\",\"events\":[\"contact.created\"]}");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = id_of(created.json());
+  for (int i = 0; i < 5; ++i) contact("Slow " + std::to_string(i));
+  server_->dispatcher().run_once();  // the five events in one batch
+  auto entries = log(id);
+  ASSERT_EQ(entries->size(), 5u);
+  int tried = 0, deferred = 0;
+  for (std::size_t i = 0; i < entries->size(); ++i) {
+    auto e = entries->getObject(static_cast<unsigned>(i));
+    EXPECT_EQ(e->getValue<std::string>("status"), "pending");
+    if (e->getValue<int>("attempts") > 0) {
+      ++tried;
+      EXPECT_NE(e->getValue<std::string>("last_error").find("timed out"), std::string::npos);
+    } else {
+      ++deferred;
+    }
+  }
+  // Each attempt takes the 300 ms timeout: at most two fit in the 500 ms budget.
+  EXPECT_LE(tried, 2);
+  EXPECT_GE(deferred, 3);
+  ASSERT_EQ(patch("/v1/webhooks/" + id, "{\"url\":\"" + receiver_.url() + "/in\"}").status, 200);
+  drain();
+  std::set<std::string> ids;
+  for (const auto& r : receiver_.requests()) ids.insert(r.headers.at("webhook-id"));
+  EXPECT_EQ(ids.size(), 5u) << "every delivery, once the receiver answers";
+  auto after = log(id);
+  for (std::size_t i = 0; i < after->size(); ++i) {
+    EXPECT_EQ(after->getObject(static_cast<unsigned>(i))->getValue<std::string>("status"),
+              "delivered");
+  }
+}
+
+SB_INSTANTIATE_BACKENDS(SlowReceiverWebhookTest);
 
 }  // namespace
 }  // namespace sb::test

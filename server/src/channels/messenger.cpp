@@ -22,7 +22,7 @@ Messenger::Messenger(Database& db, MessengerOptions options, plugins::PluginHost
       options_(std::move(options)),
       plugins_(plugins),
       pacer_(options_.send_rate_per_s),
-      webhooks_(AddressGuard(options_.webhook_allow_private)) {
+      webhooks_(AddressGuard(options_.webhook_allow_private), options_.webhook_timeout) {
   if (!options_.smtp_url.empty()) {
     smtp_ = std::make_unique<SmtpTransport>(parse_smtp_url(options_.smtp_url));
   }

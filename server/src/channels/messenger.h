@@ -40,6 +40,11 @@ struct MessengerOptions {
   int webhook_retry_hours = 72;
   int webhook_disable_hours = 24;
   std::chrono::milliseconds webhook_backoff_base{5000};
+  // One attempt's whole exchange (docs/webhooks.md: 10 s).
+  std::chrono::milliseconds webhook_timeout{10000};
+  // How long one claimed batch of the bus may spend POSTing before the rest of its
+  // deliveries go out through due events: well within the bus's 30 s lease.
+  std::chrono::milliseconds webhook_batch_budget{10000};
 };
 
 class Messenger {

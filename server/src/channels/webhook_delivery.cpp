@@ -144,7 +144,13 @@ Outcome WebhookDeliverer::handle(const StoredEvent& event, DeliveryContext& cont
 // its own; the answers are recorded in one transaction. A crash between the fan-out and the
 // record leaves the events not done: they come again, the fan-out is not repeated (its
 // effect keys are taken), and the deliveries still pending are found by event and sent.
+//
+// A batch POSTs for at most the options' webhook_batch_budget: a receiver that hangs costs a
+// timeout per attempt, and a batch must end well within the bus's lease (or another worker
+// claims its events again). What is left goes out through due events, claimed afresh.
 std::vector<Outcome> WebhookDeliverer::handle_batch(std::span<DeliveryContext> contexts) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + messenger_.options().webhook_batch_budget;
   std::vector<Outcome> out(contexts.size());
   std::vector<DeliveryContext*> events;
   for (std::size_t i = 0; i < contexts.size(); ++i) {
@@ -152,12 +158,12 @@ std::vector<Outcome> WebhookDeliverer::handle_batch(std::span<DeliveryContext> c
     if (e.type == kDueType) {
       Poco::JSON::Parser parser;
       auto p = parser.parse(e.payload_json).extract<Poco::JSON::Object::Ptr>();
-      out[i] = deliver(e.team_id, p->getValue<std::int64_t>("delivery_id"));
+      out[i] = deliver(e.team_id, p->getValue<std::int64_t>("delivery_id"), deadline);
     } else {
       events.push_back(&contexts[i]);
     }
   }
-  if (!events.empty()) send(fan_out(events));
+  if (!events.empty()) send(fan_out(events), deadline);
   return out;
 }
 
@@ -242,7 +248,8 @@ EpochMs webhook_backoff_ms(std::chrono::milliseconds base, int attempts) {
   return static_cast<EpochMs>(static_cast<double>(wait) * jitter(entropy));
 }
 
-Outcome WebhookDeliverer::deliver(std::int64_t team_id, std::int64_t delivery_id) {
+Outcome WebhookDeliverer::deliver(std::int64_t team_id, std::int64_t delivery_id,
+                                  std::chrono::steady_clock::time_point deadline) {
   const Dialect& dialect = db_.dialect();
   WebhookStore store(dialect);
   // Usually a delivery that is due is simply sent: a read, with no lock and no commit to
@@ -256,11 +263,12 @@ Outcome WebhookDeliverer::deliver(std::int64_t team_id, std::int64_t delivery_id
     if (!sub) return std::nullopt;
     return Attempt{*d, *sub};
   });
-  if (attempt) send({*attempt});
+  if (attempt) send({*attempt}, deadline);
   return Outcome::ok();
 }
 
-void WebhookDeliverer::send(const std::vector<Attempt>& attempts) {
+void WebhookDeliverer::send(const std::vector<Attempt>& attempts,
+                            std::chrono::steady_clock::time_point deadline) {
   const Dialect& dialect = db_.dialect();
   WebhookStore store(dialect);
   struct Answer {
@@ -269,8 +277,13 @@ void WebhookDeliverer::send(const std::vector<Attempt>& attempts) {
     std::int64_t latency_ms;
   };
   std::vector<Answer> answers;
+  std::vector<const Attempt*> deferred;  // past the batch's budget: not sent now
   for (const Attempt& attempt : attempts) {
     const WebhookDelivery& d = attempt.delivery;
+    if (attempt.sub.enabled && std::chrono::steady_clock::now() >= deadline) {
+      deferred.push_back(&attempt);
+      continue;
+    }
     if (!attempt.sub.enabled) {
       // Disabled since it was queued: dead, and the next of its subject goes (to die too).
       db_.write([&](soci::session& s) {
@@ -304,7 +317,7 @@ void WebhookDeliverer::send(const std::vector<Attempt>& attempts) {
                              .count();
     answers.push_back({&attempt, std::move(r), latency});
   }
-  if (answers.empty()) return;
+  if (answers.empty() && deferred.empty()) return;
 
   const auto& options = messenger_.options();
   db_.write([&](soci::session& s) {
@@ -319,7 +332,16 @@ void WebhookDeliverer::send(const std::vector<Attempt>& attempts) {
       order.emplace(WebhookStore::order_key(d.subscription_id, d.subject),
                     std::pair{d.subscription_id, d.subject});
     }
+    for (const Attempt* a : deferred) {
+      order.emplace(WebhookStore::order_key(a->delivery.subscription_id, a->delivery.subject),
+                    std::pair{a->delivery.subscription_id, a->delivery.subject});
+    }
     for (const auto& [key, target] : order) store.lock_subject(s, target.first, target.second);
+    // Not sent: still pending, each with a due event of its own, due now.
+    for (const Attempt* a : deferred) {
+      auto cur = store.delivery(s, a->delivery.team_id, a->delivery.id);
+      if (cur && cur->status == "pending") append_due(s, dialect, *cur, now_ms());
+    }
     // A subscription is read again, locked, only where the answer changes it (failing
     // since, disabled): most answers are successes of a healthy receiver.
     std::map<std::int64_t, std::optional<WebhookSubscription>> locked;

@@ -45,13 +45,14 @@ class WebhookDeliverer : public Subscriber {
  private:
   struct Attempt;
   // A due event's delivery, when it is still pending and due.
-  Outcome deliver(std::int64_t team_id, std::int64_t delivery_id);
+  Outcome deliver(std::int64_t team_id, std::int64_t delivery_id,
+                  std::chrono::steady_clock::time_point deadline);
   // Writes the deliveries of `events` (claimed once each); those that may go now.
   std::vector<Attempt> fan_out(const std::vector<DeliveryContext*>& events);
-  // The POSTs of pending deliveries, then the record of their answers in one transaction
-  // (delivered, retried by a due event later, or dead); a disabled subscription's delivery
-  // dies unsent.
-  void send(const std::vector<Attempt>& attempts);
+  // The POSTs of pending deliveries until `deadline`, then the record of their answers in
+  // one transaction (delivered, retried by a due event later, or dead); those not sent by
+  // the deadline get a due event now. A disabled subscription's delivery dies unsent.
+  void send(const std::vector<Attempt>& attempts, std::chrono::steady_clock::time_point deadline);
 
   Messenger& messenger_;
   Database& db_;
