@@ -50,10 +50,12 @@ std::string subject_of(const StoredEvent& event) {
   return event.subject_id ? event.subject_type + ":" + std::to_string(*event.subject_id) : "";
 }
 
-// The oldest delivery waiting behind `done` goes out now.
-void release_next(soci::session& s, const Dialect& dialect, const WebhookDelivery& done) {
+// The oldest delivery waiting behind `done` goes out now. `order_locked`: the caller holds
+// the subject's order lock already (one statement less per delivery).
+void release_next(soci::session& s, const Dialect& dialect, const WebhookDelivery& done,
+                  bool order_locked = false) {
   WebhookStore store(dialect);
-  store.lock_subject(s, done.subscription_id, done.subject);
+  if (!order_locked) store.lock_subject(s, done.subscription_id, done.subject);
   auto next = store.next_waiting(s, done.subscription_id, done.subject);
   if (!next) return;
   auto d = store.delivery(s, done.team_id, *next);
@@ -100,9 +102,9 @@ void disable(soci::session& s, const Dialect& dialect, WebhookSubscription& sub,
 }  // namespace
 
 std::int64_t enqueue_webhook_delivery(soci::session& s, const Dialect& dialect, WebhookDelivery d,
-                                      bool with_due_event, std::string* status) {
+                                      bool with_due_event, std::string* status, bool order_locked) {
   WebhookStore store(dialect);
-  store.lock_subject(s, d.subscription_id, d.subject);
+  if (!order_locked) store.lock_subject(s, d.subscription_id, d.subject);
   std::tie(d.id, d.status) = store.add_delivery(s, d);
   if (d.status == "pending" && with_due_event) append_due(s, dialect, d, now_ms());
   if (status) *status = d.status;
@@ -219,7 +221,8 @@ std::vector<WebhookDeliverer::Attempt> WebhookDeliverer::fan_out(
                        std::to_string(event->id) + "_s" + std::to_string(listed.id);
         d.subject = subject_of(*event);
         d.payload = payload;
-        d.id = enqueue_webhook_delivery(s, dialect, d, /*with_due_event=*/false, &d.status);
+        d.id = enqueue_webhook_delivery(s, dialect, d, /*with_due_event=*/false, &d.status,
+                                        /*order_locked=*/true);
         if (d.status == "pending") now.push_back({d, listed});
       }
     }
@@ -295,7 +298,7 @@ void WebhookDeliverer::send(const std::vector<Attempt>& attempts,
         cur->last_error = "the subscription is disabled";
         cur->next_attempt_at.reset();
         store.save_delivery(s, *cur);
-        release_next(s, dialect, *cur);
+        release_next(s, dialect, *cur, /*order_locked=*/true);
       });
       continue;
     }
@@ -379,7 +382,7 @@ void WebhookDeliverer::send(const std::vector<Attempt>& attempts,
           sub->failing_since.reset();
           store.save(s, *sub);
         }
-        release_next(s, dialect, *cur);
+        release_next(s, dialect, *cur, /*order_locked=*/true);
         continue;
       }
       cur->last_error = r.status ? "HTTP " + std::to_string(r.status) : r.error;
@@ -397,7 +400,7 @@ void WebhookDeliverer::send(const std::vector<Attempt>& attempts,
         cur->status = "dead";
         cur->next_attempt_at.reset();
         store.save_delivery(s, *cur);
-        release_next(s, dialect, *cur);
+        release_next(s, dialect, *cur, /*order_locked=*/true);
         continue;
       }
       cur->next_attempt_at = next;

@@ -69,8 +69,10 @@ EpochMs webhook_backoff_ms(std::chrono::milliseconds base, int attempts);
 // due event that sends it when pending: how events, test pings and replays all enter the
 // log. Runs in the caller's transaction, which holds the subscription's row lock. Without
 // the due event (`with_due_event` false) the caller sends a pending delivery itself after
-// the commit. `status`, when given, receives "pending" or "waiting".
+// the commit. `status`, when given, receives "pending" or "waiting". `order_locked`: the
+// caller holds the subject's order lock (WebhookStore::lock_subject) already.
 std::int64_t enqueue_webhook_delivery(soci::session& s, const Dialect& dialect, WebhookDelivery d,
-                                      bool with_due_event = true, std::string* status = nullptr);
+                                      bool with_due_event = true, std::string* status = nullptr,
+                                      bool order_locked = false);
 
 }  // namespace sb::channels
