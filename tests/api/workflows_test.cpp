@@ -290,17 +290,21 @@ TEST_P(WorkflowTest, RetriesZeroFailsAtOnce) {
 
 TEST_P(WorkflowTest, HostileScriptsEndWithClearErrorsAndTheServerGoesOn) {
   struct Case {
-    std::string name, body, expect;
+    std::string name, body, expect;  // expect: one message, or alternatives joined by " | "
   } cases[] = {
       {"loop", "while true do end", "instruction budget"},
       {"pcall-loop", "while true do pcall(function() while true do end end) end",
        "instruction budget"},
-      {"memory", "local t = {} for i = 1, 1e9 do t[i] = ('x'):rep(1000) .. i end", "memory limit"},
-      // Catching the memory error must not switch the other limits off.
+      // Filling memory takes a while: on a slow build (sanitizers, a loaded machine) the
+      // wall-clock deadline may end it first. "recursion" below reaches the cap quickly.
+      {"memory", "local t = {} for i = 1, 1e9 do t[i] = ('x'):rep(1000) .. i end",
+       "memory limit | deadline exceeded"},
+      // Catching the memory error must not switch the other limits off: the run ends (as
+      // above, the deadline may come first).
       {"pcall-memory-then-loop",
        "pcall(function() local t = {} for i = 1, 1e9 do t[i] = ('x'):rep(1000) .. i end end) "
        "while true do end",
-       "memory limit"},
+       "memory limit | deadline exceeded"},
       {"rep-bomb", "local s = ('x'):rep(1e9)", "string.rep: result would exceed"},
       {"pattern", "local s = ('a'):rep(5000) s:find('.-.-.-b')", "too expensive"},
       // Lua's own stack limit lies beyond the memory cap: the cap ends runaway recursion.
@@ -327,7 +331,13 @@ TEST_P(WorkflowTest, HostileScriptsEndWithClearErrorsAndTheServerGoesOn) {
     ASSERT_EQ(log->size(), 1u) << cases[i].name;
     EXPECT_EQ(log->getObject(0)->getValue<std::string>("outcome"), "error") << cases[i].name;
     std::string error = log->getObject(0)->getValue<std::string>("error");
-    EXPECT_NE(error.find(cases[i].expect), std::string::npos) << cases[i].name << ": " << error;
+    bool found = false;
+    for (std::size_t from = 0; from <= cases[i].expect.size();) {
+      const std::size_t bar = std::min(cases[i].expect.find(" | ", from), cases[i].expect.size());
+      found = found || error.find(cases[i].expect.substr(from, bar - from)) != std::string::npos;
+      from = bar + 3;
+    }
+    EXPECT_TRUE(found) << cases[i].name << ": " << error;
   }
   EXPECT_EQ(runs(ok)->size(), 1u);
   EXPECT_EQ(get_contact(c)->getArray("tags")->getElement<std::string>(0), "ok");

@@ -1,5 +1,6 @@
-// What receives events: workflows and plugins will implement this. A subscriber names
-// itself, says which event types it wants, and handles one event at a time.
+// What receives events: workflows, plugins, segments, messaging and webhooks implement this.
+// A subscriber names itself, says which event types it wants, and handles one event at a
+// time or, if it asks, a claimed batch's events together.
 #pragma once
 
 #include <functional>
