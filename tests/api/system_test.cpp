@@ -47,6 +47,27 @@ TEST_P(SystemTest, MetricsCountRequestsByRouteAndStatus) {
   EXPECT_NE(r.body.find("sb_db_pool_size 4"), std::string::npos);
 }
 
+TEST_P(SystemTest, MetricsShowPreparedStatementsReused) {
+  auto counter = [](const std::string& body, const std::string& name) {
+    auto at = body.find("\n" + name + " ");
+    return at == std::string::npos ? -1LL : std::stoll(body.substr(at + name.size() + 2));
+  };
+  const std::string before = anonymous().get("/metrics").body;
+  auto created = client().post("/v1/contacts", R"({"name":"Reused"})");
+  ASSERT_EQ(created.status, 201);
+  const std::string path =
+      "/v1/contacts/" + std::to_string(created.json()->getValue<long long>("id"));
+  for (int i = 0; i < 8; ++i) ASSERT_EQ(client().get(path).status, 200);
+  const std::string after = anonymous().get("/metrics").body;
+  ASSERT_GE(counter(before, "sb_db_statement_cache_hits_total"), 0) << before;
+  ASSERT_GE(counter(before, "sb_db_statements_prepared_total"), 0) << before;
+  // Eight reads of one contact by id over a pool of four: the SELECT is prepared at most
+  // once per connection, so at least four of them reuse it.
+  EXPECT_GE(counter(after, "sb_db_statement_cache_hits_total") -
+                counter(before, "sb_db_statement_cache_hits_total"),
+            4);
+}
+
 class MetricsTokenTest : public ApiTest {
  protected:
   static constexpr const char* kToken = "scrape-0123456789abcdef";

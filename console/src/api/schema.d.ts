@@ -69,7 +69,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics (text exposition format 0.0.4)
-         * @description sb_http_requests_total{method,route,status}, sb_http_request_duration_seconds{method,route} histogram, sb_http_requests_in_flight, sb_db_pool_size, sb_db_pool_in_use, process_resident_memory_bytes, and the event queue's gauges and counters. Open unless the server has SB_METRICS_TOKEN set; then it needs 'Authorization: Bearer <metrics token>' (not an API key).
+         * @description sb_http_requests_total{method,route,status}, sb_http_request_duration_seconds{method,route} histogram, sb_http_requests_in_flight, sb_db_pool_size, sb_db_pool_in_use, sb_db_statements_prepared_total, sb_db_statement_cache_hits_total, process_resident_memory_bytes, and the event queue's gauges and counters. Open unless the server has SB_METRICS_TOKEN set; then it needs 'Authorization: Bearer <metrics token>' (not an API key).
          */
         get: operations["getMetrics"];
         put?: never;

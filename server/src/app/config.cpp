@@ -225,6 +225,12 @@ const std::vector<Setting>& settings() {
        [](Config& c, const std::string& v) {
          c.database.pool_size = static_cast<std::size_t>(parse_int(v, 1, 512));
        }},
+      {"db_statement_cache", "SB_DB_STATEMENT_CACHE", "256",
+       "prepared statements kept per database session; 0 prepares none (PgBouncer in "
+       "transaction mode before 1.21)",
+       [](Config& c, const std::string& v) {
+         c.database.statement_cache = static_cast<std::size_t>(parse_int(v, 0, 10000));
+       }},
       {"db_acquire_timeout_ms", "SB_DB_ACQUIRE_TIMEOUT_MS", "2000",
        "wait for a free session before 503",
        [](Config& c, const std::string& v) {

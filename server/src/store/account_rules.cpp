@@ -5,6 +5,7 @@
 
 #include "model/crm_schemas.h"
 #include "model/error.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 
@@ -25,11 +26,12 @@ void AccountHooks::before_write(soci::session& s, const Record*, Record& after, 
 
 void AccountHooks::before_remove(soci::session& s, const Record& r) const {
   long long team = r.team_id, id = r.id;
-  s << "UPDATE contacts SET account_id = NULL, version = version + 1 WHERE team_id = :t AND "
-       "account_id = :id",
-      soci::use(team), soci::use(id);
-  s << "UPDATE leads SET account_id = NULL WHERE team_id = :t AND account_id = :id",
-      soci::use(team), soci::use(id);
+  run_cached(s,
+             "UPDATE contacts SET account_id = NULL, version = version + 1 WHERE team_id = :t AND "
+             "account_id = :id",
+             soci::use(team), soci::use(id));
+  run_cached(s, "UPDATE leads SET account_id = NULL WHERE team_id = :t AND account_id = :id",
+             soci::use(team), soci::use(id));
 }
 
 }  // namespace sb

@@ -9,6 +9,7 @@
 #include "model/contact_json.h"
 #include "model/crm_schemas.h"
 #include "model/error.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 
@@ -31,8 +32,8 @@ void AgentHooks::before_write(soci::session&, const Record*, Record& after, std:
 
 void AgentHooks::before_remove(soci::session& s, const Record& r) const {
   long long team = r.team_id, id = r.id, conversations = 0;
-  s << "SELECT COUNT(*) FROM conversations WHERE team_id = :t AND agent_id = :id", soci::use(team),
-      soci::use(id), soci::into(conversations);
+  run_cached(s, "SELECT COUNT(*) FROM conversations WHERE team_id = :t AND agent_id = :id",
+             soci::use(team), soci::use(id), soci::into(conversations));
   if (conversations > 0) {
     throw Error(ErrorCode::kConflict,
                 "the agent has " + std::to_string(conversations) +
@@ -40,9 +41,10 @@ void AgentHooks::before_remove(soci::session& s, const Record& r) const {
                 {{"conversations", static_cast<std::int64_t>(conversations)}});
   }
   long long now = now_ms();
-  s << "UPDATE api_keys SET revoked_at = :now WHERE team_id = :t AND agent_id = :id AND "
-       "revoked_at IS NULL",
-      soci::use(now), soci::use(team), soci::use(id);
+  run_cached(s,
+             "UPDATE api_keys SET revoked_at = :now WHERE team_id = :t AND agent_id = :id AND "
+             "revoked_at IS NULL",
+             soci::use(now), soci::use(team), soci::use(id));
 }
 
 }  // namespace sb

@@ -6,6 +6,7 @@
 #include "model/error.h"
 #include "store/json_rows.h"
 #include "store/statement.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 namespace {
@@ -353,8 +354,8 @@ std::vector<FunnelStage> AnalyticsStore::funnel(soci::session& s, std::int64_t t
       "c.team_id = :t AND c.pipeline_id = :p AND c.lead_id IN (" +
       cohort_sql + ")";
   long long n = 0;
-  s << "SELECT COUNT(*) FROM (" + cohort_sql + ") k", soci::use(team, "t"),
-      soci::use(pipeline, "p"), soci::use(start, "s"), soci::use(end, "e"), soci::into(n);
+  run_cached(s, "SELECT COUNT(*) FROM (" + cohort_sql + ") k", soci::use(team, "t"),
+             soci::use(pipeline, "p"), soci::use(start, "s"), soci::use(end, "e"), soci::into(n));
   cohort = n;
 
   FunnelStage row;

@@ -11,6 +11,7 @@
 #include "model/error.h"
 #include "model/hash.h"
 #include "store/sql_errors.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 namespace {
@@ -120,10 +121,12 @@ IssuedKey ApiKeyStore::issue(soci::session& s, std::int64_t team_id, std::string
   long long team = team_id, id = 0, agent = agent_id.value_or(0);
   soci::indicator agent_ind = agent_id ? soci::i_ok : soci::i_null;
   try {
-    s << "INSERT INTO api_keys (team_id, name, role, key_hash, prefix, created_at, agent_id) "
-         "VALUES (:t, :n, :r, :h, :p, :c, :a) RETURNING id",
-        soci::use(team), soci::use(k.name), soci::use(role_str), soci::use(hash),
-        soci::use(k.prefix), soci::use(k.created_at), soci::use(agent, agent_ind), soci::into(id);
+    run_cached(s,
+               "INSERT INTO api_keys (team_id, name, role, key_hash, prefix, created_at, agent_id) "
+               "VALUES (:t, :n, :r, :h, :p, :c, :a) RETURNING id",
+               soci::use(team), soci::use(k.name), soci::use(role_str), soci::use(hash),
+               soci::use(k.prefix), soci::use(k.created_at), soci::use(agent, agent_ind),
+               soci::into(id));
   } catch (const soci::soci_error& e) {
     if (is_unique_violation(e)) throw Error(ErrorCode::kConflict, "this API key already exists");
     throw;
@@ -200,9 +203,11 @@ bool ApiKeyStore::revoke(soci::session& s, std::int64_t team_id, std::int64_t id
   if (!key || key->revoked_at) return false;
   long long team = team_id, key_id = id;
   EpochMs now = now_ms();
-  s << "UPDATE api_keys SET revoked_at = :now WHERE team_id = :t AND id = :id AND revoked_at IS "
-       "NULL",
-      soci::use(now), soci::use(team), soci::use(key_id);
+  run_cached(
+      s,
+      "UPDATE api_keys SET revoked_at = :now WHERE team_id = :t AND id = :id AND revoked_at IS "
+      "NULL",
+      soci::use(now), soci::use(team), soci::use(key_id));
   key->revoked_at = now;
   events_.append(s, {.team_id = team_id,
                      .type = "api_key.revoked",

@@ -6,6 +6,7 @@
 #include "store/contact_filter_sql.h"
 #include "store/dialect.h"
 #include "store/statement.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 
@@ -20,17 +21,19 @@ void AuditStore::append(soci::session& s, const AuditEntry& e) const {
                   status_ind = ind(e.status.has_value()), origin_ind = ind(e.origin.has_value()),
                   request_ind = ind(e.request_id.has_value()),
                   detail_ind = ind(e.detail_json.has_value());
-  s << "INSERT INTO audit_log (team_id, at, actor_type, actor_id, action, subject_type, "
-       "subject_id, status, origin, request_id, detail) VALUES (:t, :at, :atype, :aid, :act, "
-       ":st, :sid, :status, :origin, :rid, " +
-           dialect_.json_param("detail") + ")",
-      soci::use(team, "t"), soci::use(at, "at"), soci::use(e.actor_type, "atype"),
-      soci::use(e.actor_id ? *e.actor_id : empty, actor_ind, "aid"), soci::use(e.action, "act"),
-      soci::use(e.subject_type ? *e.subject_type : empty, subject_type_ind, "st"),
-      soci::use(subject, subject_ind, "sid"), soci::use(status, status_ind, "status"),
-      soci::use(e.origin ? *e.origin : empty, origin_ind, "origin"),
-      soci::use(e.request_id ? *e.request_id : empty, request_ind, "rid"),
-      soci::use(e.detail_json ? *e.detail_json : empty, detail_ind, "detail");
+  run_cached(s,
+             "INSERT INTO audit_log (team_id, at, actor_type, actor_id, action, subject_type, "
+             "subject_id, status, origin, request_id, detail) VALUES (:t, :at, :atype, :aid, :act, "
+             ":st, :sid, :status, :origin, :rid, " +
+                 dialect_.json_param("detail") + ")",
+             soci::use(team, "t"), soci::use(at, "at"), soci::use(e.actor_type, "atype"),
+             soci::use(e.actor_id ? *e.actor_id : empty, actor_ind, "aid"),
+             soci::use(e.action, "act"),
+             soci::use(e.subject_type ? *e.subject_type : empty, subject_type_ind, "st"),
+             soci::use(subject, subject_ind, "sid"), soci::use(status, status_ind, "status"),
+             soci::use(e.origin ? *e.origin : empty, origin_ind, "origin"),
+             soci::use(e.request_id ? *e.request_id : empty, request_ind, "rid"),
+             soci::use(e.detail_json ? *e.detail_json : empty, detail_ind, "detail"));
 }
 
 void AuditStore::append_alone(soci::session& s, const AuditEntry& entry) const {

@@ -11,6 +11,7 @@
 #include "store/event_store.h"
 #include "store/json_rows.h"
 #include "store/statement.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 
@@ -50,17 +51,19 @@ bool CampaignStore::lease(soci::session& s, const CampaignRef& c, const std::str
 void CampaignStore::release(soci::session& s, const CampaignRef& c,
                             const std::string& owner) const {
   long long team = c.team_id, id = c.id;
-  s << "UPDATE campaigns SET lease_owner = NULL, lease_until = NULL WHERE team_id = :t AND id = "
-       ":id AND lease_owner = :o",
-      soci::use(team, "t"), soci::use(id, "id"), soci::use(owner, "o");
+  run_cached(
+      s,
+      "UPDATE campaigns SET lease_owner = NULL, lease_until = NULL WHERE team_id = :t AND id = "
+      ":id AND lease_owner = :o",
+      soci::use(team, "t"), soci::use(id, "id"), soci::use(owner, "o"));
 }
 
 std::string CampaignStore::status(soci::session& s, const CampaignRef& c) const {
   long long team = c.team_id, id = c.id;
   std::string status;
   soci::indicator ind = soci::i_null;
-  s << "SELECT status FROM campaigns WHERE team_id = :t AND id = :id", soci::use(team, "t"),
-      soci::use(id, "id"), soci::into(status, ind);
+  run_cached(s, "SELECT status FROM campaigns WHERE team_id = :t AND id = :id",
+             soci::use(team, "t"), soci::use(id, "id"), soci::into(status, ind));
   return ind == soci::i_ok ? status : "";
 }
 
@@ -105,9 +108,11 @@ bool CampaignStore::set_status(soci::session& s, const CampaignRef& c, const std
 void CampaignStore::skip_pending(soci::session& s, const CampaignRef& c,
                                  const std::string& reason) const {
   long long team = c.team_id, id = c.id;
-  s << "UPDATE campaign_recipients SET status = 'skipped', reason = :r WHERE team_id = :t AND "
-       "campaign_id = :c AND status = 'pending'",
-      soci::use(reason, "r"), soci::use(team, "t"), soci::use(id, "c");
+  run_cached(
+      s,
+      "UPDATE campaign_recipients SET status = 'skipped', reason = :r WHERE team_id = :t AND "
+      "campaign_id = :c AND status = 'pending'",
+      soci::use(reason, "r"), soci::use(team, "t"), soci::use(id, "c"));
 }
 
 std::int64_t CampaignStore::materialise(soci::session& s, const CampaignRef& c,
@@ -135,9 +140,11 @@ std::int64_t CampaignStore::materialise(soci::session& s, const CampaignRef& c,
   execute_once(st, sql);
   std::int64_t added = st.get_affected_rows();
   long long team_id = c.team_id, id = c.id;
-  s << "UPDATE campaign_recipients SET status = 'skipped' WHERE campaign_id = :c AND team_id = :t "
-       "AND status = 'pending' AND reason IS NOT NULL",
-      soci::use(id, "c"), soci::use(team_id, "t");
+  run_cached(
+      s,
+      "UPDATE campaign_recipients SET status = 'skipped' WHERE campaign_id = :c AND team_id = :t "
+      "AND status = 'pending' AND reason IS NOT NULL",
+      soci::use(id, "c"), soci::use(team_id, "t"));
   return added;
 }
 
@@ -165,8 +172,8 @@ std::vector<std::int64_t> CampaignStore::pending(soci::session& s, const Campaig
 std::int64_t CampaignStore::count_status(soci::session& s, const CampaignRef& c,
                                          const std::string& status) const {
   long long id = c.id, n = 0;
-  s << "SELECT COUNT(*) FROM campaign_recipients WHERE campaign_id = :c AND status = :s",
-      soci::use(id, "c"), soci::use(status, "s"), soci::into(n);
+  run_cached(s, "SELECT COUNT(*) FROM campaign_recipients WHERE campaign_id = :c AND status = :s",
+             soci::use(id, "c"), soci::use(status, "s"), soci::into(n));
   return n;
 }
 
@@ -255,14 +262,16 @@ std::vector<bool> CampaignStore::move(soci::session& s, const CampaignRef& c,
                                          {"not_before", RowType::kInt},
                                          {"attempted", RowType::kInt}});
   std::vector<long long> moved(moves.size());
-  s << "UPDATE campaign_recipients SET status = r.status, reason = r.reason, not_before = "
-       "r.not_before, attempts = attempts + r.attempted, sent_at = CASE WHEN r.status = 'sent' "
-       "THEN :now ELSE sent_at END FROM " +
-           source +
-           " WHERE campaign_recipients.campaign_id = :c AND "
-           "campaign_recipients.contact_id = r.contact_id" +
-           claimable + "r.status <> 'sending') RETURNING campaign_recipients.contact_id",
-      soci::use(text, "rows"), soci::use(when, "now"), soci::use(id, "c"), soci::into(moved);
+  run_cached(
+      s,
+      "UPDATE campaign_recipients SET status = r.status, reason = r.reason, not_before = "
+      "r.not_before, attempts = attempts + r.attempted, sent_at = CASE WHEN r.status = 'sent' "
+      "THEN :now ELSE sent_at END FROM " +
+          source +
+          " WHERE campaign_recipients.campaign_id = :c AND "
+          "campaign_recipients.contact_id = r.contact_id" +
+          claimable + "r.status <> 'sending') RETURNING campaign_recipients.contact_id",
+      soci::use(text, "rows"), soci::use(when, "now"), soci::use(id, "c"), soci::into(moved));
   std::set<long long> done(moved.begin(), moved.end());
   for (std::size_t i = 0; i < moves.size(); ++i) applied[i] = done.count(moves[i].contact_id) > 0;
   return applied;
@@ -315,10 +324,11 @@ CampaignStats CampaignStore::stats(soci::session& s, const CampaignRef& c) const
     }
   }
   long long opened = 0, clicked = 0, unsubscribed = 0;
-  s << "SELECT COUNT(opened_at), COUNT(clicked_at), COUNT(unsubscribed_at) FROM "
-       "campaign_recipients WHERE team_id = :t AND campaign_id = :c",
-      soci::use(team, "t"), soci::use(id, "c"), soci::into(opened), soci::into(clicked),
-      soci::into(unsubscribed);
+  run_cached(s,
+             "SELECT COUNT(opened_at), COUNT(clicked_at), COUNT(unsubscribed_at) FROM "
+             "campaign_recipients WHERE team_id = :t AND campaign_id = :c",
+             soci::use(team, "t"), soci::use(id, "c"), soci::into(opened), soci::into(clicked),
+             soci::into(unsubscribed));
   out.opened = opened;
   out.clicked = clicked;
   out.unsubscribed = unsubscribed;

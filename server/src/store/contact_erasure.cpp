@@ -13,6 +13,7 @@
 #include "store/dialect.h"
 #include "store/messaging_store.h"
 #include "store/statement.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 namespace {
@@ -53,9 +54,11 @@ ErasureReport ContactEraser::erase(soci::session& s, std::int64_t team_id, std::
         {"phone", contact->phone}}) {
     if (!value) continue;
     std::string d = digest(secret, team_id, kind, *value);
-    s << "INSERT INTO erased_identities (team_id, kind, digest, erased_at) VALUES (:t, :k, :d, "
-         ":at) ON CONFLICT DO NOTHING",
-        soci::use(team, "t"), soci::use(kind, "k"), soci::use(d, "d"), soci::use(now, "at");
+    run_cached(
+        s,
+        "INSERT INTO erased_identities (team_id, kind, digest, erased_at) VALUES (:t, :k, :d, "
+        ":at) ON CONFLICT DO NOTHING",
+        soci::use(team, "t"), soci::use(kind, "k"), soci::use(d, "d"), soci::use(now, "at"));
   }
 
   // 2. Event payloads about the person (their own events, their conversations' events, any
@@ -194,8 +197,8 @@ std::set<std::string> erased_addresses(soci::session& s, std::int64_t team_id,
   std::string secret;
   soci::indicator ind = soci::i_null;
   const std::string name = kSecretName;
-  s << "SELECT value FROM install_secrets WHERE name = :n", soci::use(name, "n"),
-      soci::into(secret, ind);
+  run_cached(s, "SELECT value FROM install_secrets WHERE name = :n", soci::use(name, "n"),
+             soci::into(secret, ind));
   if (ind != soci::i_ok) return out;  // nobody was ever erased here
   std::map<std::string, std::string> by_digest;
   SqlParams p;
@@ -221,8 +224,8 @@ std::set<std::string> erased_addresses(soci::session& s, std::int64_t team_id,
 
 long long ContactEraser::blob_references(soci::session& s, const std::string& sha256) const {
   long long n = 0;
-  s << "SELECT COUNT(*) FROM contact_files WHERE sha256 = :h", soci::use(sha256, "h"),
-      soci::into(n);
+  run_cached(s, "SELECT COUNT(*) FROM contact_files WHERE sha256 = :h", soci::use(sha256, "h"),
+             soci::into(n));
   return n;
 }
 

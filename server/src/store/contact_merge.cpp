@@ -12,6 +12,7 @@
 #include "model/error.h"
 #include "store/contact_filter_sql.h"
 #include "store/conversation_store.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 namespace {
@@ -172,7 +173,8 @@ MergeResult ContactMerger::merge(soci::session& s, std::int64_t team_id, std::in
   ConversationStore(contacts_.dialect()).move_identities(s, team_id, duplicate_id, survivor_id);
   merged.message_count += dup.message_count;
   merged.conversation_count += dup.conversation_count;
-  s << "DELETE FROM contacts WHERE team_id = :t AND id = :id", soci::use(team), soci::use(from);
+  run_cached(s, "DELETE FROM contacts WHERE team_id = :t AND id = :id", soci::use(team),
+             soci::use(from));
   merged.version = survivor.version + 1;
   merged.updated_at = now_ms();
   contacts_.overwrite_row(s, merged);  // always: the version records the merge
@@ -187,12 +189,14 @@ MergeResult ContactMerger::merge(soci::session& s, std::int64_t team_id, std::in
   std::string journal_text = json_text(journal);
   EpochMs now = now_ms(), expires = now + retention_ms;
   long long merge_id = 0, sid = survivor_id;
-  s << "INSERT INTO merge_journal (team_id, survivor_id, duplicate_id, journal, created_at, "
-       "expires_at) "
-       "VALUES (:t, :s, :d, " +
-           contacts_.dialect().json_param("j") + ", :c, :e) RETURNING id",
-      soci::use(team, "t"), soci::use(sid, "s"), soci::use(from, "d"), soci::use(journal_text, "j"),
-      soci::use(now, "c"), soci::use(expires, "e"), soci::into(merge_id);
+  run_cached(s,
+             "INSERT INTO merge_journal (team_id, survivor_id, duplicate_id, journal, created_at, "
+             "expires_at) "
+             "VALUES (:t, :s, :d, " +
+                 contacts_.dialect().json_param("j") + ", :c, :e) RETURNING id",
+             soci::use(team, "t"), soci::use(sid, "s"), soci::use(from, "d"),
+             soci::use(journal_text, "j"), soci::use(now, "c"), soci::use(expires, "e"),
+             soci::into(merge_id));
 
   Poco::JSON::Object entry(Poco::JSON_PRESERVE_KEY_ORDER);
   entry.set("merge_id", merge_id);
@@ -224,9 +228,9 @@ UnmergeResult ContactMerger::unmerge(soci::session& s, std::int64_t team_id,
       "SELECT id, journal, expires_at, undone_at FROM merge_journal WHERE team_id = :t AND "
       "survivor_id = :s";
   if (merge_id > 0) {
-    s << sql + " AND id = :m", soci::use(team, "t"), soci::use(sid, "s"), soci::use(mid, "m"),
-        soci::into(found_id), soci::into(journal_text), soci::into(expires),
-        soci::into(undone, undone_ind);
+    run_cached(s, sql + " AND id = :m", soci::use(team, "t"), soci::use(sid, "s"),
+               soci::use(mid, "m"), soci::into(found_id), soci::into(journal_text),
+               soci::into(expires), soci::into(undone, undone_ind));
   } else {
     s << sql + " AND undone_at IS NULL ORDER BY id DESC LIMIT 1", soci::use(team, "t"),
         soci::use(sid, "s"), soci::into(found_id), soci::into(journal_text), soci::into(expires),
@@ -326,8 +330,8 @@ UnmergeResult ContactMerger::unmerge(soci::session& s, std::int64_t team_id,
   }
   EpochMs now = now_ms();
   long long jid = found_id;
-  s << "UPDATE merge_journal SET undone_at = :n WHERE team_id = :t AND id = :id", soci::use(now),
-      soci::use(team), soci::use(jid);
+  run_cached(s, "UPDATE merge_journal SET undone_at = :n WHERE team_id = :t AND id = :id",
+             soci::use(now), soci::use(team), soci::use(jid));
 
   Poco::JSON::Object entry(Poco::JSON_PRESERVE_KEY_ORDER);
   entry.set("merge_id", found_id);

@@ -20,6 +20,7 @@
 #include "store/contact_filter_sql.h"
 #include "store/json_rows.h"
 #include "store/sql_errors.h"
+#include "store/statement_cache.h"
 #include "store/write_guard.h"
 
 namespace sb {
@@ -214,22 +215,18 @@ struct ContactParams {
   }
 };
 
-void run(soci::statement& st, const std::string& sql) {
-  execute_once(st, sql);
-}
-
 std::vector<Contact> fetch(soci::session& s, std::int64_t team_id, const std::string& where,
                            SqlParams& params, int limit) {
   ContactRow row;
-  soci::statement st(s);
-  row.bind(st);
-  params.bind(st);
-  const bool found = execute_once(st, std::string(kSelect) + where);
+  StatementCache::Use st = statements_of(s).get(std::string(kSelect) + where);
+  row.bind(*st);
+  params.bind(*st);
+  const bool found = st.execute();
   std::vector<Contact> out;
   if (found) {
     do {
       out.push_back(row.value(team_id));
-    } while (st.fetch() && static_cast<int>(out.size()) < limit);
+    } while (st->fetch() && static_cast<int>(out.size()) < limit);
   }
   return out;
 }
@@ -325,11 +322,13 @@ void ContactStore::save_activity(soci::session& s, const std::vector<Contact>& c
                                          {"channel", RowType::kText},
                                          {"behaviour", RowType::kJson},
                                          {"sources", RowType::kJson}});
-  s << "UPDATE contacts SET last_active = r.last_active, message_count = r.messages, "
-       "conversation_count = r.conversations, last_channel = r.channel, behaviour = r.behaviour, "
-       "field_sources = r.sources FROM " +
-           source + " WHERE contacts.team_id = r.team_id AND contacts.id = r.id",
-      soci::use(text, "rows");
+  run_cached(
+      s,
+      "UPDATE contacts SET last_active = r.last_active, message_count = r.messages, "
+      "conversation_count = r.conversations, last_channel = r.channel, behaviour = r.behaviour, "
+      "field_sources = r.sources FROM " +
+          source + " WHERE contacts.team_id = r.team_id AND contacts.id = r.id",
+      soci::use(text, "rows"));
 }
 
 Contact ContactStore::require(soci::session& s, std::int64_t team_id, std::int64_t id,
@@ -431,13 +430,13 @@ void ContactStore::insert_row(soci::session& s, Contact& c) const {
       dialect_.json_param("field_sources") +
       ", :first_seen, :last_active, :created, :updated, :version) RETURNING id";
   long long id = 0;
-  soci::statement st(s);
-  p.bind(st);
-  st.exchange(soci::use(p.created, "created"));
-  if (explicit_id) st.exchange(soci::use(p.id, "id"));
-  st.exchange(soci::into(id));
+  StatementCache::Use st = statements_of(s).get(sql);
+  p.bind(*st);
+  st->exchange(soci::use(p.created, "created"));
+  if (explicit_id) st->exchange(soci::use(p.id, "id"));
+  st->exchange(soci::into(id));
   try {
-    run(st, sql);
+    st.execute();
   } catch (const soci::soci_error& e) {
     if (is_unique_violation(e)) {
       check_identity(s, c, c.id);  // throws the precise 409 when it was the identity
@@ -463,11 +462,11 @@ void ContactStore::overwrite_row(soci::session& s, const Contact& c) const {
       ", first_seen = :first_seen, last_active = :last_active, updated_at = :updated, version = "
       ":version "
       "WHERE team_id = :team AND id = :id";
-  soci::statement st(s);
-  p.bind(st);
-  st.exchange(soci::use(p.id, "id"));
+  StatementCache::Use st = statements_of(s).get(sql);
+  p.bind(*st);
+  st->exchange(soci::use(p.id, "id"));
   try {
-    run(st, sql);
+    st.execute();
   } catch (const soci::soci_error& e) {
     if (is_unique_violation(e)) {
       check_identity(s, c, c.id);
@@ -808,9 +807,10 @@ bool ContactStore::remove(soci::session& s, std::int64_t team_id, std::int64_t i
   auto current = get(s, team_id, id, true);
   if (!current) return false;
   long long team = team_id, cid = id;
-  s << "DELETE FROM contact_identities WHERE team_id = :t AND contact_id = :id", soci::use(team),
-      soci::use(cid);
-  s << "DELETE FROM contacts WHERE team_id = :t AND id = :id", soci::use(team), soci::use(cid);
+  run_cached(s, "DELETE FROM contact_identities WHERE team_id = :t AND contact_id = :id",
+             soci::use(team), soci::use(cid));
+  run_cached(s, "DELETE FROM contacts WHERE team_id = :t AND id = :id", soci::use(team),
+             soci::use(cid));
   // The payload carries the id only: a deletion may be an erasure request.
   events_.append(
       s, {.team_id = team_id,

@@ -8,6 +8,7 @@
 #include "model/contact_json.h"
 #include "store/json_rows.h"
 #include "store/statement.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 namespace {
@@ -252,18 +253,21 @@ void ConversationStore::add_identity(soci::session& s, std::int64_t team_id, con
                                      std::int64_t contact_id) const {
   long long team = team_id, contact = contact_id;
   EpochMs now = now_ms();
-  s << "INSERT INTO contact_identities (team_id, platform, external_id, contact_id, created_at) "
-       "VALUES (:t, :p, :x, :c, :now) ON CONFLICT (team_id, platform, external_id) DO UPDATE SET "
-       "contact_id = excluded.contact_id",
+  run_cached(
+      s,
+      "INSERT INTO contact_identities (team_id, platform, external_id, contact_id, created_at) "
+      "VALUES (:t, :p, :x, :c, :now) ON CONFLICT (team_id, platform, external_id) DO UPDATE SET "
+      "contact_id = excluded.contact_id",
       soci::use(team, "t"), soci::use(key.first, "p"), soci::use(key.second, "x"),
-      soci::use(contact, "c"), soci::use(now, "now");
+      soci::use(contact, "c"), soci::use(now, "now"));
 }
 
 void ConversationStore::move_identities(soci::session& s, std::int64_t team_id,
                                         std::int64_t from_id, std::int64_t to_id) const {
   long long team = team_id, from = from_id, to = to_id;
-  s << "UPDATE contact_identities SET contact_id = :to WHERE team_id = :t AND contact_id = :from",
-      soci::use(to, "to"), soci::use(team, "t"), soci::use(from, "from");
+  run_cached(
+      s, "UPDATE contact_identities SET contact_id = :to WHERE team_id = :t AND contact_id = :from",
+      soci::use(to, "to"), soci::use(team, "t"), soci::use(from, "from"));
 }
 
 std::vector<Conversation> ConversationStore::open_conversations(
@@ -314,13 +318,15 @@ void ConversationStore::insert_conversation(soci::session& s, Conversation& c) c
   long long team = c.team_id, agent = c.agent_id, contact = c.contact_id, id = 0;
   EpochMs now = now_ms();
   c.created_at = c.updated_at = now;
-  s << "INSERT INTO conversations (team_id, agent_id, contact_id, external_id, platform, status, "
-       "started_at, last_message_at, created_at, updated_at) VALUES (:t, :a, :c, :x, :p, 'open', "
-       ":started, :last, :created, :updated) RETURNING id",
+  run_cached(
+      s,
+      "INSERT INTO conversations (team_id, agent_id, contact_id, external_id, platform, status, "
+      "started_at, last_message_at, created_at, updated_at) VALUES (:t, :a, :c, :x, :p, 'open', "
+      ":started, :last, :created, :updated) RETURNING id",
       soci::use(team, "t"), soci::use(agent, "a"), soci::use(contact, "c"),
       soci::use(c.external_id, "x"), soci::use(c.platform, "p"), soci::use(c.started_at, "started"),
       soci::use(c.last_message_at, "last"), soci::use(c.created_at, "created"),
-      soci::use(c.updated_at, "updated"), soci::into(id);
+      soci::use(c.updated_at, "updated"), soci::into(id));
   c.id = id;
 }
 
@@ -364,14 +370,16 @@ void ConversationStore::save_conversations(soci::session& s,
                                          {"rating", RowType::kInt},
                                          {"feedback", RowType::kText},
                                          {"topics", RowType::kJson}});
-  s << "UPDATE conversations SET status = r.status, close_reason = r.close_reason, "
-       "last_message_at = r.last_message_at, ended_at = r.ended_at, message_count = "
-       "r.message_count, user_message_count = r.user_message_count, awaiting_since = "
-       "r.awaiting_since, handed_off = r.handed_off, escalated = r.escalated, resolved = "
-       "r.resolved, rating = r.rating, feedback = r.feedback, topics = r.topics, updated_at = :now "
-       "FROM " +
-           source + " WHERE conversations.team_id = r.team_id AND conversations.id = r.id",
-      soci::use(text, "rows"), soci::use(now, "now");
+  run_cached(
+      s,
+      "UPDATE conversations SET status = r.status, close_reason = r.close_reason, "
+      "last_message_at = r.last_message_at, ended_at = r.ended_at, message_count = "
+      "r.message_count, user_message_count = r.user_message_count, awaiting_since = "
+      "r.awaiting_since, handed_off = r.handed_off, escalated = r.escalated, resolved = "
+      "r.resolved, rating = r.rating, feedback = r.feedback, topics = r.topics, updated_at = :now "
+      "FROM " +
+          source + " WHERE conversations.team_id = r.team_id AND conversations.id = r.id",
+      soci::use(text, "rows"), soci::use(now, "now"));
 }
 
 void ConversationStore::insert_messages(soci::session& s,

@@ -10,6 +10,7 @@
 #include "model/contact_rules.h"
 #include "model/error.h"
 #include "store/sql_errors.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 namespace {
@@ -124,19 +125,21 @@ CustomField CustomFieldStore::create(soci::session& s, CustomField f) const {
   long long team = f.team_id, id = 0, last = 0;
   if (f.position == 0) {  // unplaced: after the others
     soci::indicator none;
-    s << "SELECT MAX(position) FROM custom_fields WHERE team_id = :t", soci::use(team),
-        soci::into(last, none);
+    run_cached(s, "SELECT MAX(position) FROM custom_fields WHERE team_id = :t", soci::use(team),
+               soci::into(last, none));
     f.position = (none == soci::i_ok ? last : 0) + 1;
   }
   long long position = f.position;
   try {
-    s << "INSERT INTO custom_fields (team_id, key, label, type, options, required, allow_for_ai, "
-         "position, created_at, updated_at) VALUES (:t, :k, :l, :ty, " +
-             dialect_.json_param("o") + ", :r, :a, :p, :c, :u) RETURNING id",
+    run_cached(
+        s,
+        "INSERT INTO custom_fields (team_id, key, label, type, options, required, allow_for_ai, "
+        "position, created_at, updated_at) VALUES (:t, :k, :l, :ty, " +
+            dialect_.json_param("o") + ", :r, :a, :p, :c, :u) RETURNING id",
         soci::use(team, "t"), soci::use(f.key, "k"), soci::use(f.label, "l"),
         soci::use(f.type, "ty"), soci::use(options, "o"), soci::use(required, "r"),
         soci::use(ai, "a"), soci::use(position, "p"), soci::use(f.created_at, "c"),
-        soci::use(f.updated_at, "u"), soci::into(id);
+        soci::use(f.updated_at, "u"), soci::into(id));
   } catch (const soci::soci_error& e) {
     if (is_unique_violation(e)) {
       throw Error(ErrorCode::kConflict, "a custom field with key '" + f.key + "' exists",
@@ -160,12 +163,13 @@ CustomField CustomFieldStore::update(soci::session& s, const CustomField& f) con
   std::string options = json_text(*string_array(f.options));
   int required = f.required, ai = f.allow_for_ai;
   long long team = f.team_id, id = f.id, position = f.position;
-  s << "UPDATE custom_fields SET label = :l, options = " + dialect_.json_param("o") +
-           ", required = :r, allow_for_ai = :a, position = :p, updated_at = :u "
-           "WHERE team_id = :t AND id = :id",
-      soci::use(out.label, "l"), soci::use(options, "o"), soci::use(required, "r"),
-      soci::use(ai, "a"), soci::use(position, "p"), soci::use(out.updated_at, "u"),
-      soci::use(team, "t"), soci::use(id, "id");
+  run_cached(s,
+             "UPDATE custom_fields SET label = :l, options = " + dialect_.json_param("o") +
+                 ", required = :r, allow_for_ai = :a, position = :p, updated_at = :u "
+                 "WHERE team_id = :t AND id = :id",
+             soci::use(out.label, "l"), soci::use(options, "o"), soci::use(required, "r"),
+             soci::use(ai, "a"), soci::use(position, "p"), soci::use(out.updated_at, "u"),
+             soci::use(team, "t"), soci::use(id, "id"));
   events_.append(s, {.team_id = f.team_id,
                      .type = "custom_field.updated",
                      .subject_type = "custom_field",
@@ -180,11 +184,14 @@ bool CustomFieldStore::remove(soci::session& s, std::int64_t team_id, std::int64
   long long team = team_id, fid = id;
   std::string key = f->key;
   EpochMs now = now_ms();
-  s << "UPDATE contacts SET custom = " + dialect_.json_remove_key("custom", ":k") +
-           ", updated_at = :now, version = version + 1 WHERE team_id = :t AND (custom ->> :k2) IS "
-           "NOT NULL",
-      soci::use(key, "k"), soci::use(now, "now"), soci::use(team, "t"), soci::use(key, "k2");
-  s << "DELETE FROM custom_fields WHERE team_id = :t AND id = :id", soci::use(team), soci::use(fid);
+  run_cached(
+      s,
+      "UPDATE contacts SET custom = " + dialect_.json_remove_key("custom", ":k") +
+          ", updated_at = :now, version = version + 1 WHERE team_id = :t AND (custom ->> :k2) IS "
+          "NOT NULL",
+      soci::use(key, "k"), soci::use(now, "now"), soci::use(team, "t"), soci::use(key, "k2"));
+  run_cached(s, "DELETE FROM custom_fields WHERE team_id = :t AND id = :id", soci::use(team),
+             soci::use(fid));
   events_.append(s, {.team_id = team_id,
                      .type = "custom_field.deleted",
                      .subject_type = "custom_field",

@@ -20,10 +20,15 @@ class session;
 namespace sb {
 
 class WriteGuard;
+struct StatementCacheStats;
 
 struct DatabaseOptions {
   std::string url;  // "sqlite:PATH" or "postgresql://user:pass@host:port/db"
   std::size_t pool_size = 8;
+  // Prepared statements each session keeps (least recently used go first); 0: none, every
+  // statement is parsed and planned on each execution (for a pooler that cannot carry
+  // named prepared statements across transactions).
+  std::size_t statement_cache = 256;
   std::chrono::milliseconds acquire_timeout{2000};
   int sqlite_busy_timeout_s = 5;
   // How long write_resolved() keeps looking up a COMMIT whose answer was lost.
@@ -98,6 +103,8 @@ class Database {
   void ping();
 
   std::size_t pool_size() const { return sessions_.size(); }
+  // Prepared-statement reuse summed over the pool's connections (for /metrics and tests).
+  StatementCacheStats statement_stats() const;
 
   // Called after a committed write transaction that appended events (the dispatcher's
   // in-process wake-up). Set once, before concurrent use.
@@ -163,6 +170,7 @@ class Database {
   std::string connect_string_;
   std::string display_url_;
   std::chrono::milliseconds acquire_timeout_;
+  std::size_t statement_cache_;
   std::chrono::milliseconds commit_resolve_timeout_;
   std::vector<std::unique_ptr<Slot>> sessions_;
   std::vector<std::size_t> free_;

@@ -8,6 +8,7 @@
 #include "store/contact_filter_sql.h"
 #include "store/database.h"
 #include "store/statement.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 namespace {
@@ -52,13 +53,17 @@ struct EventRow {
   }
 };
 
-std::vector<StoredEvent> fetch_events(soci::session& s, const std::string& sql, SqlParams& params) {
+// `planned_each_time`: the claim, whose plan depends on how many events wait (PostgreSQL
+// kept a generic plan for it and claimed 4x slower, measured).
+std::vector<StoredEvent> fetch_events(soci::session& s, const std::string& sql, SqlParams& params,
+                                      bool planned_each_time = false) {
   EventRow row;
-  soci::statement st(s);
-  row.bind(st);
-  params.bind(st);
+  StatementCache::Use st =
+      planned_each_time ? statements_of(s).one_time(sql) : statements_of(s).get(sql);
+  row.bind(*st);
+  params.bind(*st);
   std::vector<StoredEvent> out;
-  for (bool more = execute_once(st, sql); more; more = st.fetch()) out.push_back(row.value());
+  for (bool more = st.execute(); more; more = st->fetch()) out.push_back(row.value());
   return out;
 }
 
@@ -127,7 +132,7 @@ std::vector<StoredEvent> EventQueueStore::claim(soci::session& s, const std::str
           ", lease_until = " + p.add(now + lease_ms) + ", attempts = attempts + 1 WHERE id IN (" +
           pick + ") RETURNING " + kEventColumns;
   }
-  auto out = fetch_events(s, sql, p);
+  auto out = fetch_events(s, sql, p, true);
   std::sort(out.begin(), out.end(),
             [](const StoredEvent& a, const StoredEvent& b) { return a.id < b.id; });
   return out;
@@ -141,14 +146,13 @@ std::map<std::pair<std::int64_t, std::string>, std::string> EventQueueStore::del
   std::string where = by_team(events, "event_id", p);
   long long event_id = 0;
   std::string subscriber, status;
-  soci::statement st(s);
-  st.exchange(soci::into(event_id));
-  st.exchange(soci::into(subscriber));
-  st.exchange(soci::into(status));
-  p.bind(st);
-  for (bool more = execute_once(
-           st, "SELECT event_id, subscriber, status FROM event_deliveries WHERE " + where);
-       more; more = st.fetch()) {
+  StatementCache::Use st = statements_of(s).get(
+      "SELECT event_id, subscriber, status FROM event_deliveries WHERE " + where);
+  st->exchange(soci::into(event_id));
+  st->exchange(soci::into(subscriber));
+  st->exchange(soci::into(status));
+  p.bind(*st);
+  for (bool more = st.execute(); more; more = st->fetch()) {
     out[{event_id, subscriber}] = status;
   }
   return out;
@@ -168,16 +172,15 @@ void EventQueueStore::record_deliveries(
               p.add(d.last_error) + ", " + p.add(static_cast<long long>(d.duration_us)) + ", " +
               p.add(now) + ")";
   }
-  soci::statement st(s);
-  p.bind(st);
-  execute_once(
-      st,
+  StatementCache::Use st = statements_of(s).get(
       "INSERT INTO event_deliveries (team_id, event_id, subscriber, status, attempts, last_error, "
       "duration_us, updated_at) VALUES " +
-          values +
-          " ON CONFLICT (team_id, event_id, subscriber) DO UPDATE SET status = excluded.status, "
-          "attempts = excluded.attempts, last_error = excluded.last_error, "
-          "duration_us = excluded.duration_us, updated_at = excluded.updated_at");
+      values +
+      " ON CONFLICT (team_id, event_id, subscriber) DO UPDATE SET status = excluded.status, "
+      "attempts = excluded.attempts, last_error = excluded.last_error, "
+      "duration_us = excluded.duration_us, updated_at = excluded.updated_at");
+  p.bind(*st);
+  st.execute();
 }
 
 void EventQueueStore::finish_done(
@@ -185,11 +188,10 @@ void EventQueueStore::finish_done(
   if (events.empty()) return;
   SqlParams p;
   std::string where = by_team(events, "id", p);
-  soci::statement st(s);
-  p.bind(st);
-  execute_once(
-      st,
+  StatementCache::Use st = statements_of(s).get(
       "UPDATE events SET status = 'done', lease_owner = NULL, lease_until = NULL WHERE " + where);
+  p.bind(*st);
+  st.execute();
 }
 
 void EventQueueStore::finish(soci::session& s, std::int64_t team_id, std::int64_t event_id,
@@ -200,15 +202,16 @@ void EventQueueStore::finish(soci::session& s, std::int64_t team_id, std::int64_
   long long available = retry_at.value_or(0);
   soci::indicator err_ind = error.empty() ? soci::i_null : soci::i_ok;
   if (retry_at) {
-    s << "UPDATE events SET status = :s, available_at = :a, lease_owner = NULL, lease_until = "
-         "NULL, last_error = :e "
-         "WHERE team_id = :t AND id = :id",
-        soci::use(next_status), soci::use(available), soci::use(error, err_ind), soci::use(team),
-        soci::use(id);
+    run_cached(s,
+               "UPDATE events SET status = :s, available_at = :a, lease_owner = NULL, "
+               "lease_until = NULL, last_error = :e WHERE team_id = :t AND id = :id",
+               soci::use(next_status), soci::use(available), soci::use(error, err_ind),
+               soci::use(team), soci::use(id));
   } else {
-    s << "UPDATE events SET status = :s, lease_owner = NULL, lease_until = NULL, last_error = :e "
-         "WHERE team_id = :t AND id = :id",
-        soci::use(next_status), soci::use(error, err_ind), soci::use(team), soci::use(id);
+    run_cached(s,
+               "UPDATE events SET status = :s, lease_owner = NULL, lease_until = NULL, "
+               "last_error = :e WHERE team_id = :t AND id = :id",
+               soci::use(next_status), soci::use(error, err_ind), soci::use(team), soci::use(id));
   }
 }
 
@@ -219,16 +222,17 @@ std::optional<std::int64_t> EventQueueStore::schedule(soci::session& s, const Ne
   std::string stype = event.subject_type;
   soci::indicator stype_ind = stype.empty() ? soci::i_null : soci::i_ok;
   EpochMs now = now_ms(), due = event.available_at.value_or(now);
-  s << "INSERT INTO events (team_id, type, subject_type, subject_id, payload, created_at, "
-       "available_at, dedupe_key) "
-       "VALUES (:t, :ty, :st, :sid, " +
-           dialect_.json_param("p") +
-           ", :c, :a, :k) "
-           "ON CONFLICT (team_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING RETURNING id",
+  const bool inserted = run_cached(
+      s,
+      "INSERT INTO events (team_id, type, subject_type, subject_id, payload, created_at, "
+      "available_at, dedupe_key) VALUES (:t, :ty, :st, :sid, " +
+          dialect_.json_param("p") +
+          ", :c, :a, :k) "
+          "ON CONFLICT (team_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING RETURNING id",
       soci::use(team, "t"), soci::use(event.type, "ty"), soci::use(stype, stype_ind, "st"),
       soci::use(subject_id, sid_ind, "sid"), soci::use(event.payload_json, "p"),
-      soci::use(now, "c"), soci::use(due, "a"), soci::use(dedupe_key, "k"), soci::into(id);
-  if (!s.got_data()) return std::nullopt;
+      soci::use(now, "c"), soci::use(due, "a"), soci::use(dedupe_key, "k"), soci::into(id));
+  if (!inserted) return std::nullopt;
   Database::note_event_appended();
   return id;
 }
@@ -236,18 +240,18 @@ std::optional<std::int64_t> EventQueueStore::schedule(soci::session& s, const Ne
 bool EventQueueStore::cancel(soci::session& s, std::int64_t team_id,
                              const std::string& dedupe_key) const {
   long long team = team_id, id = 0;
-  s << "DELETE FROM events WHERE team_id = :t AND dedupe_key = :k AND status = 'pending' AND "
-       "attempts = 0 RETURNING id",
-      soci::use(team), soci::use(dedupe_key), soci::into(id);
-  return s.got_data();
+  return run_cached(s,
+                    "DELETE FROM events WHERE team_id = :t AND dedupe_key = :k AND status = "
+                    "'pending' AND attempts = 0 RETURNING id",
+                    soci::use(team), soci::use(dedupe_key), soci::into(id));
 }
 
 void EventQueueStore::release_key(soci::session& s, std::int64_t team_id,
                                   const std::string& dedupe_key) const {
   cancel(s, team_id, dedupe_key);
   long long team = team_id;
-  s << "UPDATE events SET dedupe_key = NULL WHERE team_id = :t AND dedupe_key = :k",
-      soci::use(team), soci::use(dedupe_key);
+  run_cached(s, "UPDATE events SET dedupe_key = NULL WHERE team_id = :t AND dedupe_key = :k",
+             soci::use(team), soci::use(dedupe_key));
 }
 
 std::int64_t EventQueueStore::prune(soci::session& s, EpochMs cutoff, int limit) const {
@@ -285,17 +289,17 @@ bool EventQueueStore::claim_effect(soci::session& s, std::int64_t team_id,
   long long team = team_id;
   EpochMs now = now_ms();
   std::string got;
-  s << "INSERT INTO effect_keys (team_id, key, created_at) VALUES (:t, :k, :c) "
-       "ON CONFLICT (team_id, key) DO NOTHING RETURNING key",
-      soci::use(team), soci::use(key), soci::use(now), soci::into(got);
-  return s.got_data();
+  return run_cached(s,
+                    "INSERT INTO effect_keys (team_id, key, created_at) VALUES (:t, :k, :c) "
+                    "ON CONFLICT (team_id, key) DO NOTHING RETURNING key",
+                    soci::use(team), soci::use(key), soci::use(now), soci::into(got));
 }
 
 bool EventQueueStore::has_effect(soci::session& s, std::int64_t team_id,
                                  const std::string& key) const {
   long long team = team_id, n = 0;
-  s << "SELECT COUNT(*) FROM effect_keys WHERE team_id = :t AND key = :k", soci::use(team),
-      soci::use(key), soci::into(n);
+  run_cached(s, "SELECT COUNT(*) FROM effect_keys WHERE team_id = :t AND key = :k", soci::use(team),
+             soci::use(key), soci::into(n));
   return n > 0;
 }
 
@@ -329,7 +333,8 @@ std::vector<StoredEvent> EventQueueStore::after(soci::session& s, std::int64_t t
 std::int64_t EventQueueStore::newest_id(soci::session& s, std::int64_t team_id) const {
   long long team = team_id, id = 0;
   soci::indicator ind = soci::i_null;
-  s << "SELECT MAX(id) FROM events WHERE team_id = :t", soci::use(team), soci::into(id, ind);
+  run_cached(s, "SELECT MAX(id) FROM events WHERE team_id = :t", soci::use(team),
+             soci::into(id, ind));
   return ind == soci::i_ok ? id : 0;
 }
 
@@ -382,8 +387,9 @@ bool EventQueueStore::replay(soci::session& s, std::int64_t team_id, std::int64_
       soci::use(now), soci::use(team), soci::use(eid), soci::into(got);
   if (!s.got_data()) return false;
   Database::note_event_appended();  // a replayed event is new work
-  s << "DELETE FROM event_deliveries WHERE team_id = :t AND event_id = :id AND status <> 'done'",
-      soci::use(team), soci::use(eid);
+  run_cached(
+      s, "DELETE FROM event_deliveries WHERE team_id = :t AND event_id = :id AND status <> 'done'",
+      soci::use(team), soci::use(eid));
   return true;
 }
 
@@ -392,10 +398,11 @@ QueueStats EventQueueStore::stats(soci::session& s, EpochMs now) const {
   long long pending = 0, dead = 0, oldest = 0;
   soci::indicator oldest_ind;
   EpochMs at = now;
-  s << "SELECT COUNT(*) FROM events WHERE status = 'pending'", soci::into(pending);
-  s << "SELECT COUNT(*) FROM events WHERE status = 'dead'", soci::into(dead);
-  s << "SELECT MIN(available_at) FROM events WHERE status = 'pending' AND available_at <= :n",
-      soci::use(at), soci::into(oldest, oldest_ind);
+  run_cached(s, "SELECT COUNT(*) FROM events WHERE status = 'pending'", soci::into(pending));
+  run_cached(s, "SELECT COUNT(*) FROM events WHERE status = 'dead'", soci::into(dead));
+  run_cached(s,
+             "SELECT MIN(available_at) FROM events WHERE status = 'pending' AND available_at <= :n",
+             soci::use(at), soci::into(oldest, oldest_ind));
   q.pending = pending;
   q.dead = dead;
   q.oldest_due = oldest_ind == soci::i_ok ? oldest : 0;

@@ -7,6 +7,7 @@
 
 #include "store/database.h"
 #include "store/json_rows.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 
@@ -19,13 +20,14 @@ std::int64_t EventStore::append(soci::session& s, const NewEvent& event) const {
   soci::indicator type_ind = subject_type.empty() ? soci::i_null : soci::i_ok;
   long long team_id = event.team_id;
   long long id = 0;
-  s << "INSERT INTO events (team_id, type, subject_type, subject_id, payload, created_at, "
-       "available_at) VALUES (:team, :type, :stype, :sid, " +
-           dialect_.json_param("payload") + ", :created, :available) RETURNING id",
-      soci::use(team_id, "team"), soci::use(event.type, "type"),
-      soci::use(subject_type, type_ind, "stype"), soci::use(subject_id, subject_ind, "sid"),
-      soci::use(event.payload_json, "payload"), soci::use(now, "created"),
-      soci::use(available, "available"), soci::into(id);
+  run_cached(s,
+             "INSERT INTO events (team_id, type, subject_type, subject_id, payload, created_at, "
+             "available_at) VALUES (:team, :type, :stype, :sid, " +
+                 dialect_.json_param("payload") + ", :created, :available) RETURNING id",
+             soci::use(team_id, "team"), soci::use(event.type, "type"),
+             soci::use(subject_type, type_ind, "stype"), soci::use(subject_id, subject_ind, "sid"),
+             soci::use(event.payload_json, "payload"), soci::use(now, "created"),
+             soci::use(available, "available"), soci::into(id));
   Database::note_event_appended();
   return id;
 }
@@ -69,11 +71,13 @@ void EventStore::append_many(soci::session& s, const std::vector<NewEvent>& even
                                          {"available_at", RowType::kInt},
                                          {"seq", RowType::kInt}});
   // ORDER BY seq: identity values are assigned in the order rows reach the insert.
-  s << "INSERT INTO events (team_id, type, subject_type, subject_id, payload, created_at, "
-       "available_at) SELECT r.team_id, r.type, r.subject_type, r.subject_id, r.payload, :now, "
-       "r.available_at FROM " +
-           source + " ORDER BY r.seq",
-      soci::use(text, "rows"), soci::use(now, "now");
+  run_cached(
+      s,
+      "INSERT INTO events (team_id, type, subject_type, subject_id, payload, created_at, "
+      "available_at) SELECT r.team_id, r.type, r.subject_type, r.subject_id, r.payload, :now, "
+      "r.available_at FROM " +
+          source + " ORDER BY r.seq",
+      soci::use(text, "rows"), soci::use(now, "now"));
   Database::note_event_appended();
 }
 

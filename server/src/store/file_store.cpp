@@ -7,6 +7,7 @@
 
 #include "model/contact_json.h"
 #include "store/actor_columns.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 namespace {
@@ -54,12 +55,13 @@ ContactFile FileStore::add(soci::session& s, ContactFile f) const {
   f.created_at = now_ms();
   long long team = f.team_id, contact = f.contact_id, size = f.size, id = 0;
   ActorColumns by(f.uploaded_by.actor);
-  s << "INSERT INTO contact_files (team_id, contact_id, name, content_type, size, sha256, "
-       "uploaded_by_key_id, uploaded_by_user_id, created_at) "
-       "VALUES (:t, :c, :n, :ct, :sz, :h, :by, :byu, :cr) RETURNING id",
-      soci::use(team), soci::use(contact), soci::use(f.name), soci::use(f.content_type),
-      soci::use(size), soci::use(f.sha256), soci::use(by.key_id, by.key_ind),
-      soci::use(by.user_id, by.user_ind), soci::use(f.created_at), soci::into(id);
+  run_cached(s,
+             "INSERT INTO contact_files (team_id, contact_id, name, content_type, size, sha256, "
+             "uploaded_by_key_id, uploaded_by_user_id, created_at) "
+             "VALUES (:t, :c, :n, :ct, :sz, :h, :by, :byu, :cr) RETURNING id",
+             soci::use(team), soci::use(contact), soci::use(f.name), soci::use(f.content_type),
+             soci::use(size), soci::use(f.sha256), soci::use(by.key_id, by.key_ind),
+             soci::use(by.user_id, by.user_ind), soci::use(f.created_at), soci::into(id));
   f.id = id;
   timeline_.add(s, f.team_id, f.contact_id, "file_added", json_text(file_to_json(f)),
                 f.uploaded_by.actor);
@@ -88,7 +90,8 @@ bool FileStore::remove(soci::session& s, std::int64_t team_id, std::int64_t cont
   auto f = get(s, team_id, contact_id, id);
   if (!f) return false;
   long long team = team_id, fid = id;
-  s << "DELETE FROM contact_files WHERE team_id = :t AND id = :id", soci::use(team), soci::use(fid);
+  run_cached(s, "DELETE FROM contact_files WHERE team_id = :t AND id = :id", soci::use(team),
+             soci::use(fid));
   events_.append(s, {.team_id = team_id,
                      .type = "file.deleted",
                      .subject_type = "contact",

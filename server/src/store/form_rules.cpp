@@ -11,6 +11,7 @@
 #include "model/error.h"
 #include "model/form_fields.h"
 #include "model/record_json.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 namespace {
@@ -50,8 +51,10 @@ void FormHooks::before_write(soci::session& s, const Record*, Record& after,
                             "must be 3 to 64 of a-z, 0-9 and '-', not starting or ending with '-'");
   long long team = after.team_id, id = after.id, n = 0;
   // Slugs are global: the public route carries no team.
-  s << "SELECT COUNT(*) FROM public_slugs WHERE slug = :s AND NOT (team_id = :t AND form_id = :id)",
-      soci::use(slug), soci::use(team), soci::use(id), soci::into(n);
+  run_cached(
+      s,
+      "SELECT COUNT(*) FROM public_slugs WHERE slug = :s AND NOT (team_id = :t AND form_id = :id)",
+      soci::use(slug), soci::use(team), soci::use(id), soci::into(n));
   if (n > 0)
     throw Error(ErrorCode::kConflict, "this slug is taken", {{"field", std::string("slug")}});
   if (!after.is_null(f, "redirect_url")) {
@@ -71,8 +74,8 @@ void FormHooks::before_write(soci::session& s, const Record*, Record& after,
     if (field.maps_to.rfind("custom.", 0) != 0) continue;
     std::string key = field.maps_to.substr(7);
     long long found = 0;
-    s << "SELECT COUNT(*) FROM custom_fields WHERE team_id = :t AND key = :k", soci::use(team),
-        soci::use(key), soci::into(found);
+    run_cached(s, "SELECT COUNT(*) FROM custom_fields WHERE team_id = :t AND key = :k",
+               soci::use(team), soci::use(key), soci::into(found));
     if (found == 0)
       throw Error::validation("fields[" + std::to_string(i) + "].maps_to",
                               "the team has no custom field '" + key + "'");
@@ -83,16 +86,16 @@ void FormHooks::after_write(soci::session& s, const Record*, const Record& after
                             const std::vector<int>&, const WriteContext&) const {
   long long team = after.team_id, id = after.id;
   std::string slug = after.text_or(crm::form(), "slug", "");
-  s << "DELETE FROM public_slugs WHERE team_id = :t AND form_id = :id", soci::use(team),
-      soci::use(id);
-  s << "INSERT INTO public_slugs (slug, team_id, form_id) VALUES (:s, :t, :id)", soci::use(slug),
-      soci::use(team), soci::use(id);
+  run_cached(s, "DELETE FROM public_slugs WHERE team_id = :t AND form_id = :id", soci::use(team),
+             soci::use(id));
+  run_cached(s, "INSERT INTO public_slugs (slug, team_id, form_id) VALUES (:s, :t, :id)",
+             soci::use(slug), soci::use(team), soci::use(id));
 }
 
 void FormHooks::before_remove(soci::session& s, const Record& r) const {
   long long team = r.team_id, id = r.id;
-  s << "DELETE FROM public_slugs WHERE team_id = :t AND form_id = :id", soci::use(team),
-      soci::use(id);
+  run_cached(s, "DELETE FROM public_slugs WHERE team_id = :t AND form_id = :id", soci::use(team),
+             soci::use(id));
 }
 
 Record FormSubmitter::enabled_form(soci::session& s, const std::string& slug) const {
@@ -173,8 +176,8 @@ SubmissionResult FormSubmitter::submit(soci::session& s, const std::string& slug
   if (!existing && patch.phone.value) {
     std::string phone = *patch.phone.value;
     soci::indicator ind = soci::i_null;
-    s << "SELECT MIN(id) FROM contacts WHERE team_id = :t AND phone = :p", soci::use(team),
-        soci::use(phone), soci::into(found, ind);
+    run_cached(s, "SELECT MIN(id) FROM contacts WHERE team_id = :t AND phone = :p", soci::use(team),
+               soci::use(phone), soci::into(found, ind));
     if (ind == soci::i_ok) existing = found;
   }
   Contact contact;

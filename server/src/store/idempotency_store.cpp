@@ -9,6 +9,7 @@
 #include "model/error.h"
 #include "store/database.h"
 #include "store/sql_errors.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 
@@ -46,12 +47,14 @@ void IdempotencyStore::claim(soci::session& s, std::int64_t team_id, const std::
                              const std::string& request_hash) const {
   long long team = team_id;
   const EpochMs now = now_ms(), expired = now - kRetentionMs;
-  s << "DELETE FROM idempotency_keys WHERE team_id = :t AND key = :k AND created_at < :e",
-      soci::use(team), soci::use(key), soci::use(expired);
+  run_cached(s, "DELETE FROM idempotency_keys WHERE team_id = :t AND key = :k AND created_at < :e",
+             soci::use(team), soci::use(key), soci::use(expired));
   try {
-    s << "INSERT INTO idempotency_keys (team_id, key, request_hash, created_at) VALUES (:t, :k, "
-         ":h, :c)",
-        soci::use(team), soci::use(key), soci::use(request_hash), soci::use(now);
+    run_cached(
+        s,
+        "INSERT INTO idempotency_keys (team_id, key, request_hash, created_at) VALUES (:t, :k, "
+        ":h, :c)",
+        soci::use(team), soci::use(key), soci::use(request_hash), soci::use(now));
   } catch (const soci::soci_error& e) {
     if (is_unique_violation(e)) {
       throw Error(ErrorCode::kConflict,
@@ -79,11 +82,12 @@ void IdempotencyStore::complete(std::int64_t team_id, const std::string& key,
     // Nothing was claimed: the request wrote nothing. Key and response go in together,
     // unless a concurrent twin already did.
     long long now = now_ms();
-    s << "INSERT INTO idempotency_keys (team_id, key, request_hash, created_at, status, "
-         "response_body, response_headers) VALUES (:t, :k, :h, :c, :s, :b, :hd) "
-         "ON CONFLICT (team_id, key) DO NOTHING",
-        soci::use(team), soci::use(key), soci::use(request_hash), soci::use(now), soci::use(status),
-        soci::use(response.body), soci::use(headers_json);
+    run_cached(s,
+               "INSERT INTO idempotency_keys (team_id, key, request_hash, created_at, status, "
+               "response_body, response_headers) VALUES (:t, :k, :h, :c, :s, :b, :hd) "
+               "ON CONFLICT (team_id, key) DO NOTHING",
+               soci::use(team), soci::use(key), soci::use(request_hash), soci::use(now),
+               soci::use(status), soci::use(response.body), soci::use(headers_json));
   });
 }
 

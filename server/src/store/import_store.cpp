@@ -7,6 +7,7 @@
 #include "store/dialect.h"
 #include "store/json_rows.h"
 #include "store/statement.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 namespace {
@@ -25,12 +26,14 @@ ImportJob ImportStore::create(soci::session& s, ImportJob job) const {
             key = job.created_by_key_id.value_or(0), at = job.created_at, id = 0;
   soci::indicator key_ind = job.created_by_key_id ? soci::i_ok : soci::i_null;
   std::string delimiter(1, job.delimiter);
-  s << "INSERT INTO imports (team_id, status, options, file, bytes, delimiter, rows_total, "
-       "created_by_key_id, created_at, updated_at) VALUES (:t, 'queued', " +
-           dialect_.json_param("o") + ", :f, :b, :d, :n, :k, :at, :up) RETURNING id",
-      soci::use(team, "t"), soci::use(job.options_json, "o"), soci::use(job.file, "f"),
-      soci::use(bytes, "b"), soci::use(delimiter, "d"), soci::use(total, "n"),
-      soci::use(key, key_ind, "k"), soci::use(at, "at"), soci::use(at, "up"), soci::into(id);
+  run_cached(s,
+             "INSERT INTO imports (team_id, status, options, file, bytes, delimiter, rows_total, "
+             "created_by_key_id, created_at, updated_at) VALUES (:t, 'queued', " +
+                 dialect_.json_param("o") + ", :f, :b, :d, :n, :k, :at, :up) RETURNING id",
+             soci::use(team, "t"), soci::use(job.options_json, "o"), soci::use(job.file, "f"),
+             soci::use(bytes, "b"), soci::use(delimiter, "d"), soci::use(total, "n"),
+             soci::use(key, key_ind, "k"), soci::use(at, "at"), soci::use(at, "up"),
+             soci::into(id));
   job.id = id;
   return job;
 }
@@ -109,15 +112,18 @@ std::optional<ImportJob> ImportStore::claim(soci::session& s, const std::string&
                                             std::int64_t lease_ms) const {
   long long now = now_ms(), until = now + lease_ms, team = 0, id = 0;
   soci::indicator ind = soci::i_null;
-  s << "SELECT team_id, id FROM imports WHERE status = 'queued' OR (status = 'running' AND "
-       "lease_until < :now) ORDER BY id LIMIT 1" +
-           std::string(dialect_.for_update()),
-      soci::use(now, "now"), soci::into(team, ind), soci::into(id);
+  run_cached(s,
+             "SELECT team_id, id FROM imports WHERE status = 'queued' OR (status = 'running' AND "
+             "lease_until < :now) ORDER BY id LIMIT 1" +
+                 std::string(dialect_.for_update()),
+             soci::use(now, "now"), soci::into(team, ind), soci::into(id));
   if (ind != soci::i_ok) return std::nullopt;
-  s << "UPDATE imports SET status = 'running', lease_owner = :o, lease_until = :u, updated_at = "
-       ":now WHERE team_id = :t AND id = :id",
+  run_cached(
+      s,
+      "UPDATE imports SET status = 'running', lease_owner = :o, lease_until = :u, updated_at = "
+      ":now WHERE team_id = :t AND id = :id",
       soci::use(owner, "o"), soci::use(until, "u"), soci::use(now, "now"), soci::use(team, "t"),
-      soci::use(id, "id");
+      soci::use(id, "id"));
   return get(s, team, id);
 }
 
@@ -186,10 +192,12 @@ void ImportStore::add_errors(soci::session& s, std::int64_t team_id, std::int64_
                                          {"outcome", RowType::kText},
                                          {"reason", RowType::kText}});
   long long team = team_id, id = import_id;
-  s << "INSERT INTO import_errors (team_id, import_id, row_number, line, column_name, outcome, "
-       "reason) SELECT :t, :i, r.row, r.line, r.col, r.outcome, r.reason FROM " +
-           source + " WHERE true ON CONFLICT DO NOTHING",  // SQLite: WHERE before an upsert
-      soci::use(text, "rows"), soci::use(team, "t"), soci::use(id, "i");
+  run_cached(
+      s,
+      "INSERT INTO import_errors (team_id, import_id, row_number, line, column_name, outcome, "
+      "reason) SELECT :t, :i, r.row, r.line, r.col, r.outcome, r.reason FROM " +
+          source + " WHERE true ON CONFLICT DO NOTHING",  // SQLite: WHERE before an upsert
+      soci::use(text, "rows"), soci::use(team, "t"), soci::use(id, "i"));
 }
 
 std::vector<ImportRowError> ImportStore::errors(soci::session& s, std::int64_t team_id,

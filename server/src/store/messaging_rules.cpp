@@ -11,6 +11,7 @@
 #include "store/record_store.h"
 #include "store/segment_store.h"
 #include "store/sequence_store.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 
@@ -64,9 +65,11 @@ void TemplateHooks::before_write(soci::session& s, const Record*, Record& after,
 
 void TemplateHooks::before_remove(soci::session& s, const Record& record) const {
   std::int64_t users = 0;
-  s << "SELECT COUNT(*) FROM campaigns WHERE team_id = :t AND template_id = :id AND status IN "
-       "('draft', 'scheduled', 'sending', 'paused')",
-      soci::use(record.team_id), soci::use(record.id), soci::into(users);
+  run_cached(
+      s,
+      "SELECT COUNT(*) FROM campaigns WHERE team_id = :t AND template_id = :id AND status IN "
+      "('draft', 'scheduled', 'sending', 'paused')",
+      soci::use(record.team_id), soci::use(record.id), soci::into(users));
   if (users > 0) {
     throw Error(ErrorCode::kConflict, "the template is used by campaigns that have not finished",
                 {{"campaigns", users}});
@@ -137,8 +140,8 @@ void CampaignHooks::before_remove(soci::session& s, const Record& record) const 
     throw Error(ErrorCode::kConflict, "cancel the campaign before deleting it",
                 {{"status", status}});
   }
-  s << "DELETE FROM campaign_recipients WHERE team_id = :t AND campaign_id = :id",
-      soci::use(record.team_id), soci::use(record.id);
+  run_cached(s, "DELETE FROM campaign_recipients WHERE team_id = :t AND campaign_id = :id",
+             soci::use(record.team_id), soci::use(record.id));
 }
 
 void SequenceHooks::before_write(soci::session& s, const Record*, Record& after, std::vector<int>&,

@@ -11,6 +11,7 @@
 #include "store/dialect.h"
 #include "store/event_store.h"
 #include "store/statement.h"
+#include "store/statement_cache.h"
 #include "store/timeline_store.h"
 
 namespace sb {
@@ -22,14 +23,18 @@ bool MessagingStore::suppress(soci::session& s, std::int64_t team_id, std::int64
   soci::indicator note_ind = note ? soci::i_ok : soci::i_null;
   // Read first to know whether the entry is new; the upsert keeps concurrent adds safe.
   long long existed = 0;
-  s << "SELECT COUNT(*) FROM contact_suppressions WHERE team_id = :t AND contact_id = :c AND "
-       "channel = :ch",
-      soci::use(team, "t"), soci::use(contact, "c"), soci::use(channel, "ch"), soci::into(existed);
-  s << "INSERT INTO contact_suppressions (team_id, contact_id, channel, reason, note, created_at) "
-       "VALUES (:t, :c, :ch, :r, :n, :now) ON CONFLICT (team_id, contact_id, channel) DO UPDATE "
-       "SET reason = excluded.reason, note = excluded.note",
+  run_cached(s,
+             "SELECT COUNT(*) FROM contact_suppressions WHERE team_id = :t AND contact_id = :c AND "
+             "channel = :ch",
+             soci::use(team, "t"), soci::use(contact, "c"), soci::use(channel, "ch"),
+             soci::into(existed));
+  run_cached(
+      s,
+      "INSERT INTO contact_suppressions (team_id, contact_id, channel, reason, note, created_at) "
+      "VALUES (:t, :c, :ch, :r, :n, :now) ON CONFLICT (team_id, contact_id, channel) DO UPDATE "
+      "SET reason = excluded.reason, note = excluded.note",
       soci::use(team, "t"), soci::use(contact, "c"), soci::use(channel, "ch"),
-      soci::use(reason, "r"), soci::use(note_text, note_ind, "n"), soci::use(now, "now");
+      soci::use(reason, "r"), soci::use(note_text, note_ind, "n"), soci::use(now, "now"));
   if (existed > 0) return false;
   Poco::JSON::Object payload(Poco::JSON_PRESERVE_KEY_ORDER);
   payload.set("channel", channel);
@@ -132,12 +137,15 @@ EpochMs MessagingStore::last_inbound_at(soci::session& s, std::int64_t team_id,
                                         std::int64_t contact_id) const {
   long long team = team_id, contact = contact_id, chat = 0, sms = 0;
   soci::indicator chat_ind = soci::i_null, sms_ind = soci::i_null;
-  s << "SELECT MAX(created_at) FROM messages WHERE team_id = :t AND contact_id = :c AND "
-       "role = 'user'",
-      soci::into(chat, chat_ind), soci::use(team, "t"), soci::use(contact, "c");
-  s << "SELECT MAX(created_at) FROM timeline_entries WHERE team_id = :t AND contact_id = :c AND "
-       "kind = 'sms.received'",
-      soci::into(sms, sms_ind), soci::use(team, "t"), soci::use(contact, "c");
+  run_cached(s,
+             "SELECT MAX(created_at) FROM messages WHERE team_id = :t AND contact_id = :c AND "
+             "role = 'user'",
+             soci::into(chat, chat_ind), soci::use(team, "t"), soci::use(contact, "c"));
+  run_cached(
+      s,
+      "SELECT MAX(created_at) FROM timeline_entries WHERE team_id = :t AND contact_id = :c AND "
+      "kind = 'sms.received'",
+      soci::into(sms, sms_ind), soci::use(team, "t"), soci::use(contact, "c"));
   return std::max(chat_ind == soci::i_ok ? chat : 0LL, sms_ind == soci::i_ok ? sms : 0LL);
 }
 
@@ -167,19 +175,22 @@ void MessagingStore::set_outbox_status(soci::session& s, std::int64_t team_id, s
                                        bool retry) const {
   long long team = team_id, row = id, now = now_ms();
   soci::indicator reason_ind = reason.empty() ? soci::i_null : soci::i_ok;
-  s << std::string("UPDATE outbox_messages SET status = :s, reason = :r, updated_at = :now") +
-           (retry ? ", attempts = attempts + 1" : "") + " WHERE team_id = :t AND id = :id",
-      soci::use(status, "s"), soci::use(reason, reason_ind, "r"), soci::use(now, "now"),
-      soci::use(team, "t"), soci::use(row, "id");
+  run_cached(s,
+             std::string("UPDATE outbox_messages SET status = :s, reason = :r, updated_at = :now") +
+                 (retry ? ", attempts = attempts + 1" : "") + " WHERE team_id = :t AND id = :id",
+             soci::use(status, "s"), soci::use(reason, reason_ind, "r"), soci::use(now, "now"),
+             soci::use(team, "t"), soci::use(row, "id"));
 }
 
 void MessagingStore::set_outbox_sent(soci::session& s, std::int64_t team_id, std::int64_t id,
                                      const std::string& message_id, EpochMs at) const {
   long long team = team_id, row = id, when = at;
-  s << "UPDATE outbox_messages SET status = 'sent', reason = NULL, message_id = :m, sent_at = "
-       ":at, updated_at = :at2 WHERE team_id = :t AND id = :id",
+  run_cached(
+      s,
+      "UPDATE outbox_messages SET status = 'sent', reason = NULL, message_id = :m, sent_at = "
+      ":at, updated_at = :at2 WHERE team_id = :t AND id = :id",
       soci::use(message_id, "m"), soci::use(when, "at"), soci::use(when, "at2"),
-      soci::use(team, "t"), soci::use(row, "id");
+      soci::use(team, "t"), soci::use(row, "id"));
 }
 
 bool MessagingStore::mark_outbox_engagement(soci::session& s, std::int64_t team_id, std::int64_t id,
@@ -198,8 +209,8 @@ std::optional<std::pair<std::int64_t, std::int64_t>> MessagingStore::outbox_by_m
     soci::session& s, const std::string& message_id) const {
   long long team = 0, id = 0;
   soci::indicator ind = soci::i_null;
-  s << "SELECT team_id, id FROM outbox_messages WHERE message_id = :m", soci::use(message_id),
-      soci::into(team, ind), soci::into(id);
+  run_cached(s, "SELECT team_id, id FROM outbox_messages WHERE message_id = :m",
+             soci::use(message_id), soci::into(team, ind), soci::into(id));
   if (ind != soci::i_ok) return std::nullopt;
   return std::make_pair(static_cast<std::int64_t>(team), static_cast<std::int64_t>(id));
 }
@@ -217,10 +228,12 @@ std::optional<std::int64_t> MessagingStore::contact_by_phone(soci::session& s, s
 
 std::string MessagingStore::install_secret(soci::session& s, const std::string& name) const {
   std::string fresh = random_hex(32);
-  s << "INSERT INTO install_secrets (name, value) VALUES (:n, :v) ON CONFLICT (name) DO NOTHING",
-      soci::use(name, "n"), soci::use(fresh, "v");
+  run_cached(
+      s, "INSERT INTO install_secrets (name, value) VALUES (:n, :v) ON CONFLICT (name) DO NOTHING",
+      soci::use(name, "n"), soci::use(fresh, "v"));
   std::string value;
-  s << "SELECT value FROM install_secrets WHERE name = :n", soci::use(name), soci::into(value);
+  run_cached(s, "SELECT value FROM install_secrets WHERE name = :n", soci::use(name),
+             soci::into(value));
   return value;
 }
 

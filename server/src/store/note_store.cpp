@@ -8,6 +8,7 @@
 #include "model/contact_json.h"
 #include "model/error.h"
 #include "store/actor_columns.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 namespace {
@@ -73,12 +74,13 @@ Note NoteStore::add(soci::session& s, std::int64_t team_id, std::int64_t contact
   long long team = team_id, contact = contact_id, id = 0;
   ActorColumns by(author);
   int pin = pinned;
-  s << "INSERT INTO contact_notes (team_id, contact_id, author_key_id, author_user_id, body, "
-       "pinned, created_at, updated_at) "
-       "VALUES (:t, :c, :a, :au, :b, :p, :cr, :u) RETURNING id",
-      soci::use(team), soci::use(contact), soci::use(by.key_id, by.key_ind),
-      soci::use(by.user_id, by.user_ind), soci::use(n.body), soci::use(pin),
-      soci::use(n.created_at), soci::use(n.updated_at), soci::into(id);
+  run_cached(s,
+             "INSERT INTO contact_notes (team_id, contact_id, author_key_id, author_user_id, body, "
+             "pinned, created_at, updated_at) "
+             "VALUES (:t, :c, :a, :au, :b, :p, :cr, :u) RETURNING id",
+             soci::use(team), soci::use(contact), soci::use(by.key_id, by.key_ind),
+             soci::use(by.user_id, by.user_ind), soci::use(n.body), soci::use(pin),
+             soci::use(n.created_at), soci::use(n.updated_at), soci::into(id));
   n = *get(s, team_id, contact_id, id);  // with the author's name
   Poco::JSON::Object entry(Poco::JSON_PRESERVE_KEY_ORDER);
   entry.set("note_id", n.id);
@@ -110,9 +112,11 @@ Note NoteStore::update(soci::session& s, const Note& note) const {
   n.updated_at = now_ms();
   long long team = n.team_id, id = n.id;
   int pin = n.pinned;
-  s << "UPDATE contact_notes SET body = :b, pinned = :p, updated_at = :u WHERE team_id = :t AND id "
-       "= :id",
-      soci::use(n.body), soci::use(pin), soci::use(n.updated_at), soci::use(team), soci::use(id);
+  run_cached(
+      s,
+      "UPDATE contact_notes SET body = :b, pinned = :p, updated_at = :u WHERE team_id = :t AND id "
+      "= :id",
+      soci::use(n.body), soci::use(pin), soci::use(n.updated_at), soci::use(team), soci::use(id));
   events_.append(s, {.team_id = n.team_id,
                      .type = "note.updated",
                      .subject_type = "contact",
@@ -126,7 +130,8 @@ bool NoteStore::remove(soci::session& s, std::int64_t team_id, std::int64_t cont
   auto n = get(s, team_id, contact_id, id);
   if (!n) return false;
   long long team = team_id, nid = id;
-  s << "DELETE FROM contact_notes WHERE team_id = :t AND id = :id", soci::use(team), soci::use(nid);
+  run_cached(s, "DELETE FROM contact_notes WHERE team_id = :t AND id = :id", soci::use(team),
+             soci::use(nid));
   events_.append(s, {.team_id = team_id,
                      .type = "note.deleted",
                      .subject_type = "contact",

@@ -13,6 +13,7 @@
 #include "model/record_json.h"
 #include "store/lead_stage_history.h"
 #include "store/statement.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 namespace {
@@ -64,8 +65,8 @@ void PipelineHooks::before_remove(soci::session& s, const Record& r) const {
                 "the pipeline has " + std::to_string(n) + " leads: move or delete them first",
                 {{"pipeline_id", r.id}, {"leads", n}});
   long long team = r.team_id, id = r.id;
-  s << "DELETE FROM pipeline_stages WHERE team_id = :t AND pipeline_id = :p", soci::use(team),
-      soci::use(id);
+  run_cached(s, "DELETE FROM pipeline_stages WHERE team_id = :t AND pipeline_id = :p",
+             soci::use(team), soci::use(id));
 }
 
 void PipelineHooks::decorate(soci::session& s, const Record& r, Poco::JSON::Object& json) const {
@@ -87,20 +88,24 @@ void StageHooks::before_write(soci::session& s, const Record* before, Record& af
   // position below read other stages, and two concurrent creates must not both pass the
   // check or take the same position.
   long long locked = 0;
-  s << "SELECT id FROM pipelines WHERE team_id = :t AND id = :p" +
-           std::string(s.get_backend_name() == "postgresql" ? " FOR UPDATE" : ""),
-      soci::use(team), soci::use(pipeline), soci::into(locked);
-  s << "SELECT COUNT(*) FROM pipeline_stages WHERE team_id = :t AND pipeline_id = :p AND "
-       "LOWER(name) = LOWER(:n) AND id <> :id",
-      soci::use(team), soci::use(pipeline), soci::use(name), soci::use(id), soci::into(other);
+  run_cached(s,
+             "SELECT id FROM pipelines WHERE team_id = :t AND id = :p" +
+                 std::string(s.get_backend_name() == "postgresql" ? " FOR UPDATE" : ""),
+             soci::use(team), soci::use(pipeline), soci::into(locked));
+  run_cached(s,
+             "SELECT COUNT(*) FROM pipeline_stages WHERE team_id = :t AND pipeline_id = :p AND "
+             "LOWER(name) = LOWER(:n) AND id <> :id",
+             soci::use(team), soci::use(pipeline), soci::use(name), soci::use(id),
+             soci::into(other));
   if (other > 0)
     throw Error(ErrorCode::kConflict, "the pipeline already has a stage with this name",
                 {{"field", std::string("name")}});
   if (!before && after.is_null(st, "position")) {
     long long next = 0;
     soci::indicator ind;
-    s << "SELECT MAX(position) + 1 FROM pipeline_stages WHERE team_id = :t AND pipeline_id = :p",
-        soci::use(team), soci::use(pipeline), soci::into(next, ind);
+    run_cached(
+        s, "SELECT MAX(position) + 1 FROM pipeline_stages WHERE team_id = :t AND pipeline_id = :p",
+        soci::use(team), soci::use(pipeline), soci::into(next, ind));
     after.set(st, "position", static_cast<std::int64_t>(ind == soci::i_ok ? next : 0));
     mark_changed(changed, st, "position");
   }

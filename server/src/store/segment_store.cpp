@@ -15,6 +15,7 @@
 #include "store/contact_store.h"
 #include "store/event_store.h"
 #include "store/statement.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 namespace {
@@ -148,18 +149,19 @@ FilterNode SegmentStore::expand(soci::session& s, std::int64_t team_id, const Fi
 
 void SegmentStore::ensure_builtin(soci::session& s, std::int64_t team_id) const {
   long long team = team_id, have = 0;
-  s << "SELECT COUNT(*) FROM segments WHERE team_id = :t AND builtin IS NOT NULL", soci::use(team),
-      soci::into(have);
+  run_cached(s, "SELECT COUNT(*) FROM segments WHERE team_id = :t AND builtin IS NOT NULL",
+             soci::use(team), soci::into(have));
   if (have >= static_cast<long long>(builtins().size())) return;
   long long now = now_ms();
   for (const Builtin& b : builtins()) {
     std::string key = b.key, name = b.name, description = b.description, rule = b.rule;
     // A team's own segment of the same name wins: the built-in one is skipped.
-    s << "INSERT INTO segments (team_id, name, description, rule, builtin, created_at, "
-         "updated_at) VALUES (:t, :n, :d, " +
-             dialect_.json_param("r") + ", :b, :c, :u) ON CONFLICT DO NOTHING",
-        soci::use(team, "t"), soci::use(name, "n"), soci::use(description, "d"),
-        soci::use(rule, "r"), soci::use(key, "b"), soci::use(now, "c"), soci::use(now, "u");
+    run_cached(s,
+               "INSERT INTO segments (team_id, name, description, rule, builtin, created_at, "
+               "updated_at) VALUES (:t, :n, :d, " +
+                   dialect_.json_param("r") + ", :b, :c, :u) ON CONFLICT DO NOTHING",
+               soci::use(team, "t"), soci::use(name, "n"), soci::use(description, "d"),
+               soci::use(rule, "r"), soci::use(key, "b"), soci::use(now, "c"), soci::use(now, "u"));
   }
 }
 
@@ -294,13 +296,13 @@ std::vector<SegmentChange> SegmentStore::history(soci::session& s, std::int64_t 
 void SegmentStore::refresh_contact(soci::session& s, std::int64_t team_id, std::int64_t contact_id,
                                    const std::vector<SegmentInfo>* segments) const {
   long long team = team_id, contact = contact_id, present = 0;
-  s << "SELECT COUNT(*) FROM contacts WHERE team_id = :t AND id = :c", soci::use(team),
-      soci::use(contact), soci::into(present);
+  run_cached(s, "SELECT COUNT(*) FROM contacts WHERE team_id = :t AND id = :c", soci::use(team),
+             soci::use(contact), soci::into(present));
   if (present == 0) {
     // Deleted (or merged away): its memberships go without exit events about a contact
     // that no longer exists.
-    s << "DELETE FROM segment_members WHERE team_id = :t AND contact_id = :c", soci::use(team),
-        soci::use(contact);
+    run_cached(s, "DELETE FROM segment_members WHERE team_id = :t AND contact_id = :c",
+               soci::use(team), soci::use(contact));
     return;
   }
   for (const SegmentInfo& seg : segments ? *segments : list(s, team_id)) {
@@ -374,8 +376,8 @@ void SegmentStore::before_remove(soci::session& s, std::int64_t team_id, std::in
     }
   }
   long long seg = id;
-  s << "DELETE FROM segment_members WHERE segment_id = :s", soci::use(seg);
-  s << "DELETE FROM segment_changes WHERE segment_id = :s", soci::use(seg);
+  run_cached(s, "DELETE FROM segment_members WHERE segment_id = :s", soci::use(seg));
+  run_cached(s, "DELETE FROM segment_changes WHERE segment_id = :s", soci::use(seg));
 }
 
 }  // namespace sb

@@ -14,6 +14,7 @@
 #include "store/messaging_store.h"
 #include "store/record_store.h"
 #include "store/statement.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 namespace {
@@ -221,16 +222,20 @@ void SequenceStore::advance(soci::session& s, const Enrollment& e, bool last,
                             std::int64_t delay_ms) const {
   long long team = e.team_id, id = e.id, now = now_ms();
   if (last) {
-    s << "UPDATE sequence_enrollments SET status = 'completed', step = step + 1, next_at = "
-         "NULL, finished_at = :now, updated_at = :now2 WHERE team_id = :t AND id = :id",
-        soci::use(now, "now"), soci::use(now, "now2"), soci::use(team, "t"), soci::use(id, "id");
+    run_cached(s,
+               "UPDATE sequence_enrollments SET status = 'completed', step = step + 1, next_at = "
+               "NULL, finished_at = :now, updated_at = :now2 WHERE team_id = :t AND id = :id",
+               soci::use(now, "now"), soci::use(now, "now2"), soci::use(team, "t"),
+               soci::use(id, "id"));
     event(s, e, "sequence.completed", "");
     return;
   }
   long long due = now + delay_ms;
-  s << "UPDATE sequence_enrollments SET step = step + 1, next_at = :due, updated_at = :now "
-       "WHERE team_id = :t AND id = :id",
-      soci::use(due, "due"), soci::use(now, "now"), soci::use(team, "t"), soci::use(id, "id");
+  run_cached(s,
+             "UPDATE sequence_enrollments SET step = step + 1, next_at = :due, updated_at = :now "
+             "WHERE team_id = :t AND id = :id",
+             soci::use(due, "due"), soci::use(now, "now"), soci::use(team, "t"),
+             soci::use(id, "id"));
   Enrollment next = e;
   next.step = e.step + 1;
   schedule_step(s, next, due);
@@ -238,9 +243,10 @@ void SequenceStore::advance(soci::session& s, const Enrollment& e, bool last,
 
 void SequenceStore::wait(soci::session& s, const Enrollment& e) const {
   long long team = e.team_id, id = e.id, now = now_ms();
-  s << "UPDATE sequence_enrollments SET next_at = NULL, updated_at = :now WHERE team_id = :t "
-       "AND id = :id",
-      soci::use(now, "now"), soci::use(team, "t"), soci::use(id, "id");
+  run_cached(s,
+             "UPDATE sequence_enrollments SET next_at = NULL, updated_at = :now WHERE team_id = :t "
+             "AND id = :id",
+             soci::use(now, "now"), soci::use(team, "t"), soci::use(id, "id"));
 }
 
 std::int64_t SequenceStore::resume_waiting(soci::session& s, std::int64_t team_id,
@@ -259,9 +265,11 @@ std::int64_t SequenceStore::resume_waiting(soci::session& s, std::int64_t team_i
         p);
     for (const Enrollment& e : rows) {
       long long team = team_id, id = e.id;
-      s << "UPDATE sequence_enrollments SET next_at = :now, updated_at = :now2 WHERE team_id = "
-           ":t AND id = :id",
-          soci::use(now, "now"), soci::use(now, "now2"), soci::use(team, "t"), soci::use(id, "id");
+      run_cached(
+          s,
+          "UPDATE sequence_enrollments SET next_at = :now, updated_at = :now2 WHERE team_id = "
+          ":t AND id = :id",
+          soci::use(now, "now"), soci::use(now, "now2"), soci::use(team, "t"), soci::use(id, "id"));
       schedule_step(s, e, now);
       after = e.id;
       ++resumed;
@@ -334,8 +342,8 @@ SequenceStats SequenceStore::stats(soci::session& s, std::int64_t team_id,
 void SequenceStore::remove_all(soci::session& s, std::int64_t team_id,
                                std::int64_t sequence_id) const {
   long long team = team_id, id = sequence_id;
-  s << "DELETE FROM sequence_enrollments WHERE team_id = :t AND sequence_id = :id",
-      soci::use(team, "t"), soci::use(id, "id");
+  run_cached(s, "DELETE FROM sequence_enrollments WHERE team_id = :t AND sequence_id = :id",
+             soci::use(team, "t"), soci::use(id, "id"));
 }
 
 void SequenceStore::schedule_step(soci::session& s, const Enrollment& e, EpochMs due) const {

@@ -5,6 +5,7 @@
 
 #include "model/role.h"
 #include "store/statement.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 namespace {
@@ -86,8 +87,9 @@ void SignInStore::set_password(soci::session& s, std::int64_t team_id, std::int6
                                const std::string& hash) const {
   long long team = team_id, id = user_id;
   EpochMs now = now_ms();
-  s << "UPDATE users SET password_hash = :h, updated_at = :u WHERE team_id = :t AND id = :i",
-      soci::use(hash), soci::use(now), soci::use(team), soci::use(id);
+  run_cached(s,
+             "UPDATE users SET password_hash = :h, updated_at = :u WHERE team_id = :t AND id = :i",
+             soci::use(hash), soci::use(now), soci::use(team), soci::use(id));
 }
 
 std::vector<std::pair<std::int64_t, std::int64_t>> SignInStore::active_accounts(
@@ -107,20 +109,23 @@ std::vector<std::pair<std::int64_t, std::int64_t>> SignInStore::active_accounts(
 
 bool SignInStore::anyone_can_sign_in(soci::session& s) const {
   int n = 0;
-  s << "SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE password_hash IS NOT NULL LIMIT 1) x",
-      soci::into(n);
+  run_cached(s,
+             "SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE password_hash IS NOT NULL LIMIT 1) x",
+             soci::into(n));
   return n > 0;
 }
 
 UserSession SignInStore::create_session(soci::session& s, UserSession v,
                                         const std::string& token_hash) const {
   long long team = v.team_id, user = v.user_id, id = 0;
-  s << "INSERT INTO user_sessions (team_id, user_id, token_hash, csrf_token, created_at, "
-       "last_seen_at, expires_at, client_address, user_agent) VALUES (:t, :u, :h, :c, :cr, :ls, "
-       ":ex, :a, :ua) RETURNING id",
+  run_cached(
+      s,
+      "INSERT INTO user_sessions (team_id, user_id, token_hash, csrf_token, created_at, "
+      "last_seen_at, expires_at, client_address, user_agent) VALUES (:t, :u, :h, :c, :cr, :ls, "
+      ":ex, :a, :ua) RETURNING id",
       soci::use(team), soci::use(user), soci::use(token_hash), soci::use(v.csrf_token),
       soci::use(v.created_at), soci::use(v.last_seen_at), soci::use(v.expires_at),
-      soci::use(v.client_address), soci::use(v.user_agent), soci::into(id);
+      soci::use(v.client_address), soci::use(v.user_agent), soci::into(id));
   v.id = id;
   return v;
 }
@@ -160,7 +165,8 @@ std::optional<ActiveSession> SignInStore::find_session(soci::session& s,
 
 void SignInStore::touch_session(soci::session& s, std::int64_t session_id, EpochMs now) const {
   long long id = session_id;
-  s << "UPDATE user_sessions SET last_seen_at = :n WHERE id = :i", soci::use(now), soci::use(id);
+  run_cached(s, "UPDATE user_sessions SET last_seen_at = :n WHERE id = :i", soci::use(now),
+             soci::use(id));
 }
 
 bool SignInStore::revoke_session(soci::session& s, std::int64_t team_id, std::int64_t user_id,
@@ -211,18 +217,23 @@ AuthLink SignInStore::create_link(soci::session& s, AuthLink link,
   EpochMs now = now_ms();
   // Earlier links of the same purpose stop working: only the newest one sent counts.
   if (link.user_id) {
-    s << "UPDATE auth_links SET used_at = :n WHERE team_id = :t AND user_id = :u AND kind = :k "
-         "AND used_at IS NULL",
-        soci::use(now), soci::use(team), soci::use(user), soci::use(kind);
+    run_cached(
+        s,
+        "UPDATE auth_links SET used_at = :n WHERE team_id = :t AND user_id = :u AND kind = :k "
+        "AND used_at IS NULL",
+        soci::use(now), soci::use(team), soci::use(user), soci::use(kind));
   } else {
-    s << "UPDATE auth_links SET used_at = :n WHERE team_id = :t AND user_id IS NULL AND kind = "
-         ":k AND used_at IS NULL",
-        soci::use(now), soci::use(team), soci::use(kind);
+    run_cached(
+        s,
+        "UPDATE auth_links SET used_at = :n WHERE team_id = :t AND user_id IS NULL AND kind = "
+        ":k AND used_at IS NULL",
+        soci::use(now), soci::use(team), soci::use(kind));
   }
-  s << "INSERT INTO auth_links (team_id, user_id, kind, token_hash, created_at, expires_at) "
-       "VALUES (:t, :u, :k, :h, :c, :e) RETURNING id",
-      soci::use(team), soci::use(user, user_ind), soci::use(kind), soci::use(token_hash),
-      soci::use(now), soci::use(link.expires_at), soci::into(id);
+  run_cached(s,
+             "INSERT INTO auth_links (team_id, user_id, kind, token_hash, created_at, expires_at) "
+             "VALUES (:t, :u, :k, :h, :c, :e) RETURNING id",
+             soci::use(team), soci::use(user, user_ind), soci::use(kind), soci::use(token_hash),
+             soci::use(now), soci::use(link.expires_at), soci::into(id));
   link.id = id;
   return link;
 }
@@ -238,9 +249,9 @@ std::optional<AuthLink> SignInStore::use_link(soci::session& s, const std::strin
                         soci::use(now), soci::use(token_hash), soci::use(k), soci::use(now));
   st.execute(true);
   if (st.get_affected_rows() != 1) return std::nullopt;
-  s << "SELECT id, team_id, user_id, expires_at FROM auth_links WHERE token_hash = :h",
-      soci::use(token_hash), soci::into(id), soci::into(team), soci::into(user, user_ind),
-      soci::into(expires);
+  run_cached(s, "SELECT id, team_id, user_id, expires_at FROM auth_links WHERE token_hash = :h",
+             soci::use(token_hash), soci::into(id), soci::into(team), soci::into(user, user_ind),
+             soci::into(expires));
   AuthLink link;
   link.id = id;
   link.team_id = team;

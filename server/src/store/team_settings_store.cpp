@@ -7,6 +7,7 @@
 #include "model/contact.h"
 #include "model/contact_json.h"
 #include "store/dialect.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 
@@ -25,12 +26,13 @@ void TeamSettingsStore::set_contact_statuses(soci::session& s, std::int64_t team
   std::string value = json_text(*string_array(statuses));
   long long team = team_id;
   EpochMs now = now_ms();
-  s << "INSERT INTO team_settings (team_id, key, value, updated_at) VALUES (:t, "
-       "'contact_statuses', " +
-           dialect_.json_param("v") +
-           ", :now) ON CONFLICT (team_id, key) DO UPDATE SET value = excluded.value, "
-           "updated_at = excluded.updated_at",
-      soci::use(team, "t"), soci::use(value, "v"), soci::use(now, "now");
+  run_cached(s,
+             "INSERT INTO team_settings (team_id, key, value, updated_at) VALUES (:t, "
+             "'contact_statuses', " +
+                 dialect_.json_param("v") +
+                 ", :now) ON CONFLICT (team_id, key) DO UPDATE SET value = excluded.value, "
+                 "updated_at = excluded.updated_at",
+             soci::use(team, "t"), soci::use(value, "v"), soci::use(now, "now"));
 }
 
 std::string TeamSettingsStore::get_json(soci::session& s, std::int64_t team_id,
@@ -47,20 +49,24 @@ void TeamSettingsStore::insert_json_if_absent(soci::session& s, std::int64_t tea
                                               const std::string& json) const {
   long long team = team_id;
   EpochMs now = now_ms();
-  s << "INSERT INTO team_settings (team_id, key, value, updated_at) VALUES (:t, :k, " +
-           dialect_.json_param("v") + ", :now) ON CONFLICT (team_id, key) DO NOTHING",
-      soci::use(team, "t"), soci::use(key, "k"), soci::use(json, "v"), soci::use(now, "now");
+  run_cached(s,
+             "INSERT INTO team_settings (team_id, key, value, updated_at) VALUES (:t, :k, " +
+                 dialect_.json_param("v") + ", :now) ON CONFLICT (team_id, key) DO NOTHING",
+             soci::use(team, "t"), soci::use(key, "k"), soci::use(json, "v"),
+             soci::use(now, "now"));
 }
 
 void TeamSettingsStore::set_json(soci::session& s, std::int64_t team_id, const std::string& key,
                                  const std::string& json) const {
   long long team = team_id;
   EpochMs now = now_ms();
-  s << "INSERT INTO team_settings (team_id, key, value, updated_at) VALUES (:t, :k, " +
-           dialect_.json_param("v") +
-           ", :now) ON CONFLICT (team_id, key) DO UPDATE SET value = excluded.value, "
-           "updated_at = excluded.updated_at",
-      soci::use(team, "t"), soci::use(key, "k"), soci::use(json, "v"), soci::use(now, "now");
+  run_cached(s,
+             "INSERT INTO team_settings (team_id, key, value, updated_at) VALUES (:t, :k, " +
+                 dialect_.json_param("v") +
+                 ", :now) ON CONFLICT (team_id, key) DO UPDATE SET value = excluded.value, "
+                 "updated_at = excluded.updated_at",
+             soci::use(team, "t"), soci::use(key, "k"), soci::use(json, "v"),
+             soci::use(now, "now"));
 }
 
 }  // namespace sb

@@ -10,6 +10,7 @@
 #include "model/error.h"
 #include "store/database.h"
 #include "store/pipeline_rules.h"
+#include "store/statement_cache.h"
 #include "store/ticket_rules.h"
 
 namespace sb {
@@ -22,8 +23,8 @@ Team TeamStore::create(soci::session& s, std::string_view name) const {
   t.name = std::string(name);
   t.created_at = now_ms();
   long long id = 0;
-  s << "INSERT INTO teams (name, created_at) VALUES (:n, :c) RETURNING id", soci::use(t.name),
-      soci::use(t.created_at), soci::into(id);
+  run_cached(s, "INSERT INTO teams (name, created_at) VALUES (:n, :c) RETURNING id",
+             soci::use(t.name), soci::use(t.created_at), soci::into(id));
   t.id = id;
   create_default_pipeline(s, dialect_, t.id);
   create_default_sla_policy(s, dialect_, t.id);
@@ -53,7 +54,7 @@ std::optional<Team> TeamStore::get(soci::session& s, std::int64_t id) const {
 
 std::int64_t TeamStore::count(soci::session& s) const {
   long long n = 0;
-  s << "SELECT COUNT(*) FROM teams", soci::into(n);
+  run_cached(s, "SELECT COUNT(*) FROM teams", soci::into(n));
   return n;
 }
 

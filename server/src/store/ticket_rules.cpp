@@ -11,6 +11,7 @@
 #include "model/sla.h"
 #include "store/database.h"
 #include "store/statement.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 namespace {
@@ -105,8 +106,9 @@ void SlaPolicyHooks::before_write(soci::session& s, const Record*, Record& after
 void SlaPolicyHooks::before_remove(soci::session& s, const Record& r) const {
   // Tickets keep their due times; they just no longer name the policy.
   long long team = r.team_id, id = r.id;
-  s << "UPDATE tickets SET sla_policy_id = NULL WHERE team_id = :t AND sla_policy_id = :id",
-      soci::use(team), soci::use(id);
+  run_cached(s,
+             "UPDATE tickets SET sla_policy_id = NULL WHERE team_id = :t AND sla_policy_id = :id",
+             soci::use(team), soci::use(id));
 }
 
 void CommentHooks::before_write(soci::session&, const Record* before, Record& after,

@@ -7,6 +7,7 @@
 #include "store/actor_columns.h"
 #include "store/dialect.h"
 #include "store/json_rows.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 
@@ -16,12 +17,13 @@ std::int64_t TimelineStore::add(soci::session& s, std::int64_t team_id, std::int
   long long team = team_id, contact = contact_id, id = 0;
   ActorColumns by(actor);
   EpochMs now = now_ms();
-  s << "INSERT INTO timeline_entries (team_id, contact_id, kind, data, actor_key_id, "
-       "actor_user_id, created_at) VALUES (:t, :c, :k, " +
-           dialect_.json_param("d") + ", :a, :u, :now) RETURNING id",
-      soci::use(team, "t"), soci::use(contact, "c"), soci::use(kind, "k"),
-      soci::use(data_json, "d"), soci::use(by.key_id, by.key_ind, "a"),
-      soci::use(by.user_id, by.user_ind, "u"), soci::use(now, "now"), soci::into(id);
+  run_cached(s,
+             "INSERT INTO timeline_entries (team_id, contact_id, kind, data, actor_key_id, "
+             "actor_user_id, created_at) VALUES (:t, :c, :k, " +
+                 dialect_.json_param("d") + ", :a, :u, :now) RETURNING id",
+             soci::use(team, "t"), soci::use(contact, "c"), soci::use(kind, "k"),
+             soci::use(data_json, "d"), soci::use(by.key_id, by.key_ind, "a"),
+             soci::use(by.user_id, by.user_ind, "u"), soci::use(now, "now"), soci::into(id));
   return id;
 }
 
@@ -43,10 +45,12 @@ void TimelineStore::add_many(soci::session& s, std::int64_t team_id,
                                          {"data", RowType::kJson},
                                          {"seq", RowType::kInt}});
   long long team = team_id, now = now_ms();
-  s << "INSERT INTO timeline_entries (team_id, contact_id, kind, data, created_at) SELECT :t, "
-       "r.contact_id, r.kind, r.data, :now FROM " +
-           source + " ORDER BY r.seq",
-      soci::use(text, "rows"), soci::use(team, "t"), soci::use(now, "now");
+  run_cached(
+      s,
+      "INSERT INTO timeline_entries (team_id, contact_id, kind, data, created_at) SELECT :t, "
+      "r.contact_id, r.kind, r.data, :now FROM " +
+          source + " ORDER BY r.seq",
+      soci::use(text, "rows"), soci::use(team, "t"), soci::use(now, "now"));
 }
 
 std::vector<TimelineEntry> TimelineStore::list(soci::session& s, std::int64_t team_id,

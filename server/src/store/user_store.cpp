@@ -9,6 +9,7 @@
 #include "model/error.h"
 #include "store/sql_errors.h"
 #include "store/statement.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 namespace {
@@ -64,10 +65,11 @@ User UserStore::create(soci::session& s, User u) const {
   std::string role(role_name(u.role));
   int active = u.active;
   try {
-    s << "INSERT INTO users (team_id, name, email, role, active, created_at, updated_at) "
-         "VALUES (:t, :n, :e, :r, :a, :c, :u) RETURNING id",
-        soci::use(team), soci::use(u.name), soci::use(u.email), soci::use(role), soci::use(active),
-        soci::use(u.created_at), soci::use(u.updated_at), soci::into(id);
+    run_cached(s,
+               "INSERT INTO users (team_id, name, email, role, active, created_at, updated_at) "
+               "VALUES (:t, :n, :e, :r, :a, :c, :u) RETURNING id",
+               soci::use(team), soci::use(u.name), soci::use(u.email), soci::use(role),
+               soci::use(active), soci::use(u.created_at), soci::use(u.updated_at), soci::into(id));
   } catch (const soci::soci_error& e) {
     if (is_unique_violation(e))
       throw Error(ErrorCode::kConflict, "a user with this email exists",
@@ -91,10 +93,12 @@ User UserStore::update(soci::session& s, const User& in) const {
   std::string role(role_name(u.role));
   int active = u.active;
   try {
-    s << "UPDATE users SET name = :n, email = :e, role = :r, active = :a, updated_at = :u WHERE "
-         "team_id = :t AND id = :id",
+    run_cached(
+        s,
+        "UPDATE users SET name = :n, email = :e, role = :r, active = :a, updated_at = :u WHERE "
+        "team_id = :t AND id = :id",
         soci::use(u.name), soci::use(u.email), soci::use(role), soci::use(active),
-        soci::use(u.updated_at), soci::use(team), soci::use(id);
+        soci::use(u.updated_at), soci::use(team), soci::use(id));
   } catch (const soci::soci_error& e) {
     if (is_unique_violation(e))
       throw Error(ErrorCode::kConflict, "a user with this email exists",

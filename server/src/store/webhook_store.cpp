@@ -5,6 +5,7 @@
 
 #include "model/contact_json.h"
 #include "store/statement.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 namespace {
@@ -144,11 +145,13 @@ WebhookSubscription WebhookStore::create(soci::session& s, WebhookSubscription s
   std::string events = json_text(*string_array(sub.events));
   long long team = sub.team_id, id = 0;
   int enabled = sub.enabled;
-  s << "INSERT INTO webhook_subscriptions (team_id, url, events, description, enabled, secret, "
-       "created_at, updated_at) VALUES (:t, :u, :e, :d, :en, :s, :c, :up) RETURNING id",
+  run_cached(
+      s,
+      "INSERT INTO webhook_subscriptions (team_id, url, events, description, enabled, secret, "
+      "created_at, updated_at) VALUES (:t, :u, :e, :d, :en, :s, :c, :up) RETURNING id",
       soci::use(team), soci::use(sub.url), soci::use(events), soci::use(sub.description),
       soci::use(enabled), soci::use(sub.secret), soci::use(sub.created_at),
-      soci::use(sub.updated_at), soci::into(id);
+      soci::use(sub.updated_at), soci::into(id));
   sub.id = id;
   return sub;
 }
@@ -195,20 +198,22 @@ void WebhookStore::save(soci::session& s, const WebhookSubscription& sub) const 
   NullableInt until(sub.previous_secret.empty() ? std::nullopt
                                                 : std::optional<std::int64_t>(sub.previous_until));
   NullableInt failing(sub.failing_since);
-  s << "UPDATE webhook_subscriptions SET url = :u, events = :e, description = :d, enabled = :en, "
-       "disabled_reason = :r, secret = :s, previous_secret = :p, previous_until = :pu, "
-       "failing_since = :f, updated_at = :now WHERE team_id = :t AND id = :id",
+  run_cached(
+      s,
+      "UPDATE webhook_subscriptions SET url = :u, events = :e, description = :d, enabled = :en, "
+      "disabled_reason = :r, secret = :s, previous_secret = :p, previous_until = :pu, "
+      "failing_since = :f, updated_at = :now WHERE team_id = :t AND id = :id",
       soci::use(sub.url, "u"), soci::use(events, "e"), soci::use(sub.description, "d"),
       soci::use(enabled, "en"), soci::use(reason, reason_ind, "r"), soci::use(sub.secret, "s"),
       soci::use(previous, previous_ind, "p"), soci::use(until.value, until.ind, "pu"),
       soci::use(failing.value, failing.ind, "f"), soci::use(now, "now"), soci::use(team, "t"),
-      soci::use(id, "id");
+      soci::use(id, "id"));
 }
 
 bool WebhookStore::remove(soci::session& s, std::int64_t team_id, std::int64_t id) const {
   long long team = team_id, sid = id;
-  s << "DELETE FROM webhook_deliveries WHERE team_id = :t AND subscription_id = :id",
-      soci::use(team), soci::use(sid);
+  run_cached(s, "DELETE FROM webhook_deliveries WHERE team_id = :t AND subscription_id = :id",
+             soci::use(team), soci::use(sid));
   soci::statement st(s);
   st.exchange(soci::use(team, "t"));
   st.exchange(soci::use(sid, "id"));
@@ -223,18 +228,20 @@ std::pair<std::int64_t, std::string> WebhookStore::add_delivery(soci::session& s
   std::string status;
   // Every row already there is older than this one: one statement decides. INSERT ...
   // SELECT: the integer parameters are cast (PostgreSQL would take them as text).
-  s << "INSERT INTO webhook_deliveries (team_id, subscription_id, event_id, event_type, "
-       "message_id, subject, payload, status, attempts, next_attempt_at, replay_of, created_at, "
-       "updated_at) SELECT CAST(:t AS BIGINT), CAST(:s AS BIGINT), CAST(:e AS BIGINT), :ty, :m, "
-       ":su, :p, CASE WHEN o.has_open THEN 'waiting' ELSE 'pending' END, 0, CASE WHEN "
-       "o.has_open THEN NULL ELSE CAST(:now AS BIGINT) END, CAST(:r AS BIGINT), CAST(:now AS "
-       "BIGINT), CAST(:now AS BIGINT) FROM (SELECT EXISTS (SELECT 1 FROM webhook_deliveries "
-       "WHERE subscription_id = :s AND subject = :su AND status IN ('pending', 'waiting')) AS "
-       "has_open) o RETURNING id, status",
+  run_cached(
+      s,
+      "INSERT INTO webhook_deliveries (team_id, subscription_id, event_id, event_type, "
+      "message_id, subject, payload, status, attempts, next_attempt_at, replay_of, created_at, "
+      "updated_at) SELECT CAST(:t AS BIGINT), CAST(:s AS BIGINT), CAST(:e AS BIGINT), :ty, :m, "
+      ":su, :p, CASE WHEN o.has_open THEN 'waiting' ELSE 'pending' END, 0, CASE WHEN "
+      "o.has_open THEN NULL ELSE CAST(:now AS BIGINT) END, CAST(:r AS BIGINT), CAST(:now AS "
+      "BIGINT), CAST(:now AS BIGINT) FROM (SELECT EXISTS (SELECT 1 FROM webhook_deliveries "
+      "WHERE subscription_id = :s AND subject = :su AND status IN ('pending', 'waiting')) AS "
+      "has_open) o RETURNING id, status",
       soci::use(team, "t"), soci::use(sub, "s"), soci::use(event.value, event.ind, "e"),
       soci::use(d.event_type, "ty"), soci::use(d.message_id, "m"), soci::use(d.subject, "su"),
       soci::use(d.payload, "p"), soci::use(replay.value, replay.ind, "r"), soci::use(now, "now"),
-      soci::into(id), soci::into(status);
+      soci::into(id), soci::into(status));
   return {id, status};
 }
 
@@ -306,14 +313,16 @@ void WebhookStore::save_delivery(soci::session& s, const WebhookDelivery& d) con
                                      : std::nullopt);
   soci::indicator error_ind = d.last_error.empty() ? soci::i_null : soci::i_ok;
   soci::indicator body_ind = code.ind;
-  s << "UPDATE webhook_deliveries SET status = :st, attempts = :a, next_attempt_at = :n, "
-       "response_status = :c, response_body = :b, latency_ms = :l, last_error = :e, "
-       "delivered_at = :dl, updated_at = :now WHERE team_id = :t AND id = :id",
-      soci::use(d.status, "st"), soci::use(attempts, "a"), soci::use(next.value, next.ind, "n"),
-      soci::use(code.value, code.ind, "c"), soci::use(d.response_body, body_ind, "b"),
-      soci::use(latency.value, latency.ind, "l"), soci::use(d.last_error, error_ind, "e"),
-      soci::use(delivered.value, delivered.ind, "dl"), soci::use(now, "now"), soci::use(team, "t"),
-      soci::use(id, "id");
+  run_cached(s,
+             "UPDATE webhook_deliveries SET status = :st, attempts = :a, next_attempt_at = :n, "
+             "response_status = :c, response_body = :b, latency_ms = :l, last_error = :e, "
+             "delivered_at = :dl, updated_at = :now WHERE team_id = :t AND id = :id",
+             soci::use(d.status, "st"), soci::use(attempts, "a"),
+             soci::use(next.value, next.ind, "n"), soci::use(code.value, code.ind, "c"),
+             soci::use(d.response_body, body_ind, "b"), soci::use(latency.value, latency.ind, "l"),
+             soci::use(d.last_error, error_ind, "e"),
+             soci::use(delivered.value, delivered.ind, "dl"), soci::use(now, "now"),
+             soci::use(team, "t"), soci::use(id, "id"));
 }
 
 std::int32_t WebhookStore::order_key(std::int64_t subscription_id, const std::string& subject) {
@@ -335,7 +344,7 @@ void WebhookStore::lock_subject(soci::session& s, std::int64_t subscription_id,
   constexpr int kOrderLockClass = 0x5762484b;  // "WbHK": apart from the migrations' key
   int key = order_key(subscription_id, subject);
   int lock_class = kOrderLockClass;
-  s << "SELECT pg_advisory_xact_lock(:c, :k)", soci::use(lock_class), soci::use(key);
+  run_cached(s, "SELECT pg_advisory_xact_lock(:c, :k)", soci::use(lock_class), soci::use(key));
 }
 
 std::optional<std::int64_t> WebhookStore::next_waiting(soci::session& s,
@@ -343,9 +352,10 @@ std::optional<std::int64_t> WebhookStore::next_waiting(soci::session& s,
                                                        const std::string& subject) const {
   long long sub = subscription_id, found = 0;
   soci::indicator ind;
-  s << "SELECT MIN(id) FROM webhook_deliveries WHERE subscription_id = :s AND subject = :su "
-       "AND status = 'waiting'",
-      soci::use(sub), soci::use(subject), soci::into(found, ind);
+  run_cached(s,
+             "SELECT MIN(id) FROM webhook_deliveries WHERE subscription_id = :s AND subject = :su "
+             "AND status = 'waiting'",
+             soci::use(sub), soci::use(subject), soci::into(found, ind));
   if (ind != soci::i_ok) return std::nullopt;
   return found;
 }

@@ -7,6 +7,7 @@
 #include "model/error.h"
 #include "store/sql_errors.h"
 #include "store/statement.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 namespace {
@@ -54,9 +55,11 @@ std::vector<WorkflowRow> query(soci::session& s, const std::string& where, long 
 
 void add_version(soci::session& s, const WorkflowRow& r) {
   long long team = r.team_id, id = r.id, at = r.updated_at;
-  s << "INSERT INTO workflow_versions (team_id, workflow_id, version, source, created_at) "
-       "VALUES (:t, :w, :v, :s, :c)",
-      soci::use(team), soci::use(id), soci::use(r.version), soci::use(r.source), soci::use(at);
+  run_cached(s,
+             "INSERT INTO workflow_versions (team_id, workflow_id, version, source, created_at) "
+             "VALUES (:t, :w, :v, :s, :c)",
+             soci::use(team), soci::use(id), soci::use(r.version), soci::use(r.source),
+             soci::use(at));
 }
 
 }  // namespace
@@ -64,8 +67,8 @@ void add_version(soci::session& s, const WorkflowRow& r) {
 WorkflowsFingerprint WorkflowStore::fingerprint(soci::session& s) const {
   long long count = 0, last = 0, sum = 0;
   soci::indicator li = soci::i_ok, si = soci::i_ok;
-  s << "SELECT count(*), max(updated_at), sum(id) FROM workflows", soci::into(count),
-      soci::into(last, li), soci::into(sum, si);
+  run_cached(s, "SELECT count(*), max(updated_at), sum(id) FROM workflows", soci::into(count),
+             soci::into(last, li), soci::into(sum, si));
   return {count, li == soci::i_ok ? last : 0, si == soci::i_ok ? sum : 0};
 }
 
@@ -99,11 +102,13 @@ void WorkflowStore::create(soci::session& s, WorkflowRow& r) const {
   int enabled = r.enabled ? 1 : 0;
   soci::indicator di = r.description.empty() ? soci::i_null : soci::i_ok;
   try {
-    s << "INSERT INTO workflows (team_id, name, description, origin, source, version, enabled, "
-         "created_at, updated_at) VALUES (:t, :n, :d, :o, :s, 1, :e, :c, :u) RETURNING id",
+    run_cached(
+        s,
+        "INSERT INTO workflows (team_id, name, description, origin, source, version, enabled, "
+        "created_at, updated_at) VALUES (:t, :n, :d, :o, :s, 1, :e, :c, :u) RETURNING id",
         soci::use(team, "t"), soci::use(r.name, "n"), soci::use(r.description, di, "d"),
         soci::use(r.origin, "o"), soci::use(r.source, "s"), soci::use(enabled, "e"),
-        soci::use(at, "c"), soci::use(at, "u"), soci::into(id);
+        soci::use(at, "c"), soci::use(at, "u"), soci::into(id));
   } catch (const soci::soci_error& e) {
     if (is_unique_violation(e)) {
       throw Error(ErrorCode::kConflict, "a workflow named '" + r.name + "' exists",
@@ -123,11 +128,13 @@ void WorkflowStore::update(soci::session& s, WorkflowRow& r, bool source_changed
   soci::indicator di = r.description.empty() ? soci::i_null : soci::i_ok;
   soci::indicator ei = r.last_error.empty() ? soci::i_null : soci::i_ok;
   try {
-    s << "UPDATE workflows SET name = :n, description = :d, source = :s, version = :v, "
-         "enabled = :e, last_error = :le, updated_at = :u WHERE team_id = :t AND id = :i",
-        soci::use(r.name, "n"), soci::use(r.description, di, "d"), soci::use(r.source, "s"),
-        soci::use(r.version, "v"), soci::use(enabled, "e"), soci::use(r.last_error, ei, "le"),
-        soci::use(at, "u"), soci::use(team, "t"), soci::use(id, "i");
+    run_cached(s,
+               "UPDATE workflows SET name = :n, description = :d, source = :s, version = :v, "
+               "enabled = :e, last_error = :le, updated_at = :u WHERE team_id = :t AND id = :i",
+               soci::use(r.name, "n"), soci::use(r.description, di, "d"), soci::use(r.source, "s"),
+               soci::use(r.version, "v"), soci::use(enabled, "e"),
+               soci::use(r.last_error, ei, "le"), soci::use(at, "u"), soci::use(team, "t"),
+               soci::use(id, "i"));
   } catch (const soci::soci_error& e) {
     if (is_unique_violation(e)) {
       throw Error(ErrorCode::kConflict, "a workflow named '" + r.name + "' exists",
@@ -142,8 +149,9 @@ void WorkflowStore::set_error(soci::session& s, std::int64_t team_id, std::int64
                               const std::string& error) const {
   long long team = team_id, wid = id, at = now_ms();
   soci::indicator ei = error.empty() ? soci::i_null : soci::i_ok;
-  s << "UPDATE workflows SET last_error = :e, updated_at = :u WHERE team_id = :t AND id = :i",
-      soci::use(error, ei, "e"), soci::use(at, "u"), soci::use(team, "t"), soci::use(wid, "i");
+  run_cached(
+      s, "UPDATE workflows SET last_error = :e, updated_at = :u WHERE team_id = :t AND id = :i",
+      soci::use(error, ei, "e"), soci::use(at, "u"), soci::use(team, "t"), soci::use(wid, "i"));
 }
 
 bool WorkflowStore::remove(soci::session& s, std::int64_t team_id, std::int64_t id) const {
@@ -151,10 +159,10 @@ bool WorkflowStore::remove(soci::session& s, std::int64_t team_id, std::int64_t 
   s << "DELETE FROM workflows WHERE team_id = :t AND id = :i RETURNING id", soci::use(team),
       soci::use(wid), soci::into(gone);
   if (!s.got_data()) return false;
-  s << "DELETE FROM workflow_versions WHERE team_id = :t AND workflow_id = :i", soci::use(team),
-      soci::use(wid);
-  s << "DELETE FROM workflow_runs WHERE team_id = :t AND workflow_id = :i", soci::use(team),
-      soci::use(wid);
+  run_cached(s, "DELETE FROM workflow_versions WHERE team_id = :t AND workflow_id = :i",
+             soci::use(team), soci::use(wid));
+  run_cached(s, "DELETE FROM workflow_runs WHERE team_id = :t AND workflow_id = :i",
+             soci::use(team), soci::use(wid));
   return true;
 }
 
@@ -185,14 +193,16 @@ void WorkflowStore::add_run(soci::session& s, const WorkflowRun& r) const {
   soci::indicator evi = r.event_id ? soci::i_ok : soci::i_null;
   soci::indicator li = r.log.empty() ? soci::i_null : soci::i_ok;
   soci::indicator ei = r.error.empty() ? soci::i_null : soci::i_ok;
-  s << "INSERT INTO workflow_runs (team_id, workflow_id, workflow_version, event_id, event_type, "
-       "handler, outcome, duration_us, actions, log, error, created_at) VALUES (:t, :w, :v, :ev, "
-       ":et, :h, :o, :d, " +
-           dialect_.json_param("a") + ", :l, :e, :c)",
+  run_cached(
+      s,
+      "INSERT INTO workflow_runs (team_id, workflow_id, workflow_version, event_id, event_type, "
+      "handler, outcome, duration_us, actions, log, error, created_at) VALUES (:t, :w, :v, :ev, "
+      ":et, :h, :o, :d, " +
+          dialect_.json_param("a") + ", :l, :e, :c)",
       soci::use(team, "t"), soci::use(wid, "w"), soci::use(r.workflow_version, "v"),
       soci::use(event, evi, "ev"), soci::use(r.event_type, "et"), soci::use(r.handler, "h"),
       soci::use(r.outcome, "o"), soci::use(duration, "d"), soci::use(r.actions_json, "a"),
-      soci::use(r.log, li, "l"), soci::use(r.error, ei, "e"), soci::use(at, "c");
+      soci::use(r.log, li, "l"), soci::use(r.error, ei, "e"), soci::use(at, "c"));
 }
 
 std::vector<WorkflowRun> WorkflowStore::runs(soci::session& s, std::int64_t team_id,
@@ -257,16 +267,18 @@ void WorkflowStore::add_timer(soci::session& s, std::int64_t team_id, const std:
   long long team = team_id, contact = contact_id, at = due;
   // after_event_id: the contact's newest event visible now, so that events already written
   // (the one being handled, and any committed with it) never cancel this timer.
-  s << "INSERT INTO workflow_timers (team_id, dedupe_key, contact_id, cancel_on, due_at, "
-       "after_event_id) VALUES (:t, :k, :c, " +
-           dialect_.json_param("o") +
-           ", :d, (SELECT COALESCE(MAX(id), 0) FROM events WHERE team_id = :t2 AND subject_type = "
-           "'contact' AND subject_id = :c2)) ON CONFLICT (team_id, dedupe_key) DO UPDATE SET "
-           "contact_id = excluded.contact_id, cancel_on = excluded.cancel_on, due_at = "
-           "excluded.due_at, after_event_id = excluded.after_event_id",
+  run_cached(
+      s,
+      "INSERT INTO workflow_timers (team_id, dedupe_key, contact_id, cancel_on, due_at, "
+      "after_event_id) VALUES (:t, :k, :c, " +
+          dialect_.json_param("o") +
+          ", :d, (SELECT COALESCE(MAX(id), 0) FROM events WHERE team_id = :t2 AND subject_type = "
+          "'contact' AND subject_id = :c2)) ON CONFLICT (team_id, dedupe_key) DO UPDATE SET "
+          "contact_id = excluded.contact_id, cancel_on = excluded.cancel_on, due_at = "
+          "excluded.due_at, after_event_id = excluded.after_event_id",
       soci::use(team, "t"), soci::use(key, "k"), soci::use(contact, "c"),
       soci::use(cancel_on_json, "o"), soci::use(at, "d"), soci::use(team, "t2"),
-      soci::use(contact, "c2");
+      soci::use(contact, "c2"));
 }
 
 bool WorkflowStore::take_timer(soci::session& s, std::int64_t team_id, const std::string& key,
@@ -320,9 +332,11 @@ std::int64_t WorkflowStore::cursor(soci::session& s, std::int64_t team_id,
   // two first assignments to a new group both read 0 and pick the same person. A second
   // transaction's insert waits for the first one's uncommitted row, then its SELECT sees
   // the position that one wrote.
-  s << "INSERT INTO assignment_cursors (team_id, group_id, last_user_id, updated_at) VALUES (:t, "
-       ":g, 0, :a) ON CONFLICT (team_id, group_id) DO NOTHING",
-      soci::use(team, "t"), soci::use(group, "g"), soci::use(at, "a");
+  run_cached(
+      s,
+      "INSERT INTO assignment_cursors (team_id, group_id, last_user_id, updated_at) VALUES (:t, "
+      ":g, 0, :a) ON CONFLICT (team_id, group_id) DO NOTHING",
+      soci::use(team, "t"), soci::use(group, "g"), soci::use(at, "a"));
   s << "SELECT last_user_id FROM assignment_cursors WHERE team_id = :t AND group_id = :g" +
            std::string(dialect_.for_update()),
       soci::use(team, "t"), soci::use(group, "g"), soci::into(last);
@@ -332,10 +346,12 @@ std::int64_t WorkflowStore::cursor(soci::session& s, std::int64_t team_id,
 void WorkflowStore::set_cursor(soci::session& s, std::int64_t team_id, std::int64_t group_id,
                                std::int64_t user_id) const {
   long long team = team_id, group = group_id, user = user_id, at = now_ms();
-  s << "INSERT INTO assignment_cursors (team_id, group_id, last_user_id, updated_at) VALUES (:t, "
-       ":g, :u, :a) ON CONFLICT (team_id, group_id) DO UPDATE SET last_user_id = "
-       "excluded.last_user_id, updated_at = excluded.updated_at",
-      soci::use(team, "t"), soci::use(group, "g"), soci::use(user, "u"), soci::use(at, "a");
+  run_cached(
+      s,
+      "INSERT INTO assignment_cursors (team_id, group_id, last_user_id, updated_at) VALUES (:t, "
+      ":g, :u, :a) ON CONFLICT (team_id, group_id) DO UPDATE SET last_user_id = "
+      "excluded.last_user_id, updated_at = excluded.updated_at",
+      soci::use(team, "t"), soci::use(group, "g"), soci::use(user, "u"), soci::use(at, "a"));
 }
 
 std::map<std::int64_t, std::int64_t> WorkflowStore::owner_loads(

@@ -11,6 +11,7 @@
 #include "model/embedded_file.h"
 #include "model/error.h"
 #include "model/hash.h"
+#include "store/statement_cache.h"
 
 namespace sb {
 
@@ -104,6 +105,15 @@ Response metrics(ApiServices& services, const Request& request) {
   r.body +=
       "# HELP sb_db_pool_in_use Database sessions leased now.\n# TYPE sb_db_pool_in_use gauge\n";
   r.body += "sb_db_pool_in_use " + std::to_string(services.db.sessions_in_use()) + "\n";
+  const StatementCacheStats statements = services.db.statement_stats();
+  r.body +=
+      "# HELP sb_db_statements_prepared_total Statements prepared by the connections' "
+      "caches.\n# TYPE sb_db_statements_prepared_total counter\n";
+  r.body += "sb_db_statements_prepared_total " + std::to_string(statements.prepares) + "\n";
+  r.body +=
+      "# HELP sb_db_statement_cache_hits_total Executions that reused a prepared "
+      "statement.\n# TYPE sb_db_statement_cache_hits_total counter\n";
+  r.body += "sb_db_statement_cache_hits_total " + std::to_string(statements.hits) + "\n";
   r.body +=
       "# HELP process_resident_memory_bytes Resident set size.\n# TYPE "
       "process_resident_memory_bytes gauge\n";
